@@ -1,0 +1,29 @@
+// Generates the resolver types in schema/generated/ from the contracts: `npm run codegen`.
+// `npm run lint` fails when the committed types are out of date.
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const plugins = ['typescript', 'typescript-resolvers'];
+const config = (contextType: string) => ({
+  federation: true,
+  useIndexSignature: true,
+  useTypeImports: true,
+  enumsAsTypes: true,
+  contextType,
+});
+
+const codegen: CodegenConfig = {
+  overwrite: true,
+  generates: {
+    'schema/generated/ledger.ts': {
+      schema: 'schema/ledger.graphql',
+      plugins,
+      config: config('../../subgraphs/ledger/context.ts#LedgerContext'),
+    },
+    'schema/generated/mainchain.ts': {
+      schema: 'schema/mainchain.graphql',
+      plugins,
+      config: config('../../subgraphs/mainchain/context.ts#MainchainContext'),
+    },
+  },
+};
+export default codegen;

@@ -1,0 +1,45 @@
+/**
+ * The one catalogue of error codes that clients and operators see, in `extensions.code`.
+ *
+ * A client's mistake or an expected failure is an {@link AikiError} (a `GraphQLError` with a code
+ * from this table); anything else is a bug and is masked at the edge. Add a code here before
+ * throwing it anywhere, so that the catalogue stays the single list a client can program against
+ * (the README links here).
+ */
+import { GraphQLError } from 'graphql';
+
+export const ERRORS = {
+  BAD_USER_INPUT: 'An argument is malformed: wrong type, length, format or range.',
+  UNKNOWN_MUNICIPALITY: 'No municipality with this code is registered on the main chain.',
+  MUNICIPALITY_EXISTS: 'A municipality with this code is already registered.',
+  WRONG_MUNICIPALITY: "The request was sent to another municipality's ledger than the one it names.",
+  MALFORMED_REPRESENTATION: 'An entity representation lacks its key fields or names no municipality.',
+  SHARD_UNAVAILABLE: "The municipality is registered but its ledger subgraph cannot be reached now; retry later.",
+  SUBGRAPH_UNREACHABLE: 'The subgraph URL given for registration did not answer the health check.',
+  SCHEMA_MISMATCH: 'The subgraph serves another schema than the ledger contract (schema/ledger.graphql).',
+  UNROUTABLE_REQUEST: 'The shard router cannot tell which municipality a ledger request is for.',
+  UNAUTHENTICATED: 'This operation needs operator credentials (Authorization: Bearer <token>).',
+  DATABASE_UNAVAILABLE: 'No MongoDB-compatible database could be reached or started.',
+  INTERNAL_SERVER_ERROR: 'An unexpected error; details are in the server logs, not in the response.',
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An expected, client-facing error: its `code` is in {@link ERRORS}, its `details` are safe to show. */
+export class AikiError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...details } });
+    this.code = code;
+  }
+}
+
+/** `aikiError('UNKNOWN_MUNICIPALITY', 'no municipality "x"', { municipality: 'x' })` */
+export function aikiError(code: ErrorCode, message: string, details?: Record<string, unknown>): AikiError {
+  return new AikiError(code, message, details);
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}

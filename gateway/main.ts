@@ -1,0 +1,26 @@
+/**
+ * `tsx gateway/main.ts`: the federation gateway.
+ * Configuration (README.md): AIKI_MAINCHAIN_URL, AIKI_PORT, AIKI_HOST, AIKI_REGISTRY_POLL_MS, AIKI_SHARD_TIMEOUT_MS.
+ */
+import { envInt, envString } from '../runtime/env.ts';
+import { createLogger } from '../runtime/log.ts';
+import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
+import { startGateway } from './server.ts';
+
+const log = createLogger('gateway');
+
+runMain(log, async () => {
+  const gateway = await startGateway(
+    {
+      port: envInt('AIKI_PORT', 4000, { max: 65535 }),
+      host: envString('AIKI_HOST', '127.0.0.1'),
+      mainchainUrl: envString('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
+      pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 1000, { min: 50 }),
+      shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
+    },
+    log,
+  );
+  log.info('serving', { url: gateway.url, municipalities: gateway.shards.serving() });
+  announceReady({ service: 'gateway', url: gateway.url });
+  onShutdown(log, gateway.close);
+});

@@ -1,0 +1,114 @@
+/**
+ * The gateway's data source for the `ledger` subgraph. The query planner sees one subgraph; this
+ * router splits each request by municipality, calls each municipality's own subgraph over HTTP in
+ * parallel, and reassembles one response: entities in the original order, error paths re-indexed,
+ * and every error from or about a shard naming its municipality in `extensions.municipality`.
+ */
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLFormattedError } from 'graphql';
+import { aikiError, type AikiError } from '../../core/errors.ts';
+import type { Logger } from '../../runtime/log.ts';
+import { municipalityOf } from './shardKey.ts';
+import type { ShardMap } from './ShardMap.ts';
+
+export interface ShardRouterOptions {
+  /** Per-call time-out to a municipality's subgraph, in ms. */
+  timeoutMs?: number;
+  log: Logger;
+}
+
+type Errors = GraphQLFormattedError[];
+
+export class ShardRouter implements GraphQLDataSource {
+  private readonly timeoutMs: number;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly shards: ShardMap,
+    { timeoutMs = 10_000, log }: ShardRouterOptions,
+  ) {
+    this.timeoutMs = timeoutMs;
+    this.log = log;
+  }
+
+  async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const representations = request.variables?.representations;
+    if (!Array.isArray(representations)) {
+      // The ledger contract has no root Query fields (DESIGN.md); root Mutation routing by the
+      // municipality argument arrives with the first mutation.
+      return { errors: [format(aikiError('UNROUTABLE_REQUEST', 'the ledger subgraph only answers entity requests through the gateway'))] };
+    }
+    return this.routeEntities(request.query ?? '', request.variables ?? {}, representations, request.operationName);
+  }
+
+  /** Splits an `_entities` request by municipality and reassembles it in the original order. */
+  private async routeEntities(query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string): Promise<GatewayGraphQLResponse> {
+    const entities: unknown[] = new Array(reps.length).fill(null);
+    const errors: Errors = [];
+    const groups = new Map<string, number[]>();
+    reps.forEach((rep, i) => {
+      const code = municipalityOf(rep);
+      if (typeof code !== 'string') return void errors.push(format(code, ['_entities', i]));
+      const group = groups.get(code);
+      if (group) group.push(i);
+      else groups.set(code, [i]);
+    });
+
+    await Promise.all(
+      [...groups].map(async ([code, indices]) => {
+        const reply = await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, operationName);
+        const got = reply.data?._entities;
+        if (Array.isArray(got) && got.length === indices.length) got.forEach((entity, j) => (entities[indices[j]!] = entity));
+        for (const error of reply.errors ?? []) {
+          const extensions = { ...error.extensions, municipality: error.extensions?.municipality ?? code };
+          const [head, index, ...rest] = error.path ?? [];
+          if (head === '_entities' && typeof index === 'number' && indices[index] !== undefined) {
+            errors.push({ ...error, path: ['_entities', indices[index], ...rest], extensions });
+          } else {
+            // An error about the whole shard request: it concerns each of its entities.
+            for (const i of indices) errors.push({ ...error, path: ['_entities', i], extensions });
+          }
+        }
+      }),
+    );
+    return errors.length > 0 ? { data: { _entities: entities }, errors } : { data: { _entities: entities } };
+  }
+
+  /** One request to one municipality: the first endpoint that answers wins. Never throws. */
+  private async callShard(code: string, query: string, variables: Record<string, unknown>, operationName?: string): Promise<{ data?: { _entities?: unknown[] } | null; errors?: Errors }> {
+    const shard = this.shards.get(code);
+    if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
+    if (shard.state === 'pending') {
+      return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted: ${shard.reason.message}`, { municipality: code, reason: shard.reason.extensions.code }))] };
+    }
+    const body = JSON.stringify({ query, variables, operationName });
+    let lastFailure = '';
+    for (const endpoint of shard.endpoints) {
+      try {
+        const res = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        const text = await res.text();
+        try {
+          return JSON.parse(text) as { data?: { _entities?: unknown[] }; errors?: Errors };
+        } catch {
+          throw new Error(`HTTP ${res.status} with a body that is not GraphQL JSON`);
+        }
+      } catch (err) {
+        lastFailure = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        this.log.warn('shard call failed', { municipality: code, endpoint, reason: lastFailure });
+      }
+    }
+    return {
+      errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} did not answer: ${lastFailure}`, { municipality: code }))],
+    };
+  }
+}
+
+function format(error: AikiError, path?: Array<string | number>): GraphQLFormattedError {
+  return path ? { ...error.toJSON(), path } : error.toJSON();
+}

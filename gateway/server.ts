@@ -1,0 +1,70 @@
+/**
+ * The gateway, the main chain's face: @apollo/gateway with two seams of ours — the supergraph
+ * comes from the registry (registry/), and the `ledger` subgraph is called through the shard
+ * router (router/).
+ */
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { serve, type Served } from '../runtime/http.ts';
+import { maskErrors } from '../runtime/errors.ts';
+import { apolloLogger } from '../runtime/apollo.ts';
+import type { Logger } from '../runtime/log.ts';
+import { RegistryClient } from './registry/RegistryClient.ts';
+import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.ts';
+import { ShardMap } from './router/ShardMap.ts';
+import { ShardRouter } from './router/ShardRouter.ts';
+
+export interface GatewayConfig {
+  port: number;
+  host?: string;
+  mainchainUrl: string;
+  pollIntervalMs?: number;
+  shardTimeoutMs?: number;
+}
+
+export interface GatewayContext {
+  /** The caller's Authorization header, passed on to the main chain for operator mutations. */
+  authorization?: string;
+}
+
+export interface RunningGateway extends Served {
+  shards: ShardMap;
+}
+
+export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
+  const shards = new ShardMap();
+  const router = new ShardRouter(shards, { timeoutMs: config.shardTimeoutMs, log });
+  const manager = new RegistrySupergraphManager({
+    registry: new RegistryClient(config.mainchainUrl),
+    shards,
+    log,
+    pollIntervalMs: config.pollIntervalMs,
+  });
+  const gateway = new ApolloGateway({
+    supergraphSdl: manager,
+    logger: apolloLogger(log),
+    buildService: ({ name, url }) => {
+      if (name === 'ledger') return router;
+      return new RemoteGraphQLDataSource<GatewayContext>({
+        url,
+        willSendRequest({ request, context }) {
+          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+        },
+      });
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: maskErrors(log),
+    includeStacktraceInErrorResponses: false,
+    logger: apolloLogger(log),
+  });
+  const served = await serve(apollo, {
+    port: config.port,
+    host: config.host,
+    log,
+    context: async (req) => ({ authorization: req.headers.authorization }),
+    ready: async () => ({ municipalities: shards.serving() }),
+  });
+  return { ...served, shards };
+}

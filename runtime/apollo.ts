@@ -1,0 +1,22 @@
+/** An Apollo Server for an Aiki subgraph: federated schema, masked errors, our logger, no tracing noise. */
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { DocumentNode } from 'graphql';
+import { maskErrors } from './errors.ts';
+import type { Logger } from './log.ts';
+
+export function apolloLogger(log: Logger) {
+  return { debug: (m: string) => log.debug(m), info: (m: string) => log.info(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
+}
+
+export function createSubgraphServer<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: object, log: Logger): ApolloServer<TContext> {
+  return new ApolloServer<TContext>({
+    // The generated resolver types are stricter than @apollo/subgraph's resolver map.
+    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as Parameters<typeof buildSubgraphSchema>[0] extends { resolvers?: infer R } ? R : never }),
+    formatError: maskErrors(log),
+    includeStacktraceInErrorResponses: false,
+    logger: apolloLogger(log),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * Serves an Apollo Server on node:http, with the two probes every Aiki service answers:
+ * `GET /health` (the process is up) and `GET /ready` (it can serve: its database and peers answer).
+ * No web framework: the whole HTTP surface is this file.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './log.ts';
+
+export interface ServeOptions<TContext extends BaseContext> {
+  port: number;
+  /** Loopback by default; set AIKI_HOST=0.0.0.0 in a container. */
+  host?: string;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Readiness: resolves to details when the service can serve, throws when it cannot. */
+  ready?: () => Promise<Record<string, unknown>>;
+  /** Largest request body accepted, in bytes (413 above). */
+  maxBodyBytes?: number;
+  log: Logger;
+}
+
+export interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serve<TContext extends BaseContext>(apollo: ApolloServer<TContext>, opts: ServeOptions<TContext>): Promise<Served> {
+  const { log, maxBodyBytes = 1 << 20 } = opts;
+  await apollo.start();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error('request failed', { err });
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && url.pathname === '/ready') {
+      try {
+        return send(res, 200, { status: 'ready', ...(await opts.ready?.()) });
+      } catch (err) {
+        return send(res, 503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found: GraphQL is served at /graphql' });
+
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const raw = await readBody(req, maxBodyBytes);
+      if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+      if ((req.headers['content-type'] ?? '').includes('json') && raw.length > 0) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return send(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+        }
+      } else {
+        body = raw;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => opts.context(req),
+    });
+    res.statusCode = result.status ?? 200;
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    async close() {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** The body as text, or null when it exceeds `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

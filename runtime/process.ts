@@ -1,0 +1,36 @@
+/**
+ * The life of a service process: announce readiness on stdout as one JSON line (the cluster
+ * launcher and the tests wait for it), and shut down cleanly on SIGINT/SIGTERM.
+ */
+import type { Logger } from './log.ts';
+
+export function announceReady(fields: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify({ event: 'ready', pid: process.pid, ...fields }) + '\n');
+}
+
+/** Runs `stop` once on SIGINT or SIGTERM, then exits; a second signal exits at once. */
+export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info('stopping', { signal });
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('unclean stop', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+/** Runs a service's `main`, logging a start-up failure with its message instead of a stack dump. */
+export function runMain(log: Logger, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    log.error('failed to start', { err });
+    process.exit(1);
+  });
+}

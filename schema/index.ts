@@ -1,0 +1,3 @@
+/** The GraphQL contracts and the check that a subgraph honours them. The public door of `schema/`. */
+export { ledger, mainchain } from './sdl.ts';
+export { checkLedgerEndpoint, schemaFingerprint, type LedgerEndpointCheck } from './contract.ts';

@@ -1,0 +1,27 @@
+/**
+ * `tsx subgraphs/mainchain/main.ts`: the main-chain subgraph.
+ * Configuration (README.md): MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME, AIKI_OPERATOR_TOKEN.
+ */
+import { envInt, envString } from '../../runtime/env.ts';
+import { createLogger } from '../../runtime/log.ts';
+import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
+import { startMainchainSubgraph } from './server.ts';
+
+const log = createLogger('mainchain');
+
+runMain(log, async () => {
+  const served = await startMainchainSubgraph(
+    {
+      port: envInt('AIKI_PORT', 4001, { max: 65535 }),
+      host: envString('AIKI_HOST', '127.0.0.1'),
+      mongoUri: envString('MONGODB_URI'),
+      dbName: envString('AIKI_DB_NAME', 'aiki_mainchain'),
+      operatorToken: process.env.AIKI_OPERATOR_TOKEN || undefined,
+      probeTimeoutMs: envInt('AIKI_PROBE_TIMEOUT_MS', 3000, { min: 100 }),
+    },
+    log,
+  );
+  log.info('serving', { url: served.url });
+  announceReady({ service: 'mainchain', url: served.url });
+  onShutdown(log, served.close);
+});

@@ -1,0 +1,56 @@
+/** The main-chain subgraph: the registry of municipalities. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { mainchain } from '../../schema/index.ts';
+import { connectMongo } from '../../db/mongo.ts';
+import { serve, type Served } from '../../runtime/http.ts';
+import { createSubgraphServer } from '../../runtime/apollo.ts';
+import type { Logger } from '../../runtime/log.ts';
+import type { MainchainContext } from './context.ts';
+import { Registry } from './registry.ts';
+import { resolvers } from './resolvers.ts';
+
+export interface MainchainConfig {
+  port: number;
+  host?: string;
+  mongoUri: string;
+  dbName: string;
+  /** Operators send it as `Authorization: Bearer <token>`; when absent, operator mutations are open (development only). */
+  operatorToken?: string;
+  probeTimeoutMs?: number;
+}
+
+export async function startMainchainSubgraph(config: MainchainConfig, log: Logger): Promise<Served> {
+  const mongo = await connectMongo(config.mongoUri, config.dbName, 'aiki-mainchain');
+  const registry = new Registry(mongo.db, config.probeTimeoutMs);
+  await registry.init();
+  if (!config.operatorToken) log.warn('AIKI_OPERATOR_TOKEN is not set: operator mutations are open to anyone (development only)');
+  const isOperator = operatorCheck(config.operatorToken);
+
+  const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log);
+  const served = await serve(apollo, {
+    port: config.port,
+    host: config.host,
+    log,
+    context: async (req) => ({ registry, operator: isOperator(req) }),
+    ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
+  });
+  return {
+    url: served.url,
+    async close() {
+      await served.close();
+      await mongo.close();
+    },
+  };
+}
+
+/** Compares the bearer token by SHA-256 digest in constant time; only the digest is kept in memory. */
+function operatorCheck(token: string | undefined): (req: IncomingMessage) => boolean {
+  if (!token) return () => true;
+  const expected = createHash('sha256').update(token).digest();
+  return (req) => {
+    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    if (!match) return false;
+    return timingSafeEqual(createHash('sha256').update(match[1]!).digest(), expected);
+  };
+}
