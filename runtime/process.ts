@@ -8,11 +8,15 @@ export function announceReady(fields: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ event: 'ready', pid: process.pid, ...fields }) + '\n');
 }
 
-/** Runs `stop` once on SIGINT or SIGTERM, then exits; a second signal exits at once. */
+/**
+ * Runs `stop` once on SIGINT or SIGTERM, then exits. Later signals are ignored: a Ctrl-C reaches
+ * every process of the group and the launcher then sends SIGTERM, and both should mean one clean
+ * stop (the launcher escalates to SIGKILL if it takes too long).
+ */
 export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+    if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
     stop().then(

@@ -1,0 +1,104 @@
+/**
+ * A whole federation on one machine: a database, the main chain, one ledger subgraph per
+ * municipality, the gateway. `npm start` runs one with fixed ports and a data folder; the
+ * end-to-end tests run one per test file on free ports with their own databases.
+ */
+import { startDatabase, type Database } from '../db/launcher.ts';
+import { spawnService, type ServiceProcess } from './services.ts';
+
+export interface MunicipalitySpec {
+  code: string;
+  name: string;
+}
+
+export interface ClusterOptions {
+  municipalities: MunicipalitySpec[];
+  /** A database to use; otherwise one is started (see db/launcher.ts) in `dataDir`. */
+  db?: Database;
+  dataDir?: string;
+  /** Prefix of every database name, so that clusters can share one server. */
+  dbPrefix?: string;
+  /** Fixed ports (npm start); 0 or absent means any free port. */
+  ports?: { gateway?: number; mainchain?: number; ledgerBase?: number };
+  operatorToken: string;
+  pollIntervalMs?: number;
+  onLog?: (service: string, line: string) => void;
+}
+
+export interface Cluster {
+  db: Database;
+  mainchain: ServiceProcess;
+  ledgers: Map<string, ServiceProcess>;
+  gateway: ServiceProcess;
+  dbPrefix: string;
+  /** Starts one more municipality's ledger subgraph (not registered). */
+  startLedger(spec: MunicipalitySpec, port?: number): Promise<ServiceProcess>;
+  /** Registers a municipality on the main chain, as an operator would. */
+  register(spec: MunicipalitySpec, endpoints: string[]): Promise<{ data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const db = opts.db ?? (await startDatabase({ dataDir: opts.dataDir }));
+  const prefix = opts.dbPrefix ?? 'aiki';
+  const log = (service: string) => (line: string) => opts.onLog?.(service, line);
+  const started: ServiceProcess[] = [];
+  const ledgers = new Map<string, ServiceProcess>();
+
+  const startLedger = async (spec: MunicipalitySpec, port = 0) => {
+    const ledger = await spawnService(`ledger:${spec.code}`, 'ledger', {
+      env: { AIKI_MUNICIPALITY: spec.code, MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`, AIKI_PORT: String(port) },
+      onLog: log(spec.code),
+    });
+    started.push(ledger);
+    ledgers.set(spec.code, ledger);
+    return ledger;
+  };
+
+  const stop = async () => {
+    for (const p of started.reverse()) await p.stop();
+    if (!opts.db) await db.stop();
+  };
+
+  try {
+    const mainchain = await spawnService('mainchain', 'mainchain', {
+      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(opts.ports?.mainchain ?? 0), AIKI_OPERATOR_TOKEN: opts.operatorToken },
+      onLog: log('mainchain'),
+    });
+    started.push(mainchain);
+
+    const register: Cluster['register'] = async (spec, endpoints) => {
+      const res = await fetch(mainchain.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.operatorToken}` },
+        body: JSON.stringify({
+          query: 'mutation Register($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
+          variables: { input: { ...spec, endpoints } },
+        }),
+      });
+      return (await res.json()) as Awaited<ReturnType<Cluster['register']>>;
+    };
+
+    const base = opts.ports?.ledgerBase;
+    await Promise.all(opts.municipalities.map((spec, i) => startLedger(spec, base ? base + i : 0)));
+    for (const spec of opts.municipalities) {
+      const result = await register(spec, [ledgers.get(spec.code)!.url]);
+      const code = result.errors?.[0]?.extensions?.code;
+      if (result.errors && code !== 'MUNICIPALITY_EXISTS') throw new Error(`registering ${spec.code}: ${result.errors[0]!.message}`);
+    }
+
+    const gateway = await spawnService('gateway', 'gateway', {
+      env: {
+        AIKI_MAINCHAIN_URL: mainchain.url,
+        AIKI_PORT: String(opts.ports?.gateway ?? 0),
+        AIKI_REGISTRY_POLL_MS: String(opts.pollIntervalMs ?? 1000),
+      },
+      onLog: log('gateway'),
+    });
+    started.push(gateway);
+    return { db, mainchain, ledgers, gateway, dbPrefix: prefix, startLedger, register, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

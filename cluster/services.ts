@@ -1,0 +1,84 @@
+/**
+ * Starting the federation's processes: each service runs as its own Node process (as in
+ * production), announces `{"event":"ready","url":…}` on stdout, and logs JSON on stderr.
+ * Used by `npm start` and by the end-to-end tests, which kill these processes for real.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { stopChild } from '../db/launcher.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const ENTRIES = {
+  gateway: 'gateway/main.ts',
+  mainchain: 'subgraphs/mainchain/main.ts',
+  ledger: 'subgraphs/ledger/main.ts',
+} as const;
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM, then SIGKILL after a grace period; resolves when the process has exited. */
+  stop(): Promise<void>;
+  /** `kill -9`: no clean-up runs in the process. Resolves when it has exited. */
+  kill(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  env: Record<string, string>;
+  /** Called with each stderr line (JSON logs); by default they are kept for error messages only. */
+  onLog?: (line: string) => void;
+  timeoutMs?: number;
+}
+
+export async function spawnService(name: string, entry: keyof typeof ENTRIES, opts: SpawnOptions): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, ENTRIES[entry])], {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const recent: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    opts.onLog?.(line);
+  });
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const fail = (why: string) => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start: ${why}\n${recent.join('\n')}`));
+    };
+    const timer = setTimeout(() => fail(`no ready line within ${timeoutMs} ms`), timeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as { event?: string; url?: string };
+        if (msg.event === 'ready' && msg.url) {
+          clearTimeout(timer);
+          resolveUrl(msg.url);
+        }
+      } catch {
+        /* not ours: ignore */
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      fail(`exited (${signal ?? code})`);
+    });
+  });
+  const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+  return {
+    name,
+    url,
+    child,
+    stop: () => stopChild(child),
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

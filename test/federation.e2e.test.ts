@@ -1,0 +1,136 @@
+/**
+ * The whole federation as real processes: database, main chain, three ledger subgraphs, gateway,
+ * talking over real HTTP, each ledger on its own database.
+ */
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+
+const TOKEN = 'e2e-operator-token';
+const MUNICIPALITIES = [
+  { code: 'kyoto', name: 'Kyoto' },
+  { code: 'osaka', name: 'Osaka' },
+  { code: 'nara', name: 'Nara' },
+];
+const LIST = '{ municipalities { code name chain { municipality height headHash } } }';
+
+let cluster: Cluster;
+let prefix: string;
+
+beforeAll(async () => {
+  prefix = uniquePrefix('e2e');
+  cluster = await startCluster({
+    municipalities: MUNICIPALITIES,
+    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+    dbPrefix: prefix,
+    operatorToken: TOKEN,
+    pollIntervalMs: 200,
+  });
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+const registry = async () => (await gql(cluster.gateway.url, '{ municipalities { code name status endpoints } }')).data;
+
+describe('the federation through the gateway', () => {
+  it('lists every municipality with the chain its own ledger answers', async () => {
+    // Give kyoto's database one more block, written behind the ledger's back: only kyoto's chain
+    // may show it, which proves each chain comes from that municipality's own database.
+    const client = new MongoClient(mongoUri());
+    try {
+      await client.db(`${prefix}_ledger_kyoto`).collection('blocks').insertOne({ _id: 1 as never, height: 1, hash: 'ab'.repeat(32), prevHash: '00', time: new Date() });
+    } finally {
+      await client.close();
+    }
+    const reply = await gql(cluster.gateway.url, LIST);
+    expect(reply.errors).toBeUndefined();
+    const list = reply.data!.municipalities as Array<{ code: string; name: string; chain: { municipality: string; height: number; headHash: string } }>;
+    expect(list.map((m) => m.code)).toEqual(['kyoto', 'osaka', 'nara']);
+    for (const m of list) expect(m.chain.municipality).toBe(m.code);
+    expect(list.map((m) => m.chain.height)).toEqual([1, 0, 0]);
+    expect(new Set(list.map((m) => m.chain.headHash)).size).toBe(3);
+  });
+
+  it('answers for a municipality registered while it runs, within seconds, without a restart', async () => {
+    const gatewayPid = cluster.gateway.child.pid;
+    const ledger = await cluster.startLedger({ code: 'kobe', name: 'Kobe' });
+    const started = Date.now();
+    const reply = await gql(
+      cluster.gateway.url,
+      'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code status } }',
+      { input: { code: 'kobe', name: 'Kobe', endpoints: [ledger.url] } },
+      { authorization: `Bearer ${TOKEN}` },
+    );
+    expect(reply).toEqual({ data: { registerMunicipality: { code: 'kobe', status: 'ACTIVE' } } });
+    const chain = await eventually(
+      async () => {
+        const r = await gql(cluster.gateway.url, '{ municipality(code: "kobe") { chain { municipality height } } }');
+        return (r.data?.municipality as { chain: unknown } | undefined)?.chain ?? undefined;
+      },
+      10_000,
+      'kobe to answer through the gateway',
+    );
+    expect(chain).toEqual({ municipality: 'kobe', height: 0 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(cluster.gateway.child.pid).toBe(gatewayPid);
+    expect(cluster.gateway.child.exitCode).toBeNull();
+  });
+
+  it('keeps answering for the others when one ledger is killed, naming the missing one', async () => {
+    await cluster.ledgers.get('osaka')!.kill();
+    const reply = await gql(cluster.gateway.url, LIST);
+    const list = reply.data!.municipalities as Array<{ code: string; chain: { municipality: string } | null }>;
+    expect(list.find((m) => m.code === 'osaka')!.chain).toBeNull();
+    for (const m of list.filter((m) => m.code !== 'osaka')) expect(m.chain?.municipality).toBe(m.code);
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors![0]!.extensions).toMatchObject({ code: 'SHARD_UNAVAILABLE', municipality: 'osaka' });
+    // The path names the entity whose ledger fields could not be fetched.
+    expect(reply.errors![0]!.path).toEqual(['municipalities', list.findIndex((m) => m.code === 'osaka')]);
+  });
+});
+
+describe('bad input through the gateway: a coded error, the registry unchanged', () => {
+  const register = (input: unknown, token: string | null = TOKEN) =>
+    gql(
+      cluster.gateway.url,
+      'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
+      { input },
+      token ? { authorization: `Bearer ${token}` } : {},
+    );
+
+  it('refuses an unknown municipality code', async () => {
+    const reply = await gql(cluster.gateway.url, '{ municipality(code: "atlantis") { name chain { height } } }');
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'UNKNOWN_MUNICIPALITY', municipality: 'atlantis' });
+  });
+
+  it.each([
+    ['a URL that does not answer', () => ({ code: 'sakai', name: 'Sakai', endpoints: ['http://127.0.0.1:9/graphql'] }), 'SUBGRAPH_UNREACHABLE'],
+    ['a URL serving another schema', () => ({ code: 'sakai', name: 'Sakai', endpoints: [cluster.mainchain.url] }), 'SCHEMA_MISMATCH'],
+    ["another municipality's ledger", () => ({ code: 'sakai', name: 'Sakai', endpoints: [cluster.ledgers.get('kyoto')!.url] }), 'WRONG_MUNICIPALITY'],
+    ['a code already registered', () => ({ code: 'kyoto', name: 'Kyoto again', endpoints: [cluster.ledgers.get('kyoto')!.url] }), 'MUNICIPALITY_EXISTS'],
+    ['a malformed code', () => ({ code: 'Not A Code', name: 'X', endpoints: ['http://127.0.0.1:9/graphql'] }), 'BAD_USER_INPUT'],
+    ['a non-http URL', () => ({ code: 'sakai', name: 'Sakai', endpoints: ['file:///etc/passwd'] }), 'BAD_USER_INPUT'],
+    ['no endpoints', () => ({ code: 'sakai', name: 'Sakai', endpoints: [] }), 'BAD_USER_INPUT'],
+    ['an operator ($gt) in a string field', () => ({ code: { $gt: '' }, name: 'Sakai', endpoints: ['http://127.0.0.1:9/graphql'] }), 'BAD_USER_INPUT'],
+  ])('refuses registering %s', async (_what, input, code) => {
+    const before = await registry();
+    const reply = await register(input());
+    expect(reply.data ?? null).toBeNull();
+    expect(reply.errors?.[0]?.extensions?.code).toBe(code);
+    expect(await registry()).toEqual(before);
+  });
+
+  it('refuses an operator mutation without or with wrong credentials', async () => {
+    const before = await registry();
+    const kyoto = { code: 'sakai', name: 'Sakai', endpoints: [cluster.ledgers.get('kyoto')!.url] };
+    for (const token of [null, 'wrong-token']) {
+      const reply = await register(kyoto, token);
+      expect(reply.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    expect(await registry()).toEqual(before);
+  });
+});

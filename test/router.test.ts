@@ -1,0 +1,115 @@
+/**
+ * The shard router against three real ledger subgraphs (in this process, real HTTP, each on its
+ * own database): an interleaved `_entities` batch comes back in order, each item from its shard.
+ */
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ShardMap } from '../gateway/router/ShardMap.ts';
+import { ShardRouter } from '../gateway/router/ShardRouter.ts';
+import { startLedgerSubgraph } from '../subgraphs/ledger/server.ts';
+import { createLogger } from '../runtime/log.ts';
+import { aikiError } from '../core/errors.ts';
+import type { Served } from '../runtime/http.ts';
+import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+
+const log = createLogger('test', 'error');
+const CODES = ['kyoto', 'osaka', 'nara'] as const;
+const QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Municipality { code chain { municipality height headHash } } } }';
+
+let prefix: string;
+let client: MongoClient;
+const ledgers = new Map<string, Served>();
+
+beforeAll(async () => {
+  prefix = uniquePrefix('router');
+  client = new MongoClient(mongoUri());
+  for (const [i, code] of CODES.entries()) {
+    const dbName = `${prefix}_${code}`;
+    ledgers.set(code, await startLedgerSubgraph({ municipality: code, port: 0, mongoUri: mongoUri(), dbName }, log));
+    // Distinct chains: kyoto at height 3, osaka 2, nara 1, each with its own head hash.
+    const blocks = client.db(dbName).collection('blocks');
+    for (let h = 1; h <= CODES.length - i; h++) {
+      await blocks.insertOne({ _id: h as never, height: h, hash: `${code}-${h}`.padEnd(64, '0'), prevHash: '', time: new Date() });
+    }
+  }
+});
+
+afterAll(async () => {
+  for (const served of ledgers.values()) await served.close();
+  await client.close();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+function routerFor(entries: Array<[string, string[]]>) {
+  const shards = new ShardMap();
+  for (const [code, endpoints] of entries) shards.set({ code, state: 'serving', endpoints, registered: endpoints });
+  return { shards, router: new ShardRouter(shards, { timeoutMs: 2000, log }) };
+}
+
+function entitiesRequest(representations: unknown[]) {
+  return { request: { query: QUERY, variables: { representations } } } as unknown as GraphQLDataSourceProcessOptions;
+}
+
+const rep = (code: string) => ({ __typename: 'Municipality', code });
+
+async function ownHead(code: string) {
+  const head = await client.db(`${prefix}_${code}`).collection('blocks').find().sort({ _id: -1 }).limit(1).next();
+  return { code, chain: { municipality: code, height: head!.height, headHash: head!.hash } };
+}
+
+describe('ShardRouter', () => {
+  it('answers an interleaved batch in the original order, each item from its own shard', async () => {
+    const { router } = routerFor(CODES.map((c) => [c, [ledgers.get(c)!.url]]));
+    const order = ['nara', 'kyoto', 'osaka', 'kyoto', 'nara', 'osaka', 'osaka', 'kyoto', 'nara'];
+    const reply = await router.process(entitiesRequest(order.map(rep)));
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data?._entities).toEqual(await Promise.all(order.map(ownHead)));
+  });
+
+  it('re-indexes errors to the original positions and names the municipality', async () => {
+    // "osaka" points at kyoto's ledger (a misconfigured shard): kyoto's ledger refuses it.
+    const { router, shards } = routerFor([
+      ['kyoto', [ledgers.get('kyoto')!.url]],
+      ['osaka', [ledgers.get('kyoto')!.url]],
+    ]);
+    shards.set({ code: 'nara', state: 'pending', registered: ['http://127.0.0.1:9/graphql'], reason: aikiError('SUBGRAPH_UNREACHABLE', 'refused') });
+    const reps = [rep('kyoto'), rep('osaka'), { __typename: 'Municipality' }, rep('atlantis'), rep('nara'), rep('kyoto'), 'junk'];
+    const reply = await router.process(entitiesRequest(reps));
+    const entities = reply.data?._entities as unknown[];
+    expect(entities).toHaveLength(reps.length);
+    expect(entities[0]).toEqual(await ownHead('kyoto'));
+    expect(entities[5]).toEqual(await ownHead('kyoto'));
+    for (const i of [1, 2, 3, 4, 6]) expect(entities[i]).toBeNull();
+
+    const byIndex = new Map(reply.errors!.map((e) => [e.path?.[1], e.extensions]));
+    expect(byIndex.get(1)).toMatchObject({ code: 'WRONG_MUNICIPALITY', municipality: 'osaka' });
+    expect(byIndex.get(2)).toMatchObject({ code: 'MALFORMED_REPRESENTATION' });
+    expect(byIndex.get(3)).toMatchObject({ code: 'UNKNOWN_MUNICIPALITY', municipality: 'atlantis' });
+    expect(byIndex.get(4)).toMatchObject({ code: 'SHARD_UNAVAILABLE', municipality: 'nara', reason: 'SUBGRAPH_UNREACHABLE' });
+    expect(byIndex.get(6)).toMatchObject({ code: 'MALFORMED_REPRESENTATION' });
+    expect(reply.errors).toHaveLength(5);
+  });
+
+  it('reports a shard that does not answer as SHARD_UNAVAILABLE, and still answers the rest', async () => {
+    const { router } = routerFor([
+      ['kyoto', [ledgers.get('kyoto')!.url]],
+      ['osaka', ['http://127.0.0.1:9/graphql']],
+    ]);
+    const reply = await router.process(entitiesRequest([rep('osaka'), rep('kyoto')]));
+    expect(reply.data?._entities).toEqual([null, await ownHead('kyoto')]);
+    expect(reply.errors).toEqual([expect.objectContaining({ path: ['_entities', 0], extensions: expect.objectContaining({ code: 'SHARD_UNAVAILABLE', municipality: 'osaka' }) })]);
+  });
+
+  it('fails over to the next endpoint of a shard', async () => {
+    const { router } = routerFor([['kyoto', ['http://127.0.0.1:9/graphql', ledgers.get('kyoto')!.url]]]);
+    const reply = await router.process(entitiesRequest([rep('kyoto')]));
+    expect(reply).toEqual({ data: { _entities: [await ownHead('kyoto')] } });
+  });
+
+  it('refuses a request that names no municipality', async () => {
+    const { router } = routerFor([]);
+    const reply = await router.process({ request: { query: '{ __typename }' } } as unknown as GraphQLDataSourceProcessOptions);
+    expect(reply.errors?.[0]?.extensions?.code).toBe('UNROUTABLE_REQUEST');
+  });
+});
