@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Node resolves `graphql` to its CommonJS entry for every importer; Vite would pick the `.mjs`
+  // one for our files, and graphql-js refuses schemas from "another module or realm".
+  resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
     include: ['test/**/*.test.ts', '**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', '.cache/**', '.data/**'],

@@ -3,7 +3,8 @@
  *  1. `MONGODB_URI`, when set: a real deployment (a replica set in production);
  *  2. a `mongod` on PATH, started on loopback with a data folder;
  *  3. FerretDB v1 embedded in our small Go program (`db/ferretdb/`), with its SQLite backend —
- *     built with `go build` on first use and cached under `.cache/ferretdb/` by source hash.
+ *     built with `go build` on first use and cached under `.cache/ferretdb/` (AIKI_CACHE_DIR) by
+ *     source hash.
  * When none can be had, the error says what is missing and how to fix it.
  *
  * `tsx db/launcher.ts build` builds the FerretDB server ahead of time (CI does, to time it).
@@ -67,7 +68,7 @@ async function startMongod(opts: DatabaseOptions): Promise<Database> {
 export function buildFerretDB(): string {
   const hash = createHash('sha256');
   for (const f of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(FERRET_SRC, f)));
-  const dir = join(ROOT, '.cache', 'ferretdb', hash.digest('hex').slice(0, 16));
+  const dir = join(process.env.AIKI_CACHE_DIR || join(ROOT, '.cache'), 'ferretdb', hash.digest('hex').slice(0, 16));
   const bin = join(dir, 'aiki-ferretdb');
   if (existsSync(bin)) return bin;
 

@@ -93,6 +93,31 @@ describe('the federation through the gateway', () => {
   });
 });
 
+describe('the gateway admits only ledgers that pass the contract check', () => {
+  it('keeps a municipality written into the registry behind the main chain out of the shard map', async () => {
+    // An entry that skipped the main chain's check (written straight into its database): the
+    // gateway must check it itself before routing to it.
+    const client = new MongoClient(mongoUri());
+    try {
+      await client.db(`${prefix}_mainchain`).collection('municipalities').insertOne({
+        _id: 'himeji' as never, code: 'himeji', name: 'Himeji', status: 'ACTIVE', endpoints: [cluster.mainchain.url], registeredAt: new Date(),
+      });
+    } finally {
+      await client.close();
+    }
+    const error = await eventually(
+      async () => {
+        const r = await gql(cluster.gateway.url, '{ municipality(code: "himeji") { name chain { height } } }');
+        return r.errors?.[0]?.extensions?.reason ? r : undefined;
+      },
+      10_000,
+      'the gateway to check himeji',
+    );
+    expect(error.data).toEqual({ municipality: { name: 'Himeji', chain: null } });
+    expect(error.errors![0]!.extensions).toMatchObject({ code: 'SHARD_UNAVAILABLE', municipality: 'himeji', reason: 'SCHEMA_MISMATCH' });
+  });
+});
+
 describe('bad input through the gateway: a coded error, the registry unchanged', () => {
   const register = (input: unknown, token: string | null = TOKEN) =>
     gql(

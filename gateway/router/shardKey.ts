@@ -12,7 +12,7 @@ export function municipalityOf(rep: unknown): string | AikiError {
   }
   const { __typename, code, id } = rep as Record<string, unknown>;
   if (typeof __typename !== 'string') return aikiError('MALFORMED_REPRESENTATION', 'an entity representation needs a string __typename');
-  const key = __typename === 'Municipality' ? code : typeof id === 'string' ? id.slice(0, id.indexOf(':')) : undefined;
+  const key = __typename === 'Municipality' ? code : typeof id === 'string' && id.includes(':') ? id.slice(0, id.indexOf(':')) : undefined;
   if (!isMunicipalityCode(key)) {
     const field = __typename === 'Municipality' ? 'code' : 'id "<municipality>:…"';
     return aikiError('MALFORMED_REPRESENTATION', `${__typename} representation has no municipality in its ${field}`, { typename: __typename });
