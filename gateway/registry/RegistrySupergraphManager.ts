@@ -103,7 +103,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
       try {
         return await this.opts.registry.serviceSdl();
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`the main chain at ${this.opts.registry.url} did not answer: ${(err as Error).message}`);
+        if (Date.now() > deadline) throw new Error(`the main chain at ${this.opts.registry.url} did not answer: ${(err as Error).message}`, { cause: err });
         await new Promise((r) => setTimeout(r, 250));
       }
     }

@@ -1,0 +1,17 @@
+# One image for every Aiki service; the command picks the service (see docker-compose.yml).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production AIKI_HOST=0.0.0.0
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+# Overridden per service: dist/subgraphs/ledger/main.js, dist/subgraphs/mainchain/main.js, dist/cli/aiki.js
+CMD ["node", "dist/gateway/main.js"]

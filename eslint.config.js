@@ -1,0 +1,36 @@
+// Lint: recommended rules for TypeScript, plus the layering of STYLE.md — core/ has no I/O,
+// a subgraph never imports the gateway, the gateway never imports a subgraph's internals.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noImport = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.cache/', '.data/', 'schema/generated/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: noImport(['node:*', 'mongodb', '@apollo/*', '../*'], 'core/ is pure ledger rules: no I/O, no other layer.'),
+  },
+  {
+    files: ['subgraphs/**/*.ts'],
+    rules: noImport(['**/gateway/**'], 'a subgraph never imports the gateway.'),
+  },
+  {
+    files: ['gateway/**/*.ts'],
+    rules: noImport(['**/subgraphs/**'], "the gateway never imports a subgraph's internals; share through schema/ or core/."),
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);
