@@ -20,6 +20,14 @@ export const ERRORS = {
   UNROUTABLE_REQUEST: 'The shard router cannot tell which municipality a ledger request is for.',
   UNAUTHENTICATED: 'This operation needs operator credentials (Authorization: Bearer <token>).',
   DATABASE_UNAVAILABLE: 'No MongoDB-compatible database could be reached or started.',
+  BAD_ADDRESS: 'An account address is not `<municipality>:<64 hex of an Ed25519 public key>`.',
+  BAD_TRANSACTION: 'A transaction is malformed: missing or extra fields, wrong types, unknown version or type, or a time that is not ISO 8601 UTC with milliseconds (or too far from now).',
+  BAD_AMOUNT: 'An amount is not a positive integer in the smallest unit written in decimal without leading zeros, or exceeds 2^53-1.',
+  BAD_NONCE: 'A nonce is not a safe integer >= 1.',
+  MEMO_TOO_LONG: 'A memo is longer than 256 bytes in UTF-8.',
+  SELF_TRANSFER: 'A transfer names the same account as sender and receiver.',
+  BAD_SIGNATURE: "A signature is not 128 lower-case hex characters or does not verify against the signer's public key.",
+  BAD_BLOCK: 'A block does not follow from its parent: hash, signature, height, previous hash, time, transaction root or Proof of History.',
   INTERNAL_SERVER_ERROR: 'An unexpected error; details are in the server logs, not in the response.',
 } as const;
 
