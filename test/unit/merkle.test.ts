@@ -132,7 +132,8 @@ describe('Merkle: properties', () => {
     const d = Array.from({ length: 10_000 }, (_, i) => sha256(utf8(`tx ${i}`)));
     merkleRoot(d); // warm up
     const times: number[] = [];
-    for (let r = 0; r < 5; r++) {
+    // The best of 10 runs: other test files share the two cores, and one slow run is not the code's.
+    for (let r = 0; r < 10; r++) {
       const t = performance.now();
       merkleRoot(d);
       times.push(performance.now() - t);
