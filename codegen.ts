@@ -3,7 +3,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const plugins = ['typescript', 'typescript-resolvers'];
-const config = (contextType: string) => ({
+const config = (contextType: string, mappers: Record<string, string> = {}) => ({
+  mappers,
   federation: true,
   useIndexSignature: true,
   useTypeImports: true,
@@ -17,7 +18,13 @@ const codegen: CodegenConfig = {
     'schema/generated/ledger.ts': {
       schema: 'schema/ledger.graphql',
       plugins,
-      config: config('../../subgraphs/ledger/context.ts#LedgerContext'),
+      // Resolvers receive our stored models as parents; the fields are resolved from them.
+      config: config('../../subgraphs/ledger/context.ts#LedgerContext', {
+        Chain: '../../subgraphs/ledger/models.ts#ChainModel',
+        Block: '../../subgraphs/ledger/models.ts#BlockDoc',
+        Transaction: '../../subgraphs/ledger/models.ts#TransactionModel',
+        Account: '../../subgraphs/ledger/models.ts#AccountModel',
+      }),
     },
     'schema/generated/mainchain.ts': {
       schema: 'schema/mainchain.graphql',

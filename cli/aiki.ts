@@ -4,10 +4,18 @@
  * `node --import tsx cli/aiki.ts …`); it talks to the gateway or the main chain over GraphQL.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { parseAddress, signTransfer, verifyInclusionProof, type InclusionProofInput, type TransferBody } from '../core/index.ts';
+import { newKeyFile, readKeyFile } from './keys.ts';
 
 interface Reply<T> {
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string; expected?: number } }>;
+}
+
+class CallError extends Error {
+  constructor(readonly errors: NonNullable<Reply<unknown>['errors']>) {
+    super(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('\n'));
+  }
 }
 
 async function call<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
@@ -15,15 +23,131 @@ async function call<T>(url: string, query: string, variables: Record<string, unk
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const reply = (await res.json()) as Reply<T>;
-  if (reply.errors?.length) {
-    throw new Error(reply.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('\n'));
-  }
+  if (reply.errors?.length) throw new CallError(reply.errors);
   return reply.data as T;
+}
+
+const url = () => program.opts<{ url: string }>().url;
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+const positiveInt = (v: string) => {
+  if (!/^[1-9][0-9]*$/.test(v)) throw new InvalidArgumentError('expected a positive integer');
+  return Number(v);
+};
+
+const TX_FIELDS = `id txid municipality status rejection { code message } from to amount nonce memo time signature
+  block { height hash }
+  proof { txid index treeSize path root
+    header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
+    poh { ticks hash start segment { ticks event hash } } }`;
+
+interface TxView {
+  id: string;
+  status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
+  rejection: { code: string; message: string } | null;
+  from: string;
+  to: string;
+  amount: string;
+  nonce: number;
+  memo: string;
+  time: string;
+  block: { height: number; hash: string } | null;
+  proof: InclusionProofInput | null;
+}
+
+async function showTransaction(id: string): Promise<TxView> {
+  return (await call<{ transaction: TxView }>(url(), `query($id: String!) { transaction(id: $id) { ${TX_FIELDS} } }`, { id })).transaction;
+}
+
+/** Verifies a confirmed transaction's proof with core/ alone and prints each check. */
+function verifyAndPrint(tx: TxView): boolean {
+  if (!tx.proof) return false;
+  const body: TransferBody = { v: 1, type: 'transfer', from: tx.from, to: tx.to, amount: tx.amount, nonce: tx.nonce, memo: tx.memo, time: tx.time };
+  const checks = verifyInclusionProof(tx.proof, body);
+  for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
+  return checks.every((c) => c.ok);
 }
 
 const program = new Command('aiki')
   .description('Operate and inspect an Aiki federation')
   .option('--url <url>', 'GraphQL URL of the gateway (or of the main chain)', process.env.AIKI_URL ?? 'http://127.0.0.1:4000/graphql');
+
+const key = program.command('key').description('Ed25519 key pairs for accounts');
+
+key
+  .command('new')
+  .description('make a key pair and write it to a key file (mode 0600); prints the address')
+  .requiredOption('--municipality <code>', 'the municipality whose ledger holds the account')
+  .requiredOption('--out <file>', 'key file to create (never overwritten)')
+  .action((opts: { municipality: string; out: string }) => {
+    console.log(newKeyFile(opts.municipality, opts.out).address);
+  });
+
+program
+  .command('transfer')
+  .description('sign a transfer with a key file and submit it to the sender\'s ledger')
+  .requiredOption('--key <file>', 'key file of the sender')
+  .requiredOption('--to <address>', 'recipient address')
+  .requiredOption('--amount <integer>', 'amount in the smallest unit')
+  .option('--memo <text>', 'memo, up to 256 bytes', '')
+  .option('--nonce <n>', 'nonce (default: the next one)', positiveInt)
+  .option('--wait', 'wait until confirmed or rejected, then verify the inclusion proof locally')
+  .action(async (opts: { key: string; to: string; amount: string; memo: string; nonce?: number; wait?: boolean }) => {
+    const sender = readKeyFile(opts.key);
+    const { municipality } = parseAddress(sender.address);
+    let nonce = opts.nonce ?? (await call<{ account: { nonce: number } }>(url(), 'query($a: String!) { account(address: $a) { nonce } }', { a: sender.address })).account.nonce + 1;
+    const submit = (n: number) => {
+      const body: TransferBody = { v: 1, type: 'transfer', from: sender.address, to: opts.to, amount: opts.amount, nonce: n, memo: opts.memo, time: new Date().toISOString() };
+      return call<{ submitTransaction: { id: string; status: string } }>(
+        url(),
+        'mutation($m: String!, $t: SignedTransactionInput!) { submitTransaction(municipality: $m, transaction: $t) { id status } }',
+        { m: municipality, t: signTransfer(body, sender.secret) },
+      );
+    };
+    let submitted;
+    try {
+      submitted = await submit(nonce);
+    } catch (err) {
+      // Pending transactions of ours took the nonce we read: the ledger says which is next.
+      const expected = err instanceof CallError && opts.nonce === undefined && err.errors[0]?.extensions?.code === 'NONCE_REUSED' ? err.errors[0].extensions.expected : undefined;
+      if (expected === undefined) throw err;
+      nonce = expected;
+      submitted = await submit(nonce);
+    }
+    const { id } = submitted.submitTransaction;
+    console.log(`${id} ${submitted.submitTransaction.status}`);
+    if (!opts.wait) return;
+    for (let i = 0; ; i++) {
+      const tx = await showTransaction(id);
+      if (tx.status === 'REJECTED') throw new Error(`${id} rejected: ${tx.rejection?.code}: ${tx.rejection?.message}`);
+      if (tx.status === 'CONFIRMED') {
+        console.log(`${id} CONFIRMED in block ${tx.block!.height} (${tx.block!.hash})`);
+        if (!verifyAndPrint(tx)) throw new Error('the inclusion proof does not verify');
+        return;
+      }
+      if (i > 300) throw new Error(`${id} still pending after 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
+const tx = program.command('tx').description('transactions');
+
+tx.command('show')
+  .description('show a transaction by id (<municipality>:<txid>) with its status and proof')
+  .argument('<id>')
+  .option('--verify', 'verify the inclusion proof locally with core/')
+  .action(async (id: string, opts: { verify?: boolean }) => {
+    const view = await showTransaction(id);
+    print(view);
+    if (opts.verify && !verifyAndPrint(view)) throw new Error(view.proof ? 'the inclusion proof does not verify' : `${id} is ${view.status}: no proof yet`);
+  });
+
+program
+  .command('account')
+  .description("show an account's balance, nonce and recent transactions")
+  .argument('<address>')
+  .action(async (address: string) => {
+    print((await call<{ account: unknown }>(url(), 'query($a: String!) { account(address: $a) { id balance nonce transactions(first: 10) { edges { node { id from to amount status } } } } }', { a: address })).account);
+  });
 
 const municipality = program.command('municipality').description('the registry of municipalities');
 
@@ -31,9 +155,8 @@ municipality
   .command('list')
   .description('list registered municipalities with their chain heads')
   .action(async () => {
-    const { url } = program.opts<{ url: string }>();
     const data = await call<{ municipalities: Array<{ code: string; name: string; status: string; endpoints: string[]; chain: { height: number } | null }> }>(
-      url,
+      url(),
       '{ municipalities { code name status endpoints chain { height } } }',
       {},
     );
@@ -54,11 +177,10 @@ municipality
     return n;
   }, 0)
   .action(async (opts: { code: string; name: string; endpoint: string[]; retryFor: number }) => {
-    const { url } = program.opts<{ url: string }>();
     const deadline = Date.now() + opts.retryFor * 1000;
     for (;;) {
       try {
-        await call(url, 'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
+        await call(url(), 'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
           input: { code: opts.code, name: opts.name, endpoints: opts.endpoint },
         }, process.env.AIKI_OPERATOR_TOKEN);
         console.log(`registered ${opts.code}`);

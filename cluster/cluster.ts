@@ -22,6 +22,8 @@ export interface ClusterOptions {
   ports?: { gateway?: number; mainchain?: number; ledgerBase?: number };
   operatorToken: string;
   pollIntervalMs?: number;
+  /** Extra environment of each ledger process (genesis, keys, block interval…). */
+  ledgerEnv?: (spec: MunicipalitySpec) => Record<string, string>;
   onLog?: (service: string, line: string) => void;
 }
 
@@ -31,8 +33,8 @@ export interface Cluster {
   ledgers: Map<string, ServiceProcess>;
   gateway: ServiceProcess;
   dbPrefix: string;
-  /** Starts one more municipality's ledger subgraph (not registered). */
-  startLedger(spec: MunicipalitySpec, port?: number): Promise<ServiceProcess>;
+  /** Starts one more ledger subgraph process for a municipality (not registered): a new one, or a replica. */
+  startLedger(spec: MunicipalitySpec, port?: number, env?: Record<string, string>): Promise<ServiceProcess>;
   /** Registers a municipality on the main chain, as an operator would. */
   register(spec: MunicipalitySpec, endpoints: string[]): Promise<{ data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
   stop(): Promise<void>;
@@ -45,9 +47,16 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const started: ServiceProcess[] = [];
   const ledgers = new Map<string, ServiceProcess>();
 
-  const startLedger = async (spec: MunicipalitySpec, port = 0) => {
+  const startLedger = async (spec: MunicipalitySpec, port = 0, env: Record<string, string> = {}) => {
     const ledger = await spawnService(`ledger:${spec.code}`, 'ledger', {
-      env: { AIKI_MUNICIPALITY: spec.code, MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`, AIKI_PORT: String(port) },
+      env: {
+        AIKI_MUNICIPALITY: spec.code,
+        MONGODB_URI: db.uri,
+        AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`,
+        AIKI_PORT: String(port),
+        ...opts.ledgerEnv?.(spec),
+        ...env,
+      },
       onLog: log(spec.code),
     });
     started.push(ledger);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { envInt, envString } from '../runtime/env.ts';
+import { readKeyFile, newKeyFile } from '../cli/keys.ts';
 import { startCluster, type MunicipalitySpec } from './cluster.ts';
 
 const DEMO: MunicipalitySpec[] = [
@@ -25,12 +26,24 @@ const tokenFile = join(dataDir, 'operator-token');
 if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString('base64url') + '\n', { mode: 0o600 });
 const operatorToken = process.env.AIKI_OPERATOR_TOKEN || readFileSync(tokenFile, 'utf8').trim();
 
+// Each demo municipality's genesis gives its treasury account 10^12 units; the treasury key is
+// made once and kept with the data, so that `aiki transfer --key …` can fund new accounts.
+const TREASURY_SUPPLY = '1000000000000';
+mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
+const treasury = new Map(
+  DEMO.map(({ code }) => {
+    const file = join(dataDir, 'keys', `${code}-treasury.key`);
+    return [code, { file, address: existsSync(file) ? readKeyFile(file).address : newKeyFile(code, file).address }];
+  }),
+);
+
 console.log(`Starting Aiki federation (data in ${dataDir}) …`);
 const cluster = await startCluster({
   municipalities: DEMO,
   dataDir: join(dataDir, 'db'),
   ports: { gateway: gatewayPort, mainchain: gatewayPort + 1, ledgerBase: gatewayPort + 101 },
   operatorToken,
+  ledgerEnv: ({ code }) => ({ AIKI_GENESIS: JSON.stringify([{ address: treasury.get(code)!.address, amount: TREASURY_SUPPLY }]) }),
   onLog: (service, line) => {
     // Warnings and errors always; the rest with AIKI_VERBOSE=1.
     if (verbose || /"level":"(warn|error)"/.test(line)) console.error(`[${service}] ${line}`);
@@ -46,9 +59,15 @@ Aiki federation is up.
   database    ${cluster.db.kind} ${cluster.db.uri}
   operator    Authorization: Bearer ${operatorToken}   (kept in ${tokenFile})
 
+  treasury    ${DEMO.map(({ code }) => `${code} ${treasury.get(code)!.file}`).join('\n              ')}
+
 Try:
   curl -s ${gql} -H 'content-type: application/json' \\
     -d '{"query":"{ municipalities { code name chain { height headHash } } }"}'
+
+  npm run aiki -- key new --municipality kyoto --out alice.key
+  npm run aiki -- transfer --key ${treasury.get('kyoto')!.file} --to <alice's address> --amount 1000 --wait
+  npm run aiki -- account <alice's address>
 
 Ctrl-C stops everything; the data stays in ${dataDir}.`);
 

@@ -9,3 +9,4 @@ export * from './transaction.ts';
 export * from './merkle.ts';
 export * from './poh.ts';
 export * from './block.ts';
+export * from './proof.ts';

@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -100,9 +100,15 @@ async function startFerretDB(opts: DatabaseOptions): Promise<Database> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'aiki-ferretdb-'));
   const listen = `127.0.0.1:${opts.port ?? 0}`;
   // stdin is a pipe we never close: the server exits when this process dies (-exit-on-stdin-close).
-  const child = spawn(bin, ['-listen', listen, '-sqlite-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const logLevel = process.env.AIKI_FERRETDB_LOG_LEVEL ?? 'warn';
+  const child = spawn(bin, ['-listen', listen, '-sqlite-dir', dataDir, '-log-level', logLevel], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  // AIKI_FERRETDB_LOG names a file that receives the server's JSON log (for diagnosis).
+  const logFile = process.env.AIKI_FERRETDB_LOG;
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+    if (logFile) appendFileSync(logFile, d);
+  });
   const line = await firstLine(child, 30_000).catch((err: Error) => {
     child.kill('SIGKILL');
     throw aikiError('DATABASE_UNAVAILABLE', `FerretDB did not start: ${err.message}\n${stderr.trim()}`);

@@ -5,7 +5,7 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { dropDatabases, eventually, gql, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
 
 const TOKEN = 'e2e-operator-token';
 const MUNICIPALITIES = [
@@ -40,12 +40,7 @@ describe('the federation through the gateway', () => {
   it('lists every municipality with the chain its own ledger answers', async () => {
     // Give kyoto's database one more block, written behind the ledger's back: only kyoto's chain
     // may show it, which proves each chain comes from that municipality's own database.
-    const client = new MongoClient(mongoUri());
-    try {
-      await client.db(`${prefix}_ledger_kyoto`).collection('blocks').insertOne({ _id: 1 as never, height: 1, hash: 'ab'.repeat(32), prevHash: '00', time: new Date() });
-    } finally {
-      await client.close();
-    }
+    await plantBlock(mongoUri(), `${prefix}_ledger_kyoto`, 1, 'ab'.repeat(32));
     const reply = await gql(cluster.gateway.url, LIST);
     expect(reply.errors).toBeUndefined();
     const list = reply.data!.municipalities as Array<{ code: string; name: string; chain: { municipality: string; height: number; headHash: string } }>;

@@ -11,7 +11,8 @@ import { startLedgerSubgraph } from '../subgraphs/ledger/server.ts';
 import { createLogger } from '../runtime/log.ts';
 import { aikiError } from '../core/errors.ts';
 import type { Served } from '../runtime/http.ts';
-import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { sha256, utf8 } from '../core/index.ts';
+import { dropDatabases, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
 
 const log = createLogger('test', 'error');
 const CODES = ['kyoto', 'osaka', 'nara'] as const;
@@ -26,12 +27,10 @@ beforeAll(async () => {
   client = new MongoClient(mongoUri());
   for (const [i, code] of CODES.entries()) {
     const dbName = `${prefix}_${code}`;
-    ledgers.set(code, await startLedgerSubgraph({ municipality: code, port: 0, mongoUri: mongoUri(), dbName }, log));
+    const sequencerKey = sha256(utf8(`router test ${code}`));
+    ledgers.set(code, await startLedgerSubgraph({ municipality: code, port: 0, mongoUri: mongoUri(), dbName, sequencerKey, sequence: false }, log));
     // Distinct chains: kyoto at height 3, osaka 2, nara 1, each with its own head hash.
-    const blocks = client.db(dbName).collection('blocks');
-    for (let h = 1; h <= CODES.length - i; h++) {
-      await blocks.insertOne({ _id: h as never, height: h, hash: `${code}-${h}`.padEnd(64, '0'), prevHash: '', time: new Date() });
-    }
+    for (let h = 1; h <= CODES.length - i; h++) await plantBlock(mongoUri(), dbName, h, `${code}-${h}`.padEnd(64, '0'));
   }
 });
 
@@ -55,7 +54,7 @@ const rep = (code: string) => ({ __typename: 'Municipality', code });
 
 async function ownHead(code: string) {
   const head = await client.db(`${prefix}_${code}`).collection('blocks').find().sort({ _id: -1 }).limit(1).next();
-  return { code, chain: { municipality: code, height: head!.height, headHash: head!.hash } };
+  return { code, chain: { municipality: code, height: head!._id, headHash: head!.hash } };
 }
 
 describe('ShardRouter', () => {

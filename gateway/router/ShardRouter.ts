@@ -7,7 +7,8 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
-import { aikiError, type AikiError } from '../../core/errors.ts';
+import { AikiError, aikiError } from '../../core/errors.ts';
+import { routeRootFields } from './rootFields.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
@@ -34,12 +35,44 @@ export class ShardRouter implements GraphQLDataSource {
 
   async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const representations = request.variables?.representations;
-    if (!Array.isArray(representations)) {
-      // The ledger contract has no root Query fields (DESIGN.md); root Mutation routing by the
-      // municipality argument arrives with the first mutation.
-      return { errors: [format(aikiError('UNROUTABLE_REQUEST', 'the ledger subgraph only answers entity requests through the gateway'))] };
+    if (Array.isArray(representations)) {
+      return this.routeEntities(request.query ?? '', request.variables ?? {}, representations, request.operationName);
     }
-    return this.routeEntities(request.query ?? '', request.variables ?? {}, representations, request.operationName);
+    return this.routeRoot(request.query ?? '', request.variables ?? {}, request.operationName);
+  }
+
+  /**
+   * Root fields (the ledger's mutations) go to the municipality each names: whole when they all
+   * name one, else one request per field — in order for mutations, in parallel otherwise.
+   */
+  private async routeRoot(query: string, variables: Record<string, unknown>, operationName?: string): Promise<GatewayGraphQLResponse> {
+    let route;
+    try {
+      route = routeRootFields(query, variables);
+    } catch (err) {
+      return { errors: [format(err instanceof AikiError ? err : aikiError('UNROUTABLE_REQUEST', (err as Error).message))] };
+    }
+    const codes = new Set(route.fields.map((f) => f.municipality));
+    const [only] = codes;
+    if (codes.size === 1 && typeof only === 'string') return this.callShard(only, query, variables, operationName);
+
+    const data: Record<string, unknown> = {};
+    const errors: Errors = [];
+    const one = async (field: (typeof route.fields)[number]) => {
+      if (typeof field.municipality !== 'string') {
+        data[field.key] = null;
+        errors.push(format(field.municipality, [field.key]));
+        return;
+      }
+      const reply = await this.callShard(field.municipality, field.query, variables);
+      data[field.key] = (reply.data as Record<string, unknown> | null | undefined)?.[field.key] ?? null;
+      for (const error of reply.errors ?? []) errors.push({ ...error, path: error.path ?? [field.key], extensions: { ...error.extensions, municipality: error.extensions?.municipality ?? field.municipality } });
+    };
+    if (route.operation === 'mutation') for (const field of route.fields) await one(field);
+    else await Promise.all(route.fields.map(one));
+    // Keep the response keys in the order of the request.
+    const ordered = Object.fromEntries(route.fields.map((f) => [f.key, data[f.key] ?? null]));
+    return errors.length > 0 ? { data: ordered, errors } : { data: ordered };
   }
 
   /** Splits an `_entities` request by municipality and reassembles it in the original order. */
@@ -76,7 +109,7 @@ export class ShardRouter implements GraphQLDataSource {
   }
 
   /** One request to one municipality: the first endpoint that answers wins. Never throws. */
-  private async callShard(code: string, query: string, variables: Record<string, unknown>, operationName?: string): Promise<{ data?: { _entities?: unknown[] } | null; errors?: Errors }> {
+  private async callShard(code: string, query: string, variables: Record<string, unknown>, operationName?: string): Promise<{ data?: Record<string, any> | null; errors?: Errors }> {
     const shard = this.shards.get(code);
     if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
     if (shard.state === 'pending') {

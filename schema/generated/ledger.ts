@@ -1,7 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import type { ChainModel, BlockDoc, TransactionModel, AccountModel } from '../../subgraphs/ledger/models.ts';
 import type { LedgerContext } from '../../subgraphs/ledger/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -12,9 +15,96 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** The head of one municipality's chain. */
+/** An account of one municipality's ledger. */
+export type Account = {
+  __typename?: 'Account';
+  /** Confirmed balance, integer in the smallest unit, as a decimal string. */
+  balance: Scalars['String']['output'];
+  /** The address, `<municipality>:<64 hex public key>`. */
+  id: Scalars['String']['output'];
+  municipality: Scalars['String']['output'];
+  /** Nonce of the last confirmed transaction sent (0 before the first). */
+  nonce: Scalars['Int']['output'];
+  /** Confirmed transactions sent or received, newest first. */
+  transactions: TransactionConnection;
+};
+
+
+/** An account of one municipality's ledger. */
+export type AccountTransactionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A sealed block: the unit of commitment of a municipal ledger. */
+export type Block = {
+  __typename?: 'Block';
+  hash: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  /** `<municipality>:<height>` */
+  id: Scalars['String']['output'];
+  municipality: Scalars['String']['output'];
+  pohCount: Scalars['Int']['output'];
+  /** Proof of History hash and count at the end of the block. */
+  pohEnd: Scalars['String']['output'];
+  prevHash: Scalars['String']['output'];
+  /** Hex Ed25519 public key of the sequencer that sealed it, and its signature over the block hash. */
+  sequencer: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  time: Scalars['String']['output'];
+  /** The block's transactions, in order. */
+  transactions: TransactionConnection;
+  txCount: Scalars['Int']['output'];
+  /** RFC 6962 Merkle root over the block's transaction ids. */
+  txRoot: Scalars['String']['output'];
+};
+
+
+/** A sealed block: the unit of commitment of a municipal ledger. */
+export type BlockTransactionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type BlockConnection = {
+  __typename?: 'BlockConnection';
+  edges: Array<BlockEdge>;
+  pageInfo: PageInfo;
+};
+
+export type BlockEdge = {
+  __typename?: 'BlockEdge';
+  cursor: Scalars['String']['output'];
+  node: Block;
+};
+
+export type BlockHeader = {
+  __typename?: 'BlockHeader';
+  hash: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  municipality: Scalars['String']['output'];
+  pohCount: Scalars['Int']['output'];
+  pohEnd: Scalars['String']['output'];
+  prevHash: Scalars['String']['output'];
+  sequencer: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  time: Scalars['String']['output'];
+  txCount: Scalars['Int']['output'];
+  txRoot: Scalars['String']['output'];
+  v: Scalars['Int']['output'];
+};
+
+/** One municipality's chain. */
 export type Chain = {
   __typename?: 'Chain';
+  /** An account of this municipality by address. */
+  account?: Maybe<Account>;
+  /** A block by height or by hash (exactly one of them). */
+  block?: Maybe<Block>;
+  /** Sealed blocks, newest first. */
+  blocks: BlockConnection;
+  /** The newest sealed block. */
+  head: Block;
   /** Hex SHA-256 hash of the newest sealed block. */
   headHash: Scalars['String']['output'];
   /** When the newest block was sealed (ISO 8601). */
@@ -23,6 +113,52 @@ export type Chain = {
   height: Scalars['Int']['output'];
   /** The code of the municipality whose ledger answered. */
   municipality: Scalars['String']['output'];
+  /** A transaction by its hex id (the SHA-256 of its signing bytes). */
+  transaction?: Maybe<Transaction>;
+};
+
+
+/** One municipality's chain. */
+export type ChainAccountArgs = {
+  address: Scalars['String']['input'];
+};
+
+
+/** One municipality's chain. */
+export type ChainBlockArgs = {
+  hash?: InputMaybe<Scalars['String']['input']>;
+  height?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One municipality's chain. */
+export type ChainBlocksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One municipality's chain. */
+export type ChainTransactionArgs = {
+  txid: Scalars['String']['input'];
+};
+
+/** Proof that a confirmed transaction is in its block (docs/PROTOCOL.md, Merkle and Proof of History). */
+export type InclusionProof = {
+  __typename?: 'InclusionProof';
+  /** The block header fields, to recompute the block hash. */
+  header: BlockHeader;
+  /** Position of the transaction in the block. */
+  index: Scalars['Int']['output'];
+  /** RFC 6962 audit path, leaf to root, hex. */
+  path: Array<Scalars['String']['output']>;
+  /** Where the transaction was mixed into the Proof of History. */
+  poh: PohPosition;
+  /** The block's txRoot the path leads to. */
+  root: Scalars['String']['output'];
+  /** Number of transactions in the block (the Merkle tree size). */
+  treeSize: Scalars['Int']['output'];
+  txid: Scalars['String']['output'];
 };
 
 /** A municipality, as its own ledger sees it. The main chain owns its name and status. */
@@ -32,6 +168,132 @@ export type Municipality = {
   chain?: Maybe<Chain>;
   /** The municipality code, for example `kyoto`. */
   code: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Submit one signed transfer to the ledger of `municipality` (the sender's). It is admitted as
+   * PENDING once durably stored, then confirmed in a block or rejected with a reason. Submitting
+   * the same signed transaction again returns the same transaction, never a second one.
+   */
+  submitTransaction: Transaction;
+  /** Submit up to 1,000 signed transfers; each item is admitted or refused (null, with a coded error at its index) on its own. */
+  submitTransactions: Array<Maybe<Transaction>>;
+};
+
+
+export type MutationSubmitTransactionArgs = {
+  municipality: Scalars['String']['input'];
+  transaction: SignedTransactionInput;
+};
+
+
+export type MutationSubmitTransactionsArgs = {
+  municipality: Scalars['String']['input'];
+  transactions: Array<SignedTransactionInput>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PohEntry = {
+  __typename?: 'PohEntry';
+  event: Scalars['String']['output'];
+  hash: Scalars['String']['output'];
+  ticks: Scalars['Int']['output'];
+};
+
+export type PohPosition = {
+  __typename?: 'PohPosition';
+  /** The PoH hash right after the mix. */
+  hash: Scalars['String']['output'];
+  /** The whole segment of the block: every entry, in order, to recompute pohEnd. */
+  segment: Array<PohEntry>;
+  /** The PoH hash the block started from (the previous block's pohEnd). */
+  start: Scalars['String']['output'];
+  /** Ticks (hashes) done before the transaction id was mixed in. */
+  ticks: Scalars['Int']['output'];
+};
+
+export type Rejection = {
+  __typename?: 'Rejection';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+/** A transfer and its sender's Ed25519 signature over its signing bytes (docs/PROTOCOL.md). */
+export type SignedTransactionInput = {
+  body: TransferInput;
+  /** 128 lower-case hex characters. */
+  signature: Scalars['String']['input'];
+};
+
+/** A signed transfer and what became of it. */
+export type Transaction = {
+  __typename?: 'Transaction';
+  amount: Scalars['String']['output'];
+  /** The block that confirmed it. */
+  block?: Maybe<Block>;
+  from: Scalars['String']['output'];
+  /** `<municipality>:<txid>` */
+  id: Scalars['String']['output'];
+  memo: Scalars['String']['output'];
+  municipality: Scalars['String']['output'];
+  nonce: Scalars['Int']['output'];
+  /** Everything needed to verify offline that the block commits to it. */
+  proof?: Maybe<InclusionProof>;
+  /** The recipient's account, when it is on this ledger. */
+  recipient?: Maybe<Account>;
+  /** Why it was rejected: an error code such as INSUFFICIENT_FUNDS, and a message. */
+  rejection?: Maybe<Rejection>;
+  /** The sender's account. */
+  sender: Account;
+  signature: Scalars['String']['output'];
+  status: TransactionStatus;
+  time: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+  /** Hex SHA-256 of the signing bytes. */
+  txid: Scalars['String']['output'];
+};
+
+export type TransactionConnection = {
+  __typename?: 'TransactionConnection';
+  edges: Array<TransactionEdge>;
+  pageInfo: PageInfo;
+};
+
+export type TransactionEdge = {
+  __typename?: 'TransactionEdge';
+  cursor: Scalars['String']['output'];
+  node: Transaction;
+};
+
+export type TransactionStatus =
+  | 'CONFIRMED'
+  | 'PENDING'
+  | 'REJECTED';
+
+export type TransferInput = {
+  /** Integer amount in the smallest unit, as a decimal string (1 … 9007199254740991). */
+  amount: Scalars['String']['input'];
+  /** Sender address, `<municipality>:<64 hex public key>`. */
+  from: Scalars['String']['input'];
+  /** Up to 256 UTF-8 bytes. */
+  memo: Scalars['String']['input'];
+  /** The sender's next nonce: 1 for its first transaction, then +1 each. */
+  nonce: Scalars['Int']['input'];
+  /** When it was signed, ISO 8601 UTC with milliseconds. */
+  time: Scalars['String']['input'];
+  /** Recipient address. */
+  to: Scalars['String']['input'];
+  /** Always `transfer`. */
+  type: Scalars['String']['input'];
+  /** Format version: 1. */
+  v: Scalars['Int']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -115,41 +377,152 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Account: Account;
+  Block: Block;
   Municipality: Municipality;
+  Transaction: Transaction;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Account:
+    ( { __typename: 'Account' }
+    & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
+  Block:
+    ( { __typename: 'Block' }
+    & GraphQLRecursivePick<FederationTypes['Block'], {"id":true}> );
   Municipality:
     ( { __typename: 'Municipality' }
     & GraphQLRecursivePick<FederationTypes['Municipality'], {"code":true}> );
+  Transaction:
+    ( { __typename: 'Transaction' }
+    & GraphQLRecursivePick<FederationTypes['Transaction'], {"id":true}> );
 }>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Chain: ResolverTypeWrapper<Chain>;
+  Account: ResolverTypeWrapper<AccountModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Municipality: ResolverTypeWrapper<Municipality>;
+  Block: ResolverTypeWrapper<BlockDoc>;
+  BlockConnection: ResolverTypeWrapper<Omit<BlockConnection, 'edges'> & { edges: Array<ResolversTypes['BlockEdge']> }>;
+  BlockEdge: ResolverTypeWrapper<Omit<BlockEdge, 'node'> & { node: ResolversTypes['Block'] }>;
+  BlockHeader: ResolverTypeWrapper<BlockHeader>;
+  Chain: ResolverTypeWrapper<ChainModel>;
+  InclusionProof: ResolverTypeWrapper<InclusionProof>;
+  Municipality: ResolverTypeWrapper<Omit<Municipality, 'chain'> & { chain?: Maybe<ResolversTypes['Chain']> }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PohEntry: ResolverTypeWrapper<PohEntry>;
+  PohPosition: ResolverTypeWrapper<PohPosition>;
+  Rejection: ResolverTypeWrapper<Rejection>;
+  SignedTransactionInput: SignedTransactionInput;
+  Transaction: ResolverTypeWrapper<TransactionModel>;
+  TransactionConnection: ResolverTypeWrapper<Omit<TransactionConnection, 'edges'> & { edges: Array<ResolversTypes['TransactionEdge']> }>;
+  TransactionEdge: ResolverTypeWrapper<Omit<TransactionEdge, 'node'> & { node: ResolversTypes['Transaction'] }>;
+  TransactionStatus: TransactionStatus;
+  TransferInput: TransferInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Chain: Chain;
+  Account: AccountModel;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
-  Municipality: Municipality | FederationReferenceTypes['Municipality'];
+  Block: BlockDoc;
+  BlockConnection: Omit<BlockConnection, 'edges'> & { edges: Array<ResolversParentTypes['BlockEdge']> };
+  BlockEdge: Omit<BlockEdge, 'node'> & { node: ResolversParentTypes['Block'] };
+  BlockHeader: BlockHeader;
+  Chain: ChainModel;
+  InclusionProof: InclusionProof;
+  Municipality: Omit<Municipality, 'chain'> & { chain?: Maybe<ResolversParentTypes['Chain']> } | FederationReferenceTypes['Municipality'];
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  PohEntry: PohEntry;
+  PohPosition: PohPosition;
+  Rejection: Rejection;
+  SignedTransactionInput: SignedTransactionInput;
+  Transaction: TransactionModel;
+  TransactionConnection: Omit<TransactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['TransactionEdge']> };
+  TransactionEdge: Omit<TransactionEdge, 'node'> & { node: ResolversParentTypes['Transaction'] };
+  TransferInput: TransferInput;
+}>;
+
+export type AccountResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  balance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nonce?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<AccountTransactionsArgs, 'first'>>;
+}>;
+
+export type BlockResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Block'] = ResolversParentTypes['Block'], FederationReferenceType extends FederationReferenceTypes['Block'] = FederationReferenceTypes['Block']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Block']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pohCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pohEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<BlockTransactionsArgs, 'first'>>;
+  txCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  txRoot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type BlockConnectionResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['BlockConnection'] = ResolversParentTypes['BlockConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['BlockEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type BlockEdgeResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['BlockEdge'] = ResolversParentTypes['BlockEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Block'], ParentType, ContextType>;
+}>;
+
+export type BlockHeaderResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['BlockHeader'] = ResolversParentTypes['BlockHeader']> = ResolversObject<{
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pohCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pohEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  txCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  txRoot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  v?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ChainResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Chain'] = ResolversParentTypes['Chain']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<ChainAccountArgs, 'address'>>;
+  block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType, Partial<ChainBlockArgs>>;
+  blocks?: Resolver<ResolversTypes['BlockConnection'], ParentType, ContextType, RequireFields<ChainBlocksArgs, 'first'>>;
+  head?: Resolver<ResolversTypes['Block'], ParentType, ContextType>;
   headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   headTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<ChainTransactionArgs, 'txid'>>;
+}>;
+
+export type InclusionProofResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['InclusionProof'] = ResolversParentTypes['InclusionProof']> = ResolversObject<{
+  header?: Resolver<ResolversTypes['BlockHeader'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  poh?: Resolver<ResolversTypes['PohPosition'], ParentType, ContextType>;
+  root?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  txid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MunicipalityResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality'], FederationReferenceType extends FederationReferenceTypes['Municipality'] = FederationReferenceTypes['Municipality']> = ResolversObject<{
@@ -158,8 +531,80 @@ export type MunicipalityResolvers<ContextType = LedgerContext, ParentType extend
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  submitTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationSubmitTransactionArgs, 'municipality' | 'transaction'>>;
+  submitTransactions?: Resolver<Array<Maybe<ResolversTypes['Transaction']>>, ParentType, ContextType, RequireFields<MutationSubmitTransactionsArgs, 'municipality' | 'transactions'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PohEntryResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['PohEntry'] = ResolversParentTypes['PohEntry']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ticks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PohPositionResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['PohPosition'] = ResolversParentTypes['PohPosition']> = ResolversObject<{
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  segment?: Resolver<Array<ResolversTypes['PohEntry']>, ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ticks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RejectionResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Rejection'] = ResolversParentTypes['Rejection']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TransactionResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction'], FederationReferenceType extends FederationReferenceTypes['Transaction'] = FederationReferenceTypes['Transaction']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Transaction']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  memo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nonce?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  proof?: Resolver<Maybe<ResolversTypes['InclusionProof']>, ParentType, ContextType>;
+  recipient?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  rejection?: Resolver<Maybe<ResolversTypes['Rejection']>, ParentType, ContextType>;
+  sender?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TransactionStatus'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  txid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TransactionConnectionResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['TransactionConnection'] = ResolversParentTypes['TransactionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['TransactionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type TransactionEdgeResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['TransactionEdge'] = ResolversParentTypes['TransactionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = LedgerContext> = ResolversObject<{
+  Account?: AccountResolvers<ContextType>;
+  Block?: BlockResolvers<ContextType>;
+  BlockConnection?: BlockConnectionResolvers<ContextType>;
+  BlockEdge?: BlockEdgeResolvers<ContextType>;
+  BlockHeader?: BlockHeaderResolvers<ContextType>;
   Chain?: ChainResolvers<ContextType>;
+  InclusionProof?: InclusionProofResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  PohEntry?: PohEntryResolvers<ContextType>;
+  PohPosition?: PohPositionResolvers<ContextType>;
+  Rejection?: RejectionResolvers<ContextType>;
+  Transaction?: TransactionResolvers<ContextType>;
+  TransactionConnection?: TransactionConnectionResolvers<ContextType>;
+  TransactionEdge?: TransactionEdgeResolvers<ContextType>;
 }>;
 

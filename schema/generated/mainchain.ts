@@ -13,6 +13,16 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type Account = {
+  __typename?: 'Account';
+  id: Scalars['String']['output'];
+};
+
+export type Block = {
+  __typename?: 'Block';
+  id: Scalars['String']['output'];
+};
+
 /** A municipality registered on the main chain. */
 export type Municipality = {
   __typename?: 'Municipality';
@@ -46,10 +56,26 @@ export type MutationRegisterMunicipalityArgs = {
 
 export type Query = {
   __typename?: 'Query';
+  /** An account on the ledger of the municipality its address names (`<municipality>:<64 hex>`). */
+  account?: Maybe<Account>;
+  /** A block by id `<municipality>:<height>`, answered by that municipality's ledger. */
+  block?: Maybe<Block>;
   /** Registered municipalities, oldest first, optionally only those with one status. */
   municipalities: Array<Municipality>;
   /** One municipality; an unknown code is an UNKNOWN_MUNICIPALITY error. */
   municipality: Municipality;
+  /** A transaction by id `<municipality>:<txid>`, answered by that municipality's ledger. */
+  transaction?: Maybe<Transaction>;
+};
+
+
+export type QueryAccountArgs = {
+  address: Scalars['String']['input'];
+};
+
+
+export type QueryBlockArgs = {
+  id: Scalars['String']['input'];
 };
 
 
@@ -62,6 +88,11 @@ export type QueryMunicipalityArgs = {
   code: Scalars['String']['input'];
 };
 
+
+export type QueryTransactionArgs = {
+  id: Scalars['String']['input'];
+};
+
 export type RegisterMunicipalityInput = {
   /** Lower-case code, 2–32 characters of a-z, 0-9 and '-', starting with a letter. */
   code: Scalars['String']['input'];
@@ -69,6 +100,11 @@ export type RegisterMunicipalityInput = {
   endpoints: Array<Scalars['String']['input']>;
   /** Display name, 1–100 characters. */
   name: Scalars['String']['input'];
+};
+
+export type Transaction = {
+  __typename?: 'Transaction';
+  id: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -166,23 +202,37 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Municipality: ResolverTypeWrapper<Municipality>;
+  Account: ResolverTypeWrapper<Account>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Block: ResolverTypeWrapper<Block>;
+  Municipality: ResolverTypeWrapper<Municipality>;
   MunicipalityStatus: MunicipalityStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
+  Transaction: ResolverTypeWrapper<Transaction>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Municipality: Municipality | FederationReferenceTypes['Municipality'];
+  Account: Account;
   String: Scalars['String']['output'];
+  Block: Block;
+  Municipality: Municipality | FederationReferenceTypes['Municipality'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
+  Transaction: Transaction;
   Boolean: Scalars['Boolean']['output'];
+}>;
+
+export type AccountResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type BlockResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Block'] = ResolversParentTypes['Block']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MunicipalityResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality'], FederationReferenceType extends FederationReferenceTypes['Municipality'] = FederationReferenceTypes['Municipality']> = ResolversObject<{
@@ -199,13 +249,23 @@ export type MutationResolvers<ContextType = MainchainContext, ParentType extends
 }>;
 
 export type QueryResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'address'>>;
+  block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType, RequireFields<QueryBlockArgs, 'id'>>;
   municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType, Partial<QueryMunicipalitiesArgs>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'code'>>;
+  transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
+}>;
+
+export type TransactionResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
+  Account?: AccountResolvers<ContextType>;
+  Block?: BlockResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Transaction?: TransactionResolvers<ContextType>;
 }>;
 

@@ -1,5 +1,31 @@
-/** Every storage name of a municipal ledger, in one place (collections and their indexes). */
+/**
+ * Every storage name of a municipal ledger, in one place, with the indexes created at start-up
+ * (one for every query path; `_id` lookups need none).
+ */
+import type { IndexDescription } from 'mongodb';
+
 export const COLLECTIONS = {
-  /** Sealed blocks, `_id` = height. The block document is the commit point (DESIGN.md). */
+  /** Sealed blocks, `_id` = height, with their transactions. The commit point (DESIGN.md). */
   blocks: 'blocks',
+  /** Admitted transactions not yet in a block, `_id` = txid. */
+  mempool: 'mempool',
+  /** Transactions the sequencer refused, `_id` = txid, with the reason. */
+  rejected: 'rejected',
+  /** Where each confirmed transaction is: `_id` = txid → height, index. Derived from blocks. */
+  txIndex: 'tx_index',
+  /** Account state, `_id` = address. Derived from blocks; `height` = last block applied to it. */
+  accounts: 'accounts',
+  /** Confirmed transactions per account, `_id` = `<address>|<height>|<index>`. Derived from blocks. */
+  history: 'history',
+  /** Small documents: the sequencer lease and the height applied to the derived state. */
+  meta: 'meta',
 } as const;
+
+export const INDEXES: Record<string, IndexDescription[]> = {
+  [COLLECTIONS.blocks]: [{ key: { hash: 1 }, name: 'hash_unique', unique: true }],
+  [COLLECTIONS.mempool]: [
+    // One pending transaction per sender and nonce: a concurrent replay loses the race here.
+    { key: { from: 1, nonce: 1 }, name: 'from_nonce_unique', unique: true },
+    { key: { receivedAt: 1, _id: 1 }, name: 'arrival' },
+  ],
+};

@@ -1,17 +1,43 @@
 /**
- * `tsx subgraphs/ledger/main.ts`: one municipality's ledger subgraph.
- * Configuration (README.md): AIKI_MUNICIPALITY, MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME.
+ * `tsx subgraphs/ledger/main.ts`: one municipality's ledger subgraph (and sequencer replica).
+ * Configuration (README.md): AIKI_MUNICIPALITY, MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME,
+ * AIKI_SEQUENCER_KEY, AIKI_GENESIS, AIKI_GENESIS_TIME, AIKI_SEQUENCE, AIKI_BLOCK_INTERVAL_MS,
+ * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS.
  */
+import { bytesToHex, hexToBytes, publicKeyOf, sha256, utf8 } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
 import { envInt, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
-import { startLedgerSubgraph } from './server.ts';
+import type { Allocation } from './genesis.ts';
+import { DEFAULT_GENESIS_TIME, startLedgerSubgraph } from './server.ts';
 
 const municipality = assertMunicipalityCode(envString('AIKI_MUNICIPALITY'), 'AIKI_MUNICIPALITY');
 const log = createLogger(`ledger:${municipality}`);
 
+function sequencerKey(): Uint8Array {
+  const hex = process.env.AIKI_SEQUENCER_KEY;
+  if (hex) {
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('AIKI_SEQUENCER_KEY must be 64 lower-case hex characters (an Ed25519 secret key)');
+    return hexToBytes(hex);
+  }
+  // A development key anyone can derive: fine for a laptop, never for a real municipality.
+  log.warn('AIKI_SEQUENCER_KEY is not set: using a public development key (never in production)');
+  return sha256(utf8(`aiki/dev-sequencer-key/v1\n${municipality}`));
+}
+
+function genesisAllocations(): Allocation[] {
+  const raw = process.env.AIKI_GENESIS;
+  if (!raw) return [];
+  const parsed: unknown = JSON.parse(raw);
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a?.address === 'string' && typeof a?.amount === 'string')) {
+    throw new Error('AIKI_GENESIS must be a JSON array of {"address": "<municipality>:<hex>", "amount": "<integer>"}');
+  }
+  return parsed as Allocation[];
+}
+
 runMain(log, async () => {
+  const key = sequencerKey();
   const served = await startLedgerSubgraph(
     {
       municipality,
@@ -19,10 +45,17 @@ runMain(log, async () => {
       host: envString('AIKI_HOST', '127.0.0.1'),
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', `aiki_ledger_${municipality.replaceAll('-', '_')}`),
+      sequencerKey: key,
+      genesis: { allocations: genesisAllocations(), time: envString('AIKI_GENESIS_TIME', DEFAULT_GENESIS_TIME) },
+      sequence: envString('AIKI_SEQUENCE', '1') !== '0',
+      blockIntervalMs: envInt('AIKI_BLOCK_INTERVAL_MS', 200, { min: 1 }),
+      maxTxPerBlock: envInt('AIKI_MAX_TX_PER_BLOCK', 1000, { min: 1, max: 10_000 }),
+      leaseMs: envInt('AIKI_LEASE_MS', 5000, { min: 100 }),
+      pohTicksPerMs: envInt('AIKI_POH_TICKS_PER_MS', 10, { min: 0, max: 10_000 }),
     },
     log,
   );
-  log.info('serving', { url: served.url });
+  log.info('serving', { url: served.url, sequencer: bytesToHex(publicKeyOf(key)) });
   announceReady({ service: 'ledger', municipality, url: served.url });
   onShutdown(log, served.close);
 });

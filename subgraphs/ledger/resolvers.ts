@@ -1,30 +1,228 @@
 /** Resolvers of the municipal ledger subgraph (schema/ledger.graphql). */
-import { aikiError } from '../../core/errors.ts';
-import { isMunicipalityCode } from '../../core/municipality.ts';
+import { oneBatch } from '../../db/mongo.ts';
+import { aikiError, bytesToHex, hexToBytes, inclusionProof, isMunicipalityCode, parseAddress } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/ledger.ts';
+import type { LedgerContext } from './context.ts';
+import type { AccountModel, BlockDoc, TransactionModel } from './models.ts';
 
-interface MunicipalityRef {
-  code: string;
+const MAX_PAGE = 100;
+const MAX_BATCH = 1000;
+const TXID = /^[0-9a-f]{64}$/;
+
+function pageSize(first: number | null | undefined, fallback: number): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw aikiError('BAD_USER_INPUT', `first must be 1–${MAX_PAGE} (got ${n})`, { field: 'first' });
+  return n;
+}
+
+function cursorNumber(after: string | null | undefined): number | undefined {
+  if (after == null) return undefined;
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(after)) throw aikiError('BAD_USER_INPUT', `after is not a cursor from this connection: ${JSON.stringify(after)}`, { field: 'after' });
+  return Number(after);
+}
+
+/** Splits a ledger entity id `<municipality>:<local>` and checks that it names this ledger. */
+function localId(id: unknown, municipality: string, local: RegExp): string {
+  const text = typeof id === 'string' ? id : '';
+  const colon = text.indexOf(':');
+  const code = text.slice(0, Math.max(colon, 0));
+  if (colon < 0 || !isMunicipalityCode(code) || !local.test(text.slice(colon + 1))) {
+    throw aikiError('MALFORMED_REPRESENTATION', `not a ledger id "<municipality>:${local.source.replace(/^\^|\$$/g, '')}": ${JSON.stringify(id ?? null)}`);
+  }
+  if (code !== municipality) throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${municipality}, not of ${code}`, { municipality: code, served: municipality });
+  return text.slice(colon + 1);
+}
+
+async function loadTransaction(txid: string, { loaders }: LedgerContext): Promise<TransactionModel | null> {
+  const at = await loaders.txIndex.load(txid);
+  if (at) {
+    const tx = (await loaders.block.load(at.height))?.txs[at.index];
+    if (tx) return { status: 'CONFIRMED', txid, body: tx.body, signature: tx.signature, height: at.height, index: at.index };
+  }
+  const pending = await loaders.mempool.load(txid);
+  if (pending) return { status: 'PENDING', txid, body: pending.body, signature: pending.signature };
+  const rejected = await loaders.rejected.load(txid);
+  if (rejected) return { status: 'REJECTED', txid, body: rejected.body, signature: rejected.signature, code: rejected.code, message: rejected.message };
+  return null;
+}
+
+async function loadAccount(address: string, ctx: LedgerContext): Promise<AccountModel> {
+  const { municipality } = parseAddress(address);
+  if (municipality !== ctx.municipality) throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${ctx.municipality}, not of ${municipality}`, { municipality, served: ctx.municipality });
+  const doc = await ctx.loaders.account.load(address);
+  return { address, balance: doc?.balance ?? 0, nonce: doc?.nonce ?? 0 };
+}
+
+function checkMunicipality(requested: string, ctx: LedgerContext): void {
+  if (requested !== ctx.municipality) {
+    throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${ctx.municipality}, not of ${requested}`, { municipality: requested, served: ctx.municipality });
+  }
+}
+
+function blockEdges(blocks: BlockDoc[], first: number) {
+  const page = blocks.slice(0, first);
+  return {
+    edges: page.map((b) => ({ cursor: String(b._id), node: b })),
+    pageInfo: { hasNextPage: blocks.length > first, endCursor: page.length ? String(page[page.length - 1]!._id) : null },
+  };
 }
 
 export const resolvers: Resolvers = {
+  Mutation: {
+    submitTransaction: async (_root, { municipality, transaction }, ctx) => {
+      checkMunicipality(municipality, ctx);
+      const tx = await ctx.store.admit(transaction);
+      ctx.nudge();
+      return tx;
+    },
+    submitTransactions: async (_root, { municipality, transactions }, ctx) => {
+      checkMunicipality(municipality, ctx);
+      if (transactions.length > MAX_BATCH) throw aikiError('BAD_USER_INPUT', `at most ${MAX_BATCH} transactions per batch (got ${transactions.length})`, { field: 'transactions' });
+      // In order: a sender's nonces n, n+1, … in one batch are admitted one after the other.
+      const results: Array<TransactionModel | Error> = [];
+      for (const transaction of transactions) results.push(await ctx.store.admit(transaction).catch((err: Error) => err));
+      ctx.nudge();
+      // An Error item becomes null with its error at that index (graphql-js list completion).
+      return results as TransactionModel[];
+    },
+  },
+
   Municipality: {
     /**
      * Only this municipality's own entity resolves here: the shard router sends each
      * representation to the ledger it names, so a mismatch means a misrouted or forged request.
      */
-    __resolveReference(ref: { code?: unknown }, { municipality }): MunicipalityRef {
+    __resolveReference(ref: { code?: unknown }, ctx) {
       if (!isMunicipalityCode(ref.code)) {
         throw aikiError('MALFORMED_REPRESENTATION', `Municipality representation needs a municipality code, got ${JSON.stringify(ref.code ?? null)}`);
       }
-      if (ref.code !== municipality) {
-        throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${municipality}, not of ${ref.code}`, { municipality: ref.code, served: municipality });
-      }
+      checkMunicipality(ref.code, ctx);
       return { code: ref.code };
     },
-    chain: async (_parent, _args, { store, municipality }) => {
-      const head = await store.head();
-      return { municipality, height: head.height, headHash: head.hash, headTime: head.time.toISOString() };
+    chain: (_parent, _args, { municipality }) => ({ municipality }),
+  },
+
+  Chain: {
+    municipality: (chain) => chain.municipality,
+    height: async (_chain, _args, { store }) => (await store.head())._id,
+    headHash: async (_chain, _args, { store }) => (await store.head()).hash,
+    headTime: async (_chain, _args, { store }) => (await store.head()).header.time,
+    head: (_chain, _args, { store }) => store.head(),
+    blocks: async (_chain, { first, after }, { store }) => {
+      const n = pageSize(first, 20);
+      const before = cursorNumber(after);
+      const blocks = await store.blocks.find(before === undefined ? {} : { _id: { $lt: before } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
+      return blockEdges(blocks, n);
+    },
+    block: async (_chain, { height, hash }, { store, loaders }) => {
+      if ((height == null) === (hash == null)) throw aikiError('BAD_USER_INPUT', 'give exactly one of height and hash', { field: 'height' });
+      if (height != null) {
+        if (!Number.isSafeInteger(height) || height < 0) throw aikiError('BAD_USER_INPUT', `height must be >= 0 (got ${height})`, { field: 'height' });
+        return loaders.block.load(height);
+      }
+      if (!TXID.test(hash!)) throw aikiError('BAD_USER_INPUT', 'hash must be 64 lower-case hex characters', { field: 'hash' });
+      return store.blocks.findOne({ hash: hash! });
+    },
+    transaction: async (_chain, { txid }, ctx) => {
+      if (!TXID.test(txid)) throw aikiError('BAD_USER_INPUT', 'txid must be 64 lower-case hex characters', { field: 'txid' });
+      return loadTransaction(txid, ctx);
+    },
+    account: (_chain, { address }, ctx) => loadAccount(address, ctx),
+  },
+
+  Block: {
+    __resolveReference: async (ref: { id?: unknown }, ctx) => {
+      const height = Number(localId(ref.id, ctx.municipality, /^(0|[1-9][0-9]{0,15})$/));
+      const block = await ctx.loaders.block.load(height);
+      if (!block) throw aikiError('BLOCK_NOT_FOUND', `no block at height ${height} on ${ctx.municipality}`, { municipality: ctx.municipality });
+      return block;
+    },
+    id: (b) => `${b.header.municipality}:${b._id}`,
+    municipality: (b) => b.header.municipality,
+    height: (b) => b._id,
+    hash: (b) => b.hash,
+    prevHash: (b) => b.header.prevHash,
+    time: (b) => b.header.time,
+    txRoot: (b) => b.header.txRoot,
+    txCount: (b) => b.header.txCount,
+    pohEnd: (b) => b.header.pohEnd,
+    pohCount: (b) => b.header.pohCount,
+    sequencer: (b) => b.header.sequencer,
+    signature: (b) => b.signature,
+    transactions: (b, { first, after }) => {
+      const n = pageSize(first, 100);
+      const start = after == null ? 0 : cursorNumber(after)! + 1;
+      const page = b.txs.slice(start, start + n);
+      return {
+        edges: page.map((tx, i) => ({
+          cursor: String(start + i),
+          node: { status: 'CONFIRMED' as const, txid: tx.id, body: tx.body, signature: tx.signature, height: b._id, index: start + i },
+        })),
+        pageInfo: { hasNextPage: start + n < b.txs.length, endCursor: page.length ? String(start + page.length - 1) : null },
+      };
+    },
+  },
+
+  Transaction: {
+    __resolveReference: async (ref: { id?: unknown }, ctx) => {
+      const txid = localId(ref.id, ctx.municipality, TXID);
+      const tx = await loadTransaction(txid, ctx);
+      if (!tx) throw aikiError('TRANSACTION_NOT_FOUND', `no transaction ${txid} on ${ctx.municipality}`, { municipality: ctx.municipality });
+      return tx;
+    },
+    id: (t, _args, { municipality }) => `${municipality}:${t.txid}`,
+    txid: (t) => t.txid,
+    municipality: (_t, _args, { municipality }) => municipality,
+    status: (t) => t.status,
+    rejection: (t) => (t.status === 'REJECTED' ? { code: t.code, message: t.message } : null),
+    from: (t) => t.body.from,
+    to: (t) => t.body.to,
+    amount: (t) => t.body.amount,
+    nonce: (t) => t.body.nonce,
+    memo: (t) => t.body.memo,
+    time: (t) => t.body.time,
+    signature: (t) => t.signature,
+    sender: (t, _args, ctx) => loadAccount(t.body.from, ctx),
+    recipient: (t, _args, ctx) => (t.body.to.startsWith(`${ctx.municipality}:`) ? loadAccount(t.body.to, ctx) : null),
+    block: (t, _args, { loaders }) => (t.status === 'CONFIRMED' ? loaders.block.load(t.height) : null),
+    proof: async (t, _args, { loaders }) => {
+      if (t.status !== 'CONFIRMED') return null;
+      const block = (await loaders.block.load(t.height))!;
+      const parent = (await loaders.block.load(t.height - 1))!;
+      const leaves = block.txs.map((tx) => hexToBytes(tx.id));
+      return {
+        txid: t.txid,
+        index: t.index,
+        treeSize: leaves.length,
+        path: inclusionProof(leaves, t.index).map(bytesToHex),
+        root: block.header.txRoot,
+        header: { ...block.header, hash: block.hash, signature: block.signature },
+        poh: { ...block.txs[t.index]!.poh, start: parent.header.pohEnd, segment: block.txs.map((tx) => tx.poh) },
+      };
+    },
+  },
+
+  Account: {
+    __resolveReference: (ref: { id?: unknown }, ctx) => loadAccount(String(ref.id ?? ''), ctx),
+    id: (a) => a.address,
+    municipality: (_a, _args, { municipality }) => municipality,
+    balance: (a) => String(a.balance),
+    nonce: (a) => a.nonce,
+    transactions: async (a, { first, after }, { store, loaders }) => {
+      const n = pageSize(first, 20);
+      const prefix = `${a.address}|`;
+      if (after != null && !after.startsWith(prefix)) throw aikiError('BAD_USER_INPUT', 'after is not a cursor from this connection', { field: 'after' });
+      const upper = after ?? `${prefix}~`;
+      const rows = await store.history.find({ _id: { $gt: prefix, $lt: upper } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
+      const page = rows.slice(0, n);
+      const blocks = await Promise.all(page.map((r) => loaders.block.load(r.height)));
+      return {
+        edges: page.map((r, i) => {
+          const tx = blocks[i]!.txs[r.index]!;
+          return { cursor: r._id, node: { status: 'CONFIRMED' as const, txid: r.txid, body: tx.body, signature: tx.signature, height: r.height, index: r.index } };
+        }),
+        pageInfo: { hasNextPage: rows.length > n, endCursor: page.length ? page[page.length - 1]!._id : null },
+      };
     },
   },
 };

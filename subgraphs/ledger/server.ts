@@ -1,11 +1,15 @@
 /** The municipal ledger subgraph: one per municipality, on that municipality's own database. */
 import { ledger } from '../../schema/index.ts';
-import { connectMongo } from '../../db/mongo.ts';
+import { connectMongo, type Mongo } from '../../db/mongo.ts';
 import { serve, type Served } from '../../runtime/http.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
+import { publicKeyOf } from '../../core/index.ts';
 import type { LedgerContext } from './context.ts';
+import { genesisBlock, type Allocation } from './genesis.ts';
+import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
+import { Sequencer } from './sequencer.ts';
 import { LedgerStore } from './store.ts';
 
 export interface LedgerConfig {
@@ -14,25 +18,61 @@ export interface LedgerConfig {
   host?: string;
   mongoUri: string;
   dbName: string;
+  /** The sequencer's Ed25519 secret key (32 bytes); every replica of a municipality has the same. */
+  sequencerKey: Uint8Array;
+  genesis?: { allocations: Allocation[]; time: string };
+  /** Run the sealing loop (default); false for a replica that only serves reads and admits. */
+  sequence?: boolean;
+  blockIntervalMs?: number;
+  maxTxPerBlock?: number;
+  leaseMs?: number;
+  pohTicksPerMs?: number;
+  /** Emit the driver's command events on `mongo.client` (tests count database round-trips). */
+  monitorCommands?: boolean;
 }
 
-export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Promise<Served> {
-  const mongo = await connectMongo(config.mongoUri, config.dbName, `aiki-ledger-${config.municipality}`);
+export interface RunningLedger extends Served {
+  mongo: Mongo;
+  store: LedgerStore;
+  sequencer: Sequencer;
+}
+
+export const DEFAULT_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
+
+export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Promise<RunningLedger> {
+  const mongo = await connectMongo(config.mongoUri, config.dbName, `aiki-ledger-${config.municipality}`, { monitorCommands: config.monitorCommands, log });
   const store = new LedgerStore(mongo.db, config.municipality);
-  await store.init();
+  const publicKey = publicKeyOf(config.sequencerKey);
+  const genesis = config.genesis ?? { allocations: [], time: DEFAULT_GENESIS_TIME };
+  await store.init(genesisBlock(config.municipality, genesis.allocations, genesis.time, config.sequencerKey, publicKey));
+
+  const sequencer = new Sequencer(store, {
+    secretKey: config.sequencerKey,
+    publicKey,
+    blockIntervalMs: config.blockIntervalMs ?? 200,
+    maxTxPerBlock: config.maxTxPerBlock ?? 1000,
+    leaseMs: config.leaseMs ?? 5000,
+    pohTicksPerMs: config.pohTicksPerMs ?? 10,
+    log,
+  });
+  if (config.sequence !== false) sequencer.start();
 
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log);
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     log,
-    context: async () => ({ municipality: config.municipality, store }),
-    ready: async () => ({ municipality: config.municipality, height: (await store.head()).height }),
+    context: async () => ({ municipality: config.municipality, store, loaders: createLoaders(store), nudge: () => sequencer.nudge() }),
+    ready: async () => ({ municipality: config.municipality, height: (await store.head())._id, sequencer: sequencer.isLeader }),
   });
   return {
     url: served.url,
+    mongo,
+    store,
+    sequencer,
     async close() {
       await served.close();
+      await sequencer.stop();
       await mongo.close();
     },
   };

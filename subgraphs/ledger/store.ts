@@ -1,51 +1,280 @@
-/** The municipal ledger's MongoDB store. */
-import type { Collection, Db } from 'mongodb';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { COLLECTIONS } from './collections.ts';
+/**
+ * The municipal ledger's MongoDB store: admission of transactions into the mempool, the blocks
+ * (the commit point), and the state derived from them.
+ *
+ * Crash safety needs only single-document atomicity and unique indexes (DESIGN.md):
+ * - a transaction is acknowledged once its mempool document is written (`w: majority`);
+ * - a block is committed by inserting its document under a unique `_id` = height;
+ * - everything else (tx index, accounts, history, mempool clean-up) is derived from blocks by
+ *   {@link LedgerStore.apply}, which is idempotent and re-run for any block not yet applied.
+ */
+import { oneBatch } from '../../db/mongo.ts';
+import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
+import {
+  aikiError,
+  checkTransaction,
+  parseAddress,
+} from '../../core/index.ts';
+import { COLLECTIONS, INDEXES } from './collections.ts';
+import type { AccountDoc, BlockDoc, HistoryDoc, MempoolDoc, MetaDoc, RejectedDoc, TransactionModel, TxIndexDoc } from './models.ts';
 
-export interface BlockDoc {
-  _id: number;
-  height: number;
-  hash: string;
-  prevHash: string;
-  time: Date;
-}
-
-const ZERO_HASH = '0'.repeat(64);
+const DUPLICATE_KEY = 11000;
+/** Pending transactions one sender may have; bounds every admission's reads. */
+const MAX_PENDING_PER_SENDER = 1000;
+/** How far a new transaction's signed time may be from the ledger's clock. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+const NAMESPACE_EXISTS = 48;
+const ignoreExists = (err: unknown) => {
+  if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
+};
+const pad = (n: number) => n.toString().padStart(12, '0');
 
 export class LedgerStore {
   readonly blocks: Collection<BlockDoc>;
+  readonly mempool: Collection<MempoolDoc>;
+  readonly rejected: Collection<RejectedDoc>;
+  readonly txIndex: Collection<TxIndexDoc>;
+  readonly accounts: Collection<AccountDoc>;
+  readonly history: Collection<HistoryDoc>;
+  readonly meta: Collection<MetaDoc>;
 
   constructor(
     readonly db: Db,
     readonly municipality: string,
   ) {
-    this.blocks = db.collection<BlockDoc>(COLLECTIONS.blocks);
+    this.blocks = db.collection(COLLECTIONS.blocks);
+    this.mempool = db.collection(COLLECTIONS.mempool);
+    this.rejected = db.collection(COLLECTIONS.rejected);
+    this.txIndex = db.collection(COLLECTIONS.txIndex);
+    this.accounts = db.collection(COLLECTIONS.accounts);
+    this.history = db.collection(COLLECTIONS.history);
+    this.meta = db.collection(COLLECTIONS.meta);
   }
 
-  /** Creates the indexes and, on an empty database, the genesis block; checks it on a used one. */
-  async init(): Promise<void> {
-    await this.blocks.createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' });
-    const genesis = this.genesis();
-    // Upsert with $setOnInsert: two replicas starting at once both end with the same genesis.
-    await this.blocks.updateOne({ _id: 0 }, { $setOnInsert: genesis }, { upsert: true });
-    const stored = await this.blocks.findOne({ _id: 0 });
-    if (stored?.hash !== genesis.hash) {
-      throw new Error(`database ${this.db.databaseName} holds the genesis of another ledger (hash ${stored?.hash}, expected ${genesis.hash})`);
+  /**
+   * Creates the indexes, then writes the genesis block if the chain is empty, or checks it.
+   * Deriving state is left to the sequencer lease holder (see {@link LedgerStore.catchUp}).
+   */
+  async init(genesis: BlockDoc): Promise<void> {
+    // Every collection made up front, and one index at a time, only the missing ones: FerretDB
+    // 1.24 panics on a createIndexes of several indexes when some exist (seen when a second
+    // replica starts), and creating a collection on first write takes its catalogue lock.
+    const existing = new Set((await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    for (const name of Object.values(COLLECTIONS)) if (!existing.has(name)) await this.db.createCollection(name).catch(ignoreExists);
+    for (const [name, indexes] of Object.entries(INDEXES)) {
+      const collection = this.db.collection(name);
+      const present = new Set((await collection.listIndexes().toArray()).map((i) => i.name as string));
+      for (const { key, ...options } of indexes) if (!present.has(options.name!)) await collection.createIndex(key, options);
     }
-  }
-
-  /** The genesis block: its hash commits to the municipality, so two ledgers never share a chain. */
-  genesis(): Omit<BlockDoc, 'time'> & { time: Date } {
-    const hash = bytesToHex(sha256(utf8ToBytes(`aiki/genesis/v0\n${this.municipality}`)));
-    return { _id: 0, height: 0, hash, prevHash: ZERO_HASH, time: new Date(0) };
+    try {
+      await this.blocks.insertOne(genesis);
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+    }
+    const stored = await this.blocks.findOne({ _id: 0 }, { projection: { hash: 1 } });
+    if (stored?.hash !== genesis.hash) {
+      throw new Error(`database ${this.db.databaseName} holds another genesis (hash ${stored?.hash}, expected ${genesis.hash}): wrong AIKI_DB_NAME or genesis configuration?`);
+    }
   }
 
   /** The newest sealed block. */
   async head(): Promise<BlockDoc> {
-    const head = await this.blocks.find({}).sort({ _id: -1 }).limit(1).next();
+    const head = await this.blocks.findOne({}, { sort: { _id: -1 } });
     if (!head) throw new Error(`ledger ${this.municipality} has no genesis block: was init() run?`);
     return head;
+  }
+
+  // --- admission ---------------------------------------------------------------------------
+
+  /**
+   * Admits a signed transfer into the mempool, or says why not with a coded error. Submitting a
+   * transaction that is already known returns it as it stands (pending, confirmed or rejected).
+   */
+  async admit(input: unknown): Promise<TransactionModel> {
+    const { id, tx, amount } = checkTransaction(input);
+    const { body, signature } = tx;
+    const from = parseAddress(body.from);
+    const to = parseAddress(body.to);
+    if (from.municipality !== this.municipality) {
+      throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${this.municipality}`, { municipality: from.municipality });
+    }
+    if (to.municipality !== this.municipality) {
+      throw aikiError('UNSUPPORTED_TRANSFER', `transfers to another municipality (${to.municipality}) are not supported yet`, { municipality: to.municipality });
+    }
+
+    const known = await this.findTransaction(id);
+    if (known) return known;
+    // Only new transactions must be recent: a known one is returned as it stands at any age.
+    const skew = Math.abs(Date.parse(body.time) - Date.now());
+    if (skew > MAX_CLOCK_SKEW_MS) {
+      throw aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' });
+    }
+
+    const [account, pending] = await Promise.all([
+      this.accounts.findOne({ _id: body.from }),
+      this.mempool.find({ from: body.from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray(),
+    ]);
+    if (pending.length > MAX_PENDING_PER_SENDER) {
+      throw aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, { limit: MAX_PENDING_PER_SENDER });
+    }
+    const lastNonce = Math.max(account?.nonce ?? 0, ...pending.map((p) => p.nonce));
+    if (body.nonce <= lastNonce) {
+      throw aikiError('NONCE_REUSED', `nonce ${body.nonce} of ${body.from} is already used; the next one is ${lastNonce + 1}`, { expected: lastNonce + 1 });
+    }
+    if (body.nonce > lastNonce + 1) {
+      throw aikiError('NONCE_GAP', `nonce ${body.nonce} of ${body.from} skips ${lastNonce + 1}; nonces go up by one`, { expected: lastNonce + 1 });
+    }
+    const available = BigInt(account?.balance ?? 0) - pending.reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    if (amount > available) {
+      throw aikiError('INSUFFICIENT_FUNDS', `${body.from} has ${available} available (balance less pending), the transfer needs ${amount}`, { available: available.toString() });
+    }
+
+    try {
+      await this.mempool.insertOne({ _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date() });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const raced = await this.findTransaction(id);
+      if (raced) return raced; // the same transaction, submitted twice at once
+      throw aikiError('NONCE_REUSED', `nonce ${body.nonce} of ${body.from} was just used by another transaction`, { expected: body.nonce + 1 });
+    }
+    return { status: 'PENDING', txid: id, body, signature };
+  }
+
+  /** A transaction by id, wherever it is: confirmed, pending or rejected. */
+  async findTransaction(txid: string): Promise<TransactionModel | null> {
+    const at = await this.txIndex.findOne({ _id: txid });
+    if (at) {
+      const block = await this.blocks.findOne({ _id: at.height });
+      const tx = block?.txs[at.index];
+      if (tx) return { status: 'CONFIRMED', txid, body: tx.body, signature: tx.signature, height: at.height, index: at.index };
+    }
+    const pending = await this.mempool.findOne({ _id: txid });
+    if (pending) return { status: 'PENDING', txid, body: pending.body, signature: pending.signature };
+    const rejected = await this.rejected.findOne({ _id: txid });
+    if (rejected) return { status: 'REJECTED', txid, body: rejected.body, signature: rejected.signature, code: rejected.code, message: rejected.message };
+    return null;
+  }
+
+  // --- commit and derived state ------------------------------------------------------------
+
+  /** Commits a block: inserts its document. False if that height is already taken (another sequencer). */
+  async commit(block: BlockDoc): Promise<boolean> {
+    try {
+      await this.blocks.insertOne(block);
+      return true;
+    } catch (err) {
+      if (isDuplicate(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Moves refused transactions out of the mempool, with their reasons. Idempotent. */
+  async reject(items: Array<{ doc: MempoolDoc; code: string; message: string }>): Promise<void> {
+    if (items.length === 0) return;
+    await this.rejected.bulkWrite(
+      items.map(({ doc, code, message }) => ({
+        replaceOne: { filter: { _id: doc._id }, replacement: { body: doc.body, signature: doc.signature, code, message, rejectedAt: new Date() }, upsert: true },
+      })),
+      { ordered: false },
+    );
+    await this.mempool.deleteMany({ _id: { $in: items.map((i) => i.doc._id) } });
+  }
+
+  /**
+   * Derives state from one committed block. Idempotent: the tx index and history are upserts by
+   * `_id`, an account is only changed if its `height` is below the block's, and the mempool
+   * clean-up comes last, after the tx index says where each transaction went.
+   */
+  async apply(block: BlockDoc): Promise<void> {
+    const height = block._id;
+    if (block.txs.length > 0) {
+      await this.txIndex.bulkWrite(
+        block.txs.map((tx, index) => ({ replaceOne: { filter: { _id: tx.id }, replacement: { height, index }, upsert: true } })),
+        { ordered: false },
+      );
+      await this.history.bulkWrite(
+        block.txs.flatMap((tx, index) =>
+          [...new Set([tx.body.from, tx.body.to])].map((address) => ({
+            replaceOne: { filter: { _id: `${address}|${pad(height)}|${pad(index)}` }, replacement: { address, txid: tx.id, height, index }, upsert: true },
+          })),
+        ),
+        { ordered: false },
+      );
+    }
+    const deltas = new Map<string, { balance: number; nonce: number }>();
+    const delta = (address: string) => deltas.get(address) ?? deltas.set(address, { balance: 0, nonce: 0 }).get(address)!;
+    for (const tx of block.txs) {
+      const amount = Number(tx.body.amount);
+      delta(tx.body.from).balance -= amount;
+      delta(tx.body.from).nonce = Math.max(delta(tx.body.from).nonce, tx.body.nonce);
+      delta(tx.body.to).balance += amount;
+    }
+    for (const { address, amount } of block.allocations ?? []) delta(address).balance += Number(amount);
+    if (deltas.size > 0) {
+      const ops: AnyBulkWriteOperation<AccountDoc>[] = [...deltas].map(([address, d]) => ({
+        updateOne: {
+          filter: { _id: address, height: { $lt: height } },
+          update: { $inc: { balance: d.balance }, $max: { nonce: d.nonce }, $set: { height } },
+          upsert: true,
+        },
+      }));
+      try {
+        await this.accounts.bulkWrite(ops, { ordered: false });
+      } catch (err) {
+        // An upsert that hits an account already at this height is a block applied before: fine.
+        const writeErrors = (err as { writeErrors?: Array<{ code: number }> }).writeErrors;
+        if (!(writeErrors && writeErrors.every((e) => e.code === DUPLICATE_KEY))) throw err;
+      }
+    }
+    if (block.txs.length > 0) await this.mempool.deleteMany({ _id: { $in: block.txs.map((t) => t.id) } });
+    await this.meta.updateOne({ _id: 'applied' }, { $max: { height } }, { upsert: true });
+  }
+
+  /**
+   * Applies every committed block that the derived state has not seen yet (after a crash).
+   * Only the sequencer lease holder calls it: FerretDB v1 runs an update as a read then a write,
+   * so two appliers at once — say a killed process's last command, still running in the
+   * database, and its successor — could lose an update. Waiting for the lease gives a killed
+   * holder's in-flight commands the lease time to finish (docs/LEDGER.md, "What is atomic").
+   */
+  async catchUp(): Promise<number> {
+    let applied = (await this.meta.findOne({ _id: 'applied' }))?.height ?? -1;
+    let count = 0;
+    // In small batches, read whole: no cursor stays open on the server across the writes.
+    for (;;) {
+      const batch = await this.blocks.find({ _id: { $gt: applied } }, oneBatch(16)).sort({ _id: 1 }).toArray();
+      for (const block of batch) {
+        await this.apply(block);
+        applied = block._id;
+        count++;
+      }
+      if (batch.length < 16) return count;
+    }
+  }
+
+  // --- leases ------------------------------------------------------------------------------
+
+  /**
+   * Takes or renews the sequencer lease for `holder` until `now + ttlMs`. True if `holder` holds
+   * it afterwards. One document, one atomic update: at most one holder at any instant.
+   */
+  async acquireLease(holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    try {
+      const res = await this.meta.findOneAndUpdate(
+        { _id: 'sequencer', $or: [{ holder }, { expiresAt: { $lt: now } }] },
+        { $set: { holder, expiresAt } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return res?.holder === holder;
+    } catch (err) {
+      if (isDuplicate(err)) return false; // another holder's unexpired lease exists
+      throw err;
+    }
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    await this.meta.updateOne({ _id: 'sequencer', holder }, { $set: { expiresAt: new Date(0) } });
   }
 }

@@ -1,7 +1,8 @@
 /** The registry of municipalities: who they are and where their ledger subgraphs answer. */
+import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { aikiError } from '../../core/errors.ts';
-import { assertMunicipalityCode } from '../../core/municipality.ts';
+import { assertMunicipalityCode, isMunicipalityCode } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
 import type { MunicipalityStatus } from '../../schema/generated/mainchain.ts';
 import { COLLECTIONS } from './collections.ts';
@@ -22,6 +23,8 @@ export interface RegisterInput {
 }
 
 const MAX_ENDPOINTS = 8;
+/** Japan has about 1,741 municipalities; the registry is read whole, in one batch. */
+const MAX_MUNICIPALITIES = 10_000;
 const MAX_NAME = 100;
 
 export class Registry {
@@ -36,7 +39,7 @@ export class Registry {
   }
 
   async list(status?: MunicipalityStatus | null): Promise<MunicipalityDoc[]> {
-    return this.municipalities.find(status ? { status } : {}).sort({ registeredAt: 1, _id: 1 }).toArray();
+    return this.municipalities.find(status ? { status } : {}, oneBatch(MAX_MUNICIPALITIES)).sort({ registeredAt: 1, _id: 1 }).toArray();
   }
 
   async get(code: string): Promise<MunicipalityDoc> {
@@ -44,6 +47,20 @@ export class Registry {
     const doc = await this.municipalities.findOne({ _id: code });
     if (!doc) throw aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code });
     return doc;
+  }
+
+  /**
+   * Checks a ledger entity id `<municipality>:<local>` — the local part against `local` — and
+   * that the municipality is registered. Returns the id unchanged.
+   */
+  async ledgerId(id: string, local: RegExp, field: string): Promise<string> {
+    const colon = id.indexOf(':');
+    const code = id.slice(0, Math.max(colon, 0));
+    if (colon < 0 || !local.test(id.slice(colon + 1)) || !isMunicipalityCode(code)) {
+      throw aikiError('BAD_USER_INPUT', `${field} must be "<municipality>:${local.source.replace(/^\^|\$$/g, '')}" (got ${JSON.stringify(id)})`, { field });
+    }
+    await this.get(code);
+    return id;
   }
 
   /**

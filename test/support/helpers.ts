@@ -51,3 +51,18 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Writes a block straight into a ledger's database, behind the ledger's back, so a test can tell
+ * which database answered: a copy of the genesis block at `height` with the given hash.
+ */
+export async function plantBlock(uri: string, dbName: string, height: number, hash: string): Promise<void> {
+  const client = new MongoClient(uri);
+  try {
+    const blocks = client.db(dbName).collection<{ _id: number; header: { height: number }; hash: string; txs: unknown[] }>('blocks');
+    const genesis = (await blocks.findOne({ _id: 0 }))!;
+    await blocks.insertOne({ ...genesis, _id: height, header: { ...genesis.header, height }, hash, txs: [] });
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The ledger's speed, in one run, side by side:
+ *  1. signed transfers per second accepted and sealed end to end into one municipality, through
+ *     the gateway and (the upper limit) straight to the ledger subgraph, with p50 and p99
+ *     latency from submission to the block that confirms it;
+ *  2. Ed25519 signature checks per second, node:crypto (OpenSSL) and @noble/curves;
+ *  3. the Proof of History tick rate next to this machine's bare sequential SHA-256 rate.
+ */
+import { createHash } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { PohRecorder, generateKeyPair, sign, utf8, verify, verifyFast, formatAddress, signTransfer, type SignedTransaction } from '../core/index.ts';
+import { startCluster } from '../cluster/cluster.ts';
+
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
+const PER_SENDER = Number(process.env.BENCH_PER_SENDER ?? 60);
+const SUBMIT = 'mutation($m: String!, $t: SignedTransactionInput!) { submitTransaction(municipality: $m, transaction: $t) { txid } }';
+
+function rate(name: string, seconds: number, body: () => void): number {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) body();
+    n += 100;
+  }
+  return n / seconds;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
+
+// --- 2 and 3: pure rates first, on an idle machine -------------------------------------------
+{
+  const { secretKey, publicKey } = generateKeyPair();
+  const msg = utf8('aiki/tx/v1\n{"amount":"1","from":"…"}');
+  const sig = sign(msg, secretKey);
+  const viaNode = rate('node', 2, () => verifyFast(sig, msg, publicKey));
+  const viaNoble = rate('noble', 2, () => verify(sig, msg, publicKey));
+  console.log('Ed25519 verify, 1 core');
+  console.log(`  node:crypto (OpenSSL)       ${fmt(viaNode)} /s`);
+  console.log(`  @noble/curves               ${fmt(viaNoble)} /s`);
+
+  let h: Uint8Array = new Uint8Array(32);
+  const bareNode = rate('sha node', 2, () => {
+    h = createHash('sha256').update(h).digest();
+  });
+  const bareNoble = rate('sha noble', 2, () => {
+    h = nobleSha256(h);
+  });
+  const poh = new PohRecorder(new Uint8Array(32));
+  const t0 = performance.now();
+  const ticks = 2_000_000;
+  poh.tickN(ticks);
+  const pohRate = ticks / ((performance.now() - t0) / 1000);
+  console.log('Sequential SHA-256 of 32 bytes, 1 core');
+  console.log(`  bare, node:crypto           ${fmt(bareNode)} /s`);
+  console.log(`  bare, @noble/hashes         ${fmt(bareNoble)} /s`);
+  console.log(`  PoH tickN (ours)            ${fmt(pohRate)} /s   (${(Math.max(bareNode, bareNoble) / pohRate).toFixed(2)}x below the faster bare rate)`);
+}
+
+// --- 1: transfers end to end -------------------------------------------------------------------
+const senders = Array.from({ length: SENDERS }, () => {
+  const keys = generateKeyPair();
+  return { ...keys, address: formatAddress('kyoto', keys.publicKey) };
+});
+const recipient = formatAddress('kyoto', generateKeyPair().publicKey);
+const cluster = await startCluster({
+  municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
+  dbPrefix: `bench_${process.pid}`,
+  operatorToken: 'bench',
+  ledgerEnv: () => ({
+    AIKI_GENESIS: JSON.stringify(senders.map((s) => ({ address: s.address, amount: '1000000000' }))),
+    AIKI_BLOCK_INTERVAL_MS: '50',
+    AIKI_MAX_TX_PER_BLOCK: '2000',
+  }),
+});
+
+async function endToEnd(label: string, url: string, firstNonce: number) {
+  // Sign everything up front: the figure is the federation's, not the client's signing.
+  const txs: SignedTransaction[][] = senders.map((s) =>
+    Array.from({ length: PER_SENDER }, (_, i) =>
+      signTransfer({ v: 1, type: 'transfer', from: s.address, to: recipient, amount: '1', nonce: firstNonce + i, memo: '', time: new Date().toISOString() }, s.secretKey),
+    ),
+  );
+  const mongo = new MongoClient(cluster.db.uri);
+  const blocks = mongo.db(`${cluster.dbPrefix}_ledger_kyoto`).collection<{ _id: number; txs: Array<{ id: string }> }>('blocks');
+  let seenHeight = (await blocks.find().sort({ _id: -1 }).limit(1).next())!._id;
+  const submittedAt = new Map<string, number>();
+  const confirmedAt = new Map<string, number>();
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      for await (const b of blocks.find({ _id: { $gt: seenHeight } }, { projection: { 'txs.id': 1 } }).sort({ _id: 1 })) {
+        const now = performance.now();
+        for (const t of b.txs) confirmedAt.set(t.id, now);
+        seenHeight = b._id;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const start = performance.now();
+  await Promise.all(
+    txs.map(async (mine) => {
+      for (const t of mine) {
+        const before = performance.now();
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SUBMIT, variables: { m: 'kyoto', t } }) });
+        const reply = (await res.json()) as { data?: { submitTransaction?: { txid: string } }; errors?: unknown };
+        const id = reply.data?.submitTransaction?.txid;
+        if (!id) throw new Error(`${label}: ${JSON.stringify(reply.errors)}`);
+        submittedAt.set(id, before);
+      }
+    }),
+  );
+  const total = SENDERS * PER_SENDER;
+  const deadline = Date.now() + 60_000;
+  while (confirmedAt.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  watching = false;
+  await watcher;
+  await mongo.close();
+  const end = Math.max(...confirmedAt.values());
+  const latencies = [...submittedAt].map(([id, t]) => (confirmedAt.get(id) ?? NaN) - t).sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  const tps = confirmedAt.size / ((end - start) / 1000);
+  console.log(`  ${label.padEnd(26)}  ${fmt(tps)} transfers/s   p50 ${pct(0.5).toFixed(0).padStart(5)} ms   p99 ${pct(0.99).toFixed(0).padStart(5)} ms   confirmed ${confirmedAt.size}/${total}`);
+}
+
+try {
+  console.log(`Transfers end to end, ${SENDERS} concurrent clients x ${PER_SENDER} signed transfers, ${cluster.db.kind} database`);
+  await endToEnd('through the gateway (ours)', cluster.gateway.url, 1);
+  await endToEnd('direct to the ledger', cluster.ledgers.get('kyoto')!.url, PER_SENDER + 1);
+} finally {
+  await cluster.stop();
+}

@@ -1,0 +1,43 @@
+/**
+ * The genesis block of a municipality (docs/PROTOCOL.md, "Genesis"): height 0, no transactions,
+ * the initial balances in `allocations`, committed to by the header's txRoot — an RFC 6962 root
+ * over SHA-256(canonical JSON {address, amount}) of each allocation in order.
+ */
+import {
+  MAX_AMOUNT,
+  aikiError,
+  bytesToHex,
+  canonicalBytes,
+  genesisHeader,
+  merkleRoot,
+  parseAddress,
+  sha256,
+  signBlock,
+} from '../../core/index.ts';
+import type { BlockDoc } from './models.ts';
+
+export interface Allocation {
+  address: string;
+  amount: string;
+}
+
+export function allocationLeaf({ address, amount }: Allocation): Uint8Array {
+  return sha256(canonicalBytes({ address, amount }));
+}
+
+export function genesisBlock(municipality: string, allocations: Allocation[], time: string, secretKey: Uint8Array, publicKey: Uint8Array): BlockDoc {
+  let total = 0n;
+  for (const [i, { address, amount }] of allocations.entries()) {
+    if (parseAddress(address).municipality !== municipality) {
+      throw aikiError('BAD_ADDRESS', `genesis allocation ${i}: ${address} is not an account of ${municipality}`);
+    }
+    if (!/^[1-9][0-9]*$/.test(amount)) throw aikiError('BAD_AMOUNT', `genesis allocation ${i}: amount ${JSON.stringify(amount)} is not a positive integer`);
+    total += BigInt(amount);
+  }
+  if (total > MAX_AMOUNT) throw aikiError('BAD_AMOUNT', `genesis allocations total ${total}, above the supply cap ${MAX_AMOUNT}`);
+  if (new Set(allocations.map((a) => a.address)).size !== allocations.length) throw aikiError('BAD_ADDRESS', 'genesis allocates to one address twice');
+
+  const header = { ...genesisHeader(municipality, time, bytesToHex(publicKey)), txRoot: bytesToHex(merkleRoot(allocations.map(allocationLeaf))) };
+  const { hash, signature } = signBlock(header, secretKey);
+  return { _id: 0, header, hash, signature, txs: [], allocations };
+}
