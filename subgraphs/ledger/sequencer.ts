@@ -105,10 +105,11 @@ export class Sequencer {
     const candidates = await store.mempool.find({}, oneBatch(this.opts.maxTxPerBlock)).sort({ receivedAt: 1, _id: 1 }).toArray();
     if (candidates.length === 0) return 0;
 
-    // Transactions already in a block (a crash between commit and clean-up) are not taken twice.
-    const confirmed = new Set((await store.txIndex.find({ _id: { $in: candidates.map((c) => c._id) } }, { ...oneBatch(candidates.length), projection: { _id: 1 } }).toArray()).map((d) => d._id));
-    const fresh = candidates.filter((c) => !confirmed.has(c._id));
-    if (confirmed.size > 0) await store.mempool.deleteMany({ _id: { $in: [...confirmed] } });
+    // No candidate is in a block already: catchUp() above applied every committed block, and
+    // applying removes a block's transactions from the mempool only after indexing them, while
+    // admission refuses a transaction the index or the sender's nonce already knows. A replayed
+    // one would also fail its nonce check below.
+    const fresh = candidates;
 
     const senders = [...new Set(fresh.map((c) => c.from))];
     const recipients = [...new Set(fresh.map((c) => c.body.to))];
