@@ -40,16 +40,10 @@ const TX_FIELDS = `id txid municipality status rejection { code message } from t
     header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
     poh { ticks hash start segment { ticks event hash } } }`;
 
-interface TxView {
+interface TxView extends Omit<TransferBody, 'v' | 'type'> {
   id: string;
   status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
   rejection: { code: string; message: string } | null;
-  from: string;
-  to: string;
-  amount: string;
-  nonce: number;
-  memo: string;
-  time: string;
   block: { height: number; hash: string } | null;
   proof: InclusionProofInput | null;
 }

@@ -13,6 +13,7 @@ import { aikiError } from '../core/errors.ts';
 import type { Served } from '../runtime/http.ts';
 import { sha256, utf8 } from '../core/index.ts';
 import { dropDatabases, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
+import { transfer, wallet } from './support/ledger.ts';
 
 const log = createLogger('test', 'error');
 const CODES = ['kyoto', 'osaka', 'nara'] as const;
@@ -104,6 +105,33 @@ describe('ShardRouter', () => {
     const { router } = routerFor([['kyoto', ['http://127.0.0.1:9/graphql', ledgers.get('kyoto')!.url]]]);
     const reply = await router.process(entitiesRequest([rep('kyoto')]));
     expect(reply).toEqual({ data: { _entities: [await ownHead('kyoto')] } });
+  });
+
+  it('splits root mutations by their municipality argument, in order, each error naming its municipality', async () => {
+    const { router } = routerFor(CODES.map((c) => [c, [ledgers.get(c)!.url]]));
+    const tx = transfer(wallet('kyoto'), wallet('kyoto').address, 5, 1); // a sender with no funds
+    const query = `mutation($t: SignedTransactionInput!, $m: String!) {
+      k: submitTransaction(municipality: "kyoto", transaction: $t) { id }
+      o: submitTransaction(municipality: $m, transaction: $t) { id }
+      x: submitTransaction(municipality: "atlantis", transaction: $t) { id }
+    }`;
+    const reply = await router.process({ request: { query, variables: { t: tx, m: 'osaka' } } } as unknown as GraphQLDataSourceProcessOptions);
+    expect(Object.keys(reply.data!)).toEqual(['k', 'o', 'x']);
+    expect(reply.data).toEqual({ k: null, o: null, x: null });
+    const byKey = new Map(reply.errors!.map((e) => [e.path?.[0], e.extensions]));
+    expect(byKey.get('k')).toMatchObject({ code: 'INSUFFICIENT_FUNDS', municipality: 'kyoto' });
+    expect(byKey.get('o')).toMatchObject({ code: 'WRONG_MUNICIPALITY', municipality: 'kyoto', served: 'osaka' });
+    expect(byKey.get('x')).toMatchObject({ code: 'UNKNOWN_MUNICIPALITY', municipality: 'atlantis' });
+  });
+
+  it('refuses a root field whose municipality argument is missing or not a code', async () => {
+    const { router } = routerFor(CODES.map((c) => [c, [ledgers.get(c)!.url]]));
+    for (const m of [{ $gt: '' }, 'Not A Code', null]) {
+      const reply = await router.process({
+        request: { query: 'mutation($m: String, $t: SignedTransactionInput!) { a: submitTransaction(municipality: $m, transaction: $t) { id } b: submitTransaction(municipality: "kyoto", transaction: $t) { id } }', variables: { m, t: {} } },
+      } as unknown as GraphQLDataSourceProcessOptions);
+      expect(reply.errors?.find((e) => e.path?.[0] === 'a')?.extensions?.code).toBe('UNROUTABLE_REQUEST');
+    }
   });
 
   it('refuses a request that names no municipality', async () => {

@@ -3,7 +3,7 @@
  * argument (DESIGN.md), given as a literal or a variable. A request whose fields all name one
  * municipality goes there whole; otherwise it is split into one request per field.
  */
-import { Kind, parse, print, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { aikiError, type AikiError } from '../../core/errors.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 
@@ -52,7 +52,15 @@ export function routeRootFields(query: string, variables: Record<string, unknown
       const municipality = isMunicipalityCode(value)
         ? value
         : aikiError('UNROUTABLE_REQUEST', `${field.name.value} needs a municipality argument with a municipality code (got ${JSON.stringify(value ?? null)})`);
-      const single = { ...doc, definitions: doc.definitions.map((d) => (d === op ? { ...op, selectionSet: { ...op.selectionSet, selections: [field] } } : d)) };
+      // The operation with this field alone, declaring only the variables it uses.
+      const used = new Set<string>();
+      visit(field, { Variable: (v) => void used.add(v.name.value) });
+      const alone = {
+        ...op,
+        variableDefinitions: op.variableDefinitions?.filter((v) => used.has(v.variable.name.value)),
+        selectionSet: { ...op.selectionSet, selections: [field] },
+      };
+      const single = { ...doc, definitions: doc.definitions.map((d) => (d === op ? alone : d)) };
       return {
         key,
         municipality,

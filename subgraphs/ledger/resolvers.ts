@@ -104,10 +104,10 @@ export const resolvers: Resolvers = {
 
   Chain: {
     municipality: (chain) => chain.municipality,
-    height: async (_chain, _args, { store }) => (await store.head())._id,
-    headHash: async (_chain, _args, { store }) => (await store.head()).hash,
-    headTime: async (_chain, _args, { store }) => (await store.head()).header.time,
-    head: (_chain, _args, { store }) => store.head(),
+    height: async (_chain, _args, { loaders }) => (await loaders.head())._id,
+    headHash: async (_chain, _args, { loaders }) => (await loaders.head()).hash,
+    headTime: async (_chain, _args, { loaders }) => (await loaders.head()).header.time,
+    head: (_chain, _args, { loaders }) => loaders.head(),
     blocks: async (_chain, { first, after }, { store }) => {
       const n = pageSize(first, 20);
       const before = cursorNumber(after);

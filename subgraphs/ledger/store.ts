@@ -105,7 +105,7 @@ export class LedgerStore {
     const from = parseAddress(body.from);
     const to = parseAddress(body.to);
     if (from.municipality !== this.municipality) {
-      throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${this.municipality}`, { municipality: from.municipality });
+      throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${this.municipality}`, { municipality: from.municipality, served: this.municipality });
     }
     if (to.municipality !== this.municipality) {
       throw aikiError('UNSUPPORTED_TRANSFER', `transfers to another municipality (${to.municipality}) are not supported yet`, { municipality: to.municipality });
