@@ -17,8 +17,8 @@ function byId<K extends string | number, V extends { _id: K }>(load: (ids: reado
 export function createLoaders(store: LedgerStore) {
   let head: Promise<BlockDoc> | undefined;
   return {
-    /** The chain head, read once per request however many fields ask for it. */
-    head: () => (head ??= store.head()),
+    /** The chain head's header, read once per request however many fields ask for it. */
+    head: () => (head ??= store.head({ light: true })),
     block: byId<number, BlockDoc>((ids) => store.blocks.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
     txIndex: byId<string, TxIndexDoc>((ids) => store.txIndex.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
     mempool: byId<string, MempoolDoc>((ids) => store.mempool.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),

@@ -86,9 +86,9 @@ export class LedgerStore {
     }
   }
 
-  /** The newest sealed block. */
-  async head(): Promise<BlockDoc> {
-    const head = await this.blocks.findOne({}, { sort: { _id: -1 } });
+  /** The newest sealed block; with `light`, without its transactions and allocations. */
+  async head({ light = false } = {}): Promise<BlockDoc> {
+    const head = await this.blocks.findOne({}, { sort: { _id: -1 }, projection: light ? { txs: 0, allocations: 0 } : undefined });
     if (!head) throw new Error(`ledger ${this.municipality} has no genesis block: was init() run?`);
     return head;
   }

@@ -1,0 +1,51 @@
+/** The derived state (tx index, accounts, history) is rebuilt from the blocks alone. */
+import { afterAll, expect, it } from 'vitest';
+import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
+import { createLogger } from '../runtime/log.ts';
+import { sha256, utf8 } from '../core/index.ts';
+import { dropDatabases, eventually, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { transfer, verifyStoredChain, wallet } from './support/ledger.ts';
+
+const prefix = uniquePrefix('rebuild');
+let ledger: RunningLedger | undefined;
+
+afterAll(async () => {
+  await ledger?.close();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+it('rebuilds balances, nonces, the tx index and history from the blocks after they are dropped', async () => {
+  const alice = wallet('kyoto');
+  const others = Array.from({ length: 4 }, () => wallet('kyoto'));
+  ledger = await startLedgerSubgraph(
+    {
+      municipality: 'kyoto',
+      port: 0,
+      mongoUri: mongoUri(),
+      dbName: `${prefix}_kyoto`,
+      sequencerKey: sha256(utf8('rebuild test')),
+      genesis: { allocations: [{ address: alice.address, amount: '100000' }], time: '2026-01-01T00:00:00.000Z' },
+      blockIntervalMs: 20,
+      maxTxPerBlock: 7,
+    },
+    createLogger('test', 'error'),
+  );
+  const { store, sequencer } = ledger;
+  for (let n = 1; n <= 30; n++) await store.admit(transfer(alice, others[n % others.length]!.address, n, n));
+  await eventually(async () => ((await store.mempool.countDocuments()) === 0 ? true : undefined), 20_000, 'all sealed');
+  await sequencer.stop();
+  const snapshot = async () => ({
+    accounts: await store.accounts.find().sort({ _id: 1 }).toArray(),
+    txIndex: await store.txIndex.find().sort({ _id: 1 }).toArray(),
+    history: await store.history.find().sort({ _id: 1 }).toArray(),
+  });
+  const before = await snapshot();
+  expect(before.txIndex).toHaveLength(30);
+
+  for (const c of [store.accounts, store.txIndex, store.history]) await c.deleteMany({});
+  await store.meta.deleteOne({ _id: 'applied' });
+  expect(await store.catchUp()).toBeGreaterThan(4); // genesis and every block, again
+
+  expect(await snapshot()).toEqual(before);
+  await verifyStoredChain(store.db);
+});
