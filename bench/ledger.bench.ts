@@ -128,7 +128,26 @@ async function endToEnd(label: string, url: string, firstNonce: number) {
   console.log(`  ${label.padEnd(26)}  ${fmt(tps)} transfers/s   p50 ${pct(0.5).toFixed(0).padStart(5)} ms   p99 ${pct(0.99).toFixed(0).padStart(5)} ms   confirmed ${confirmedAt.size}/${total}`);
 }
 
+/** The storage ceiling: how many findOne-by-_id the database answers at the same concurrency. */
+async function databaseRate(): Promise<number> {
+  const mongo = new MongoClient(cluster.db.uri);
+  try {
+    const coll = mongo.db(`bench_${process.pid}_probe`).collection<{ _id: string; pad: string }>('probe');
+    await coll.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: `k${i}`, pad: 'x'.repeat(300) })));
+    let n = 0;
+    const end = performance.now() + 3000;
+    await Promise.all(Array.from({ length: SENDERS }, async () => {
+      while (performance.now() < end) await coll.findOne({ _id: `k${n++ % 1000}` });
+    }));
+    await mongo.db(`bench_${process.pid}_probe`).dropDatabase();
+    return n / 3;
+  } finally {
+    await mongo.close();
+  }
+}
+
 try {
+  console.log(`Database alone: findOne by _id, ${SENDERS} concurrent clients    ${fmt(await databaseRate())} /s   (an admission makes 5 reads and shares 1 insert)`);
   console.log(`Transfers end to end, ${SENDERS} concurrent clients x ${PER_SENDER} signed transfers, ${cluster.db.kind} database`);
   await endToEnd('through the gateway (ours)', cluster.gateway.url, 1);
   await endToEnd('direct to the ledger', cluster.ledgers.get('kyoto')!.url, PER_SENDER + 1);

@@ -9,6 +9,7 @@
  *   {@link LedgerStore.apply}, which is idempotent and re-run for any block not yet applied.
  */
 import { oneBatch } from '../../db/mongo.ts';
+import { InsertBatcher } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
 import {
   aikiError,
@@ -23,7 +24,7 @@ const DUPLICATE_KEY = 11000;
 const MAX_PENDING_PER_SENDER = 1000;
 /** How far a new transaction's signed time may be from the ledger's clock. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+const isDuplicate = (err: unknown) => (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 /** A bulk write whose only failures are duplicate keys wrote everything that was missing. */
 function ignoreDuplicates(err: unknown): void {
   const writeErrors = (err as { writeErrors?: Array<{ code: number }> }).writeErrors;
@@ -46,6 +47,8 @@ export class LedgerStore {
   readonly accounts: Collection<AccountDoc>;
   readonly history: Collection<HistoryDoc>;
   readonly meta: Collection<MetaDoc>;
+  /** Admissions share their commits (group commit): see db/batcher.ts. */
+  private readonly admissions: InsertBatcher<MempoolDoc>;
 
   constructor(
     readonly db: Db,
@@ -58,6 +61,7 @@ export class LedgerStore {
     this.accounts = db.collection(COLLECTIONS.accounts);
     this.history = db.collection(COLLECTIONS.history);
     this.meta = db.collection(COLLECTIONS.meta);
+    this.admissions = new InsertBatcher(this.mempool);
   }
 
   /**
@@ -139,7 +143,7 @@ export class LedgerStore {
     }
 
     try {
-      await this.mempool.insertOne({ _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date() });
+      await this.admissions.insert({ _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date() });
     } catch (err) {
       if (!isDuplicate(err)) throw err;
       const raced = await this.findTransaction(id);
