@@ -43,12 +43,12 @@ export class InsertBatcher<T extends Document> {
           for (const w of batch) w.resolve();
         } catch (err) {
           // An unordered insertMany reports each failed document by its index; the rest are written.
-          const writeErrors = (err as { writeErrors?: Array<{ index: number; code: number; errmsg?: string }> | Record<string, { index: number; code: number; errmsg?: string }> }).writeErrors;
-          if (!writeErrors) {
+          const writeErrors = writeErrorsOf(err);
+          if (writeErrors.length === 0) {
             for (const w of batch) w.reject(err);
             continue;
           }
-          const failed = new Map(Object.values(writeErrors).map((e) => [e.index, e]));
+          const failed = new Map(writeErrors.map((e) => [e.index, e]));
           batch.forEach((w, i) => {
             const e = failed.get(i);
             if (e) w.reject(Object.assign(new Error(e.errmsg ?? `write error ${e.code}`), { code: e.code }));
@@ -60,4 +60,16 @@ export class InsertBatcher<T extends Document> {
       this.writing = false;
     }
   }
+}
+
+export interface WriteErrorInfo {
+  index: number;
+  code: number;
+  errmsg?: string;
+}
+
+/** The per-document errors of a failed bulk write (the driver types them as one or many). */
+export function writeErrorsOf(err: unknown): WriteErrorInfo[] {
+  const writeErrors = (err as { writeErrors?: WriteErrorInfo | WriteErrorInfo[] } | null)?.writeErrors;
+  return writeErrors ? [writeErrors].flat() : [];
 }

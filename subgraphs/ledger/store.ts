@@ -9,7 +9,7 @@
  *   {@link LedgerStore.apply}, which is idempotent and re-run for any block not yet applied.
  */
 import { oneBatch } from '../../db/mongo.ts';
-import { InsertBatcher } from '../../db/batcher.ts';
+import { InsertBatcher, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
 import {
   aikiError,
@@ -27,8 +27,8 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const isDuplicate = (err: unknown) => (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 /** A bulk write whose only failures are duplicate keys wrote everything that was missing. */
 function ignoreDuplicates(err: unknown): void {
-  const writeErrors = (err as { writeErrors?: Array<{ code: number }> }).writeErrors;
-  if (!(writeErrors && writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY))) throw err;
+  const writeErrors = writeErrorsOf(err);
+  if (!(writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY))) throw err;
 }
 async function insertIgnoringDuplicates<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
   await collection.insertMany(docs as never, { ordered: false }).catch(ignoreDuplicates);
