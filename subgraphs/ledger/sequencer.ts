@@ -100,7 +100,7 @@ export class Sequencer {
     // Read the head first, then bring the derived state up to it: a block committed by anyone
     // after this read has a height above the head, so our commit of head + 1 would fail rather
     // than fork or repeat its transactions.
-    const head = await store.head();
+    const head = await store.head({ light: true });
     await store.catchUp();
     const candidates = await store.mempool.find({}, oneBatch(this.opts.maxTxPerBlock)).sort({ receivedAt: 1, _id: 1 }).toArray();
     if (candidates.length === 0) return 0;
@@ -109,10 +109,8 @@ export class Sequencer {
     // applying removes a block's transactions from the mempool only after indexing them, while
     // admission refuses a transaction the index or the sender's nonce already knows. A replayed
     // one would also fail its nonce check below.
-    const fresh = candidates;
-
-    const senders = [...new Set(fresh.map((c) => c.from))];
-    const recipients = [...new Set(fresh.map((c) => c.body.to))];
+    const senders = [...new Set(candidates.map((c) => c.from))];
+    const recipients = [...new Set(candidates.map((c) => c.body.to))];
     const addresses = [...new Set([...senders, ...recipients])];
     const accounts = await store.accounts.find({ _id: { $in: addresses } }, oneBatch(addresses.length)).toArray();
     const state = new Map(accounts.map((a) => [a._id, { balance: a.balance, nonce: a.nonce }]));
@@ -123,7 +121,7 @@ export class Sequencer {
     // Arrival order can put nonce n+1 before n (two replicas admitting at once): order each
     // sender's transactions by nonce, keeping senders in order of first arrival.
     const bySender = new Map<string, MempoolDoc[]>();
-    for (const c of fresh) (bySender.get(c.from) ?? bySender.set(c.from, []).get(c.from)!).push(c);
+    for (const c of candidates) (bySender.get(c.from) ?? bySender.set(c.from, []).get(c.from)!).push(c);
     for (const docs of bySender.values()) docs.sort((a, b) => a.nonce - b.nonce);
     for (const docs of bySender.values()) {
       for (const doc of docs) {
