@@ -52,9 +52,15 @@ export class Sequencer {
     return this.leader;
   }
 
-  start(): void {
+  /**
+   * Starts the loop; resolves after its first round, so that a ledger that takes the lease has
+   * applied every committed block (genesis included) before it serves.
+   */
+  start(): Promise<void> {
     this.running = true;
-    this.loop = this.run();
+    return new Promise((firstRound) => {
+      this.loop = this.run(firstRound);
+    });
   }
 
   /** Seal sooner than the interval (a full block is waiting). */
@@ -69,7 +75,7 @@ export class Sequencer {
     if (this.leader) await this.store.releaseLease(this.holder).catch(() => {});
   }
 
-  private async run(): Promise<void> {
+  private async run(firstRound: () => void): Promise<void> {
     const { log } = this.opts;
     while (this.running) {
       const started = Date.now();
@@ -84,6 +90,7 @@ export class Sequencer {
       } catch (err) {
         log.error('sequencer round failed; retrying', { err });
       }
+      firstRound();
       if (!sealedFull) {
         const wait = Math.max(0, this.opts.blockIntervalMs - (Date.now() - started));
         await new Promise<void>((resolve) => {

@@ -55,7 +55,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     pohTicksPerMs: config.pohTicksPerMs ?? 10,
     log,
   });
-  if (config.sequence !== false) sequencer.start();
+  if (config.sequence !== false) await sequencer.start();
 
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log);
   const served = await serve(apollo, {

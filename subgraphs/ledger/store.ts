@@ -115,18 +115,27 @@ export class LedgerStore {
       throw aikiError('UNSUPPORTED_TRANSFER', `transfers to another municipality (${to.municipality}) are not supported yet`, { municipality: to.municipality });
     }
 
-    const known = await this.findTransaction(id);
-    if (known) return known;
+    // Three reads, at once: the sender's account, its pending transfers, and whether this very
+    // transaction was rejected. A confirmed one is looked up only if its nonce is spent.
+    const [account, pending, rejected] = await Promise.all([
+      this.accounts.findOne({ _id: body.from }),
+      this.mempool.find({ from: body.from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray(),
+      this.rejected.findOne({ _id: id }),
+    ]);
+    if (pending.some((p) => p._id === id)) return { status: 'PENDING', txid: id, body, signature };
+    if (rejected) return { status: 'REJECTED', txid: id, body, signature, code: rejected.code, message: rejected.message };
+    if (body.nonce <= (account?.nonce ?? 0)) {
+      // Applying a block updates accounts after the tx index, so a spent nonce finds its
+      // transaction there if it is this one.
+      const known = await this.findTransaction(id);
+      if (known) return known;
+    }
     // Only new transactions must be recent: a known one is returned as it stands at any age.
     const skew = Math.abs(Date.parse(body.time) - Date.now());
     if (skew > MAX_CLOCK_SKEW_MS) {
       throw aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' });
     }
 
-    const [account, pending] = await Promise.all([
-      this.accounts.findOne({ _id: body.from }),
-      this.mempool.find({ from: body.from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray(),
-    ]);
     if (pending.length > MAX_PENDING_PER_SENDER) {
       throw aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, { limit: MAX_PENDING_PER_SENDER });
     }
