@@ -147,7 +147,7 @@ async function databaseRate(): Promise<number> {
 }
 
 try {
-  console.log(`Database alone: findOne by _id, ${SENDERS} concurrent clients    ${fmt(await databaseRate())} /s   (an admission makes 5 reads and shares 1 insert)`);
+  console.log(`Database alone: findOne by _id, ${SENDERS} concurrent clients    ${fmt(await databaseRate())} /s   (an admission makes 3 reads and shares 1 insert)`);
   console.log(`Transfers end to end, ${SENDERS} concurrent clients x ${PER_SENDER} signed transfers, ${cluster.db.kind} database`);
   await endToEnd('through the gateway (ours)', cluster.gateway.url, 1);
   await endToEnd('direct to the ledger', cluster.ledgers.get('kyoto')!.url, PER_SENDER + 1);
