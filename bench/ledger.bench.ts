@@ -15,6 +15,8 @@ import { startCluster } from '../cluster/cluster.ts';
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
 const PER_SENDER = Number(process.env.BENCH_PER_SENDER ?? 30);
 const SUBMIT = 'mutation($m: String!, $t: SignedTransactionInput!) { submitTransaction(municipality: $m, transaction: $t) { txid } }';
+const SUBMIT_MANY = 'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { txid } }';
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 
 function rate(name: string, seconds: number, body: () => void): number {
   const end = performance.now() + seconds * 1000;
@@ -79,10 +81,10 @@ const cluster = await startCluster({
   }),
 });
 
-async function endToEnd(label: string, url: string, firstNonce: number) {
+async function endToEnd(label: string, url: string, firstNonce: number, batch = 1, scale = 1) {
   // Sign everything up front: the figure is the federation's, not the client's signing.
   const txs: SignedTransaction[][] = senders.map((s) =>
-    Array.from({ length: PER_SENDER }, (_, i) =>
+    Array.from({ length: PER_SENDER * scale }, (_, i) =>
       signTransfer({ v: 1, type: 'transfer', from: s.address, to: recipient, amount: '1', nonce: firstNonce + i, memo: '', time: new Date().toISOString() }, s.secretKey),
     ),
   );
@@ -105,17 +107,19 @@ async function endToEnd(label: string, url: string, firstNonce: number) {
   const start = performance.now();
   await Promise.all(
     txs.map(async (mine) => {
-      for (const t of mine) {
+      for (let i = 0; i < mine.length; i += batch) {
+        const chunk = mine.slice(i, i + batch);
         const before = performance.now();
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SUBMIT, variables: { m: 'kyoto', t } }) });
-        const reply = (await res.json()) as { data?: { submitTransaction?: { txid: string } }; errors?: unknown };
-        const id = reply.data?.submitTransaction?.txid;
-        if (!id) throw new Error(`${label}: ${JSON.stringify(reply.errors)}`);
-        submittedAt.set(id, before);
+        const body = batch === 1 ? { query: SUBMIT, variables: { m: 'kyoto', t: chunk[0] } } : { query: SUBMIT_MANY, variables: { m: 'kyoto', ts: chunk } };
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const reply = (await res.json()) as { data?: { submitTransaction?: { txid: string }; submitTransactions?: Array<{ txid: string } | null> }; errors?: unknown };
+        const ids = batch === 1 ? [reply.data?.submitTransaction?.txid] : (reply.data?.submitTransactions ?? []).map((t) => t?.txid);
+        if (ids.length !== chunk.length || ids.some((id) => !id)) throw new Error(`${label}: ${JSON.stringify(reply.errors)}`);
+        for (const id of ids) submittedAt.set(id!, before);
       }
     }),
   );
-  const total = SENDERS * PER_SENDER;
+  const total = SENDERS * PER_SENDER * scale;
   const deadline = Date.now() + 60_000;
   while (confirmedAt.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   watching = false;
@@ -151,6 +155,9 @@ try {
   console.log(`Transfers end to end, ${SENDERS} concurrent clients x ${PER_SENDER} signed transfers, ${cluster.db.kind} database`);
   await endToEnd('through the gateway (ours)', cluster.gateway.url, 1);
   await endToEnd('direct to the ledger', cluster.ledgers.get('kyoto')!.url, PER_SENDER + 1);
+  console.log(`Transfers end to end in batches of ${BATCH} per request (submitTransactions), ${SENDERS} clients x ${PER_SENDER * 4}`);
+  await endToEnd('through the gateway (ours)', cluster.gateway.url, 2 * PER_SENDER + 1, BATCH, 4);
+  await endToEnd('direct to the ledger', cluster.ledgers.get('kyoto')!.url, 6 * PER_SENDER + 1, BATCH, 4);
 } finally {
   await cluster.stop();
 }

@@ -79,8 +79,7 @@ export const resolvers: Resolvers = {
       checkMunicipality(municipality, ctx);
       if (transactions.length > MAX_BATCH) throw aikiError('BAD_USER_INPUT', `at most ${MAX_BATCH} transactions per batch (got ${transactions.length})`, { field: 'transactions' });
       // In order: a sender's nonces n, n+1, … in one batch are admitted one after the other.
-      const results: Array<TransactionModel | Error> = [];
-      for (const transaction of transactions) results.push(await ctx.store.admit(transaction).catch((err: Error) => err));
+      const results = await ctx.store.admitMany(transactions);
       ctx.nudge();
       // An Error item becomes null with its error at that index (graphql-js list completion).
       return results as TransactionModel[];

@@ -11,11 +11,7 @@
 import { oneBatch } from '../../db/mongo.ts';
 import { InsertBatcher, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
-import {
-  aikiError,
-  checkTransaction,
-  parseAddress,
-} from '../../core/index.ts';
+import { AikiError, aikiError, checkTransaction, parseAddress, type TransferBody } from '../../core/index.ts';
 import { COLLECTIONS, INDEXES } from './collections.ts';
 import type { AccountDoc, BlockDoc, HistoryDoc, MempoolDoc, MetaDoc, RejectedDoc, TransactionModel, TxIndexDoc } from './models.ts';
 
@@ -38,6 +34,9 @@ const ignoreExists = (err: unknown) => {
   if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
 };
 const pad = (n: number) => n.toString().padStart(12, '0');
+const lastNonce = (sender: { nonce: number; pending: Array<{ nonce: number }> }) => Math.max(sender.nonce, ...sender.pending.map((p) => p.nonce));
+const nonceReused = (from: string, nonce: number, last: number) =>
+  aikiError('NONCE_REUSED', `nonce ${nonce} of ${from} is already used; the next one is ${last + 1}`, { expected: last + 1 });
 
 export class LedgerStore {
   readonly blocks: Collection<BlockDoc>;
@@ -101,11 +100,88 @@ export class LedgerStore {
 
   /**
    * Admits a signed transfer into the mempool, or says why not with a coded error. Submitting a
-   * transaction that is already known returns it as it stands (pending, confirmed or rejected).
+   * transaction that is already pending or confirmed returns it as it stands.
    */
   async admit(input: unknown): Promise<TransactionModel> {
-    const { id, tx, amount } = checkTransaction(input);
-    const { body, signature } = tx;
+    const [result] = await this.admitMany([input]);
+    if (result instanceof Error) throw result;
+    return result!;
+  }
+
+  /**
+   * Admits transfers in order, each on its own: an item is a transaction or its coded error, and
+   * later items see the earlier ones as pending (so one sender's nonces n, n+1, … can come in one
+   * batch). The batch reads each sender's account and pending transfers once, and its inserts
+   * share commits with concurrent admissions (db/batcher.ts). A transaction the sequencer
+   * rejected may be submitted again: it is admitted anew under the same id (its funds may have
+   * arrived since), and the sequencer's nonce check keeps it out of a second block.
+   */
+  async admitMany(inputs: unknown[]): Promise<Array<TransactionModel | AikiError>> {
+    const checked = inputs.map((input) => {
+      try {
+        return this.checkShape(input);
+      } catch (err) {
+        if (err instanceof AikiError) return err;
+        throw err;
+      }
+    });
+    const senders = [...new Set(checked.flatMap((c) => (c instanceof AikiError ? [] : [c.tx.body.from])))];
+    const state = new Map(
+      await Promise.all(
+        senders.map(async (from) => {
+          const [account, pending] = await Promise.all([
+            this.accounts.findOne({ _id: from }),
+            this.mempool.find({ from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray(),
+          ]);
+          return [from, { balance: BigInt(account?.balance ?? 0), nonce: account?.nonce ?? 0, pending }] as const;
+        }),
+      ),
+    );
+
+    const results: Array<Promise<TransactionModel | AikiError>> = [];
+    for (const c of checked) {
+      if (c instanceof AikiError) {
+        results.push(Promise.resolve(c));
+        continue;
+      }
+      const { id, tx, amount } = c;
+      const { body, signature } = tx;
+      const sender = state.get(body.from)!;
+      const pendingModel: TransactionModel = { status: 'PENDING', txid: id, body, signature };
+      if (sender.pending.some((p) => p._id === id)) {
+        results.push(Promise.resolve(pendingModel));
+        continue;
+      }
+      if (body.nonce <= sender.nonce) {
+        // A spent nonce: this very transaction, confirmed, or a replay.
+        results.push(this.findTransaction(id).then((known) => known ?? nonceReused(body.from, body.nonce, lastNonce(sender))));
+        continue;
+      }
+      const refusal = this.refusal(body, amount, sender);
+      if (refusal) {
+        results.push(Promise.resolve(refusal));
+        continue;
+      }
+      sender.pending.push({ _id: id, nonce: body.nonce, amount: Number(amount) } as MempoolDoc);
+      const doc: MempoolDoc = { _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date() };
+      results.push(
+        this.admissions.insert(doc).then(
+          () => pendingModel,
+          async (err: unknown) => {
+            if (!isDuplicate(err)) throw err;
+            // The same transaction submitted twice at once, or its nonce taken by another.
+            return (await this.findTransaction(id)) ?? nonceReused(body.from, body.nonce, body.nonce);
+          },
+        ),
+      );
+    }
+    return Promise.all(results);
+  }
+
+  /** Shape, signature and addresses: everything about a transfer that needs no stored state. */
+  private checkShape(input: unknown) {
+    const checked = checkTransaction(input);
+    const { body } = checked.tx;
     const from = parseAddress(body.from);
     const to = parseAddress(body.to);
     if (from.municipality !== this.municipality) {
@@ -114,52 +190,28 @@ export class LedgerStore {
     if (to.municipality !== this.municipality) {
       throw aikiError('UNSUPPORTED_TRANSFER', `transfers to another municipality (${to.municipality}) are not supported yet`, { municipality: to.municipality });
     }
+    return checked;
+  }
 
-    // Three reads, at once: the sender's account, its pending transfers, and whether this very
-    // transaction was rejected. A confirmed one is looked up only if its nonce is spent.
-    const [account, pending, rejected] = await Promise.all([
-      this.accounts.findOne({ _id: body.from }),
-      this.mempool.find({ from: body.from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray(),
-      this.rejected.findOne({ _id: id }),
-    ]);
-    if (pending.some((p) => p._id === id)) return { status: 'PENDING', txid: id, body, signature };
-    if (rejected) return { status: 'REJECTED', txid: id, body, signature, code: rejected.code, message: rejected.message };
-    if (body.nonce <= (account?.nonce ?? 0)) {
-      // Applying a block updates accounts after the tx index, so a spent nonce finds its
-      // transaction there if it is this one.
-      const known = await this.findTransaction(id);
-      if (known) return known;
-    }
-    // Only new transactions must be recent: a known one is returned as it stands at any age.
+  /** Why a new transfer cannot be admitted given its sender's state, or null. */
+  private refusal(body: TransferBody, amount: bigint, sender: { balance: bigint; nonce: number; pending: Pick<MempoolDoc, 'nonce' | 'amount'>[] }): AikiError | null {
     const skew = Math.abs(Date.parse(body.time) - Date.now());
     if (skew > MAX_CLOCK_SKEW_MS) {
-      throw aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' });
+      return aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' });
     }
-
-    if (pending.length > MAX_PENDING_PER_SENDER) {
-      throw aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, { limit: MAX_PENDING_PER_SENDER });
+    if (sender.pending.length >= MAX_PENDING_PER_SENDER) {
+      return aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, { limit: MAX_PENDING_PER_SENDER });
     }
-    const lastNonce = Math.max(account?.nonce ?? 0, ...pending.map((p) => p.nonce));
-    if (body.nonce <= lastNonce) {
-      throw aikiError('NONCE_REUSED', `nonce ${body.nonce} of ${body.from} is already used; the next one is ${lastNonce + 1}`, { expected: lastNonce + 1 });
+    const last = lastNonce(sender);
+    if (body.nonce <= last) return nonceReused(body.from, body.nonce, last);
+    if (body.nonce > last + 1) {
+      return aikiError('NONCE_GAP', `nonce ${body.nonce} of ${body.from} skips ${last + 1}; nonces go up by one`, { expected: last + 1 });
     }
-    if (body.nonce > lastNonce + 1) {
-      throw aikiError('NONCE_GAP', `nonce ${body.nonce} of ${body.from} skips ${lastNonce + 1}; nonces go up by one`, { expected: lastNonce + 1 });
-    }
-    const available = BigInt(account?.balance ?? 0) - pending.reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    const available = sender.balance - sender.pending.reduce((sum, p) => sum + BigInt(p.amount), 0n);
     if (amount > available) {
-      throw aikiError('INSUFFICIENT_FUNDS', `${body.from} has ${available} available (balance less pending), the transfer needs ${amount}`, { available: available.toString() });
+      return aikiError('INSUFFICIENT_FUNDS', `${body.from} has ${available} available (balance less pending), the transfer needs ${amount}`, { available: available.toString() });
     }
-
-    try {
-      await this.admissions.insert({ _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date() });
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      const raced = await this.findTransaction(id);
-      if (raced) return raced; // the same transaction, submitted twice at once
-      throw aikiError('NONCE_REUSED', `nonce ${body.nonce} of ${body.from} was just used by another transaction`, { expected: body.nonce + 1 });
-    }
-    return { status: 'PENDING', txid: id, body, signature };
+    return null;
   }
 
   /** A transaction by id, wherever it is: confirmed, pending or rejected. */
