@@ -257,7 +257,7 @@ export class LedgerStore {
       })),
       { ordered: false },
     );
-    await this.removeFromMempool(items.map((i) => i.doc._id));
+    await this.mempool.deleteMany({ _id: { $in: items.map((i) => i.doc._id) } });
   }
 
   /**
@@ -298,13 +298,8 @@ export class LedgerStore {
       // An upsert that hits an account already at this height is a block applied before: fine.
       await this.accounts.bulkWrite(ops, { ordered: false }).catch(ignoreDuplicates);
     }
-    if (block.txs.length > 0) await this.removeFromMempool(block.txs.map((t) => t.id));
+    if (block.txs.length > 0) await this.mempool.deleteMany({ _id: { $in: block.txs.map((t) => t.id) } });
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height } }, { upsert: true });
-  }
-
-  /** One delete per `_id`, in one command: an `$in` filter would make FerretDB scan the mempool. */
-  private async removeFromMempool(ids: string[]): Promise<void> {
-    await this.mempool.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
   }
 
   /**
