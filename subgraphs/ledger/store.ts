@@ -10,7 +10,7 @@
  */
 import { oneBatch } from '../../db/mongo.ts';
 import { InsertBatcher, writeErrorsOf } from '../../db/batcher.ts';
-import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type OptionalUnlessRequiredId } from 'mongodb';
 import { AikiError, aikiError, checkTransaction, parseAddress, type TransferBody } from '../../core/index.ts';
 import { COLLECTIONS, INDEXES } from './collections.ts';
 import type { AccountDoc, BlockDoc, HistoryDoc, MempoolDoc, MetaDoc, RejectedDoc, TransactionModel, TxIndexDoc } from './models.ts';
@@ -26,8 +26,8 @@ function ignoreDuplicates(err: unknown): void {
   const writeErrors = writeErrorsOf(err);
   if (!(writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY))) throw err;
 }
-async function insertIgnoringDuplicates<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
-  await collection.insertMany(docs as never, { ordered: false }).catch(ignoreDuplicates);
+async function insertIgnoringDuplicates<T extends { _id: string }>(collection: Collection<T>, docs: OptionalUnlessRequiredId<T>[]): Promise<void> {
+  await collection.insertMany(docs, { ordered: false }).catch(ignoreDuplicates);
 }
 const NAMESPACE_EXISTS = 48;
 const ignoreExists = (err: unknown) => {
