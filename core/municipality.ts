@@ -15,3 +15,17 @@ export function assertMunicipalityCode(value: unknown, field = 'code'): string {
   }
   return value;
 }
+
+/**
+ * Splits a ledger entity id `<municipality>:<local>` (DESIGN.md: every ledger key carries its
+ * municipality). Null unless the municipality is a well-formed code and the local part matches
+ * `local`.
+ */
+export function splitLedgerId(id: unknown, local: RegExp = /^.+$/s): { municipality: string; local: string } | null {
+  if (typeof id !== 'string') return null;
+  const colon = id.indexOf(':');
+  if (colon < 0) return null;
+  const municipality = id.slice(0, colon);
+  const rest = id.slice(colon + 1);
+  return isMunicipalityCode(municipality) && local.test(rest) ? { municipality, local: rest } : null;
+}

@@ -4,7 +4,7 @@
  * form `<code>:<local id>`.
  */
 import { aikiError, type AikiError } from '../../core/errors.ts';
-import { isMunicipalityCode } from '../../core/municipality.ts';
+import { isMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 
 export function municipalityOf(rep: unknown): string | AikiError {
   if (rep === null || typeof rep !== 'object' || Array.isArray(rep)) {
@@ -12,7 +12,7 @@ export function municipalityOf(rep: unknown): string | AikiError {
   }
   const { __typename, code, id } = rep as Record<string, unknown>;
   if (typeof __typename !== 'string') return aikiError('MALFORMED_REPRESENTATION', 'an entity representation needs a string __typename');
-  const key = __typename === 'Municipality' ? code : typeof id === 'string' && id.includes(':') ? id.slice(0, id.indexOf(':')) : undefined;
+  const key = __typename === 'Municipality' ? code : splitLedgerId(id)?.municipality;
   if (!isMunicipalityCode(key)) {
     const field = __typename === 'Municipality' ? 'code' : 'id "<municipality>:…"';
     return aikiError('MALFORMED_REPRESENTATION', `${__typename} representation has no municipality in its ${field}`, { typename: __typename });

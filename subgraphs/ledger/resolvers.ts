@@ -1,6 +1,6 @@
 /** Resolvers of the municipal ledger subgraph (schema/ledger.graphql). */
 import { oneBatch } from '../../db/mongo.ts';
-import { aikiError, bytesToHex, hexToBytes, inclusionProof, isMunicipalityCode, parseAddress } from '../../core/index.ts';
+import { aikiError, bytesToHex, hexToBytes, inclusionProof, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/ledger.ts';
 import type { LedgerContext } from './context.ts';
 import type { AccountModel, BlockDoc, TransactionModel } from './models.ts';
@@ -21,16 +21,12 @@ function cursorNumber(after: string | null | undefined): number | undefined {
   return Number(after);
 }
 
-/** Splits a ledger entity id `<municipality>:<local>` and checks that it names this ledger. */
-function localId(id: unknown, municipality: string, local: RegExp): string {
-  const text = typeof id === 'string' ? id : '';
-  const colon = text.indexOf(':');
-  const code = text.slice(0, Math.max(colon, 0));
-  if (colon < 0 || !isMunicipalityCode(code) || !local.test(text.slice(colon + 1))) {
-    throw aikiError('MALFORMED_REPRESENTATION', `not a ledger id "<municipality>:${local.source.replace(/^\^|\$$/g, '')}": ${JSON.stringify(id ?? null)}`);
-  }
-  if (code !== municipality) throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${municipality}, not of ${code}`, { municipality: code, served: municipality });
-  return text.slice(colon + 1);
+/** The local part of a ledger entity id `<municipality>:<local>`, checking that it names this ledger. */
+function localId(id: unknown, ctx: LedgerContext, local: RegExp): string {
+  const parts = splitLedgerId(id, local);
+  if (!parts) throw aikiError('MALFORMED_REPRESENTATION', `not a ledger id "<municipality>:${local.source.replace(/^\^|\$$/g, '')}": ${JSON.stringify(id ?? null)}`);
+  checkMunicipality(parts.municipality, ctx);
+  return parts.local;
 }
 
 async function loadTransaction(txid: string, { loaders }: LedgerContext): Promise<TransactionModel | null> {
@@ -48,7 +44,7 @@ async function loadTransaction(txid: string, { loaders }: LedgerContext): Promis
 
 async function loadAccount(address: string, ctx: LedgerContext): Promise<AccountModel> {
   const { municipality } = parseAddress(address);
-  if (municipality !== ctx.municipality) throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${ctx.municipality}, not of ${municipality}`, { municipality, served: ctx.municipality });
+  checkMunicipality(municipality, ctx);
   const doc = await ctx.loaders.account.load(address);
   return { address, balance: doc?.balance ?? 0, nonce: doc?.nonce ?? 0 };
 }
@@ -131,7 +127,7 @@ export const resolvers: Resolvers = {
 
   Block: {
     __resolveReference: async (ref: { id?: unknown }, ctx) => {
-      const height = Number(localId(ref.id, ctx.municipality, /^(0|[1-9][0-9]{0,15})$/));
+      const height = Number(localId(ref.id, ctx, /^(0|[1-9][0-9]{0,15})$/));
       const block = await ctx.loaders.block.load(height);
       if (!block) throw aikiError('BLOCK_NOT_FOUND', `no block at height ${height} on ${ctx.municipality}`, { municipality: ctx.municipality });
       return block;
@@ -164,7 +160,7 @@ export const resolvers: Resolvers = {
 
   Transaction: {
     __resolveReference: async (ref: { id?: unknown }, ctx) => {
-      const txid = localId(ref.id, ctx.municipality, TXID);
+      const txid = localId(ref.id, ctx, TXID);
       const tx = await loadTransaction(txid, ctx);
       if (!tx) throw aikiError('TRANSACTION_NOT_FOUND', `no transaction ${txid} on ${ctx.municipality}`, { municipality: ctx.municipality });
       return tx;

@@ -133,10 +133,11 @@ export class LedgerStore {
     const state = new Map(
       await Promise.all(
         senders.map(async (from) => {
-          const [account, pending] = await Promise.all([
-            this.accounts.findOne({ _id: from }),
-            this.mempool.find({ from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray(),
-          ]);
+          // Pending first, then the account: applying a block updates accounts before it removes
+          // the block's transactions from the mempool, so this order never misses a transfer that
+          // moves from one to the other in between (read together, it could: a false NONCE_GAP).
+          const pending = await this.mempool.find({ from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray();
+          const account = await this.accounts.findOne({ _id: from });
           return [from, { balance: BigInt(account?.balance ?? 0), nonce: account?.nonce ?? 0, pending }] as const;
         }),
       ),

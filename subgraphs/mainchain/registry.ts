@@ -2,7 +2,7 @@
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { aikiError } from '../../core/errors.ts';
-import { assertMunicipalityCode, isMunicipalityCode } from '../../core/municipality.ts';
+import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
 import type { MunicipalityStatus } from '../../schema/generated/mainchain.ts';
 import { COLLECTIONS } from './collections.ts';
@@ -54,12 +54,11 @@ export class Registry {
    * that the municipality is registered. Returns the id unchanged.
    */
   async ledgerId(id: string, local: RegExp, field: string): Promise<string> {
-    const colon = id.indexOf(':');
-    const code = id.slice(0, Math.max(colon, 0));
-    if (colon < 0 || !local.test(id.slice(colon + 1)) || !isMunicipalityCode(code)) {
+    const parts = splitLedgerId(id, local);
+    if (!parts) {
       throw aikiError('BAD_USER_INPUT', `${field} must be "<municipality>:${local.source.replace(/^\^|\$$/g, '')}" (got ${JSON.stringify(id)})`, { field });
     }
-    await this.get(code);
+    await this.get(parts.municipality);
     return id;
   }
 
