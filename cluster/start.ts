@@ -37,13 +37,23 @@ const treasury = new Map(
   }),
 );
 
+// Each ledger's sequencer key, made once and kept with the data (the genesis is signed with it).
+const sequencerKey = (code: string) => {
+  const file = join(dataDir, 'keys', `${code}-sequencer.key`);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+};
+
 console.log(`Starting Aiki federation (data in ${dataDir}) …`);
 const cluster = await startCluster({
   municipalities: DEMO,
   dataDir: join(dataDir, 'db'),
   ports: { gateway: gatewayPort, mainchain: gatewayPort + 1, ledgerBase: gatewayPort + 101 },
   operatorToken,
-  ledgerEnv: ({ code }) => ({ AIKI_GENESIS: JSON.stringify([{ address: treasury.get(code)!.address, amount: TREASURY_SUPPLY }]) }),
+  ledgerEnv: ({ code }) => ({
+    AIKI_GENESIS: JSON.stringify([{ address: treasury.get(code)!.address, amount: TREASURY_SUPPLY }]),
+    AIKI_SEQUENCER_KEY: sequencerKey(code),
+  }),
   onLog: (service, line) => {
     // Warnings and errors always; the rest with AIKI_VERBOSE=1.
     if (verbose || /"level":"(warn|error)"/.test(line)) console.error(`[${service}] ${line}`);

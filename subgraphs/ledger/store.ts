@@ -85,7 +85,11 @@ export class LedgerStore {
     }
     const stored = await this.blocks.findOne({ _id: 0 }, { projection: { hash: 1 } });
     if (stored?.hash !== genesis.hash) {
-      throw new Error(`database ${this.db.databaseName} holds another genesis (hash ${stored?.hash}, expected ${genesis.hash}): wrong AIKI_DB_NAME or genesis configuration?`);
+      throw new Error(
+        `database ${this.db.databaseName} holds another genesis (hash ${stored?.hash}, expected ${genesis.hash}). ` +
+          'The genesis is signed with AIKI_SEQUENCER_KEY and commits to AIKI_GENESIS and AIKI_GENESIS_TIME: check those and AIKI_DB_NAME ' +
+          '(for data made by an older `npm start`, delete .data/ to start over).',
+      );
     }
   }
 
