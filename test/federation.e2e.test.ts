@@ -122,6 +122,19 @@ describe('bad input through the gateway: a coded error, the registry unchanged',
       token ? { authorization: `Bearer ${token}` } : {},
     );
 
+  it('refuses a request body over 1 MB and one that is not JSON, with a coded error', async () => {
+    const big = await fetch(cluster.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ municipalities { code } } # ${'x'.repeat(1 << 20)}` }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    const garbled = await fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(garbled.status).toBe(400);
+    expect(await garbled.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
   it('refuses an unknown municipality code', async () => {
     const reply = await gql(cluster.gateway.url, '{ municipality(code: "atlantis") { name chain { height } } }');
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'UNKNOWN_MUNICIPALITY', municipality: 'atlantis' });
