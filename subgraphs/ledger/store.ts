@@ -38,6 +38,13 @@ const lastNonce = (sender: { nonce: number; pending: Array<{ nonce: number }> })
 const nonceReused = (from: string, nonce: number, last: number) =>
   aikiError('NONCE_REUSED', `nonce ${nonce} of ${from} is already used; the next one is ${last + 1}`, { expected: last + 1 });
 
+/** What admission knows of a sender: confirmed balance and nonce, and its pending transfers. */
+interface SenderState {
+  balance: bigint;
+  nonce: number;
+  pending: Array<Pick<MempoolDoc, '_id' | 'nonce' | 'amount'>>;
+}
+
 export class LedgerStore {
   readonly blocks: Collection<BlockDoc>;
   readonly mempool: Collection<MempoolDoc>;
@@ -140,7 +147,7 @@ export class LedgerStore {
           // Pending first, then the account: applying a block updates accounts before it removes
           // the block's transactions from the mempool, so this order never misses a transfer that
           // moves from one to the other in between (read together, it could: a false NONCE_GAP).
-          const pending = await this.mempool.find({ from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray();
+          const pending: SenderState['pending'] = await this.mempool.find({ from }, { ...oneBatch(MAX_PENDING_PER_SENDER + 1), projection: { nonce: 1, amount: 1 } }).toArray();
           const account = await this.accounts.findOne({ _id: from });
           return [from, { balance: BigInt(account?.balance ?? 0), nonce: account?.nonce ?? 0, pending }] as const;
         }),
@@ -171,7 +178,7 @@ export class LedgerStore {
         results.push(Promise.resolve(refusal));
         continue;
       }
-      sender.pending.push({ _id: id, nonce: body.nonce, amount: Number(amount) } as MempoolDoc);
+      sender.pending.push({ _id: id, nonce: body.nonce, amount: Number(amount) });
       const doc: MempoolDoc = { _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date() };
       results.push(
         this.admissions.insert(doc).then(
@@ -203,7 +210,7 @@ export class LedgerStore {
   }
 
   /** Why a new transfer cannot be admitted given its sender's state, or null. */
-  private refusal(body: TransferBody, amount: bigint, sender: { balance: bigint; nonce: number; pending: Pick<MempoolDoc, 'nonce' | 'amount'>[] }): AikiError | null {
+  private refusal(body: TransferBody, amount: bigint, sender: SenderState): AikiError | null {
     const skew = Math.abs(Date.parse(body.time) - Date.now());
     if (skew > MAX_CLOCK_SKEW_MS) {
       return aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' });
