@@ -6,6 +6,6 @@ export interface LedgerContext {
   municipality: string;
   store: LedgerStore;
   loaders: Loaders;
-  /** Wakes the sequencer when a submission filled a block. */
-  nudge(): void;
+  /** Tells the sequencer how many transactions were admitted (it seals early when a block is full). */
+  admitted(count: number): void;
 }

@@ -68,7 +68,7 @@ export const resolvers: Resolvers = {
     submitTransaction: async (_root, { municipality, transaction }, ctx) => {
       checkMunicipality(municipality, ctx);
       const tx = await ctx.store.admit(transaction);
-      ctx.nudge();
+      ctx.admitted(1);
       return tx;
     },
     submitTransactions: async (_root, { municipality, transactions }, ctx) => {
@@ -76,7 +76,7 @@ export const resolvers: Resolvers = {
       if (transactions.length > MAX_BATCH) throw aikiError('BAD_USER_INPUT', `at most ${MAX_BATCH} transactions per batch (got ${transactions.length})`, { field: 'transactions' });
       // In order: a sender's nonces n, n+1, … in one batch are admitted one after the other.
       const results = await ctx.store.admitMany(transactions);
-      ctx.nudge();
+      ctx.admitted(results.filter((r) => !(r instanceof Error)).length);
       // An Error item becomes null with its error at that index (graphql-js list completion).
       return results as TransactionModel[];
     },

@@ -42,6 +42,7 @@ export class Sequencer {
   private wake: (() => void) | undefined;
   private leader = false;
   private lastEventAt = Date.now();
+  private sinceSeal = 0;
 
   constructor(
     private readonly store: LedgerStore,
@@ -63,9 +64,13 @@ export class Sequencer {
     });
   }
 
-  /** Seal sooner than the interval (a full block is waiting). */
-  nudge(): void {
-    this.wake?.();
+  /**
+   * Counts admissions since the last seal; a full block's worth seals at once instead of waiting
+   * for the interval ("every N ms or M transactions").
+   */
+  admitted(count: number): void {
+    this.sinceSeal += count;
+    if (this.sinceSeal >= this.opts.maxTxPerBlock) this.wake?.();
   }
 
   async stop(): Promise<void> {
@@ -82,8 +87,19 @@ export class Sequencer {
       let sealedFull = false;
       try {
         const wasLeader = this.leader;
-        this.leader = await this.store.acquireLease(this.holder, this.opts.leaseMs);
-        if (this.leader !== wasLeader) log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder });
+        const lease = await this.store.acquireLease(this.holder, this.opts.leaseMs);
+        this.leader = lease.held;
+        if (this.leader !== wasLeader) log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder, from: lease.from });
+        if (lease.from) {
+          // Taken over from a holder that stopped renewing, likely killed: its last commands may
+          // still be running inside the database (FerretDB finishes a dead client's command, as
+          // a read then a write). Wait one more lease time before deriving state over them
+          // (docs/LEDGER.md, "What is atomic").
+          for (let half = 0; half < 2 && this.leader; half++) {
+            await new Promise((r) => setTimeout(r, this.opts.leaseMs / 2));
+            this.leader = (await this.store.acquireLease(this.holder, this.opts.leaseMs)).held;
+          }
+        }
         if (this.leader) {
           sealedFull = (await this.sealOne()) >= this.opts.maxTxPerBlock;
         }
@@ -109,6 +125,7 @@ export class Sequencer {
     // than fork or repeat its transactions.
     const head = await store.head({ light: true });
     await store.catchUp();
+    this.sinceSeal = 0;
     const candidates = await store.mempool.find({}, oneBatch(this.opts.maxTxPerBlock)).sort({ receivedAt: 1, _id: 1 }).toArray();
     if (candidates.length === 0) return 0;
 

@@ -62,7 +62,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     port: config.port,
     host: config.host,
     log,
-    context: async () => ({ municipality: config.municipality, store, loaders: createLoaders(store), nudge: () => sequencer.nudge() }),
+    context: async () => ({ municipality: config.municipality, store, loaders: createLoaders(store), admitted: (count) => sequencer.admitted(count) }),
     ready: async () => ({ municipality: config.municipality, height: (await store.head())._id, sequencer: sequencer.isLeader }),
   });
   return {

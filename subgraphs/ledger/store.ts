@@ -336,25 +336,28 @@ export class LedgerStore {
   // --- leases ------------------------------------------------------------------------------
 
   /**
-   * Takes or renews the sequencer lease for `holder` until `now + ttlMs`. True if `holder` holds
-   * it afterwards. One document, one atomic update: at most one holder at any instant.
+   * Takes or renews the sequencer lease for `holder` until `now + ttlMs`. `held`: whether
+   * `holder` holds it afterwards; `from`: the previous holder when it was taken from another
+   * (whose lease had expired). One document, one update.
    */
-  async acquireLease(holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
+  async acquireLease(holder: string, ttlMs: number, now = new Date()): Promise<{ held: boolean; from?: string }> {
     const expiresAt = new Date(now.getTime() + ttlMs);
     try {
-      const res = await this.meta.findOneAndUpdate(
+      const before = await this.meta.findOneAndUpdate(
         { _id: 'sequencer', $or: [{ holder }, { expiresAt: { $lt: now } }] },
         { $set: { holder, expiresAt } },
-        { upsert: true, returnDocument: 'after' },
+        { upsert: true, returnDocument: 'before' },
       );
-      return res?.holder === holder;
+      const previous = before?.holder;
+      return { held: true, from: previous && previous !== holder ? previous : undefined };
     } catch (err) {
-      if (isDuplicate(err)) return false; // another holder's unexpired lease exists
+      if (isDuplicate(err)) return { held: false }; // another holder's unexpired lease exists
       throw err;
     }
   }
 
   async releaseLease(holder: string): Promise<void> {
-    await this.meta.updateOne({ _id: 'sequencer', holder }, { $set: { expiresAt: new Date(0) } });
+    // Released, not taken over: the next holder has no dead holder's commands to wait for.
+    await this.meta.updateOne({ _id: 'sequencer', holder }, { $set: { expiresAt: new Date(0) }, $unset: { holder: '' } });
   }
 }
