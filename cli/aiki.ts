@@ -6,23 +6,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { parseAddress, signTransfer, verifyInclusionProof, type InclusionProofInput, type TransferBody } from '../core/index.ts';
 import { newKeyFile, readKeyFile } from './keys.ts';
-
-interface Reply<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string; expected?: number } }>;
-}
+import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
 class CallError extends Error {
-  constructor(readonly errors: NonNullable<Reply<unknown>['errors']>) {
+  constructor(readonly errors: NonNullable<GraphQLReply['errors']>) {
     super(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('\n'));
   }
 }
 
 async function call<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const reply = (await res.json()) as Reply<T>;
+  const reply = await postGraphQL<T>(url, query, { variables, headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (reply.errors?.length) throw new CallError(reply.errors);
   return reply.data as T;
 }
@@ -102,7 +95,7 @@ program
       submitted = await submit(nonce);
     } catch (err) {
       // Pending transactions of ours took the nonce we read: the ledger says which is next.
-      const expected = err instanceof CallError && opts.nonce === undefined && err.errors[0]?.extensions?.code === 'NONCE_REUSED' ? err.errors[0].extensions.expected : undefined;
+      const expected = err instanceof CallError && opts.nonce === undefined && err.errors[0]?.extensions?.code === 'NONCE_REUSED' ? (err.errors[0].extensions.expected as number) : undefined;
       if (expected === undefined) throw err;
       nonce = expected;
       submitted = await submit(nonce);

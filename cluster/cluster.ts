@@ -5,6 +5,7 @@
  */
 import { startDatabase, type Database } from '../db/launcher.ts';
 import { spawnService, type ServiceProcess } from './services.ts';
+import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
 export interface MunicipalitySpec {
   code: string;
@@ -36,7 +37,7 @@ export interface Cluster {
   /** Starts one more ledger subgraph process for a municipality (not registered): a new one, or a replica. */
   startLedger(spec: MunicipalitySpec, port?: number, env?: Record<string, string>): Promise<ServiceProcess>;
   /** Registers a municipality on the main chain, as an operator would. */
-  register(spec: MunicipalitySpec, endpoints: string[]): Promise<{ data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
+  register(spec: MunicipalitySpec, endpoints: string[]): Promise<GraphQLReply>;
   stop(): Promise<void>;
 }
 
@@ -76,17 +77,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     });
     started.push(mainchain);
 
-    const register: Cluster['register'] = async (spec, endpoints) => {
-      const res = await fetch(mainchain.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.operatorToken}` },
-        body: JSON.stringify({
-          query: 'mutation Register($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
-          variables: { input: { ...spec, endpoints } },
-        }),
+    const register: Cluster['register'] = (spec, endpoints) =>
+      postGraphQL(mainchain.url, 'mutation Register($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
+        variables: { input: { ...spec, endpoints } },
+        headers: { authorization: `Bearer ${opts.operatorToken}` },
       });
-      return (await res.json()) as Awaited<ReturnType<Cluster['register']>>;
-    };
 
     const base = opts.ports?.ledgerBase;
     await Promise.all(opts.municipalities.map((spec, i) => startLedger(spec, base ? base + i : 0)));

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode } from 'graphql';
 import { aikiError, type AikiError } from '../core/errors.ts';
 import { ledger } from './sdl.ts';
+import { GraphQLTransportError, postGraphQL } from '../runtime/graphql.ts';
 
 const SERVICE_QUERY = 'query AikiLedgerProbe { _service { sdl } }';
 const IDENTITY_QUERY = `query AikiLedgerIdentity($r: [_Any!]!) {
@@ -67,14 +68,20 @@ export async function checkLedgerEndpoint(
   { timeoutMs = 3000, headers = {} }: { timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<LedgerEndpointCheck> {
   const details = { municipality, endpoint: url };
-  const post = (query: string, variables?: Record<string, unknown>) => postGraphQL(url, query, variables, timeoutMs, headers);
+  const post = async (query: string, variables?: Record<string, unknown>) => {
+    try {
+      return await postGraphQL<Record<string, any>>(url, query, { variables, timeoutMs, headers });
+    } catch (err) {
+      if (err instanceof GraphQLTransportError) return { unreachable: err.message };
+      throw err;
+    }
+  };
 
   const service = await post(SERVICE_QUERY);
-  if (service.unreachable !== undefined) return fail('SUBGRAPH_UNREACHABLE', service.unreachable, details);
-  const body = service as unknown as { data?: { _service?: { sdl?: string } }; errors?: Array<{ message: string }> };
-  const sdl = body.data?._service?.sdl;
+  if ('unreachable' in service) return fail('SUBGRAPH_UNREACHABLE', service.unreachable, details);
+  const sdl = service.data?._service?.sdl;
   if (typeof sdl !== 'string') {
-    const first = body.errors?.[0]?.message ?? 'no _service.sdl in the response';
+    const first = service.errors?.[0]?.message ?? 'no _service.sdl in the response';
     return fail('SCHEMA_MISMATCH', `${url} is not a federated subgraph: ${first}`, { ...details, expected: expectedFingerprint });
   }
   let actual: string;
@@ -91,45 +98,13 @@ export async function checkLedgerEndpoint(
     });
   }
   const identity = await post(IDENTITY_QUERY, { r: [{ __typename: 'Municipality', code: municipality }] });
-  if (identity.unreachable !== undefined) return fail('SUBGRAPH_UNREACHABLE', identity.unreachable, details);
-  const { data, errors } = identity as unknown as { data?: { _entities?: Array<{ code?: string; chain?: { municipality?: string; height?: number } } | null> }; errors?: Array<{ message: string }> };
-  const entity = data?._entities?.[0];
+  if ('unreachable' in identity) return fail('SUBGRAPH_UNREACHABLE', identity.unreachable, details);
+  const entity = identity.data?._entities?.[0] as { code?: string; chain?: { municipality?: string; height?: number } } | null | undefined;
   if (!entity || entity.code !== municipality || entity.chain?.municipality !== municipality) {
-    const why = errors?.[0]?.message ?? `it answered for ${JSON.stringify(entity?.chain?.municipality ?? null)}`;
+    const why = identity.errors?.[0]?.message ?? `it answered for ${JSON.stringify(entity?.chain?.municipality ?? null)}`;
     return fail('WRONG_MUNICIPALITY', `${url} is not the ledger of ${municipality}: ${why}`, details);
   }
   return { ok: true, height: entity.chain.height ?? 0 };
-}
-
-type Reply =
-  | { unreachable: string }
-  | { unreachable?: undefined; data?: Record<string, never> | null; errors?: Array<{ message: string }> };
-
-/** POSTs one GraphQL request; a network failure, time-out or non-JSON answer is `{ unreachable }`. */
-async function postGraphQL(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> | undefined,
-  timeoutMs: number,
-  headers: Record<string, string>,
-): Promise<Reply> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    try {
-      return JSON.parse(text) as Reply;
-    } catch {
-      return { unreachable: `${url} answered HTTP ${res.status} with a body that is not GraphQL JSON` };
-    }
-  } catch (e) {
-    const reason = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
-    return { unreachable: `${url} did not answer within ${timeoutMs} ms: ${reason}` };
-  }
 }
 
 function fail(code: Parameters<typeof aikiError>[0], message: string, details: Record<string, unknown>): LedgerEndpointCheck {

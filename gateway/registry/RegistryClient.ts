@@ -1,4 +1,5 @@
 /** Reads the main chain's registry over HTTP, as any client of its subgraph would. */
+import { postGraphQL } from '../../runtime/graphql.ts';
 
 export interface RegisteredMunicipality {
   code: string;
@@ -24,14 +25,8 @@ export class RegistryClient {
   }
 
   private async query<T>(query: string): Promise<T> {
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query }),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
-    if (!body.data) throw new Error(`main chain at ${this.url}: ${body.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
-    return body.data;
+    const { data, errors } = await postGraphQL<T>(this.url, query, { timeoutMs: this.timeoutMs });
+    if (!data) throw new Error(`main chain at ${this.url}: ${errors?.[0]?.message ?? 'no data'}`);
+    return data;
   }
 }

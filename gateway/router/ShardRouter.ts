@@ -9,6 +9,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { AikiError, aikiError } from '../../core/errors.ts';
 import { routeRootFields } from './rootFields.ts';
+import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
@@ -115,24 +116,13 @@ export class ShardRouter implements GraphQLDataSource {
     if (shard.state === 'pending') {
       return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted: ${shard.reason.message}`, { municipality: code, reason: shard.reason.extensions.code }))] };
     }
-    const body = JSON.stringify({ query, variables, operationName });
     let lastFailure = '';
     for (const endpoint of shard.endpoints) {
       try {
-        const res = await fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-        const text = await res.text();
-        try {
-          return JSON.parse(text) as { data?: { _entities?: unknown[] }; errors?: Errors };
-        } catch {
-          throw new Error(`HTTP ${res.status} with a body that is not GraphQL JSON`);
-        }
+        return await postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs });
       } catch (err) {
-        lastFailure = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        if (!(err instanceof GraphQLTransportError)) throw err;
+        lastFailure = err.message;
         this.log.warn('shard call failed', { municipality: code, endpoint, reason: lastFailure });
       }
     }

@@ -1,0 +1,50 @@
+/**
+ * One GraphQL request over HTTP, as every Aiki client of a subgraph makes it: the shard router,
+ * the ledger contract check, the gateway's registry reader, the cluster launcher and the CLI.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+
+export interface GraphQLReply<T = Record<string, any>> {
+  data?: T | null;
+  errors?: GraphQLFormattedError[];
+}
+
+export interface PostOptions {
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  headers?: Record<string, string>;
+  /** Abort after this many ms (none by default). */
+  timeoutMs?: number;
+}
+
+/**
+ * POSTs `query` to `url` and returns the parsed GraphQL reply, errors included. Throws
+ * {@link GraphQLTransportError} when nothing GraphQL came back: no answer, a time-out, or a body
+ * that is not JSON.
+ */
+export async function postGraphQL<T = Record<string, any>>(url: string, query: string, opts: PostOptions = {}): Promise<GraphQLReply<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...opts.headers },
+      body: JSON.stringify({ query, variables: opts.variables, operationName: opts.operationName }),
+      signal: opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs),
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    const within = opts.timeoutMs === undefined ? '' : ` within ${opts.timeoutMs} ms`;
+    throw new GraphQLTransportError(`${url} did not answer${within}: ${reason}`, { cause: err });
+  }
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as GraphQLReply<T>;
+  } catch {
+    throw new GraphQLTransportError(`${url} answered HTTP ${res.status} with a body that is not GraphQL JSON`);
+  }
+}
+
+/** No GraphQL reply at all (as opposed to a reply carrying errors). */
+export class GraphQLTransportError extends Error {
+  override name = 'GraphQLTransportError';
+}
