@@ -81,3 +81,23 @@ export interface AccountModel {
   balance: number;
   nonce: number;
 }
+
+/** A confirmed transaction's model, from its block. */
+export function confirmedModel(tx: StoredTx, height: number, index: number): TransactionModel {
+  return { status: 'CONFIRMED', txid: tx.id, body: tx.body, signature: tx.signature, height, index };
+}
+
+/**
+ * A transaction's model from what its id found: confirmed (in the tx index and its block) wins
+ * over pending, pending over rejected; null if none.
+ */
+export function transactionModel(
+  txid: string,
+  found: { at: TxIndexDoc | null; block: BlockDoc | null; pending: MempoolDoc | null; rejected: RejectedDoc | null },
+): TransactionModel | null {
+  const tx = found.at && found.block?.txs[found.at.index];
+  if (found.at && tx) return confirmedModel(tx, found.at.height, found.at.index);
+  if (found.pending) return { status: 'PENDING', txid, body: found.pending.body, signature: found.pending.signature };
+  if (found.rejected) return { status: 'REJECTED', txid, body: found.rejected.body, signature: found.rejected.signature, code: found.rejected.code, message: found.rejected.message };
+  return null;
+}

@@ -3,7 +3,7 @@ import { oneBatch } from '../../db/mongo.ts';
 import { aikiError, bytesToHex, hexToBytes, inclusionProof, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/ledger.ts';
 import type { LedgerContext } from './context.ts';
-import type { AccountModel, BlockDoc, TransactionModel } from './models.ts';
+import { confirmedModel, transactionModel, type AccountModel, type BlockDoc, type TransactionModel } from './models.ts';
 
 const MAX_PAGE = 100;
 const MAX_BATCH = 1000;
@@ -30,16 +30,9 @@ function localId(id: unknown, ctx: LedgerContext, local: RegExp): string {
 }
 
 async function loadTransaction(txid: string, { loaders }: LedgerContext): Promise<TransactionModel | null> {
-  const at = await loaders.txIndex.load(txid);
-  if (at) {
-    const tx = (await loaders.block.load(at.height))?.txs[at.index];
-    if (tx) return { status: 'CONFIRMED', txid, body: tx.body, signature: tx.signature, height: at.height, index: at.index };
-  }
-  const pending = await loaders.mempool.load(txid);
-  if (pending) return { status: 'PENDING', txid, body: pending.body, signature: pending.signature };
-  const rejected = await loaders.rejected.load(txid);
-  if (rejected) return { status: 'REJECTED', txid, body: rejected.body, signature: rejected.signature, code: rejected.code, message: rejected.message };
-  return null;
+  const [at, pending, rejected] = await Promise.all([loaders.txIndex.load(txid), loaders.mempool.load(txid), loaders.rejected.load(txid)]);
+  const block = at ? await loaders.block.load(at.height) : null;
+  return transactionModel(txid, { at, block, pending, rejected });
 }
 
 async function loadAccount(address: string, ctx: LedgerContext): Promise<AccountModel> {
@@ -151,7 +144,7 @@ export const resolvers: Resolvers = {
       return {
         edges: page.map((tx, i) => ({
           cursor: String(start + i),
-          node: { status: 'CONFIRMED' as const, txid: tx.id, body: tx.body, signature: tx.signature, height: b._id, index: start + i },
+          node: confirmedModel(tx, b._id, start + i),
         })),
         pageInfo: { hasNextPage: start + n < b.txs.length, endCursor: page.length ? String(start + page.length - 1) : null },
       };
@@ -214,7 +207,7 @@ export const resolvers: Resolvers = {
       return {
         edges: page.map((r, i) => {
           const tx = blocks[i]!.txs[r.index]!;
-          return { cursor: r._id, node: { status: 'CONFIRMED' as const, txid: r.txid, body: tx.body, signature: tx.signature, height: r.height, index: r.index } };
+          return { cursor: r._id, node: confirmedModel(tx, r.height, r.index) };
         }),
         pageInfo: { hasNextPage: rows.length > n, endCursor: page.length ? page[page.length - 1]!._id : null },
       };

@@ -13,7 +13,7 @@ import { InsertBatcher, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type OptionalUnlessRequiredId } from 'mongodb';
 import { AikiError, aikiError, checkTransaction, parseAddress, type TransferBody } from '../../core/index.ts';
 import { COLLECTIONS, INDEXES } from './collections.ts';
-import type { AccountDoc, BlockDoc, HistoryDoc, MempoolDoc, MetaDoc, RejectedDoc, TransactionModel, TxIndexDoc } from './models.ts';
+import { transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
 
 const DUPLICATE_KEY = 11000;
 /** Pending transactions one sender may have; bounds every admission's reads. */
@@ -237,15 +237,10 @@ export class LedgerStore {
       this.mempool.findOne({ _id: txid }),
       this.rejected.findOne({ _id: txid }),
     ]);
-    if (at) {
-      const block = await this.blocks.findOne({ _id: at.height });
-      const tx = block?.txs[at.index];
-      if (tx) return { status: 'CONFIRMED', txid, body: tx.body, signature: tx.signature, height: at.height, index: at.index };
-    }
-    if (pending) return { status: 'PENDING', txid, body: pending.body, signature: pending.signature };
-    if (rejected) return { status: 'REJECTED', txid, body: rejected.body, signature: rejected.signature, code: rejected.code, message: rejected.message };
-    return null;
+    const block = at ? await this.blocks.findOne({ _id: at.height }) : null;
+    return transactionModel(txid, { at, block, pending, rejected });
   }
+
 
   // --- commit and derived state ------------------------------------------------------------
 
