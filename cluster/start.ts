@@ -84,7 +84,9 @@ Ctrl-C stops everything; the data stays in ${dataDir}.`);
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) process.exit(1);
+    // A Ctrl-C reaches every process of the group and tsx relays it too: one clean stop, later
+    // signals ignored (each service is SIGKILLed if it takes more than 5 s).
+    if (stopping) return;
     stopping = true;
     console.log('\nStopping …');
     cluster.stop().then(() => process.exit(0));
