@@ -35,6 +35,8 @@ export const ERRORS = {
   TRANSACTION_NOT_FOUND: 'No transaction with this id is known to this ledger (confirmed, pending or rejected).',
   BLOCK_NOT_FOUND: 'No block with this height or hash exists on this ledger.',
   TOO_MANY_PENDING: 'The sender already has 1,000 transactions waiting to be sealed; retry when some are confirmed.',
+  MEMPOOL_FULL: 'The ledger has 200,000 transactions waiting to be sealed; retry shortly.',
+  SEQUENCER_UNAVAILABLE: "No replica of the municipality's ledger holds the sequencer lease now (a hand-over after a crash takes up to two lease times); retry after `extensions.retryAfterMs`.",
   INTERNAL_SERVER_ERROR: 'An unexpected error; details are in the server logs, not in the response.',
 } as const;
 

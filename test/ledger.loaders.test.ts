@@ -33,7 +33,7 @@ beforeAll(async () => {
     },
     log,
   );
-  for (let i = 1; i <= TOTAL; i++) await ledger.store.admit(transfer(treasury, recipients[i % recipients.length]!.address, i, i));
+  for (let i = 1; i <= TOTAL; i++) await ledger.admission.submit([transfer(treasury, recipients[i % recipients.length]!.address, i, i)]);
   await eventually(async () => ((await ledger.store.mempool.countDocuments()) === 0 ? true : undefined), 20_000, 'all confirmed');
 });
 

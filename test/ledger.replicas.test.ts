@@ -41,7 +41,7 @@ it('lets one replica seal at a time and hands the lease over when it is killed',
   expect(states.filter(Boolean)).toHaveLength(1);
   const [holder, other] = states[0] ? [a, b] : [b, a];
 
-  // Both replicas admit; only the holder seals.
+  // Both replicas take submissions (the other forwards them to the holder); only the holder seals.
   const acked: string[] = [];
   let nonce = 0;
   const send = async (via: ServiceProcess, n: number) => {
@@ -56,7 +56,7 @@ it('lets one replica seal at a time and hands the lease over when it is killed',
 
   await holder.kill();
   const killedAt = Date.now();
-  await send(other, 20); // acknowledged while no one holds the lease
+  await send(other, 20); // submitted while no one holds the lease: each waits for the hand-over
   await eventually(async () => ((await ready(other)).sequencer ? true : undefined), 10_000, 'the other replica to take the lease');
   const handover = Date.now() - killedAt;
   expect(handover).toBeLessThan(LEASE_MS + 2000);

@@ -1,3 +1,4 @@
+import type { Admission } from './admission.ts';
 import type { Loaders } from './loaders.ts';
 import type { LedgerStore } from './store.ts';
 
@@ -6,6 +7,7 @@ export interface LedgerContext {
   municipality: string;
   store: LedgerStore;
   loaders: Loaders;
-  /** Tells the sequencer how many transactions were admitted (it seals early when a block is full). */
-  admitted(count: number): void;
+  admission: Admission;
+  /** The request was forwarded by another replica of this ledger (admission.ts): never forward it again. */
+  forwarded: boolean;
 }

@@ -14,7 +14,7 @@ import {
   sha256,
   signBlock,
 } from '../../core/index.ts';
-import type { BlockDoc } from './models.ts';
+import { blockKey, type BlockDoc } from './models.ts';
 
 export interface Allocation {
   address: string;
@@ -39,5 +39,5 @@ export function genesisBlock(municipality: string, allocations: Allocation[], ti
 
   const header = { ...genesisHeader(municipality, time, bytesToHex(publicKey)), txRoot: bytesToHex(merkleRoot(allocations.map(allocationLeaf))) };
   const { hash, signature } = signBlock(header, secretKey);
-  return { _id: 0, header, hash, signature, txs: [], allocations };
+  return { _id: blockKey(0), height: 0, header, hash, signature, txs: [], allocations };
 }

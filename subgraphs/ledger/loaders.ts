@@ -4,11 +4,11 @@
  */
 import { oneBatch } from '../../db/mongo.ts';
 import DataLoader from 'dataloader';
-import type { AccountDoc, BlockDoc, MempoolDoc, RejectedDoc, TxIndexDoc } from './models.ts';
+import { blockKey, type AccountDoc, type BlockDoc, type MempoolDoc, type RejectedDoc, type TxIndexDoc } from './models.ts';
 import type { LedgerStore } from './store.ts';
 
-function byId<K extends string | number, V extends { _id: K }>(load: (ids: readonly K[]) => Promise<V[]>) {
-  return new DataLoader<K, V | null>(async (ids) => {
+function byId<V extends { _id: string }>(load: (ids: readonly string[]) => Promise<V[]>) {
+  return new DataLoader<string, V | null>(async (ids) => {
     const docs = new Map((await load(ids)).map((d) => [d._id, d]));
     return ids.map((id) => docs.get(id) ?? null);
   });
@@ -19,11 +19,15 @@ export function createLoaders(store: LedgerStore) {
   return {
     /** The chain head's header, read once per request however many fields ask for it. */
     head: () => (head ??= store.head({ light: true })),
-    block: byId<number, BlockDoc>((ids) => store.blocks.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
-    txIndex: byId<string, TxIndexDoc>((ids) => store.txIndex.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
-    mempool: byId<string, MempoolDoc>((ids) => store.mempool.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
-    rejected: byId<string, RejectedDoc>((ids) => store.rejected.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
-    account: byId<string, AccountDoc>((ids) => store.accounts.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
+    block: new DataLoader<number, BlockDoc | null>(async (heights) => {
+      const docs = await store.blocks.find({ _id: { $in: heights.map(blockKey) } }, oneBatch(heights.length)).toArray();
+      const byHeight = new Map(docs.map((d) => [d.height, d]));
+      return heights.map((h) => byHeight.get(h) ?? null);
+    }),
+    txIndex: byId<TxIndexDoc>((ids) => store.txIndex.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
+    mempool: byId<MempoolDoc>((ids) => store.mempool.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
+    rejected: byId<RejectedDoc>((ids) => store.rejected.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
+    account: byId<AccountDoc>((ids) => store.accounts.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
   };
 }
 

@@ -2,7 +2,7 @@
  * `tsx subgraphs/ledger/main.ts`: one municipality's ledger subgraph (and sequencer replica).
  * Configuration (README.md): AIKI_MUNICIPALITY, MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME,
  * AIKI_SEQUENCER_KEY, AIKI_GENESIS, AIKI_GENESIS_TIME, AIKI_SEQUENCE, AIKI_BLOCK_INTERVAL_MS,
- * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS.
+ * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS, AIKI_PUBLIC_URL.
  */
 import { bytesToHex, hexToBytes, publicKeyOf, sha256, utf8 } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
@@ -52,6 +52,7 @@ runMain(log, async () => {
       maxTxPerBlock: envInt('AIKI_MAX_TX_PER_BLOCK', 1000, { min: 1, max: 10_000 }),
       leaseMs: envInt('AIKI_LEASE_MS', 5000, { min: 100 }),
       pohTicksPerMs: envInt('AIKI_POH_TICKS_PER_MS', 10, { min: 0, max: 10_000 }),
+      publicUrl: process.env.AIKI_PUBLIC_URL || undefined,
     },
     log,
   );

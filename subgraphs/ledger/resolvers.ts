@@ -3,7 +3,7 @@ import { oneBatch } from '../../db/mongo.ts';
 import { aikiError, bytesToHex, hexToBytes, inclusionProof, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/ledger.ts';
 import type { LedgerContext } from './context.ts';
-import { confirmedModel, transactionModel, type AccountModel, type BlockDoc, type TransactionModel } from './models.ts';
+import { blockKey, confirmedModel, transactionModel, type AccountModel, type BlockDoc, type TransactionModel } from './models.ts';
 
 const MAX_PAGE = 100;
 const MAX_BATCH = 1000;
@@ -51,8 +51,8 @@ function checkMunicipality(requested: string, ctx: LedgerContext): void {
 function blockEdges(blocks: BlockDoc[], first: number) {
   const page = blocks.slice(0, first);
   return {
-    edges: page.map((b) => ({ cursor: String(b._id), node: b })),
-    pageInfo: { hasNextPage: blocks.length > first, endCursor: page.length ? String(page[page.length - 1]!._id) : null },
+    edges: page.map((b) => ({ cursor: String(b.height), node: b })),
+    pageInfo: { hasNextPage: blocks.length > first, endCursor: page.length ? String(page[page.length - 1]!.height) : null },
   };
 }
 
@@ -60,16 +60,15 @@ export const resolvers: Resolvers = {
   Mutation: {
     submitTransaction: async (_root, { municipality, transaction }, ctx) => {
       checkMunicipality(municipality, ctx);
-      const tx = await ctx.store.admit(transaction);
-      ctx.admitted(1);
-      return tx;
+      const [result] = await ctx.admission.submit([transaction], { forwarded: ctx.forwarded });
+      if (result instanceof Error) throw result;
+      return result!;
     },
     submitTransactions: async (_root, { municipality, transactions }, ctx) => {
       checkMunicipality(municipality, ctx);
       if (transactions.length > MAX_BATCH) throw aikiError('BAD_USER_INPUT', `at most ${MAX_BATCH} transactions per batch (got ${transactions.length})`, { field: 'transactions' });
       // In order: a sender's nonces n, n+1, … in one batch are admitted one after the other.
-      const results = await ctx.store.admitMany(transactions);
-      ctx.admitted(results.filter((r) => !(r instanceof Error)).length);
+      const results = await ctx.admission.submit(transactions, { forwarded: ctx.forwarded });
       // An Error item becomes null with its error at that index (graphql-js list completion).
       return results as TransactionModel[];
     },
@@ -92,14 +91,14 @@ export const resolvers: Resolvers = {
 
   Chain: {
     municipality: (chain) => chain.municipality,
-    height: async (_chain, _args, { loaders }) => (await loaders.head())._id,
+    height: async (_chain, _args, { loaders }) => (await loaders.head()).height,
     headHash: async (_chain, _args, { loaders }) => (await loaders.head()).hash,
     headTime: async (_chain, _args, { loaders }) => (await loaders.head()).header.time,
-    head: async (_chain, _args, { loaders }) => (await loaders.block.load((await loaders.head())._id))!,
+    head: async (_chain, _args, { loaders }) => (await loaders.block.load((await loaders.head()).height))!,
     blocks: async (_chain, { first, after }, { store }) => {
       const n = pageSize(first, 20);
       const before = cursorNumber(after);
-      const blocks = await store.blocks.find(before === undefined ? {} : { _id: { $lt: before } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
+      const blocks = await store.blocks.find(before === undefined ? {} : { _id: { $lt: blockKey(before) } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
       return blockEdges(blocks, n);
     },
     block: async (_chain, { height, hash }, { store, loaders }) => {
@@ -125,9 +124,9 @@ export const resolvers: Resolvers = {
       if (!block) throw aikiError('BLOCK_NOT_FOUND', `no block at height ${height} on ${ctx.municipality}`, { municipality: ctx.municipality });
       return block;
     },
-    id: (b) => `${b.header.municipality}:${b._id}`,
+    id: (b) => `${b.header.municipality}:${b.height}`,
     municipality: (b) => b.header.municipality,
-    height: (b) => b._id,
+    height: (b) => b.height,
     hash: (b) => b.hash,
     prevHash: (b) => b.header.prevHash,
     time: (b) => b.header.time,
@@ -144,7 +143,7 @@ export const resolvers: Resolvers = {
       return {
         edges: page.map((tx, i) => ({
           cursor: String(start + i),
-          node: confirmedModel(tx, b._id, start + i),
+          node: confirmedModel(tx, b.height, start + i),
         })),
         pageInfo: { hasNextPage: start + n < b.txs.length, endCursor: page.length ? String(start + page.length - 1) : null },
       };

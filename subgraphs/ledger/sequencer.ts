@@ -1,24 +1,20 @@
 /**
- * The sequencer: the one process per municipality that orders admitted transactions into Proof of
- * History and seals blocks. Every ledger replica runs this loop; only the holder of the lease in
- * MongoDB seals, so killing it hands the lease to another replica once it expires.
+ * The sequencer: the one process per municipality that admits transactions and orders them into
+ * Proof of History blocks. Every ledger replica runs this loop; only the holder of the lease in
+ * MongoDB admits and seals (the others forward submissions to it: admission.ts), so killing it
+ * hands the lease to another replica once the lease expires.
  *
- * One round: renew the lease → apply any committed block not yet applied (after a crash) → take
- * up to `maxTxPerBlock` pending transactions in arrival order → re-check each against the state
- * (nonce, balance) → mix the accepted ones into PoH → seal and commit the block → apply it.
+ * The holder keeps a {@link Book} in memory: confirmed account state and pending transactions.
+ * Becoming holder, it builds the book from the database: apply every committed block not yet
+ * applied (after a crash), then read the mempool. One round then: renew the lease → take up to
+ * `maxTxPerBlock` queued transactions → mix them into PoH → seal and commit the block → apply
+ * it. Any failed database command drops the book; the next round rebuilds it.
  */
-import { oneBatch } from '../../db/mongo.ts';
 import { randomUUID } from 'node:crypto';
-import {
-  bytesToHex,
-  hexToBytes,
-  merkleRoot,
-  PohRecorder,
-  signBlock,
-  type BlockHeader,
-} from '../../core/index.ts';
+import { bytesToHex, hexToBytes, merkleRoot, PohRecorder, signBlock, type BlockHeader } from '../../core/index.ts';
 import type { Logger } from '../../runtime/log.ts';
-import type { BlockDoc, MempoolDoc, StoredTx } from './models.ts';
+import { Book, MAX_PENDING } from './book.ts';
+import { blockKey, type BlockDoc, type MempoolDoc, type StoredTx } from './models.ts';
 import type { LedgerStore } from './store.ts';
 
 export interface SequencerOptions {
@@ -34,20 +30,33 @@ export interface SequencerOptions {
 }
 
 const MAX_TICKS_PER_EVENT = 1000;
+/** Sealed transactions are removed from the mempool in bulk, when idle or this many accrue. */
+const FORGET_BATCH = 5000;
 
 export class Sequencer {
   readonly holder = randomUUID();
+  /** This replica's GraphQL URL, recorded with the lease so that other replicas can forward to it. */
+  url = '';
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private leader = false;
+  /** Local clock time until which our lease is certainly ours (taken before asking for it). */
+  private leaseUntil = 0;
+  private book: Book | undefined;
+  private bookReady: Promise<void> = Promise.resolve();
+  private markReady: () => void = () => {};
+  /** Mempool writes in flight: a rebuild waits for them so that it reads every one. */
+  private readonly writing = new Set<Promise<unknown>>();
+  private sealedIds: string[] = [];
   private lastEventAt = Date.now();
-  private sinceSeal = 0;
 
   constructor(
     private readonly store: LedgerStore,
     private readonly opts: SequencerOptions,
-  ) {}
+  ) {
+    this.dropBook();
+  }
 
   get isLeader(): boolean {
     return this.leader;
@@ -64,20 +73,55 @@ export class Sequencer {
     });
   }
 
-  /**
-   * Counts admissions since the last seal; a full block's worth seals at once instead of waiting
-   * for the interval ("every N ms or M transactions").
-   */
-  admitted(count: number): void {
-    this.sinceSeal += count;
-    if (this.sinceSeal >= this.opts.maxTxPerBlock) this.wake?.();
-  }
-
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.allSettled(this.writing);
     if (this.leader) await this.store.releaseLease(this.holder).catch(() => {});
+  }
+
+  /**
+   * The book to admit against, once this replica holds the lease and has built it; undefined
+   * if it does not hold the lease. Waits at most `timeoutMs` for a rebuild in progress.
+   */
+  async bookForAdmission(timeoutMs: number): Promise<Book | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running && Date.now() < deadline) {
+      if (!this.leader) return undefined;
+      if (this.book && this.leaseValid()) return this.book;
+      await Promise.race([this.bookReady, new Promise((r) => setTimeout(r, 50))]);
+    }
+    return undefined;
+  }
+
+  /**
+   * Writes a reserved transaction to the mempool and queues it in `book`. A failed write leaves
+   * the book unsure of what the mempool holds, so the book is dropped and rebuilt.
+   */
+  async write(book: Book, doc: MempoolDoc): Promise<void> {
+    const written = this.store.insertPending(doc);
+    this.writing.add(written);
+    try {
+      await written;
+      book.queued(doc);
+      if (book === this.book && book.queuedCount >= this.opts.maxTxPerBlock) this.wake?.();
+    } catch (err) {
+      if (book === this.book) this.dropBook();
+      throw err;
+    } finally {
+      this.writing.delete(written);
+    }
+  }
+
+  private leaseValid(): boolean {
+    // Stop admitting a little before the lease ends: a successor may take over once it has expired.
+    return Date.now() < this.leaseUntil - Math.min(1000, this.opts.leaseMs / 5);
+  }
+
+  private dropBook(): void {
+    this.book = undefined;
+    this.bookReady = new Promise((resolve) => (this.markReady = resolve));
   }
 
   private async run(firstRound: () => void): Promise<void> {
@@ -87,9 +131,11 @@ export class Sequencer {
       let sealedFull = false;
       try {
         const wasLeader = this.leader;
-        const lease = await this.store.acquireLease(this.holder, this.opts.leaseMs);
+        const lease = await this.store.acquireLease(this.holder, this.url, this.opts.leaseMs);
         this.leader = lease.held;
+        if (lease.held) this.leaseUntil = started + this.opts.leaseMs;
         if (this.leader !== wasLeader) log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder, from: lease.from });
+        if (!this.leader && this.book) this.dropBook();
         if (lease.from) {
           // Taken over from a holder that stopped renewing, likely killed: its last commands may
           // still be running inside the database (FerretDB finishes a dead client's command, as
@@ -97,14 +143,23 @@ export class Sequencer {
           // (docs/LEDGER.md, "What is atomic").
           for (let half = 0; half < 2 && this.leader; half++) {
             await new Promise((r) => setTimeout(r, this.opts.leaseMs / 2));
-            this.leader = (await this.store.acquireLease(this.holder, this.opts.leaseMs)).held;
+            const renewedAt = Date.now();
+            this.leader = (await this.store.acquireLease(this.holder, this.url, this.opts.leaseMs)).held;
+            if (this.leader) this.leaseUntil = renewedAt + this.opts.leaseMs;
           }
         }
         if (this.leader) {
-          sealedFull = (await this.sealOne()) >= this.opts.maxTxPerBlock;
+          if (!this.book) await this.rebuild();
+          sealedFull = (await this.sealOne(this.book!)) >= this.opts.maxTxPerBlock;
+          if (this.sealedIds.length >= FORGET_BATCH || (this.sealedIds.length > 0 && this.book!.queuedCount === 0)) {
+            const ids = this.sealedIds;
+            this.sealedIds = [];
+            await this.store.forgetPending(ids);
+          }
         }
       } catch (err) {
-        log.error('sequencer round failed; retrying', { err });
+        log.error('sequencer round failed; rebuilding from the database', { err });
+        this.dropBook();
       }
       firstRound();
       if (!sealedFull) {
@@ -117,66 +172,53 @@ export class Sequencer {
     }
   }
 
-  /** Seals one block from the mempool; returns how many transactions it took (0: nothing sealed). */
-  async sealOne(): Promise<number> {
+  /**
+   * Builds the book from the database: derived state brought up to the newest committed block,
+   * then the mempool's pending transactions. Transactions found there that are already in a
+   * block are forgotten; any other that can no longer be sealed is rejected with its reason.
+   */
+  private async rebuild(): Promise<void> {
+    await Promise.allSettled(this.writing);
     const { store } = this;
-    // Read the head first, then bring the derived state up to it: a block committed by anyone
-    // after this read has a height above the head, so our commit of head + 1 would fail rather
-    // than fork or repeat its transactions.
-    const head = await store.head({ light: true });
-    await store.catchUp();
-    this.sinceSeal = 0;
-    const candidates = await store.mempool.find({}, oneBatch(this.opts.maxTxPerBlock)).sort({ receivedAt: 1, _id: 1 }).toArray();
-    if (candidates.length === 0) return 0;
+    const head = await store.catchUp();
+    const book = new Book(head);
+    const docs = await store.loadPending(MAX_PENDING);
+    const senders = [...new Set(docs.map((d) => d.from))];
+    book.load(senders, await store.loadAccounts(senders));
+    const unplaced = docs.filter((doc) => !book.restore(doc));
+    const confirmed = await store.confirmedAmong(unplaced.map((d) => d._id));
+    this.sealedIds.push(...confirmed);
+    await store.reject(
+      unplaced
+        .filter((doc) => !confirmed.has(doc._id))
+        .map((doc) => ({ doc, code: doc.nonce <= book.account(doc.from).nonce ? 'NONCE_REUSED' : 'NONCE_GAP', message: `nonce ${doc.nonce} does not follow ${doc.from}'s confirmed and pending ones` })),
+    );
+    this.book = book;
+    this.markReady();
+    this.opts.log.info('sequencer book built', { height: head.height, pending: book.pendingCount });
+  }
 
-    // No candidate is in a block already: catchUp() above applied every committed block, and
-    // applying removes a block's transactions from the mempool only after indexing them, while
-    // admission refuses a transaction the index or the sender's nonce already knows. A replayed
-    // one would also fail its nonce check below.
-    const senders = [...new Set(candidates.map((c) => c.from))];
-    const recipients = [...new Set(candidates.map((c) => c.body.to))];
-    const addresses = [...new Set([...senders, ...recipients])];
-    const accounts = await store.accounts.find({ _id: { $in: addresses } }, oneBatch(addresses.length)).toArray();
-    const state = new Map(accounts.map((a) => [a._id, { balance: a.balance, nonce: a.nonce }]));
-    const get = (address: string) => state.get(address) ?? state.set(address, { balance: 0, nonce: 0 }).get(address)!;
-
-    const accepted: MempoolDoc[] = [];
-    const rejected: Array<{ doc: MempoolDoc; code: string; message: string }> = [];
-    // Arrival order can put nonce n+1 before n (two replicas admitting at once): order each
-    // sender's transactions by nonce, keeping senders in order of first arrival.
-    const bySender = new Map<string, MempoolDoc[]>();
-    for (const c of candidates) (bySender.get(c.from) ?? bySender.set(c.from, []).get(c.from)!).push(c);
-    for (const docs of bySender.values()) docs.sort((a, b) => a.nonce - b.nonce);
-    for (const docs of bySender.values()) {
-      for (const doc of docs) {
-        const sender = get(doc.from);
-        if (doc.nonce <= sender.nonce) {
-          rejected.push({ doc, code: 'NONCE_REUSED', message: `nonce ${doc.nonce} was already used` });
-        } else if (doc.nonce > sender.nonce + 1) {
-          // Its predecessor was rejected or is not in this batch: wait unless it can never come.
-          const waiting = await store.mempool.findOne({ from: doc.from, nonce: sender.nonce + 1 }, { projection: { _id: 1 } });
-          if (!waiting) rejected.push({ doc, code: 'NONCE_GAP', message: `nonce ${sender.nonce + 1} is missing` });
-        } else if (doc.amount > sender.balance) {
-          rejected.push({ doc, code: 'INSUFFICIENT_FUNDS', message: `balance ${sender.balance} is less than ${doc.amount}` });
-        } else {
-          sender.balance -= doc.amount;
-          sender.nonce = doc.nonce;
-          get(doc.body.to).balance += doc.amount;
-          accepted.push(doc);
-        }
-      }
+  /** Seals one block from the book; returns how many transactions it took (0: nothing sealed). */
+  private async sealOne(book: Book): Promise<number> {
+    const { txs, refused } = book.next(this.opts.maxTxPerBlock);
+    if (refused.length > 0) {
+      await this.store.reject(refused);
+      book.rejected(refused.map((r) => r.doc));
     }
-
-    if (accepted.length > 0) {
-      const block = this.seal(head, accepted);
-      if (!(await store.commit(block))) {
-        this.opts.log.warn('another sequencer committed this height; catching up', { height: block._id });
-        return 0;
-      }
-      await store.apply(block);
+    if (txs.length === 0) return 0;
+    const block = this.seal(book.head, txs);
+    if (!(await this.store.commit(block))) {
+      this.opts.log.warn('another sequencer committed this height; rebuilding', { height: block.height });
+      this.dropBook();
+      return 0;
     }
-    await store.reject(rejected);
-    return accepted.length;
+    const touched = [...new Set(txs.flatMap((t) => [t.from, t.body.to]))];
+    const missing = book.missing(touched);
+    book.load(missing, await this.store.loadAccounts(missing));
+    const after = await this.store.apply(block, new Map(touched.map((a) => [a, book.account(a)])));
+    book.sealed(block, after);
+    for (const tx of txs) this.sealedIds.push(tx._id);
+    return txs.length;
   }
 
   /** Builds and signs the next block on `head`. Pure apart from the clock. */
@@ -204,6 +246,6 @@ export class Sequencer {
       sequencer: bytesToHex(this.opts.publicKey),
     };
     const { hash, signature } = signBlock(header, this.opts.secretKey);
-    return { _id: header.height, header, hash, signature, txs };
+    return { _id: blockKey(header.height), height: header.height, header, hash, signature, txs };
   }
 }

@@ -10,6 +10,7 @@ import { genesisBlock, type Allocation } from './genesis.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 import { Sequencer } from './sequencer.ts';
+import { Admission, FORWARDED_HEADER } from './admission.ts';
 import { LedgerStore } from './store.ts';
 
 export interface LedgerConfig {
@@ -21,12 +22,14 @@ export interface LedgerConfig {
   /** The sequencer's Ed25519 secret key (32 bytes); every replica of a municipality has the same. */
   sequencerKey: Uint8Array;
   genesis?: { allocations: Allocation[]; time: string };
-  /** Run the sealing loop (default); false for a replica that only serves reads and admits. */
+  /** Run the sequencer loop (default); false for a replica that only serves reads and forwards submissions. */
   sequence?: boolean;
   blockIntervalMs?: number;
   maxTxPerBlock?: number;
   leaseMs?: number;
   pohTicksPerMs?: number;
+  /** Where other replicas reach this one (forwarded submissions); default: the URL it serves on. */
+  publicUrl?: string;
   /** Emit the driver's command events on `mongo.client` (tests count database round-trips). */
   monitorCommands?: boolean;
 }
@@ -35,6 +38,7 @@ export interface RunningLedger extends Served {
   mongo: Mongo;
   store: LedgerStore;
   sequencer: Sequencer;
+  admission: Admission;
 }
 
 export const DEFAULT_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
@@ -46,30 +50,36 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const genesis = config.genesis ?? { allocations: [], time: DEFAULT_GENESIS_TIME };
   await store.init(genesisBlock(config.municipality, genesis.allocations, genesis.time, config.sequencerKey, publicKey));
 
+  const leaseMs = config.leaseMs ?? 5000;
   const sequencer = new Sequencer(store, {
     secretKey: config.sequencerKey,
     publicKey,
     blockIntervalMs: config.blockIntervalMs ?? 200,
     maxTxPerBlock: config.maxTxPerBlock ?? 1000,
-    leaseMs: config.leaseMs ?? 5000,
+    leaseMs,
     pohTicksPerMs: config.pohTicksPerMs ?? 10,
     log,
   });
-  if (config.sequence !== false) await sequencer.start();
+  const admission = new Admission(store, sequencer, log, leaseMs);
 
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log);
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     log,
-    context: async () => ({ municipality: config.municipality, store, loaders: createLoaders(store), admitted: (count) => sequencer.admitted(count) }),
-    ready: async () => ({ municipality: config.municipality, height: (await store.head())._id, sequencer: sequencer.isLeader }),
+    context: async (req) => ({ municipality: config.municipality, store, loaders: createLoaders(store), admission, forwarded: req.headers[FORWARDED_HEADER] === '1' }),
+    ready: async () => ({ municipality: config.municipality, height: (await store.head()).height, sequencer: sequencer.isLeader }),
   });
+  // The sequencer's first round before announcing readiness: a ledger that takes the lease has
+  // applied every committed block (genesis included) first. It needs the URL it serves on.
+  sequencer.url = config.publicUrl ?? served.url;
+  if (config.sequence !== false) await sequencer.start();
   return {
     url: served.url,
     mongo,
     store,
     sequencer,
+    admission,
     async close() {
       await served.close();
       await sequencer.stop();

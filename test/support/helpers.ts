@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { inject } from 'vitest';
+import { blockKey, type BlockDoc } from '../../subgraphs/ledger/models.ts';
 
 export function mongoUri(): string {
   return inject('mongoUri');
@@ -59,9 +60,9 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 export async function plantBlock(uri: string, dbName: string, height: number, hash: string): Promise<void> {
   const client = new MongoClient(uri);
   try {
-    const blocks = client.db(dbName).collection<{ _id: number; header: { height: number }; hash: string; txs: unknown[] }>('blocks');
-    const genesis = (await blocks.findOne({ _id: 0 }))!;
-    await blocks.insertOne({ ...genesis, _id: height, header: { ...genesis.header, height }, hash, txs: [] });
+    const blocks = client.db(dbName).collection<BlockDoc>('blocks');
+    const genesis = (await blocks.findOne({ _id: blockKey(0) }))!;
+    await blocks.insertOne({ ...genesis, _id: blockKey(height), height, header: { ...genesis.header, height }, hash, txs: [] });
   } finally {
     await client.close();
   }

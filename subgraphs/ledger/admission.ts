@@ -1,0 +1,151 @@
+/**
+ * Admission of signed transfers: the `submitTransaction(s)` mutations.
+ *
+ * Shape, signature and addresses are checked by whichever replica receives the request. The
+ * rest (nonce, balance, pending limits) is decided by the sequencer lease holder against its
+ * in-memory book (book.ts), and the transaction is acknowledged once its mempool document is
+ * durably written. A replica that does not hold the lease forwards the request to the one that
+ * does (its URL is in the lease document), as DESIGN.md has it: "other replicas serve reads and
+ * forward writes". While nobody holds the lease (a holder was just killed) a submission waits
+ * for the hand-over, up to {@link Admission.waitMs}, then fails with SEQUENCER_UNAVAILABLE.
+ */
+import { AikiError, aikiError, checkTransaction, isErrorCode, parseAddress, type CheckedTransaction } from '../../core/index.ts';
+import { postGraphQL } from '../../runtime/graphql.ts';
+import type { Logger } from '../../runtime/log.ts';
+import { nonceReused, type Book } from './book.ts';
+import type { TransactionModel } from './models.ts';
+import type { Sequencer } from './sequencer.ts';
+import type { LedgerStore } from './store.ts';
+
+/** Marks a request forwarded by a replica, so that it is never forwarded again. */
+export const FORWARDED_HEADER = 'x-aiki-forwarded';
+const FORWARD = `mutation($m: String!, $ts: [SignedTransactionInput!]!) {
+  submitTransactions(municipality: $m, transactions: $ts) { txid status }
+}`;
+
+type Result = TransactionModel | AikiError;
+
+export class Admission {
+  /** How long a submission waits for a lease holder before SEQUENCER_UNAVAILABLE. */
+  readonly waitMs: number;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly sequencer: Sequencer,
+    private readonly log: Logger,
+    leaseMs: number,
+  ) {
+    // A hand-over takes up to two lease times (expiry, then the new holder's wait: sequencer.ts).
+    this.waitMs = 3 * leaseMs;
+  }
+
+  /**
+   * Admits transfers in order, each on its own: an item is a transaction or its coded error, and
+   * later items see the earlier ones as pending (so one sender's nonces n, n+1, … can come in one
+   * batch). Submitting a transaction that is already pending or confirmed returns it as it stands.
+   */
+  async submit(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
+    const checked = inputs.map((input) => {
+      try {
+        return this.checkShape(input);
+      } catch (err) {
+        if (err instanceof AikiError) return err;
+        throw err;
+      }
+    });
+    const valid = checked.flatMap((c, i) => (c instanceof AikiError ? [] : [{ i, ...c }]));
+    const results: Result[] = checked.map((c) => (c instanceof AikiError ? c : aikiError('INTERNAL_SERVER_ERROR', 'not decided')));
+    if (valid.length === 0) return results;
+
+    const deadline = Date.now() + this.waitMs;
+    for (;;) {
+      const book = await this.sequencer.bookForAdmission(Math.max(0, deadline - Date.now()));
+      if (book) {
+        const decided = await this.admitLocally(book, valid);
+        valid.forEach((v, k) => (results[v.i] = decided[k]!));
+        return results;
+      }
+      if (!forwarded) {
+        const url = await this.store.leaseHolderUrl();
+        if (url && url !== this.sequencer.url) {
+          const decided = await this.forward(url, valid).catch((err: unknown) => {
+            this.log.warn('could not forward to the sequencer lease holder; waiting for a hand-over', { url, err });
+            return undefined;
+          });
+          if (decided) {
+            valid.forEach((v, k) => (results[v.i] = decided[k]!));
+            return results;
+          }
+        }
+      }
+      if (Date.now() >= deadline) {
+        throw aikiError('SEQUENCER_UNAVAILABLE', `no replica of ${this.store.municipality}'s ledger holds the sequencer lease now; retry shortly`, { retryAfterMs: 1000 });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  private async admitLocally(book: Book, valid: CheckedTransaction[]): Promise<Result[]> {
+    const missing = book.missing(valid.map((v) => v.tx.body.from));
+    if (missing.length > 0) book.load(missing, await this.store.loadAccounts(missing));
+    // Decided one after the other without awaiting in between: the book serialises a sender's nonces.
+    const decisions = valid.map(({ id, tx, amount }) => {
+      const { body, signature } = tx;
+      const pending: TransactionModel = { status: 'PENDING', txid: id, body, signature };
+      const decision = book.admit(id, body, signature, amount);
+      switch (decision.kind) {
+        case 'pending':
+          return Promise.resolve(pending);
+        case 'refused':
+          return Promise.resolve(decision.error);
+        case 'spent':
+          // This very transaction, confirmed, or a replay of its nonce.
+          return this.store.findTransaction(id).then((known) => known ?? nonceReused(body.from, body.nonce, decision.next));
+        case 'reserved':
+          return this.sequencer.write(book, decision.doc).then(() => pending);
+      }
+    });
+    return Promise.all(decisions);
+  }
+
+  /** Sends the transfers to the lease holder; undefined if it is not the holder (any more). */
+  private async forward(url: string, valid: CheckedTransaction[]): Promise<Result[] | undefined> {
+    const reply = await postGraphQL<{ submitTransactions: Array<{ txid: string; status: string } | null> | null }>(url, FORWARD, {
+      variables: { m: this.store.municipality, ts: valid.map((v) => v.tx) },
+      headers: { [FORWARDED_HEADER]: '1' },
+      timeoutMs: this.waitMs,
+    });
+    const errors = reply.errors ?? [];
+    const whole = errors.find((e) => e.path?.length !== 2);
+    if (whole) {
+      if (whole.extensions?.code === 'SEQUENCER_UNAVAILABLE') return undefined;
+      throw new Error(`the lease holder at ${url} refused the forwarded submission: ${whole.message}`);
+    }
+    const items = reply.data?.submitTransactions ?? [];
+    return Promise.all(
+      valid.map(async ({ id, tx }, k) => {
+        const item = items[k];
+        if (item?.status === 'PENDING') return { status: 'PENDING', txid: id, body: tx.body, signature: tx.signature } as const;
+        if (item) return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder answered ${item.status} for ${id}, which is not in the database`);
+        const { code, ...details } = errors.find((e) => e.path?.[1] === k)?.extensions ?? {};
+        return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', errors.find((e) => e.path?.[1] === k)?.message ?? 'no answer from the lease holder', details);
+      }),
+    );
+  }
+
+  /** Shape, signature and addresses: everything about a transfer that needs no stored state. */
+  private checkShape(input: unknown): CheckedTransaction {
+    const checked = checkTransaction(input);
+    const { body } = checked.tx;
+    const { municipality } = this.store;
+    const from = parseAddress(body.from);
+    const to = parseAddress(body.to);
+    if (from.municipality !== municipality) {
+      throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${municipality}`, { municipality: from.municipality, served: municipality });
+    }
+    if (to.municipality !== municipality) {
+      throw aikiError('UNSUPPORTED_TRANSFER', `transfers to another municipality (${to.municipality}) are not supported yet`, { municipality: to.municipality });
+    }
+    return checked;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The sequencer lease holder's book: what admission and sealing need to know, in memory, so that
+ * neither has to read back what this process wrote itself (docs/LEDGER.md, "The book").
+ *
+ * - `accounts`: confirmed state (balance, nonce, height) as of the last applied block, loaded from
+ *   the `accounts` collection the first time an address is needed;
+ * - the pending transactions: admitted (durably in the mempool) and not yet sealed, in arrival
+ *   order, plus each sender's reserved ones (being written) that already count for its next
+ *   nonce and available balance.
+ *
+ * Only the lease holder has a book, and only the lease holder writes what the book mirrors
+ * (submissions reaching other replicas are forwarded to it), so the book equals the database
+ * while the lease is held. Whenever that is in doubt (a failed write, a lost lease) the
+ * sequencer drops the book and rebuilds it from the database. Pure: no I/O.
+ */
+import { aikiError, type AikiError, type TransferBody } from '../../core/index.ts';
+import type { AccountDoc, BlockDoc, MempoolDoc } from './models.ts';
+
+/** Pending transactions one sender may have. */
+export const MAX_PENDING_PER_SENDER = 1000;
+/** Pending transactions the whole ledger may have (bounds the book's memory and a rebuild's read). */
+export const MAX_PENDING = 200_000;
+/** How far a new transaction's signed time may be from the ledger's clock. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** What admission decided for one transaction. */
+export type Admission =
+  /** Already pending: the same transaction again. */
+  | { kind: 'pending' }
+  /** A nonce at or below the confirmed one: the same transaction confirmed, or a replay. Look it up. */
+  | { kind: 'spent'; next: number }
+  | { kind: 'refused'; error: AikiError }
+  /** Counted as pending now; `doc` must be written to the mempool, then {@link Book.queued}. */
+  | { kind: 'reserved'; doc: MempoolDoc };
+
+interface Pending {
+  id: string;
+  nonce: number;
+  amount: number;
+}
+
+export const nonceReused = (from: string, nonce: number, next: number) =>
+  aikiError('NONCE_REUSED', `nonce ${nonce} of ${from} is already used; the next one is ${next}`, { expected: next });
+
+export class Book {
+  private readonly accounts = new Map<string, AccountDoc>();
+  /** Durable pending transactions in arrival order (a Map iterates in insertion order). */
+  private readonly queue = new Map<string, MempoolDoc>();
+  /** Each sender's pending transactions, reserved or durable, in nonce order. */
+  private readonly pending = new Map<string, Pending[]>();
+  private readonly pendingIds = new Set<string>();
+
+  /** The newest block, applied: the next one is sealed on it. */
+  constructor(public head: BlockDoc) {}
+
+  get pendingCount(): number {
+    return this.pendingIds.size;
+  }
+
+  get queuedCount(): number {
+    return this.queue.size;
+  }
+
+  /** The addresses among `addresses` whose confirmed state is not loaded yet. */
+  missing(addresses: Iterable<string>): string[] {
+    return [...new Set(addresses)].filter((a) => !this.accounts.has(a));
+  }
+
+  /** Adds confirmed state read from the database (an address with no document: a zero account). */
+  load(addresses: string[], docs: Map<string, AccountDoc>): void {
+    for (const address of addresses) this.accounts.set(address, docs.get(address) ?? { _id: address, balance: 0, nonce: 0, height: -1 });
+  }
+
+  account(address: string): AccountDoc {
+    const account = this.accounts.get(address);
+    if (!account) throw new Error(`book: account ${address} is not loaded`);
+    return account;
+  }
+
+  /**
+   * Decides one signed, well-formed transfer against the sender's confirmed state and pending
+   * transactions, and reserves it if it is admissible. The sender must be loaded.
+   */
+  admit(id: string, body: TransferBody, signature: string, amount: bigint, now = Date.now()): Admission {
+    if (this.pendingIds.has(id)) return { kind: 'pending' };
+    const account = this.account(body.from);
+    const mine = this.pending.get(body.from) ?? [];
+    const last = mine.length > 0 ? mine[mine.length - 1]!.nonce : account.nonce;
+    if (body.nonce <= account.nonce) return { kind: 'spent', next: last + 1 };
+
+    const skew = Math.abs(Date.parse(body.time) - now);
+    if (skew > MAX_CLOCK_SKEW_MS) {
+      return refused(aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' }));
+    }
+    if (body.nonce <= last) return refused(nonceReused(body.from, body.nonce, last + 1));
+    if (body.nonce > last + 1) return refused(aikiError('NONCE_GAP', `nonce ${body.nonce} of ${body.from} skips ${last + 1}; nonces go up by one`, { expected: last + 1 }));
+    if (mine.length >= MAX_PENDING_PER_SENDER) {
+      return refused(aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, { limit: MAX_PENDING_PER_SENDER }));
+    }
+    if (this.pendingIds.size >= MAX_PENDING) {
+      return refused(aikiError('MEMPOOL_FULL', `the ledger has ${MAX_PENDING} transactions waiting to be sealed; retry shortly`, { limit: MAX_PENDING }));
+    }
+    const available = BigInt(account.balance) - mine.reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    if (amount > available) {
+      return refused(aikiError('INSUFFICIENT_FUNDS', `${body.from} has ${available} available (balance less pending), the transfer needs ${amount}`, { available: available.toString() }));
+    }
+    mine.push({ id, nonce: body.nonce, amount: Number(amount) });
+    this.pending.set(body.from, mine);
+    this.pendingIds.add(id);
+    return { kind: 'reserved', doc: { _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date(now) } };
+  }
+
+  /** A reserved transaction is durably in the mempool: it may be sealed. */
+  queued(doc: MempoolDoc): void {
+    this.queue.set(doc._id, doc);
+  }
+
+  /**
+   * Restores a pending transaction read from the mempool (rebuilding the book), in arrival
+   * order. Returns false if it cannot be pending: its nonce is spent or does not follow the
+   * sender's last pending one; the caller then settles it as confirmed or rejected.
+   */
+  restore(doc: MempoolDoc): boolean {
+    const account = this.account(doc.from);
+    const mine = this.pending.get(doc.from) ?? [];
+    const last = mine.length > 0 ? mine[mine.length - 1]!.nonce : account.nonce;
+    if (doc.nonce !== last + 1) return false;
+    mine.push({ id: doc._id, nonce: doc.nonce, amount: doc.amount });
+    this.pending.set(doc.from, mine);
+    this.pendingIds.add(doc._id);
+    this.queue.set(doc._id, doc);
+    return true;
+  }
+
+  /**
+   * The next block's transactions: up to `max` queued ones in arrival order, each checked again
+   * against confirmed state as updated by the ones before it (a transaction whose predecessor is
+   * not yet queued waits). `refused` are those that can never be sealed (none unless the book
+   * was rebuilt over inconsistent data); the caller moves them to `rejected`.
+   */
+  next(max: number): { txs: MempoolDoc[]; refused: Array<{ doc: MempoolDoc; code: string; message: string }> } {
+    const state = new Map<string, { balance: number; nonce: number }>();
+    const get = (address: string) => {
+      let s = state.get(address);
+      if (!s) {
+        const a = this.accounts.get(address);
+        state.set(address, (s = { balance: a?.balance ?? 0, nonce: a?.nonce ?? 0 }));
+      }
+      return s;
+    };
+    const txs: MempoolDoc[] = [];
+    const refused: Array<{ doc: MempoolDoc; code: string; message: string }> = [];
+    const blocked = new Set<string>();
+    for (const doc of this.queue.values()) {
+      if (txs.length >= max) break;
+      if (blocked.has(doc.from)) continue;
+      const sender = get(doc.from);
+      if (doc.nonce <= sender.nonce) {
+        refused.push({ doc, code: 'NONCE_REUSED', message: `nonce ${doc.nonce} was already used` });
+      } else if (doc.nonce > sender.nonce + 1) {
+        blocked.add(doc.from); // its predecessor is still being written
+      } else if (doc.amount > sender.balance) {
+        refused.push({ doc, code: 'INSUFFICIENT_FUNDS', message: `balance ${sender.balance} is less than ${doc.amount}` });
+        blocked.add(doc.from); // its successors now have a gap
+      } else {
+        sender.balance -= doc.amount;
+        sender.nonce = doc.nonce;
+        get(doc.body.to).balance += doc.amount;
+        txs.push(doc);
+      }
+    }
+    return { txs, refused };
+  }
+
+  /** A block was committed and applied: its transactions are confirmed with these account states. */
+  sealed(block: BlockDoc, accounts: Iterable<AccountDoc>): void {
+    for (const doc of accounts) this.accounts.set(doc._id, doc);
+    for (const tx of block.txs) this.forget(tx.id, tx.body.from);
+    this.head = block;
+  }
+
+  /** Transactions moved to `rejected`: no longer pending. */
+  rejected(docs: MempoolDoc[]): void {
+    for (const doc of docs) this.forget(doc._id, doc.from);
+  }
+
+  private forget(id: string, from: string): void {
+    this.queue.delete(id);
+    if (!this.pendingIds.delete(id)) return;
+    const mine = this.pending.get(from)!;
+    mine.splice(mine.findIndex((p) => p.id === id), 1); // sealed in nonce order: usually the first
+    if (mine.length === 0) this.pending.delete(from);
+  }
+}
+
+const refused = (error: AikiError): Admission => ({ kind: 'refused', error });
