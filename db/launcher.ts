@@ -101,7 +101,9 @@ async function startFerretDB(opts: DatabaseOptions): Promise<Database> {
   const listen = `127.0.0.1:${opts.port ?? 0}`;
   // stdin is a pipe we never close: the server exits when this process dies (-exit-on-stdin-close).
   const logLevel = process.env.AIKI_FERRETDB_LOG_LEVEL ?? 'warn';
-  const child = spawn(bin, ['-listen', listen, '-sqlite-dir', dataDir, '-log-level', logLevel], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // AIKI_FERRETDB_PPROF=127.0.0.1:6060 serves the server's Go profiles (diagnosis).
+  const pprof = process.env.AIKI_FERRETDB_PPROF ? ['-pprof', process.env.AIKI_FERRETDB_PPROF] : [];
+  const child = spawn(bin, ['-listen', listen, '-sqlite-dir', dataDir, '-log-level', logLevel, ...pprof], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   // AIKI_FERRETDB_LOG names a file that receives the server's JSON log (for diagnosis).
   const logFile = process.env.AIKI_FERRETDB_LOG;

@@ -14,9 +14,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -27,6 +30,7 @@ func main() {
 	pgURL := flag.String("postgresql-url", "", "use the PostgreSQL backend at this URL instead of SQLite")
 	watchStdin := flag.Bool("exit-on-stdin-close", true, "exit when standard input closes")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	pprofAddr := flag.String("pprof", "", "serve Go's /debug/pprof/ on this loopback address (diagnosis)")
 	flag.Parse()
 
 	var level slog.Level
@@ -48,6 +52,10 @@ func main() {
 		fail("one of -sqlite-dir or -postgresql-url is required")
 	}
 
+	if *pprofAddr != "" {
+		go func() { _ = http.ListenAndServe(*pprofAddr, nil) }()
+	}
+
 	f, err := ferretdb.New(cfg)
 	if err != nil {
 		fail("%v", err)
@@ -60,6 +68,10 @@ func main() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	if *dir != "" {
+		go idIndexer(ctx, *dir, 200*time.Millisecond, logger)
 	}
 
 	done := make(chan struct{})

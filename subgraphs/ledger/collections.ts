@@ -26,6 +26,5 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.mempool]: [
     // One pending transaction per sender and nonce: a concurrent replay loses the race here.
     { key: { from: 1, nonce: 1 }, name: 'from_nonce_unique', unique: true },
-    { key: { receivedAt: 1, _id: 1 }, name: 'arrival' },
   ],
 };
