@@ -124,6 +124,7 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
       }
     }),
   );
+  const acceptedIn = (performance.now() - start) / 1000;
   const total = SENDERS * PER_SENDER * scale;
   const deadline = Date.now() + 60_000;
   while (confirmedAt.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -134,7 +135,7 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
   const latencies = [...submittedAt].map(([id, t]) => (confirmedAt.get(id) ?? NaN) - t).sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   const tps = confirmedAt.size / ((end - start) / 1000);
-  console.log(`  ${label.padEnd(26)}  ${fmt(tps)} transfers/s   p50 ${pct(0.5).toFixed(0).padStart(5)} ms   p99 ${pct(0.99).toFixed(0).padStart(5)} ms   confirmed ${confirmedAt.size}/${total}`);
+  console.log(`  ${label.padEnd(26)}  ${fmt(tps)} transfers/s   p50 ${pct(0.5).toFixed(0).padStart(5)} ms   p99 ${pct(0.99).toFixed(0).padStart(5)} ms   confirmed ${confirmedAt.size}/${total}   (all accepted in ${acceptedIn.toFixed(1)} s: ${fmt(total / acceptedIn).trim()} /s)`);
 }
 
 /** The storage ceiling: how many findOne-by-_id the database answers at the same concurrency. */

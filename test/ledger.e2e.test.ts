@@ -13,6 +13,7 @@ import { bytesToHex, verifyInclusionProof, type InclusionProofInput } from '../c
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
+import type { GraphQLReply } from '../runtime/graphql.ts';
 
 const run = promisify(execFile);
 const SUPPLY = 1_000_000;
@@ -124,6 +125,34 @@ describe('transfers through the gateway', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors![0]).toMatchObject({ path: ['submitTransactions', 1], extensions: { code: 'BAD_AMOUNT' } });
     await eventually(async () => ((await account(dave.address)).balance === '3' ? true : undefined), 10_000, 'the batch to confirm');
+  });
+
+  it("pages through an account's history, newest first, across transactions in one block and in several", async () => {
+    const erin = wallet('kyoto');
+    const n = (await account(treasury.kyoto!.address)).nonce;
+    // Two batches of 5, confirmed one after the other: several transfers per block, two blocks at least.
+    for (const start of [0, 5]) {
+      const batch = Array.from({ length: 5 }, (_, i) => transfer(treasury.kyoto!, erin.address, start + i + 1, n + start + i + 1));
+      const r = await gql(cluster.gateway.url, 'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { status } }', { m: 'kyoto', ts: batch });
+      expect(r.errors).toBeUndefined();
+      await eventually(async () => ((await account(erin.address)).nonce === 0 && (await account(erin.address)).balance === String(((start + 5) * (start + 6)) / 2) ? true : undefined), 10_000, 'the batch to confirm');
+    }
+    const HISTORY = `query($a: String!, $n: Int!, $after: String) { account(address: $a) { transactions(first: $n, after: $after) {
+      edges { cursor node { amount block { height } } } pageInfo { hasNextPage endCursor } } } }`;
+    const amounts: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      type Page = { account: { transactions: { edges: Array<{ node: { amount: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+      const r: GraphQLReply<Page> = await gql<Page>(cluster.gateway.url, HISTORY, { a: erin.address, n: 3, after });
+      expect(r.errors).toBeUndefined();
+      const { edges, pageInfo } = r.data!.account.transactions;
+      amounts.push(...edges.map((e) => e.node.amount));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(amounts).toEqual(['10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
+    const bad = await gql(cluster.gateway.url, HISTORY, { a: erin.address, n: 3, after: `${treasury.kyoto!.address}|000000000001|0` });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 

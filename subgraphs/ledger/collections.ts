@@ -15,7 +15,7 @@ export const COLLECTIONS = {
   txIndex: 'tx_index',
   /** Account state, `_id` = address. Derived from blocks; `height` = last block applied to it. */
   accounts: 'accounts',
-  /** Confirmed transactions per account, `_id` = `<address>|<height>|<index>`. Derived from blocks. */
+  /** Confirmed transactions per account and block, `_id` = `<address>|<height>`. Derived from blocks. */
   history: 'history',
   /** Small documents: the sequencer lease and the height applied to the derived state. */
   meta: 'meta',

@@ -60,12 +60,16 @@ export interface AccountDoc {
   height: number;
 }
 
+/**
+ * An account's transactions in one block: `_id` = `<address>|<height, 12 digits>`, `indexes` =
+ * their positions in the block, ascending. One document per account and block rather than per
+ * transaction: a block of 2,000 transfers to one shop writes one history document for the shop.
+ */
 export interface HistoryDoc {
   _id: string;
   address: string;
-  txid: string;
   height: number;
-  index: number;
+  indexes: number[];
 }
 
 export interface MetaDoc {

@@ -197,18 +197,28 @@ export const resolvers: Resolvers = {
     nonce: (a) => a.nonce,
     transactions: async (a, { first, after }, { store, loaders }) => {
       const n = pageSize(first, 20);
+      // Newest first. A cursor is `<address>|<height>|<index>`; history documents hold one block's
+      // transactions of the account each (models.ts), so n + 1 of them hold at least n + 1.
       const prefix = `${a.address}|`;
-      if (after != null && !after.startsWith(prefix)) throw aikiError('BAD_USER_INPUT', 'after is not a cursor from this connection', { field: 'after' });
-      const upper = after ?? `${prefix}~`;
-      const rows = await store.history.find({ _id: { $gt: prefix, $lt: upper } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
-      const page = rows.slice(0, n);
-      const blocks = await Promise.all(page.map((r) => loaders.block.load(r.height)));
+      const cursor = after == null ? undefined : /^(\d{12})\|(\d{1,6})$/.exec(after.startsWith(prefix) ? after.slice(prefix.length) : '');
+      if (after != null && !cursor) throw aikiError('BAD_USER_INPUT', 'after is not a cursor from this connection', { field: 'after' });
+      const [beforeHeight, beforeIndex] = cursor ? [Number(cursor[1]), Number(cursor[2])] : [Infinity, Infinity];
+      const upper = cursor ? `${prefix}${cursor[1]}` : `${prefix}~`;
+      const groups = await store.history.find({ _id: { $gt: prefix, $lte: upper } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
+      const entries = groups.flatMap((g) =>
+        g.indexes
+          .filter((index) => g.height < beforeHeight || index < beforeIndex)
+          .reverse()
+          .map((index) => ({ height: g.height, index })),
+      );
+      const page = entries.slice(0, n);
+      const blocks = await Promise.all(page.map((e) => loaders.block.load(e.height)));
       return {
-        edges: page.map((r, i) => {
-          const tx = blocks[i]!.txs[r.index]!;
-          return { cursor: r._id, node: confirmedModel(tx, r.height, r.index) };
-        }),
-        pageInfo: { hasNextPage: rows.length > n, endCursor: page.length ? page[page.length - 1]!._id : null },
+        edges: page.map((e, i) => ({
+          cursor: `${prefix}${blockKey(e.height)}|${e.index}`,
+          node: confirmedModel(blocks[i]!.txs[e.index]!, e.height, e.index),
+        })),
+        pageInfo: { hasNextPage: entries.length > n, endCursor: page.length ? `${prefix}${blockKey(page[page.length - 1]!.height)}|${page[page.length - 1]!.index}` : null },
       };
     },
   },

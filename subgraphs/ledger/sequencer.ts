@@ -7,15 +7,17 @@
  * The holder keeps a {@link Book} in memory: confirmed account state and pending transactions.
  * Becoming holder, it builds the book from the database: apply every committed block not yet
  * applied (after a crash), then read the mempool. One round then: renew the lease → take up to
- * `maxTxPerBlock` queued transactions → mix them into PoH → seal and commit the block → apply
- * it. Any failed database command drops the book; the next round rebuilds it.
+ * `maxTxPerBlock` queued transactions → mix them into PoH → seal and commit the block → update
+ * the book → apply the block to the derived state in the background, while the next block is
+ * sealed and committed (at most one block's apply in flight: the derived state lags the chain by
+ * at most a block). Any failed database command drops the book; the next round rebuilds it.
  */
 import { randomUUID } from 'node:crypto';
 import { bytesToHex, hexToBytes, merkleRoot, PohRecorder, signBlock, type BlockHeader } from '../../core/index.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { Book, MAX_PENDING } from './book.ts';
 import { blockKey, type BlockDoc, type MempoolDoc, type StoredTx } from './models.ts';
-import type { LedgerStore } from './store.ts';
+import { accountsAfter, touchedBy, type LedgerStore } from './store.ts';
 
 export interface SequencerOptions {
   secretKey: Uint8Array;
@@ -49,6 +51,8 @@ export class Sequencer {
   /** Mempool writes in flight: a rebuild waits for them so that it reads every one. */
   private readonly writing = new Set<Promise<unknown>>();
   private sealedIds: string[] = [];
+  /** The derived-state writes of sealed blocks, one after the other. */
+  private applying: Promise<void> = Promise.resolve();
   private lastEventAt = Date.now();
 
   constructor(
@@ -77,7 +81,7 @@ export class Sequencer {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await Promise.allSettled(this.writing);
+    await Promise.allSettled([...this.writing, this.applying]);
     if (this.leader) await this.store.releaseLease(this.holder).catch(() => {});
   }
 
@@ -152,6 +156,7 @@ export class Sequencer {
           if (!this.book) await this.rebuild();
           sealedFull = (await this.sealOne(this.book!)) >= this.opts.maxTxPerBlock;
           if (this.sealedIds.length >= FORGET_BATCH || (this.sealedIds.length > 0 && this.book!.queuedCount === 0)) {
+            await this.applying; // a sealed transaction stays findable: in the mempool until in the tx index
             const ids = this.sealedIds;
             this.sealedIds = [];
             await this.store.forgetPending(ids);
@@ -178,7 +183,8 @@ export class Sequencer {
    * block are forgotten; any other that can no longer be sealed is rejected with its reason.
    */
   private async rebuild(): Promise<void> {
-    await Promise.allSettled(this.writing);
+    await Promise.allSettled([...this.writing, this.applying]);
+    this.applying = Promise.resolve();
     const { store } = this;
     const head = await store.catchUp();
     const book = new Book(head);
@@ -212,12 +218,21 @@ export class Sequencer {
       this.dropBook();
       return 0;
     }
-    const touched = [...new Set(txs.flatMap((t) => [t.from, t.body.to]))];
+    const touched = touchedBy(block);
     const missing = book.missing(touched);
     book.load(missing, await this.store.loadAccounts(missing));
-    const after = await this.store.apply(block, new Map(touched.map((a) => [a, book.account(a)])));
-    book.sealed(block, after);
+    const changed = accountsAfter(block, new Map(touched.map((a) => [a, book.account(a)])));
+    book.sealed(block, changed);
     for (const tx of txs) this.sealedIds.push(tx._id);
+    // Applied after the previous block's apply; a failure drops the book, and the rebuild applies
+    // again from `meta.applied` (store.catchUp). We wait for the previous one only.
+    const previous = this.applying;
+    this.applying = previous.then(() => this.store.apply(block, changed));
+    this.applying.catch((err: unknown) => {
+      this.opts.log.error('applying a sealed block failed; rebuilding from the database', { height: block.height, err });
+      if (this.book === book) this.dropBook();
+    });
+    await previous;
     return txs.length;
   }
 

@@ -42,7 +42,35 @@ const NAMESPACE_EXISTS = 48;
 const ignoreExists = (err: unknown) => {
   if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
 };
-const pad = (n: number) => n.toString().padStart(12, '0');
+
+/** Every address a block changes: senders, recipients, genesis allocations. */
+export function touchedBy(block: BlockDoc): string[] {
+  return [...new Set([...block.txs.flatMap((t) => [t.body.from, t.body.to]), ...(block.allocations ?? []).map((a) => a.address)])];
+}
+
+/**
+ * The account documents a block changes, given their state before it (`before`; absent: a new
+ * account): balance and nonce after the block, `height` = the block's. An account already at
+ * this height or later (the block was applied to it before) is left out. Pure.
+ */
+export function accountsAfter(block: BlockDoc, before: Map<string, AccountDoc>): AccountDoc[] {
+  const { height } = block;
+  const after = new Map<string, AccountDoc>();
+  const account = (address: string) => {
+    let doc = after.get(address);
+    if (!doc) after.set(address, (doc = { ...(before.get(address) ?? { _id: address, balance: 0, nonce: 0, height: -1 }), height }));
+    return doc;
+  };
+  for (const { address, amount } of block.allocations ?? []) account(address).balance += Number(amount);
+  for (const tx of block.txs) {
+    const amount = Number(tx.body.amount);
+    const from = account(tx.body.from);
+    from.balance -= amount;
+    from.nonce = Math.max(from.nonce, tx.body.nonce);
+    account(tx.body.to).balance += amount;
+  }
+  return [...after.values()].filter((doc) => (before.get(doc._id)?.height ?? -1) < height);
+}
 
 export class LedgerStore {
   readonly blocks: Collection<BlockDoc>;
@@ -190,45 +218,26 @@ export class LedgerStore {
   }
 
   /**
-   * Derives state from one committed block, given the confirmed state before it of every account
-   * it touches (`before`; absent: a new account). Idempotent: the tx index and history are
-   * inserts of the same documents every time, and an account whose `height` is already this
-   * block's or later is left alone. Returns the accounts' states after the block.
+   * Derives state from one committed block: writes its tx index and history entries and the
+   * accounts it changed (from {@link accountsAfter}), then marks it applied. Idempotent: the tx
+   * index and history are inserts of the same documents every time, and the accounts are whole
+   * documents with absolute values.
    */
-  async apply(block: BlockDoc, before: Map<string, AccountDoc>): Promise<AccountDoc[]> {
+  async apply(block: BlockDoc, changed: AccountDoc[]): Promise<void> {
     const { height } = block;
     if (block.txs.length > 0) {
       // Plain inserts, not upserts: the documents are the same every time a block is applied,
       // so a duplicate key means "applied before". (Upserts cost FerretDB a query each.)
       await insertIgnoringDuplicates(this.txIndex, block.txs.map((tx, index) => ({ _id: tx.id, height, index })));
-      await insertIgnoringDuplicates(
-        this.history,
-        block.txs.flatMap((tx, index) =>
-          [...new Set([tx.body.from, tx.body.to])].map((address) => ({ _id: `${address}|${pad(height)}|${pad(index)}`, address, txid: tx.id, height, index })),
-        ),
-      );
+      const history = new Map<string, number[]>();
+      block.txs.forEach((tx, index) => {
+        for (const address of new Set([tx.body.from, tx.body.to])) (history.get(address) ?? history.set(address, []).get(address)!).push(index);
+      });
+      await insertIgnoringDuplicates(this.history, [...history].map(([address, indexes]) => ({ _id: `${address}|${blockKey(height)}`, address, height, indexes })));
     }
-    const after = new Map<string, AccountDoc>();
-    const account = (address: string) => {
-      let doc = after.get(address);
-      if (!doc) after.set(address, (doc = { ...(before.get(address) ?? { _id: address, balance: 0, nonce: 0, height: -1 }) }));
-      return doc;
-    };
-    for (const { address, amount } of block.allocations ?? []) account(address).balance += Number(amount);
-    for (const tx of block.txs) {
-      const amount = Number(tx.body.amount);
-      const from = account(tx.body.from);
-      from.balance -= amount;
-      from.nonce = Math.max(from.nonce, tx.body.nonce);
-      account(tx.body.to).balance += amount;
-    }
-    // Whole documents by `_id` (absolute values, so a repeat writes the same): FerretDB pushes
-    // an `_id`-only filter down, and this process is the only writer (the lease holder).
-    const changed = [...after.values()].filter((doc) => (before.get(doc._id)?.height ?? -1) < height);
-    for (const doc of changed) doc.height = height;
+    // By `_id` alone, which FerretDB pushes down; this process is the only writer (the lease holder).
     await bulkUpdate(this.accounts, changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height } }, { upsert: true });
-    return changed;
   }
 
   /**
@@ -245,8 +254,7 @@ export class LedgerStore {
     for (let height = applied + 1; ; height++) {
       const block = await this.blocks.findOne({ _id: blockKey(height) });
       if (!block) return this.head({ light: true });
-      const touched = [...new Set([...block.txs.flatMap((t) => [t.body.from, t.body.to]), ...(block.allocations ?? []).map((a) => a.address)])];
-      await this.apply(block, await this.loadAccounts(touched));
+      await this.apply(block, accountsAfter(block, await this.loadAccounts(touchedBy(block))));
     }
   }
 
