@@ -9,6 +9,8 @@ import { bytesToHex, sha256, utf8 } from '../core/index.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet } from './support/ledger.ts';
+import { startLedgerSubgraph } from '../subgraphs/ledger/server.ts';
+import { createLogger } from '../runtime/log.ts';
 
 const LEASE_MS = 1000;
 const prefix = uniquePrefix('replicas');
@@ -72,5 +74,22 @@ it('lets one replica seal at a time and hands the lease over when it is killed',
     expect(sealers).toHaveLength(1);
   } finally {
     await client.close();
+  }
+});
+
+it('tells a submitter to retry, with SEQUENCER_UNAVAILABLE and nothing written, when no replica holds the lease', async () => {
+  // A replica that never takes the lease, alone: a submission waits three lease times for a holder.
+  const readOnly = await startLedgerSubgraph(
+    { municipality: 'kyoto', port: 0, mongoUri: mongoUri(), dbName: `${prefix}_alone`, sequencerKey: sha256(utf8('alone')), sequence: false, leaseMs: 200 },
+    createLogger('test', 'error'),
+  );
+  try {
+    const started = Date.now();
+    const r = await gql(readOnly.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, wallet('kyoto').address, 1, 1) });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'SEQUENCER_UNAVAILABLE', retryAfterMs: 1000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(await readOnly.store.mempool.countDocuments()).toBe(0);
+  } finally {
+    await readOnly.close();
   }
 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
   for (const [i, code] of CODES.entries()) {
     const dbName = `${prefix}_${code}`;
     const sequencerKey = sha256(utf8(`router test ${code}`));
-    ledgers.set(code, await startLedgerSubgraph({ municipality: code, port: 0, mongoUri: mongoUri(), dbName, sequencerKey, sequence: false }, log));
+    ledgers.set(code, await startLedgerSubgraph({ municipality: code, port: 0, mongoUri: mongoUri(), dbName, sequencerKey }, log));
     // Distinct chains: kyoto at height 3, osaka 2, nara 1, each with its own head hash.
     for (let h = 1; h <= CODES.length - i; h++) await plantBlock(mongoUri(), dbName, h, `${code}-${h}`.padEnd(64, '0'));
   }
@@ -55,7 +55,7 @@ const rep = (code: string) => ({ __typename: 'Municipality', code });
 
 async function ownHead(code: string) {
   const head = await client.db(`${prefix}_${code}`).collection('blocks').find().sort({ _id: -1 }).limit(1).next();
-  return { code, chain: { municipality: code, height: head!._id, headHash: head!.hash } };
+  return { code, chain: { municipality: code, height: head!.height, headHash: head!.hash } };
 }
 
 describe('ShardRouter', () => {

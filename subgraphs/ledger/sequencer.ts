@@ -188,7 +188,11 @@ export class Sequencer {
     const { store } = this;
     const head = await store.catchUp();
     const book = new Book(head);
-    const docs = await store.loadPending(MAX_PENDING);
+    // The mempool holds at most MAX_PENDING pending transactions and the sealed ones not yet
+    // forgotten (FORGET_BATCH, plus those a crash left behind: found below and forgotten again).
+    const limit = MAX_PENDING + 4 * FORGET_BATCH;
+    const docs = await store.loadPending(limit);
+    if (docs.length === limit) throw new Error(`the mempool holds ${limit} documents or more, more than a ledger admits; refusing to build a book that may miss some`);
     const senders = [...new Set(docs.map((d) => d.from))];
     book.load(senders, await store.loadAccounts(senders));
     const unplaced = docs.filter((doc) => !book.restore(doc));
