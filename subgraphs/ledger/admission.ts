@@ -127,8 +127,9 @@ export class Admission {
         const item = items[k];
         if (item?.status === 'PENDING') return { status: 'PENDING', txid: id, body: tx.body, signature: tx.signature } as const;
         if (item) return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder answered ${item.status} for ${id}, which is not in the database`);
-        const { code, ...details } = errors.find((e) => e.path?.[1] === k)?.extensions ?? {};
-        return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', errors.find((e) => e.path?.[1] === k)?.message ?? 'no answer from the lease holder', details);
+        const error = errors.find((e) => e.path?.[1] === k);
+        const { code, ...details } = error?.extensions ?? {};
+        return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', error?.message ?? 'no answer from the lease holder', details);
       }),
     );
   }

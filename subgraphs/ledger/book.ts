@@ -14,7 +14,7 @@
  * sequencer drops the book and rebuilds it from the database. Pure: no I/O.
  */
 import { aikiError, type AikiError, type TransferBody } from '../../core/index.ts';
-import type { AccountDoc, BlockDoc, MempoolDoc } from './models.ts';
+import { emptyAccount, type AccountDoc, type BlockDoc, type MempoolDoc } from './models.ts';
 
 /** Pending transactions one sender may have. */
 export const MAX_PENDING_PER_SENDER = 1000;
@@ -68,7 +68,7 @@ export class Book {
 
   /** Adds confirmed state read from the database (an address with no document: a zero account). */
   load(addresses: string[], docs: Map<string, AccountDoc>): void {
-    for (const address of addresses) this.accounts.set(address, docs.get(address) ?? { _id: address, balance: 0, nonce: 0, height: -1 });
+    for (const address of addresses) this.accounts.set(address, docs.get(address) ?? emptyAccount(address));
   }
 
   account(address: string): AccountDoc {

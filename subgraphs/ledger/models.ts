@@ -65,6 +65,9 @@ export interface AccountDoc {
  * their positions in the block, ascending. One document per account and block rather than per
  * transaction: a block of 2,000 transfers to one shop writes one history document for the shop.
  */
+/** An account no block has touched yet: nothing, at no height. */
+export const emptyAccount = (address: string): AccountDoc => ({ _id: address, balance: 0, nonce: 0, height: -1 });
+
 export interface HistoryDoc {
   _id: string;
   address: string;

@@ -123,6 +123,15 @@ export class Sequencer {
     return Date.now() < this.leaseUntil - Math.min(1000, this.opts.leaseMs / 5);
   }
 
+  /** Takes or renews the lease; on success it is ours until a lease time after we asked. */
+  private async renewLease(): Promise<{ held: boolean; from?: string }> {
+    const asked = Date.now();
+    const lease = await this.store.acquireLease(this.holder, this.url, this.opts.leaseMs);
+    this.leader = lease.held;
+    if (lease.held) this.leaseUntil = asked + this.opts.leaseMs;
+    return lease;
+  }
+
   private dropBook(): void {
     this.book = undefined;
     this.bookReady = new Promise((resolve) => (this.markReady = resolve));
@@ -135,9 +144,7 @@ export class Sequencer {
       let sealedFull = false;
       try {
         const wasLeader = this.leader;
-        const lease = await this.store.acquireLease(this.holder, this.url, this.opts.leaseMs);
-        this.leader = lease.held;
-        if (lease.held) this.leaseUntil = started + this.opts.leaseMs;
+        const lease = await this.renewLease();
         if (this.leader !== wasLeader) log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder, from: lease.from });
         if (!this.leader && this.book) this.dropBook();
         if (lease.from) {
@@ -147,9 +154,7 @@ export class Sequencer {
           // (docs/LEDGER.md, "What is atomic").
           for (let half = 0; half < 2 && this.leader; half++) {
             await new Promise((r) => setTimeout(r, this.opts.leaseMs / 2));
-            const renewedAt = Date.now();
-            this.leader = (await this.store.acquireLease(this.holder, this.url, this.opts.leaseMs)).held;
-            if (this.leader) this.leaseUntil = renewedAt + this.opts.leaseMs;
+            await this.renewLease();
           }
         }
         if (this.leader) {

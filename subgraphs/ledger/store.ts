@@ -1,6 +1,6 @@
 /**
- * The municipal ledger's MongoDB store: admission of transactions into the mempool, the blocks
- * (the commit point), and the state derived from them.
+ * The municipal ledger's MongoDB store: the mempool of admitted transactions, the blocks (the
+ * commit point), and the state derived from them.
  *
  * Crash safety needs only single-document atomicity and unique indexes (DESIGN.md):
  * - a transaction is acknowledged once its mempool document is written (`w: majority`);
@@ -15,7 +15,7 @@ import { oneBatch } from '../../db/mongo.ts';
 import { InsertBatcher, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
-import { blockKey, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
+import { blockKey, emptyAccount, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -58,7 +58,7 @@ export function accountsAfter(block: BlockDoc, before: Map<string, AccountDoc>):
   const after = new Map<string, AccountDoc>();
   const account = (address: string) => {
     let doc = after.get(address);
-    if (!doc) after.set(address, (doc = { ...(before.get(address) ?? { _id: address, balance: 0, nonce: 0, height: -1 }), height }));
+    if (!doc) after.set(address, (doc = { ...(before.get(address) ?? emptyAccount(address)), height }));
     return doc;
   };
   for (const { address, amount } of block.allocations ?? []) account(address).balance += Number(amount);
