@@ -1,31 +1,28 @@
 /**
- * Group commit for inserts: callers insert one document each and get their own outcome, while
- * the documents that arrive during one write go to the database together in the next
- * `insertMany`. Each caller is still acknowledged only once its document is durably written;
- * what changes is that a commit (and its fsync) is shared. Measured on FerretDB/SQLite, where
- * every commit syncs the log: docs/BENCHMARKS.md.
+ * Group commit: callers add one item each, and the items that arrive during one write go to the
+ * database together in the next one. Each caller is still answered only once its item is durably
+ * written (with the write's result, or its error); what changes is that a commit (and its fsync)
+ * is shared. Measured on FerretDB/SQLite, where every commit syncs the log: docs/BENCHMARKS.md.
  */
-import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
-
-interface Waiting<T> {
-  doc: OptionalUnlessRequiredId<T>;
-  resolve: () => void;
+interface Waiting<T, R> {
+  item: T;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
-export class InsertBatcher<T extends Document> {
-  private queue: Waiting<T>[] = [];
+export class GroupCommit<T, R> {
+  private queue: Waiting<T, R>[] = [];
   private writing = false;
 
+  /** `write` stores its items all or none (for example one document holding them all). */
   constructor(
-    private readonly collection: Collection<T>,
+    private readonly write: (items: T[]) => Promise<R>,
     private readonly maxBatch = 1000,
   ) {}
 
-  /** Inserts `doc`; rejects with that document's own error (for example a duplicate key, code 11000). */
-  insert(doc: OptionalUnlessRequiredId<T>): Promise<void> {
+  add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ doc, resolve, reject });
+      this.queue.push({ item, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -36,24 +33,10 @@ export class InsertBatcher<T extends Document> {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          await this.collection.insertMany(
-            batch.map((w) => w.doc),
-            { ordered: false },
-          );
-          for (const w of batch) w.resolve();
+          const result = await this.write(batch.map((w) => w.item));
+          for (const w of batch) w.resolve(result);
         } catch (err) {
-          // An unordered insertMany reports each failed document by its index; the rest are written.
-          const writeErrors = writeErrorsOf(err);
-          if (writeErrors.length === 0) {
-            for (const w of batch) w.reject(err);
-            continue;
-          }
-          const failed = new Map(writeErrors.map((e) => [e.index, e]));
-          batch.forEach((w, i) => {
-            const e = failed.get(i);
-            if (e) w.reject(Object.assign(new Error(e.errmsg ?? `write error ${e.code}`), { code: e.code }));
-            else w.resolve();
-          });
+          for (const w of batch) w.reject(err);
         }
       }
     } finally {

@@ -1,14 +1,14 @@
-/** Group commit: concurrent inserts share `insertMany` commands, each caller gets its own outcome. */
-import { MongoClient, type CommandStartedEvent } from 'mongodb';
+/** Group commit: concurrent items share writes; each caller gets its own write's outcome. */
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { InsertBatcher } from '../db/batcher.ts';
+import { GroupCommit } from '../db/batcher.ts';
 import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
 
 const prefix = uniquePrefix('batcher');
 let client: MongoClient;
 
 beforeAll(async () => {
-  client = new MongoClient(mongoUri(), { monitorCommands: true });
+  client = new MongoClient(mongoUri());
   await client.connect();
 });
 
@@ -17,19 +17,36 @@ afterAll(async () => {
   await dropDatabases(mongoUri(), prefix);
 });
 
-it('writes 200 concurrent inserts in a few commands and refuses only the duplicates, each to its caller', async () => {
-  const coll = client.db(`${prefix}_db`).collection<{ _id: string; n: number }>('docs');
-  await coll.insertOne({ _id: 'taken', n: -1 });
-  const inserts: string[] = [];
-  const listen = (e: CommandStartedEvent) => e.commandName === 'insert' && inserts.push(e.commandName);
-  client.on('commandStarted', listen);
-  const batcher = new InsertBatcher(coll);
-  const ids = Array.from({ length: 200 }, (_, i) => (i % 50 === 7 ? 'taken' : `d${i}`));
-  const outcomes = await Promise.allSettled(ids.map((_id, n) => batcher.insert({ _id, n })));
-  client.off('commandStarted', listen);
+it('writes 200 concurrent items in a few documents, each caller answered with its own document', async () => {
+  const coll = client.db(`${prefix}_db`).collection<{ _id: string; items: number[] }>('log');
+  let writes = 0;
+  const log = new GroupCommit<number, string>(async (items) => {
+    const _id = `entry${writes++}`;
+    await coll.insertOne({ _id, items });
+    return _id;
+  });
+  const keys = await Promise.all(Array.from({ length: 200 }, (_, n) => log.add(n)));
 
-  const refused = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [[i, (o.reason as { code?: number }).code]] : []));
-  expect(refused).toEqual([7, 57, 107, 157].map((i) => [i, 11000]));
-  expect(await coll.countDocuments()).toBe(1 + 196);
-  expect(inserts.length).toBeLessThanOrEqual(3);
+  const entries = await coll.find().toArray();
+  expect(entries.length).toBe(writes);
+  expect(writes).toBeLessThanOrEqual(3);
+  expect(entries.flatMap((e) => e.items).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, n) => n));
+  for (const [n, key] of keys.entries()) expect(entries.find((e) => e._id === key)!.items).toContain(n);
+});
+
+it('answers the callers of a failed write with its error, and writes the next items', async () => {
+  const coll = client.db(`${prefix}_db`).collection<{ _id: string; items: string[] }>('failing');
+  await coll.insertOne({ _id: 'taken', items: [] });
+  let writes = 0;
+  const log = new GroupCommit<string, string>(async (items) => {
+    const _id = writes++ === 1 ? 'taken' : `entry${writes}`;
+    await coll.insertOne({ _id, items });
+    return _id;
+  });
+  const first = log.add('a'); // written alone: the write is in flight when the next ones arrive
+  const second = [log.add('b'), log.add('c')]; // the second write, which hits a duplicate key
+  await expect(first).resolves.toBe('entry1');
+  for (const p of second) await expect(p).rejects.toMatchObject({ code: 11000 });
+  await expect(log.add('d')).resolves.toBe('entry3');
+  expect((await coll.find({ _id: { $ne: 'taken' } }).toArray()).flatMap((e) => e.items).sort()).toEqual(['a', 'd']);
 });

@@ -3,8 +3,8 @@
  *
  * Shape, signature and addresses are checked by whichever replica receives the request. The
  * rest (nonce, balance, pending limits) is decided by the sequencer lease holder against its
- * in-memory book (book.ts), and the transaction is acknowledged once its mempool document is
- * durably written. A replica that does not hold the lease forwards the request to the one that
+ * in-memory book (book.ts), and the transaction is acknowledged once the mempool log entry
+ * holding it is durably written. A replica that does not hold the lease forwards the request to the one that
  * does (its URL is in the lease document), as DESIGN.md has it: "other replicas serve reads and
  * forward writes". While nobody holds the lease (a holder was just killed) a submission waits
  * for the hand-over, up to {@link Admission.waitMs}, then fails with SEQUENCER_UNAVAILABLE.
@@ -102,7 +102,7 @@ export class Admission {
           // This very transaction, confirmed, or a replay of its nonce.
           return this.store.findTransaction(id).then((known) => known ?? nonceReused(body.from, body.nonce, decision.next));
         case 'reserved':
-          return this.sequencer.write(book, decision.doc).then(() => pending);
+          return this.sequencer.write(book, decision.tx).then(() => pending);
       }
     });
     return Promise.all(decisions);

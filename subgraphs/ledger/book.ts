@@ -14,7 +14,7 @@
  * sequencer drops the book and rebuilds it from the database. Pure: no I/O.
  */
 import { aikiError, type AikiError, type TransferBody } from '../../core/index.ts';
-import { emptyAccount, type AccountDoc, type BlockDoc, type MempoolDoc } from './models.ts';
+import { emptyAccount, type AccountDoc, type BlockDoc, type PendingTx } from './models.ts';
 
 /** Pending transactions one sender may have. */
 export const MAX_PENDING_PER_SENDER = 1000;
@@ -30,8 +30,8 @@ export type Admission =
   /** A nonce at or below the confirmed one: the same transaction confirmed, or a replay. Look it up. */
   | { kind: 'spent'; next: number }
   | { kind: 'refused'; error: AikiError }
-  /** Counted as pending now; `doc` must be written to the mempool, then {@link Book.queued}. */
-  | { kind: 'reserved'; doc: MempoolDoc };
+  /** Counted as pending now; `tx` must be written to the mempool, then {@link Book.queued}. */
+  | { kind: 'reserved'; tx: PendingTx };
 
 interface Pending {
   id: string;
@@ -45,7 +45,12 @@ export const nonceReused = (from: string, nonce: number, next: number) =>
 export class Book {
   private readonly accounts = new Map<string, AccountDoc>();
   /** Durable pending transactions in arrival order (a Map iterates in insertion order). */
-  private readonly queue = new Map<string, MempoolDoc>();
+  private readonly queue = new Map<string, PendingTx>();
+  /** The mempool log entry of each durable pending transaction, and how many each entry still has. */
+  private readonly entryOf = new Map<string, string>();
+  private readonly unsettled = new Map<string, number>();
+  /** Log entries whose transactions are all sealed or rejected: to be deleted. */
+  private settled: string[] = [];
   /** Each sender's pending transactions, reserved or durable, in nonce order. */
   private readonly pending = new Map<string, Pending[]>();
   private readonly pendingIds = new Set<string>();
@@ -107,12 +112,26 @@ export class Book {
     mine.push({ id, nonce: body.nonce, amount: Number(amount) });
     this.pending.set(body.from, mine);
     this.pendingIds.add(id);
-    return { kind: 'reserved', doc: { _id: id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date(now) } };
+    return { kind: 'reserved', tx: { id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date(now) } };
   }
 
-  /** A reserved transaction is durably in the mempool: it may be sealed. */
-  queued(doc: MempoolDoc): void {
-    this.queue.set(doc._id, doc);
+  /** A reserved transaction is durably in the mempool, in log entry `entry`: it may be sealed. */
+  queued(tx: PendingTx, entry: string): void {
+    this.queue.set(tx.id, tx);
+    this.entryOf.set(tx.id, entry);
+    this.unsettled.set(entry, (this.unsettled.get(entry) ?? 0) + 1);
+  }
+
+  /** Whether mempool log entry `entry` holds a pending transaction. */
+  holds(entry: string): boolean {
+    return this.unsettled.has(entry);
+  }
+
+  /** The mempool log entries settled since the last call (their transactions all sealed or rejected). */
+  takeSettled(): string[] {
+    const settled = this.settled;
+    this.settled = [];
+    return settled;
   }
 
   /**
@@ -120,15 +139,15 @@ export class Book {
    * order. Returns false if it cannot be pending: its nonce is spent or does not follow the
    * sender's last pending one; the caller then settles it as confirmed or rejected.
    */
-  restore(doc: MempoolDoc): boolean {
-    const account = this.account(doc.from);
-    const mine = this.pending.get(doc.from) ?? [];
+  restore(tx: PendingTx, entry: string): boolean {
+    const account = this.account(tx.from);
+    const mine = this.pending.get(tx.from) ?? [];
     const last = mine.length > 0 ? mine[mine.length - 1]!.nonce : account.nonce;
-    if (doc.nonce !== last + 1) return false;
-    mine.push({ id: doc._id, nonce: doc.nonce, amount: doc.amount });
-    this.pending.set(doc.from, mine);
-    this.pendingIds.add(doc._id);
-    this.queue.set(doc._id, doc);
+    if (tx.nonce !== last + 1) return false;
+    mine.push({ id: tx.id, nonce: tx.nonce, amount: tx.amount });
+    this.pending.set(tx.from, mine);
+    this.pendingIds.add(tx.id);
+    this.queued(tx, entry);
     return true;
   }
 
@@ -138,7 +157,7 @@ export class Book {
    * not yet queued waits). `refused` are those that can never be sealed (none unless the book
    * was rebuilt over inconsistent data); the caller moves them to `rejected`.
    */
-  next(max: number): { txs: MempoolDoc[]; refused: Array<{ doc: MempoolDoc; code: string; message: string }> } {
+  next(max: number): { txs: PendingTx[]; refused: Refusal[] } {
     const state = new Map<string, { balance: number; nonce: number }>();
     const get = (address: string) => {
       let s = state.get(address);
@@ -148,25 +167,25 @@ export class Book {
       }
       return s;
     };
-    const txs: MempoolDoc[] = [];
-    const refused: Array<{ doc: MempoolDoc; code: string; message: string }> = [];
+    const txs: PendingTx[] = [];
+    const refused: Refusal[] = [];
     const blocked = new Set<string>();
-    for (const doc of this.queue.values()) {
+    for (const tx of this.queue.values()) {
       if (txs.length >= max) break;
-      if (blocked.has(doc.from)) continue;
-      const sender = get(doc.from);
-      if (doc.nonce <= sender.nonce) {
-        refused.push({ doc, code: 'NONCE_REUSED', message: `nonce ${doc.nonce} was already used` });
-      } else if (doc.nonce > sender.nonce + 1) {
-        blocked.add(doc.from); // its predecessor is still being written
-      } else if (doc.amount > sender.balance) {
-        refused.push({ doc, code: 'INSUFFICIENT_FUNDS', message: `balance ${sender.balance} is less than ${doc.amount}` });
-        blocked.add(doc.from); // its successors now have a gap
+      if (blocked.has(tx.from)) continue;
+      const sender = get(tx.from);
+      if (tx.nonce <= sender.nonce) {
+        refused.push({ tx, code: 'NONCE_REUSED', message: `nonce ${tx.nonce} was already used` });
+      } else if (tx.nonce > sender.nonce + 1) {
+        blocked.add(tx.from); // its predecessor is still being written
+      } else if (tx.amount > sender.balance) {
+        refused.push({ tx, code: 'INSUFFICIENT_FUNDS', message: `balance ${sender.balance} is less than ${tx.amount}` });
+        blocked.add(tx.from); // its successors now have a gap
       } else {
-        sender.balance -= doc.amount;
-        sender.nonce = doc.nonce;
-        get(doc.body.to).balance += doc.amount;
-        txs.push(doc);
+        sender.balance -= tx.amount;
+        sender.nonce = tx.nonce;
+        get(tx.body.to).balance += tx.amount;
+        txs.push(tx);
       }
     }
     return { txs, refused };
@@ -180,12 +199,22 @@ export class Book {
   }
 
   /** Transactions moved to `rejected`: no longer pending. */
-  rejected(docs: MempoolDoc[]): void {
-    for (const doc of docs) this.forget(doc._id, doc.from);
+  rejected(txs: PendingTx[]): void {
+    for (const tx of txs) this.forget(tx.id, tx.from);
   }
 
   private forget(id: string, from: string): void {
     this.queue.delete(id);
+    const entry = this.entryOf.get(id);
+    if (entry !== undefined) {
+      this.entryOf.delete(id);
+      const left = this.unsettled.get(entry)! - 1;
+      if (left > 0) this.unsettled.set(entry, left);
+      else {
+        this.unsettled.delete(entry);
+        this.settled.push(entry);
+      }
+    }
     if (!this.pendingIds.delete(id)) return;
     const mine = this.pending.get(from)!;
     mine.splice(mine.findIndex((p) => p.id === id), 1); // sealed in nonce order: usually the first
@@ -194,3 +223,10 @@ export class Book {
 }
 
 const refused = (error: AikiError): Admission => ({ kind: 'refused', error });
+
+/** A queued transaction that can never be sealed, and why. */
+export interface Refusal {
+  tx: PendingTx;
+  code: string;
+  message: string;
+}

@@ -7,7 +7,7 @@ import type { IndexDescription } from 'mongodb';
 export const COLLECTIONS = {
   /** Sealed blocks, `_id` = height, with their transactions. The commit point (DESIGN.md). */
   blocks: 'blocks',
-  /** Admitted transactions not yet in a block, `_id` = txid. */
+  /** The log of admitted transactions, one entry per group commit, `_id` = a growing sequence number (models.ts). */
   mempool: 'mempool',
   /** Transactions the sequencer refused, `_id` = txid, with the reason. */
   rejected: 'rejected',
@@ -24,7 +24,8 @@ export const COLLECTIONS = {
 export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.blocks]: [{ key: { hash: 1 }, name: 'hash_unique', unique: true }],
   [COLLECTIONS.mempool]: [
-    // One pending transaction per sender and nonce: a concurrent replay loses the race here.
-    { key: { from: 1, nonce: 1 }, name: 'from_nonce_unique', unique: true },
+    // A pending transaction by id. (One transaction per sender and nonce is the book's rule:
+    // only the lease holder admits; docs/LEDGER.md.)
+    { key: { 'txs.id': 1 }, name: 'txs_id' },
   ],
 };

@@ -4,7 +4,7 @@
  */
 import { oneBatch } from '../../db/mongo.ts';
 import DataLoader from 'dataloader';
-import { blockKey, type AccountDoc, type BlockDoc, type MempoolDoc, type RejectedDoc, type TxIndexDoc } from './models.ts';
+import { blockKey, type AccountDoc, type BlockDoc, type PendingTx, type RejectedDoc, type TxIndexDoc } from './models.ts';
 import type { LedgerStore } from './store.ts';
 
 function byId<V extends { _id: string }>(load: (ids: readonly string[]) => Promise<V[]>) {
@@ -25,7 +25,11 @@ export function createLoaders(store: LedgerStore) {
       return heights.map((h) => byHeight.get(h) ?? null);
     }),
     txIndex: byId<TxIndexDoc>((ids) => store.txIndex.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
-    mempool: byId<MempoolDoc>((ids) => store.mempool.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
+    pending: new DataLoader<string, PendingTx | null>(async (ids) => {
+      const entries = await store.mempool.find({ 'txs.id': { $in: [...ids] } }).toArray();
+      const found = new Map(entries.flatMap((e) => e.txs).map((tx) => [tx.id, tx]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
     rejected: byId<RejectedDoc>((ids) => store.rejected.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
     account: byId<AccountDoc>((ids) => store.accounts.find({ _id: { $in: [...ids] } }, oneBatch(ids.length)).toArray()),
   };

@@ -27,8 +27,9 @@ export interface BlockDoc {
   allocations?: Array<{ address: string; amount: string }>;
 }
 
-export interface MempoolDoc {
-  _id: string;
+/** An admitted transaction, not yet sealed or rejected. */
+export interface PendingTx {
+  id: string;
   from: string;
   nonce: number;
   amount: number;
@@ -36,6 +37,19 @@ export interface MempoolDoc {
   signature: string;
   receivedAt: Date;
 }
+
+/**
+ * One entry of the mempool log: the transactions admitted together in one write (a group
+ * commit), in arrival order. `_id` = {@link mempoolKey} of a sequence number that only grows,
+ * across lease holders too, so `_id` order is arrival order. One document per write, not per
+ * transaction: FerretDB's cost is per document (docs/DATABASE.md).
+ */
+export interface MempoolDoc {
+  _id: string;
+  txs: PendingTx[];
+}
+
+export const mempoolKey = (seq: number): string => seq.toString().padStart(16, '0');
 
 export interface RejectedDoc {
   _id: string;
@@ -110,7 +124,7 @@ export function confirmedModel(tx: StoredTx, height: number, index: number): Tra
  */
 export function transactionModel(
   txid: string,
-  found: { at: TxIndexDoc | null; block: BlockDoc | null; pending: MempoolDoc | null; rejected: RejectedDoc | null },
+  found: { at: TxIndexDoc | null; block: BlockDoc | null; pending: PendingTx | null; rejected: RejectedDoc | null },
 ): TransactionModel | null {
   const tx = found.at && found.block?.txs[found.at.index];
   if (found.at && tx) return confirmedModel(tx, found.at.height, found.at.index);

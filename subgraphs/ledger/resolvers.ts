@@ -30,7 +30,7 @@ function localId(id: unknown, ctx: LedgerContext, local: RegExp): string {
 }
 
 async function loadTransaction(txid: string, { loaders }: LedgerContext): Promise<TransactionModel | null> {
-  const [at, pending, rejected] = await Promise.all([loaders.txIndex.load(txid), loaders.mempool.load(txid), loaders.rejected.load(txid)]);
+  const [at, pending, rejected] = await Promise.all([loaders.txIndex.load(txid), loaders.pending.load(txid), loaders.rejected.load(txid)]);
   const block = at ? await loaders.block.load(at.height) : null;
   return transactionModel(txid, { at, block, pending, rejected });
 }

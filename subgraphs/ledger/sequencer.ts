@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { bytesToHex, hexToBytes, merkleRoot, PohRecorder, signBlock, type BlockHeader } from '../../core/index.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { Book, MAX_PENDING } from './book.ts';
-import { blockKey, type BlockDoc, type MempoolDoc, type StoredTx } from './models.ts';
+import { blockKey, type BlockDoc, type PendingTx, type StoredTx } from './models.ts';
 import { accountsAfter, touchedBy, type LedgerStore } from './store.ts';
 
 export interface SequencerOptions {
@@ -32,8 +32,8 @@ export interface SequencerOptions {
 }
 
 const MAX_TICKS_PER_EVENT = 1000;
-/** Sealed transactions are removed from the mempool in bulk, when idle or this many accrue. */
-const FORGET_BATCH = 5000;
+/** Settled mempool log entries are deleted when the queue is empty or this many accrue. */
+const FORGET_BATCH = 64;
 
 export class Sequencer {
   readonly holder = randomUUID();
@@ -50,7 +50,8 @@ export class Sequencer {
   private markReady: () => void = () => {};
   /** Mempool writes in flight: a rebuild waits for them so that it reads every one. */
   private readonly writing = new Set<Promise<unknown>>();
-  private sealedIds: string[] = [];
+  /** Mempool log entries settled (all sealed or rejected), to delete once their blocks are applied. */
+  private settled: string[] = [];
   /** The derived-state writes of sealed blocks, one after the other. */
   private applying: Promise<void> = Promise.resolve();
   private lastEventAt = Date.now();
@@ -103,12 +104,11 @@ export class Sequencer {
    * Writes a reserved transaction to the mempool and queues it in `book`. A failed write leaves
    * the book unsure of what the mempool holds, so the book is dropped and rebuilt.
    */
-  async write(book: Book, doc: MempoolDoc): Promise<void> {
-    const written = this.store.insertPending(doc);
+  async write(book: Book, tx: PendingTx): Promise<void> {
+    const written = this.store.insertPending(tx);
     this.writing.add(written);
     try {
-      await written;
-      book.queued(doc);
+      book.queued(tx, await written);
       if (book === this.book && book.queuedCount >= this.opts.maxTxPerBlock) this.wake?.();
     } catch (err) {
       if (book === this.book) this.dropBook();
@@ -160,11 +160,12 @@ export class Sequencer {
         if (this.leader) {
           if (!this.book) await this.rebuild();
           sealedFull = (await this.sealOne(this.book!)) >= this.opts.maxTxPerBlock;
-          if (this.sealedIds.length >= FORGET_BATCH || (this.sealedIds.length > 0 && this.book!.queuedCount === 0)) {
+          this.settled.push(...this.book!.takeSettled());
+          if (this.settled.length >= FORGET_BATCH || (this.settled.length > 0 && this.book!.queuedCount === 0)) {
             await this.applying; // a sealed transaction stays findable: in the mempool until in the tx index
-            const ids = this.sealedIds;
-            this.sealedIds = [];
-            await this.store.forgetPending(ids);
+            const keys = this.settled;
+            this.settled = [];
+            await this.store.forgetPending(keys);
           }
         }
       } catch (err) {
@@ -193,21 +194,23 @@ export class Sequencer {
     const { store } = this;
     const head = await store.catchUp();
     const book = new Book(head);
-    // The mempool holds at most MAX_PENDING pending transactions and the sealed ones not yet
-    // forgotten (FORGET_BATCH, plus those a crash left behind: found below and forgotten again).
-    const limit = MAX_PENDING + 4 * FORGET_BATCH;
-    const docs = await store.loadPending(limit);
-    if (docs.length === limit) throw new Error(`the mempool holds ${limit} documents or more, more than a ledger admits; refusing to build a book that may miss some`);
-    const senders = [...new Set(docs.map((d) => d.from))];
+    const entries = await store.loadPending();
+    const txs = entries.flatMap((entry) => entry.txs.map((tx) => ({ tx, entry: entry._id })));
+    // Pending ones, sealed ones not yet forgotten (FORGET_BATCH entries, plus what a crash left).
+    if (txs.length > 2 * MAX_PENDING) throw new Error(`the mempool holds ${txs.length} transactions, more than a ledger admits; refusing to build a book over it`);
+    const rejected = await store.rejectedAmong(txs.map((t) => t.tx.id));
+    const senders = [...new Set(txs.map((t) => t.tx.from))];
     book.load(senders, await store.loadAccounts(senders));
-    const unplaced = docs.filter((doc) => !book.restore(doc));
-    const confirmed = await store.confirmedAmong(unplaced.map((d) => d._id));
-    this.sealedIds.push(...confirmed);
+    const unplaced = txs.filter(({ tx, entry }) => !rejected.has(tx.id) && !book.restore(tx, entry)).map((t) => t.tx);
+    const confirmed = await store.confirmedAmong(unplaced.map((tx) => tx.id));
     await store.reject(
       unplaced
-        .filter((doc) => !confirmed.has(doc._id))
-        .map((doc) => ({ doc, code: doc.nonce <= book.account(doc.from).nonce ? 'NONCE_REUSED' : 'NONCE_GAP', message: `nonce ${doc.nonce} does not follow ${doc.from}'s confirmed and pending ones` })),
+        .filter((tx) => !confirmed.has(tx.id))
+        .map((tx) => ({ tx, code: tx.nonce <= book.account(tx.from).nonce ? 'NONCE_REUSED' : 'NONCE_GAP', message: `nonce ${tx.nonce} does not follow ${tx.from}'s confirmed and pending ones` })),
     );
+    // Entries with nothing pending left: everything in them is sealed (and applied, by
+    // catchUp above) or rejected.
+    this.settled = [...new Set(entries.map((e) => e._id))].filter((key) => !book.holds(key));
     this.book = book;
     this.markReady();
     this.opts.log.info('sequencer book built', { height: head.height, pending: book.pendingCount });
@@ -218,7 +221,7 @@ export class Sequencer {
     const { txs, refused } = book.next(this.opts.maxTxPerBlock);
     if (refused.length > 0) {
       await this.store.reject(refused);
-      book.rejected(refused.map((r) => r.doc));
+      book.rejected(refused.map((r) => r.tx));
     }
     if (txs.length === 0) return 0;
     const block = this.seal(book.head, txs);
@@ -232,7 +235,6 @@ export class Sequencer {
     book.load(missing, await this.store.loadAccounts(missing));
     const changed = accountsAfter(block, new Map(touched.map((a) => [a, book.account(a)])));
     book.sealed(block, changed);
-    for (const tx of txs) this.sealedIds.push(tx._id);
     // Applied after the previous block's apply; a failure drops the book, and the rebuild applies
     // again from `meta.applied` (store.catchUp). We wait for the previous one only.
     const previous = this.applying;
@@ -246,15 +248,15 @@ export class Sequencer {
   }
 
   /** Builds and signs the next block on `head`. Pure apart from the clock. */
-  private seal(head: BlockDoc, docs: MempoolDoc[]): BlockDoc {
+  private seal(head: BlockDoc, pending: PendingTx[]): BlockDoc {
     const poh = new PohRecorder(hexToBytes(head.header.pohEnd));
     const now = Date.now();
     const elapsed = Math.max(1, now - this.lastEventAt);
     this.lastEventAt = now;
-    const perEvent = Math.min(MAX_TICKS_PER_EVENT, Math.ceil((elapsed * this.opts.pohTicksPerMs) / docs.length));
-    const txs: StoredTx[] = docs.map((doc) => {
+    const perEvent = Math.min(MAX_TICKS_PER_EVENT, Math.ceil((elapsed * this.opts.pohTicksPerMs) / pending.length));
+    const txs: StoredTx[] = pending.map((tx) => {
       poh.tickN(perEvent);
-      return { id: doc._id, body: doc.body, signature: doc.signature, poh: poh.record(hexToBytes(doc._id)) };
+      return { id: tx.id, body: tx.body, signature: tx.signature, poh: poh.record(hexToBytes(tx.id)) };
     });
     const time = new Date(Math.max(now, Date.parse(head.header.time))).toISOString();
     const header: BlockHeader = {

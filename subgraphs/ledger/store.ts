@@ -3,7 +3,7 @@
  * commit point), and the state derived from them.
  *
  * Crash safety needs only single-document atomicity and unique indexes (DESIGN.md):
- * - a transaction is acknowledged once its mempool document is written (`w: majority`);
+ * - a transaction is acknowledged once the mempool log entry holding it is written (`w: majority`);
  * - a block is committed by inserting its document under a unique `_id` (its height);
  * - everything else (tx index, accounts, history) is derived from blocks by
  *   {@link LedgerStore.apply}, which is idempotent and re-run for any block not yet applied.
@@ -12,19 +12,18 @@
  * (book.ts); this class only reads and writes.
  */
 import { oneBatch } from '../../db/mongo.ts';
-import { InsertBatcher, writeErrorsOf } from '../../db/batcher.ts';
+import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
-import { blockKey, emptyAccount, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
+import { blockKey, emptyAccount, mempoolKey, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
 
 const DUPLICATE_KEY = 11000;
 /**
- * At most this many statements per update command. FerretDB 1.24 keeps every statement's query
+ * At most this many statements per update or delete command. FerretDB 1.24 keeps every statement's query
  * open until the whole command ends (a `defer` in a loop), each holding one of its 100 SQLite
  * connections: an update command of 100 statements waits for itself forever (docs/DATABASE.md).
  */
-const MAX_UPDATES_PER_COMMAND = 32;
-const MAX_IDS_PER_DELETE = 5000;
+const MAX_STATEMENTS_PER_COMMAND = 32;
 const PARALLEL_READS = 16;
 const isDuplicate = (err: unknown) => (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 /** A bulk write whose only failures are duplicate keys wrote everything that was missing. */
@@ -35,8 +34,8 @@ function ignoreDuplicates(err: unknown): void {
 async function insertIgnoringDuplicates<T extends { _id: string }>(collection: Collection<T>, docs: OptionalUnlessRequiredId<T>[]): Promise<void> {
   await collection.insertMany(docs, { ordered: false }).catch(ignoreDuplicates);
 }
-async function bulkUpdate<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<void> {
-  for (let i = 0; i < ops.length; i += MAX_UPDATES_PER_COMMAND) await collection.bulkWrite(ops.slice(i, i + MAX_UPDATES_PER_COMMAND), { ordered: false });
+async function bulkWriteCapped<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<void> {
+  for (let i = 0; i < ops.length; i += MAX_STATEMENTS_PER_COMMAND) await collection.bulkWrite(ops.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
 }
 const NAMESPACE_EXISTS = 48;
 const ignoreExists = (err: unknown) => {
@@ -80,8 +79,10 @@ export class LedgerStore {
   readonly accounts: Collection<AccountDoc>;
   readonly history: Collection<HistoryDoc>;
   readonly meta: Collection<MetaDoc>;
-  /** Admissions share their commits (group commit): see db/batcher.ts. */
-  private readonly admissions: InsertBatcher<MempoolDoc>;
+  /** Admissions share their commits, and their mempool log entry (group commit: db/batcher.ts). */
+  private readonly admissions = new GroupCommit<PendingTx, string>((txs) => this.appendToMempool(txs));
+  /** The last mempool log sequence number written or read here. */
+  private lastSeq = 0;
 
   constructor(
     readonly db: Db,
@@ -94,7 +95,6 @@ export class LedgerStore {
     this.accounts = db.collection(COLLECTIONS.accounts);
     this.history = db.collection(COLLECTIONS.history);
     this.meta = db.collection(COLLECTIONS.meta);
-    this.admissions = new InsertBatcher(this.mempool);
   }
 
   /**
@@ -140,25 +140,51 @@ export class LedgerStore {
 
   // --- the mempool -----------------------------------------------------------------------
 
-  /** Writes an admitted transaction to the mempool; its commit is shared with concurrent ones. */
-  insertPending(doc: MempoolDoc): Promise<void> {
-    return this.admissions.insert(doc);
+  /**
+   * Writes an admitted transaction to the mempool log; resolves with the key of the entry that
+   * holds it, once durable. Transactions admitted while a write is in flight share the next entry.
+   */
+  insertPending(tx: PendingTx): Promise<string> {
+    return this.admissions.add(tx);
   }
 
-  /** Every pending transaction, in arrival order (rebuilding the lease holder's book). */
-  async loadPending(max: number): Promise<MempoolDoc[]> {
-    const docs = await this.mempool.find({}, oneBatch(max)).toArray();
-    // Arrival order; a sender's nonces in order when two arrived in the same millisecond.
-    return docs.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.from === b.from ? a.nonce - b.nonce : 0));
+  private async appendToMempool(txs: PendingTx[]): Promise<string> {
+    // Above every key read or written here, so above every key of earlier lease holders (a new
+    // holder reads the whole log before it admits); the clock only spreads keys out.
+    this.lastSeq = Math.max(this.lastSeq + 1, Date.now() * 1000);
+    const _id = mempoolKey(this.lastSeq);
+    await this.mempool.insertOne({ _id, txs });
+    return _id;
+  }
+
+  /** The whole mempool log, oldest entry first (rebuilding the lease holder's book). */
+  async loadPending(): Promise<MempoolDoc[]> {
+    const docs = await this.mempool.find({}).toArray();
+    docs.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    if (docs.length > 0) this.lastSeq = Math.max(this.lastSeq, Number(docs[docs.length - 1]!._id));
+    return docs;
   }
 
   /**
-   * Removes sealed transactions from the mempool. Not needed for correctness (a confirmed
-   * transaction is reported as confirmed wherever else it is), so the sequencer does it in bulk
-   * when idle: a delete by `$in` reads the whole mempool on FerretDB (docs/DATABASE.md).
+   * Deletes mempool log entries whose transactions are all sealed (and in the tx index) or
+   * rejected. By `_id`, which FerretDB pushes down.
    */
-  async forgetPending(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += MAX_IDS_PER_DELETE) await this.mempool.deleteMany({ _id: { $in: ids.slice(i, i + MAX_IDS_PER_DELETE) } });
+  async forgetPending(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await bulkWriteCapped(this.mempool, keys.map((_id) => ({ deleteOne: { filter: { _id } } })));
+  }
+
+  /** A transaction in the mempool log, by id (sealed ones stay there until forgotten). */
+  async findPending(txid: string): Promise<PendingTx | null> {
+    const entry = await this.mempool.findOne({ 'txs.id': txid });
+    return entry?.txs.find((t) => t.id === txid) ?? null;
+  }
+
+  /** Which of `ids` were rejected. */
+  async rejectedAmong(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = await this.rejected.find({ _id: { $in: ids } }, { ...oneBatch(ids.length), projection: { _id: 1 } }).toArray();
+    return new Set(found.map((d) => d._id));
   }
 
   /** Which of `ids` are in a block (the tx index). */
@@ -184,7 +210,7 @@ export class LedgerStore {
   async findTransaction(txid: string): Promise<TransactionModel | null> {
     const [at, pending, rejected] = await Promise.all([
       this.txIndex.findOne({ _id: txid }),
-      this.mempool.findOne({ _id: txid }),
+      this.findPending(txid),
       this.rejected.findOne({ _id: txid }),
     ]);
     const block = at ? await this.blocks.findOne({ _id: blockKey(at.height) }) : null;
@@ -205,16 +231,18 @@ export class LedgerStore {
     }
   }
 
-  /** Moves refused transactions out of the mempool, with their reasons. Idempotent. */
-  async reject(items: Array<{ doc: MempoolDoc; code: string; message: string }>): Promise<void> {
+  /**
+   * Records refused transactions with their reasons (the commit point of a rejection; their
+   * mempool log entry is forgotten later, with the sealed ones). Idempotent.
+   */
+  async reject(items: Array<{ tx: PendingTx; code: string; message: string }>): Promise<void> {
     if (items.length === 0) return;
-    await bulkUpdate(
+    await bulkWriteCapped(
       this.rejected,
-      items.map(({ doc, code, message }) => ({
-        replaceOne: { filter: { _id: doc._id }, replacement: { body: doc.body, signature: doc.signature, code, message, rejectedAt: new Date() }, upsert: true },
+      items.map(({ tx, code, message }) => ({
+        replaceOne: { filter: { _id: tx.id }, replacement: { body: tx.body, signature: tx.signature, code, message, rejectedAt: new Date() }, upsert: true },
       })),
     );
-    await this.forgetPending(items.map((i) => i.doc._id));
   }
 
   /**
@@ -236,7 +264,7 @@ export class LedgerStore {
       await insertIgnoringDuplicates(this.history, [...history].map(([address, indexes]) => ({ _id: `${address}|${blockKey(height)}`, address, height, indexes })));
     }
     // By `_id` alone, which FerretDB pushes down; this process is the only writer (the lease holder).
-    await bulkUpdate(this.accounts, changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
+    await bulkWriteCapped(this.accounts, changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height } }, { upsert: true });
   }
 
