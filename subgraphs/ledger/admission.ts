@@ -53,18 +53,18 @@ export class Admission {
         throw err;
       }
     });
-    const valid = checked.flatMap((c, i) => (c instanceof AikiError ? [] : [{ i, ...c }]));
-    const results: Result[] = checked.map((c) => (c instanceof AikiError ? c : aikiError('INTERNAL_SERVER_ERROR', 'not decided')));
-    if (valid.length === 0) return results;
+    const valid = checked.filter((c): c is CheckedTransaction => !(c instanceof AikiError));
+    const decided = valid.length > 0 ? await this.decide(valid, forwarded) : [];
+    let k = 0;
+    return checked.map((c) => (c instanceof AikiError ? c : decided[k++]!));
+  }
 
+  /** The well-formed transfers, decided here if this replica holds the lease, else by the holder. */
+  private async decide(valid: CheckedTransaction[], forwarded: boolean): Promise<Result[]> {
     const deadline = Date.now() + this.waitMs;
     for (;;) {
       const book = await this.sequencer.bookForAdmission(Math.max(0, deadline - Date.now()));
-      if (book) {
-        const decided = await this.admitLocally(book, valid);
-        valid.forEach((v, k) => (results[v.i] = decided[k]!));
-        return results;
-      }
+      if (book) return this.admitLocally(book, valid);
       if (!forwarded) {
         const url = await this.store.leaseHolderUrl();
         if (url && url !== this.sequencer.url) {
@@ -72,10 +72,7 @@ export class Admission {
             this.log.warn('could not forward to the sequencer lease holder; waiting for a hand-over', { url, err });
             return undefined;
           });
-          if (decided) {
-            valid.forEach((v, k) => (results[v.i] = decided[k]!));
-            return results;
-          }
+          if (decided) return decided;
         }
       }
       if (Date.now() >= deadline) {
