@@ -51,6 +51,7 @@ describe('Ed25519: verification edge cases', () => {
     const args = [hexToBytes(t.signature), hexToBytes(t.message), hexToBytes(t.publicKey)] as const;
     expect(verify(...args)).toBe(t.valid);
     expect(verifyFast(...args)).toBe(t.valid);
+    expect(verifyFast(...args)).toBe(t.valid); // again, with the key (or its refusal) from the cache
   });
 
   it('lists exactly the 8 points of small order, each canonically encoded', () => {
