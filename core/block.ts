@@ -14,7 +14,7 @@ import { sign, verifyFast } from './ed25519.ts';
 import { aikiError } from './errors.ts';
 import { merkleRoot } from './merkle.ts';
 import { MUNICIPALITY_CODE } from './municipality.ts';
-import { pohGenesis, verifyPohSegment, type PohEntry } from './poh.ts';
+import { PohRecorder, pohGenesis, verifyPohSegment, type PohEntry } from './poh.ts';
 import { isCanonicalTime } from './transaction.ts';
 
 export interface BlockHeader {
@@ -70,6 +70,36 @@ export function genesisHeader(municipality: string, time: string, sequencer: str
     pohCount: 0,
     sequencer,
   };
+}
+
+/**
+ * The next block on `parent`: its events (transaction or event ids, in order) mixed into Proof of
+ * History after `ticksPerEvent` ticks each, the Merkle root over them, signed with `secretKey`.
+ * The time never goes back from the parent's. The one way both chains seal (DESIGN.md).
+ */
+export function sealNext(
+  parent: { header: BlockHeader; hash: string },
+  eventIds: string[],
+  { time, ticksPerEvent, secretKey, sequencer }: { time: Date; ticksPerEvent: number; secretKey: Uint8Array; sequencer: string },
+): { header: BlockHeader; hash: string; signature: string; poh: PohEntry[] } {
+  const recorder = new PohRecorder(hexToBytes(parent.header.pohEnd));
+  const poh = eventIds.map((id) => {
+    recorder.tickN(ticksPerEvent);
+    return recorder.record(hexToBytes(id));
+  });
+  const header: BlockHeader = {
+    v: 1,
+    municipality: parent.header.municipality,
+    height: parent.header.height + 1,
+    prevHash: parent.hash,
+    time: new Date(Math.max(time.getTime(), Date.parse(parent.header.time))).toISOString(),
+    txRoot: txRootOf(eventIds),
+    txCount: eventIds.length,
+    pohEnd: bytesToHex(recorder.hash),
+    pohCount: parent.header.pohCount + recorder.count,
+    sequencer,
+  };
+  return { header, ...signBlock(header, secretKey), poh };
 }
 
 /**
@@ -129,7 +159,7 @@ export function checkBlock(
   }
 }
 
-function checkHeaderShape(header: unknown): asserts header is BlockHeader {
+export function checkHeaderShape(header: unknown): asserts header is BlockHeader {
   if (typeof header !== 'object' || header === null || Array.isArray(header)) bad('header must be an object');
   const h = header as Record<string, unknown>;
   const keys = Object.keys(h);

@@ -10,3 +10,4 @@ export * from './merkle.ts';
 export * from './poh.ts';
 export * from './block.ts';
 export * from './proof.ts';
+export * from './anchor.ts';

@@ -13,7 +13,7 @@
  * at most a block). Any failed database command drops the book; the next round rebuilds it.
  */
 import { randomUUID } from 'node:crypto';
-import { bytesToHex, hexToBytes, merkleRoot, PohRecorder, signBlock, type BlockHeader } from '../../core/index.ts';
+import { bytesToHex, sealNext } from '../../core/index.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { Book, MAX_PENDING } from './book.ts';
 import { blockKey, type BlockDoc, type PendingTx, type StoredTx } from './models.ts';
@@ -249,29 +249,12 @@ export class Sequencer {
 
   /** Builds and signs the next block on `head`. Pure apart from the clock. */
   private seal(head: BlockDoc, pending: PendingTx[]): BlockDoc {
-    const poh = new PohRecorder(hexToBytes(head.header.pohEnd));
     const now = Date.now();
     const elapsed = Math.max(1, now - this.lastEventAt);
     this.lastEventAt = now;
-    const perEvent = Math.min(MAX_TICKS_PER_EVENT, Math.ceil((elapsed * this.opts.pohTicksPerMs) / pending.length));
-    const txs: StoredTx[] = pending.map((tx) => {
-      poh.tickN(perEvent);
-      return { id: tx.id, body: tx.body, signature: tx.signature, poh: poh.record(hexToBytes(tx.id)) };
-    });
-    const time = new Date(Math.max(now, Date.parse(head.header.time))).toISOString();
-    const header: BlockHeader = {
-      v: 1,
-      municipality: head.header.municipality,
-      height: head.header.height + 1,
-      prevHash: head.hash,
-      time,
-      txRoot: bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.id)))),
-      txCount: txs.length,
-      pohEnd: bytesToHex(poh.hash),
-      pohCount: head.header.pohCount + poh.count,
-      sequencer: bytesToHex(this.opts.publicKey),
-    };
-    const { hash, signature } = signBlock(header, this.opts.secretKey);
+    const ticksPerEvent = Math.min(MAX_TICKS_PER_EVENT, Math.ceil((elapsed * this.opts.pohTicksPerMs) / pending.length));
+    const { header, hash, signature, poh } = sealNext(head, pending.map((tx) => tx.id), { time: new Date(now), ticksPerEvent, secretKey: this.opts.secretKey, sequencer: bytesToHex(this.opts.publicKey) });
+    const txs: StoredTx[] = pending.map((tx, i) => ({ id: tx.id, body: tx.body, signature: tx.signature, poh: poh[i]! }));
     return { _id: blockKey(header.height), height: header.height, header, hash, signature, txs };
   }
 }
