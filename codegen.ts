@@ -29,7 +29,11 @@ const codegen: CodegenConfig = {
     'schema/generated/mainchain.ts': {
       schema: 'schema/mainchain.graphql',
       plugins,
-      config: config('../../subgraphs/mainchain/context.ts#MainchainContext'),
+      config: config('../../subgraphs/mainchain/context.ts#MainchainContext', {
+        MainChain: '../../subgraphs/mainchain/chain.ts#MainChainModel',
+        MainBlock: '../../subgraphs/mainchain/chain.ts#MainBlockDoc',
+        Anchor: '../../subgraphs/mainchain/anchors.ts#AnchorDoc',
+      }),
     },
   },
 };

@@ -23,6 +23,8 @@ export interface ClusterOptions {
   ports?: { gateway?: number; mainchain?: number; ledgerBase?: number };
   operatorToken: string;
   pollIntervalMs?: number;
+  /** Extra environment of the main-chain process (key, block interval…). */
+  mainchainEnv?: Record<string, string>;
   /** Extra environment of each ledger process (genesis, keys, block interval…). */
   ledgerEnv?: (spec: MunicipalitySpec) => Record<string, string>;
   onLog?: (service: string, line: string) => void;
@@ -47,6 +49,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const log = (service: string) => (line: string) => opts.onLog?.(service, line);
   const started: ServiceProcess[] = [];
   const ledgers = new Map<string, ServiceProcess>();
+  let mainchainUrl = '';
 
   const startLedger = async (spec: MunicipalitySpec, port = 0, env: Record<string, string> = {}) => {
     const ledger = await spawnService(`ledger:${spec.code}`, 'ledger', {
@@ -55,6 +58,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         MONGODB_URI: db.uri,
         AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`,
         AIKI_PORT: String(port),
+        AIKI_MAINCHAIN_URL: mainchainUrl,
         ...opts.ledgerEnv?.(spec),
         ...env,
       },
@@ -72,10 +76,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   try {
     const mainchain = await spawnService('mainchain', 'mainchain', {
-      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(opts.ports?.mainchain ?? 0), AIKI_OPERATOR_TOKEN: opts.operatorToken },
+      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(opts.ports?.mainchain ?? 0), AIKI_OPERATOR_TOKEN: opts.operatorToken, ...opts.mainchainEnv },
       onLog: log('mainchain'),
     });
     started.push(mainchain);
+    mainchainUrl = mainchain.url;
 
     const register: Cluster['register'] = (spec, endpoints) =>
       postGraphQL(mainchain.url, 'mutation Register($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {

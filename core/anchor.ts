@@ -8,10 +8,9 @@
  * the municipal block's hash, which commits to that block's transaction root, so a municipal
  * transaction is provable up to a signed main-chain block (docs/PROTOCOL.md, "Anchors").
  */
-import { concatBytes, sha256Hex, utf8 } from './bytes.ts';
+import { concatBytes, hexToBytes, sha256Hex, utf8 } from './bytes.ts';
 import { canonicalBytes } from './canonical.ts';
 import { blockHash, checkHeaderShape, type BlockHeader } from './block.ts';
-import { hexToBytes } from './bytes.ts';
 import { verifyFast } from './ed25519.ts';
 import { aikiError } from './errors.ts';
 
@@ -46,6 +45,21 @@ export interface OfferedBlock {
  * ANCHOR_PREV_HASH_MISMATCH); returns the header.
  */
 export function checkAnchor(offered: OfferedBlock, municipality: string, sequencerKey: string, previous: { header: BlockHeader; hash: string }): BlockHeader {
+  const header = checkSigned(offered, municipality, sequencerKey);
+  const details = { municipality, height: header.height };
+  const expected = previous.header.height + 1;
+  if (header.height !== expected) {
+    throw aikiError('ANCHOR_HEIGHT_GAP', `block ${header.height} of ${municipality} does not follow the last anchored one, ${previous.header.height}`, { ...details, expected });
+  }
+  if (header.prevHash !== previous.hash) {
+    throw aikiError('ANCHOR_PREV_HASH_MISMATCH', `block ${header.height} of ${municipality} names ${header.prevHash} as its previous block; the anchored block ${previous.header.height} is ${previous.hash}`, details);
+  }
+  if (header.time < previous.header.time) throw aikiError('BAD_BLOCK', `block ${header.height}'s time ${header.time} is before its parent's ${previous.header.time}`, details);
+  return header;
+}
+
+/** The first half of {@link checkAnchor}: a well-formed header of `municipality`, hashing to `hash`, signed by `sequencerKey`. */
+export function checkSigned(offered: OfferedBlock, municipality: string, sequencerKey: string): BlockHeader {
   const { header, hash, signature } = offered;
   checkHeaderShape(header);
   const details = { municipality, height: header.height };
@@ -58,13 +72,5 @@ export function checkAnchor(offered: OfferedBlock, municipality: string, sequenc
   if (header.sequencer !== sequencerKey || !signed) {
     throw aikiError('ANCHOR_SIGNATURE_INVALID', `block ${header.height} of ${municipality} is not signed by its registered sequencer key ${sequencerKey}`, details);
   }
-  const expected = previous.header.height + 1;
-  if (header.height !== expected) {
-    throw aikiError('ANCHOR_HEIGHT_GAP', `block ${header.height} of ${municipality} does not follow the last anchored one, ${previous.header.height}`, { ...details, expected });
-  }
-  if (header.prevHash !== previous.hash) {
-    throw aikiError('ANCHOR_PREV_HASH_MISMATCH', `block ${header.height} of ${municipality} names ${header.prevHash} as its previous block; the anchored block ${previous.header.height} is ${previous.hash}`, details);
-  }
-  if (header.time < previous.header.time) throw aikiError('BAD_BLOCK', `block ${header.height}'s time ${header.time} is before its parent's ${previous.header.time}`, details);
   return header;
 }

@@ -46,3 +46,10 @@ export async function connectMongo(
 export function oneBatch(max: number): { limit: number; batchSize: number; singleBatch: true } {
   return { limit: max, batchSize: max, singleBatch: true };
 }
+
+/**
+ * A block's `_id` (on a ledger and on the main chain): its height as a 12-digit decimal string. A string because FerretDB's SQLite
+ * backend pushes down only an `_id` equality on a string (or ObjectId); a lookup by a numeric
+ * `_id` reads every block (docs/DATABASE.md). Zero-padded so that `_id` order is height order.
+ */
+export const blockKey = (height: number): string => height.toString().padStart(12, '0');

@@ -1,7 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import type { MainChainModel, MainBlockDoc } from '../../subgraphs/mainchain/chain.ts';
+import type { AnchorDoc } from '../../subgraphs/mainchain/anchors.ts';
 import type { MainchainContext } from '../../subgraphs/mainchain/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -18,20 +21,90 @@ export type Account = {
   id: Scalars['String']['output'];
 };
 
+/** A municipal block recorded on the main chain. */
+export type Anchor = {
+  __typename?: 'Anchor';
+  /** The municipal block itself, answered by its ledger. */
+  block: Block;
+  /** The anchor's event id: the leaf of the main-chain block's Merkle tree (docs/PROTOCOL.md, "Anchors"). */
+  eventId: Scalars['String']['output'];
+  hash: Scalars['String']['output'];
+  /** The municipal block header as canonical JSON, and the sequencer's signature over its hash. */
+  header: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  /** Where it is sealed on the main chain; null until the next main-chain block. */
+  inclusion?: Maybe<AnchorInclusion>;
+  municipality: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+};
+
+export type AnchorBlockInput = {
+  hash: Scalars['String']['input'];
+  /** The block header as canonical JSON (docs/PROTOCOL.md), exactly the bytes its hash is over, less the domain prefix. */
+  header: Scalars['String']['input'];
+  signature: Scalars['String']['input'];
+};
+
+/** A Merkle path from an anchor's event id to the txRoot of the main-chain block that seals it. */
+export type AnchorInclusion = {
+  __typename?: 'AnchorInclusion';
+  index: Scalars['Int']['output'];
+  mainBlock: MainBlock;
+  path: Array<Scalars['String']['output']>;
+  treeSize: Scalars['Int']['output'];
+};
+
 export type Block = {
   __typename?: 'Block';
   id: Scalars['String']['output'];
 };
 
+/** A main-chain block, sealed by the same rules as a municipal block (docs/PROTOCOL.md). */
+export type MainBlock = {
+  __typename?: 'MainBlock';
+  /** The anchors it seals, in order. */
+  anchors: Array<Anchor>;
+  hash: Scalars['String']['output'];
+  /** The header as canonical JSON: what `hash` is over (with the block domain prefix). */
+  header: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  signature: Scalars['String']['output'];
+  time: Scalars['String']['output'];
+  /** RFC 6962 Merkle root over the ids of the events, in order. */
+  txRoot: Scalars['String']['output'];
+};
+
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+export type MainChain = {
+  __typename?: 'MainChain';
+  /** A main-chain block by height; null if there is none. */
+  block?: Maybe<MainBlock>;
+  head: MainBlock;
+  headHash: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  /** Hex Ed25519 key the main chain signs its blocks with. */
+  sequencer: Scalars['String']['output'];
+};
+
+
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+export type MainChainBlockArgs = {
+  height: Scalars['Int']['input'];
+};
+
 /** A municipality registered on the main chain. */
 export type Municipality = {
   __typename?: 'Municipality';
+  /** Height of its newest block anchored on the main chain. */
+  anchoredHeight: Scalars['Int']['output'];
   code: Scalars['String']['output'];
   /** GraphQL URLs of its ledger subgraph replicas, as registered. */
   endpoints: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   /** When it was registered (ISO 8601). */
   registeredAt: Scalars['String']['output'];
+  /** Hex Ed25519 key its blocks are signed with, from its genesis block at registration. */
+  sequencerKey: Scalars['String']['output'];
   status: MunicipalityStatus;
 };
 
@@ -42,11 +115,26 @@ export type MunicipalityStatus =
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Anchor a municipality's sealed blocks, in height order, each following the last one anchored
+   * (its ledger's sequencer lease holder pushes them). Authenticated by the blocks' signatures:
+   * each must verify with the municipality's registered sequencer key. Stops at the first block
+   * refused, with its coded error (ANCHOR_SIGNATURE_INVALID, ANCHOR_PREV_HASH_MISMATCH,
+   * ANCHOR_HEIGHT_GAP, ANCHOR_CONFLICT, BAD_BLOCK, UNKNOWN_MUNICIPALITY); those before it stay
+   * anchored. A block already anchored is returned as it is. At most 100 blocks per call.
+   */
+  anchorBlocks: Array<Anchor>;
+  /**
    * Register a municipality's ledger subgraph. Refused, with nothing stored, unless every endpoint
    * answers, serves exactly the ledger contract and identifies as this municipality.
    * Needs operator credentials when the main chain runs with AIKI_OPERATOR_TOKEN.
    */
   registerMunicipality: Municipality;
+};
+
+
+export type MutationAnchorBlocksArgs = {
+  blocks: Array<AnchorBlockInput>;
+  municipality: Scalars['String']['input'];
 };
 
 
@@ -58,8 +146,12 @@ export type Query = {
   __typename?: 'Query';
   /** An account on the ledger of the municipality its address names (`<municipality>:<64 hex>`). */
   account?: Maybe<Account>;
+  /** A municipal block as anchored on the main chain; null while it is not anchored. An unknown municipality is an UNKNOWN_MUNICIPALITY error. */
+  anchor?: Maybe<Anchor>;
   /** A block by id `<municipality>:<height>`, answered by that municipality's ledger. */
   block?: Maybe<Block>;
+  /** The main chain's own blocks. */
+  mainChain: MainChain;
   /** Registered municipalities, oldest first, optionally only those with one status. */
   municipalities: Array<Municipality>;
   /** One municipality; an unknown code is an UNKNOWN_MUNICIPALITY error. */
@@ -71,6 +163,12 @@ export type Query = {
 
 export type QueryAccountArgs = {
   address: Scalars['String']['input'];
+};
+
+
+export type QueryAnchorArgs = {
+  height: Scalars['Int']['input'];
+  municipality: Scalars['String']['input'];
 };
 
 
@@ -100,6 +198,8 @@ export type RegisterMunicipalityInput = {
   endpoints: Array<Scalars['String']['input']>;
   /** Display name, 1–100 characters. */
   name: Scalars['String']['input'];
+  /** Hex Ed25519 key the ledger signs its blocks with; when given, its genesis block must be signed by it. */
+  sequencerKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Transaction = {
@@ -204,7 +304,13 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<Account>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Anchor: ResolverTypeWrapper<AnchorDoc>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AnchorBlockInput: AnchorBlockInput;
+  AnchorInclusion: ResolverTypeWrapper<Omit<AnchorInclusion, 'mainBlock'> & { mainBlock: ResolversTypes['MainBlock'] }>;
   Block: ResolverTypeWrapper<Block>;
+  MainBlock: ResolverTypeWrapper<MainBlockDoc>;
+  MainChain: ResolverTypeWrapper<MainChainModel>;
   Municipality: ResolverTypeWrapper<Municipality>;
   MunicipalityStatus: MunicipalityStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -218,7 +324,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Account: Account;
   String: Scalars['String']['output'];
+  Anchor: AnchorDoc;
+  Int: Scalars['Int']['output'];
+  AnchorBlockInput: AnchorBlockInput;
+  AnchorInclusion: Omit<AnchorInclusion, 'mainBlock'> & { mainBlock: ResolversParentTypes['MainBlock'] };
   Block: Block;
+  MainBlock: MainBlockDoc;
+  MainChain: MainChainModel;
   Municipality: Municipality | FederationReferenceTypes['Municipality'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
@@ -231,26 +343,67 @@ export type AccountResolvers<ContextType = MainchainContext, ParentType extends 
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type AnchorResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Anchor'] = ResolversParentTypes['Anchor']> = ResolversObject<{
+  block?: Resolver<ResolversTypes['Block'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  header?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inclusion?: Resolver<Maybe<ResolversTypes['AnchorInclusion']>, ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AnchorInclusionResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['AnchorInclusion'] = ResolversParentTypes['AnchorInclusion']> = ResolversObject<{
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mainBlock?: Resolver<ResolversTypes['MainBlock'], ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type BlockResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Block'] = ResolversParentTypes['Block']> = ResolversObject<{
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MainBlockResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['MainBlock'] = ResolversParentTypes['MainBlock']> = ResolversObject<{
+  anchors?: Resolver<Array<ResolversTypes['Anchor']>, ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  header?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  txRoot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MainChainResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['MainChain'] = ResolversParentTypes['MainChain']> = ResolversObject<{
+  block?: Resolver<Maybe<ResolversTypes['MainBlock']>, ParentType, ContextType, RequireFields<MainChainBlockArgs, 'height'>>;
+  head?: Resolver<ResolversTypes['MainBlock'], ParentType, ContextType>;
+  headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MunicipalityResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality'], FederationReferenceType extends FederationReferenceTypes['Municipality'] = FederationReferenceTypes['Municipality']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Municipality']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  anchoredHeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endpoints?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequencerKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['MunicipalityStatus'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  anchorBlocks?: Resolver<Array<ResolversTypes['Anchor']>, ParentType, ContextType, RequireFields<MutationAnchorBlocksArgs, 'blocks' | 'municipality'>>;
   registerMunicipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<MutationRegisterMunicipalityArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'address'>>;
+  anchor?: Resolver<Maybe<ResolversTypes['Anchor']>, ParentType, ContextType, RequireFields<QueryAnchorArgs, 'height' | 'municipality'>>;
   block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType, RequireFields<QueryBlockArgs, 'id'>>;
+  mainChain?: Resolver<ResolversTypes['MainChain'], ParentType, ContextType>;
   municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType, Partial<QueryMunicipalitiesArgs>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'code'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
@@ -262,7 +415,11 @@ export type TransactionResolvers<ContextType = MainchainContext, ParentType exte
 
 export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
+  Anchor?: AnchorResolvers<ContextType>;
+  AnchorInclusion?: AnchorInclusionResolvers<ContextType>;
   Block?: BlockResolvers<ContextType>;
+  MainBlock?: MainBlockResolvers<ContextType>;
+  MainChain?: MainChainResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -2,11 +2,12 @@
  * `tsx subgraphs/ledger/main.ts`: one municipality's ledger subgraph (and sequencer replica).
  * Configuration (README.md): AIKI_MUNICIPALITY, MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME,
  * AIKI_SEQUENCER_KEY, AIKI_GENESIS, AIKI_GENESIS_TIME, AIKI_SEQUENCE, AIKI_BLOCK_INTERVAL_MS,
- * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS, AIKI_PUBLIC_URL.
+ * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS, AIKI_PUBLIC_URL, AIKI_MAINCHAIN_URL,
+ * AIKI_ANCHOR_INTERVAL_MS.
  */
-import { bytesToHex, hexToBytes, publicKeyOf, sha256, utf8 } from '../../core/index.ts';
+import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { envInt, envString } from '../../runtime/env.ts';
+import { envInt, envSecretKey, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
@@ -15,16 +16,6 @@ import { DEFAULT_GENESIS_TIME, startLedgerSubgraph } from './server.ts';
 const municipality = assertMunicipalityCode(envString('AIKI_MUNICIPALITY'), 'AIKI_MUNICIPALITY');
 const log = createLogger(`ledger:${municipality}`);
 
-function sequencerKey(): Uint8Array {
-  const hex = process.env.AIKI_SEQUENCER_KEY;
-  if (hex) {
-    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('AIKI_SEQUENCER_KEY must be 64 lower-case hex characters (an Ed25519 secret key)');
-    return hexToBytes(hex);
-  }
-  // A development key anyone can derive: fine for a laptop, never for a real municipality.
-  log.warn('AIKI_SEQUENCER_KEY is not set: using a public development key (never in production)');
-  return sha256(utf8(`aiki/dev-sequencer-key/v1\n${municipality}`));
-}
 
 function genesisAllocations(): Allocation[] {
   const raw = process.env.AIKI_GENESIS;
@@ -37,7 +28,7 @@ function genesisAllocations(): Allocation[] {
 }
 
 runMain(log, async () => {
-  const key = sequencerKey();
+  const key = envSecretKey('AIKI_SEQUENCER_KEY', `aiki/dev-sequencer-key/v1\n${municipality}`, log);
   const served = await startLedgerSubgraph(
     {
       municipality,
@@ -53,6 +44,8 @@ runMain(log, async () => {
       leaseMs: envInt('AIKI_LEASE_MS', 5000, { min: 100 }),
       pohTicksPerMs: envInt('AIKI_POH_TICKS_PER_MS', 10, { min: 0, max: 10_000 }),
       publicUrl: process.env.AIKI_PUBLIC_URL || undefined,
+      mainchainUrl: process.env.AIKI_MAINCHAIN_URL || undefined,
+      anchorIntervalMs: envInt('AIKI_ANCHOR_INTERVAL_MS', 500, { min: 10 }),
     },
     log,
   );

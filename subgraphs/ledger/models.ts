@@ -8,12 +8,7 @@ export interface StoredTx {
   poh: PohEntry;
 }
 
-/**
- * A block's `_id`: its height as a 12-digit decimal string. A string because FerretDB's SQLite
- * backend pushes down only an `_id` equality on a string (or ObjectId); a lookup by a numeric
- * `_id` reads every block (docs/DATABASE.md). Zero-padded so that `_id` order is height order.
- */
-export const blockKey = (height: number): string => height.toString().padStart(12, '0');
+export { blockKey } from '../../db/mongo.ts';
 
 /** A sealed block as stored: the header, its hash and signature, and the transactions in order. */
 export interface BlockDoc {

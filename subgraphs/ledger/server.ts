@@ -12,6 +12,7 @@ import { resolvers } from './resolvers.ts';
 import { Sequencer } from './sequencer.ts';
 import { Admission, FORWARDED_HEADER } from './admission.ts';
 import { LedgerStore } from './store.ts';
+import { AnchorPusher } from './anchoring.ts';
 
 export interface LedgerConfig {
   municipality: string;
@@ -30,6 +31,9 @@ export interface LedgerConfig {
   pohTicksPerMs?: number;
   /** Where other replicas reach this one (forwarded submissions); default: the URL it serves on. */
   publicUrl?: string;
+  /** The main chain's GraphQL URL: sealed blocks are pushed there to be anchored. None: not anchored. */
+  mainchainUrl?: string;
+  anchorIntervalMs?: number;
   /** Emit the driver's command events on `mongo.client` (tests count database round-trips). */
   monitorCommands?: boolean;
 }
@@ -74,6 +78,8 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   // applied every committed block (genesis included) first. It needs the URL it serves on.
   sequencer.url = config.publicUrl ?? served.url;
   if (config.sequence !== false) await sequencer.start();
+  const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, config.mainchainUrl, config.anchorIntervalMs ?? 500, log) : undefined;
+  pusher?.start();
   return {
     url: served.url,
     mongo,
@@ -82,6 +88,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     admission,
     async close() {
       await served.close();
+      await pusher?.stop();
       await sequencer.stop();
       await mongo.close();
     },

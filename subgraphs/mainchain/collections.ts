@@ -2,4 +2,10 @@
 export const COLLECTIONS = {
   /** The registry: one document per municipality, `_id` = its code. */
   municipalities: 'municipalities',
+  /** Anchored municipal block headers, `_id` = `<code>|<height, 12 digits>`. */
+  anchors: 'anchors',
+  /** The main chain's own blocks, `_id` = height as 12 digits, with the events they commit to. The commit point. */
+  blocks: 'blocks',
+  /** Small documents: the height applied to the derived state (`main` on anchors). */
+  meta: 'meta',
 } as const;

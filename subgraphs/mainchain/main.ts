@@ -1,8 +1,9 @@
 /**
  * `tsx subgraphs/mainchain/main.ts`: the main-chain subgraph.
- * Configuration (README.md): MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME, AIKI_OPERATOR_TOKEN.
+ * Configuration (README.md): MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME, AIKI_OPERATOR_TOKEN,
+ * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS.
  */
-import { envInt, envString } from '../../runtime/env.ts';
+import { envInt, envSecretKey, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
@@ -18,6 +19,8 @@ runMain(log, async () => {
       dbName: envString('AIKI_DB_NAME', 'aiki_mainchain'),
       operatorToken: process.env.AIKI_OPERATOR_TOKEN || undefined,
       probeTimeoutMs: envInt('AIKI_PROBE_TIMEOUT_MS', 3000, { min: 100 }),
+      secretKey: envSecretKey('AIKI_MAINCHAIN_KEY', 'aiki/dev-mainchain-key/v1', log),
+      blockIntervalMs: envInt('AIKI_MAIN_BLOCK_INTERVAL_MS', 1000, { min: 1 }),
     },
     log,
   );

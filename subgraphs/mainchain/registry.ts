@@ -1,7 +1,8 @@
 /** The registry of municipalities: who they are and where their ledger subgraphs answer. */
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { aikiError } from '../../core/errors.ts';
+import { aikiError, checkSigned, GENESIS_PREV_HASH, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
+import { postGraphQL } from '../../runtime/graphql.ts';
 import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
 import type { MunicipalityStatus } from '../../schema/generated/mainchain.ts';
@@ -14,13 +15,29 @@ export interface MunicipalityDoc {
   status: MunicipalityStatus;
   endpoints: string[];
   registeredAt: Date;
+  /** Hex Ed25519 public key that signs the municipality's blocks, taken from its genesis block at registration. */
+  sequencerKey: string;
+  /** Height of its last anchored block (at least). */
+  anchoredHeight: number;
 }
 
 export interface RegisterInput {
   code: string;
   name: string;
   endpoints: string[];
+  /** When given, the ledger's genesis must be signed by this key. */
+  sequencerKey?: string | null;
 }
+
+/** A municipality checked for registration, with its genesis block to anchor first. */
+export interface Registration {
+  doc: MunicipalityDoc;
+  genesis: { header: BlockHeader; hash: string; signature: string };
+}
+
+const GENESIS_QUERY = `query AikiLedgerGenesis($r: [_Any!]!) { _entities(representations: $r) { ... on Municipality {
+  chain { block(height: 0) { municipality height hash prevHash time txRoot txCount pohEnd pohCount sequencer signature } }
+} } }`;
 
 const MAX_ENDPOINTS = 8;
 /** Japan has about 1,741 municipalities; the registry is read whole, in one batch. */
@@ -63,14 +80,40 @@ export class Registry {
   }
 
   /**
-   * Registers a municipality after checking that every endpoint answers, serves the ledger
-   * contract and is this municipality's ledger. Any failure throws a coded error and stores nothing.
+   * Checks a municipality for registration: every endpoint answers, serves the ledger contract
+   * and is this municipality's ledger, and its genesis block is well formed and self-signed (by
+   * `input.sequencerKey` when given). Any failure throws a coded error; nothing is stored.
    */
-  async register(input: RegisterInput): Promise<MunicipalityDoc> {
-    const doc = validate(input);
-    if (await this.municipalities.findOne({ _id: doc._id }, { projection: { _id: 1 } })) throw exists(doc.code);
-    const checks = await Promise.all(doc.endpoints.map((url) => checkLedgerEndpoint(url, doc.code, { timeoutMs: this.probeTimeoutMs })));
+  async prepare(input: RegisterInput): Promise<Registration> {
+    const fields = validate(input);
+    if (await this.municipalities.findOne({ _id: fields._id }, { projection: { _id: 1 } })) throw exists(fields.code);
+    const checks = await Promise.all(fields.endpoints.map((url) => checkLedgerEndpoint(url, fields.code, { timeoutMs: this.probeTimeoutMs })));
     for (const check of checks) if (!check.ok) throw check.error;
+    const genesis = await this.fetchGenesis(fields.endpoints[0]!, fields.code);
+    if (input.sequencerKey != null && input.sequencerKey !== genesis.header.sequencer) {
+      throw aikiError('ANCHOR_SIGNATURE_INVALID', `the ledger of ${fields.code} signs with ${genesis.header.sequencer}, not the given sequencerKey ${input.sequencerKey}`, { municipality: fields.code, field: 'input.sequencerKey' });
+    }
+    return { doc: { ...fields, sequencerKey: genesis.header.sequencer, anchoredHeight: 0 }, genesis };
+  }
+
+  private async fetchGenesis(url: string, code: string): Promise<Registration['genesis']> {
+    const reply = await postGraphQL<{ _entities: Array<{ chain: { block: Record<string, unknown> | null } | null } | null> }>(url, GENESIS_QUERY, {
+      variables: { r: [{ __typename: 'Municipality', code }] },
+      timeoutMs: this.probeTimeoutMs,
+    }).catch((err: unknown) => {
+      throw aikiError('SUBGRAPH_UNREACHABLE', `${url} did not return its genesis block: ${(err as Error).message}`, { municipality: code, endpoint: url });
+    });
+    const block = reply.data?._entities?.[0]?.chain?.block;
+    if (!block) throw aikiError('SUBGRAPH_UNREACHABLE', `${url} did not return its genesis block: ${reply.errors?.[0]?.message ?? 'no block 0'}`, { municipality: code, endpoint: url });
+    const { hash, signature, ...rest } = block as { hash: string; signature: string } & Record<string, unknown>;
+    const header = { v: 1, ...rest } as BlockHeader;
+    const checked = checkSigned({ header, hash, signature }, code, String(header.sequencer));
+    if (checked.height !== 0 || checked.prevHash !== GENESIS_PREV_HASH) throw aikiError('BAD_BLOCK', `${url} answered block ${checked.height} for the genesis`, { municipality: code, endpoint: url });
+    return { header: checked, hash, signature };
+  }
+
+  /** Stores a prepared registration: from then on the municipality is listed. */
+  async insert({ doc }: Registration): Promise<MunicipalityDoc> {
     try {
       await this.municipalities.insertOne(doc);
     } catch (err) {
@@ -79,14 +122,20 @@ export class Registry {
     }
     return doc;
   }
+
+  /** Its blocks up to `height` are anchored. */
+  async anchored(code: string, height: number): Promise<void> {
+    await this.municipalities.updateOne({ _id: code }, { $max: { anchoredHeight: height } });
+  }
 }
 
 function exists(code: string) {
   return aikiError('MUNICIPALITY_EXISTS', `municipality "${code}" is already registered`, { municipality: code });
 }
 
-function validate(input: RegisterInput): MunicipalityDoc {
+function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencerKey' | 'anchoredHeight'> {
   const code = assertMunicipalityCode(input.code, 'input.code');
+  if (code === MAIN_CHAIN) throw aikiError('BAD_USER_INPUT', `"${MAIN_CHAIN}" names the main chain and cannot be a municipality's code`, { field: 'input.code' });
   const name = input.name.trim();
   if (name.length < 1 || name.length > MAX_NAME || /\p{Cc}/u.test(name)) {
     throw aikiError('BAD_USER_INPUT', `input.name must be 1–${MAX_NAME} printable characters`, { field: 'input.name' });

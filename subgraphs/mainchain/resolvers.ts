@@ -1,9 +1,20 @@
 /** Resolvers of the main-chain subgraph (schema/mainchain.graphql). */
-import { aikiError } from '../../core/errors.ts';
+import { aikiError, canonicalJson, MUNICIPALITY_CODE } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
+import { anchorEventId } from '../../core/index.ts';
+import { MainChain } from './chain.ts';
 import type { MunicipalityDoc } from './registry.ts';
 
 const municipality = (doc: MunicipalityDoc) => ({ ...doc, registeredAt: doc.registeredAt.toISOString() });
+
+/** A header offered as canonical JSON; anything else is BAD_BLOCK (the bytes the hash is over must be exact). */
+function parseHeader(json: string, index: number): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw aikiError('BAD_BLOCK', `blocks[${index}].header is not JSON`, { field: `blocks[${index}].header` });
+  }
+}
 
 export const resolvers: Resolvers = {
   Query: {
@@ -15,14 +26,51 @@ export const resolvers: Resolvers = {
     account: async (_root, { address }, { registry }) => ({ id: await registry.ledgerId(address, /^[0-9a-f]{64}$/, 'address') }),
     transaction: async (_root, { id }, { registry }) => ({ id: await registry.ledgerId(id, /^[0-9a-f]{64}$/, 'id') }),
     block: async (_root, { id }, { registry }) => ({ id: await registry.ledgerId(id, /^(0|[1-9][0-9]{0,15})$/, 'id') }),
+    mainChain: async (_root, _args, { chain }) => ({ head: await chain.headBlock() }),
+    anchor: async (_root, { municipality: code, height }, { registry, anchors }) => {
+      await registry.get(code);
+      return anchors.get(code, height);
+    },
   },
   Mutation: {
-    registerMunicipality: async (_root, { input }, { registry, operator }) => {
+    registerMunicipality: async (_root, { input }, { registry, anchors, operator }) => {
       if (!operator) throw aikiError('UNAUTHENTICATED', 'registerMunicipality needs operator credentials: send Authorization: Bearer <AIKI_OPERATOR_TOKEN>');
-      return municipality(await registry.register(input));
+      const registration = await registry.prepare(input);
+      // Genesis anchored first: a municipality is listed only once its chain can be anchored.
+      const { header, hash, signature } = registration.genesis;
+      await anchors.record({ municipality: input.code, height: 0, hash, header, signature, receivedAt: new Date() });
+      return municipality(await registry.insert(registration));
+    },
+    anchorBlocks: async (_root, { municipality: code, blocks }, { anchors }) => {
+      if (typeof code !== 'string' || !MUNICIPALITY_CODE.test(code)) throw aikiError('UNKNOWN_MUNICIPALITY', `no municipality ${JSON.stringify(code)} is registered`, { municipality: code });
+      return anchors.offer(code, blocks.map((b, i) => ({ header: parseHeader(b.header, i), hash: b.hash, signature: b.signature })));
     },
   },
   Municipality: {
     __resolveReference: async (ref, { registry }) => municipality(await registry.get(ref.code)),
+  },
+  MainChain: {
+    height: ({ head }) => head.height,
+    headHash: ({ head }) => head.hash,
+    head: ({ head }) => head,
+    block: (_model, { height }, { chain }) => chain.block(height),
+    sequencer: (_model, _args, { chain }) => chain.sequencer,
+  },
+  MainBlock: {
+    header: (block) => canonicalJson(block.header),
+    time: (block) => block.header.time,
+    txRoot: (block) => block.header.txRoot,
+    anchors: async (block, _args, { anchors }) => (await Promise.all(block.events.map((e) => anchors.get(e.municipality, e.height)))).filter((a) => a !== null),
+  },
+  Anchor: {
+    header: (anchor) => canonicalJson(anchor.header),
+    eventId: (anchor) => anchorEventId(anchor),
+    inclusion: async (anchor, _args, { chain }) => {
+      if (!anchor.main) return null;
+      const block = await chain.block(anchor.main.height);
+      if (!block) return null;
+      return { mainBlock: block, index: anchor.main.index, treeSize: block.events.length, path: MainChain.proof(block, anchor.main.index) };
+    },
+    block: (anchor) => ({ id: `${anchor.municipality}:${anchor.height}` }),
   },
 };

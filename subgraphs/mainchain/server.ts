@@ -1,4 +1,4 @@
-/** The main-chain subgraph: the registry of municipalities. */
+/** The main-chain subgraph: the registry of municipalities, anchors, and the main chain's blocks. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mainchain } from '../../schema/index.ts';
@@ -8,6 +8,9 @@ import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainchainContext } from './context.ts';
 import { Registry } from './registry.ts';
+import { Anchors } from './anchors.ts';
+import { MainChain } from './chain.ts';
+import { publicKeyOf } from '../../core/index.ts';
 import { resolvers } from './resolvers.ts';
 
 export interface MainchainConfig {
@@ -18,12 +21,36 @@ export interface MainchainConfig {
   /** Operators send it as `Authorization: Bearer <token>`; when absent, operator mutations are open (development only). */
   operatorToken?: string;
   probeTimeoutMs?: number;
+  /** The main chain's Ed25519 secret key (signs its blocks). */
+  secretKey: Uint8Array;
+  blockIntervalMs?: number;
+  genesisTime?: string;
 }
 
-export async function startMainchainSubgraph(config: MainchainConfig, log: Logger): Promise<Served> {
+export const DEFAULT_MAINCHAIN_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
+
+export interface RunningMainchain extends Served {
+  chain: MainChain;
+  anchors: Anchors;
+  registry: Registry;
+}
+
+export async function startMainchainSubgraph(config: MainchainConfig, log: Logger): Promise<RunningMainchain> {
   const mongo = await connectMongo(config.mongoUri, config.dbName, 'aiki-mainchain');
   const registry = new Registry(mongo.db, config.probeTimeoutMs);
   await registry.init();
+  const chain = new MainChain(mongo.db, {
+    secretKey: config.secretKey,
+    publicKey: publicKeyOf(config.secretKey),
+    blockIntervalMs: config.blockIntervalMs ?? 1000,
+    maxEventsPerBlock: 1000,
+    genesisTime: config.genesisTime ?? DEFAULT_MAINCHAIN_GENESIS_TIME,
+    log,
+  });
+  const anchors = new Anchors(mongo.db, registry, chain);
+  await anchors.init();
+  await chain.init();
+  chain.start();
   if (!config.operatorToken) log.warn('AIKI_OPERATOR_TOKEN is not set: operator mutations are open to anyone (development only)');
   const isOperator = operatorCheck(config.operatorToken);
 
@@ -32,13 +59,17 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     port: config.port,
     host: config.host,
     log,
-    context: async (req) => ({ registry, operator: isOperator(req) }),
+    context: async (req) => ({ registry, anchors, chain, operator: isOperator(req) }),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });
   return {
     url: served.url,
+    chain,
+    anchors,
+    registry,
     async close() {
       await served.close();
+      await chain.stop();
       await mongo.close();
     },
   };

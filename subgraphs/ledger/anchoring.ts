@@ -1,0 +1,97 @@
+/**
+ * Anchoring, the ledger's side: the sequencer lease holder pushes every sealed block header to
+ * the main chain (`anchorBlocks`), in height order, with retry. It asks the main chain where its
+ * municipality stands (`anchoredHeight`), offers the blocks after it — up to 100 per call, read
+ * by `_id` — and goes on from what was anchored. Anchoring is idempotent on the main chain, so a
+ * block offered twice (after a crash, or by two holders during a hand-over) is anchored once.
+ */
+import { canonicalJson, isErrorCode } from '../../core/index.ts';
+import { postGraphQL } from '../../runtime/graphql.ts';
+import type { Logger } from '../../runtime/log.ts';
+import { blockKey } from './models.ts';
+import type { Sequencer } from './sequencer.ts';
+import type { LedgerStore } from './store.ts';
+
+const ANCHORED = 'query AikiAnchored($c: String!) { municipality(code: $c) { anchoredHeight } }';
+const OFFER = 'mutation AikiAnchor($m: String!, $b: [AnchorBlockInput!]!) { anchorBlocks(municipality: $m, blocks: $b) { height } }';
+const MAX_BLOCKS_PER_OFFER = 100;
+
+export class AnchorPusher {
+  /** The main chain's anchored height for us, as last heard; undefined: ask again. */
+  private anchored: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> = Promise.resolve();
+  private running = false;
+  private lastProblem = '';
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly sequencer: Sequencer,
+    private readonly mainchainUrl: string,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    const loop = () => {
+      this.round = this.push()
+        .then((more) => more, (err: unknown) => (this.problem('anchoring failed; retrying', err), false))
+        .then((more) => {
+          if (this.running) this.timer = setTimeout(loop, more ? 0 : this.intervalMs);
+        });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One offer; true if there may be more to offer at once. */
+  private async push(): Promise<boolean> {
+    if (!this.sequencer.isLeader) {
+      this.anchored = undefined; // another replica pushes; ask again when we lead
+      return false;
+    }
+    const { municipality } = this.store;
+    if (this.anchored === undefined) {
+      const reply = await postGraphQL<{ municipality: { anchoredHeight: number } | null }>(this.mainchainUrl, ANCHORED, { variables: { c: municipality }, timeoutMs: 10_000 });
+      const height = reply.data?.municipality?.anchoredHeight;
+      if (typeof height !== 'number') {
+        this.problem(`the main chain does not list ${municipality} yet; blocks are anchored once it is registered`, reply.errors?.[0]?.message);
+        return false;
+      }
+      this.anchored = height;
+    }
+    const blocks = [];
+    for (let height = this.anchored + 1; blocks.length < MAX_BLOCKS_PER_OFFER; height++) {
+      const block = await this.store.blocks.findOne({ _id: blockKey(height) }, { projection: { header: 1, hash: 1, signature: 1 } });
+      if (!block) break;
+      blocks.push({ header: canonicalJson(block.header), hash: block.hash, signature: block.signature });
+    }
+    if (blocks.length === 0) return false;
+    const reply = await postGraphQL<{ anchorBlocks: Array<{ height: number }> | null }>(this.mainchainUrl, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 });
+    const anchored = reply.data?.anchorBlocks;
+    if (anchored) {
+      this.anchored = anchored[anchored.length - 1]?.height ?? this.anchored;
+      this.lastProblem = '';
+      return blocks.length === MAX_BLOCKS_PER_OFFER;
+    }
+    const error = reply.errors?.[0];
+    const code = error?.extensions?.code;
+    // A gap means the main chain stands elsewhere than we thought (another holder pushed): ask again.
+    if (code === 'ANCHOR_HEIGHT_GAP' || code === 'UNKNOWN_MUNICIPALITY') this.anchored = undefined;
+    this.problem(`the main chain refused block ${JSON.parse(blocks[0]!.header).height}`, `${isErrorCode(code) ? code : 'error'}: ${error?.message}`);
+    return false;
+  }
+
+  /** Logs a problem once, not every round while it lasts. */
+  private problem(message: string, err: unknown): void {
+    const text = `${message}: ${err instanceof Error ? err.message : String(err)}`;
+    if (text !== this.lastProblem) this.log.warn(message, { err: err instanceof Error ? err.message : err });
+    this.lastProblem = text;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Anchoring: municipal block headers offered to the main chain (pushed by each ledger's lease
+ * holder, subgraphs/ledger/anchoring.ts), verified against the municipality's registered
+ * sequencer key and its last anchored block (core/anchor.ts), recorded, and sealed into a
+ * main-chain block (chain.ts).
+ *
+ * An anchor is recorded by inserting its document under `<code>|<height>`: the unique key makes
+ * a retried offer idempotent and a second block at one height an ANCHOR_CONFLICT. Each offer is
+ * checked against the anchor before it, read by `_id`, so anchors are accepted in height order
+ * only and never with a gap.
+ */
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { aikiError, checkAnchor, checkHeaderShape, checkSigned, type BlockHeader, type OfferedBlock } from '../../core/index.ts';
+import { anchorEvent, anchorKey, type MainChain } from './chain.ts';
+import { COLLECTIONS } from './collections.ts';
+import type { Registry } from './registry.ts';
+
+export interface AnchorDoc {
+  _id: string;
+  municipality: string;
+  height: number;
+  hash: string;
+  header: BlockHeader;
+  signature: string;
+  receivedAt: Date;
+  /** Where it was sealed on the main chain: block height and index among the block's events. */
+  main?: { height: number; index: number };
+}
+
+/** At most this many blocks in one offer. */
+export const MAX_BLOCKS_PER_OFFER = 100;
+
+export class Anchors {
+  readonly anchors: Collection<AnchorDoc>;
+
+  constructor(
+    db: Db,
+    private readonly registry: Registry,
+    private readonly chain: MainChain,
+  ) {
+    this.anchors = db.collection(COLLECTIONS.anchors);
+  }
+
+  async init(): Promise<void> {
+    await this.anchors.createIndex({ 'main.height': 1 }, { name: 'main_height' });
+  }
+
+  get(municipality: string, height: number): Promise<AnchorDoc | null> {
+    return this.anchors.findOne({ _id: anchorKey(municipality, height) });
+  }
+
+  /**
+   * Records `blocks` of `municipality`, in order. Stops at the first block refused, with its
+   * coded error (the ones before it stay anchored); a block already anchored is returned as it is.
+   */
+  async offer(municipality: string, blocks: OfferedBlock[]): Promise<AnchorDoc[]> {
+    if (blocks.length > MAX_BLOCKS_PER_OFFER) {
+      throw aikiError('BAD_USER_INPUT', `at most ${MAX_BLOCKS_PER_OFFER} blocks per offer, got ${blocks.length}`, { field: 'blocks' });
+    }
+    const { sequencerKey, anchoredHeight } = await this.registry.get(municipality);
+    const anchored: AnchorDoc[] = [];
+    for (const offered of blocks) {
+      checkHeaderShape(offered.header); // BAD_BLOCK before any lookup: no operator reaches a query
+      const { height } = offered.header;
+      const existing = await this.get(municipality, height);
+      if (existing) {
+        // Anything but the very block anchored is checked: a different block at an anchored
+        // height is a fork only if the municipality signed it.
+        if (existing.hash !== offered.hash || existing.signature !== offered.signature) checkSigned(offered, municipality, sequencerKey);
+        anchored.push(this.same(existing, offered));
+        continue;
+      }
+      const previous = height >= 1 ? await this.get(municipality, height - 1) : null;
+      if (!previous) {
+        throw aikiError('ANCHOR_HEIGHT_GAP', `block ${height} of ${municipality} does not follow its last anchored block, ${anchoredHeight}`, { municipality, height, expected: anchoredHeight + 1 });
+      }
+      const header = checkAnchor(offered, municipality, sequencerKey, previous);
+      anchored.push(await this.record({ municipality, height: header.height, hash: offered.hash, header, signature: offered.signature, receivedAt: new Date() }));
+    }
+    return anchored;
+  }
+
+  /** Records a verified anchor (a municipality's genesis at registration, or a checked offer). */
+  async record(fields: Omit<AnchorDoc, '_id'>): Promise<AnchorDoc> {
+    const doc = { _id: anchorKey(fields.municipality, fields.height), ...fields };
+    try {
+      await this.anchors.insertOne(doc);
+    } catch (err) {
+      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+      return this.same((await this.get(doc.municipality, doc.height))!, doc); // a concurrent offer of the same block
+    }
+    await this.registry.anchored(doc.municipality, doc.height);
+    this.chain.record(anchorEvent(doc));
+    return doc;
+  }
+
+  private same(existing: AnchorDoc, offered: { hash: string }): AnchorDoc {
+    if (existing.hash !== offered.hash) {
+      throw aikiError('ANCHOR_CONFLICT', `block ${existing.height} of ${existing.municipality} is anchored as ${existing.hash}; another block at that height (${String(offered.hash)}) is evidence of a fork`, {
+        municipality: existing.municipality,
+        height: existing.height,
+        anchored: existing.hash,
+      });
+    }
+    return existing;
+  }
+}
