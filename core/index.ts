@@ -11,3 +11,4 @@ export * from './poh.ts';
 export * from './block.ts';
 export * from './proof.ts';
 export * from './anchor.ts';
+export * from './settlement.ts';

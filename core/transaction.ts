@@ -125,7 +125,7 @@ export function checkTransaction(tx: unknown, opts: CheckOptions = {}): CheckedT
   return { id: sha256Hex(bytes), tx: { body, signature }, amount };
 }
 
-function exactRecord(value: unknown, fields: readonly string[], what: string): Record<string, unknown> {
+export function exactRecord(value: unknown, fields: readonly string[], what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail('BAD_TRANSACTION', `${what} must be an object, got ${show(value)}`);
   }
@@ -140,7 +140,7 @@ function exactRecord(value: unknown, fields: readonly string[], what: string): R
   return record;
 }
 
-function addressField(value: unknown, field: 'from' | 'to'): Uint8Array {
+export function addressField(value: unknown, field: 'from' | 'to'): Uint8Array {
   try {
     return parseAddress(value).publicKey;
   } catch {
@@ -149,7 +149,7 @@ function addressField(value: unknown, field: 'from' | 'to'): Uint8Array {
 }
 
 /** A positive integer in the smallest unit, in plain decimal, at most 2^53-1; each refusal names its rule. */
-function checkAmount(value: unknown): bigint {
+export function checkAmount(value: unknown): bigint {
   const rule = (why: string): never => fail('BAD_AMOUNT', `amount ${why}, got ${show(value)}`, 'amount');
   if (typeof value !== 'string') return rule('must be a string of decimal digits');
   if (AMOUNT.test(value)) {
@@ -185,7 +185,7 @@ function checkMemo(value: unknown): string {
   return value;
 }
 
-function checkTime(value: unknown, opts: CheckOptions): string {
+export function checkTime(value: unknown, opts: CheckOptions): string {
   if (!isCanonicalTime(value)) {
     fail('BAD_TRANSACTION', `time must be ISO 8601 UTC with milliseconds as Date.toISOString() writes it (2025-04-01T09:30:00.000Z), got ${show(value)}`, 'time');
   }
@@ -199,12 +199,12 @@ function checkTime(value: unknown, opts: CheckOptions): string {
   return value;
 }
 
-function fail(code: ErrorCode, message: string, field?: string): never {
+export function fail(code: ErrorCode, message: string, field?: string): never {
   throw aikiError(code, message, field === undefined ? {} : { field });
 }
 
 /** A short, safe rendering of a client's value for an error message. */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';

@@ -32,3 +32,10 @@ export function envSecretKey(name: string, devLabel: string, log: Logger): Uint8
   log.warn(`${name} is not set: using a public development key (never in production)`);
   return sha256(utf8(devLabel));
 }
+
+/** An Ed25519 public key from `name` (64 lower-case hex characters). */
+export function envPublicKey(name: string): Uint8Array {
+  const hex = envString(name);
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${name} must be 64 lower-case hex characters (an Ed25519 public key)`);
+  return hexToBytes(hex);
+}

@@ -173,6 +173,20 @@ export type Municipality = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * The main chain gives up on a credit: if the entry is pending or confirmed here it is returned as
+   * it stands; otherwise it is rejected with SETTLEMENT_ABORTED, durably, so that it is never written
+   * (the main chain then refunds the sender). `signature`: the main chain's over the abort
+   * (docs/PROTOCOL.md).
+   */
+  abortSettlement: Transaction;
+  /**
+   * Write a settlement entry the main chain orders (docs/SETTLEMENT.md): a credit to a recipient on
+   * this ledger for a transfer from another municipality, or a refund to a sender here. Refused
+   * unless signed by the main chain (AIKI_MAINCHAIN_PUBLIC_KEY). Idempotent: the same order again
+   * returns the same entry, as it stands.
+   */
+  settle: Transaction;
+  /**
    * Submit one signed transfer to the ledger of `municipality` (the sender's). It is admitted as
    * PENDING once durably stored, then confirmed in a block or rejected with a reason. Submitting
    * the same signed transaction again returns the same transaction, never a second one.
@@ -180,6 +194,19 @@ export type Mutation = {
   submitTransaction: Transaction;
   /** Submit up to 1,000 signed transfers; each item is admitted or refused (null, with a coded error at its index) on its own. */
   submitTransactions: Array<Maybe<Transaction>>;
+};
+
+
+export type MutationAbortSettlementArgs = {
+  municipality: Scalars['String']['input'];
+  order: SettlementOrderInput;
+  signature: Scalars['String']['input'];
+};
+
+
+export type MutationSettleArgs = {
+  municipality: Scalars['String']['input'];
+  order: SettlementOrderInput;
 };
 
 
@@ -225,6 +252,24 @@ export type Rejection = {
   message: Scalars['String']['output'];
 };
 
+export type SettlementInput = {
+  amount: Scalars['String']['input'];
+  from: Scalars['String']['input'];
+  /** Hex id of the transfer being settled, on its source ledger. */
+  settlement: Scalars['String']['input'];
+  time: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+  /** `credit` or `refund`. */
+  type: Scalars['String']['input'];
+  v: Scalars['Int']['input'];
+};
+
+/** A settlement entry ordered by the main chain, with its signature (docs/PROTOCOL.md, Settlements). */
+export type SettlementOrderInput = {
+  body: SettlementInput;
+  signature: Scalars['String']['input'];
+};
+
 /** A transfer and its sender's Ed25519 signature over its signing bytes (docs/PROTOCOL.md). */
 export type SignedTransactionInput = {
   body: TransferInput;
@@ -232,7 +277,7 @@ export type SignedTransactionInput = {
   signature: Scalars['String']['input'];
 };
 
-/** A signed transfer and what became of it. */
+/** A signed transfer or settlement entry, and what became of it. */
 export type Transaction = {
   __typename?: 'Transaction';
   amount: Scalars['String']['output'];
@@ -241,8 +286,10 @@ export type Transaction = {
   from: Scalars['String']['output'];
   /** `<municipality>:<txid>` */
   id: Scalars['String']['output'];
+  kind: TransactionKind;
   memo: Scalars['String']['output'];
   municipality: Scalars['String']['output'];
+  /** The sender's nonce; 0 for a credit or refund. */
   nonce: Scalars['Int']['output'];
   /** Everything needed to verify offline that the block commits to it. */
   proof?: Maybe<InclusionProof>;
@@ -250,8 +297,11 @@ export type Transaction = {
   recipient?: Maybe<Account>;
   /** Why it was rejected: an error code such as INSUFFICIENT_FUNDS, and a message. */
   rejection?: Maybe<Rejection>;
-  /** The sender's account. */
-  sender: Account;
+  /** The sender's account, when it is on this ledger (not for a credit or refund). */
+  sender?: Maybe<Account>;
+  /** For a credit or refund: the transfer it settles, `<source municipality>:<txid>`. */
+  settlement?: Maybe<Scalars['String']['output']>;
+  /** The sender's signature; for a credit or refund, the main chain's. */
   signature: Scalars['String']['output'];
   status: TransactionStatus;
   time: Scalars['String']['output'];
@@ -271,6 +321,14 @@ export type TransactionEdge = {
   cursor: Scalars['String']['output'];
   node: Transaction;
 };
+
+export type TransactionKind =
+  /** Money arriving from another municipality, written on the main chain's order. */
+  | 'CREDIT'
+  /** A transfer to another municipality that could not be credited, given back to its sender on the main chain's order. */
+  | 'REFUND'
+  /** A transfer signed by its sender. */
+  | 'TRANSFER';
 
 export type TransactionStatus =
   | 'CONFIRMED'
@@ -419,10 +477,13 @@ export type ResolversTypes = ResolversObject<{
   PohEntry: ResolverTypeWrapper<PohEntry>;
   PohPosition: ResolverTypeWrapper<PohPosition>;
   Rejection: ResolverTypeWrapper<Rejection>;
+  SettlementInput: SettlementInput;
+  SettlementOrderInput: SettlementOrderInput;
   SignedTransactionInput: SignedTransactionInput;
   Transaction: ResolverTypeWrapper<TransactionModel>;
   TransactionConnection: ResolverTypeWrapper<Omit<TransactionConnection, 'edges'> & { edges: Array<ResolversTypes['TransactionEdge']> }>;
   TransactionEdge: ResolverTypeWrapper<Omit<TransactionEdge, 'node'> & { node: ResolversTypes['Transaction'] }>;
+  TransactionKind: TransactionKind;
   TransactionStatus: TransactionStatus;
   TransferInput: TransferInput;
 }>;
@@ -445,6 +506,8 @@ export type ResolversParentTypes = ResolversObject<{
   PohEntry: PohEntry;
   PohPosition: PohPosition;
   Rejection: Rejection;
+  SettlementInput: SettlementInput;
+  SettlementOrderInput: SettlementOrderInput;
   SignedTransactionInput: SignedTransactionInput;
   Transaction: TransactionModel;
   TransactionConnection: Omit<TransactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['TransactionEdge']> };
@@ -532,6 +595,8 @@ export type MunicipalityResolvers<ContextType = LedgerContext, ParentType extend
 }>;
 
 export type MutationResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  abortSettlement?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationAbortSettlementArgs, 'municipality' | 'order' | 'signature'>>;
+  settle?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationSettleArgs, 'municipality' | 'order'>>;
   submitTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationSubmitTransactionArgs, 'municipality' | 'transaction'>>;
   submitTransactions?: Resolver<Array<Maybe<ResolversTypes['Transaction']>>, ParentType, ContextType, RequireFields<MutationSubmitTransactionsArgs, 'municipality' | 'transactions'>>;
 }>;
@@ -565,13 +630,15 @@ export type TransactionResolvers<ContextType = LedgerContext, ParentType extends
   block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TransactionKind'], ParentType, ContextType>;
   memo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nonce?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   proof?: Resolver<Maybe<ResolversTypes['InclusionProof']>, ParentType, ContextType>;
   recipient?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   rejection?: Resolver<Maybe<ResolversTypes['Rejection']>, ParentType, ContextType>;
-  sender?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  sender?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  settlement?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TransactionStatus'], ParentType, ContextType>;
   time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

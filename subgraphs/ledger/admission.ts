@@ -9,7 +9,7 @@
  * forward writes". While nobody holds the lease (a holder was just killed) a submission waits
  * for the hand-over, up to {@link Admission.waitMs}, then fails with SEQUENCER_UNAVAILABLE.
  */
-import { AikiError, aikiError, checkTransaction, isErrorCode, parseAddress, type CheckedTransaction } from '../../core/index.ts';
+import { abortBytes, AikiError, aikiError, checkSettlement, checkTransaction, hexToBytes, isErrorCode, isStrictPublicKey, parseAddress, verifyFast, type CheckedTransaction } from '../../core/index.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { nonceReused, type Book } from './book.ts';
@@ -22,6 +22,10 @@ export const FORWARDED_HEADER = 'x-aiki-forwarded';
 const FORWARD = `mutation($m: String!, $ts: [SignedTransactionInput!]!) {
   submitTransactions(municipality: $m, transactions: $ts) { txid status }
 }`;
+const SETTLE_FORWARD = 'mutation($m: String!, $o: SettlementOrderInput!) { settle(municipality: $m, order: $o) { txid } }';
+const ABORT_FORWARD = 'mutation($m: String!, $o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: $m, order: $o, signature: $s) { txid } }';
+
+type CheckedSettlement = ReturnType<typeof checkSettlement>;
 
 type Result = TransactionModel | AikiError;
 
@@ -34,6 +38,8 @@ export class Admission {
     private readonly sequencer: Sequencer,
     private readonly log: Logger,
     leaseMs: number,
+    /** The main chain's public key, which signs settlement orders; none: settle() is refused. */
+    private readonly mainchainKey?: Uint8Array,
   ) {
     // A hand-over takes up to two lease times (expiry, then the new holder's wait: sequencer.ts).
     this.waitMs = 3 * leaseMs;
@@ -54,21 +60,55 @@ export class Admission {
       }
     });
     const valid = checked.filter((c): c is CheckedTransaction => !(c instanceof AikiError));
-    const decided = valid.length > 0 ? await this.decide(valid, forwarded) : [];
+    const decided = valid.length > 0 ? await this.decide((book) => this.admitLocally(book, valid), (url) => this.forward(url, valid), forwarded) : [];
     let k = 0;
     return checked.map((c) => (c instanceof AikiError ? c : decided[k++]!));
   }
 
-  /** The well-formed transfers, decided here if this replica holds the lease, else by the holder. */
-  private async decide(valid: CheckedTransaction[], forwarded: boolean): Promise<Result[]> {
+  /**
+   * A settlement order from the main chain (docs/SETTLEMENT.md): written once, by id, whatever
+   * how often it is sent. Throws the order's coded error if it is refused.
+   */
+  async settle(input: unknown, { forwarded = false } = {}): Promise<TransactionModel> {
+    const checked = this.checkOrder(input);
+    const settled = await this.decide(
+      (book) => this.settleLocally(book, checked),
+      (url) => this.forwardOrder(url, SETTLE_FORWARD, checked, { o: checked.order }),
+      forwarded,
+    );
+    if (settled instanceof AikiError) throw settled;
+    return settled;
+  }
+
+  /**
+   * The main chain gives up on a credit: returns it as it stands if it is pending or confirmed,
+   * else rejects it durably with SETTLEMENT_ABORTED so that it is never written.
+   */
+  async abortSettlement(input: unknown, signature: unknown, { forwarded = false } = {}): Promise<TransactionModel> {
+    const checked = this.checkOrder(input);
+    if (checked.order.body.type !== 'credit') throw aikiError('BAD_TRANSACTION', 'only a credit can be aborted', { field: 'order.body.type' });
+    if (typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature) || !verifyFast(hexToBytes(signature), abortBytes(checked.id), this.mainchainKey!)) {
+      throw aikiError('BAD_SIGNATURE', 'the abort is not signed by the main chain', { field: 'signature' });
+    }
+    const aborted = await this.decide(
+      (book) => this.abortLocally(book, checked),
+      (url) => this.forwardOrder(url, ABORT_FORWARD, checked, { o: checked.order, s: signature }),
+      forwarded,
+    );
+    if (aborted instanceof AikiError) throw aborted;
+    return aborted;
+  }
+
+  /** Decided here if this replica holds the lease, else by the holder (forwarded), waiting for a hand-over. */
+  private async decide<T>(local: (book: Book) => Promise<T>, remote: (url: string) => Promise<T | undefined>, forwarded: boolean): Promise<T> {
     const deadline = Date.now() + this.waitMs;
     for (;;) {
       const book = await this.sequencer.bookForAdmission(Math.max(0, deadline - Date.now()));
-      if (book) return this.admitLocally(book, valid);
+      if (book) return local(book);
       if (!forwarded) {
         const url = await this.store.leaseHolderUrl();
         if (url && url !== this.sequencer.url) {
-          const decided = await this.forward(url, valid).catch((err: unknown) => {
+          const decided = await remote(url).catch((err: unknown) => {
             this.log.warn('could not forward to the sequencer lease holder; waiting for a hand-over', { url, err });
             return undefined;
           });
@@ -131,19 +171,64 @@ export class Admission {
     );
   }
 
-  /** Shape, signature and addresses: everything about a transfer that needs no stored state. */
+  private checkOrder(input: unknown): CheckedSettlement {
+    if (!this.mainchainKey) throw aikiError('SETTLEMENTS_UNAVAILABLE', `the ledger of ${this.store.municipality} has no main-chain key to check settlement orders with (AIKI_MAINCHAIN_PUBLIC_KEY)`);
+    const checked = checkSettlement(input, this.mainchainKey);
+    const { to } = checked.order.body;
+    const recipient = parseAddress(to);
+    if (recipient.municipality !== this.store.municipality) {
+      throw aikiError('WRONG_MUNICIPALITY', `a settlement entry is written on the ledger of its recipient (${recipient.municipality}), this is ${this.store.municipality}`, { municipality: recipient.municipality, served: this.store.municipality });
+    }
+    // Nobody could ever spend from an address that is not a strict Ed25519 key: refusing the credit refunds the sender.
+    if (!isStrictPublicKey(recipient.publicKey)) throw aikiError('BAD_ADDRESS', `${to} is not an Ed25519 public key anyone can sign for`, { field: 'to' });
+    return checked;
+  }
+
+  private async settleLocally(book: Book, { id, order, amount }: CheckedSettlement): Promise<Result> {
+    const known = await this.store.findTransaction(id);
+    if (known) return known;
+    const decision = book.admitSettlement(id, order.body, order.signature, amount);
+    const pending: TransactionModel = { status: 'PENDING', txid: id, body: order.body, signature: order.signature };
+    if (decision.kind === 'refused') return decision.error;
+    if (decision.kind === 'reserved') await this.sequencer.write(book, decision.tx);
+    return pending;
+  }
+
+  private async abortLocally(book: Book, { id, order, amount }: CheckedSettlement): Promise<Result> {
+    const known = await this.store.findTransaction(id);
+    if (known) return known;
+    const { body, signature } = order;
+    if (book.abort(id) === 'pending') return { status: 'PENDING', txid: id, body, signature };
+    const rejection = { code: 'SETTLEMENT_ABORTED', message: 'the main chain aborted this credit and refunds the sender' };
+    await this.sequencer.reject(book, [{ tx: { id, from: body.from, nonce: 0, amount: Number(amount), body, signature, receivedAt: new Date() }, ...rejection }]);
+    return { status: 'REJECTED', txid: id, body, signature, ...rejection };
+  }
+
+  /** Sends a settlement order to the lease holder; undefined if it is not the holder (any more). */
+  private async forwardOrder(url: string, mutation: string, { id }: CheckedSettlement, variables: Record<string, unknown>): Promise<Result | undefined> {
+    const reply = await postGraphQL<Record<string, { txid: string } | null>>(url, mutation, {
+      variables: { m: this.store.municipality, ...variables },
+      headers: { [FORWARDED_HEADER]: '1' },
+      timeoutMs: this.waitMs,
+    });
+    const error = reply.errors?.[0];
+    if (error) {
+      if (error.extensions?.code === 'SEQUENCER_UNAVAILABLE') return undefined;
+      const { code, ...details } = error.extensions ?? {};
+      return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', error.message, details);
+    }
+    return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder took settlement entry ${id}, which is not in the database`);
+  }
+
+  /** Shape, signature and sender: everything about a transfer that needs no stored state. */
   private checkShape(input: unknown): CheckedTransaction {
     const checked = checkTransaction(input);
-    const { body } = checked.tx;
     const { municipality } = this.store;
-    const from = parseAddress(body.from);
-    const to = parseAddress(body.to);
+    const from = parseAddress(checked.tx.body.from);
     if (from.municipality !== municipality) {
       throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${municipality}`, { municipality: from.municipality, served: municipality });
     }
-    if (to.municipality !== municipality) {
-      throw aikiError('UNSUPPORTED_TRANSFER', `transfers to another municipality (${to.municipality}) are not supported yet`, { municipality: to.municipality });
-    }
+    // The recipient may be on another ledger: it is credited through the main chain (docs/SETTLEMENT.md).
     return checked;
   }
 }

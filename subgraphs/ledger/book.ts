@@ -13,7 +13,7 @@
  * while the lease is held. Whenever that is in doubt (a failed write, a lost lease) the
  * sequencer drops the book and rebuilds it from the database. Pure: no I/O.
  */
-import { aikiError, type AikiError, type TransferBody } from '../../core/index.ts';
+import { aikiError, isSettlement, type AikiError, type SettlementBody, type TransferBody } from '../../core/index.ts';
 import { emptyAccount, type AccountDoc, type BlockDoc, type PendingTx } from './models.ts';
 
 /** Pending transactions one sender may have. */
@@ -54,6 +54,8 @@ export class Book {
   /** Each sender's pending transactions, reserved or durable, in nonce order. */
   private readonly pending = new Map<string, Pending[]>();
   private readonly pendingIds = new Set<string>();
+  /** Credit entries aborted while this book is held (their rejections are being written). */
+  private readonly aborting = new Set<string>();
 
   /** The newest block, applied: the next one is sealed on it. */
   constructor(public head: BlockDoc) {}
@@ -115,6 +117,31 @@ export class Book {
     return { kind: 'reserved', tx: { id, from: body.from, nonce: body.nonce, amount: Number(amount), body, signature, receivedAt: new Date(now) } };
   }
 
+  /**
+   * Decides a settlement entry ordered by the main chain (already checked, and not found in the
+   * database): no nonce and no balance to check, only that it is not pending or being aborted.
+   */
+  admitSettlement(id: string, body: SettlementBody, signature: string, amount: bigint, now = Date.now()): Admission {
+    if (this.pendingIds.has(id)) return { kind: 'pending' };
+    if (this.aborting.has(id)) return refused(aikiError('SETTLEMENT_ABORTED', `credit ${id} was aborted by the main chain`));
+    if (this.pendingIds.size >= MAX_PENDING) {
+      return refused(aikiError('MEMPOOL_FULL', `the ledger has ${MAX_PENDING} transactions waiting to be sealed; retry shortly`, { limit: MAX_PENDING }));
+    }
+    this.pendingIds.add(id);
+    return { kind: 'reserved', tx: { id, from: body.from, nonce: 0, amount: Number(amount), body, signature, receivedAt: new Date(now) } };
+  }
+
+  /**
+   * The main chain aborts credit `id` (not found in the database): 'pending' if it is pending
+   * here (it will be written), else it is marked so that it never is, and the caller records the
+   * rejection.
+   */
+  abort(id: string): 'pending' | 'aborting' {
+    if (this.pendingIds.has(id)) return 'pending';
+    this.aborting.add(id);
+    return 'aborting';
+  }
+
   /** A reserved transaction is durably in the mempool, in log entry `entry`: it may be sealed. */
   queued(tx: PendingTx, entry: string): void {
     this.queue.set(tx.id, tx);
@@ -140,6 +167,12 @@ export class Book {
    * sender's last pending one; the caller then settles it as confirmed or rejected.
    */
   restore(tx: PendingTx, entry: string): boolean {
+    if (this.pendingIds.has(tx.id)) return true; // the same transaction twice in the log: once is enough
+    if (isSettlement(tx.body)) {
+      this.pendingIds.add(tx.id);
+      this.queued(tx, entry);
+      return true;
+    }
     const account = this.account(tx.from);
     const mine = this.pending.get(tx.from) ?? [];
     const last = mine.length > 0 ? mine[mine.length - 1]!.nonce : account.nonce;
@@ -172,6 +205,11 @@ export class Book {
     const blocked = new Set<string>();
     for (const tx of this.queue.values()) {
       if (txs.length >= max) break;
+      if (isSettlement(tx.body)) {
+        get(tx.body.to).balance += tx.amount;
+        txs.push(tx);
+        continue;
+      }
       if (blocked.has(tx.from)) continue;
       const sender = get(tx.from);
       if (tx.nonce <= sender.nonce) {
@@ -195,6 +233,7 @@ export class Book {
   sealed(block: BlockDoc, accounts: Iterable<AccountDoc>): void {
     for (const doc of accounts) this.accounts.set(doc._id, doc);
     for (const tx of block.txs) this.forget(tx.id, tx.body.from);
+    for (const tx of block.txs) this.aborting.delete(tx.id);
     this.head = block;
   }
 
@@ -216,9 +255,11 @@ export class Book {
       }
     }
     if (!this.pendingIds.delete(id)) return;
-    const mine = this.pending.get(from)!;
-    mine.splice(mine.findIndex((p) => p.id === id), 1); // sealed in nonce order: usually the first
-    if (mine.length === 0) this.pending.delete(from);
+    const mine = this.pending.get(from); // none for a settlement entry: its `from` is on another ledger
+    const at = mine?.findIndex((p) => p.id === id) ?? -1; // sealed in nonce order: usually the first
+    if (at < 0) return;
+    mine!.splice(at, 1);
+    if (mine!.length === 0) this.pending.delete(from);
   }
 }
 

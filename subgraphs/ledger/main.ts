@@ -3,11 +3,11 @@
  * Configuration (README.md): AIKI_MUNICIPALITY, MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME,
  * AIKI_SEQUENCER_KEY, AIKI_GENESIS, AIKI_GENESIS_TIME, AIKI_SEQUENCE, AIKI_BLOCK_INTERVAL_MS,
  * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS, AIKI_PUBLIC_URL, AIKI_MAINCHAIN_URL,
- * AIKI_ANCHOR_INTERVAL_MS.
+ * AIKI_ANCHOR_INTERVAL_MS, AIKI_MAINCHAIN_PUBLIC_KEY.
  */
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { envInt, envSecretKey, envString } from '../../runtime/env.ts';
+import { envInt, envPublicKey, envSecretKey, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
@@ -45,6 +45,7 @@ runMain(log, async () => {
       pohTicksPerMs: envInt('AIKI_POH_TICKS_PER_MS', 10, { min: 0, max: 10_000 }),
       publicUrl: process.env.AIKI_PUBLIC_URL || undefined,
       mainchainUrl: process.env.AIKI_MAINCHAIN_URL || undefined,
+      mainchainKey: process.env.AIKI_MAINCHAIN_PUBLIC_KEY ? envPublicKey('AIKI_MAINCHAIN_PUBLIC_KEY') : undefined,
       anchorIntervalMs: envInt('AIKI_ANCHOR_INTERVAL_MS', 500, { min: 10 }),
     },
     log,

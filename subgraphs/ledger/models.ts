@@ -1,9 +1,12 @@
 /** What the ledger stores, and what its resolvers pass around. */
-import type { BlockHeader, PohEntry, TransferBody } from '../../core/index.ts';
+import type { BlockHeader, PohEntry, SettlementBody, TransferBody } from '../../core/index.ts';
+
+/** What a block entry is: a signed transfer, or a settlement entry ordered by the main chain (core/settlement.ts). */
+export type EntryBody = TransferBody | SettlementBody;
 
 export interface StoredTx {
   id: string;
-  body: TransferBody;
+  body: EntryBody;
   signature: string;
   poh: PohEntry;
 }
@@ -28,7 +31,7 @@ export interface PendingTx {
   from: string;
   nonce: number;
   amount: number;
-  body: TransferBody;
+  body: EntryBody;
   signature: string;
   receivedAt: Date;
 }
@@ -48,7 +51,7 @@ export const mempoolKey = (seq: number): string => seq.toString().padStart(16, '
 
 export interface RejectedDoc {
   _id: string;
-  body: TransferBody;
+  body: EntryBody;
   signature: string;
   code: string;
   message: string;
@@ -98,9 +101,9 @@ export interface ChainModel {
 }
 
 export type TransactionModel =
-  | { status: 'CONFIRMED'; txid: string; body: TransferBody; signature: string; height: number; index: number }
-  | { status: 'PENDING'; txid: string; body: TransferBody; signature: string }
-  | { status: 'REJECTED'; txid: string; body: TransferBody; signature: string; code: string; message: string };
+  | { status: 'CONFIRMED'; txid: string; body: EntryBody; signature: string; height: number; index: number }
+  | { status: 'PENDING'; txid: string; body: EntryBody; signature: string }
+  | { status: 'REJECTED'; txid: string; body: EntryBody; signature: string; code: string; message: string };
 
 export interface AccountModel {
   address: string;

@@ -72,6 +72,14 @@ export const resolvers: Resolvers = {
       // An Error item becomes null with its error at that index (graphql-js list completion).
       return results as TransactionModel[];
     },
+    settle: async (_root, { municipality, order }, ctx) => {
+      checkMunicipality(municipality, ctx);
+      return ctx.admission.settle(order, { forwarded: ctx.forwarded });
+    },
+    abortSettlement: async (_root, { municipality, order, signature }, ctx) => {
+      checkMunicipality(municipality, ctx);
+      return ctx.admission.abortSettlement(order, signature, { forwarded: ctx.forwarded });
+    },
   },
 
   Municipality: {
@@ -162,14 +170,20 @@ export const resolvers: Resolvers = {
     municipality: (_t, _args, { municipality }) => municipality,
     status: (t) => t.status,
     rejection: (t) => (t.status === 'REJECTED' ? { code: t.code, message: t.message } : null),
+    kind: (t) => (t.body.type === 'transfer' ? 'TRANSFER' : t.body.type === 'credit' ? 'CREDIT' : 'REFUND'),
+    settlement: (t, _args, { municipality }) => {
+      if (t.body.type === 'transfer') return null;
+      const source = t.body.type === 'credit' ? parseAddress(t.body.from).municipality : municipality;
+      return `${source}:${t.body.settlement}`;
+    },
     from: (t) => t.body.from,
     to: (t) => t.body.to,
     amount: (t) => t.body.amount,
-    nonce: (t) => t.body.nonce,
-    memo: (t) => t.body.memo,
+    nonce: (t) => (t.body.type === 'transfer' ? t.body.nonce : 0),
+    memo: (t) => (t.body.type === 'transfer' ? t.body.memo : ''),
     time: (t) => t.body.time,
     signature: (t) => t.signature,
-    sender: (t, _args, ctx) => loadAccount(t.body.from, ctx),
+    sender: (t, _args, ctx) => (t.body.type === 'transfer' ? loadAccount(t.body.from, ctx) : null),
     recipient: (t, _args, ctx) => (t.body.to.startsWith(`${ctx.municipality}:`) ? loadAccount(t.body.to, ctx) : null),
     block: (t, _args, { loaders }) => (t.status === 'CONFIRMED' ? loaders.block.load(t.height) : null),
     proof: async (t, _args, { loaders }) => {

@@ -13,9 +13,9 @@
  * at most a block). Any failed database command drops the book; the next round rebuilds it.
  */
 import { randomUUID } from 'node:crypto';
-import { bytesToHex, sealNext } from '../../core/index.ts';
+import { aikiError, bytesToHex, isSettlement, sealNext } from '../../core/index.ts';
 import type { Logger } from '../../runtime/log.ts';
-import { Book, MAX_PENDING } from './book.ts';
+import { Book, MAX_PENDING, type Refusal } from './book.ts';
 import { blockKey, type BlockDoc, type PendingTx, type StoredTx } from './models.ts';
 import { accountsAfter, touchedBy, type LedgerStore } from './store.ts';
 
@@ -105,11 +105,27 @@ export class Sequencer {
    * the book unsure of what the mempool holds, so the book is dropped and rebuilt.
    */
   async write(book: Book, tx: PendingTx): Promise<void> {
-    const written = this.store.insertPending(tx);
+    const entry = await this.tracked(book, () => this.store.insertPending(tx));
+    book.queued(tx, entry);
+    if (book === this.book && book.queuedCount >= this.opts.maxTxPerBlock) this.wake?.();
+  }
+
+  /** Records rejections decided against `book` (an aborted credit), like {@link write}. */
+  async reject(book: Book, items: Refusal[]): Promise<void> {
+    await this.tracked(book, () => this.store.reject(items));
+  }
+
+  /**
+   * Runs a write decided against `book`, which must still be the current one: a rebuild begun
+   * since may have read the database already and would miss it (SEQUENCER_UNAVAILABLE, retry).
+   * A rebuild waits for the writes in flight; a failed one drops the book.
+   */
+  private async tracked<T>(book: Book, write: () => Promise<T>): Promise<T> {
+    if (book !== this.book) throw aikiError('SEQUENCER_UNAVAILABLE', 'the sequencer is rebuilding its state; retry shortly', { retryAfterMs: 200 });
+    const written = write();
     this.writing.add(written);
     try {
-      book.queued(tx, await written);
-      if (book === this.book && book.queuedCount >= this.opts.maxTxPerBlock) this.wake?.();
+      return await written;
     } catch (err) {
       if (book === this.book) this.dropBook();
       throw err;
@@ -201,7 +217,9 @@ export class Sequencer {
     const rejected = await store.rejectedAmong(txs.map((t) => t.tx.id));
     const senders = [...new Set(txs.map((t) => t.tx.from))];
     book.load(senders, await store.loadAccounts(senders));
-    const unplaced = txs.filter(({ tx, entry }) => !rejected.has(tx.id) && !book.restore(tx, entry)).map((t) => t.tx);
+    // A settlement entry has no nonce to tell whether it is sealed: ask the tx index.
+    const sealedEntries = await store.confirmedAmong(txs.filter((t) => isSettlement(t.tx.body)).map((t) => t.tx.id));
+    const unplaced = txs.filter(({ tx, entry }) => !rejected.has(tx.id) && !sealedEntries.has(tx.id) && !book.restore(tx, entry)).map((t) => t.tx);
     const confirmed = await store.confirmedAmong(unplaced.map((tx) => tx.id));
     await store.reject(
       unplaced

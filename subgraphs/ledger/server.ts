@@ -33,6 +33,8 @@ export interface LedgerConfig {
   publicUrl?: string;
   /** The main chain's GraphQL URL: sealed blocks are pushed there to be anchored. None: not anchored. */
   mainchainUrl?: string;
+  /** The main chain's Ed25519 public key: settlement orders must be signed by it. */
+  mainchainKey?: Uint8Array;
   anchorIntervalMs?: number;
   /** Emit the driver's command events on `mongo.client` (tests count database round-trips). */
   monitorCommands?: boolean;
@@ -64,7 +66,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     pohTicksPerMs: config.pohTicksPerMs ?? 10,
     log,
   });
-  const admission = new Admission(store, sequencer, log, leaseMs);
+  const admission = new Admission(store, sequencer, log, leaseMs, config.mainchainKey);
 
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log);
   const served = await serve(apollo, {

@@ -15,7 +15,8 @@ import { oneBatch } from '../../db/mongo.ts';
 import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
-import { blockKey, emptyAccount, mempoolKey, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
+import { isSettlement } from '../../core/index.ts';
+import { blockKey, emptyAccount, mempoolKey, transactionModel, type AccountDoc, type BlockDoc, type EntryBody, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -42,9 +43,20 @@ const ignoreExists = (err: unknown) => {
   if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
 };
 
-/** Every address a block changes: senders, recipients, genesis allocations. */
+/**
+ * The accounts of ledger `municipality` an entry changes: a transfer's sender, and its recipient
+ * when it is on this ledger (a transfer to another municipality is settled through the main
+ * chain: docs/SETTLEMENT.md); a settlement entry's `to`.
+ */
+export function touchedByEntry(body: EntryBody, municipality: string): string[] {
+  if (isSettlement(body)) return [body.to];
+  return body.to.startsWith(`${municipality}:`) ? [body.from, body.to] : [body.from];
+}
+
+/** Every account a block changes: see {@link touchedByEntry}, and genesis allocations. */
 export function touchedBy(block: BlockDoc): string[] {
-  return [...new Set([...block.txs.flatMap((t) => [t.body.from, t.body.to]), ...(block.allocations ?? []).map((a) => a.address)])];
+  const { municipality } = block.header;
+  return [...new Set([...block.txs.flatMap((t) => touchedByEntry(t.body, municipality)), ...(block.allocations ?? []).map((a) => a.address)])];
 }
 
 /**
@@ -61,12 +73,16 @@ export function accountsAfter(block: BlockDoc, before: Map<string, AccountDoc>):
     return doc;
   };
   for (const { address, amount } of block.allocations ?? []) account(address).balance += Number(amount);
-  for (const tx of block.txs) {
-    const amount = Number(tx.body.amount);
-    const from = account(tx.body.from);
+  for (const { body } of block.txs) {
+    const amount = Number(body.amount);
+    if (isSettlement(body)) {
+      account(body.to).balance += amount; // a credit, or a refund to the sender
+      continue;
+    }
+    const from = account(body.from);
     from.balance -= amount;
-    from.nonce = Math.max(from.nonce, tx.body.nonce);
-    account(tx.body.to).balance += amount;
+    from.nonce = Math.max(from.nonce, body.nonce);
+    if (body.to.startsWith(`${block.header.municipality}:`)) account(body.to).balance += amount;
   }
   return [...after.values()].filter((doc) => (before.get(doc._id)?.height ?? -1) < height);
 }
@@ -259,7 +275,7 @@ export class LedgerStore {
       await insertIgnoringDuplicates(this.txIndex, block.txs.map((tx, index) => ({ _id: tx.id, height, index })));
       const history = new Map<string, number[]>();
       block.txs.forEach((tx, index) => {
-        for (const address of new Set([tx.body.from, tx.body.to])) (history.get(address) ?? history.set(address, []).get(address)!).push(index);
+        for (const address of touchedByEntry(tx.body, block.header.municipality)) (history.get(address) ?? history.set(address, []).get(address)!).push(index);
       });
       await insertIgnoringDuplicates(this.history, [...history].map(([address, indexes]) => ({ _id: `${address}|${blockKey(height)}`, address, height, indexes })));
     }

@@ -5,7 +5,9 @@ import {
   blockHash,
   bytesToHex,
   checkBlock,
+  checkSettlement,
   checkTransaction,
+  isSettlement,
   formatAddress,
   generateKeyPair,
   hexToBytes,
@@ -40,10 +42,11 @@ export const SUBMIT = `mutation($m: String!, $t: SignedTransactionInput!) {
 /**
  * Checks a municipality's stored chain end to end, as an independent verifier would: every block
  * against its parent (hash, signature, height, previous hash, time, Merkle root, PoH), every
- * transaction's signature and id, no transaction twice, and the derived balances and nonces
- * equal to a replay from genesis. Returns the confirmed transaction ids.
+ * transaction's signature and id (a settlement entry's against `mainchainKey`), no transaction
+ * twice, and the derived balances and nonces equal to a replay from genesis. Returns the
+ * confirmed transaction ids.
  */
-export async function verifyStoredChain(db: Db): Promise<Set<string>> {
+export async function verifyStoredChain(db: Db, mainchainKey?: Uint8Array): Promise<Set<string>> {
   const blocks = await db.collection<BlockDoc>('blocks').find().sort({ _id: 1 }).toArray();
   const genesis = blocks[0]!;
   expect(genesis.height).toBe(0);
@@ -61,6 +64,15 @@ export async function verifyStoredChain(db: Db): Promise<Set<string>> {
     expect([block._id, block.height], 'heights are contiguous').toEqual([blockKey(i), i]);
     checkBlock(block.header, block.hash, block.signature, { header: parent.header, hash: parent.hash }, block.txs.map((t) => t.id), block.txs.map((t) => t.poh));
     for (const tx of block.txs) {
+      if (isSettlement(tx.body)) {
+        expect(mainchainKey, 'a settlement entry, and no main-chain key to check it').toBeDefined();
+        const { id, amount } = checkSettlement({ body: tx.body, signature: tx.signature }, mainchainKey!);
+        expect(id).toBe(tx.id);
+        expect(seen.has(id), `entry ${id} is in two blocks`).toBe(false);
+        seen.add(id);
+        balances.set(tx.body.to, (balances.get(tx.body.to) ?? 0n) + amount);
+        continue;
+      }
       const { id, amount } = checkTransaction({ body: tx.body, signature: tx.signature });
       expect(id).toBe(tx.id);
       expect(seen.has(id), `transaction ${id} is in two blocks`).toBe(false);
@@ -71,7 +83,7 @@ export async function verifyStoredChain(db: Db): Promise<Set<string>> {
       const balance = balances.get(from) ?? 0n;
       expect(balance >= amount, `${from} overspends`).toBe(true);
       balances.set(from, balance - amount);
-      balances.set(to, (balances.get(to) ?? 0n) + amount);
+      if (to.startsWith(`${block.header.municipality}:`)) balances.set(to, (balances.get(to) ?? 0n) + amount);
     }
   }
   const accounts = await db.collection<AccountDoc>('accounts').find().toArray();

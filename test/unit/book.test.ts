@@ -28,7 +28,7 @@ describe('Book', () => {
   it('counts reserved transactions for the next nonce and the available balance', () => {
     const b = book();
     const first = admit(b, 1, 60);
-    expect(b.admit(first.id, first.body, '00', 60n, NOW)).toEqual({ kind: 'pending' });
+    expect(b.admit(first.id, first.body as TransferBody, '00', 60n, NOW)).toEqual({ kind: 'pending' });
     const refusal = (nonce: number, amount: number) => {
       const d = b.admit(transactionId(body(nonce, amount)), body(nonce, amount), '00', BigInt(amount), NOW);
       return d.kind === 'refused' ? d.error.code : d.kind;

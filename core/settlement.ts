@@ -1,0 +1,84 @@
+/**
+ * Settlement entries: what the main chain orders a ledger to write for a transfer between
+ * municipalities (docs/SETTLEMENT.md). Pure, no I/O.
+ *
+ * A transfer from `a@A` to `b@B` is an ordinary signed transfer on A's ledger: sealed there, it
+ * debits `a`. Once A's block is anchored the main chain orders B to **credit** `b`, or — if B
+ * refuses or cannot credit it in time — orders A to **refund** `a`. Each order is a body signed
+ * by the main chain's key; its id (like a transaction id) is what makes it happen exactly once on
+ * the ledger that writes it, which seals it in a block like any transaction.
+ */
+import { bytesToHex, concatBytes, hexToBytes, sha256Hex, utf8 } from './bytes.ts';
+import { canonicalBytes } from './canonical.ts';
+import { sign, verifyFast } from './ed25519.ts';
+import { addressField, checkAmount, checkTime, exactRecord, fail, show } from './transaction.ts';
+
+export const SETTLEMENT_DOMAIN = 'aiki/settlement/v1\n';
+export const ABORT_DOMAIN = 'aiki/abort/v1\n';
+export const SETTLEMENT_FIELDS = ['amount', 'from', 'settlement', 'time', 'to', 'type', 'v'] as const;
+
+export interface SettlementBody {
+  v: 1;
+  /** `credit`: `to` (on the destination ledger) receives `amount`; `refund`: `to` (the original sender) gets it back. */
+  type: 'credit' | 'refund';
+  /** Id of the source transfer (hex txid on the source ledger): the settlement's id. */
+  settlement: string;
+  /** Credit: the original sender (another ledger's address). Refund: the original recipient. */
+  from: string;
+  /** The account credited on the ledger that writes the entry. */
+  to: string;
+  amount: string;
+  /** When the main chain ordered it. */
+  time: string;
+}
+
+export interface SignedSettlement {
+  body: SettlementBody;
+  /** The main chain's Ed25519 signature over {@link settlementBytes}. */
+  signature: string;
+}
+
+export function settlementBytes(body: SettlementBody): Uint8Array {
+  return concatBytes(utf8(SETTLEMENT_DOMAIN), canonicalBytes(body));
+}
+
+/** The entry's id on the ledger that writes it: hex SHA-256 of its signed bytes. */
+export function settlementEntryId(body: SettlementBody): string {
+  return sha256Hex(settlementBytes(body));
+}
+
+export function signSettlement(body: SettlementBody, secretKey: Uint8Array): SignedSettlement {
+  return { body, signature: bytesToHex(sign(settlementBytes(body), secretKey)) };
+}
+
+/** The main chain's signature over an abort of credit entry `entryId`: "do not write it if you have not". */
+export function abortBytes(entryId: string): Uint8Array {
+  return concatBytes(utf8(ABORT_DOMAIN), utf8(entryId));
+}
+
+/**
+ * Checks an order's shape and the main chain's signature on it (not whether it should be
+ * written). Throws BAD_TRANSACTION, BAD_ADDRESS, BAD_AMOUNT or BAD_SIGNATURE; returns a fresh
+ * copy, its id and amount.
+ */
+export function checkSettlement(order: unknown, mainchainKey: Uint8Array): { id: string; order: SignedSettlement; amount: bigint } {
+  const envelope = exactRecord(order, ['body', 'signature'], 'settlement order');
+  const b = exactRecord(envelope.body, SETTLEMENT_FIELDS, 'settlement body');
+  if (b.v !== 1) fail('BAD_TRANSACTION', `v must be 1, got ${show(b.v)}`, 'v');
+  if (b.type !== 'credit' && b.type !== 'refund') fail('BAD_TRANSACTION', `type must be "credit" or "refund", got ${show(b.type)}`, 'type');
+  if (typeof b.settlement !== 'string' || !/^[0-9a-f]{64}$/.test(b.settlement)) fail('BAD_TRANSACTION', `settlement must be a 64-hex transaction id, got ${show(b.settlement)}`, 'settlement');
+  addressField(b.from, 'from');
+  addressField(b.to, 'to');
+  const amount = checkAmount(b.amount);
+  const time = checkTime(b.time, {});
+  const body: SettlementBody = { v: 1, type: b.type, settlement: b.settlement, from: b.from as string, to: b.to as string, amount: b.amount as string, time };
+  const signature = envelope.signature;
+  const bytes = settlementBytes(body);
+  if (typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature) || !verifyFast(hexToBytes(signature), bytes, mainchainKey)) {
+    fail('BAD_SIGNATURE', 'the settlement order is not signed by the main chain', 'signature');
+  }
+  return { id: sha256Hex(bytes), order: { body, signature }, amount };
+}
+
+/** Whether `body` is a settlement entry (not a transfer). */
+export const isSettlement = (body: { type: string }): body is SettlementBody => body.type === 'credit' || body.type === 'refund';
