@@ -33,6 +33,7 @@ const codegen: CodegenConfig = {
         MainChain: '../../subgraphs/mainchain/chain.ts#MainChainModel',
         MainBlock: '../../subgraphs/mainchain/chain.ts#MainBlockDoc',
         Anchor: '../../subgraphs/mainchain/anchors.ts#AnchorDoc',
+        Settlement: '../../subgraphs/mainchain/settlements.ts#SettlementDoc',
       }),
     },
   },

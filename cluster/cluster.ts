@@ -50,6 +50,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const started: ServiceProcess[] = [];
   const ledgers = new Map<string, ServiceProcess>();
   let mainchainUrl = '';
+  let mainchainKey = '';
 
   const startLedger = async (spec: MunicipalitySpec, port = 0, env: Record<string, string> = {}) => {
     const ledger = await spawnService(`ledger:${spec.code}`, 'ledger', {
@@ -59,6 +60,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`,
         AIKI_PORT: String(port),
         AIKI_MAINCHAIN_URL: mainchainUrl,
+        AIKI_MAINCHAIN_PUBLIC_KEY: mainchainKey,
         ...opts.ledgerEnv?.(spec),
         ...env,
       },
@@ -81,6 +83,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     });
     started.push(mainchain);
     mainchainUrl = mainchain.url;
+    // The ledgers check settlement orders against the main chain's key (docs/SETTLEMENT.md).
+    const chain = await postGraphQL<{ mainChain: { sequencer: string } }>(mainchain.url, '{ mainChain { sequencer } }');
+    mainchainKey = chain.data?.mainChain.sequencer ?? '';
+    if (!mainchainKey) throw new Error(`the main chain did not tell its key: ${JSON.stringify(chain.errors)}`);
 
     const register: Cluster['register'] = (spec, endpoints) =>
       postGraphQL(mainchain.url, 'mutation Register($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {

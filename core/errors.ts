@@ -41,6 +41,7 @@ export const ERRORS = {
   ANCHOR_PREV_HASH_MISMATCH: "A block offered for anchoring does not name the municipality's last anchored block as its previous hash.",
   ANCHOR_HEIGHT_GAP: 'A block offered for anchoring skips heights; `extensions.expected` is the next height the main chain anchors.',
   ANCHOR_CONFLICT: 'Another block is already anchored at this height for this municipality (evidence of a fork).',
+  MUNICIPALITY_SUSPENDED: 'The municipality is suspended: it takes no new transfers, and transfers to it are refunded.',
   SETTLEMENT_ABORTED: 'The main chain aborted this credit (it refunds the sender instead); it is never written.',
   SETTLEMENTS_UNAVAILABLE: "This ledger cannot check settlement orders: it has no main-chain key (AIKI_MAINCHAIN_PUBLIC_KEY).",
   INTERNAL_SERVER_ERROR: 'An unexpected error; details are in the server logs, not in the response.',

@@ -82,3 +82,16 @@ export function checkSettlement(order: unknown, mainchainKey: Uint8Array): { id:
 
 /** Whether `body` is a settlement entry (not a transfer). */
 export const isSettlement = (body: { type: string }): body is SettlementBody => body.type === 'credit' || body.type === 'refund';
+
+export const SETTLEMENT_EVENT_DOMAIN = 'aiki/settlement-event/v1\n';
+
+/** The steps of a settlement the main chain records, each an event in a main-chain block. */
+export type SettlementStatus = 'ESCROWED' | 'CREDITING' | 'ABORTING' | 'REFUNDING' | 'CREDITED' | 'REFUNDED';
+
+/**
+ * A settlement step's event id on the main chain: SHA-256 of the domain and the canonical JSON of
+ * `{v, settlement, status, entry}` (`entry`: the credit or refund entry's id, "" for ESCROWED and ABORTING).
+ */
+export function settlementEventId(settlement: string, status: SettlementStatus, entry = ''): string {
+  return sha256Hex(concatBytes(utf8(SETTLEMENT_EVENT_DOMAIN), canonicalBytes({ v: 1, settlement, status, entry })));
+}

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { MainChainModel, MainBlockDoc } from '../../subgraphs/mainchain/chain.ts';
 import type { AnchorDoc } from '../../subgraphs/mainchain/anchors.ts';
+import type { SettlementDoc } from '../../subgraphs/mainchain/settlements.ts';
 import type { MainchainContext } from '../../subgraphs/mainchain/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -42,6 +43,8 @@ export type AnchorBlockInput = {
   hash: Scalars['String']['input'];
   /** The block header as canonical JSON (docs/PROTOCOL.md), exactly the bytes its hash is over, less the domain prefix. */
   header: Scalars['String']['input'];
+  /** Every transfer in the block to another municipality, each with its Merkle path: they become settlements. */
+  outbound?: InputMaybe<Array<OutboundTransferInput>>;
   signature: Scalars['String']['input'];
 };
 
@@ -57,6 +60,15 @@ export type AnchorInclusion = {
 export type Block = {
   __typename?: 'Block';
   id: Scalars['String']['output'];
+};
+
+/** A Merkle path from an event id to the txRoot of the main-chain block that seals it. */
+export type EventInclusion = {
+  __typename?: 'EventInclusion';
+  index: Scalars['Int']['output'];
+  mainBlock: MainBlock;
+  path: Array<Scalars['String']['output']>;
+  treeSize: Scalars['Int']['output'];
 };
 
 /** A main-chain block, sealed by the same rules as a municipal block (docs/PROTOCOL.md). */
@@ -142,6 +154,15 @@ export type MutationRegisterMunicipalityArgs = {
   input: RegisterMunicipalityInput;
 };
 
+export type OutboundTransferInput = {
+  /** The signed transfer body as canonical JSON. */
+  body: Scalars['String']['input'];
+  /** Its position in the block, and the RFC 6962 audit path from its id to the block's txRoot. */
+  index: Scalars['Int']['input'];
+  path: Array<Scalars['String']['input']>;
+  signature: Scalars['String']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** An account on the ledger of the municipality its address names (`<municipality>:<64 hex>`). */
@@ -156,6 +177,10 @@ export type Query = {
   municipalities: Array<Municipality>;
   /** One municipality; an unknown code is an UNKNOWN_MUNICIPALITY error. */
   municipality: Municipality;
+  /** A transfer between municipalities by its source transaction id `<source>:<txid>`; null until its source block is anchored. */
+  settlement?: Maybe<Settlement>;
+  /** Transfers between municipalities, optionally only those in one state, by id, at most `first` (≤ 1,000). */
+  settlements: Array<Settlement>;
   /** A transaction by id `<municipality>:<txid>`, answered by that municipality's ledger. */
   transaction?: Maybe<Transaction>;
 };
@@ -187,6 +212,17 @@ export type QueryMunicipalityArgs = {
 };
 
 
+export type QuerySettlementArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type QuerySettlementsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<SettlementStatus>;
+};
+
+
 export type QueryTransactionArgs = {
   id: Scalars['String']['input'];
 };
@@ -200,6 +236,59 @@ export type RegisterMunicipalityInput = {
   name: Scalars['String']['input'];
   /** Hex Ed25519 key the ledger signs its blocks with; when given, its genesis block must be signed by it. */
   sequencerKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A transfer from one municipality to another, and how it was settled (docs/SETTLEMENT.md). */
+export type Settlement = {
+  __typename?: 'Settlement';
+  amount: Scalars['String']['output'];
+  /** The credit entry on the destination ledger, once ordered (none if the destination refused the order outright). */
+  credit?: Maybe<Transaction>;
+  destination: Scalars['String']['output'];
+  from: Scalars['String']['output'];
+  /** `<source>:<txid>`, the source transfer's id. */
+  id: Scalars['String']['output'];
+  /** Why it was refunded: a code such as UNKNOWN_MUNICIPALITY, BAD_ADDRESS or SETTLEMENT_ABORTED, and a message. */
+  reason?: Maybe<SettlementReason>;
+  /** The refund entry on the source ledger, once ordered. */
+  refund?: Maybe<Transaction>;
+  source: Scalars['String']['output'];
+  status: SettlementStatus;
+  /** Every step, oldest first, each with the main-chain block that sealed it. */
+  steps: Array<SettlementStep>;
+  to: Scalars['String']['output'];
+  /** The transfer on the source ledger. */
+  transfer: Transaction;
+};
+
+export type SettlementReason = {
+  __typename?: 'SettlementReason';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type SettlementStatus =
+  /** The destination did not credit in time: it is asked to make sure it never will. */
+  | 'ABORTING'
+  /** Credited at the destination, once. Final. */
+  | 'CREDITED'
+  /** The destination ledger is ordered to credit the recipient. */
+  | 'CREDITING'
+  /** The source ledger debited the sender in an anchored block; the amount is in flight. */
+  | 'ESCROWED'
+  /** Given back at the source, once. Final. */
+  | 'REFUNDED'
+  /** The source ledger is ordered to give the amount back to the sender. */
+  | 'REFUNDING';
+
+export type SettlementStep = {
+  __typename?: 'SettlementStep';
+  at: Scalars['String']['output'];
+  /** The step's event id: the leaf of the main-chain block's Merkle tree (docs/PROTOCOL.md). */
+  eventId: Scalars['String']['output'];
+  /** The main-chain block that seals it and the Merkle path to its txRoot; null until sealed. */
+  inclusion?: Maybe<EventInclusion>;
+  status: SettlementStatus;
 };
 
 export type Transaction = {
@@ -309,13 +398,19 @@ export type ResolversTypes = ResolversObject<{
   AnchorBlockInput: AnchorBlockInput;
   AnchorInclusion: ResolverTypeWrapper<Omit<AnchorInclusion, 'mainBlock'> & { mainBlock: ResolversTypes['MainBlock'] }>;
   Block: ResolverTypeWrapper<Block>;
+  EventInclusion: ResolverTypeWrapper<Omit<EventInclusion, 'mainBlock'> & { mainBlock: ResolversTypes['MainBlock'] }>;
   MainBlock: ResolverTypeWrapper<MainBlockDoc>;
   MainChain: ResolverTypeWrapper<MainChainModel>;
   Municipality: ResolverTypeWrapper<Municipality>;
   MunicipalityStatus: MunicipalityStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OutboundTransferInput: OutboundTransferInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
+  Settlement: ResolverTypeWrapper<SettlementDoc>;
+  SettlementReason: ResolverTypeWrapper<SettlementReason>;
+  SettlementStatus: SettlementStatus;
+  SettlementStep: ResolverTypeWrapper<Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversTypes['EventInclusion']> }>;
   Transaction: ResolverTypeWrapper<Transaction>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
@@ -329,12 +424,17 @@ export type ResolversParentTypes = ResolversObject<{
   AnchorBlockInput: AnchorBlockInput;
   AnchorInclusion: Omit<AnchorInclusion, 'mainBlock'> & { mainBlock: ResolversParentTypes['MainBlock'] };
   Block: Block;
+  EventInclusion: Omit<EventInclusion, 'mainBlock'> & { mainBlock: ResolversParentTypes['MainBlock'] };
   MainBlock: MainBlockDoc;
   MainChain: MainChainModel;
   Municipality: Municipality | FederationReferenceTypes['Municipality'];
   Mutation: Record<PropertyKey, never>;
+  OutboundTransferInput: OutboundTransferInput;
   Query: Record<PropertyKey, never>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
+  Settlement: SettlementDoc;
+  SettlementReason: SettlementReason;
+  SettlementStep: Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversParentTypes['EventInclusion']> };
   Transaction: Transaction;
   Boolean: Scalars['Boolean']['output'];
 }>;
@@ -363,6 +463,13 @@ export type AnchorInclusionResolvers<ContextType = MainchainContext, ParentType 
 
 export type BlockResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Block'] = ResolversParentTypes['Block']> = ResolversObject<{
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type EventInclusionResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['EventInclusion'] = ResolversParentTypes['EventInclusion']> = ResolversObject<{
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  mainBlock?: Resolver<ResolversTypes['MainBlock'], ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type MainBlockResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['MainBlock'] = ResolversParentTypes['MainBlock']> = ResolversObject<{
@@ -406,7 +513,36 @@ export type QueryResolvers<ContextType = MainchainContext, ParentType extends Re
   mainChain?: Resolver<ResolversTypes['MainChain'], ParentType, ContextType>;
   municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType, Partial<QueryMunicipalitiesArgs>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'code'>>;
+  settlement?: Resolver<Maybe<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementArgs, 'id'>>;
+  settlements?: Resolver<Array<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementsArgs, 'first'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
+}>;
+
+export type SettlementResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Settlement'] = ResolversParentTypes['Settlement']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  credit?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
+  destination?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['SettlementReason']>, ParentType, ContextType>;
+  refund?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SettlementStatus'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['SettlementStep']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transfer?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType>;
+}>;
+
+export type SettlementReasonResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['SettlementReason'] = ResolversParentTypes['SettlementReason']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SettlementStepResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['SettlementStep'] = ResolversParentTypes['SettlementStep']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inclusion?: Resolver<Maybe<ResolversTypes['EventInclusion']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SettlementStatus'], ParentType, ContextType>;
 }>;
 
 export type TransactionResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction']> = ResolversObject<{
@@ -418,11 +554,15 @@ export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   Anchor?: AnchorResolvers<ContextType>;
   AnchorInclusion?: AnchorInclusionResolvers<ContextType>;
   Block?: BlockResolvers<ContextType>;
+  EventInclusion?: EventInclusionResolvers<ContextType>;
   MainBlock?: MainBlockResolvers<ContextType>;
   MainChain?: MainChainResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Settlement?: SettlementResolvers<ContextType>;
+  SettlementReason?: SettlementReasonResolvers<ContextType>;
+  SettlementStep?: SettlementStepResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
 }>;
 

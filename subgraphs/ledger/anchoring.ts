@@ -1,20 +1,33 @@
 /**
  * Anchoring, the ledger's side: the sequencer lease holder pushes every sealed block header to
- * the main chain (`anchorBlocks`), in height order, with retry. It asks the main chain where its
+ * the main chain (`anchorBlocks`), in height order, with retry, together with the block's
+ * transfers to other municipalities (which the main chain then settles). It asks the main chain where its
  * municipality stands (`anchoredHeight`), offers the blocks after it — up to 100 per call, read
  * by `_id` — and goes on from what was anchored. Anchoring is idempotent on the main chain, so a
  * block offered twice (after a crash, or by two holders during a hand-over) is anchored once.
  */
-import { canonicalJson, isErrorCode } from '../../core/index.ts';
+import { bytesToHex, canonicalJson, hexToBytes, inclusionProof, isErrorCode } from '../../core/index.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
-import { blockKey } from './models.ts';
+import { blockKey, type BlockDoc } from './models.ts';
 import type { Sequencer } from './sequencer.ts';
 import type { LedgerStore } from './store.ts';
 
 const ANCHORED = 'query AikiAnchored($c: String!) { municipality(code: $c) { anchoredHeight } }';
 const OFFER = 'mutation AikiAnchor($m: String!, $b: [AnchorBlockInput!]!) { anchorBlocks(municipality: $m, blocks: $b) { height } }';
 const MAX_BLOCKS_PER_OFFER = 100;
+
+/**
+ * The block's transfers to other municipalities, each with its Merkle path: the main chain
+ * settles them (docs/SETTLEMENT.md).
+ */
+export function outboundOf(block: Pick<BlockDoc, 'header' | 'txs'>): Array<{ body: string; signature: string; index: number; path: string[] }> {
+  const local = `${block.header.municipality}:`;
+  const outbound = block.txs.flatMap((tx, index) => (tx.body.type === 'transfer' && !tx.body.to.startsWith(local) ? [{ tx, index }] : []));
+  if (outbound.length === 0) return [];
+  const leaves = block.txs.map((tx) => hexToBytes(tx.id));
+  return outbound.map(({ tx, index }) => ({ body: canonicalJson(tx.body), signature: tx.signature, index, path: inclusionProof(leaves, index).map(bytesToHex) }));
+}
 
 export class AnchorPusher {
   /** The main chain's anchored height for us, as last heard; undefined: ask again. */
@@ -68,9 +81,9 @@ export class AnchorPusher {
     }
     const blocks = [];
     for (let height = this.anchored + 1; blocks.length < MAX_BLOCKS_PER_OFFER; height++) {
-      const block = await this.store.blocks.findOne({ _id: blockKey(height) }, { projection: { header: 1, hash: 1, signature: 1 } });
+      const block = await this.store.blocks.findOne({ _id: blockKey(height) }, { projection: { header: 1, hash: 1, signature: 1, txs: 1 } });
       if (!block) break;
-      blocks.push({ header: canonicalJson(block.header), hash: block.hash, signature: block.signature });
+      blocks.push({ header: canonicalJson(block.header), hash: block.hash, signature: block.signature, outbound: outboundOf(block) });
     }
     if (blocks.length === 0) return false;
     const reply = await postGraphQL<{ anchorBlocks: Array<{ height: number }> | null }>(this.mainchainUrl, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 });

@@ -14,6 +14,7 @@ import { aikiError, checkAnchor, checkHeaderShape, checkSigned, type BlockHeader
 import { anchorEvent, anchorKey, type MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { Registry } from './registry.ts';
+import type { OutboundOffer, Settler } from './settlements.ts';
 
 export interface AnchorDoc {
   _id: string;
@@ -37,6 +38,7 @@ export class Anchors {
     db: Db,
     private readonly registry: Registry,
     private readonly chain: MainChain,
+    private readonly settler: Settler,
   ) {
     this.anchors = db.collection(COLLECTIONS.anchors);
   }
@@ -53,7 +55,7 @@ export class Anchors {
    * Records `blocks` of `municipality`, in order. Stops at the first block refused, with its
    * coded error (the ones before it stay anchored); a block already anchored is returned as it is.
    */
-  async offer(municipality: string, blocks: OfferedBlock[]): Promise<AnchorDoc[]> {
+  async offer(municipality: string, blocks: Array<OfferedBlock & { outbound?: OutboundOffer[] | null }>): Promise<AnchorDoc[]> {
     if (blocks.length > MAX_BLOCKS_PER_OFFER) {
       throw aikiError('BAD_USER_INPUT', `at most ${MAX_BLOCKS_PER_OFFER} blocks per offer, got ${blocks.length}`, { field: 'blocks' });
     }
@@ -75,6 +77,8 @@ export class Anchors {
         throw aikiError('ANCHOR_HEIGHT_GAP', `block ${height} of ${municipality} does not follow its last anchored block, ${anchoredHeight}`, { municipality, height, expected: anchoredHeight + 1 });
       }
       const header = checkAnchor(offered, municipality, sequencerKey, previous);
+      // Settlements before the anchor: once the anchor is recorded, the block is never offered again.
+      await this.settler.record(this.settler.check(municipality, header, offered.outbound ?? []));
       anchored.push(await this.record({ municipality, height: header.height, hash: offered.hash, header, signature: offered.signature, receivedAt: new Date() }));
     }
     return anchored;

@@ -8,21 +8,18 @@
  * it was sealed (derived, idempotent, redone after a crash from `meta.applied`). One process
  * seals; a second would lose the race for the next height and rebuild (docs/MAINCHAIN.md).
  */
-import { anchorEventId, bytesToHex, genesisHeader, hexToBytes, inclusionProof, MAIN_CHAIN, sealNext, signBlock, type BlockHeader, type PohEntry } from '../../core/index.ts';
+import { anchorEventId, settlementEventId, bytesToHex, genesisHeader, hexToBytes, inclusionProof, MAIN_CHAIN, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { blockKey } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { AnchorDoc } from './anchors.ts';
+import type { SettlementDoc } from './settlements.ts';
 import { COLLECTIONS } from './collections.ts';
 
-/** One event a main-chain block commits to, in block order. */
-export interface MainEvent {
-  id: string;
-  kind: 'anchor';
-  municipality: string;
-  height: number;
-  hash: string;
-}
+/** One event a main-chain block commits to, in block order: an anchored block, or a settlement's step. */
+export type MainEvent =
+  | { id: string; kind: 'anchor'; municipality: string; height: number; hash: string }
+  | { id: string; kind: 'settlement'; settlement: string; status: SettlementStatus; entry?: string };
 
 export interface MainBlockDoc {
   _id: string;
@@ -55,6 +52,7 @@ const TICKS_PER_EVENT = 10;
 export class MainChain {
   readonly blocks: Collection<MainBlockDoc>;
   private readonly anchors: Collection<AnchorDoc>;
+  private readonly settlements: Collection<SettlementDoc>;
   private readonly meta: Collection<{ _id: string; height: number }>;
   /** Events recorded and not yet sealed, in arrival order, by id. */
   private readonly queue = new Map<string, MainEvent>();
@@ -69,6 +67,7 @@ export class MainChain {
   ) {
     this.blocks = db.collection(COLLECTIONS.blocks);
     this.anchors = db.collection(COLLECTIONS.anchors);
+    this.settlements = db.collection(COLLECTIONS.settlements);
     this.meta = db.collection(COLLECTIONS.meta);
   }
 
@@ -145,6 +144,13 @@ export class MainChain {
     // Once, at start-up or after a failure: a scan on FerretDB, by index on MongoDB.
     const unsealed = await this.anchors.find({ main: { $exists: false } }).sort({ receivedAt: 1, _id: 1 }).toArray();
     for (const a of unsealed) this.record(anchorEvent(a));
+    for (const s of await this.settlements.find({}).toArray()) {
+      for (const { status } of s.steps) {
+        if (s.main?.[status]) continue;
+        const entry = status === 'CREDITING' || status === 'CREDITED' ? s.credit?.id : status === 'REFUNDING' || status === 'REFUNDED' ? s.refund?.id : undefined;
+        this.record({ id: settlementEventId(s._id, status, entry ?? ''), kind: 'settlement', settlement: s._id, status, entry });
+      }
+    }
   }
 
   private async sealOne(): Promise<void> {
@@ -169,10 +175,15 @@ export class MainChain {
 
   /** Marks every event of `block` with where it was sealed. Idempotent. */
   private async apply(block: MainBlockDoc): Promise<void> {
-    const ops = block.events.map((e, index) => ({
-      updateOne: { filter: { _id: anchorKey(e.municipality, e.height) }, update: { $set: { main: { height: block.height, index } } } },
-    }));
-    for (let i = 0; i < ops.length; i += MAX_STATEMENTS_PER_COMMAND) await this.anchors.bulkWrite(ops.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
+    const at = (index: number) => ({ height: block.height, index });
+    const anchors = block.events.flatMap((e, index) =>
+      e.kind === 'anchor' ? [{ updateOne: { filter: { _id: anchorKey(e.municipality, e.height) }, update: { $set: { main: at(index) } } } }] : [],
+    );
+    const settlements = block.events.flatMap((e, index) =>
+      e.kind === 'settlement' ? [{ updateOne: { filter: { _id: e.settlement }, update: { $set: { [`main.${e.status}`]: at(index) } } } }] : [],
+    );
+    for (let i = 0; i < anchors.length; i += MAX_STATEMENTS_PER_COMMAND) await this.anchors.bulkWrite(anchors.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
+    for (let i = 0; i < settlements.length; i += MAX_STATEMENTS_PER_COMMAND) await this.settlements.bulkWrite(settlements.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height: block.height } }, { upsert: true });
   }
 }

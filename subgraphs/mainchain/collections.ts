@@ -4,6 +4,8 @@ export const COLLECTIONS = {
   municipalities: 'municipalities',
   /** Anchored municipal block headers, `_id` = `<code>|<height, 12 digits>`. */
   anchors: 'anchors',
+  /** Transfers between municipalities and their steps, `_id` = `<source>:<txid>` (settlements.ts). */
+  settlements: 'settlements',
   /** The main chain's own blocks, `_id` = height as 12 digits, with the events they commit to. The commit point. */
   blocks: 'blocks',
   /** Small documents: the height applied to the derived state (`main` on anchors). */

@@ -1,7 +1,8 @@
 /**
  * `tsx subgraphs/mainchain/main.ts`: the main-chain subgraph.
  * Configuration (README.md): MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME, AIKI_OPERATOR_TOKEN,
- * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS.
+ * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS, AIKI_SETTLEMENT_TIMEOUT_MS,
+ * AIKI_SETTLE_INTERVAL_MS.
  */
 import { envInt, envSecretKey, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
@@ -21,6 +22,8 @@ runMain(log, async () => {
       probeTimeoutMs: envInt('AIKI_PROBE_TIMEOUT_MS', 3000, { min: 100 }),
       secretKey: envSecretKey('AIKI_MAINCHAIN_KEY', 'aiki/dev-mainchain-key/v1', log),
       blockIntervalMs: envInt('AIKI_MAIN_BLOCK_INTERVAL_MS', 1000, { min: 1 }),
+      settlementTimeoutMs: envInt('AIKI_SETTLEMENT_TIMEOUT_MS', 30_000, { min: 100 }),
+      settleIntervalMs: envInt('AIKI_SETTLE_INTERVAL_MS', 500, { min: 10 }),
     },
     log,
   );

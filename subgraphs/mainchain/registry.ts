@@ -59,6 +59,11 @@ export class Registry {
     return this.municipalities.find(status ? { status } : {}, oneBatch(MAX_MUNICIPALITIES)).sort({ registeredAt: 1, _id: 1 }).toArray();
   }
 
+  /** A municipality by code, or null (no error). */
+  find(code: string): Promise<MunicipalityDoc | null> {
+    return this.municipalities.findOne({ _id: code });
+  }
+
   async get(code: string): Promise<MunicipalityDoc> {
     assertMunicipalityCode(code);
     const doc = await this.municipalities.findOne({ _id: code });

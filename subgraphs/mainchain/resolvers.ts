@@ -1,7 +1,7 @@
 /** Resolvers of the main-chain subgraph (schema/mainchain.graphql). */
 import { aikiError, canonicalJson, MUNICIPALITY_CODE } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
-import { anchorEventId } from '../../core/index.ts';
+import { anchorEventId, settlementEventId } from '../../core/index.ts';
 import { MainChain } from './chain.ts';
 import type { MunicipalityDoc } from './registry.ts';
 
@@ -31,6 +31,15 @@ export const resolvers: Resolvers = {
       await registry.get(code);
       return anchors.get(code, height);
     },
+    settlement: async (_root, { id }, { settler }) => {
+      if (typeof id !== 'string' || !/^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/.test(id)) throw aikiError('BAD_USER_INPUT', `id must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(id)}`, { field: 'id' });
+      return settler.get(id);
+    },
+    settlements: async (_root, { status, first }, { settler }) => {
+      const n = first ?? 100;
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw aikiError('BAD_USER_INPUT', 'first must be 1–1,000', { field: 'first' });
+      return settler.list(status, n);
+    },
   },
   Mutation: {
     registerMunicipality: async (_root, { input }, { registry, anchors, operator }) => {
@@ -43,7 +52,7 @@ export const resolvers: Resolvers = {
     },
     anchorBlocks: async (_root, { municipality: code, blocks }, { anchors }) => {
       if (typeof code !== 'string' || !MUNICIPALITY_CODE.test(code)) throw aikiError('UNKNOWN_MUNICIPALITY', `no municipality ${JSON.stringify(code)} is registered`, { municipality: code });
-      return anchors.offer(code, blocks.map((b, i) => ({ header: parseHeader(b.header, i), hash: b.hash, signature: b.signature })));
+      return anchors.offer(code, blocks.map((b, i) => ({ header: parseHeader(b.header, i), hash: b.hash, signature: b.signature, outbound: b.outbound })));
     },
   },
   Municipality: {
@@ -60,7 +69,30 @@ export const resolvers: Resolvers = {
     header: (block) => canonicalJson(block.header),
     time: (block) => block.header.time,
     txRoot: (block) => block.header.txRoot,
-    anchors: async (block, _args, { anchors }) => (await Promise.all(block.events.map((e) => anchors.get(e.municipality, e.height)))).filter((a) => a !== null),
+    anchors: async (block, _args, { anchors }) =>
+      (await Promise.all(block.events.map((e) => (e.kind === 'anchor' ? anchors.get(e.municipality, e.height) : null)))).filter((a) => a !== null),
+  },
+  Settlement: {
+    id: (s) => s._id,
+    transfer: (s) => ({ id: s._id }),
+    // Not when the destination refused the order outright: it never wrote anything under that id.
+    credit: (s) => (s.credit && (!s.reason || s.reason.code === 'SETTLEMENT_ABORTED') ? { id: `${s.destination}:${s.credit.id}` } : null),
+    refund: (s) => (s.refund ? { id: `${s.source}:${s.refund.id}` } : null),
+    reason: (s) => s.reason ?? null,
+    steps: (s, _args, { chain }) =>
+      Promise.all(
+        s.steps.map(async ({ status, at }) => {
+          const entry = status === 'CREDITING' || status === 'CREDITED' ? s.credit?.id : status === 'REFUNDING' || status === 'REFUNDED' ? s.refund?.id : undefined;
+          const sealed = s.main?.[status];
+          const block = sealed ? await chain.block(sealed.height) : null;
+          return {
+            status,
+            at: at.toISOString(),
+            eventId: settlementEventId(s._id, status, entry ?? ''),
+            inclusion: block && sealed ? { mainBlock: block, index: sealed.index, treeSize: block.events.length, path: MainChain.proof(block, sealed.index) } : null,
+          };
+        }),
+      ),
   },
   Anchor: {
     header: (anchor) => canonicalJson(anchor.header),

@@ -10,6 +10,7 @@ import type { MainchainContext } from './context.ts';
 import { Registry } from './registry.ts';
 import { Anchors } from './anchors.ts';
 import { MainChain } from './chain.ts';
+import { Settler } from './settlements.ts';
 import { publicKeyOf } from '../../core/index.ts';
 import { resolvers } from './resolvers.ts';
 
@@ -25,6 +26,9 @@ export interface MainchainConfig {
   secretKey: Uint8Array;
   blockIntervalMs?: number;
   genesisTime?: string;
+  /** How long a destination may take to credit a transfer before it is aborted and refunded. */
+  settlementTimeoutMs?: number;
+  settleIntervalMs?: number;
 }
 
 export const DEFAULT_MAINCHAIN_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
@@ -33,6 +37,7 @@ export interface RunningMainchain extends Served {
   chain: MainChain;
   anchors: Anchors;
   registry: Registry;
+  settler: Settler;
 }
 
 export async function startMainchainSubgraph(config: MainchainConfig, log: Logger): Promise<RunningMainchain> {
@@ -47,10 +52,18 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     genesisTime: config.genesisTime ?? DEFAULT_MAINCHAIN_GENESIS_TIME,
     log,
   });
-  const anchors = new Anchors(mongo.db, registry, chain);
+  const settler = new Settler(mongo.db, registry, chain, {
+    secretKey: config.secretKey,
+    timeoutMs: config.settlementTimeoutMs ?? 30_000,
+    intervalMs: config.settleIntervalMs ?? 500,
+    log,
+  });
+  const anchors = new Anchors(mongo.db, registry, chain, settler);
   await anchors.init();
+  await settler.init();
   await chain.init();
   chain.start();
+  settler.start();
   if (!config.operatorToken) log.warn('AIKI_OPERATOR_TOKEN is not set: operator mutations are open to anyone (development only)');
   const isOperator = operatorCheck(config.operatorToken);
 
@@ -59,7 +72,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     port: config.port,
     host: config.host,
     log,
-    context: async (req) => ({ registry, anchors, chain, operator: isOperator(req) }),
+    context: async (req) => ({ registry, anchors, chain, settler, operator: isOperator(req) }),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });
   return {
@@ -67,8 +80,10 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     chain,
     anchors,
     registry,
+    settler,
     async close() {
       await served.close();
+      await settler.stop();
       await chain.stop();
       await mongo.close();
     },

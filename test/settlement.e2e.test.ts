@@ -1,0 +1,198 @@
+/**
+ * Transfers between municipalities, with real processes: sealed at the source, anchored, settled
+ * by the main chain, credited at the destination exactly once — or refunded at the source when
+ * the destination is unknown, refuses, or does not answer in time. Destinations are stopped and
+ * restarted on the same port, as an operator's outage would.
+ */
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import { abortBytes, bytesToHex, formatAddress, generateKeyPair, hexToBytes, settlementEntryId, sign, signSettlement } from '../core/index.ts';
+import type { AccountDoc } from '../subgraphs/ledger/models.ts';
+import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
+
+const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
+const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
+const NARA: MunicipalitySpec = { code: 'nara', name: 'Nara' };
+const GENESIS = 1_000_000;
+const TIMEOUT_MS = 4000;
+const treasury = wallet('kyoto');
+let cluster: Cluster;
+let prefix: string;
+let mongo: MongoClient;
+let nonce = 0;
+
+beforeAll(async () => {
+  prefix = uniquePrefix('settle');
+  cluster = await startCluster({
+    municipalities: [KYOTO, OSAKA, NARA],
+    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+    dbPrefix: prefix,
+    operatorToken: 'settle-token',
+    pollIntervalMs: 200,
+    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100', AIKI_SETTLEMENT_TIMEOUT_MS: String(TIMEOUT_MS) },
+    ledgerEnv: (spec) => ({
+      AIKI_BLOCK_INTERVAL_MS: '50',
+      AIKI_ANCHOR_INTERVAL_MS: '50',
+      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: String(GENESIS) }]) } : {}),
+    }),
+  });
+  mongo = new MongoClient(mongoUri());
+});
+
+afterAll(async () => {
+  await mongo?.close();
+  await cluster?.stop();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+const SETTLEMENT = `query($id: String!) { settlement(id: $id) {
+  id status source destination amount reason { code message }
+  credit { id status kind } refund { id status kind }
+  steps { status eventId inclusion { index mainBlock { height } } }
+} }`;
+
+interface Settlement {
+  id: string;
+  status: string;
+  reason: { code: string; message: string } | null;
+  credit: { id: string; status: string; kind: string } | null;
+  refund: { id: string; status: string; kind: string } | null;
+  steps: Array<{ status: string; eventId: string; inclusion: { index: number; mainBlock: { height: number } } | null }>;
+}
+
+async function send(from: Wallet, to: string, amount: number, n: number): Promise<string> {
+  const municipality = from.address.split(':')[0]!;
+  const r = await gql(cluster.gateway.url, SUBMIT, { m: municipality, t: transfer(from, to, amount, n) });
+  expect(r.errors).toBeUndefined();
+  return (r.data!.submitTransaction as { id: string }).id;
+}
+
+async function settled(id: string, status: string, timeoutMs = 20_000): Promise<Settlement> {
+  return eventually(
+    async () => {
+      const r = await gql(cluster.gateway.url, SETTLEMENT, { id });
+      expect(r.errors).toBeUndefined();
+      const s = r.data?.settlement as Settlement | null;
+      // Final, and every step sealed on the main chain.
+      return s?.status === status && s.steps.every((step) => step.inclusion) ? s : undefined;
+    },
+    timeoutMs,
+    `settlement ${id} ${status}`,
+  );
+}
+
+async function balance(address: string): Promise<number> {
+  const r = await gql(cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance } }', { a: address });
+  expect(r.errors).toBeUndefined();
+  return Number((r.data!.account as { balance: string }).balance);
+}
+
+/** Stops a municipality's ledger; returns a function that starts it again where it was registered. */
+async function outage(spec: MunicipalitySpec): Promise<() => Promise<void>> {
+  const ledger = cluster.ledgers.get(spec.code)!;
+  const port = Number(new URL(ledger.url).port);
+  await ledger.stop();
+  return async () => void (await cluster.startLedger(spec, port));
+}
+
+const statusOf = async (id: string) => ((await gql(cluster.gateway.url, SETTLEMENT, { id })).data?.settlement as Settlement | null)?.status;
+
+describe('transfers between municipalities', () => {
+  it('settles kyoto → osaka, then osaka → nara, each credited once, with every step sealed on the main chain', async () => {
+    const bob = wallet('osaka');
+    const carol = wallet('nara');
+    const first = await send(treasury, bob.address, 100, ++nonce);
+    const s1 = await settled(first, 'CREDITED');
+    expect(s1.steps.map((s) => s.status)).toEqual(['ESCROWED', 'CREDITING', 'CREDITED']);
+    expect(s1.credit).toMatchObject({ status: 'CONFIRMED', kind: 'CREDIT' });
+    expect(await balance(bob.address)).toBe(100);
+
+    const second = await send(bob, carol.address, 40, 1);
+    await settled(second, 'CREDITED');
+    expect([await balance(treasury.address), await balance(bob.address), await balance(carol.address)]).toEqual([GENESIS - 100, 60, 40]);
+  });
+
+  it('refunds a transfer to an unknown municipality at the source', async () => {
+    const before = await balance(treasury.address);
+    const id = await send(treasury, formatAddress('atlantis', generateKeyPair().publicKey), 7, ++nonce);
+    const s = await settled(id, 'REFUNDED');
+    expect(s.reason?.code).toBe('UNKNOWN_MUNICIPALITY');
+    expect(s.steps.map((x) => x.status)).toEqual(['ESCROWED', 'REFUNDING', 'REFUNDED']);
+    expect(s.refund).toMatchObject({ status: 'CONFIRMED', kind: 'REFUND' });
+    expect(await balance(treasury.address)).toBe(before);
+  });
+
+  it('refunds a transfer the destination refuses (a recipient nobody can sign for)', async () => {
+    const before = await balance(treasury.address);
+    const id = await send(treasury, `osaka:${'00'.repeat(32)}`, 9, ++nonce);
+    const s = await settled(id, 'REFUNDED');
+    expect(s.reason?.code).toBe('BAD_ADDRESS');
+    expect(s.credit).toBeNull();
+    expect(await balance(treasury.address)).toBe(before);
+  });
+
+  it('credits once, after it returns, a destination that was down for less than the time-out', async () => {
+    const dave = wallet('osaka');
+    const restart = await outage(OSAKA);
+    const id = await send(treasury, dave.address, 11, ++nonce);
+    await eventually(async () => ((await statusOf(id)) === 'CREDITING' ? true : undefined), 10_000, 'the credit ordered');
+    await new Promise((r) => setTimeout(r, 1000)); // the main chain retries against a dead ledger
+    expect(await statusOf(id)).toBe('CREDITING');
+    await restart();
+    const s = await settled(id, 'CREDITED');
+    expect(s.steps.map((x) => x.status)).toEqual(['ESCROWED', 'CREDITING', 'CREDITED']);
+    expect(await balance(dave.address)).toBe(11);
+  });
+
+  it('aborts, then refunds, a credit that a destination down for longer than the time-out never wrote', async () => {
+    const erin = wallet('osaka');
+    const before = await balance(treasury.address);
+    const restart = await outage(OSAKA);
+    const id = await send(treasury, erin.address, 13, ++nonce);
+    await eventually(async () => ((await statusOf(id)) === 'ABORTING' ? true : undefined), TIMEOUT_MS + 10_000, 'the credit aborted');
+    await restart();
+    const s = await settled(id, 'REFUNDED');
+    expect(s.reason?.code).toBe('SETTLEMENT_ABORTED');
+    expect(s.steps.map((x) => x.status)).toEqual(['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING', 'REFUNDED']);
+    expect(await balance(treasury.address)).toBe(before);
+    expect(await balance(erin.address)).toBe(0);
+    // The aborted credit is recorded at the destination, so the order can never be written later.
+    const credit = (await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status rejection { code } } }', { id: s.credit!.id })).data!.transaction;
+    expect(credit).toEqual({ status: 'REJECTED', rejection: { code: 'SETTLEMENT_ABORTED' } });
+  });
+
+  it('refuses settlement orders and aborts not signed by the main chain, and writes nothing', async () => {
+    const impostor = generateKeyPair();
+    const body = { v: 1 as const, type: 'credit' as const, settlement: 'ab'.repeat(32), from: treasury.address, to: wallet('osaka').address, amount: '1000', time: new Date().toISOString() };
+    const forged = signSettlement(body, impostor.secretKey);
+    const osaka = cluster.ledgers.get('osaka')!.url;
+    const settle = await gql(osaka, 'mutation($o: SettlementOrderInput!) { settle(municipality: "osaka", order: $o) { status } }', { o: forged });
+    expect(settle.errors?.[0]?.extensions?.code).toBe('BAD_SIGNATURE');
+    const abort = await gql(osaka, 'mutation($o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: "osaka", order: $o, signature: $s) { status } }', {
+      o: forged,
+      s: bytesToHex(sign(abortBytes(settlementEntryId(body)), impostor.secretKey)),
+    });
+    expect(abort.errors?.[0]?.extensions?.code).toBe('BAD_SIGNATURE');
+    const injected = await gql(osaka, 'mutation($o: SettlementOrderInput!) { settle(municipality: "osaka", order: $o) { status } }', { o: { ...forged, body: { ...body, to: { $gt: '' } } } });
+    expect(injected.errors?.length).toBeGreaterThan(0);
+    const found = await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status } }', { id: `osaka:${settlementEntryId(body)}` });
+    expect(found.errors?.[0]?.extensions?.code).toBe('TRANSACTION_NOT_FOUND');
+  });
+
+  it('conserves money: every ledger verifies, and balances add up to the genesis with nothing in flight', async () => {
+    const { data } = await gql(cluster.gateway.url, '{ mainChain { sequencer } settlements(first: 1000) { status amount } }');
+    const all = data!.settlements as Array<{ status: string; amount: string }>;
+    expect(all.length).toBe(nonce + 1);
+    expect(all.every((s) => s.status === 'CREDITED' || s.status === 'REFUNDED')).toBe(true);
+    const mainKey = hexToBytes((data!.mainChain as { sequencer: string }).sequencer);
+    let total = 0;
+    for (const code of ['kyoto', 'osaka', 'nara']) {
+      const db = mongo.db(`${prefix}_ledger_${code}`);
+      await verifyStoredChain(db, mainKey);
+      for (const a of await db.collection<AccountDoc>('accounts').find().toArray()) total += a.balance;
+    }
+    expect(total).toBe(GENESIS);
+  });
+});
