@@ -34,6 +34,8 @@ const codegen: CodegenConfig = {
         MainBlock: '../../subgraphs/mainchain/chain.ts#MainBlockDoc',
         Anchor: '../../subgraphs/mainchain/anchors.ts#AnchorDoc',
         Settlement: '../../subgraphs/mainchain/settlements.ts#SettlementDoc',
+        Trace: '../../subgraphs/mainchain/settlements.ts#TraceModel',
+        TraceHop: '../../subgraphs/mainchain/settlements.ts#TraceHopModel',
       }),
     },
   },

@@ -4,7 +4,8 @@
  * `node --import tsx cli/aiki.ts …`); it talks to the gateway or the main chain over GraphQL.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { parseAddress, signTransfer, verifyInclusionProof, type InclusionProofInput, type TransferBody } from '../core/index.ts';
+import { readFileSync } from 'node:fs';
+import { parseAddress, signTransfer, TRACE_QUERY, verifyInclusionProof, verifyTrace, type InclusionProofInput, type TraceInput, type TransferBody } from '../core/index.ts';
 import { newKeyFile, readKeyFile } from './keys.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
@@ -134,6 +135,46 @@ program
   .argument('<address>')
   .action(async (address: string) => {
     print((await call<{ account: unknown }>(url(), 'query($a: String!) { account(address: $a) { id balance nonce transactions(first: 10) { edges { node { id from to amount status } } } } }', { a: address })).account);
+  });
+
+const depthOption = (v: string) => {
+  if (!/^[0-5]$/.test(v)) throw new InvalidArgumentError('expected 0–5');
+  return Number(v);
+};
+
+/** The trace of `id` through the gateway, with the main chain's key it was served with. */
+async function fetchTrace(id: string, depth: number): Promise<{ mainChain: { sequencer: string }; trace: TraceInput | null }> {
+  return call(url(), TRACE_QUERY, { id, depth });
+}
+
+program
+  .command('trace')
+  .description('the hops of a transfer across municipalities (<source>:<txid>), with every proof, as JSON')
+  .argument('<id>')
+  .option('--depth <n>', 'onward hops from each recipient (0–5)', depthOption, 3)
+  .action(async (id: string, opts: { depth: number }) => {
+    const data = await fetchTrace(id, opts.depth);
+    if (!data.trace) throw new Error(`the main chain knows no transfer between municipalities with id ${id}`);
+    print(data);
+  });
+
+program
+  .command('verify')
+  .description('fetch the trace of a transfer through the gateway (or read it from --trace) and verify every proof locally with core/')
+  .argument('[id]')
+  .option('--depth <n>', 'onward hops from each recipient (0–5)', depthOption, 3)
+  .option('--trace <file>', 'verify a trace saved by `aiki trace` instead, offline')
+  .option('--mainchain-key <hex>', "the main chain's public key to trust (default: the one the server names, printed)")
+  .action(async (id: string | undefined, opts: { depth: number; trace?: string; mainchainKey?: string }) => {
+    const data = opts.trace ? (JSON.parse(readFileSync(opts.trace, 'utf8')) as Awaited<ReturnType<typeof fetchTrace>>) : await fetchTrace(id ?? '', opts.depth);
+    if (!data.trace) throw new Error(`the main chain knows no transfer between municipalities with id ${id}`);
+    const key = opts.mainchainKey ?? data.mainChain.sequencer;
+    if (!opts.mainchainKey) console.log(`trusting main-chain key ${key} (pin it with --mainchain-key)`);
+    const checks = verifyTrace(data.trace, key);
+    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
+    const failed = checks.filter((c) => !c.ok).length;
+    if (failed > 0) throw new Error(`${failed} of ${checks.length} checks failed`);
+    console.log(`verified: ${data.trace.hops.length} hop(s), ${checks.length} checks`);
   });
 
 const municipality = program.command('municipality').description('the registry of municipalities');

@@ -12,3 +12,4 @@ export * from './block.ts';
 export * from './proof.ts';
 export * from './anchor.ts';
 export * from './settlement.ts';
+export * from './trace.ts';

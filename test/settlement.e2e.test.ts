@@ -4,10 +4,15 @@
  * the destination is unknown, refuses, or does not answer in time. Destinations are stopped and
  * restarted on the same port, as an operator's outage would.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
-import { abortBytes, bytesToHex, formatAddress, generateKeyPair, hexToBytes, settlementEntryId, sign, signSettlement } from '../core/index.ts';
+import { abortBytes, bytesToHex, formatAddress, generateKeyPair, hexToBytes, settlementEntryId, sign, signSettlement, TRACE_QUERY, verifyTrace, type TraceInput } from '../core/index.ts';
 import type { AccountDoc } from '../subgraphs/ledger/models.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
@@ -22,6 +27,9 @@ let cluster: Cluster;
 let prefix: string;
 let mongo: MongoClient;
 let nonce = 0;
+/** The first transfer of the A → B → C test: traced below. */
+let traced = '';
+const run = promisify(execFile);
 
 beforeAll(async () => {
   prefix = uniquePrefix('settle');
@@ -104,6 +112,7 @@ describe('transfers between municipalities', () => {
     const bob = wallet('osaka');
     const carol = wallet('nara');
     const first = await send(treasury, bob.address, 100, ++nonce);
+    traced = first;
     const s1 = await settled(first, 'CREDITED');
     expect(s1.steps.map((s) => s.status)).toEqual(['ESCROWED', 'CREDITING', 'CREDITED']);
     expect(s1.credit).toMatchObject({ status: 'CONFIRMED', kind: 'CREDIT' });
@@ -181,6 +190,51 @@ describe('transfers between municipalities', () => {
     expect(found.errors?.[0]?.extensions?.code).toBe('TRANSACTION_NOT_FOUND');
   });
 
+  it('traces kyoto → osaka → nara with every proof, and `aiki verify` accepts it', async () => {
+    const trace = await verifiedTrace();
+    expect(trace.hops.map((h) => [h.depth, h.settlement.source, h.settlement.destination])).toEqual([
+      [0, 'kyoto', 'osaka'],
+      [1, 'osaka', 'nara'],
+    ]);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, 'verify', traced]);
+    expect(stdout).toMatch(/ok {3}hop 1 credit block/);
+    expect(stdout).toMatch(/verified: 2 hop\(s\)/);
+  });
+
+  it('fails the verification, saying what broke, when any value of any proof in the trace is changed', async () => {
+    const trace = await verifiedTrace();
+    const mainKey = ((await gql(cluster.gateway.url, '{ mainChain { sequencer } }')).data!.mainChain as { sequencer: string }).sequencer;
+    const undetected: string[] = [];
+    let changed = 0;
+    for (const [path, value] of leaves(trace)) {
+      const copy = structuredClone(trace);
+      setAt(copy, path, alter(value));
+      changed++;
+      if (verifyTrace(copy, mainKey).every((c) => c.ok)) undetected.push(path.join('.'));
+    }
+    expect(changed).toBeGreaterThan(200);
+    expect(undetected).toEqual([]);
+
+    // The same offline, from a saved trace: one hex digit changed in a main-chain signature.
+    const dir = mkdtempSync(join(tmpdir(), 'aiki-trace-'));
+    try {
+      const file = join(dir, 'trace.json');
+      const saved = { mainChain: { sequencer: mainKey }, trace: structuredClone(trace) };
+      const sig = saved.trace.hops[1]!.entryAnchor!.inclusion!.mainBlock;
+      sig.signature = alter(sig.signature) as string;
+      writeFileSync(file, JSON.stringify(saved));
+      const failed = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'verify', '--trace', file, '--mainchain-key', mainKey]).then(
+        () => undefined,
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stdout).toMatch(/FAIL hop 1 credit block: main-chain block \d+ is not signed by the main chain/);
+      expect(failed?.stderr).toMatch(/1 of \d+ checks failed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('conserves money: every ledger verifies, and balances add up to the genesis with nothing in flight', async () => {
     const { data } = await gql(cluster.gateway.url, '{ mainChain { sequencer } settlements(first: 1000) { status amount } }');
     const all = data!.settlements as Array<{ status: string; amount: string }>;
@@ -196,3 +250,39 @@ describe('transfers between municipalities', () => {
     expect(total).toBe(GENESIS);
   });
 });
+
+/** The trace of the A → B → C transfer once every hop is settled, anchored and sealed (it then verifies). */
+async function verifiedTrace(): Promise<TraceInput> {
+  return eventually(
+    async () => {
+      const r = await gql(cluster.gateway.url, TRACE_QUERY, { id: traced, depth: 3 });
+      expect(r.errors).toBeUndefined();
+      const { trace, mainChain } = r.data as { trace: TraceInput; mainChain: { sequencer: string } };
+      return verifyTrace(trace, mainChain.sequencer).every((c) => c.ok) ? trace : undefined;
+    },
+    20_000,
+    'a trace that verifies',
+  );
+}
+
+/** Every string and number in `value`, with its path, except the hop depths and statuses (which name, not prove). */
+function leaves(value: unknown, path: Array<string | number> = []): Array<[Array<string | number>, string | number]> {
+  if (typeof value === 'string' || typeof value === 'number') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  return [];
+}
+
+/** A different value of the same kind: the last hex digit (or character) changed, or a number off by one. */
+function alter(value: string | number): string | number {
+  if (typeof value === 'number') return value + 1;
+  if (value.startsWith('{')) return value.replace(/"height":(\d+)/, (_m, h: string) => `"height":${Number(h) + 1}`);
+  const last = value.at(-1)!;
+  return value.slice(0, -1) + (last === '0' ? '1' : last === 'Z' ? 'Y' : /[0-9a-f]/.test(last) ? '0' : 'x');
+}
+
+function setAt(target: unknown, path: Array<string | number>, value: unknown): void {
+  let node = target as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[path.at(-1)!] = value;
+}

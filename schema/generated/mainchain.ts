@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { MainChainModel, MainBlockDoc } from '../../subgraphs/mainchain/chain.ts';
 import type { AnchorDoc } from '../../subgraphs/mainchain/anchors.ts';
-import type { SettlementDoc } from '../../subgraphs/mainchain/settlements.ts';
+import type { SettlementDoc, TraceModel, TraceHopModel } from '../../subgraphs/mainchain/settlements.ts';
 import type { MainchainContext } from '../../subgraphs/mainchain/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -34,7 +34,7 @@ export type Anchor = {
   header: Scalars['String']['output'];
   height: Scalars['Int']['output'];
   /** Where it is sealed on the main chain; null until the next main-chain block. */
-  inclusion?: Maybe<AnchorInclusion>;
+  inclusion?: Maybe<EventInclusion>;
   municipality: Scalars['String']['output'];
   signature: Scalars['String']['output'];
 };
@@ -46,15 +46,6 @@ export type AnchorBlockInput = {
   /** Every transfer in the block to another municipality, each with its Merkle path: they become settlements. */
   outbound?: InputMaybe<Array<OutboundTransferInput>>;
   signature: Scalars['String']['input'];
-};
-
-/** A Merkle path from an anchor's event id to the txRoot of the main-chain block that seals it. */
-export type AnchorInclusion = {
-  __typename?: 'AnchorInclusion';
-  index: Scalars['Int']['output'];
-  mainBlock: MainBlock;
-  path: Array<Scalars['String']['output']>;
-  treeSize: Scalars['Int']['output'];
 };
 
 export type Block = {
@@ -181,6 +172,13 @@ export type Query = {
   settlement?: Maybe<Settlement>;
   /** Transfers between municipalities, optionally only those in one state, by id, at most `first` (≤ 1,000). */
   settlements: Array<Settlement>;
+  /**
+   * The hops of a transfer across municipalities: the transfer `transactionId` (`<source>:<txid>`),
+   * then the transfers to other municipalities its recipient made afterwards, up to `depth` hops
+   * (1–5, at most 100 hops in all). Each hop carries what an analyst needs to verify it offline
+   * (`aiki verify`). Null if the main chain knows no transfer between municipalities by that id.
+   */
+  trace?: Maybe<Trace>;
   /** A transaction by id `<municipality>:<txid>`, answered by that municipality's ledger. */
   transaction?: Maybe<Transaction>;
 };
@@ -223,6 +221,12 @@ export type QuerySettlementsArgs = {
 };
 
 
+export type QueryTraceArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  transactionId: Scalars['String']['input'];
+};
+
+
 export type QueryTransactionArgs = {
   id: Scalars['String']['input'];
 };
@@ -244,6 +248,8 @@ export type Settlement = {
   amount: Scalars['String']['output'];
   /** The credit entry on the destination ledger, once ordered (none if the destination refused the order outright). */
   credit?: Maybe<Transaction>;
+  /** Id of the credit entry ordered at the destination (hex), once ordered. */
+  creditId?: Maybe<Scalars['String']['output']>;
   destination: Scalars['String']['output'];
   from: Scalars['String']['output'];
   /** `<source>:<txid>`, the source transfer's id. */
@@ -252,6 +258,8 @@ export type Settlement = {
   reason?: Maybe<SettlementReason>;
   /** The refund entry on the source ledger, once ordered. */
   refund?: Maybe<Transaction>;
+  /** Id of the refund entry ordered at the source (hex), once ordered. */
+  refundId?: Maybe<Scalars['String']['output']>;
   source: Scalars['String']['output'];
   status: SettlementStatus;
   /** Every step, oldest first, each with the main-chain block that sealed it. */
@@ -289,6 +297,28 @@ export type SettlementStep = {
   /** The main-chain block that seals it and the Merkle path to its txRoot; null until sealed. */
   inclusion?: Maybe<EventInclusion>;
   status: SettlementStatus;
+};
+
+export type Trace = {
+  __typename?: 'Trace';
+  hops: Array<TraceHop>;
+  transactionId: Scalars['String']['output'];
+};
+
+/** One transfer between municipalities, with its proofs (docs/SETTLEMENT.md, Trace). */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** 0 for the traced transfer, 1 for the transfers its recipient made onward, and so on. */
+  depth: Scalars['Int']['output'];
+  /** The entry that settled it: the credit at the destination (CREDITED) or the refund at the source (REFUNDED); null while in flight. */
+  entry?: Maybe<Transaction>;
+  /** The block holding that entry, anchored on the main chain; null until it is anchored. */
+  entryAnchor?: Maybe<Anchor>;
+  settlement: Settlement;
+  /** The transfer on its source ledger, with its Merkle inclusion proof (`proof`). */
+  transfer: Transaction;
+  /** The source block, anchored on the main chain; null until it is anchored. */
+  transferAnchor?: Maybe<Anchor>;
 };
 
 export type Transaction = {
@@ -396,7 +426,6 @@ export type ResolversTypes = ResolversObject<{
   Anchor: ResolverTypeWrapper<AnchorDoc>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AnchorBlockInput: AnchorBlockInput;
-  AnchorInclusion: ResolverTypeWrapper<Omit<AnchorInclusion, 'mainBlock'> & { mainBlock: ResolversTypes['MainBlock'] }>;
   Block: ResolverTypeWrapper<Block>;
   EventInclusion: ResolverTypeWrapper<Omit<EventInclusion, 'mainBlock'> & { mainBlock: ResolversTypes['MainBlock'] }>;
   MainBlock: ResolverTypeWrapper<MainBlockDoc>;
@@ -411,6 +440,8 @@ export type ResolversTypes = ResolversObject<{
   SettlementReason: ResolverTypeWrapper<SettlementReason>;
   SettlementStatus: SettlementStatus;
   SettlementStep: ResolverTypeWrapper<Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversTypes['EventInclusion']> }>;
+  Trace: ResolverTypeWrapper<TraceModel>;
+  TraceHop: ResolverTypeWrapper<TraceHopModel>;
   Transaction: ResolverTypeWrapper<Transaction>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
@@ -422,7 +453,6 @@ export type ResolversParentTypes = ResolversObject<{
   Anchor: AnchorDoc;
   Int: Scalars['Int']['output'];
   AnchorBlockInput: AnchorBlockInput;
-  AnchorInclusion: Omit<AnchorInclusion, 'mainBlock'> & { mainBlock: ResolversParentTypes['MainBlock'] };
   Block: Block;
   EventInclusion: Omit<EventInclusion, 'mainBlock'> & { mainBlock: ResolversParentTypes['MainBlock'] };
   MainBlock: MainBlockDoc;
@@ -435,6 +465,8 @@ export type ResolversParentTypes = ResolversObject<{
   Settlement: SettlementDoc;
   SettlementReason: SettlementReason;
   SettlementStep: Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversParentTypes['EventInclusion']> };
+  Trace: TraceModel;
+  TraceHop: TraceHopModel;
   Transaction: Transaction;
   Boolean: Scalars['Boolean']['output'];
 }>;
@@ -449,16 +481,9 @@ export type AnchorResolvers<ContextType = MainchainContext, ParentType extends R
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   header?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  inclusion?: Resolver<Maybe<ResolversTypes['AnchorInclusion']>, ParentType, ContextType>;
+  inclusion?: Resolver<Maybe<ResolversTypes['EventInclusion']>, ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type AnchorInclusionResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['AnchorInclusion'] = ResolversParentTypes['AnchorInclusion']> = ResolversObject<{
-  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  mainBlock?: Resolver<ResolversTypes['MainBlock'], ParentType, ContextType>;
-  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type BlockResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Block'] = ResolversParentTypes['Block']> = ResolversObject<{
@@ -515,17 +540,20 @@ export type QueryResolvers<ContextType = MainchainContext, ParentType extends Re
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'code'>>;
   settlement?: Resolver<Maybe<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementArgs, 'id'>>;
   settlements?: Resolver<Array<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementsArgs, 'first'>>;
+  trace?: Resolver<Maybe<ResolversTypes['Trace']>, ParentType, ContextType, RequireFields<QueryTraceArgs, 'depth' | 'transactionId'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
 }>;
 
 export type SettlementResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Settlement'] = ResolversParentTypes['Settlement']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   credit?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
+  creditId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   destination?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['SettlementReason']>, ParentType, ContextType>;
   refund?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
+  refundId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SettlementStatus'], ParentType, ContextType>;
   steps?: Resolver<Array<ResolversTypes['SettlementStep']>, ParentType, ContextType>;
@@ -545,6 +573,20 @@ export type SettlementStepResolvers<ContextType = MainchainContext, ParentType e
   status?: Resolver<ResolversTypes['SettlementStatus'], ParentType, ContextType>;
 }>;
 
+export type TraceResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Trace'] = ResolversParentTypes['Trace']> = ResolversObject<{
+  hops?: Resolver<Array<ResolversTypes['TraceHop']>, ParentType, ContextType>;
+  transactionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TraceHopResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['TraceHop'] = ResolversParentTypes['TraceHop']> = ResolversObject<{
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  entry?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
+  entryAnchor?: Resolver<Maybe<ResolversTypes['Anchor']>, ParentType, ContextType>;
+  settlement?: Resolver<ResolversTypes['Settlement'], ParentType, ContextType>;
+  transfer?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType>;
+  transferAnchor?: Resolver<Maybe<ResolversTypes['Anchor']>, ParentType, ContextType>;
+}>;
+
 export type TransactionResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction']> = ResolversObject<{
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -552,7 +594,6 @@ export type TransactionResolvers<ContextType = MainchainContext, ParentType exte
 export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   Anchor?: AnchorResolvers<ContextType>;
-  AnchorInclusion?: AnchorInclusionResolvers<ContextType>;
   Block?: BlockResolvers<ContextType>;
   EventInclusion?: EventInclusionResolvers<ContextType>;
   MainBlock?: MainBlockResolvers<ContextType>;
@@ -563,6 +604,8 @@ export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   Settlement?: SettlementResolvers<ContextType>;
   SettlementReason?: SettlementReasonResolvers<ContextType>;
   SettlementStep?: SettlementStepResolvers<ContextType>;
+  Trace?: TraceResolvers<ContextType>;
+  TraceHop?: TraceHopResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
 }>;
 

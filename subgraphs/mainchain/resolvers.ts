@@ -3,8 +3,10 @@ import { aikiError, canonicalJson, MUNICIPALITY_CODE } from '../../core/index.ts
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
 import { anchorEventId, settlementEventId } from '../../core/index.ts';
 import { MainChain } from './chain.ts';
+import { MAX_TRACE_DEPTH } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
 
+const SETTLEMENT_ID = /^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/;
 const municipality = (doc: MunicipalityDoc) => ({ ...doc, registeredAt: doc.registeredAt.toISOString() });
 
 /** A header offered as canonical JSON; anything else is BAD_BLOCK (the bytes the hash is over must be exact). */
@@ -32,8 +34,16 @@ export const resolvers: Resolvers = {
       return anchors.get(code, height);
     },
     settlement: async (_root, { id }, { settler }) => {
-      if (typeof id !== 'string' || !/^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/.test(id)) throw aikiError('BAD_USER_INPUT', `id must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(id)}`, { field: 'id' });
+      if (typeof id !== 'string' || !SETTLEMENT_ID.test(id)) throw aikiError('BAD_USER_INPUT', `id must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(id)}`, { field: 'id' });
       return settler.get(id);
+    },
+    trace: async (_root, { transactionId, depth }, { settler }) => {
+      if (typeof transactionId !== 'string' || !SETTLEMENT_ID.test(transactionId)) {
+        throw aikiError('BAD_USER_INPUT', `transactionId must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(transactionId)}`, { field: 'transactionId' });
+      }
+      const d = depth ?? 3;
+      if (!Number.isInteger(d) || d < 0 || d > MAX_TRACE_DEPTH) throw aikiError('BAD_USER_INPUT', `depth must be 0–${MAX_TRACE_DEPTH}`, { field: 'depth' });
+      return settler.trace(transactionId, d);
     },
     settlements: async (_root, { status, first }, { settler }) => {
       const n = first ?? 100;
@@ -72,8 +82,26 @@ export const resolvers: Resolvers = {
     anchors: async (block, _args, { anchors }) =>
       (await Promise.all(block.events.map((e) => (e.kind === 'anchor' ? anchors.get(e.municipality, e.height) : null)))).filter((a) => a !== null),
   },
+  TraceHop: {
+    settlement: (hop) => hop.settlement,
+    transfer: (hop) => ({ id: hop.settlement._id }),
+    transferAnchor: (hop, _args, { anchors }) => anchors.get(hop.settlement.source, hop.settlement.sourceHeight),
+    entry: ({ settlement: s }) => {
+      if (s.status === 'CREDITED') return { id: `${s.destination}:${s.credit!.id}` };
+      if (s.status === 'REFUNDED') return { id: `${s.source}:${s.refund!.id}` };
+      return null;
+    },
+    entryAnchor: ({ settlement: s }, _args, { anchors }) => {
+      if (s.entryHeight === undefined) return null;
+      if (s.status === 'CREDITED') return anchors.get(s.destination, s.entryHeight);
+      if (s.status === 'REFUNDED') return anchors.get(s.source, s.entryHeight);
+      return null;
+    },
+  },
   Settlement: {
     id: (s) => s._id,
+    creditId: (s) => s.credit?.id ?? null,
+    refundId: (s) => s.refund?.id ?? null,
     transfer: (s) => ({ id: s._id }),
     // Not when the destination refused the order outright: it never wrote anything under that id.
     credit: (s) => (s.credit && (!s.reason || s.reason.code === 'SETTLEMENT_ABORTED') ? { id: `${s.destination}:${s.credit.id}` } : null),

@@ -59,10 +59,25 @@ export interface SettlementDoc {
   /** Why it is refunded. */
   reason?: { code: string; message: string };
   creditOrderedAt?: Date;
+  /** The block of the destination (credit) or source (refund) ledger that holds the entry. */
+  entryHeight?: number;
   steps: Array<{ status: SettlementStatus; at: Date }>;
   /** Where each step's event is sealed on the main chain. */
   main?: Partial<Record<SettlementStatus, { height: number; index: number }>>;
 }
+
+export interface TraceHopModel {
+  depth: number;
+  settlement: SettlementDoc;
+}
+
+export interface TraceModel {
+  transactionId: string;
+  hops: TraceHopModel[];
+}
+
+export const MAX_TRACE_DEPTH = 5;
+const MAX_TRACE_HOPS = 100;
 
 export const TERMINAL: SettlementStatus[] = ['CREDITED', 'REFUNDED'];
 const ACTIVE: SettlementStatus[] = ['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING'];
@@ -75,9 +90,10 @@ export interface OutboundOffer {
   path: string[];
 }
 
-const SETTLE = `mutation AikiSettle($m: String!, $o: SettlementOrderInput!) { settle(municipality: $m, order: $o) { txid status rejection { code message } } }`;
+const ENTRY = 'txid status rejection { code message } block { height }';
+const SETTLE = `mutation AikiSettle($m: String!, $o: SettlementOrderInput!) { settle(municipality: $m, order: $o) { ${ENTRY} } }`;
 const ABORT = `mutation AikiAbort($m: String!, $o: SettlementOrderInput!, $s: String!) {
-  abortSettlement(municipality: $m, order: $o, signature: $s) { txid status rejection { code message } }
+  abortSettlement(municipality: $m, order: $o, signature: $s) { ${ENTRY} }
 }`;
 /** Refusals of a credit that the ledger would give again for the same order, forever. */
 const FINAL_REFUSALS = new Set(['BAD_ADDRESS', 'WRONG_MUNICIPALITY', 'SETTLEMENT_ABORTED', 'BAD_TRANSACTION', 'BAD_AMOUNT']);
@@ -108,6 +124,7 @@ export class Settler {
 
   async init(): Promise<void> {
     await this.settlements.createIndex({ status: 1 }, { name: 'status' });
+    await this.settlements.createIndex({ from: 1 }, { name: 'from' });
     // Once at start-up: a scan on FerretDB, by index on MongoDB.
     for (const s of await this.settlements.find({ status: { $in: ACTIVE } }, { projection: { _id: 1 } }).toArray()) this.active.add(s._id);
   }
@@ -136,6 +153,31 @@ export class Settler {
 
   list(status: SettlementStatus | null | undefined, first: number): Promise<SettlementDoc[]> {
     return this.settlements.find(status ? { status } : {}, oneBatch(first)).sort({ _id: 1 }).toArray();
+  }
+
+  /**
+   * The transfer `id` and, breadth first up to `depth` hops, the transfers between
+   * municipalities that each credited recipient made afterwards. Null if `id` is unknown.
+   */
+  async trace(id: string, depth: number): Promise<TraceModel | null> {
+    const root = await this.get(id);
+    if (!root) return null;
+    const hops: TraceHopModel[] = [{ depth: 0, settlement: root }];
+    const seen = new Set([root._id]);
+    for (let level = 0, frontier = [root]; level < depth && frontier.length > 0; level++) {
+      const next: SettlementDoc[] = [];
+      for (const hop of frontier.filter((h) => h.status === 'CREDITED')) {
+        // By `from`: indexed on MongoDB, a scan on FerretDB.
+        for (const onward of await this.settlements.find({ from: hop.to }, oneBatch(MAX_TRACE_HOPS)).sort({ _id: 1 }).toArray()) {
+          if (seen.has(onward._id) || hops.length >= MAX_TRACE_HOPS) continue;
+          seen.add(onward._id);
+          hops.push({ depth: level + 1, settlement: onward });
+          next.push(onward);
+        }
+      }
+      frontier = next;
+    }
+    return { transactionId: id, hops };
   }
 
   /**
@@ -218,7 +260,7 @@ export class Settler {
       }
       case 'CREDITING': {
         const answer = await this.send(doc.destination, SETTLE, { o: { body: doc.credit!.body, signature: doc.credit!.signature } });
-        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'CREDITED', {}, doc.credit!.id);
+        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'CREDITED', { entryHeight: answer.height }, doc.credit!.id);
         if (answer.kind === 'refused' && FINAL_REFUSALS.has(answer.code)) return this.refund(doc, { code: answer.code, message: answer.message });
         if (answer.kind === 'entry' && answer.status === 'REJECTED') return this.refund(doc, answer.rejection!);
         if (Date.now() - doc.creditOrderedAt!.getTime() > this.opts.timeoutMs) return this.move(doc, 'ABORTING', {});
@@ -228,7 +270,7 @@ export class Settler {
         const credit = doc.credit!;
         const signature = bytesToHex(sign(abortBytes(credit.id), this.opts.secretKey));
         const answer = await this.send(doc.destination, ABORT, { o: { body: credit.body, signature: credit.signature }, s: signature });
-        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'CREDITED', {}, credit.id);
+        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'CREDITED', { entryHeight: answer.height }, credit.id);
         if (answer.kind === 'entry' && answer.status === 'REJECTED') return this.refund(doc, answer.rejection ?? { code: 'SETTLEMENT_ABORTED', message: 'aborted' });
         if (answer.kind === 'refused' && FINAL_REFUSALS.has(answer.code)) return this.refund(doc, { code: answer.code, message: answer.message });
         return; // pending (it will be confirmed) or unreachable: ask again
@@ -236,7 +278,7 @@ export class Settler {
       case 'REFUNDING': {
         const refund = doc.refund!;
         const answer = await this.send(doc.source, SETTLE, { o: { body: refund.body, signature: refund.signature } });
-        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'REFUNDED', {}, refund.id);
+        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'REFUNDED', { entryHeight: answer.height }, refund.id);
         if (answer.kind === 'refused') this.opts.log.error('the source ledger refuses a refund; retrying', { settlement: doc._id, code: answer.code, message: answer.message });
         return;
       }
@@ -266,14 +308,17 @@ export class Settler {
     code: string,
     mutation: string,
     variables: Record<string, unknown>,
-  ): Promise<{ kind: 'entry'; status: string; rejection?: { code: string; message: string } } | { kind: 'refused'; code: string; message: string } | { kind: 'unreachable' }> {
+  ): Promise<{ kind: 'entry'; status: string; height?: number; rejection?: { code: string; message: string } } | { kind: 'refused'; code: string; message: string } | { kind: 'unreachable' }> {
     const municipality = await this.registry.find(code);
     const url = municipality?.endpoints[0];
     if (!url) return { kind: 'unreachable' };
     try {
-      const reply = await postGraphQL<Record<string, { status: string; rejection: { code: string; message: string } | null } | null>>(url, mutation, { variables: { m: code, ...variables }, timeoutMs: 10_000 });
+      const reply = await postGraphQL<Record<string, { status: string; rejection: { code: string; message: string } | null; block: { height: number } | null } | null>>(url, mutation, {
+        variables: { m: code, ...variables },
+        timeoutMs: 10_000,
+      });
       const entry = Object.values(reply.data ?? {})[0];
-      if (entry) return { kind: 'entry', status: entry.status, rejection: entry.rejection ?? undefined };
+      if (entry) return { kind: 'entry', status: entry.status, height: entry.block?.height, rejection: entry.rejection ?? undefined };
       const error = reply.errors?.[0];
       return { kind: 'refused', code: String(error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), message: error?.message ?? 'no answer' };
     } catch (err) {
