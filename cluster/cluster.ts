@@ -38,6 +38,8 @@ export interface Cluster {
   dbPrefix: string;
   /** Starts one more ledger subgraph process for a municipality (not registered): a new one, or a replica. */
   startLedger(spec: MunicipalitySpec, port?: number, env?: Record<string, string>): Promise<ServiceProcess>;
+  /** Starts the main chain again (after a kill) on the port it had, so that every URL of it still holds. */
+  restartMainchain(): Promise<ServiceProcess>;
   /** Registers a municipality on the main chain, as an operator would. */
   register(spec: MunicipalitySpec, endpoints: string[]): Promise<GraphQLReply>;
   stop(): Promise<void>;
@@ -76,12 +78,17 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if (!opts.db) await db.stop();
   };
 
-  try {
+  const startMainchain = async (port: number) => {
     const mainchain = await spawnService('mainchain', 'mainchain', {
-      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(opts.ports?.mainchain ?? 0), AIKI_OPERATOR_TOKEN: opts.operatorToken, ...opts.mainchainEnv },
+      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(port), AIKI_OPERATOR_TOKEN: opts.operatorToken, ...opts.mainchainEnv },
       onLog: log('mainchain'),
     });
     started.push(mainchain);
+    return mainchain;
+  };
+
+  try {
+    const mainchain = await startMainchain(opts.ports?.mainchain ?? 0);
     mainchainUrl = mainchain.url;
     // The ledgers check settlement orders against the main chain's key (docs/SETTLEMENT.md).
     const chain = await postGraphQL<{ mainChain: { sequencer: string } }>(mainchain.url, '{ mainChain { sequencer } }');
@@ -111,7 +118,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       onLog: log('gateway'),
     });
     started.push(gateway);
-    return { db, mainchain, ledgers, gateway, dbPrefix: prefix, startLedger, register, stop };
+    const cluster: Cluster = {
+      db,
+      mainchain,
+      ledgers,
+      gateway,
+      dbPrefix: prefix,
+      startLedger,
+      register,
+      stop,
+      restartMainchain: async () => (cluster.mainchain = await startMainchain(Number(new URL(mainchainUrl).port))),
+    };
+    return cluster;
   } catch (err) {
     await stop();
     throw err;
