@@ -31,7 +31,6 @@ export const ERRORS = {
   NONCE_REUSED: "The sender's nonce is already used (by a confirmed or pending transaction); `extensions.expected` is the next one.",
   NONCE_GAP: "The nonce skips one: nonces go up by one from 1; `extensions.expected` is the next one.",
   INSUFFICIENT_FUNDS: "The sender's confirmed balance less its pending transfers is below the amount.",
-  UNSUPPORTED_TRANSFER: 'This kind of transfer is not supported by this ledger yet (transfers to another municipality).',
   TRANSACTION_NOT_FOUND: 'No transaction with this id is known to this ledger (confirmed, pending or rejected).',
   BLOCK_NOT_FOUND: 'No block with this height or hash exists on this ledger.',
   TOO_MANY_PENDING: 'The sender already has 1,000 transactions waiting to be sealed; retry when some are confirmed.',

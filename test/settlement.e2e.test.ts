@@ -21,7 +21,9 @@ const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
 const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
 const NARA: MunicipalitySpec = { code: 'nara', name: 'Nara' };
 const GENESIS = 1_000_000;
-const TIMEOUT_MS = 4000;
+// Long enough for a ledger restart on a loaded machine (the short outage must not time out), short
+// enough for the long outage test to wait it out.
+const TIMEOUT_MS = 12_000;
 const treasury = wallet('kyoto');
 let cluster: Cluster;
 let prefix: string;
