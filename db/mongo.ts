@@ -2,14 +2,22 @@
  * Connecting to MongoDB with the concerns the ledger relies on (DESIGN.md, "Ledger rules"):
  * acknowledged writes are `majority` and journaled, confirmed reads are `majority`.
  */
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Filter } from 'mongodb';
 import type { Logger } from '../runtime/log.ts';
 
 export interface Mongo {
   client: MongoClient;
   db: Db;
+  /**
+   * How to read several documents by `_id`: `batched`, one `$in` (MongoDB: one indexed
+   * round-trip); `per-key`, one `findOne` each, a few at a time (FerretDB 1.24 pushes down only an
+   * `_id` equality: an `$in` reads the whole collection, docs/DATABASE.md).
+   */
+  lookups: Lookups;
   close(): Promise<void>;
 }
+
+export type Lookups = 'batched' | 'per-key';
 
 export async function connectMongo(
   uri: string,
@@ -33,7 +41,10 @@ export async function connectMongo(
     client.on('commandFailed', (e) => log.debug('db failed', { id: e.requestId, ms: e.duration, err: e.failure.message }));
   }
   await client.connect();
-  return { client, db: client.db(dbName), close: () => client.close() };
+  const override = process.env.AIKI_DB_LOOKUPS;
+  const lookups: Lookups =
+    override === 'batched' || override === 'per-key' ? override : 'ferretdbVersion' in (await client.db('admin').command({ buildInfo: 1 })) ? 'per-key' : 'batched';
+  return { client, db: client.db(dbName), lookups, close: () => client.close() };
 }
 
 /**
@@ -53,3 +64,17 @@ export function oneBatch(max: number): { limit: number; batchSize: number; singl
  * `_id` reads every block (docs/DATABASE.md). Zero-padded so that `_id` order is height order.
  */
 export const blockKey = (height: number): string => height.toString().padStart(12, '0');
+
+const PARALLEL_LOOKUPS = 16;
+
+/** Documents of `collection` by `_id`, read as `lookups` says (see {@link Mongo.lookups}); missing ones are absent. */
+export async function findByIds<T extends { _id: string }>(collection: Collection<T>, ids: readonly string[], lookups: Lookups): Promise<T[]> {
+  if (ids.length === 0) return [];
+  if (lookups === 'batched') return (await collection.find({ _id: { $in: [...ids] } } as Filter<T>, oneBatch(ids.length)).toArray()) as T[];
+  const found: T[] = [];
+  for (let i = 0; i < ids.length; i += PARALLEL_LOOKUPS) {
+    const docs = await Promise.all(ids.slice(i, i + PARALLEL_LOOKUPS).map((_id) => collection.findOne({ _id } as Filter<T>)));
+    for (const doc of docs) if (doc) found.push(doc as T);
+  }
+  return found;
+}

@@ -30,6 +30,9 @@ beforeAll(async () => {
       blockIntervalMs: 20,
       maxTxPerBlock: 40, // several blocks, so the page spans blocks
       monitorCommands: true,
+      // What MongoDB does: one `$in` per collection. (On FerretDB the ledger reads by key instead,
+      // db/mongo.ts; this test is about DataLoader batching, which both strategies share.)
+      lookups: 'batched',
     },
     log,
   );

@@ -179,14 +179,14 @@ describe('transfers between municipalities', () => {
     const body = { v: 1 as const, type: 'credit' as const, settlement: 'ab'.repeat(32), from: treasury.address, to: wallet('osaka').address, amount: '1000', time: new Date().toISOString() };
     const forged = signSettlement(body, impostor.secretKey);
     const osaka = cluster.ledgers.get('osaka')!.url;
-    const settle = await gql(osaka, 'mutation($o: SettlementOrderInput!) { settle(municipality: "osaka", order: $o) { status } }', { o: forged });
+    const settle = await gql(osaka, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', { o: forged });
     expect(settle.errors?.[0]?.extensions?.code).toBe('BAD_SIGNATURE');
     const abort = await gql(osaka, 'mutation($o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: "osaka", order: $o, signature: $s) { status } }', {
       o: forged,
       s: bytesToHex(sign(abortBytes(settlementEntryId(body)), impostor.secretKey)),
     });
     expect(abort.errors?.[0]?.extensions?.code).toBe('BAD_SIGNATURE');
-    const injected = await gql(osaka, 'mutation($o: SettlementOrderInput!) { settle(municipality: "osaka", order: $o) { status } }', { o: { ...forged, body: { ...body, to: { $gt: '' } } } });
+    const injected = await gql(osaka, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', { o: { ...forged, body: { ...body, to: { $gt: '' } } } });
     expect(injected.errors?.length).toBeGreaterThan(0);
     const found = await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status } }', { id: `osaka:${settlementEntryId(body)}` });
     expect(found.errors?.[0]?.extensions?.code).toBe('TRANSACTION_NOT_FOUND');

@@ -180,12 +180,12 @@ export type Mutation = {
    */
   abortSettlement: Transaction;
   /**
-   * Write a settlement entry the main chain orders (docs/SETTLEMENT.md): a credit to a recipient on
-   * this ledger for a transfer from another municipality, or a refund to a sender here. Refused
-   * unless signed by the main chain (AIKI_MAINCHAIN_PUBLIC_KEY). Idempotent: the same order again
-   * returns the same entry, as it stands.
+   * Write settlement entries the main chain orders (docs/SETTLEMENT.md), up to 1,000: credits to
+   * recipients on this ledger for transfers from other municipalities, or refunds to senders here.
+   * Each is refused (null, with a coded error at its index) unless signed by the main chain
+   * (AIKI_MAINCHAIN_PUBLIC_KEY). Idempotent: the same order again returns the same entry, as it stands.
    */
-  settle: Transaction;
+  settle: Array<Maybe<Transaction>>;
   /**
    * Submit one signed transfer to the ledger of `municipality` (the sender's). It is admitted as
    * PENDING once durably stored, then confirmed in a block or rejected with a reason. Submitting
@@ -206,7 +206,7 @@ export type MutationAbortSettlementArgs = {
 
 export type MutationSettleArgs = {
   municipality: Scalars['String']['input'];
-  order: SettlementOrderInput;
+  orders: Array<SettlementOrderInput>;
 };
 
 
@@ -284,6 +284,8 @@ export type Transaction = {
   /** The block that confirmed it. */
   block?: Maybe<Block>;
   from: Scalars['String']['output'];
+  /** Height of the block that confirmed it. */
+  height?: Maybe<Scalars['Int']['output']>;
   /** `<municipality>:<txid>` */
   id: Scalars['String']['output'];
   kind: TransactionKind;
@@ -596,7 +598,7 @@ export type MunicipalityResolvers<ContextType = LedgerContext, ParentType extend
 
 export type MutationResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   abortSettlement?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationAbortSettlementArgs, 'municipality' | 'order' | 'signature'>>;
-  settle?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationSettleArgs, 'municipality' | 'order'>>;
+  settle?: Resolver<Array<Maybe<ResolversTypes['Transaction']>>, ParentType, ContextType, RequireFields<MutationSettleArgs, 'municipality' | 'orders'>>;
   submitTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationSubmitTransactionArgs, 'municipality' | 'transaction'>>;
   submitTransactions?: Resolver<Array<Maybe<ResolversTypes['Transaction']>>, ParentType, ContextType, RequireFields<MutationSubmitTransactionsArgs, 'municipality' | 'transactions'>>;
 }>;
@@ -629,6 +631,7 @@ export type TransactionResolvers<ContextType = LedgerContext, ParentType extends
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TransactionKind'], ParentType, ContextType>;
   memo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

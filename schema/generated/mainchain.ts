@@ -170,6 +170,8 @@ export type Query = {
   municipality: Municipality;
   /** A transfer between municipalities by its source transaction id `<source>:<txid>`; null until its source block is anchored. */
   settlement?: Maybe<Settlement>;
+  /** How many transfers between municipalities are in each state. */
+  settlementCounts: Array<SettlementCount>;
   /** Transfers between municipalities, optionally only those in one state, by id, at most `first` (≤ 1,000). */
   settlements: Array<Settlement>;
   /**
@@ -267,6 +269,12 @@ export type Settlement = {
   to: Scalars['String']['output'];
   /** The transfer on the source ledger. */
   transfer: Transaction;
+};
+
+export type SettlementCount = {
+  __typename?: 'SettlementCount';
+  count: Scalars['Int']['output'];
+  status: SettlementStatus;
 };
 
 export type SettlementReason = {
@@ -437,6 +445,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
   Settlement: ResolverTypeWrapper<SettlementDoc>;
+  SettlementCount: ResolverTypeWrapper<SettlementCount>;
   SettlementReason: ResolverTypeWrapper<SettlementReason>;
   SettlementStatus: SettlementStatus;
   SettlementStep: ResolverTypeWrapper<Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversTypes['EventInclusion']> }>;
@@ -463,6 +472,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
   Settlement: SettlementDoc;
+  SettlementCount: SettlementCount;
   SettlementReason: SettlementReason;
   SettlementStep: Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversParentTypes['EventInclusion']> };
   Trace: TraceModel;
@@ -539,6 +549,7 @@ export type QueryResolvers<ContextType = MainchainContext, ParentType extends Re
   municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType, Partial<QueryMunicipalitiesArgs>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'code'>>;
   settlement?: Resolver<Maybe<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementArgs, 'id'>>;
+  settlementCounts?: Resolver<Array<ResolversTypes['SettlementCount']>, ParentType, ContextType>;
   settlements?: Resolver<Array<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementsArgs, 'first'>>;
   trace?: Resolver<Maybe<ResolversTypes['Trace']>, ParentType, ContextType, RequireFields<QueryTraceArgs, 'depth' | 'transactionId'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
@@ -559,6 +570,11 @@ export type SettlementResolvers<ContextType = MainchainContext, ParentType exten
   steps?: Resolver<Array<ResolversTypes['SettlementStep']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   transfer?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType>;
+}>;
+
+export type SettlementCountResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['SettlementCount'] = ResolversParentTypes['SettlementCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SettlementStatus'], ParentType, ContextType>;
 }>;
 
 export type SettlementReasonResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['SettlementReason'] = ResolversParentTypes['SettlementReason']> = ResolversObject<{
@@ -602,6 +618,7 @@ export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Settlement?: SettlementResolvers<ContextType>;
+  SettlementCount?: SettlementCountResolvers<ContextType>;
   SettlementReason?: SettlementReasonResolvers<ContextType>;
   SettlementStep?: SettlementStepResolvers<ContextType>;
   Trace?: TraceResolvers<ContextType>;

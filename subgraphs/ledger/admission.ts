@@ -22,7 +22,7 @@ export const FORWARDED_HEADER = 'x-aiki-forwarded';
 const FORWARD = `mutation($m: String!, $ts: [SignedTransactionInput!]!) {
   submitTransactions(municipality: $m, transactions: $ts) { txid status }
 }`;
-const SETTLE_FORWARD = 'mutation($m: String!, $o: SettlementOrderInput!) { settle(municipality: $m, order: $o) { txid } }';
+const SETTLE_FORWARD = 'mutation($m: String!, $os: [SettlementOrderInput!]!) { settle(municipality: $m, orders: $os) { txid status } }';
 const ABORT_FORWARD = 'mutation($m: String!, $o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: $m, order: $o, signature: $s) { txid } }';
 
 type CheckedSettlement = ReturnType<typeof checkSettlement>;
@@ -66,18 +66,22 @@ export class Admission {
   }
 
   /**
-   * A settlement order from the main chain (docs/SETTLEMENT.md): written once, by id, whatever
-   * how often it is sent. Throws the order's coded error if it is refused.
+   * Settlement orders from the main chain (docs/SETTLEMENT.md), each written once, by id, however
+   * often it is sent: each item is the entry as it stands, or the order's coded error.
    */
-  async settle(input: unknown, { forwarded = false } = {}): Promise<TransactionModel> {
-    const checked = this.checkOrder(input);
-    const settled = await this.decide(
-      (book) => this.settleLocally(book, checked),
-      (url) => this.forwardOrder(url, SETTLE_FORWARD, checked, { o: checked.order }),
-      forwarded,
-    );
-    if (settled instanceof AikiError) throw settled;
-    return settled;
+  async settle(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
+    const checked = inputs.map((input) => {
+      try {
+        return this.checkOrder(input);
+      } catch (err) {
+        if (err instanceof AikiError) return err;
+        throw err;
+      }
+    });
+    const valid = checked.filter((c): c is CheckedSettlement => !(c instanceof AikiError));
+    const decided = valid.length > 0 ? await this.decide((book) => this.settleLocally(book, valid), (url) => this.forwardOrders(url, valid), forwarded) : [];
+    let k = 0;
+    return checked.map((c) => (c instanceof AikiError ? c : decided[k++]!));
   }
 
   /**
@@ -92,7 +96,7 @@ export class Admission {
     }
     const aborted = await this.decide(
       (book) => this.abortLocally(book, checked),
-      (url) => this.forwardOrder(url, ABORT_FORWARD, checked, { o: checked.order, s: signature }),
+      (url) => this.forwardAbort(url, checked, signature),
       forwarded,
     );
     if (aborted instanceof AikiError) throw aborted;
@@ -184,19 +188,39 @@ export class Admission {
     return checked;
   }
 
-  private async settleLocally(book: Book, { id, order, amount }: CheckedSettlement): Promise<Result> {
-    const known = await this.store.findTransaction(id);
-    if (known) return known;
-    const decision = book.admitSettlement(id, order.body, order.signature, amount);
-    const pending: TransactionModel = { status: 'PENDING', txid: id, body: order.body, signature: order.signature };
-    if (decision.kind === 'refused') return decision.error;
-    if (decision.kind === 'reserved') await this.sequencer.write(book, decision.tx);
-    return pending;
+  /**
+   * Where a settlement entry stands, without scanning the mempool: pending or sealed-and-not-yet-
+   * indexed per the book, else confirmed or rejected per the tx index and rejections (by `_id`);
+   * undefined if it was never admitted.
+   */
+  private async entryStatus(book: Book, { id, order }: CheckedSettlement): Promise<Result | undefined> {
+    const { body, signature } = order;
+    if (book.holdsEntry(id)) return { status: 'PENDING', txid: id, body, signature };
+    const [at, rejected] = await Promise.all([this.store.txIndex.findOne({ _id: id }), this.store.rejected.findOne({ _id: id })]);
+    if (at) return { status: 'CONFIRMED', txid: id, body, signature, height: at.height, index: at.index };
+    if (rejected) return { status: 'REJECTED', txid: id, body, signature, code: rejected.code, message: rejected.message };
+    return book.holdsEntry(id) ? { status: 'PENDING', txid: id, body, signature } : undefined;
   }
 
-  private async abortLocally(book: Book, { id, order, amount }: CheckedSettlement): Promise<Result> {
-    const known = await this.store.findTransaction(id);
+  private async settleLocally(book: Book, orders: CheckedSettlement[]): Promise<Result[]> {
+    const known = await Promise.all(orders.map((o) => this.entryStatus(book, o)));
+    // Decided one after the other without awaiting in between, like transfers.
+    const decisions = orders.map((o, k) => {
+      const { id, order, amount } = o;
+      if (known[k]) return Promise.resolve(known[k]!);
+      const decision = book.admitSettlement(id, order.body, order.signature, amount);
+      const pending: TransactionModel = { status: 'PENDING', txid: id, body: order.body, signature: order.signature };
+      if (decision.kind === 'refused') return Promise.resolve(decision.error);
+      if (decision.kind === 'reserved') return this.sequencer.write(book, decision.tx).then(() => pending);
+      return Promise.resolve(pending);
+    });
+    return Promise.all(decisions);
+  }
+
+  private async abortLocally(book: Book, checked: CheckedSettlement): Promise<Result> {
+    const known = await this.entryStatus(book, checked);
     if (known) return known;
+    const { id, order, amount } = checked;
     const { body, signature } = order;
     if (book.abort(id) === 'pending') return { status: 'PENDING', txid: id, body, signature };
     const rejection = { code: 'SETTLEMENT_ABORTED', message: 'the main chain aborted this credit and refunds the sender' };
@@ -204,10 +228,35 @@ export class Admission {
     return { status: 'REJECTED', txid: id, body, signature, ...rejection };
   }
 
-  /** Sends a settlement order to the lease holder; undefined if it is not the holder (any more). */
-  private async forwardOrder(url: string, mutation: string, { id }: CheckedSettlement, variables: Record<string, unknown>): Promise<Result | undefined> {
-    const reply = await postGraphQL<Record<string, { txid: string } | null>>(url, mutation, {
-      variables: { m: this.store.municipality, ...variables },
+  /** Sends settlement orders to the lease holder; undefined if it is not the holder (any more). */
+  private async forwardOrders(url: string, orders: CheckedSettlement[]): Promise<Result[] | undefined> {
+    const reply = await postGraphQL<{ settle: Array<{ txid: string; status: string } | null> | null }>(url, SETTLE_FORWARD, {
+      variables: { m: this.store.municipality, os: orders.map((o) => o.order) },
+      headers: { [FORWARDED_HEADER]: '1' },
+      timeoutMs: this.waitMs,
+    });
+    const errors = reply.errors ?? [];
+    const whole = errors.find((e) => e.path?.length !== 2);
+    if (whole) {
+      if (whole.extensions?.code === 'SEQUENCER_UNAVAILABLE') return undefined;
+      throw new Error(`the lease holder at ${url} refused the forwarded orders: ${whole.message}`);
+    }
+    return Promise.all(
+      orders.map(async ({ id, order }, k) => {
+        const item = reply.data?.settle?.[k];
+        if (item?.status === 'PENDING') return { status: 'PENDING', txid: id, body: order.body, signature: order.signature } as const;
+        if (item) return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder answered ${item.status} for ${id}, which is not in the database`);
+        const error = errors.find((e) => e.path?.[1] === k);
+        const { code, ...details } = error?.extensions ?? {};
+        return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', error?.message ?? 'no answer from the lease holder', details);
+      }),
+    );
+  }
+
+  /** Sends an abort to the lease holder; undefined if it is not the holder (any more). */
+  private async forwardAbort(url: string, { id, order }: CheckedSettlement, signature: string): Promise<Result | undefined> {
+    const reply = await postGraphQL<{ abortSettlement: { txid: string } | null }>(url, ABORT_FORWARD, {
+      variables: { m: this.store.municipality, o: order, s: signature },
       headers: { [FORWARDED_HEADER]: '1' },
       timeoutMs: this.waitMs,
     });
@@ -217,7 +266,7 @@ export class Admission {
       const { code, ...details } = error.extensions ?? {};
       return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', error.message, details);
     }
-    return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder took settlement entry ${id}, which is not in the database`);
+    return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder took the abort of ${id}, which is not in the database`);
   }
 
   /** Shape, signature and sender: everything about a transfer that needs no stored state. */

@@ -56,6 +56,8 @@ export class Book {
   private readonly pendingIds = new Set<string>();
   /** Credit entries aborted while this book is held (their rejections are being written). */
   private readonly aborting = new Set<string>();
+  /** Settlement entries sealed in a block whose tx index is not written yet (see {@link holdsEntry}). */
+  private readonly unindexed = new Set<string>();
 
   /** The newest block, applied: the next one is sealed on it. */
   constructor(public head: BlockDoc) {}
@@ -122,7 +124,7 @@ export class Book {
    * database): no nonce and no balance to check, only that it is not pending or being aborted.
    */
   admitSettlement(id: string, body: SettlementBody, signature: string, amount: bigint, now = Date.now()): Admission {
-    if (this.pendingIds.has(id)) return { kind: 'pending' };
+    if (this.holdsEntry(id)) return { kind: 'pending' };
     if (this.aborting.has(id)) return refused(aikiError('SETTLEMENT_ABORTED', `credit ${id} was aborted by the main chain`));
     if (this.pendingIds.size >= MAX_PENDING) {
       return refused(aikiError('MEMPOOL_FULL', `the ledger has ${MAX_PENDING} transactions waiting to be sealed; retry shortly`, { limit: MAX_PENDING }));
@@ -137,9 +139,22 @@ export class Book {
    * rejection.
    */
   abort(id: string): 'pending' | 'aborting' {
-    if (this.pendingIds.has(id)) return 'pending';
+    if (this.holdsEntry(id)) return 'pending';
     this.aborting.add(id);
     return 'aborting';
+  }
+
+  /**
+   * Whether settlement entry `id` is pending here, or sealed in a block not yet in the tx index:
+   * either way it must not be admitted again, and it is not yet findable by `_id`.
+   */
+  holdsEntry(id: string): boolean {
+    return this.pendingIds.has(id) || this.unindexed.has(id);
+  }
+
+  /** A sealed block's derived state (tx index included) is written. */
+  applied(block: BlockDoc): void {
+    for (const tx of block.txs) this.unindexed.delete(tx.id);
   }
 
   /** A reserved transaction is durably in the mempool, in log entry `entry`: it may be sealed. */
@@ -233,7 +248,10 @@ export class Book {
   sealed(block: BlockDoc, accounts: Iterable<AccountDoc>): void {
     for (const doc of accounts) this.accounts.set(doc._id, doc);
     for (const tx of block.txs) this.forget(tx.id, tx.body.from);
-    for (const tx of block.txs) this.aborting.delete(tx.id);
+    for (const tx of block.txs) {
+      this.aborting.delete(tx.id);
+      if (isSettlement(tx.body)) this.unindexed.add(tx.id);
+    }
     this.head = block;
   }
 

@@ -72,9 +72,10 @@ export const resolvers: Resolvers = {
       // An Error item becomes null with its error at that index (graphql-js list completion).
       return results as TransactionModel[];
     },
-    settle: async (_root, { municipality, order }, ctx) => {
+    settle: async (_root, { municipality, orders }, ctx) => {
       checkMunicipality(municipality, ctx);
-      return ctx.admission.settle(order, { forwarded: ctx.forwarded });
+      if (orders.length > MAX_BATCH) throw aikiError('BAD_USER_INPUT', `at most ${MAX_BATCH} orders per call (got ${orders.length})`, { field: 'orders' });
+      return (await ctx.admission.settle(orders, { forwarded: ctx.forwarded })) as TransactionModel[];
     },
     abortSettlement: async (_root, { municipality, order, signature }, ctx) => {
       checkMunicipality(municipality, ctx);
@@ -185,6 +186,7 @@ export const resolvers: Resolvers = {
     signature: (t) => t.signature,
     sender: (t, _args, ctx) => (t.body.type === 'transfer' ? loadAccount(t.body.from, ctx) : null),
     recipient: (t, _args, ctx) => (t.body.to.startsWith(`${ctx.municipality}:`) ? loadAccount(t.body.to, ctx) : null),
+    height: (t) => (t.status === 'CONFIRMED' ? t.height : null),
     block: (t, _args, { loaders }) => (t.status === 'CONFIRMED' ? loaders.block.load(t.height) : null),
     proof: async (t, _args, { loaders }) => {
       if (t.status !== 'CONFIRMED') return null;

@@ -256,7 +256,7 @@ export class Sequencer {
     // Applied after the previous block's apply; a failure drops the book, and the rebuild applies
     // again from `meta.applied` (store.catchUp). We wait for the previous one only.
     const previous = this.applying;
-    this.applying = previous.then(() => this.store.apply(block, changed));
+    this.applying = previous.then(() => this.store.apply(block, changed)).then(() => book.applied(block));
     this.applying.catch((err: unknown) => {
       this.opts.log.error('applying a sealed block failed; rebuilding from the database', { height: block.height, err });
       if (this.book === book) this.dropBook();

@@ -1,6 +1,6 @@
 /** The municipal ledger subgraph: one per municipality, on that municipality's own database. */
 import { ledger } from '../../schema/index.ts';
-import { connectMongo, type Mongo } from '../../db/mongo.ts';
+import { connectMongo, type Lookups, type Mongo } from '../../db/mongo.ts';
 import { serve, type Served } from '../../runtime/http.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
@@ -36,6 +36,8 @@ export interface LedgerConfig {
   /** The main chain's Ed25519 public key: settlement orders must be signed by it. */
   mainchainKey?: Uint8Array;
   anchorIntervalMs?: number;
+  /** How several documents are read by `_id`; by default what suits the database (db/mongo.ts). */
+  lookups?: Lookups;
   /** Emit the driver's command events on `mongo.client` (tests count database round-trips). */
   monitorCommands?: boolean;
 }
@@ -51,7 +53,7 @@ export const DEFAULT_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
 
 export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Promise<RunningLedger> {
   const mongo = await connectMongo(config.mongoUri, config.dbName, `aiki-ledger-${config.municipality}`, { monitorCommands: config.monitorCommands, log });
-  const store = new LedgerStore(mongo.db, config.municipality);
+  const store = new LedgerStore(mongo.db, config.municipality, config.lookups ?? mongo.lookups);
   const publicKey = publicKeyOf(config.sequencerKey);
   const genesis = config.genesis ?? { allocations: [], time: DEFAULT_GENESIS_TIME };
   await store.init(genesisBlock(config.municipality, genesis.allocations, genesis.time, config.sequencerKey, publicKey));

@@ -11,7 +11,7 @@
  * What to admit and seal is decided by the sequencer lease holder from its in-memory book
  * (book.ts); this class only reads and writes.
  */
-import { oneBatch } from '../../db/mongo.ts';
+import { findByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
 import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
@@ -25,7 +25,6 @@ const DUPLICATE_KEY = 11000;
  * connections: an update command of 100 statements waits for itself forever (docs/DATABASE.md).
  */
 const MAX_STATEMENTS_PER_COMMAND = 32;
-const PARALLEL_READS = 16;
 const isDuplicate = (err: unknown) => (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 /** A bulk write whose only failures are duplicate keys wrote everything that was missing. */
 function ignoreDuplicates(err: unknown): void {
@@ -103,6 +102,8 @@ export class LedgerStore {
   constructor(
     readonly db: Db,
     readonly municipality: string,
+    /** How several documents are read by `_id` on this database (db/mongo.ts). */
+    readonly lookups: Lookups = 'per-key',
   ) {
     this.blocks = db.collection(COLLECTIONS.blocks);
     this.mempool = db.collection(COLLECTIONS.mempool);
@@ -212,14 +213,7 @@ export class LedgerStore {
 
   /** Confirmed account states by address (absent: never credited), one `_id` lookup each. */
   async loadAccounts(addresses: string[]): Promise<Map<string, AccountDoc>> {
-    // By `_id` one at a time, a few in parallel: FerretDB's SQLite backend pushes an `_id`
-    // equality down to its primary key but reads the whole collection for an `$in`.
-    const found = new Map<string, AccountDoc>();
-    for (let i = 0; i < addresses.length; i += PARALLEL_READS) {
-      const docs = await Promise.all(addresses.slice(i, i + PARALLEL_READS).map((_id) => this.accounts.findOne({ _id })));
-      for (const doc of docs) if (doc) found.set(doc._id, doc);
-    }
-    return found;
+    return new Map((await findByIds(this.accounts, addresses, this.lookups)).map((doc) => [doc._id, doc]));
   }
 
   /** A transaction by id, wherever it is: confirmed, pending or rejected. */

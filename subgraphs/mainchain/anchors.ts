@@ -24,8 +24,6 @@ export interface AnchorDoc {
   header: BlockHeader;
   signature: string;
   receivedAt: Date;
-  /** Where it was sealed on the main chain: block height and index among the block's events. */
-  main?: { height: number; index: number };
 }
 
 /** At most this many blocks in one offer. */
@@ -41,10 +39,6 @@ export class Anchors {
     private readonly settler: Settler,
   ) {
     this.anchors = db.collection(COLLECTIONS.anchors);
-  }
-
-  async init(): Promise<void> {
-    await this.anchors.createIndex({ 'main.height': 1 }, { name: 'main_height' });
   }
 
   get(municipality: string, height: number): Promise<AnchorDoc | null> {

@@ -4,8 +4,8 @@
  * `sealNext`): a Merkle root over the event ids, Proof of History, the main chain's signature.
  *
  * As on a ledger, the block document is the commit point: an event is recorded first (an anchor
- * document), sealed into a block (one insert under its height), and only then marked with where
- * it was sealed (derived, idempotent, redone after a crash from `meta.applied`). One process
+ * or settlement document), sealed into a block (one insert under its height), and only then
+ * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). One process
  * seals; a second would lose the race for the next height and rebuild (docs/MAINCHAIN.md).
  */
 import { anchorEventId, settlementEventId, bytesToHex, genesisHeader, hexToBytes, inclusionProof, MAIN_CHAIN, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
@@ -13,7 +13,8 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { blockKey } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { AnchorDoc } from './anchors.ts';
-import type { SettlementDoc } from './settlements.ts';
+import { stepEntry, type SettlementDoc } from './settlements.ts';
+import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
 
 /** One event a main-chain block commits to, in block order: an anchored block, or a settlement's step. */
@@ -46,17 +47,19 @@ export interface MainChainOptions {
   log: Logger;
 }
 
-const MAX_STATEMENTS_PER_COMMAND = 32; // FerretDB: see subgraphs/ledger/store.ts
 const TICKS_PER_EVENT = 10;
+const CACHED_BLOCKS = 256;
 
 export class MainChain {
   readonly blocks: Collection<MainBlockDoc>;
   private readonly anchors: Collection<AnchorDoc>;
   private readonly settlements: Collection<SettlementDoc>;
+  private readonly events: Collection<{ _id: string; height: number; index: number }>;
   private readonly meta: Collection<{ _id: string; height: number }>;
   /** Events recorded and not yet sealed, in arrival order, by id. */
   private readonly queue = new Map<string, MainEvent>();
   private head: MainBlockDoc | undefined;
+  private readonly cache = new Map<number, MainBlockDoc>();
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<void> = Promise.resolve();
   private running = false;
@@ -68,6 +71,7 @@ export class MainChain {
     this.blocks = db.collection(COLLECTIONS.blocks);
     this.anchors = db.collection(COLLECTIONS.anchors);
     this.settlements = db.collection(COLLECTIONS.settlements);
+    this.events = db.collection(COLLECTIONS.events);
     this.meta = db.collection(COLLECTIONS.meta);
   }
 
@@ -121,8 +125,23 @@ export class MainChain {
     return (await this.blocks.findOne({ _id: blockKey(height) }))!;
   }
 
-  block(height: number): Promise<MainBlockDoc | null> {
-    return this.blocks.findOne({ _id: blockKey(height) });
+  /** A sealed block never changes: the most recent {@link CACHED_BLOCKS} read are kept. */
+  async block(height: number): Promise<MainBlockDoc | null> {
+    const cached = this.cache.get(height);
+    if (cached) return cached;
+    const block = await this.blocks.findOne({ _id: blockKey(height) });
+    if (block) {
+      if (this.cache.size >= CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(height, block);
+    }
+    return block;
+  }
+
+  /** Where event `id` is sealed, with its Merkle path; null until it is. */
+  async inclusion(id: string): Promise<{ mainBlock: MainBlockDoc; index: number; treeSize: number; path: string[] } | null> {
+    const at = await this.events.findOne({ _id: id });
+    const block = at ? await this.block(at.height) : null;
+    return at && block ? { mainBlock: block, index: at.index, treeSize: block.events.length, path: MainChain.proof(block, at.index) } : null;
   }
 
   /** The Merkle audit path of event `index` of `block`, from its id to the block's txRoot. */
@@ -141,14 +160,18 @@ export class MainChain {
     }
     this.head = (await this.blocks.findOne({ _id: blockKey(applied) }))!;
     this.queue.clear();
-    // Once, at start-up or after a failure: a scan on FerretDB, by index on MongoDB.
-    const unsealed = await this.anchors.find({ main: { $exists: false } }).sort({ receivedAt: 1, _id: 1 }).toArray();
-    for (const a of unsealed) this.record(anchorEvent(a));
+    // Once, at start-up or after a failure: every recorded event that no block holds yet. This
+    // reads every anchor, settlement and sealed event id (docs/SETTLEMENT.md, limits).
+    const sealed = new Set((await this.events.find({}, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
+    for (const a of await this.anchors.find({}).sort({ receivedAt: 1, _id: 1 }).toArray()) {
+      const event = anchorEvent(a);
+      if (!sealed.has(event.id)) this.record(event);
+    }
     for (const s of await this.settlements.find({}).toArray()) {
       for (const { status } of s.steps) {
-        if (s.main?.[status]) continue;
-        const entry = status === 'CREDITING' || status === 'CREDITED' ? s.credit?.id : status === 'REFUNDING' || status === 'REFUNDED' ? s.refund?.id : undefined;
-        this.record({ id: settlementEventId(s._id, status, entry ?? ''), kind: 'settlement', settlement: s._id, status, entry });
+        const entry = stepEntry(s, status);
+        const id = settlementEventId(s._id, status, entry);
+        if (!sealed.has(id)) this.record({ id, kind: 'settlement', settlement: s._id, status, entry });
       }
     }
   }
@@ -173,17 +196,13 @@ export class MainChain {
     await this.apply(block);
   }
 
-  /** Marks every event of `block` with where it was sealed. Idempotent. */
+  /** Records where every event of `block` is sealed (inserts of the same documents every time: idempotent). */
   private async apply(block: MainBlockDoc): Promise<void> {
-    const at = (index: number) => ({ height: block.height, index });
-    const anchors = block.events.flatMap((e, index) =>
-      e.kind === 'anchor' ? [{ updateOne: { filter: { _id: anchorKey(e.municipality, e.height) }, update: { $set: { main: at(index) } } } }] : [],
-    );
-    const settlements = block.events.flatMap((e, index) =>
-      e.kind === 'settlement' ? [{ updateOne: { filter: { _id: e.settlement }, update: { $set: { [`main.${e.status}`]: at(index) } } } }] : [],
-    );
-    for (let i = 0; i < anchors.length; i += MAX_STATEMENTS_PER_COMMAND) await this.anchors.bulkWrite(anchors.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
-    for (let i = 0; i < settlements.length; i += MAX_STATEMENTS_PER_COMMAND) await this.settlements.bulkWrite(settlements.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
+    if (block.events.length > 0) {
+      await this.events.insertMany(block.events.map((e, index) => ({ _id: e.id, height: block.height, index })), { ordered: false }).catch((err: unknown) => {
+        if (!writeErrorsOf(err).every((e) => e.code === 11000) || writeErrorsOf(err).length === 0) throw err;
+      });
+    }
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height: block.height } }, { upsert: true });
   }
 }

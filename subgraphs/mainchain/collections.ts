@@ -8,6 +8,8 @@ export const COLLECTIONS = {
   settlements: 'settlements',
   /** The main chain's own blocks, `_id` = height as 12 digits, with the events they commit to. The commit point. */
   blocks: 'blocks',
+  /** Where each event is sealed: `_id` = event id → main-chain block height and index. Derived from blocks. */
+  events: 'events',
   /** Small documents: the height applied to the derived state (`main` on anchors). */
   meta: 'meta',
 } as const;

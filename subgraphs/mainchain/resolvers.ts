@@ -2,8 +2,7 @@
 import { aikiError, canonicalJson, MUNICIPALITY_CODE } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
 import { anchorEventId, settlementEventId } from '../../core/index.ts';
-import { MainChain } from './chain.ts';
-import { MAX_TRACE_DEPTH } from './settlements.ts';
+import { MAX_TRACE_DEPTH, stepEntry } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
 
 const SETTLEMENT_ID = /^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/;
@@ -45,6 +44,7 @@ export const resolvers: Resolvers = {
       if (!Number.isInteger(d) || d < 0 || d > MAX_TRACE_DEPTH) throw aikiError('BAD_USER_INPUT', `depth must be 0–${MAX_TRACE_DEPTH}`, { field: 'depth' });
       return settler.trace(transactionId, d);
     },
+    settlementCounts: (_root, _args, { settler }) => settler.counts(),
     settlements: async (_root, { status, first }, { settler }) => {
       const n = first ?? 100;
       if (!Number.isInteger(n) || n < 1 || n > 1000) throw aikiError('BAD_USER_INPUT', 'first must be 1–1,000', { field: 'first' });
@@ -110,27 +110,15 @@ export const resolvers: Resolvers = {
     steps: (s, _args, { chain }) =>
       Promise.all(
         s.steps.map(async ({ status, at }) => {
-          const entry = status === 'CREDITING' || status === 'CREDITED' ? s.credit?.id : status === 'REFUNDING' || status === 'REFUNDED' ? s.refund?.id : undefined;
-          const sealed = s.main?.[status];
-          const block = sealed ? await chain.block(sealed.height) : null;
-          return {
-            status,
-            at: at.toISOString(),
-            eventId: settlementEventId(s._id, status, entry ?? ''),
-            inclusion: block && sealed ? { mainBlock: block, index: sealed.index, treeSize: block.events.length, path: MainChain.proof(block, sealed.index) } : null,
-          };
+          const eventId = settlementEventId(s._id, status, stepEntry(s, status));
+          return { status, at: at.toISOString(), eventId, inclusion: await chain.inclusion(eventId) };
         }),
       ),
   },
   Anchor: {
     header: (anchor) => canonicalJson(anchor.header),
     eventId: (anchor) => anchorEventId(anchor),
-    inclusion: async (anchor, _args, { chain }) => {
-      if (!anchor.main) return null;
-      const block = await chain.block(anchor.main.height);
-      if (!block) return null;
-      return { mainBlock: block, index: anchor.main.index, treeSize: block.events.length, path: MainChain.proof(block, anchor.main.index) };
-    },
+    inclusion: (anchor, _args, { chain }) => chain.inclusion(anchorEventId(anchor)),
     block: (anchor) => ({ id: `${anchor.municipality}:${anchor.height}` }),
   },
 };

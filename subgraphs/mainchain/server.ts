@@ -59,7 +59,6 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     log,
   });
   const anchors = new Anchors(mongo.db, registry, chain, settler);
-  await anchors.init();
   await settler.init();
   await chain.init();
   chain.start();

@@ -39,7 +39,7 @@ import { postGraphQL, GraphQLTransportError } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
-import type { Registry } from './registry.ts';
+import type { MunicipalityDoc, Registry } from './registry.ts';
 
 export interface SettlementDoc {
   /** `<source municipality>:<txid>`: the source transfer's ledger id. */
@@ -62,8 +62,13 @@ export interface SettlementDoc {
   /** The block of the destination (credit) or source (refund) ledger that holds the entry. */
   entryHeight?: number;
   steps: Array<{ status: SettlementStatus; at: Date }>;
-  /** Where each step's event is sealed on the main chain. */
-  main?: Partial<Record<SettlementStatus, { height: number; index: number }>>;
+}
+
+/** The entry a step's event names: the credit for CREDITING and CREDITED, the refund for REFUNDING and REFUNDED. */
+export function stepEntry(s: Pick<SettlementDoc, 'credit' | 'refund'>, status: SettlementStatus): string {
+  if (status === 'CREDITING' || status === 'CREDITED') return s.credit?.id ?? '';
+  if (status === 'REFUNDING' || status === 'REFUNDED') return s.refund?.id ?? '';
+  return '';
 }
 
 export interface TraceHopModel {
@@ -90,8 +95,20 @@ export interface OutboundOffer {
   path: string[];
 }
 
-const ENTRY = 'txid status rejection { code message } block { height }';
-const SETTLE = `mutation AikiSettle($m: String!, $o: SettlementOrderInput!) { settle(municipality: $m, order: $o) { ${ENTRY} } }`;
+const ENTRY = 'txid status rejection { code message } height';
+const SETTLE = `mutation AikiSettle($m: String!, $os: [SettlementOrderInput!]!) { settle(municipality: $m, orders: $os) { ${ENTRY} } }`;
+const MAX_ORDERS_PER_CALL = 500;
+const MAX_STATEMENTS_PER_COMMAND = 32; // FerretDB: see subgraphs/ledger/store.ts
+
+/** A step to write: the settlement, its next status, the fields that come with it, the entry id its event names. */
+interface Move {
+  doc: SettlementDoc;
+  status: SettlementStatus;
+  set: Partial<SettlementDoc>;
+  entry?: string;
+}
+
+type Answer = { kind: 'entry'; status: string; height?: number; rejection?: { code: string; message: string } } | { kind: 'refused'; code: string; message: string } | { kind: 'unreachable' };
 const ABORT = `mutation AikiAbort($m: String!, $o: SettlementOrderInput!, $s: String!) {
   abortSettlement(municipality: $m, order: $o, signature: $s) { ${ENTRY} }
 }`;
@@ -108,7 +125,8 @@ export interface SettlerOptions {
 
 export class Settler {
   readonly settlements: Collection<SettlementDoc>;
-  private readonly active = new Set<string>();
+  /** Every settlement not final, as stored (this process is the only writer of them). */
+  private readonly active = new Map<string, SettlementDoc>();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private running = false;
@@ -126,7 +144,7 @@ export class Settler {
     await this.settlements.createIndex({ status: 1 }, { name: 'status' });
     await this.settlements.createIndex({ from: 1 }, { name: 'from' });
     // Once at start-up: a scan on FerretDB, by index on MongoDB.
-    for (const s of await this.settlements.find({ status: { $in: ACTIVE } }, { projection: { _id: 1 } }).toArray()) this.active.add(s._id);
+    for (const s of await this.settlements.find({ status: { $in: ACTIVE } }).toArray()) this.active.set(s._id, s);
   }
 
   start(): void {
@@ -149,6 +167,10 @@ export class Settler {
 
   get(id: string): Promise<SettlementDoc | null> {
     return this.settlements.findOne({ _id: id });
+  }
+
+  async counts(): Promise<Array<{ status: SettlementStatus; count: number }>> {
+    return Promise.all([...ACTIVE, ...TERMINAL].map(async (status) => ({ status, count: await this.settlements.countDocuments({ status }) })));
   }
 
   list(status: SettlementStatus | null | undefined, first: number): Promise<SettlementDoc[]> {
@@ -218,112 +240,144 @@ export class Settler {
     });
   }
 
-  /** Records settlements checked by {@link check}; one already recorded stays as it is. */
+  /**
+   * Records settlements checked by {@link check}, each with its first decision and the order it
+   * implies (stored before it is ever sent): a credit if the destination is an active
+   * municipality, else a refund. One already recorded stays as it is.
+   */
   async record(docs: SettlementDoc[]): Promise<void> {
+    const destinations = new Map<string, MunicipalityDoc | null>();
     for (const doc of docs) {
+      if (!destinations.has(doc.destination)) destinations.set(doc.destination, await this.registry.find(doc.destination));
+      const destination = destinations.get(doc.destination);
+      const next =
+        destination?.status === 'ACTIVE'
+          ? this.credit(doc)
+          : this.refund(doc, destination ? { code: 'MUNICIPALITY_SUSPENDED', message: `${doc.destination} is suspended` } : { code: 'UNKNOWN_MUNICIPALITY', message: `no municipality ${doc.destination} is registered` });
+      const at = new Date();
+      const stored: SettlementDoc = { ...doc, ...next.set, status: next.status, steps: [{ status: 'ESCROWED', at }, { status: next.status, at }] };
       try {
-        await this.settlements.insertOne(doc);
+        await this.settlements.insertOne(stored);
       } catch (err) {
         if (err instanceof MongoServerError && err.code === 11000) continue;
         throw err;
       }
       this.chain.record({ id: settlementEventId(doc._id, 'ESCROWED'), kind: 'settlement', settlement: doc._id, status: 'ESCROWED' });
-      this.active.add(doc._id);
+      this.chain.record({ id: settlementEventId(doc._id, next.status, next.entry), kind: 'settlement', settlement: doc._id, status: next.status, entry: next.entry });
+      this.active.set(doc._id, stored);
     }
   }
 
+  /**
+   * One round over every settlement not final: first the decisions that need no ledger (which
+   * store the orders), then the orders, sent in one call per ledger, then the aborts.
+   */
   private async advanceAll(): Promise<void> {
-    const ids = [...this.active];
-    for (let i = 0; i < ids.length; i += 16) {
-      await Promise.all(
-        ids.slice(i, i + 16).map(async (id) => {
-          const doc = await this.get(id);
-          if (!doc || TERMINAL.includes(doc.status)) return void this.active.delete(id);
-          await this.advance(doc).catch((err: unknown) => this.opts.log.warn('a settlement step failed; retrying', { settlement: id, status: doc.status, err: (err as Error).message }));
-        }),
-      );
-    }
-  }
+    const docs = [...this.active.values()];
+    const moves: Move[] = [];
+    const registry = new Map<string, Promise<MunicipalityDoc | null>>();
+    const find = (code: string) => registry.get(code) ?? registry.set(code, this.registry.find(code)).get(code)!;
 
-  /** One step of one settlement. */
-  private async advance(doc: SettlementDoc): Promise<void> {
-    switch (doc.status) {
-      case 'ESCROWED': {
-        const destination = await this.registry.find(doc.destination);
-        if (!destination || destination.status !== 'ACTIVE') {
-          const why = destination ? `${doc.destination} is suspended` : `no municipality ${doc.destination} is registered`;
-          return this.refund(doc, { code: destination ? 'MUNICIPALITY_SUSPENDED' : 'UNKNOWN_MUNICIPALITY', message: why });
+    // Credits to their destinations, refunds to their sources: one call per ledger.
+    const byLedger = new Map<string, Array<{ doc: SettlementDoc; order: SignedSettlement & { id: string } }>>();
+    for (const doc of docs) {
+      const to = doc.status === 'CREDITING' ? doc.destination : doc.status === 'REFUNDING' ? doc.source : undefined;
+      const order = doc.status === 'CREDITING' ? doc.credit : doc.refund;
+      if (to && order) (byLedger.get(to) ?? byLedger.set(to, []).get(to)!).push({ doc, order });
+    }
+    await Promise.all(
+      [...byLedger].map(async ([code, items]) => {
+        for (let i = 0; i < items.length; i += MAX_ORDERS_PER_CALL) {
+          const chunk = items.slice(i, i + MAX_ORDERS_PER_CALL);
+          const answers = await this.send(code, SETTLE, { os: chunk.map(({ order }) => ({ body: order.body, signature: order.signature })) }, find);
+          chunk.forEach(({ doc }, k) => {
+            const move = doc.status === 'CREDITING' ? this.afterCredit(doc, answers[k]!) : this.afterRefund(doc, answers[k]!);
+            if (move) moves.push(move);
+          });
         }
-        const body = { v: 1 as const, type: 'credit' as const, settlement: doc.txid, from: doc.from, to: doc.to, amount: doc.amount, time: new Date().toISOString() };
-        const credit = { ...signSettlement(body, this.opts.secretKey), id: settlementEntryId(body) };
-        return this.move(doc, 'CREDITING', { credit, creditOrderedAt: new Date() }, credit.id);
-      }
-      case 'CREDITING': {
-        const answer = await this.send(doc.destination, SETTLE, { o: { body: doc.credit!.body, signature: doc.credit!.signature } });
-        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'CREDITED', { entryHeight: answer.height }, doc.credit!.id);
-        if (answer.kind === 'refused' && FINAL_REFUSALS.has(answer.code)) return this.refund(doc, { code: answer.code, message: answer.message });
-        if (answer.kind === 'entry' && answer.status === 'REJECTED') return this.refund(doc, answer.rejection!);
-        if (Date.now() - doc.creditOrderedAt!.getTime() > this.opts.timeoutMs) return this.move(doc, 'ABORTING', {});
-        return;
-      }
-      case 'ABORTING': {
-        const credit = doc.credit!;
-        const signature = bytesToHex(sign(abortBytes(credit.id), this.opts.secretKey));
-        const answer = await this.send(doc.destination, ABORT, { o: { body: credit.body, signature: credit.signature }, s: signature });
-        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'CREDITED', { entryHeight: answer.height }, credit.id);
-        if (answer.kind === 'entry' && answer.status === 'REJECTED') return this.refund(doc, answer.rejection ?? { code: 'SETTLEMENT_ABORTED', message: 'aborted' });
-        if (answer.kind === 'refused' && FINAL_REFUSALS.has(answer.code)) return this.refund(doc, { code: answer.code, message: answer.message });
-        return; // pending (it will be confirmed) or unreachable: ask again
-      }
-      case 'REFUNDING': {
-        const refund = doc.refund!;
-        const answer = await this.send(doc.source, SETTLE, { o: { body: refund.body, signature: refund.signature } });
-        if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return this.move(doc, 'REFUNDED', { entryHeight: answer.height }, refund.id);
-        if (answer.kind === 'refused') this.opts.log.error('the source ledger refuses a refund; retrying', { settlement: doc._id, code: answer.code, message: answer.message });
-        return;
-      }
-      default:
-        return;
+      }),
+    );
+    // Aborts, one by one (rare: only after a time-out).
+    for (const doc of docs.filter((d) => d.status === 'ABORTING')) {
+      const credit = doc.credit!;
+      const signature = bytesToHex(sign(abortBytes(credit.id), this.opts.secretKey));
+      const [answer] = await this.send(doc.destination, ABORT, { o: { body: credit.body, signature: credit.signature }, s: signature }, find);
+      if (answer!.kind === 'entry' && answer!.status === 'CONFIRMED') moves.push({ doc, status: 'CREDITED', set: { entryHeight: answer!.height }, entry: credit.id });
+      else if (answer!.kind === 'entry' && answer!.status === 'REJECTED') moves.push(this.refund(doc, answer!.rejection ?? { code: 'SETTLEMENT_ABORTED', message: 'aborted' }));
+      else if (answer!.kind === 'refused' && FINAL_REFUSALS.has(answer!.code)) moves.push(this.refund(doc, { code: answer!.code, message: answer!.message }));
+      // pending (it will be confirmed) or unreachable: ask again next round
     }
+    await this.write(moves);
   }
 
-  private refund(doc: SettlementDoc, reason: { code: string; message: string }): Promise<void> {
+  private afterCredit(doc: SettlementDoc, answer: Answer): Move | undefined {
+    if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return { doc, status: 'CREDITED', set: { entryHeight: answer.height }, entry: doc.credit!.id };
+    if (answer.kind === 'entry' && answer.status === 'REJECTED') return this.refund(doc, answer.rejection!);
+    if (answer.kind === 'refused' && FINAL_REFUSALS.has(answer.code)) return this.refund(doc, { code: answer.code, message: answer.message });
+    if (Date.now() - doc.creditOrderedAt!.getTime() > this.opts.timeoutMs) return { doc, status: 'ABORTING', set: {} };
+    return undefined; // pending, or not answered: ask again next round
+  }
+
+  private afterRefund(doc: SettlementDoc, answer: Answer): Move | undefined {
+    if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return { doc, status: 'REFUNDED', set: { entryHeight: answer.height }, entry: doc.refund!.id };
+    if (answer.kind === 'refused') this.opts.log.error('the source ledger refuses a refund; retrying', { settlement: doc._id, code: answer.code, message: answer.message });
+    return undefined;
+  }
+
+  private credit(doc: SettlementDoc): Move {
+    const body = { v: 1 as const, type: 'credit' as const, settlement: doc.txid, from: doc.from, to: doc.to, amount: doc.amount, time: new Date().toISOString() };
+    const credit = { ...signSettlement(body, this.opts.secretKey), id: settlementEntryId(body) };
+    return { doc, status: 'CREDITING', set: { credit, creditOrderedAt: new Date() }, entry: credit.id };
+  }
+
+  private refund(doc: SettlementDoc, reason: { code: string; message: string }): Move {
     // The original recipient gives the amount back to the original sender, on the source ledger.
     const body = { v: 1 as const, type: 'refund' as const, settlement: doc.txid, from: doc.to, to: doc.from, amount: doc.amount, time: new Date().toISOString() };
     const refund = { ...signSettlement(body, this.opts.secretKey), id: settlementEntryId(body) };
-    return this.move(doc, 'REFUNDING', { refund, reason }, refund.id);
+    return { doc, status: 'REFUNDING', set: { refund, reason }, entry: refund.id };
   }
 
-  /** Writes the next step (this process is the only writer), then records its event for the next main-chain block. */
-  private async move(doc: SettlementDoc, status: SettlementStatus, set: Partial<SettlementDoc>, entry = ''): Promise<void> {
+  /** Writes steps (by `_id`; this process is the only writer), then records their events for the next main-chain block. */
+  private async write(moves: Move[]): Promise<void> {
     const at = new Date();
-    await this.settlements.updateOne({ _id: doc._id }, { $set: { ...set, status }, $push: { steps: { status, at } } });
-    this.chain.record({ id: settlementEventId(doc._id, status, entry), kind: 'settlement', settlement: doc._id, status, entry });
-    if (TERMINAL.includes(status)) this.active.delete(doc._id);
-    this.opts.log.info('settlement step', { settlement: doc._id, status, reason: set.reason?.code });
+    for (let i = 0; i < moves.length; i += MAX_STATEMENTS_PER_COMMAND) {
+      const chunk = moves.slice(i, i + MAX_STATEMENTS_PER_COMMAND);
+      await this.settlements.bulkWrite(
+        chunk.map(({ doc, status, set }) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { ...set, status }, $push: { steps: { status, at } } } } })),
+        { ordered: false },
+      );
+      for (const { doc, status, set, entry } of chunk) {
+        Object.assign(doc, set, { status });
+        doc.steps.push({ status, at });
+        this.chain.record({ id: settlementEventId(doc._id, status, entry ?? ''), kind: 'settlement', settlement: doc._id, status, entry });
+        if (TERMINAL.includes(status)) this.active.delete(doc._id);
+        if (status !== 'CREDITING' && status !== 'CREDITED') this.opts.log.info('settlement step', { settlement: doc._id, status, reason: set.reason?.code });
+      }
+    }
   }
 
-  /** Sends an order to a municipality's ledger: the entry as it stands there, a coded refusal, or unreachable. */
-  private async send(
-    code: string,
-    mutation: string,
-    variables: Record<string, unknown>,
-  ): Promise<{ kind: 'entry'; status: string; height?: number; rejection?: { code: string; message: string } } | { kind: 'refused'; code: string; message: string } | { kind: 'unreachable' }> {
-    const municipality = await this.registry.find(code);
-    const url = municipality?.endpoints[0];
-    if (!url) return { kind: 'unreachable' };
+  /** Sends orders to a municipality's ledger; one answer per order: the entry as it stands there, a coded refusal, or unreachable. */
+  private async send(code: string, mutation: string, variables: Record<string, unknown>, find: (code: string) => Promise<MunicipalityDoc | null>): Promise<Answer[]> {
+    const count = Array.isArray(variables.os) ? variables.os.length : 1;
+    const unreachable = Array.from({ length: count }, (): Answer => ({ kind: 'unreachable' }));
+    const url = (await find(code))?.endpoints[0];
+    if (!url) return unreachable;
+    type Entry = { status: string; height: number | null; rejection: { code: string; message: string } | null } | null;
+    let reply;
     try {
-      const reply = await postGraphQL<Record<string, { status: string; rejection: { code: string; message: string } | null; block: { height: number } | null } | null>>(url, mutation, {
-        variables: { m: code, ...variables },
-        timeoutMs: 10_000,
-      });
-      const entry = Object.values(reply.data ?? {})[0];
-      if (entry) return { kind: 'entry', status: entry.status, height: entry.block?.height, rejection: entry.rejection ?? undefined };
-      const error = reply.errors?.[0];
-      return { kind: 'refused', code: String(error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), message: error?.message ?? 'no answer' };
+      reply = await postGraphQL<Record<string, Entry | Entry[] | null>>(url, mutation, { variables: { m: code, ...variables }, timeoutMs: 10_000 });
     } catch (err) {
-      if (err instanceof GraphQLTransportError) return { kind: 'unreachable' };
+      if (err instanceof GraphQLTransportError) return unreachable;
       throw err;
     }
+    const data = Object.values(reply.data ?? {})[0];
+    const entries: Entry[] = Array.isArray(data) ? data : [data ?? null];
+    const errors = reply.errors ?? [];
+    return unreachable.map((_, k): Answer => {
+      const entry = entries[k];
+      if (entry) return { kind: 'entry', status: entry.status, height: entry.height ?? undefined, rejection: entry.rejection ?? undefined };
+      const error = errors.find((e) => e.path?.length === 2 && e.path[1] === k) ?? errors.find((e) => (e.path?.length ?? 0) < 2);
+      return error ? { kind: 'refused', code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), message: error.message } : { kind: 'unreachable' };
+    });
   }
 }
