@@ -26,14 +26,8 @@ export interface ProofCheck {
   detail: string;
 }
 
-/**
- * Checks, in order: the transaction id is the SHA-256 of the body's signing bytes (when the body
- * is given); the Merkle path leads from the id to the block's txRoot (RFC 9162 §2.1.3.2); the
- * header hashes to the block hash; the sequencer's signature over it verifies; the PoH segment
- * from the previous block's end reaches the header's pohEnd and mixes this transaction at its
- * index. Returns every check with what it found, so a failure says what broke.
- */
-export function verifyInclusionProof(proof: InclusionProofInput, body?: TransferBody): ProofCheck[] {
+/** A list of named checks, and a way to add one: a function that returns true, or what it found wrong (or throws it). */
+export function checklist(): { checks: ProofCheck[]; check: (name: string, fn: () => string | true) => void } {
   const checks: ProofCheck[] = [];
   const check = (name: string, fn: () => string | true) => {
     try {
@@ -43,6 +37,18 @@ export function verifyInclusionProof(proof: InclusionProofInput, body?: Transfer
       checks.push({ name, ok: false, detail: (err as Error).message });
     }
   };
+  return { checks, check };
+}
+
+/**
+ * Checks, in order: the transaction id is the SHA-256 of the body's signing bytes (when the body
+ * is given); the Merkle path leads from the id to the block's txRoot (RFC 9162 §2.1.3.2); the
+ * header hashes to the block hash; the sequencer's signature over it verifies; the PoH segment
+ * from the previous block's end reaches the header's pohEnd and mixes this transaction at its
+ * index. Returns every check with what it found, so a failure says what broke.
+ */
+export function verifyInclusionProof(proof: InclusionProofInput, body?: TransferBody): ProofCheck[] {
+  const { checks, check } = checklist();
   const { header } = proof;
   const { hash, signature, ...fields } = header;
   if (body) check('transaction id', () => sha256Hex(signingBytes(body)) === proof.txid || `SHA-256 of the signing bytes is ${sha256Hex(signingBytes(body))}, not ${proof.txid}`);

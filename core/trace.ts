@@ -14,7 +14,7 @@ import { hexToBytes } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import { verify } from './ed25519.ts';
 import { verifyInclusion } from './merkle.ts';
-import { verifyInclusionProof, type InclusionProofInput, type ProofCheck } from './proof.ts';
+import { checklist, verifyInclusionProof, type InclusionProofInput, type ProofCheck } from './proof.ts';
 import { checkSettlement, settlementEventId, type SettlementBody, type SettlementStatus } from './settlement.ts';
 import { checkTransaction, type TransferBody } from './transaction.ts';
 
@@ -103,15 +103,7 @@ export interface TraceInput {
  * still in flight is reported as such, not verified).
  */
 export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck[] {
-  const checks: ProofCheck[] = [];
-  const check = (name: string, fn: () => string | true) => {
-    try {
-      const r = fn();
-      checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
-    } catch (err) {
-      checks.push({ name, ok: false, detail: (err as Error).message });
-    }
-  };
+  const { checks, check } = checklist();
   check('trace', () => (trace.hops.length > 0 && trace.hops[0]!.settlement.id === trace.transactionId) || `the first hop is not ${trace.transactionId}`);
   /** Each credited recipient so far, with the depth of the hop that credited it. */
   const recipients = new Map<string, number>();

@@ -13,7 +13,7 @@ import { abortBytes, AikiError, aikiError, checkSettlement, checkTransaction, he
 import { postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { nonceReused, type Book } from './book.ts';
-import type { TransactionModel } from './models.ts';
+import type { EntryBody, TransactionModel } from './models.ts';
 import type { Sequencer } from './sequencer.ts';
 import type { LedgerStore } from './store.ts';
 
@@ -50,36 +50,33 @@ export class Admission {
    * later items see the earlier ones as pending (so one sender's nonces n, n+1, … can come in one
    * batch). Submitting a transaction that is already pending or confirmed returns it as it stands.
    */
-  async submit(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
-    const checked = inputs.map((input) => {
-      try {
-        return this.checkShape(input);
-      } catch (err) {
-        if (err instanceof AikiError) return err;
-        throw err;
-      }
-    });
-    const valid = checked.filter((c): c is CheckedTransaction => !(c instanceof AikiError));
-    const decided = valid.length > 0 ? await this.decide((book) => this.admitLocally(book, valid), (url) => this.forward(url, valid), forwarded) : [];
-    let k = 0;
-    return checked.map((c) => (c instanceof AikiError ? c : decided[k++]!));
+  submit(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
+    return this.each(inputs, (input) => this.checkShape(input), (valid) => this.decide((book) => this.admitLocally(book, valid), (url) => this.forward(url, valid), forwarded));
   }
 
   /**
    * Settlement orders from the main chain (docs/SETTLEMENT.md), each written once, by id, however
    * often it is sent: each item is the entry as it stands, or the order's coded error.
    */
-  async settle(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
+  settle(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
+    return this.each(inputs, (input) => this.checkOrder(input), (valid) => this.decide((book) => this.settleLocally(book, valid), (url) => this.forwardOrders(url, valid), forwarded));
+  }
+
+  /**
+   * Checks each input on its own (a coded error stays in its place), decides the valid ones
+   * together, and returns every item's outcome in the order given.
+   */
+  private async each<T>(inputs: unknown[], check: (input: unknown) => T, decide: (valid: T[]) => Promise<Result[]>): Promise<Result[]> {
     const checked = inputs.map((input) => {
       try {
-        return this.checkOrder(input);
+        return check(input);
       } catch (err) {
         if (err instanceof AikiError) return err;
         throw err;
       }
     });
-    const valid = checked.filter((c): c is CheckedSettlement => !(c instanceof AikiError));
-    const decided = valid.length > 0 ? await this.decide((book) => this.settleLocally(book, valid), (url) => this.forwardOrders(url, valid), forwarded) : [];
+    const valid = checked.filter((c): c is T => !(c instanceof AikiError));
+    const decided = valid.length > 0 ? await decide(valid) : [];
     let k = 0;
     return checked.map((c) => (c instanceof AikiError ? c : decided[k++]!));
   }
@@ -150,9 +147,23 @@ export class Admission {
   }
 
   /** Sends the transfers to the lease holder; undefined if it is not the holder (any more). */
-  private async forward(url: string, valid: CheckedTransaction[]): Promise<Result[] | undefined> {
-    const reply = await postGraphQL<{ submitTransactions: Array<{ txid: string; status: string } | null> | null }>(url, FORWARD, {
-      variables: { m: this.store.municipality, ts: valid.map((v) => v.tx) },
+  private forward(url: string, valid: CheckedTransaction[]): Promise<Result[] | undefined> {
+    return this.forwardList(url, FORWARD, { ts: valid.map((v) => v.tx) }, valid.map((v) => ({ id: v.id, ...v.tx })));
+  }
+
+  /** Sends settlement orders to the lease holder; undefined if it is not the holder (any more). */
+  private forwardOrders(url: string, orders: CheckedSettlement[]): Promise<Result[] | undefined> {
+    return this.forwardList(url, SETTLE_FORWARD, { os: orders.map((o) => o.order) }, orders.map((o) => ({ id: o.id, ...o.order })));
+  }
+
+  /**
+   * Sends a list mutation to the lease holder (`x-aiki-forwarded`, never forwarded again) and
+   * reads each item's outcome: pending as answered, otherwise from the shared database, or the
+   * item's coded error. Undefined if the replica is not the holder (any more).
+   */
+  private async forwardList(url: string, mutation: string, variables: Record<string, unknown>, items: Array<{ id: string; body: EntryBody; signature: string }>): Promise<Result[] | undefined> {
+    const reply = await postGraphQL<Record<string, Array<{ txid: string; status: string } | null> | null>>(url, mutation, {
+      variables: { m: this.store.municipality, ...variables },
       headers: { [FORWARDED_HEADER]: '1' },
       timeoutMs: this.waitMs,
     });
@@ -160,13 +171,13 @@ export class Admission {
     const whole = errors.find((e) => e.path?.length !== 2);
     if (whole) {
       if (whole.extensions?.code === 'SEQUENCER_UNAVAILABLE') return undefined;
-      throw new Error(`the lease holder at ${url} refused the forwarded submission: ${whole.message}`);
+      throw new Error(`the lease holder at ${url} refused the forwarded request: ${whole.message}`);
     }
-    const items = reply.data?.submitTransactions ?? [];
+    const answered = Object.values(reply.data ?? {})[0] ?? [];
     return Promise.all(
-      valid.map(async ({ id, tx }, k) => {
-        const item = items[k];
-        if (item?.status === 'PENDING') return { status: 'PENDING', txid: id, body: tx.body, signature: tx.signature } as const;
+      items.map(async ({ id, body, signature }, k) => {
+        const item = answered[k];
+        if (item?.status === 'PENDING') return { status: 'PENDING', txid: id, body, signature } as const;
         if (item) return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder answered ${item.status} for ${id}, which is not in the database`);
         const error = errors.find((e) => e.path?.[1] === k);
         const { code, ...details } = error?.extensions ?? {};
@@ -174,6 +185,7 @@ export class Admission {
       }),
     );
   }
+
 
   private checkOrder(input: unknown): CheckedSettlement {
     if (!this.mainchainKey) throw aikiError('SETTLEMENTS_UNAVAILABLE', `the ledger of ${this.store.municipality} has no main-chain key to check settlement orders with (AIKI_MAINCHAIN_PUBLIC_KEY)`);
@@ -228,30 +240,7 @@ export class Admission {
     return { status: 'REJECTED', txid: id, body, signature, ...rejection };
   }
 
-  /** Sends settlement orders to the lease holder; undefined if it is not the holder (any more). */
-  private async forwardOrders(url: string, orders: CheckedSettlement[]): Promise<Result[] | undefined> {
-    const reply = await postGraphQL<{ settle: Array<{ txid: string; status: string } | null> | null }>(url, SETTLE_FORWARD, {
-      variables: { m: this.store.municipality, os: orders.map((o) => o.order) },
-      headers: { [FORWARDED_HEADER]: '1' },
-      timeoutMs: this.waitMs,
-    });
-    const errors = reply.errors ?? [];
-    const whole = errors.find((e) => e.path?.length !== 2);
-    if (whole) {
-      if (whole.extensions?.code === 'SEQUENCER_UNAVAILABLE') return undefined;
-      throw new Error(`the lease holder at ${url} refused the forwarded orders: ${whole.message}`);
-    }
-    return Promise.all(
-      orders.map(async ({ id, order }, k) => {
-        const item = reply.data?.settle?.[k];
-        if (item?.status === 'PENDING') return { status: 'PENDING', txid: id, body: order.body, signature: order.signature } as const;
-        if (item) return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder answered ${item.status} for ${id}, which is not in the database`);
-        const error = errors.find((e) => e.path?.[1] === k);
-        const { code, ...details } = error?.extensions ?? {};
-        return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', error?.message ?? 'no answer from the lease holder', details);
-      }),
-    );
-  }
+
 
   /** Sends an abort to the lease holder; undefined if it is not the holder (any more). */
   private async forwardAbort(url: string, { id, order }: CheckedSettlement, signature: string): Promise<Result | undefined> {
