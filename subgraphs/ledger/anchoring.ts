@@ -16,6 +16,15 @@ import type { LedgerStore } from './store.ts';
 const ANCHORED = 'query AikiAnchored($c: String!) { municipality(code: $c) { anchoredHeight } }';
 const OFFER = 'mutation AikiAnchor($m: String!, $b: [AnchorBlockInput!]!) { anchorBlocks(municipality: $m, blocks: $b) { height } }';
 const MAX_BLOCKS_PER_OFFER = 100;
+const MAX_KEPT = 1000;
+
+type Offer = { header: string; hash: string; signature: string; outbound: ReturnType<typeof outboundOf> };
+const offerOf = (block: Pick<BlockDoc, 'header' | 'hash' | 'signature' | 'txs'>): Offer => ({
+  header: canonicalJson(block.header),
+  hash: block.hash,
+  signature: block.signature,
+  outbound: outboundOf(block),
+});
 
 /**
  * The block's transfers to other municipalities, each with its Merkle path: the main chain
@@ -36,6 +45,8 @@ export class AnchorPusher {
   private round: Promise<void> = Promise.resolve();
   private running = false;
   private lastProblem = '';
+  /** Offers of blocks this replica committed, by height, not yet anchored: no need to read them back. */
+  private readonly recent = new Map<number, Offer>();
 
   constructor(
     private readonly store: LedgerStore,
@@ -79,11 +90,12 @@ export class AnchorPusher {
       }
       this.anchored = height;
     }
-    const blocks = [];
+    for (const height of this.recent.keys()) if (height <= this.anchored) this.recent.delete(height);
+    const blocks: Offer[] = [];
     for (let height = this.anchored + 1; blocks.length < MAX_BLOCKS_PER_OFFER; height++) {
-      const block = await this.store.blocks.findOne({ _id: blockKey(height) }, { projection: { header: 1, hash: 1, signature: 1, txs: 1 } });
-      if (!block) break;
-      blocks.push({ header: canonicalJson(block.header), hash: block.hash, signature: block.signature, outbound: outboundOf(block) });
+      const offer = this.recent.get(height) ?? (await this.read(height));
+      if (!offer) break;
+      blocks.push(offer);
     }
     if (blocks.length === 0) return false;
     const reply = await postGraphQL<{ anchorBlocks: Array<{ height: number }> | null }>(this.mainchainUrl, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 });
@@ -99,6 +111,17 @@ export class AnchorPusher {
     if (code === 'ANCHOR_HEIGHT_GAP' || code === 'UNKNOWN_MUNICIPALITY') this.anchored = undefined;
     this.problem(`the main chain refused block ${JSON.parse(blocks[0]!.header).height}`, `${isErrorCode(code) ? code : 'error'}: ${error?.message}`);
     return false;
+  }
+
+  /** A block this replica committed: kept to be offered (a bounded number; older ones are read back). */
+  committed(block: BlockDoc): void {
+    if (this.recent.size >= MAX_KEPT) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(block.height, offerOf(block));
+  }
+
+  private async read(height: number): Promise<Offer | undefined> {
+    const block = await this.store.blocks.findOne({ _id: blockKey(height) }, { projection: { header: 1, hash: 1, signature: 1, txs: 1 } });
+    return block ? offerOf(block) : undefined;
   }
 
   /** Logs a problem once, not every round while it lasts. */

@@ -55,6 +55,8 @@ export class Sequencer {
   /** The derived-state writes of sealed blocks, one after the other. */
   private applying: Promise<void> = Promise.resolve();
   private lastEventAt = Date.now();
+  /** Told of every block this replica commits (the anchor pusher keeps them, saving a read). */
+  onCommitted: (block: BlockDoc) => void = () => {};
 
   constructor(
     private readonly store: LedgerStore,
@@ -253,6 +255,7 @@ export class Sequencer {
     book.load(missing, await this.store.loadAccounts(missing));
     const changed = accountsAfter(block, new Map(touched.map((a) => [a, book.account(a)])));
     book.sealed(block, changed);
+    this.onCommitted(block);
     // Applied after the previous block's apply; a failure drops the book, and the rebuild applies
     // again from `meta.applied` (store.catchUp). We wait for the previous one only.
     const previous = this.applying;

@@ -83,6 +83,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   sequencer.url = config.publicUrl ?? served.url;
   if (config.sequence !== false) await sequencer.start();
   const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, config.mainchainUrl, config.anchorIntervalMs ?? 500, log) : undefined;
+  if (pusher) sequencer.onCommitted = (block) => pusher.committed(block);
   pusher?.start();
   return {
     url: served.url,
