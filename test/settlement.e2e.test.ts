@@ -125,6 +125,20 @@ describe('transfers between municipalities', () => {
     expect([await balance(treasury.address), await balance(bob.address), await balance(carol.address)]).toEqual([GENESIS - 100, 60, 40]);
   });
 
+  it("shows one key's accounts across municipalities, with their histories, in one request", async () => {
+    const mirror = formatAddress('osaka', treasury.publicKey); // the treasury's key, on osaka's ledger
+    const id = await send(treasury, mirror, 5, ++nonce);
+    await settled(id, 'CREDITED');
+    const r = await gql(cluster.gateway.url, 'query($k: String!) { keyAccounts(publicKey: $k) { id balance transactions(first: 5) { edges { node { kind amount } } } } }', { k: bytesToHex(treasury.publicKey) });
+    expect(r.errors).toBeUndefined();
+    const accounts = r.data!.keyAccounts as Array<{ id: string; balance: string; transactions: { edges: Array<{ node: { kind: string; amount: string } }> } }>;
+    expect(accounts.map((a) => a.id)).toEqual(['kyoto', 'osaka', 'nara'].map((c) => `${c}:${bytesToHex(treasury.publicKey)}`));
+    expect(accounts[1]!.balance).toBe('5');
+    expect(accounts[1]!.transactions.edges.map((e) => e.node)).toEqual([{ kind: 'CREDIT', amount: '5' }]);
+    expect(accounts[0]!.transactions.edges[0]!.node).toEqual({ kind: 'TRANSFER', amount: '5' });
+    expect(accounts[2]!.balance).toBe('0');
+  });
+
   it('refunds a transfer to an unknown municipality at the source', async () => {
     const before = await balance(treasury.address);
     const id = await send(treasury, formatAddress('atlantis', generateKeyPair().publicKey), 7, ++nonce);

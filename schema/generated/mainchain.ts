@@ -162,6 +162,12 @@ export type Query = {
   anchor?: Maybe<Anchor>;
   /** A block by id `<municipality>:<height>`, answered by that municipality's ledger. */
   block?: Maybe<Block>;
+  /**
+   * One key's accounts across municipalities: its address on the ledger of each registered, active
+   * municipality (or of those listed), resolved by each ledger through the shard router — balances
+   * and histories (`Account.transactions`) in one request. At most 100 municipalities per request.
+   */
+  keyAccounts: Array<Account>;
   /** The main chain's own blocks. */
   mainChain: MainChain;
   /** Registered municipalities, oldest first, optionally only those with one status. */
@@ -199,6 +205,12 @@ export type QueryAnchorArgs = {
 
 export type QueryBlockArgs = {
   id: Scalars['String']['input'];
+};
+
+
+export type QueryKeyAccountsArgs = {
+  municipalities?: InputMaybe<Array<Scalars['String']['input']>>;
+  publicKey: Scalars['String']['input'];
 };
 
 
@@ -545,6 +557,7 @@ export type QueryResolvers<ContextType = MainchainContext, ParentType extends Re
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'address'>>;
   anchor?: Resolver<Maybe<ResolversTypes['Anchor']>, ParentType, ContextType, RequireFields<QueryAnchorArgs, 'height' | 'municipality'>>;
   block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType, RequireFields<QueryBlockArgs, 'id'>>;
+  keyAccounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryKeyAccountsArgs, 'publicKey'>>;
   mainChain?: Resolver<ResolversTypes['MainChain'], ParentType, ContextType>;
   municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType, Partial<QueryMunicipalitiesArgs>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'code'>>;

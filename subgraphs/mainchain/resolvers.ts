@@ -5,6 +5,7 @@ import { anchorEventId, settlementEventId } from '../../core/index.ts';
 import { MAX_TRACE_DEPTH, stepEntry } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
 
+const MAX_KEY_ACCOUNTS = 100;
 const SETTLEMENT_ID = /^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/;
 const municipality = (doc: MunicipalityDoc) => ({ ...doc, registeredAt: doc.registeredAt.toISOString() });
 
@@ -27,6 +28,12 @@ export const resolvers: Resolvers = {
     account: async (_root, { address }, { registry }) => ({ id: await registry.ledgerId(address, /^[0-9a-f]{64}$/, 'address') }),
     transaction: async (_root, { id }, { registry }) => ({ id: await registry.ledgerId(id, /^[0-9a-f]{64}$/, 'id') }),
     block: async (_root, { id }, { registry }) => ({ id: await registry.ledgerId(id, /^(0|[1-9][0-9]{0,15})$/, 'id') }),
+    keyAccounts: async (_root, { publicKey, municipalities: codes }, { registry }) => {
+      if (typeof publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(publicKey)) throw aikiError('BAD_USER_INPUT', 'publicKey must be 64 lower-case hex characters', { field: 'publicKey' });
+      const towns = codes ? await Promise.all(codes.map((c) => registry.get(c))) : await registry.list('ACTIVE');
+      if (towns.length > MAX_KEY_ACCOUNTS) throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request: list them in \`municipalities\``, { field: 'municipalities' });
+      return towns.map((m) => ({ id: `${m.code}:${publicKey}` }));
+    },
     mainChain: async (_root, _args, { chain }) => ({ head: await chain.headBlock() }),
     anchor: async (_root, { municipality: code, height }, { registry, anchors }) => {
       await registry.get(code);
