@@ -44,7 +44,8 @@ export type Block = {
   /** `<municipality>:<height>` */
   id: Scalars['String']['output'];
   municipality: Scalars['String']['output'];
-  pohCount: Scalars['Int']['output'];
+  /** A whole number, as a Float: GraphQL's Int is 32-bit and the count passes 2^31 within days (exact up to 2^53). */
+  pohCount: Scalars['Float']['output'];
   /** Proof of History hash and count at the end of the block. */
   pohEnd: Scalars['String']['output'];
   prevHash: Scalars['String']['output'];
@@ -83,7 +84,8 @@ export type BlockHeader = {
   hash: Scalars['String']['output'];
   height: Scalars['Int']['output'];
   municipality: Scalars['String']['output'];
-  pohCount: Scalars['Int']['output'];
+  /** A whole number (see Block.pohCount). */
+  pohCount: Scalars['Float']['output'];
   pohEnd: Scalars['String']['output'];
   prevHash: Scalars['String']['output'];
   sequencer: Scalars['String']['output'];
@@ -467,6 +469,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Block: ResolverTypeWrapper<BlockDoc>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   BlockConnection: ResolverTypeWrapper<Omit<BlockConnection, 'edges'> & { edges: Array<ResolversTypes['BlockEdge']> }>;
   BlockEdge: ResolverTypeWrapper<Omit<BlockEdge, 'node'> & { node: ResolversTypes['Block'] }>;
   BlockHeader: ResolverTypeWrapper<BlockHeader>;
@@ -496,6 +499,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   Block: BlockDoc;
+  Float: Scalars['Float']['output'];
   BlockConnection: Omit<BlockConnection, 'edges'> & { edges: Array<ResolversParentTypes['BlockEdge']> };
   BlockEdge: Omit<BlockEdge, 'node'> & { node: ResolversParentTypes['Block'] };
   BlockHeader: BlockHeader;
@@ -532,7 +536,7 @@ export type BlockResolvers<ContextType = LedgerContext, ParentType extends Resol
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  pohCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pohCount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   pohEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -557,7 +561,7 @@ export type BlockHeaderResolvers<ContextType = LedgerContext, ParentType extends
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  pohCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pohCount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   pohEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -55,14 +55,15 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 
 /**
  * Writes a block straight into a ledger's database, behind the ledger's back, so a test can tell
- * which database answered: a copy of the genesis block at `height` with the given hash.
+ * which database answered: a copy of the genesis block at `height` with the given hash (and
+ * header fields).
  */
-export async function plantBlock(uri: string, dbName: string, height: number, hash: string): Promise<void> {
+export async function plantBlock(uri: string, dbName: string, height: number, hash: string, header: Partial<BlockDoc['header']> = {}): Promise<void> {
   const client = new MongoClient(uri);
   try {
     const blocks = client.db(dbName).collection<BlockDoc>('blocks');
     const genesis = (await blocks.findOne({ _id: blockKey(0) }))!;
-    await blocks.insertOne({ ...genesis, _id: blockKey(height), height, header: { ...genesis.header, height }, hash, txs: [] });
+    await blocks.insertOne({ ...genesis, _id: blockKey(height), height, header: { ...genesis.header, ...header, height }, hash, txs: [] });
   } finally {
     await client.close();
   }
