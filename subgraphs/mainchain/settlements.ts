@@ -17,7 +17,8 @@
  * (a coded refusal, or an abort it recorded), so a transfer is never both credited and
  * refunded. Each step is also an event sealed into a main-chain block.
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import { writeErrorsOf } from '../../db/batcher.ts';
 import {
   abortBytes,
   aikiError,
@@ -98,6 +99,7 @@ export interface OutboundOffer {
 const ENTRY = 'txid status rejection { code message } height';
 const SETTLE = `mutation AikiSettle($m: String!, $os: [SettlementOrderInput!]!) { settle(municipality: $m, orders: $os) { ${ENTRY} } }`;
 const MAX_ORDERS_PER_CALL = 500;
+const RETRY_MS = 300;
 const MAX_STATEMENTS_PER_COMMAND = 32; // FerretDB: see subgraphs/ledger/store.ts
 
 /** A step to write: the settlement, its next status, the fields that come with it, the entry id its event names. */
@@ -127,6 +129,9 @@ export class Settler {
   readonly settlements: Collection<SettlementDoc>;
   /** Every settlement not final, as stored (this process is the only writer of them). */
   private readonly active = new Map<string, SettlementDoc>();
+  private readonly count = new Map<SettlementStatus, number>();
+  /** When a settlement answered "pending" or was not answered, when to ask again. */
+  private readonly retryAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private running = false;
@@ -145,6 +150,7 @@ export class Settler {
     await this.settlements.createIndex({ from: 1 }, { name: 'from' });
     // Once at start-up: a scan on FerretDB, by index on MongoDB.
     for (const s of await this.settlements.find({ status: { $in: ACTIVE } }).toArray()) this.active.set(s._id, s);
+    for (const status of [...ACTIVE, ...TERMINAL]) this.count.set(status, await this.settlements.countDocuments({ status }));
   }
 
   start(): void {
@@ -169,8 +175,14 @@ export class Settler {
     return this.settlements.findOne({ _id: id });
   }
 
-  async counts(): Promise<Array<{ status: SettlementStatus; count: number }>> {
-    return Promise.all([...ACTIVE, ...TERMINAL].map(async (status) => ({ status, count: await this.settlements.countDocuments({ status }) })));
+  /** How many settlements are in each state: counted once at start-up, then kept by their only writer. */
+  counts(): Array<{ status: SettlementStatus; count: number }> {
+    return [...ACTIVE, ...TERMINAL].map((status) => ({ status, count: this.count.get(status) ?? 0 }));
+  }
+
+  private counted(from: SettlementStatus | undefined, to: SettlementStatus): void {
+    if (from) this.count.set(from, (this.count.get(from) ?? 0) - 1);
+    this.count.set(to, (this.count.get(to) ?? 0) + 1);
   }
 
   list(status: SettlementStatus | null | undefined, first: number): Promise<SettlementDoc[]> {
@@ -246,7 +258,9 @@ export class Settler {
    * municipality, else a refund. One already recorded stays as it is.
    */
   async record(docs: SettlementDoc[]): Promise<void> {
+    if (docs.length === 0) return;
     const destinations = new Map<string, MunicipalityDoc | null>();
+    const decided: Array<{ stored: SettlementDoc; next: Move }> = [];
     for (const doc of docs) {
       if (!destinations.has(doc.destination)) destinations.set(doc.destination, await this.registry.find(doc.destination));
       const destination = destinations.get(doc.destination);
@@ -255,17 +269,22 @@ export class Settler {
           ? this.credit(doc)
           : this.refund(doc, destination ? { code: 'MUNICIPALITY_SUSPENDED', message: `${doc.destination} is suspended` } : { code: 'UNKNOWN_MUNICIPALITY', message: `no municipality ${doc.destination} is registered` });
       const at = new Date();
-      const stored: SettlementDoc = { ...doc, ...next.set, status: next.status, steps: [{ status: 'ESCROWED', at }, { status: next.status, at }] };
-      try {
-        await this.settlements.insertOne(stored);
-      } catch (err) {
-        if (err instanceof MongoServerError && err.code === 11000) continue;
-        throw err;
-      }
-      this.chain.record({ id: settlementEventId(doc._id, 'ESCROWED'), kind: 'settlement', settlement: doc._id, status: 'ESCROWED' });
-      this.chain.record({ id: settlementEventId(doc._id, next.status, next.entry), kind: 'settlement', settlement: doc._id, status: next.status, entry: next.entry });
-      this.active.set(doc._id, stored);
+      decided.push({ stored: { ...doc, ...next.set, status: next.status, steps: [{ status: 'ESCROWED', at }, { status: next.status, at }] }, next });
     }
+    // One command for the block's settlements; one already recorded (a block offered again) stays as it is.
+    const duplicates = new Set<number>();
+    await this.settlements.insertMany(decided.map((d) => d.stored), { ordered: false }).catch((err: unknown) => {
+      const errors = writeErrorsOf(err);
+      if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
+      for (const e of errors) duplicates.add(e.index);
+    });
+    decided.forEach(({ stored, next }, i) => {
+      if (duplicates.has(i)) return;
+      this.chain.record({ id: settlementEventId(stored._id, 'ESCROWED'), kind: 'settlement', settlement: stored._id, status: 'ESCROWED' });
+      this.chain.record({ id: settlementEventId(stored._id, next.status, next.entry), kind: 'settlement', settlement: stored._id, status: next.status, entry: next.entry });
+      this.active.set(stored._id, stored);
+      this.counted(undefined, stored.status);
+    });
   }
 
   /**
@@ -273,7 +292,11 @@ export class Settler {
    * store the orders), then the orders, sent in one call per ledger, then the aborts.
    */
   private async advanceAll(): Promise<void> {
-    const docs = [...this.active.values()];
+    const now = Date.now();
+    // A settlement whose order was just answered "pending" (or not answered) is asked again
+    // only after RETRY_MS: every ask costs the ledger its lookups.
+    const docs = [...this.active.values()].filter((d) => (this.retryAt.get(d._id) ?? 0) <= now);
+    const later = (doc: SettlementDoc) => this.retryAt.set(doc._id, now + RETRY_MS);
     const moves: Move[] = [];
     const registry = new Map<string, Promise<MunicipalityDoc | null>>();
     const find = (code: string) => registry.get(code) ?? registry.set(code, this.registry.find(code)).get(code)!;
@@ -293,6 +316,7 @@ export class Settler {
           chunk.forEach(({ doc }, k) => {
             const move = doc.status === 'CREDITING' ? this.afterCredit(doc, answers[k]!) : this.afterRefund(doc, answers[k]!);
             if (move) moves.push(move);
+            else later(doc);
           });
         }
       }),
@@ -305,7 +329,7 @@ export class Settler {
       if (answer!.kind === 'entry' && answer!.status === 'CONFIRMED') moves.push({ doc, status: 'CREDITED', set: { entryHeight: answer!.height }, entry: credit.id });
       else if (answer!.kind === 'entry' && answer!.status === 'REJECTED') moves.push(this.refund(doc, answer!.rejection ?? { code: 'SETTLEMENT_ABORTED', message: 'aborted' }));
       else if (answer!.kind === 'refused' && FINAL_REFUSALS.has(answer!.code)) moves.push(this.refund(doc, { code: answer!.code, message: answer!.message }));
-      // pending (it will be confirmed) or unreachable: ask again next round
+      else later(doc); // pending (it will be confirmed) or unreachable: ask again
     }
     await this.write(moves);
   }
@@ -347,9 +371,11 @@ export class Settler {
         { ordered: false },
       );
       for (const { doc, status, set, entry } of chunk) {
+        this.counted(doc.status, status);
         Object.assign(doc, set, { status });
         doc.steps.push({ status, at });
         this.chain.record({ id: settlementEventId(doc._id, status, entry ?? ''), kind: 'settlement', settlement: doc._id, status, entry });
+        this.retryAt.delete(doc._id); // a new step is tried at once
         if (TERMINAL.includes(status)) this.active.delete(doc._id);
         if (status !== 'CREDITING' && status !== 'CREDITED') this.opts.log.info('settlement step', { settlement: doc._id, status, reason: set.reason?.code });
       }
