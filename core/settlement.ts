@@ -88,6 +88,13 @@ export const SETTLEMENT_EVENT_DOMAIN = 'aiki/settlement-event/v1\n';
 /** The steps of a settlement the main chain records, each an event in a main-chain block. */
 export type SettlementStatus = 'ESCROWED' | 'CREDITING' | 'ABORTING' | 'REFUNDING' | 'CREDITED' | 'REFUNDED';
 
+/** The entry a step's event names: the credit for CREDITING and CREDITED, the refund for REFUNDING and REFUNDED, else none (""). */
+export function stepEntry(status: SettlementStatus, ids: { credit?: string | null; refund?: string | null }): string {
+  if (status === 'CREDITING' || status === 'CREDITED') return ids.credit ?? '';
+  if (status === 'REFUNDING' || status === 'REFUNDED') return ids.refund ?? '';
+  return '';
+}
+
 /**
  * A settlement step's event id on the main chain: SHA-256 of the domain and the canonical JSON of
  * `{v, settlement, status, entry}` (`entry`: the credit or refund entry's id, "" for ESCROWED and ABORTING).

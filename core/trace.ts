@@ -15,7 +15,7 @@ import { canonicalJson } from './canonical.ts';
 import { verify } from './ed25519.ts';
 import { verifyInclusion } from './merkle.ts';
 import { checklist, verifyInclusionProof, type InclusionProofInput, type ProofCheck } from './proof.ts';
-import { checkSettlement, settlementEventId, type SettlementBody, type SettlementStatus } from './settlement.ts';
+import { checkSettlement, settlementEventId, stepEntry, type SettlementBody, type SettlementStatus } from './settlement.ts';
 import { checkTransaction, type TransferBody } from './transaction.ts';
 
 /** The GraphQL selection `aiki verify` asks for; {@link verifyTrace} reads exactly this. */
@@ -51,7 +51,8 @@ interface InclusionInput {
   mainBlock: MainBlockInput;
 }
 
-interface AnchorInput {
+/** An anchor as `Query.anchor` and the trace serve it. */
+export interface AnchorInput {
   municipality: string;
   height: number;
   hash: string;
@@ -130,10 +131,9 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
     anchored(`${at} transfer block`, transfer.proof, hop.transferAnchor, s.source);
 
     // 2. Every step of its settlement, sealed on the main chain.
-    const entryOf = (status: SettlementStatus) => (status === 'CREDITING' || status === 'CREDITED' ? s.creditId : status === 'REFUNDING' || status === 'REFUNDED' ? s.refundId : '') ?? '';
     for (const step of s.steps) {
       check(`${at} step ${step.status}`, () => {
-        const id = settlementEventId(s.id, step.status, entryOf(step.status));
+        const id = settlementEventId(s.id, step.status, stepEntry(step.status, { credit: s.creditId, refund: s.refundId }));
         if (id !== step.eventId) return `the event id of this step is ${id}, not ${step.eventId}`;
         if (!step.inclusion) return 'not sealed on the main chain yet';
         return sealed(id, step.inclusion);

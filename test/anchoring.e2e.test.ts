@@ -21,6 +21,7 @@ import {
   verify,
   verifyInclusion,
   verifyInclusionProof,
+  type AnchorInput,
   type BlockHeader,
   type InclusionProofInput,
 } from '../core/index.ts';
@@ -63,22 +64,13 @@ const ANCHOR = `query($m: String!, $h: Int!) { mainChain { sequencer } anchor(mu
   inclusion { index treeSize path mainBlock { height hash header signature txRoot } }
 } }`;
 
-interface AnchorReply {
-  municipality: string;
-  height: number;
-  hash: string;
-  header: string;
-  signature: string;
-  eventId: string;
-  inclusion: { index: number; treeSize: number; path: string[]; mainBlock: { height: number; hash: string; header: string; signature: string; txRoot: string } } | null;
-}
 
-async function sealedAnchor(municipality: string, height: number): Promise<{ anchor: AnchorReply; mainKey: string }> {
+async function sealedAnchor(municipality: string, height: number): Promise<{ anchor: AnchorInput; mainKey: string }> {
   return eventually(
     async () => {
       const r = await gql(cluster.gateway.url, ANCHOR, { m: municipality, h: height });
       expect(r.errors).toBeUndefined();
-      const anchor = r.data!.anchor as AnchorReply | null;
+      const anchor = r.data!.anchor as AnchorInput | null;
       return anchor?.inclusion ? { anchor, mainKey: (r.data!.mainChain as { sequencer: string }).sequencer } : undefined;
     },
     15_000,
@@ -143,7 +135,7 @@ describe('anchoring', () => {
       const { data } = await gql(cluster.gateway.url, 'query($c: String!) { municipality(code: $c) { anchoredHeight chain { height } } }', { c: code });
       const m = data!.municipality as { anchoredHeight: number; chain: { height: number } };
       expect(m.anchoredHeight).toBeLessThanOrEqual(m.chain.height);
-      let previous: AnchorReply | undefined;
+      let previous: AnchorInput | undefined;
       for (let height = 0; height <= m.anchoredHeight; height++) {
         const { anchor } = await sealedAnchor(code, height);
         const header = JSON.parse(anchor.header) as BlockHeader;

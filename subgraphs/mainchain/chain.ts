@@ -8,12 +8,12 @@
  * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). One process
  * seals; a second would lose the race for the next height and rebuild (docs/MAINCHAIN.md).
  */
-import { anchorEventId, settlementEventId, bytesToHex, genesisHeader, hexToBytes, inclusionProof, MAIN_CHAIN, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
+import { anchorEventId, settlementEventId, stepEntry, bytesToHex, genesisHeader, hexToBytes, inclusionProof, MAIN_CHAIN, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { blockKey } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { AnchorDoc } from './anchors.ts';
-import { stepEntry, type SettlementDoc } from './settlements.ts';
+import { orderIds, type SettlementDoc } from './settlements.ts';
 import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
 
@@ -169,7 +169,7 @@ export class MainChain {
     }
     for (const s of await this.settlements.find({}).toArray()) {
       for (const { status } of s.steps) {
-        const entry = stepEntry(s, status);
+        const entry = stepEntry(status, orderIds(s));
         const id = settlementEventId(s._id, status, entry);
         if (!sealed.has(id)) this.record({ id, kind: 'settlement', settlement: s._id, status, entry });
       }

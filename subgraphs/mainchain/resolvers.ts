@@ -1,8 +1,8 @@
 /** Resolvers of the main-chain subgraph (schema/mainchain.graphql). */
 import { aikiError, canonicalJson, MUNICIPALITY_CODE } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
-import { anchorEventId, settlementEventId } from '../../core/index.ts';
-import { MAX_TRACE_DEPTH, stepEntry } from './settlements.ts';
+import { anchorEventId, settlementEventId, stepEntry } from '../../core/index.ts';
+import { MAX_TRACE_DEPTH, orderIds } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
 
 const MAX_KEY_ACCOUNTS = 100;
@@ -117,7 +117,7 @@ export const resolvers: Resolvers = {
     steps: (s, _args, { chain }) =>
       Promise.all(
         s.steps.map(async ({ status, at }) => {
-          const eventId = settlementEventId(s._id, status, stepEntry(s, status));
+          const eventId = settlementEventId(s._id, status, stepEntry(status, orderIds(s)));
           return { status, at: at.toISOString(), eventId, inclusion: await chain.inclusion(eventId) };
         }),
       ),

@@ -65,12 +65,8 @@ export interface SettlementDoc {
   steps: Array<{ status: SettlementStatus; at: Date }>;
 }
 
-/** The entry a step's event names: the credit for CREDITING and CREDITED, the refund for REFUNDING and REFUNDED. */
-export function stepEntry(s: Pick<SettlementDoc, 'credit' | 'refund'>, status: SettlementStatus): string {
-  if (status === 'CREDITING' || status === 'CREDITED') return s.credit?.id ?? '';
-  if (status === 'REFUNDING' || status === 'REFUNDED') return s.refund?.id ?? '';
-  return '';
-}
+/** The entry ids of a settlement's orders, as {@link stepEntry} takes them. */
+export const orderIds = (s: Pick<SettlementDoc, 'credit' | 'refund'>) => ({ credit: s.credit?.id, refund: s.refund?.id });
 
 export interface TraceHopModel {
   depth: number;
