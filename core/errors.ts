@@ -43,6 +43,16 @@ export const ERRORS = {
   MUNICIPALITY_SUSPENDED: 'The municipality is suspended: it takes no new transfers, and transfers to it are refunded.',
   SETTLEMENT_ABORTED: 'The main chain aborted this credit (it refunds the sender instead); it is never written.',
   SETTLEMENTS_UNAVAILABLE: "This ledger cannot check settlement orders: it has no main-chain key (AIKI_MAINCHAIN_PUBLIC_KEY).",
+  BAD_PROPOSAL: 'A proposal is malformed: no action or more than one, or an argument of its action is out of shape (`extensions.field` says which).',
+  UNKNOWN_PROPOSAL: 'No governance proposal with this id exists.',
+  BAD_VOTE: 'A vote is malformed: fields, version, option, time, or it names another proposal or proposal hash.',
+  NOT_A_MEMBER: 'The municipality is not a member voting on this proposal (members are the municipalities active when it was submitted).',
+  VOTE_EXISTS: 'This member has already voted on this proposal; votes are final.',
+  VOTING_CLOSED: 'Voting on this proposal has ended (`extensions.status` is its outcome, or VOTING while it is being counted).',
+  GOVERNANCE_REQUIRED: 'Municipalities are registered by governance proposal once the first proposal is submitted (`aiki municipality propose`).',
+  COMPOSITION_FAILED: 'The subgraphs do not compose into one supergraph; `extensions.errors` lists each composition error.',
+  UNKNOWN_SUBGRAPH: 'No extension subgraph with this name is registered.',
+  SUBGRAPH_EXISTS: 'A subgraph with this name is already registered (mainchain and ledger are reserved).',
   INTERNAL_SERVER_ERROR: 'An unexpected error; details are in the server logs, not in the response.',
 } as const;
 

@@ -13,3 +13,4 @@ export * from './proof.ts';
 export * from './anchor.ts';
 export * from './settlement.ts';
 export * from './trace.ts';
+export * from './governance.ts';

@@ -7,17 +7,13 @@
  * municipality joins once one of its endpoints passes the ledger contract check; a failing one is
  * re-checked on every poll; a deregistered one leaves. None of this recomposes or restarts.
  */
-import { composeServices } from '@apollo/composition';
 import type { SupergraphManager } from '@apollo/gateway';
-import { parse } from 'graphql';
 import { aikiError } from '../../core/errors.ts';
-import { checkLedgerEndpoint, ledger } from '../../schema/index.ts';
+import { checkLedgerEndpoint, composeFederation } from '../../schema/index.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { ShardMap } from '../router/ShardMap.ts';
 import type { RegisteredMunicipality, RegistryClient } from './RegistryClient.ts';
 
-/** The ledger's URL in the supergraph. Never called: the shard router stands in for it. */
-export const LEDGER_ROUTER_URL = 'http://ledger.shard-router.invalid/graphql';
 
 export interface RegistrySupergraphManagerOptions {
   registry: RegistryClient;
@@ -112,11 +108,8 @@ export class RegistrySupergraphManager implements SupergraphManager {
 
 /** Composes the main chain and the ledger contract; a composition error is fatal, with its messages. */
 export function composeSupergraph(mainchainUrl: string, mainchainSdl: string): string {
-  const result = composeServices([
-    { name: 'mainchain', url: mainchainUrl, typeDefs: parse(mainchainSdl) },
-    { name: 'ledger', url: LEDGER_ROUTER_URL, typeDefs: ledger.typeDefs },
-  ]);
-  if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
+  const result = composeFederation({ url: mainchainUrl, sdl: mainchainSdl });
+  if (!result.ok) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e}`).join('\n')}`);
   return result.supergraphSdl;
 }
 

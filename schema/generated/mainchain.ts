@@ -1,7 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { MainChainModel, MainBlockDoc } from '../../subgraphs/mainchain/chain.ts';
+import type { MainChainModel, MainBlockDoc, MainEventModel } from '../../subgraphs/mainchain/chain.ts';
 import type { AnchorDoc } from '../../subgraphs/mainchain/anchors.ts';
 import type { SettlementDoc, TraceModel, TraceHopModel } from '../../subgraphs/mainchain/settlements.ts';
+import type { ProposalDoc, VoteDoc } from '../../subgraphs/mainchain/governance.ts';
+import type { SubgraphDoc } from '../../subgraphs/mainchain/registry.ts';
 import type { MainchainContext } from '../../subgraphs/mainchain/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -62,11 +64,25 @@ export type EventInclusion = {
   treeSize: Scalars['Int']['output'];
 };
 
+/** A subgraph with its own schema, composed into the supergraph beside the main chain and the ledgers. */
+export type ExtensionSubgraph = {
+  __typename?: 'ExtensionSubgraph';
+  name: Scalars['String']['output'];
+  /** The proposal that registered it. */
+  proposal: Scalars['String']['output'];
+  registeredAt: Scalars['String']['output'];
+  /** The SDL approved with it: the gateway composes exactly this. */
+  sdl: Scalars['String']['output'];
+  url: Scalars['String']['output'];
+};
+
 /** A main-chain block, sealed by the same rules as a municipal block (docs/PROTOCOL.md). */
 export type MainBlock = {
   __typename?: 'MainBlock';
   /** The anchors it seals, in order. */
   anchors: Array<Anchor>;
+  /** Every event it seals, in order: the leaves of its Merkle tree. */
+  events: Array<MainEvent>;
   hash: Scalars['String']['output'];
   /** The header as canonical JSON: what `hash` is over (with the block domain prefix). */
   header: Scalars['String']['output'];
@@ -95,6 +111,23 @@ export type MainChainBlockArgs = {
   height: Scalars['Int']['input'];
 };
 
+/** An event sealed in a main-chain block. */
+export type MainEvent = {
+  __typename?: 'MainEvent';
+  id: Scalars['String']['output'];
+  /** anchor, settlement, proposal, vote or outcome. */
+  kind: Scalars['String']['output'];
+  /** What it concerns: `<municipality>:<height>` for an anchor, the settlement or proposal id otherwise. */
+  subject: Scalars['String']['output'];
+};
+
+export type Member = {
+  __typename?: 'Member';
+  code: Scalars['String']['output'];
+  /** Hex Ed25519 key the member's votes must be signed with. */
+  governanceKey: Scalars['String']['output'];
+};
+
 /** A municipality registered on the main chain. */
 export type Municipality = {
   __typename?: 'Municipality';
@@ -103,12 +136,16 @@ export type Municipality = {
   code: Scalars['String']['output'];
   /** GraphQL URLs of its ledger subgraph replicas, as registered. */
   endpoints: Array<Scalars['String']['output']>;
+  /** Hex Ed25519 key that signs its governance votes. */
+  governanceKey: Scalars['String']['output'];
   name: Scalars['String']['output'];
   /** When it was registered (ISO 8601). */
   registeredAt: Scalars['String']['output'];
   /** Hex Ed25519 key its blocks are signed with, from its genesis block at registration. */
   sequencerKey: Scalars['String']['output'];
   status: MunicipalityStatus;
+  /** Why it is suspended; null when active. */
+  suspendedReason?: Maybe<Scalars['String']['output']>;
 };
 
 export type MunicipalityStatus =
@@ -126,12 +163,28 @@ export type Mutation = {
    * anchored. A block already anchored is returned as it is. At most 100 blocks per call.
    */
   anchorBlocks: Array<Anchor>;
+  /** A new operator token (operator credentials). The token is in the answer only. */
+  createOperatorToken: OperatorToken;
+  /**
+   * Submit a governance proposal (operator credentials). Exactly one action field of `input` is
+   * set. Checked for shape only (BAD_PROPOSAL); what it needs from the outside world (a ledger
+   * answering, a subgraph composing) is checked when it is carried out.
+   */
+  propose: Proposal;
   /**
    * Register a municipality's ledger subgraph. Refused, with nothing stored, unless every endpoint
    * answers, serves exactly the ledger contract and identifies as this municipality.
    * Needs operator credentials when the main chain runs with AIKI_OPERATOR_TOKEN.
    */
   registerMunicipality: Municipality;
+  /** Revoke an operator token by id (operator credentials); false if there was none. */
+  revokeOperatorToken: Scalars['Boolean']['output'];
+  /**
+   * A member's vote, signed with its governance key over the vote body (docs/GOVERNANCE.md).
+   * One per member per proposal, final: a second is VOTE_EXISTS. Refused with NOT_A_MEMBER,
+   * BAD_SIGNATURE, VOTING_CLOSED, UNKNOWN_PROPOSAL or BAD_VOTE, with nothing recorded.
+   */
+  vote: Vote;
 };
 
 
@@ -141,8 +194,37 @@ export type MutationAnchorBlocksArgs = {
 };
 
 
+export type MutationCreateOperatorTokenArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationProposeArgs = {
+  input: ProposalInput;
+};
+
+
 export type MutationRegisterMunicipalityArgs = {
   input: RegisterMunicipalityInput;
+};
+
+
+export type MutationRevokeOperatorTokenArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type MutationVoteArgs = {
+  input: VoteInput;
+};
+
+/** An operator credential, shown once: only its SHA-256 digest is stored. */
+export type OperatorToken = {
+  __typename?: 'OperatorToken';
+  id: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Send as `Authorization: Bearer <token>`. Not retrievable later. */
+  token: Scalars['String']['output'];
 };
 
 export type OutboundTransferInput = {
@@ -153,6 +235,112 @@ export type OutboundTransferInput = {
   path: Array<Scalars['String']['input']>;
   signature: Scalars['String']['input'];
 };
+
+export type ParameterChangeInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+/** Governance parameters (changed by CHANGE_PARAMETERS proposals). */
+export type Parameters = {
+  __typename?: 'Parameters';
+  mainBlockIntervalMs: Scalars['Int']['output'];
+  quorum: Scalars['String']['output'];
+  settlementTimeoutMs: Scalars['Int']['output'];
+  threshold: Scalars['String']['output'];
+  veto: Scalars['String']['output'];
+  votingPeriodMs: Scalars['Float']['output'];
+};
+
+/**
+ * A governance proposal (docs/GOVERNANCE.md). Submitted by an operator, voted on by the member
+ * municipalities listed in `electorate` (those active when it was submitted), one vote each.
+ */
+export type Proposal = {
+  __typename?: 'Proposal';
+  /** What it does when it passes. */
+  action: ProposalAction;
+  /** The proposal as canonical JSON: the bytes its event id is over (with the domain prefix). */
+  body: Scalars['String']['output'];
+  /** When it was decided (ISO 8601); null while voting. */
+  decidedAt?: Maybe<Scalars['String']['output']>;
+  description: Scalars['String']['output'];
+  /** Member codes and the keys their votes must be signed with, fixed at submission. */
+  electorate: Array<Member>;
+  /** Its event id on the main chain (docs/GOVERNANCE.md), and where it is sealed. */
+  eventId: Scalars['String']['output'];
+  /** Why it FAILED (passed, but could not be carried out), with every composition error for a subgraph. */
+  failure?: Maybe<ProposalFailure>;
+  id: Scalars['String']['output'];
+  inclusion?: Maybe<EventInclusion>;
+  /** The outcome as canonical JSON (status, tally, the ids of the votes counted); null while voting. */
+  outcome?: Maybe<Scalars['String']['output']>;
+  outcomeEventId?: Maybe<Scalars['String']['output']>;
+  outcomeInclusion?: Maybe<EventInclusion>;
+  /** Name of the operator who submitted it. */
+  proposer: Scalars['String']['output'];
+  rules: VotingRules;
+  status: ProposalStatus;
+  submittedAt: Scalars['String']['output'];
+  tally: Tally;
+  title: Scalars['String']['output'];
+  votes: Array<Vote>;
+  /** Votes are taken until then (ISO 8601); the outcome is decided earlier once no remaining vote can change it. */
+  votingEndsAt: Scalars['String']['output'];
+};
+
+export type ProposalAction = {
+  __typename?: 'ProposalAction';
+  /** The action with every argument, as canonical JSON. */
+  json: Scalars['String']['output'];
+  kind: ProposalKind;
+  /** The municipality it registers, suspends or resumes. */
+  municipality?: Maybe<Scalars['String']['output']>;
+  /** The extension subgraph it registers or removes. */
+  subgraph?: Maybe<Scalars['String']['output']>;
+};
+
+export type ProposalFailure = {
+  __typename?: 'ProposalFailure';
+  code: Scalars['String']['output'];
+  /** Each composition error, for a subgraph that did not compose. */
+  errors: Array<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
+export type ProposalInput = {
+  /** Parameters to set, by name (see `Parameters`), values as strings. */
+  changeParameters?: InputMaybe<Array<ParameterChangeInput>>;
+  /** Up to 10,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  registerMunicipality?: InputMaybe<RegisterMunicipalityInput>;
+  registerSubgraph?: InputMaybe<RegisterSubgraphInput>;
+  removeSubgraph?: InputMaybe<RemoveSubgraphInput>;
+  resumeMunicipality?: InputMaybe<ResumeMunicipalityInput>;
+  suspendMunicipality?: InputMaybe<SuspendMunicipalityInput>;
+  /** One line, 1–200 characters. */
+  title: Scalars['String']['input'];
+};
+
+export type ProposalKind =
+  | 'CHANGE_PARAMETERS'
+  | 'REGISTER_MUNICIPALITY'
+  | 'REGISTER_SUBGRAPH'
+  | 'REMOVE_SUBGRAPH'
+  | 'RESUME_MUNICIPALITY'
+  | 'SUSPEND_MUNICIPALITY';
+
+export type ProposalStatus =
+  /** Voting ended without quorum. */
+  | 'EXPIRED'
+  /** Passed, but carrying it out failed (see `failure`): nothing of it was applied. */
+  | 'FAILED'
+  /** Passed and carried out. */
+  | 'PASSED'
+  /** Not enough yes votes among those not abstaining, or vetoed. */
+  | 'REJECTED'
+  /** Open for votes. */
+  | 'VOTING';
 
 export type Query = {
   __typename?: 'Query';
@@ -174,12 +362,27 @@ export type Query = {
   municipalities: Array<Municipality>;
   /** One municipality; an unknown code is an UNKNOWN_MUNICIPALITY error. */
   municipality: Municipality;
+  /** The parameters governance can change, as they are now. */
+  parameters: Parameters;
+  /** A governance proposal by id; null if there is none. */
+  proposal?: Maybe<Proposal>;
+  /** Governance proposals, newest first, optionally only those in one state, at most `first` (≤ 1,000). */
+  proposals: Array<Proposal>;
+  /**
+   * The registry's revision: it changes whenever a municipality or an extension subgraph is
+   * registered, suspended, resumed or removed. With `after` (a revision) and `waitMs` (≤ 30,000),
+   * answers only once the revision differs from `after` or `waitMs` has passed — a long poll, so
+   * the gateway learns of a change at once without re-reading the registry.
+   */
+  registryRevision: Scalars['String']['output'];
   /** A transfer between municipalities by its source transaction id `<source>:<txid>`; null until its source block is anchored. */
   settlement?: Maybe<Settlement>;
   /** How many transfers between municipalities are in each state. */
   settlementCounts: Array<SettlementCount>;
   /** Transfers between municipalities, optionally only those in one state, by id, at most `first` (≤ 1,000). */
   settlements: Array<Settlement>;
+  /** Extension subgraphs composed into the supergraph (registered by governance), oldest first. */
+  subgraphs: Array<ExtensionSubgraph>;
   /**
    * The hops of a transfer across municipalities: the transfer `transactionId` (`<source>:<txid>`),
    * then the transfers to other municipalities its recipient made afterwards, up to `depth` hops
@@ -224,6 +427,23 @@ export type QueryMunicipalityArgs = {
 };
 
 
+export type QueryProposalArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type QueryProposalsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ProposalStatus>;
+};
+
+
+export type QueryRegistryRevisionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QuerySettlementArgs = {
   id: Scalars['String']['input'];
 };
@@ -250,10 +470,27 @@ export type RegisterMunicipalityInput = {
   code: Scalars['String']['input'];
   /** GraphQL URLs of the municipality's ledger subgraph replicas (http or https), 1–8 of them. */
   endpoints: Array<Scalars['String']['input']>;
+  /** Hex Ed25519 key that signs its governance votes; the sequencer key when not given. */
+  governanceKey?: InputMaybe<Scalars['String']['input']>;
   /** Display name, 1–100 characters. */
   name: Scalars['String']['input'];
   /** Hex Ed25519 key the ledger signs its blocks with; when given, its genesis block must be signed by it. */
   sequencerKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RegisterSubgraphInput = {
+  /** Lower-case name, 2–32 characters of a-z, 0-9 and '-'; not mainchain or ledger. */
+  name: Scalars['String']['input'];
+  /** GraphQL URL of the subgraph (http or https); its SDL is read from `_service { sdl }` when the proposal is carried out. */
+  url: Scalars['String']['input'];
+};
+
+export type RemoveSubgraphInput = {
+  name: Scalars['String']['input'];
+};
+
+export type ResumeMunicipalityInput = {
+  code: Scalars['String']['input'];
 };
 
 /** A transfer from one municipality to another, and how it was settled (docs/SETTLEMENT.md). */
@@ -319,6 +556,21 @@ export type SettlementStep = {
   status: SettlementStatus;
 };
 
+export type SuspendMunicipalityInput = {
+  code: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type Tally = {
+  __typename?: 'Tally';
+  abstain: Scalars['Int']['output'];
+  no: Scalars['Int']['output'];
+  /** Members who have not voted. */
+  pending: Scalars['Int']['output'];
+  veto: Scalars['Int']['output'];
+  yes: Scalars['Int']['output'];
+};
+
 export type Trace = {
   __typename?: 'Trace';
   hops: Array<TraceHop>;
@@ -344,6 +596,41 @@ export type TraceHop = {
 export type Transaction = {
   __typename?: 'Transaction';
   id: Scalars['String']['output'];
+};
+
+/** A member's signed vote, as recorded and sealed on the main chain. */
+export type Vote = {
+  __typename?: 'Vote';
+  /** The vote as canonical JSON: what `signature` is over (with the domain prefix) and `eventId` hashes. */
+  body: Scalars['String']['output'];
+  eventId: Scalars['String']['output'];
+  inclusion?: Maybe<EventInclusion>;
+  municipality: Scalars['String']['output'];
+  option: VoteOption;
+  proposal: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  time: Scalars['String']['output'];
+};
+
+export type VoteInput = {
+  /** The vote body as canonical JSON: {v: 1, type: "vote", proposal, proposalHash, municipality, option, time}. */
+  body: Scalars['String']['input'];
+  /** Hex Ed25519 signature over the domain prefix and the body. */
+  signature: Scalars['String']['input'];
+};
+
+export type VoteOption =
+  | 'ABSTAIN'
+  | 'NO'
+  | 'VETO'
+  | 'YES';
+
+/** Fractions as decimal strings ("0.334"): quorum of the electorate voting, yes among non-abstaining votes above threshold, veto among votes above veto. */
+export type VotingRules = {
+  __typename?: 'VotingRules';
+  quorum: Scalars['String']['output'];
+  threshold: Scalars['String']['output'];
+  veto: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -448,23 +735,45 @@ export type ResolversTypes = ResolversObject<{
   AnchorBlockInput: AnchorBlockInput;
   Block: ResolverTypeWrapper<Block>;
   EventInclusion: ResolverTypeWrapper<Omit<EventInclusion, 'mainBlock'> & { mainBlock: ResolversTypes['MainBlock'] }>;
+  ExtensionSubgraph: ResolverTypeWrapper<SubgraphDoc>;
   MainBlock: ResolverTypeWrapper<MainBlockDoc>;
   MainChain: ResolverTypeWrapper<MainChainModel>;
+  MainEvent: ResolverTypeWrapper<MainEventModel>;
+  Member: ResolverTypeWrapper<Member>;
   Municipality: ResolverTypeWrapper<Municipality>;
   MunicipalityStatus: MunicipalityStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  OperatorToken: ResolverTypeWrapper<OperatorToken>;
   OutboundTransferInput: OutboundTransferInput;
+  ParameterChangeInput: ParameterChangeInput;
+  Parameters: ResolverTypeWrapper<Parameters>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Proposal: ResolverTypeWrapper<ProposalDoc>;
+  ProposalAction: ResolverTypeWrapper<ProposalAction>;
+  ProposalFailure: ResolverTypeWrapper<ProposalFailure>;
+  ProposalInput: ProposalInput;
+  ProposalKind: ProposalKind;
+  ProposalStatus: ProposalStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
+  RegisterSubgraphInput: RegisterSubgraphInput;
+  RemoveSubgraphInput: RemoveSubgraphInput;
+  ResumeMunicipalityInput: ResumeMunicipalityInput;
   Settlement: ResolverTypeWrapper<SettlementDoc>;
   SettlementCount: ResolverTypeWrapper<SettlementCount>;
   SettlementReason: ResolverTypeWrapper<SettlementReason>;
   SettlementStatus: SettlementStatus;
   SettlementStep: ResolverTypeWrapper<Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversTypes['EventInclusion']> }>;
+  SuspendMunicipalityInput: SuspendMunicipalityInput;
+  Tally: ResolverTypeWrapper<Tally>;
   Trace: ResolverTypeWrapper<TraceModel>;
   TraceHop: ResolverTypeWrapper<TraceHopModel>;
   Transaction: ResolverTypeWrapper<Transaction>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Vote: ResolverTypeWrapper<VoteDoc>;
+  VoteInput: VoteInput;
+  VoteOption: VoteOption;
+  VotingRules: ResolverTypeWrapper<VotingRules>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -476,21 +785,40 @@ export type ResolversParentTypes = ResolversObject<{
   AnchorBlockInput: AnchorBlockInput;
   Block: Block;
   EventInclusion: Omit<EventInclusion, 'mainBlock'> & { mainBlock: ResolversParentTypes['MainBlock'] };
+  ExtensionSubgraph: SubgraphDoc;
   MainBlock: MainBlockDoc;
   MainChain: MainChainModel;
+  MainEvent: MainEventModel;
+  Member: Member;
   Municipality: Municipality | FederationReferenceTypes['Municipality'];
   Mutation: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
+  OperatorToken: OperatorToken;
   OutboundTransferInput: OutboundTransferInput;
+  ParameterChangeInput: ParameterChangeInput;
+  Parameters: Parameters;
+  Float: Scalars['Float']['output'];
+  Proposal: ProposalDoc;
+  ProposalAction: ProposalAction;
+  ProposalFailure: ProposalFailure;
+  ProposalInput: ProposalInput;
   Query: Record<PropertyKey, never>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
+  RegisterSubgraphInput: RegisterSubgraphInput;
+  RemoveSubgraphInput: RemoveSubgraphInput;
+  ResumeMunicipalityInput: ResumeMunicipalityInput;
   Settlement: SettlementDoc;
   SettlementCount: SettlementCount;
   SettlementReason: SettlementReason;
   SettlementStep: Omit<SettlementStep, 'inclusion'> & { inclusion?: Maybe<ResolversParentTypes['EventInclusion']> };
+  SuspendMunicipalityInput: SuspendMunicipalityInput;
+  Tally: Tally;
   Trace: TraceModel;
   TraceHop: TraceHopModel;
   Transaction: Transaction;
-  Boolean: Scalars['Boolean']['output'];
+  Vote: VoteDoc;
+  VoteInput: VoteInput;
+  VotingRules: VotingRules;
 }>;
 
 export type AccountResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
@@ -519,8 +847,17 @@ export type EventInclusionResolvers<ContextType = MainchainContext, ParentType e
   treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ExtensionSubgraphResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['ExtensionSubgraph'] = ResolversParentTypes['ExtensionSubgraph']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  proposal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sdl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MainBlockResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['MainBlock'] = ResolversParentTypes['MainBlock']> = ResolversObject<{
   anchors?: Resolver<Array<ResolversTypes['Anchor']>, ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['MainEvent']>, ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   header?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -537,20 +874,88 @@ export type MainChainResolvers<ContextType = MainchainContext, ParentType extend
   sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MainEventResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['MainEvent'] = ResolversParentTypes['MainEvent']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MemberResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  governanceKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MunicipalityResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality'], FederationReferenceType extends FederationReferenceTypes['Municipality'] = FederationReferenceTypes['Municipality']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Municipality']> | FederationReferenceType, FederationReferenceType, ContextType>;
   anchoredHeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endpoints?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  governanceKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sequencerKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['MunicipalityStatus'], ParentType, ContextType>;
+  suspendedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   anchorBlocks?: Resolver<Array<ResolversTypes['Anchor']>, ParentType, ContextType, RequireFields<MutationAnchorBlocksArgs, 'blocks' | 'municipality'>>;
+  createOperatorToken?: Resolver<ResolversTypes['OperatorToken'], ParentType, ContextType, RequireFields<MutationCreateOperatorTokenArgs, 'name'>>;
+  propose?: Resolver<ResolversTypes['Proposal'], ParentType, ContextType, RequireFields<MutationProposeArgs, 'input'>>;
   registerMunicipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<MutationRegisterMunicipalityArgs, 'input'>>;
+  revokeOperatorToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeOperatorTokenArgs, 'id'>>;
+  vote?: Resolver<ResolversTypes['Vote'], ParentType, ContextType, RequireFields<MutationVoteArgs, 'input'>>;
+}>;
+
+export type OperatorTokenResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['OperatorToken'] = ResolversParentTypes['OperatorToken']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ParametersResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Parameters'] = ResolversParentTypes['Parameters']> = ResolversObject<{
+  mainBlockIntervalMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quorum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  settlementTimeoutMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  veto?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  votingPeriodMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ProposalResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Proposal'] = ResolversParentTypes['Proposal']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['ProposalAction'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  electorate?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['ProposalFailure']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inclusion?: Resolver<Maybe<ResolversTypes['EventInclusion']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcomeEventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcomeInclusion?: Resolver<Maybe<ResolversTypes['EventInclusion']>, ParentType, ContextType>;
+  proposer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rules?: Resolver<ResolversTypes['VotingRules'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProposalStatus'], ParentType, ContextType>;
+  submittedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tally?: Resolver<ResolversTypes['Tally'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  votes?: Resolver<Array<ResolversTypes['Vote']>, ParentType, ContextType>;
+  votingEndsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProposalActionResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['ProposalAction'] = ResolversParentTypes['ProposalAction']> = ResolversObject<{
+  json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ProposalKind'], ParentType, ContextType>;
+  municipality?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subgraph?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ProposalFailureResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['ProposalFailure'] = ResolversParentTypes['ProposalFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -561,9 +966,14 @@ export type QueryResolvers<ContextType = MainchainContext, ParentType extends Re
   mainChain?: Resolver<ResolversTypes['MainChain'], ParentType, ContextType>;
   municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType, Partial<QueryMunicipalitiesArgs>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'code'>>;
+  parameters?: Resolver<ResolversTypes['Parameters'], ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType, RequireFields<QueryProposalArgs, 'id'>>;
+  proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType, RequireFields<QueryProposalsArgs, 'first'>>;
+  registryRevision?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryRegistryRevisionArgs>>;
   settlement?: Resolver<Maybe<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementArgs, 'id'>>;
   settlementCounts?: Resolver<Array<ResolversTypes['SettlementCount']>, ParentType, ContextType>;
   settlements?: Resolver<Array<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementsArgs, 'first'>>;
+  subgraphs?: Resolver<Array<ResolversTypes['ExtensionSubgraph']>, ParentType, ContextType>;
   trace?: Resolver<Maybe<ResolversTypes['Trace']>, ParentType, ContextType, RequireFields<QueryTraceArgs, 'depth' | 'transactionId'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
 }>;
@@ -602,6 +1012,14 @@ export type SettlementStepResolvers<ContextType = MainchainContext, ParentType e
   status?: Resolver<ResolversTypes['SettlementStatus'], ParentType, ContextType>;
 }>;
 
+export type TallyResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Tally'] = ResolversParentTypes['Tally']> = ResolversObject<{
+  abstain?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  no?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  veto?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  yes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type TraceResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Trace'] = ResolversParentTypes['Trace']> = ResolversObject<{
   hops?: Resolver<Array<ResolversTypes['TraceHop']>, ParentType, ContextType>;
   transactionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -620,22 +1038,50 @@ export type TransactionResolvers<ContextType = MainchainContext, ParentType exte
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type VoteResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Vote'] = ResolversParentTypes['Vote']> = ResolversObject<{
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inclusion?: Resolver<Maybe<ResolversTypes['EventInclusion']>, ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  option?: Resolver<ResolversTypes['VoteOption'], ParentType, ContextType>;
+  proposal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type VotingRulesResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['VotingRules'] = ResolversParentTypes['VotingRules']> = ResolversObject<{
+  quorum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  veto?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   Anchor?: AnchorResolvers<ContextType>;
   Block?: BlockResolvers<ContextType>;
   EventInclusion?: EventInclusionResolvers<ContextType>;
+  ExtensionSubgraph?: ExtensionSubgraphResolvers<ContextType>;
   MainBlock?: MainBlockResolvers<ContextType>;
   MainChain?: MainChainResolvers<ContextType>;
+  MainEvent?: MainEventResolvers<ContextType>;
+  Member?: MemberResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OperatorToken?: OperatorTokenResolvers<ContextType>;
+  Parameters?: ParametersResolvers<ContextType>;
+  Proposal?: ProposalResolvers<ContextType>;
+  ProposalAction?: ProposalActionResolvers<ContextType>;
+  ProposalFailure?: ProposalFailureResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Settlement?: SettlementResolvers<ContextType>;
   SettlementCount?: SettlementCountResolvers<ContextType>;
   SettlementReason?: SettlementReasonResolvers<ContextType>;
   SettlementStep?: SettlementStepResolvers<ContextType>;
+  Tally?: TallyResolvers<ContextType>;
   Trace?: TraceResolvers<ContextType>;
   TraceHop?: TraceHopResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
+  Vote?: VoteResolvers<ContextType>;
+  VotingRules?: VotingRulesResolvers<ContextType>;
 }>;
 

@@ -1,5 +1,6 @@
 /**
- * The main chain's own blocks: every event it records — for now each anchored municipal block —
+ * The main chain's own blocks: every event it records — an anchored municipal block, a settlement
+ * step, a governance proposal, vote or outcome —
  * is sealed into a main-chain block by the same rules as a municipal ledger's (core/block.ts
  * `sealNext`): a Merkle root over the event ids, Proof of History, the main chain's signature.
  *
@@ -16,11 +17,17 @@ import type { AnchorDoc } from './anchors.ts';
 import { orderIds, type SettlementDoc } from './settlements.ts';
 import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
+import { governanceEvents } from './governance.ts';
 
-/** One event a main-chain block commits to, in block order: an anchored block, or a settlement's step. */
+/** One event a main-chain block commits to, in block order: an anchored block, a settlement's step, or governance's. */
 export type MainEvent =
   | { id: string; kind: 'anchor'; municipality: string; height: number; hash: string }
-  | { id: string; kind: 'settlement'; settlement: string; status: SettlementStatus; entry?: string };
+  | { id: string; kind: 'settlement'; settlement: string; status: SettlementStatus; entry?: string }
+  | { id: string; kind: 'proposal' | 'outcome'; proposal: string }
+  | { id: string; kind: 'vote'; proposal: string; municipality: string };
+
+/** What `MainEvent` resolves from. */
+export type MainEventModel = MainEvent;
 
 export interface MainBlockDoc {
   _id: string;
@@ -65,7 +72,7 @@ export class MainChain {
   private running = false;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly opts: MainChainOptions,
   ) {
     this.blocks = db.collection(COLLECTIONS.blocks);
@@ -73,6 +80,11 @@ export class MainChain {
     this.settlements = db.collection(COLLECTIONS.settlements);
     this.events = db.collection(COLLECTIONS.events);
     this.meta = db.collection(COLLECTIONS.meta);
+  }
+
+  /** Governance can change the block interval of a running chain. */
+  set blockIntervalMs(ms: number) {
+    this.opts.blockIntervalMs = ms;
   }
 
   get sequencer(): string {
@@ -174,6 +186,7 @@ export class MainChain {
         if (!sealed.has(id)) this.record({ id, kind: 'settlement', settlement: s._id, status, entry });
       }
     }
+    for (const event of await governanceEvents(this.db, sealed)) this.record(event);
   }
 
   private async sealOne(): Promise<void> {

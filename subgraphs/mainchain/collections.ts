@@ -2,6 +2,14 @@
 export const COLLECTIONS = {
   /** The registry: one document per municipality, `_id` = its code. */
   municipalities: 'municipalities',
+  /** Extension subgraphs composed into the supergraph, `_id` = name (removed ones stay, marked). */
+  subgraphs: 'subgraphs',
+  /** Governance proposals, `_id` = their number as a string (governance.ts). */
+  proposals: 'proposals',
+  /** Signed votes, `_id` = `<proposal>|<municipality>`: one per member per proposal. */
+  votes: 'votes',
+  /** Operator tokens: `_id` = token id, with the SHA-256 digest of the secret (never the secret). */
+  operators: 'operators',
   /** Anchored municipal block headers, `_id` = `<code>|<height, 12 digits>`. */
   anchors: 'anchors',
   /** Transfers between municipalities and their steps, `_id` = `<source>:<txid>` (settlements.ts). */
@@ -10,6 +18,6 @@ export const COLLECTIONS = {
   blocks: 'blocks',
   /** Where each event is sealed: `_id` = event id → main-chain block height and index. Derived from blocks. */
   events: 'events',
-  /** Small documents: the height applied to the derived state (`main` on anchors). */
+  /** Small documents: the height applied to the derived state, the proposal counter, the governance parameters. */
   meta: 'meta',
 } as const;

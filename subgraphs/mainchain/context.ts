@@ -1,5 +1,7 @@
 import type { Anchors } from './anchors.ts';
 import type { MainChain } from './chain.ts';
+import type { Governance } from './governance.ts';
+import type { Operator, Operators } from './operators.ts';
 import type { Registry } from './registry.ts';
 import type { Settler } from './settlements.ts';
 
@@ -9,6 +11,8 @@ export interface MainchainContext {
   anchors: Anchors;
   chain: MainChain;
   settler: Settler;
-  /** True when the request carries valid operator credentials (or none are configured). */
-  operator: boolean;
+  governance: Governance;
+  operators: Operators;
+  /** Who the request's credentials prove it comes from (any caller when none are configured), or null. */
+  operator: Operator;
 }

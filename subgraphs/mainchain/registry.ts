@@ -1,4 +1,9 @@
-/** The registry of municipalities: who they are and where their ledger subgraphs answer. */
+/**
+ * The registry: municipalities (who they are, where their ledger subgraphs answer) and extension
+ * subgraphs. Only this process writes it, so it keeps a revision in memory that changes with every
+ * write; the gateway long-polls it (`registryRevision`) and re-reads the registry only then.
+ */
+import { randomBytes } from 'node:crypto';
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { aikiError, checkSigned, GENESIS_PREV_HASH, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
@@ -19,6 +24,22 @@ export interface MunicipalityDoc {
   sequencerKey: string;
   /** Height of its last anchored block (at least). */
   anchoredHeight: number;
+  /** Hex Ed25519 key that signs its governance votes (absent on documents from before governance: the sequencer key). */
+  governanceKey?: string;
+  suspendedReason?: string | null;
+  /** The governance proposal that registered it (none for the founding members). */
+  proposal?: string;
+}
+
+/** An extension subgraph composed into the supergraph. Removed ones stay, marked, so that removing is idempotent. */
+export interface SubgraphDoc {
+  _id: string;
+  name: string;
+  url: string;
+  sdl: string;
+  registeredAt: Date;
+  proposal: string;
+  removed?: { at: Date; proposal: string };
 }
 
 export interface RegisterInput {
@@ -27,6 +48,8 @@ export interface RegisterInput {
   endpoints: string[];
   /** When given, the ledger's genesis must be signed by this key. */
   sequencerKey?: string | null;
+  /** Signs its governance votes; the sequencer key when not given. */
+  governanceKey?: string | null;
 }
 
 /** A municipality checked for registration, with its genesis block to anchor first. */
@@ -46,9 +69,46 @@ const MAX_NAME = 100;
 
 export class Registry {
   readonly municipalities: Collection<MunicipalityDoc>;
+  readonly subgraphs: Collection<SubgraphDoc>;
+  /** `<epoch>:<n>`: a new epoch per process, so that a gateway re-reads everything after a restart. */
+  private readonly epoch = randomBytes(6).toString('hex');
+  private changes = 0;
+  private waiters: Array<() => void> = [];
 
   constructor(db: Db, private readonly probeTimeoutMs = 3000) {
     this.municipalities = db.collection<MunicipalityDoc>(COLLECTIONS.municipalities);
+    this.subgraphs = db.collection<SubgraphDoc>(COLLECTIONS.subgraphs);
+  }
+
+  get revision(): string {
+    return `${this.epoch}:${this.changes}`;
+  }
+
+  /** The revision once it differs from `after`, or after `waitMs`. */
+  async nextRevision(after: string | null | undefined, waitMs: number): Promise<string> {
+    if (after !== this.revision || waitMs <= 0) return this.revision;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, waitMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+    return this.revision;
+  }
+
+  /** Every write to the registry ends here. */
+  private changed(): void {
+    this.changes++;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Wakes every long poll (at shutdown). */
+  release(): void {
+    for (const w of this.waiters.splice(0)) w();
   }
 
   async init(): Promise<void> {
@@ -98,7 +158,7 @@ export class Registry {
     if (input.sequencerKey != null && input.sequencerKey !== genesis.header.sequencer) {
       throw aikiError('ANCHOR_SIGNATURE_INVALID', `the ledger of ${fields.code} signs with ${genesis.header.sequencer}, not the given sequencerKey ${input.sequencerKey}`, { municipality: fields.code, field: 'input.sequencerKey' });
     }
-    return { doc: { ...fields, sequencerKey: genesis.header.sequencer, anchoredHeight: 0 }, genesis };
+    return { doc: { ...fields, sequencerKey: genesis.header.sequencer, governanceKey: input.governanceKey ?? genesis.header.sequencer, anchoredHeight: 0 }, genesis };
   }
 
   private async fetchGenesis(url: string, code: string): Promise<Registration['genesis']> {
@@ -125,7 +185,35 @@ export class Registry {
       if (err instanceof MongoServerError && err.code === 11000) throw exists(doc.code);
       throw err;
     }
+    this.changed();
     return doc;
+  }
+
+  /** Suspends or resumes a municipality (idempotent). */
+  async setStatus(code: string, status: MunicipalityStatus, reason: string | null): Promise<void> {
+    await this.municipalities.updateOne({ _id: code }, { $set: { status, suspendedReason: reason } });
+    this.changed();
+  }
+
+  /** Extension subgraphs in the supergraph, oldest first. */
+  async extensions(): Promise<SubgraphDoc[]> {
+    const all = await this.subgraphs.find({}, oneBatch(1000)).sort({ registeredAt: 1, _id: 1 }).toArray();
+    return all.filter((s) => !s.removed);
+  }
+
+  findSubgraph(name: string): Promise<SubgraphDoc | null> {
+    return this.subgraphs.findOne({ _id: name });
+  }
+
+  /** Adds (or, after a removal, re-adds) an extension subgraph. */
+  async putSubgraph(doc: SubgraphDoc): Promise<void> {
+    await this.subgraphs.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    this.changed();
+  }
+
+  async removeSubgraph(name: string, proposal: string): Promise<void> {
+    await this.subgraphs.updateOne({ _id: name }, { $set: { removed: { at: new Date(), proposal } } });
+    this.changed();
   }
 
   /** Its blocks up to `height` are anchored. */
@@ -138,7 +226,7 @@ function exists(code: string) {
   return aikiError('MUNICIPALITY_EXISTS', `municipality "${code}" is already registered`, { municipality: code });
 }
 
-function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencerKey' | 'anchoredHeight'> {
+export function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencerKey' | 'anchoredHeight'> {
   const code = assertMunicipalityCode(input.code, 'input.code');
   if (code === MAIN_CHAIN) throw aikiError('BAD_USER_INPUT', `"${MAIN_CHAIN}" names the main chain and cannot be a municipality's code`, { field: 'input.code' });
   const name = input.name.trim();
@@ -162,6 +250,10 @@ function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencerKey' | 
   });
   if (new Set(endpoints).size !== endpoints.length) {
     throw aikiError('BAD_USER_INPUT', 'input.endpoints lists a URL twice', { field: 'input.endpoints' });
+  }
+  for (const field of ['sequencerKey', 'governanceKey'] as const) {
+    const key = input[field];
+    if (key != null && !/^[0-9a-f]{64}$/.test(key)) throw aikiError('BAD_USER_INPUT', `input.${field} must be 64 lower-case hex characters (an Ed25519 public key)`, { field: `input.${field}` });
   }
   return { _id: code, code, name, status: 'ACTIVE', endpoints, registeredAt: new Date() };
 }

@@ -1,13 +1,28 @@
 /** Resolvers of the main-chain subgraph (schema/mainchain.graphql). */
-import { aikiError, canonicalJson, MUNICIPALITY_CODE } from '../../core/index.ts';
+import { aikiError, canonicalJson, formatFraction, MUNICIPALITY_CODE } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
 import { anchorEventId, settlementEventId, stepEntry } from '../../core/index.ts';
 import { MAX_TRACE_DEPTH, orderIds } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
+import { registerMunicipality, type ProposalDoc } from './governance.ts';
+import { requireOperator } from './operators.ts';
+import type { MainEvent } from './chain.ts';
 
 const MAX_KEY_ACCOUNTS = 100;
 const SETTLEMENT_ID = /^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/;
-const municipality = (doc: MunicipalityDoc) => ({ ...doc, registeredAt: doc.registeredAt.toISOString() });
+const MAX_WAIT_MS = 30_000;
+const municipality = (doc: MunicipalityDoc) => ({
+  ...doc,
+  registeredAt: doc.registeredAt.toISOString(),
+  governanceKey: doc.governanceKey ?? doc.sequencerKey,
+  suspendedReason: doc.suspendedReason ?? null,
+});
+const subject = (e: MainEvent) => (e.kind === 'anchor' ? `${e.municipality}:${e.height}` : e.kind === 'settlement' ? e.settlement : e.proposal);
+const rules = (r: { quorum: number; threshold: number; veto: number }) => ({ quorum: formatFraction(r.quorum), threshold: formatFraction(r.threshold), veto: formatFraction(r.veto) });
+const proposalId = (id: unknown) => {
+  if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id)) throw aikiError('BAD_USER_INPUT', `a proposal id is a positive whole number, got ${JSON.stringify(id)}`, { field: 'id' });
+  return id;
+};
 
 /** A header offered as canonical JSON; anything else is BAD_BLOCK (the bytes the hash is over must be exact). */
 function parseHeader(json: string, index: number): unknown {
@@ -52,6 +67,22 @@ export const resolvers: Resolvers = {
       return settler.trace(transactionId, d);
     },
     settlementCounts: (_root, _args, { settler }) => settler.counts(),
+    proposal: async (_root, { id }, { governance }) => governance.get(proposalId(id)),
+    proposals: async (_root, { status, first }, { governance }) => {
+      const n = first ?? 100;
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw aikiError('BAD_USER_INPUT', 'first must be 1–1,000', { field: 'first' });
+      return governance.list(status, n);
+    },
+    parameters: (_root, _args, { governance }) => {
+      const p = governance.parameters;
+      return { votingPeriodMs: p.votingPeriodMs, ...rules(p.rules), mainBlockIntervalMs: p.mainBlockIntervalMs, settlementTimeoutMs: p.settlementTimeoutMs };
+    },
+    subgraphs: (_root, _args, { registry }) => registry.extensions(),
+    registryRevision: (_root, { after, waitMs }, { registry }) => {
+      const wait = waitMs ?? 0;
+      if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_MS) throw aikiError('BAD_USER_INPUT', `waitMs must be 0–${MAX_WAIT_MS}`, { field: 'waitMs' });
+      return registry.nextRevision(after, wait);
+    },
     settlements: async (_root, { status, first }, { settler }) => {
       const n = first ?? 100;
       if (!Number.isInteger(n) || n < 1 || n > 1000) throw aikiError('BAD_USER_INPUT', 'first must be 1–1,000', { field: 'first' });
@@ -59,13 +90,17 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    registerMunicipality: async (_root, { input }, { registry, anchors, operator }) => {
-      if (!operator) throw aikiError('UNAUTHENTICATED', 'registerMunicipality needs operator credentials: send Authorization: Bearer <AIKI_OPERATOR_TOKEN>');
-      const registration = await registry.prepare(input);
-      // Genesis anchored first: a municipality is listed only once its chain can be anchored.
-      const { header, hash, signature } = registration.genesis;
-      await anchors.record({ municipality: input.code, height: 0, hash, header, signature, receivedAt: new Date() });
-      return municipality(await registry.insert(registration));
+    registerMunicipality: async (_root, { input }, { registry, anchors, governance, operator }) => {
+      requireOperator(operator, 'registerMunicipality');
+      if (governance.started) throw aikiError('GOVERNANCE_REQUIRED', `governance has started: propose ${input.code} (propose with registerMunicipality, or aiki municipality propose) for the members to vote on`);
+      return municipality(await registerMunicipality(registry, anchors, input));
+    },
+    propose: async (_root, { input }, { governance, operator }) => governance.propose(input, requireOperator(operator, 'propose').name),
+    vote: async (_root, { input }, { governance }) => governance.vote(input),
+    createOperatorToken: async (_root, { name }, { operators, operator }) => operators.create(name, requireOperator(operator, 'createOperatorToken').name),
+    revokeOperatorToken: async (_root, { id }, { operators, operator }) => {
+      requireOperator(operator, 'revokeOperatorToken');
+      return operators.revoke(id);
     },
     anchorBlocks: async (_root, { municipality: code, blocks }, { anchors }) => {
       if (typeof code !== 'string' || !MUNICIPALITY_CODE.test(code)) throw aikiError('UNKNOWN_MUNICIPALITY', `no municipality ${JSON.stringify(code)} is registered`, { municipality: code });
@@ -88,6 +123,51 @@ export const resolvers: Resolvers = {
     txRoot: (block) => block.header.txRoot,
     anchors: async (block, _args, { anchors }) =>
       (await Promise.all(block.events.map((e) => (e.kind === 'anchor' ? anchors.get(e.municipality, e.height) : null)))).filter((a) => a !== null),
+    events: (block) => block.events,
+  },
+  MainEvent: {
+    subject,
+  },
+  Proposal: {
+    id: (p) => p._id,
+    title: (p) => p.body.title,
+    description: (p) => p.body.description,
+    action: (p) => {
+      const a = p.body.action;
+      const kind = ({ registerMunicipality: 'REGISTER_MUNICIPALITY', suspendMunicipality: 'SUSPEND_MUNICIPALITY', resumeMunicipality: 'RESUME_MUNICIPALITY', registerSubgraph: 'REGISTER_SUBGRAPH', removeSubgraph: 'REMOVE_SUBGRAPH', changeParameters: 'CHANGE_PARAMETERS' } as const)[a.type];
+      return { kind, municipality: 'code' in a ? a.code : null, subgraph: 'name' in a && a.type !== 'registerMunicipality' ? a.name : null, json: canonicalJson(a) };
+    },
+    proposer: (p) => p.body.proposer,
+    submittedAt: (p) => p.body.submittedAt,
+    votingEndsAt: (p) => p.body.votingEndsAt,
+    electorate: (p) => p.body.electorate,
+    rules: (p) => rules(p.body.rules),
+    tally: async (p, _args, { governance }) => {
+      if (p.outcome) return p.outcome.tally;
+      const votes = await governance.votesOf(p._id);
+      const t = { yes: 0, no: 0, abstain: 0, veto: 0, pending: p.body.electorate.length - votes.length };
+      for (const v of votes) t[v.body.option.toLowerCase() as 'yes']++;
+      return t;
+    },
+    votes: (p, _args, { governance }) => governance.votesOf(p._id),
+    decidedAt: (p) => p.decidedAt?.toISOString() ?? null,
+    failure: (p) => p.failure ?? null,
+    body: (p: ProposalDoc) => canonicalJson(p.body),
+    eventId: (p) => p.hash,
+    inclusion: (p, _args, { chain }) => chain.inclusion(p.hash),
+    outcome: (p) => (p.outcome ? canonicalJson(p.outcome) : null),
+    outcomeEventId: (p) => p.outcomeId ?? null,
+    outcomeInclusion: (p, _args, { chain }) => (p.outcomeId ? chain.inclusion(p.outcomeId) : null),
+  },
+  Vote: {
+    option: (v) => v.body.option,
+    time: (v) => v.body.time,
+    body: (v) => canonicalJson(v.body),
+    eventId: (v) => v.id,
+    inclusion: (v, _args, { chain }) => chain.inclusion(v.id),
+  },
+  ExtensionSubgraph: {
+    registeredAt: (s) => s.registeredAt.toISOString(),
   },
   TraceHop: {
     settlement: (hop) => hop.settlement,

@@ -1,6 +1,4 @@
-/** The main-chain subgraph: the registry of municipalities, anchors, and the main chain's blocks. */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+/** The main-chain subgraph: the registry, anchors, settlements, governance, and the main chain's blocks. */
 import { mainchain } from '../../schema/index.ts';
 import { connectMongo } from '../../db/mongo.ts';
 import { serve, type Served } from '../../runtime/http.ts';
@@ -11,7 +9,9 @@ import { Registry } from './registry.ts';
 import { Anchors } from './anchors.ts';
 import { MainChain } from './chain.ts';
 import { Settler } from './settlements.ts';
-import { publicKeyOf } from '../../core/index.ts';
+import { DEFAULT_RULES, publicKeyOf } from '../../core/index.ts';
+import { Governance } from './governance.ts';
+import { Operators } from './operators.ts';
 import { resolvers } from './resolvers.ts';
 
 export interface MainchainConfig {
@@ -19,8 +19,10 @@ export interface MainchainConfig {
   host?: string;
   mongoUri: string;
   dbName: string;
-  /** Operators send it as `Authorization: Bearer <token>`; when absent, operator mutations are open (development only). */
+  /** The root operator token, sent as `Authorization: Bearer <token>`; when absent, operator mutations are open (development only). */
   operatorToken?: string;
+  /** How long a proposal is open for votes, until governance changes it (default two days). */
+  votingPeriodMs?: number;
   probeTimeoutMs?: number;
   /** The main chain's Ed25519 secret key (signs its blocks). */
   secretKey: Uint8Array;
@@ -38,6 +40,7 @@ export interface RunningMainchain extends Served {
   anchors: Anchors;
   registry: Registry;
   settler: Settler;
+  governance: Governance;
 }
 
 export async function startMainchainSubgraph(config: MainchainConfig, log: Logger): Promise<RunningMainchain> {
@@ -59,19 +62,36 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     log,
   });
   const anchors = new Anchors(mongo.db, registry, chain, settler);
+  const governance = new Governance(mongo.db, registry, anchors, chain, {
+    defaults: {
+      votingPeriodMs: config.votingPeriodMs ?? 2 * 86_400_000,
+      rules: DEFAULT_RULES,
+      mainBlockIntervalMs: config.blockIntervalMs ?? 1000,
+      settlementTimeoutMs: config.settlementTimeoutMs ?? 30_000,
+    },
+    apply: (p) => {
+      chain.blockIntervalMs = p.mainBlockIntervalMs;
+      settler.timeoutMs = p.settlementTimeoutMs;
+    },
+    probeTimeoutMs: config.probeTimeoutMs ?? 3000,
+    log,
+  });
+  const operators = new Operators(mongo.db, config.operatorToken);
+  await operators.init();
   await settler.init();
+  await governance.init();
   await chain.init();
   chain.start();
   settler.start();
-  if (!config.operatorToken) log.warn('AIKI_OPERATOR_TOKEN is not set: operator mutations are open to anyone (development only)');
-  const isOperator = operatorCheck(config.operatorToken);
+  governance.start();
+  if (operators.open) log.warn('AIKI_OPERATOR_TOKEN is not set: operator mutations are open to anyone (development only)');
 
   const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log);
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     log,
-    context: async (req) => ({ registry, anchors, chain, settler, operator: isOperator(req) }),
+    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operators.authenticate(req.headers.authorization) }),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });
   return {
@@ -80,22 +100,14 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     anchors,
     registry,
     settler,
+    governance,
     async close() {
+      registry.release();
       await served.close();
+      await governance.stop();
       await settler.stop();
       await chain.stop();
       await mongo.close();
     },
-  };
-}
-
-/** Compares the bearer token by SHA-256 digest in constant time; only the digest is kept in memory. */
-function operatorCheck(token: string | undefined): (req: IncomingMessage) => boolean {
-  if (!token) return () => true;
-  const expected = createHash('sha256').update(token).digest();
-  return (req) => {
-    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-    if (!match) return false;
-    return timingSafeEqual(createHash('sha256').update(match[1]!).digest(), expected);
   };
 }

@@ -171,6 +171,11 @@ export class Settler {
     return this.settlements.findOne({ _id: id });
   }
 
+  /** Governance can change the time-out of a running settler. */
+  set timeoutMs(ms: number) {
+    this.opts.timeoutMs = ms;
+  }
+
   /** How many settlements are in each state: counted once at start-up, then kept by their only writer. */
   counts(): Array<{ status: SettlementStatus; count: number }> {
     return [...ACTIVE, ...TERMINAL].map((status) => ({ status, count: this.count.get(status) ?? 0 }));
@@ -257,13 +262,15 @@ export class Settler {
     if (docs.length === 0) return;
     const destinations = new Map<string, MunicipalityDoc | null>();
     const decided: Array<{ stored: SettlementDoc; next: Move }> = [];
+    const find = async (code: string) => (destinations.has(code) ? destinations.get(code)! : destinations.set(code, await this.registry.find(code)).get(code)!);
     for (const doc of docs) {
-      if (!destinations.has(doc.destination)) destinations.set(doc.destination, await this.registry.find(doc.destination));
-      const destination = destinations.get(doc.destination);
-      const next =
-        destination?.status === 'ACTIVE'
-          ? this.credit(doc)
-          : this.refund(doc, destination ? { code: 'MUNICIPALITY_SUSPENDED', message: `${doc.destination} is suspended` } : { code: 'UNKNOWN_MUNICIPALITY', message: `no municipality ${doc.destination} is registered` });
+      const destination = await find(doc.destination);
+      const suspended = [await find(doc.source), destination].find((m) => m?.status === 'SUSPENDED');
+      const next = !destination
+        ? this.refund(doc, { code: 'UNKNOWN_MUNICIPALITY', message: `no municipality ${doc.destination} is registered` })
+        : suspended
+          ? this.refund(doc, { code: 'MUNICIPALITY_SUSPENDED', message: `${suspended.code} is suspended` })
+          : this.credit(doc);
       const at = new Date();
       decided.push({ stored: { ...doc, ...next.set, status: next.status, steps: [{ status: 'ESCROWED', at }, { status: next.status, at }] }, next });
     }
@@ -296,6 +303,14 @@ export class Settler {
     const moves: Move[] = [];
     const registry = new Map<string, Promise<MunicipalityDoc | null>>();
     const find = (code: string) => registry.get(code) ?? registry.set(code, this.registry.find(code)).get(code)!;
+
+    // A credit not yet written whose source or destination was suspended is aborted now, without
+    // waiting for its time-out (and then refunded once the destination confirms it never credits).
+    for (const doc of docs.filter((d) => d.status === 'CREDITING')) {
+      const [source, destination] = await Promise.all([find(doc.source), find(doc.destination)]);
+      if (source?.status === 'SUSPENDED' || destination?.status === 'SUSPENDED') moves.push({ doc, status: 'ABORTING', set: {} });
+    }
+    await this.write(moves.splice(0));
 
     // Credits to their destinations, refunds to their sources: one call per ledger.
     const byLedger = new Map<string, Array<{ doc: SettlementDoc; order: SignedSettlement & { id: string } }>>();

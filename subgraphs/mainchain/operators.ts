@@ -1,0 +1,82 @@
+/**
+ * Operator credentials. Operators send `Authorization: Bearer <token>`. The root token comes from
+ * AIKI_OPERATOR_TOKEN (only its digest is kept in memory); operators mint more with
+ * `createOperatorToken`, each `aiki_<id>_<secret>` with 256 random bits, of which only the SHA-256
+ * digest is stored. A slow password hash would add nothing for random 256-bit secrets (nothing to
+ * guess), and a digest is compared in constant time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import { aikiError } from '../../core/index.ts';
+import { COLLECTIONS } from './collections.ts';
+
+interface OperatorDoc {
+  _id: string;
+  name: string;
+  /** Hex SHA-256 of the secret part. */
+  digest: string;
+  createdAt: Date;
+  createdBy: string;
+}
+
+/** Who made a request: an operator's name, or null. `open` when no credentials are configured (development). */
+export type Operator = { name: string } | null;
+
+const TOKEN = /^aiki_([0-9a-f]{16})_([0-9a-f]{64})$/;
+const NAME = /^[\p{L}\p{N} ._@-]{1,64}$/u;
+const digest = (secret: string) => createHash('sha256').update(secret).digest();
+
+export class Operators {
+  private readonly tokens: Collection<OperatorDoc>;
+  /** Every token, by id (few; read at start and kept by their only writer). */
+  private readonly byId = new Map<string, OperatorDoc>();
+  private readonly root: Buffer | undefined;
+
+  constructor(db: Db, rootToken: string | undefined) {
+    this.tokens = db.collection(COLLECTIONS.operators);
+    this.root = rootToken ? digest(rootToken) : undefined;
+  }
+
+  /** Without a root token every request is an operator's (development only). */
+  get open(): boolean {
+    return !this.root;
+  }
+
+  async init(): Promise<void> {
+    for (const doc of await this.tokens.find({}).toArray()) this.byId.set(doc._id, doc);
+  }
+
+  /** The operator an Authorization header proves, or null. */
+  authenticate(authorization: string | undefined): Operator {
+    if (this.open) return { name: 'development (no AIKI_OPERATOR_TOKEN)' };
+    const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    if (!bearer) return null;
+    const minted = TOKEN.exec(bearer);
+    if (minted) {
+      const doc = this.byId.get(minted[1]!);
+      return doc && timingSafeEqual(digest(minted[2]!), Buffer.from(doc.digest, 'hex')) ? { name: doc.name } : null;
+    }
+    return timingSafeEqual(digest(bearer), this.root!) ? { name: 'root' } : null;
+  }
+
+  async create(name: string, by: string): Promise<{ id: string; name: string; token: string }> {
+    if (!NAME.test(name)) throw aikiError('BAD_USER_INPUT', 'name must be 1–64 letters, digits, spaces or ._@-', { field: 'name' });
+    const id = randomBytes(8).toString('hex');
+    const secret = randomBytes(32).toString('hex');
+    const doc: OperatorDoc = { _id: id, name, digest: digest(secret).toString('hex'), createdAt: new Date(), createdBy: by };
+    await this.tokens.insertOne(doc);
+    this.byId.set(id, doc);
+    return { id, name, token: `aiki_${id}_${secret}` };
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const { deletedCount } = await this.tokens.deleteOne({ _id: id });
+    return this.byId.delete(id) || deletedCount > 0;
+  }
+}
+
+/** Throws UNAUTHENTICATED unless `operator` is set. */
+export function requireOperator(operator: Operator, what: string): { name: string } {
+  if (!operator) throw aikiError('UNAUTHENTICATED', `${what} needs operator credentials: send Authorization: Bearer <token> (AIKI_OPERATOR_TOKEN or one from createOperatorToken)`);
+  return operator;
+}
