@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { parseAddress, signTransfer, TRACE_QUERY, verifyInclusionProof, verifyTrace, type InclusionProofInput, type TraceInput, type TransferBody } from '../core/index.ts';
+import { parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
 import { newKeyFile, readKeyFile } from './keys.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
@@ -58,6 +58,22 @@ function verifyAndPrint(tx: TxView): boolean {
 const program = new Command('aiki')
   .description('Operate and inspect an Aiki federation')
   .option('--url <url>', 'GraphQL URL of the gateway (or of the main chain)', process.env.AIKI_URL ?? 'http://127.0.0.1:4000/graphql');
+
+/** Operator commands send AIKI_OPERATOR_TOKEN as a bearer token. */
+const operator = <T>(query: string, variables: Record<string, unknown> = {}) => call<T>(url(), query, variables, process.env.AIKI_OPERATOR_TOKEN);
+
+const PROPOSAL_FIELDS = 'id status title action { kind municipality subgraph } votingEndsAt tally { yes no abstain veto pending } failure { code message errors }';
+
+/** Submits a proposal and prints its id and where it stands. */
+async function propose(input: Record<string, unknown>): Promise<void> {
+  const { propose: p } = await operator<{ propose: { id: string; status: string; votingEndsAt: string; tally: { pending: number } } }>(
+    `mutation($input: ProposalInput!) { propose(input: $input) { ${PROPOSAL_FIELDS} } }`,
+    { input },
+  );
+  console.log(`proposal ${p.id} ${p.status} until ${p.votingEndsAt}: ${p.tally.pending} members to vote (aiki vote ${p.id} yes|no|abstain|veto --municipality <code> --key <file>)`);
+}
+
+const TITLE = ['--title <text>', 'one line for the members voting (default: made from the action)'] as const;
 
 const key = program.command('key').description('Ed25519 key pairs for accounts');
 
@@ -194,8 +210,42 @@ municipality
   });
 
 municipality
+  .command('propose')
+  .description("propose registering a municipality's ledger subgraph; members vote, and it joins when the proposal passes (needs AIKI_OPERATOR_TOKEN)")
+  .requiredOption('--code <code>', 'municipality code, e.g. kobe')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--endpoint <url...>', "GraphQL URL(s) of the municipality's ledger subgraph")
+  .option('--sequencer-key <hex>', 'the key its ledger signs blocks with (checked against its genesis block)')
+  .option('--governance-key <hex>', 'the key its votes will be signed with (default: the sequencer key)')
+  .option(...TITLE)
+  .option('--description <text>', 'why', '')
+  .action(async (opts: { code: string; name: string; endpoint: string[]; sequencerKey?: string; governanceKey?: string; title?: string; description: string }) => {
+    const registerMunicipality = { code: opts.code, name: opts.name, endpoints: opts.endpoint, sequencerKey: opts.sequencerKey, governanceKey: opts.governanceKey };
+    await propose({ title: opts.title || `Register ${opts.name} (${opts.code})`, description: opts.description, registerMunicipality });
+  });
+
+municipality
+  .command('suspend')
+  .description('propose suspending a municipality: no new transfers, transfers in flight refunded (needs AIKI_OPERATOR_TOKEN)')
+  .argument('<code>')
+  .requiredOption('--reason <text>', 'why, for the members and the record')
+  .option(...TITLE)
+  .action(async (code: string, opts: { reason: string; title?: string }) => {
+    await propose({ title: opts.title || `Suspend ${code}`, suspendMunicipality: { code, reason: opts.reason } });
+  });
+
+municipality
+  .command('resume')
+  .description('propose resuming a suspended municipality (needs AIKI_OPERATOR_TOKEN)')
+  .argument('<code>')
+  .option(...TITLE)
+  .action(async (code: string, opts: { title?: string }) => {
+    await propose({ title: opts.title || `Resume ${code}`, resumeMunicipality: { code } });
+  });
+
+municipality
   .command('register')
-  .description("register a municipality's ledger subgraph (needs AIKI_OPERATOR_TOKEN)")
+  .description("register a founding municipality directly, before the first proposal (needs AIKI_OPERATOR_TOKEN); afterwards: municipality propose")
   .requiredOption('--code <code>', 'municipality code, e.g. kyoto')
   .requiredOption('--name <name>', 'display name')
   .requiredOption('--endpoint <url...>', "GraphQL URL(s) of the municipality's ledger subgraph")
@@ -208,9 +258,9 @@ municipality
     const deadline = Date.now() + opts.retryFor * 1000;
     for (;;) {
       try {
-        await call(url(), 'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
+        await operator('mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
           input: { code: opts.code, name: opts.name, endpoints: opts.endpoint },
-        }, process.env.AIKI_OPERATOR_TOKEN);
+        });
         console.log(`registered ${opts.code}`);
         return;
       } catch (err) {
@@ -220,6 +270,137 @@ municipality
         await new Promise((r) => setTimeout(r, 2000));
       }
     }
+  });
+
+const VOTE_OPTIONS = new Map<string, VoteOption>([['yes', 'YES'], ['no', 'NO'], ['abstain', 'ABSTAIN'], ['veto', 'VETO']]);
+
+program
+  .command('vote')
+  .description("sign a member municipality's vote on a proposal with its governance key and submit it (votes are final)")
+  .argument('<proposal>', 'proposal id')
+  .argument('<option>', 'yes, no, abstain or veto')
+  .requiredOption('--municipality <code>', 'the member voting')
+  .requiredOption('--key <file>', "key file holding the member's governance key (aiki key new)")
+  .action(async (id: string, choice: string, opts: { municipality: string; key: string }) => {
+    const option = VOTE_OPTIONS.get(choice.toLowerCase());
+    if (!option) throw new Error(`option must be yes, no, abstain or veto, not ${choice}`);
+    const { proposal } = await call<{ proposal: { eventId: string } | null }>(url(), 'query($id: String!) { proposal(id: $id) { eventId } }', { id });
+    if (!proposal) throw new Error(`no proposal ${id}`);
+    const key = readKeyFile(opts.key);
+    const signed = signVote({ v: 1, type: 'vote', proposal: id, proposalHash: proposal.eventId, municipality: opts.municipality, option, time: new Date().toISOString() }, key.secret);
+    await call(url(), 'mutation($input: VoteInput!) { vote(input: $input) { eventId } }', { input: { body: JSON.stringify(signed.body), signature: signed.signature } });
+    const after = await call<{ proposal: { status: string; tally: Record<string, number> } }>(url(), 'query($id: String!) { proposal(id: $id) { status tally { yes no abstain veto pending } } }', { id });
+    console.log(`${opts.municipality} voted ${option} on proposal ${id}: now ${after.proposal.status}, ${JSON.stringify(after.proposal.tally)}`);
+  });
+
+const proposal = program.command('proposal').description('governance proposals');
+
+proposal
+  .command('list')
+  .description('list proposals, newest first')
+  .option('--status <status>', 'only VOTING, PASSED, REJECTED, FAILED or EXPIRED')
+  .action(async (opts: { status?: string }) => {
+    type Row = { id: string; status: string; title?: string; action: { kind: string }; tally: Record<string, number> };
+    const data = await call<{ proposals: Row[] }>(url(), `query($s: ProposalStatus) { proposals(status: $s) { ${PROPOSAL_FIELDS} } }`, { s: opts.status?.toUpperCase() });
+    for (const p of data.proposals) {
+      const t = p.tally;
+      console.log(`${p.id.padStart(4)} ${p.status.padEnd(8)} ${p.action.kind.padEnd(22)} yes ${t.yes} no ${t.no} abstain ${t.abstain} veto ${t.veto} pending ${t.pending}  ${p.title}`);
+    }
+  });
+
+proposal
+  .command('show')
+  .description('show a proposal with its votes')
+  .argument('<id>')
+  .action(async (id: string) => {
+    print((await call<{ proposal: unknown }>(url(), `query($id: String!) { proposal(id: $id) { ${PROPOSAL_FIELDS} description proposer submittedAt decidedAt rules { quorum threshold veto } electorate { code } action { json } votes { municipality option time } } }`, { id })).proposal);
+  });
+
+proposal
+  .command('verify')
+  .description("recompute a proposal's tally from the main chain's sealed blocks and check every signature, locally with core/")
+  .argument('<id>')
+  .option('--mainchain-key <hex>', "the main chain's public key to trust (default: the one the server names, printed)")
+  .action(async (id: string, opts: { mainchainKey?: string }) => {
+    const data = await call<{ mainChain: { sequencer: string }; proposal: ProposalView | null }>(url(), PROPOSAL_QUERY, { id });
+    if (!data.proposal) throw new Error(`no proposal ${id}`);
+    const key = opts.mainchainKey ?? data.mainChain.sequencer;
+    if (!opts.mainchainKey) console.log(`trusting main-chain key ${key} (pin it with --mainchain-key)`);
+    const checks = verifyProposal(data.proposal, key);
+    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
+    const failed = checks.filter((c) => !c.ok).length;
+    if (failed > 0) throw new Error(`${failed} of ${checks.length} checks failed`);
+    console.log(`verified: proposal ${id} ${data.proposal.status}, ${data.proposal.votes.length} vote(s), ${checks.length} checks`);
+  });
+
+const subgraph = program.command('subgraph').description('extension subgraphs composed into the supergraph');
+
+subgraph
+  .command('register')
+  .description('propose composing an extension subgraph into the supergraph (needs AIKI_OPERATOR_TOKEN)')
+  .requiredOption('--name <name>', 'subgraph name, e.g. events')
+  .requiredOption('--url <url>', 'its GraphQL URL; its SDL is read when the proposal is carried out')
+  .option(...TITLE)
+  .action(async (opts: { name: string; url: string; title?: string }) => {
+    await propose({ title: opts.title || `Compose the ${opts.name} subgraph`, registerSubgraph: { name: opts.name, url: opts.url } });
+  });
+
+subgraph
+  .command('remove')
+  .description('propose removing an extension subgraph from the supergraph (needs AIKI_OPERATOR_TOKEN)')
+  .argument('<name>')
+  .option(...TITLE)
+  .action(async (name: string, opts: { title?: string }) => {
+    await propose({ title: opts.title || `Remove the ${name} subgraph`, removeSubgraph: { name } });
+  });
+
+subgraph
+  .command('list')
+  .description('list the extension subgraphs in the supergraph')
+  .action(async () => {
+    const data = await call<{ subgraphs: Array<{ name: string; url: string; registeredAt: string; proposal: string }> }>(url(), '{ subgraphs { name url registeredAt proposal } }', {});
+    for (const s of data.subgraphs) console.log(`${s.name.padEnd(16)} ${s.url}  registered ${s.registeredAt} by proposal ${s.proposal}`);
+  });
+
+const parameters = program.command('parameters').description('governance parameters');
+
+parameters
+  .command('show', { isDefault: true })
+  .description('show the parameters in force')
+  .action(async () => print((await call<{ parameters: unknown }>(url(), '{ parameters { votingPeriodMs quorum threshold veto mainBlockIntervalMs settlementTimeoutMs } }', {})).parameters));
+
+parameters
+  .command('propose')
+  .description('propose changing parameters, e.g. votingPeriodMs=86400000 quorum=0.4 (needs AIKI_OPERATOR_TOKEN)')
+  .argument('<name=value...>')
+  .option(...TITLE)
+  .action(async (pairs: string[], opts: { title?: string }) => {
+    const changeParameters = pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`expected name=value, got ${pair}`);
+      return { name: pair.slice(0, at), value: pair.slice(at + 1) };
+    });
+    await propose({ title: opts.title || `Set ${pairs.join(', ')}`, changeParameters });
+  });
+
+const operatorCmd = program.command('operator').description('operator credentials');
+
+operatorCmd
+  .command('add')
+  .description('mint an operator token (needs AIKI_OPERATOR_TOKEN); it is printed once, only its digest is stored')
+  .argument('<name>')
+  .action(async (name: string) => {
+    const { createOperatorToken: t } = await operator<{ createOperatorToken: { id: string; token: string } }>('mutation($n: String!) { createOperatorToken(name: $n) { id token } }', { n: name });
+    console.log(`operator ${name}: id ${t.id}\n${t.token}`);
+  });
+
+operatorCmd
+  .command('revoke')
+  .description('revoke an operator token by id (needs AIKI_OPERATOR_TOKEN)')
+  .argument('<id>')
+  .action(async (id: string) => {
+    const { revokeOperatorToken } = await operator<{ revokeOperatorToken: boolean }>('mutation($id: String!) { revokeOperatorToken(id: $id) }', { id });
+    console.log(revokeOperatorToken ? `revoked ${id}` : `no token ${id}`);
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -7,11 +7,13 @@
  * integers: a tally never depends on floating-point rounding.
  */
 import { bytesToHex, concatBytes, hexToBytes, sha256Hex, utf8 } from './bytes.ts';
-import { canonicalBytes } from './canonical.ts';
+import { canonicalBytes, canonicalJson } from './canonical.ts';
 import { sign, verifyFast } from './ed25519.ts';
 import { aikiError } from './errors.ts';
 import { exactRecord, checkTime, show } from './transaction.ts';
 import { MUNICIPALITY_CODE } from './municipality.ts';
+import { checklist, type ProofCheck } from './proof.ts';
+import { sealed, type InclusionInput } from './trace.ts';
 
 export const PROPOSAL_DOMAIN = 'aiki/proposal/v1\n';
 export const VOTE_DOMAIN = 'aiki/vote/v1\n';
@@ -182,4 +184,77 @@ export function formatFraction(bps: number): string {
 export function parseFraction(value: string, field: string): number {
   if (!/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/.test(value)) throw aikiError('BAD_PROPOSAL', `${field} must be a fraction from 0 to 1 with at most 4 decimals, like "0.334" (got ${JSON.stringify(value)})`, { field });
   return Math.round(Number(value) * 10_000);
+}
+
+/** The GraphQL selection `aiki proposal verify` asks for; {@link verifyProposal} reads exactly this. */
+export const PROPOSAL_QUERY = `query AikiProposal($id: String!) {
+  mainChain { sequencer }
+  proposal(id: $id) { id status body eventId inclusion { ...inclusion } outcome outcomeEventId outcomeInclusion { ...inclusion }
+    votes { municipality body signature eventId inclusion { ...inclusion } } }
+}
+fragment inclusion on EventInclusion { index treeSize path mainBlock { height hash header signature txRoot } }`;
+
+export interface ProposalView {
+  id: string;
+  status: ProposalStatus;
+  body: string;
+  eventId: string;
+  inclusion: InclusionInput | null;
+  outcome: string | null;
+  outcomeEventId: string | null;
+  outcomeInclusion: InclusionInput | null;
+  votes: Array<{ municipality: string; body: string; signature: string; eventId: string; inclusion: InclusionInput | null }>;
+}
+
+/**
+ * Recomputes a proposal's tally from what the main chain sealed, trusting only its key: the
+ * proposal (electorate, rules) and every vote sealed in signed main-chain blocks, each vote
+ * signed by a member's key, one per member; the outcome sealed too, counting exactly those votes,
+ * with the tally and status the rules give. Every check is returned, so a failure says what broke.
+ */
+export function verifyProposal(p: ProposalView, mainchainKey: string): ProofCheck[] {
+  const { checks, check } = checklist();
+  const body = JSON.parse(p.body) as ProposalBody;
+  const proposal = { body, hash: p.eventId };
+  check('proposal', () => (proposalEventId(body) === p.eventId && body.id === p.id) || `the proposal body hashes to ${proposalEventId(body)}, not its event id ${p.eventId}`);
+  check('proposal sealed', () => (p.inclusion ? sealed(p.eventId, p.inclusion, mainchainKey) : 'not sealed in a main-chain block yet'));
+  const proposalHeight = p.inclusion?.mainBlock.height ?? Infinity;
+  const counted: Array<{ id: string; option: VoteOption }> = [];
+  const voters = new Set<string>();
+  for (const v of p.votes) {
+    check(`vote ${v.municipality}`, () => {
+      const { body: vote, id } = checkVote({ body: JSON.parse(v.body), signature: v.signature }, proposal);
+      if (id !== v.eventId) return `the vote hashes to ${id}, not its event id ${v.eventId}`;
+      if (voters.has(vote.municipality)) return `${vote.municipality} voted twice`;
+      voters.add(vote.municipality);
+      counted.push({ id, option: vote.option });
+      return true;
+    });
+    check(`vote ${v.municipality} sealed`, () => {
+      if (!v.inclusion) return 'not sealed in a main-chain block yet';
+      if (v.inclusion.mainBlock.height < proposalHeight) return `sealed in main-chain block ${v.inclusion.mainBlock.height}, before the proposal's ${proposalHeight}`;
+      return sealed(v.eventId, v.inclusion, mainchainKey);
+    });
+  }
+  if (!p.outcome || !p.outcomeEventId) {
+    check('outcome', () => (p.status === 'VOTING' ? 'still voting: no outcome to verify' : `status ${p.status} but no outcome`));
+    return checks;
+  }
+  const outcome = JSON.parse(p.outcome) as OutcomeBody;
+  check('outcome', () => (outcomeEventId(outcome) === p.outcomeEventId && outcome.proposalHash === p.eventId && outcome.status === p.status) || 'the outcome does not hash to its event id, or names another proposal or status');
+  check('outcome sealed', () => {
+    if (!p.outcomeInclusion) return 'not sealed in a main-chain block yet';
+    const late = p.votes.find((v) => v.inclusion && v.inclusion.mainBlock.height > p.outcomeInclusion!.mainBlock.height);
+    if (late) return `${late.municipality}'s vote is sealed after the outcome`;
+    return sealed(p.outcomeEventId!, p.outcomeInclusion, mainchainKey);
+  });
+  check('votes counted', () => canonicalJson(counted.map((c) => c.id).sort()) === canonicalJson(outcome.votes) || 'the outcome counts other votes than the sealed ones');
+  check('tally', () => {
+    const tally = countVotes(counted.map((c) => c.option), body.electorate.length);
+    if (canonicalJson(tally) !== canonicalJson(outcome.tally)) return `the votes tally ${canonicalJson(tally)}, the outcome says ${canonicalJson(outcome.tally)}`;
+    const decided = decide(tally, body.rules, true);
+    const recorded = outcome.status === 'FAILED' ? 'PASSED' : outcome.status;
+    return decided === recorded || `the rules give ${decided}, the outcome says ${outcome.status}`;
+  });
+  return checks;
 }

@@ -44,7 +44,7 @@ interface MainBlockInput {
   txRoot: string;
 }
 
-interface InclusionInput {
+export interface InclusionInput {
   index: number;
   treeSize: number;
   path: string[];
@@ -136,7 +136,7 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
         const id = settlementEventId(s.id, step.status, stepEntry(step.status, { credit: s.creditId, refund: s.refundId }));
         if (id !== step.eventId) return `the event id of this step is ${id}, not ${step.eventId}`;
         if (!step.inclusion) return 'not sealed on the main chain yet';
-        return sealed(id, step.inclusion);
+        return sealed(id, step.inclusion, mainchainKey);
       });
     }
     check(`${at} settled`, () => (s.steps.some((x) => x.status === s.status) && (s.status === 'CREDITED' || s.status === 'REFUNDED')) || `status ${s.status} is not final`);
@@ -181,18 +181,18 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
       const eventId = anchorEventId({ municipality, height: header.height, hash: anchor.hash });
       if (eventId !== anchor.eventId) return `the anchor's event id is ${eventId}, not ${anchor.eventId}`;
       if (!anchor.inclusion) return 'anchored, not sealed in a main-chain block yet';
-      return sealed(eventId, anchor.inclusion);
+      return sealed(eventId, anchor.inclusion, mainchainKey);
     });
   }
+}
 
-  /** Event `id` is leaf `index` of a main-chain block that the main chain signed. */
-  function sealed(id: string, { index, treeSize, path, mainBlock }: InclusionInput): string | true {
-    const header = JSON.parse(mainBlock.header) as BlockHeader;
-    if (header.municipality !== MAIN_CHAIN) return `block ${mainBlock.height} is not a main-chain block`;
-    if (header.sequencer !== mainchainKey) return `main-chain block ${mainBlock.height} names key ${header.sequencer}, not the main chain's ${mainchainKey}`;
-    if (blockHash(header) !== mainBlock.hash) return `main-chain block ${mainBlock.height}'s header hashes to ${blockHash(header)}, not ${mainBlock.hash}`;
-    if (header.height !== mainBlock.height || header.txRoot !== mainBlock.txRoot || header.txCount !== treeSize) return `main-chain block ${mainBlock.height}'s header does not match its height, root or size`;
-    if (!verify(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey))) return `main-chain block ${mainBlock.height} is not signed by the main chain`;
-    return verifyInclusion(hexToBytes(id), index, treeSize, path.map(hexToBytes), hexToBytes(header.txRoot)) || `the Merkle path does not lead from ${id} at ${index} to main-chain block ${mainBlock.height}'s root`;
-  }
+/** Event `id` is leaf `index` of a main-chain block that the main chain signed. */
+export function sealed(id: string, { index, treeSize, path, mainBlock }: InclusionInput, mainchainKey: string): string | true {
+  const header = JSON.parse(mainBlock.header) as BlockHeader;
+  if (header.municipality !== MAIN_CHAIN) return `block ${mainBlock.height} is not a main-chain block`;
+  if (header.sequencer !== mainchainKey) return `main-chain block ${mainBlock.height} names key ${header.sequencer}, not the main chain's ${mainchainKey}`;
+  if (blockHash(header) !== mainBlock.hash) return `main-chain block ${mainBlock.height}'s header hashes to ${blockHash(header)}, not ${mainBlock.hash}`;
+  if (header.height !== mainBlock.height || header.txRoot !== mainBlock.txRoot || header.txCount !== treeSize) return `main-chain block ${mainBlock.height}'s header does not match its height, root or size`;
+  if (!verify(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey))) return `main-chain block ${mainBlock.height} is not signed by the main chain`;
+  return verifyInclusion(hexToBytes(id), index, treeSize, path.map(hexToBytes), hexToBytes(header.txRoot)) || `the Merkle path does not lead from ${id} at ${index} to main-chain block ${mainBlock.height}'s root`;
 }
