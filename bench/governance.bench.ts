@@ -46,6 +46,8 @@ const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map((s) => N
 const repeats = Number(process.env.BENCH_REPEATS ?? 5);
 const composeTimeoutS = Number(process.env.BENCH_COMPOSE_TIMEOUT_S ?? 600);
 const composeHeapMB = Number(process.env.BENCH_COMPOSE_HEAP_MB ?? 16_384);
+/** `BENCH_PEER=0` measures ours only. */
+const withPeer = process.env.BENCH_PEER !== '0';
 const pollIntervalMs = 1000;
 const TOKEN = 'bench';
 const FOUNDERS = [
@@ -88,6 +90,8 @@ interface Sample {
   fromVoteMs: number;
   /** From the proposal's decidedAt to that answer. */
   fromDecidedMs: number;
+  /** From decidedAt to the gateway's log line "municipality joined the shard map" (its clock; same host). */
+  decidedToJoinedMs: number;
   votes: number;
   electorate: number;
 }
@@ -97,6 +101,8 @@ interface Ours {
   registerFillersS: number;
   admitAllS: number;
   samples: Sample[];
+  /** `municipalities { code status endpoints }` straight from the main chain, median of 5: what the gateway reads on each registry change. */
+  registryReadMs: number;
   gatewayRssMB: number;
 }
 
@@ -105,7 +111,13 @@ const PROPOSE = `mutation Propose($input: ProposalInput!) { propose(input: $inpu
 const VOTE = 'mutation Vote($input: VoteInput!) { vote(input: $input) { eventId } }';
 
 async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnType<typeof startDatabase>>): Promise<Ours> {
-  const cluster: Cluster = await startCluster({ municipalities: FOUNDERS, db, dbPrefix: `bench_gov_${process.pid}_${n}`, operatorToken: TOKEN, pollIntervalMs });
+  const joined = new Map<string, number>();
+  const onLog = (service: string, line: string) => {
+    if (service !== 'gateway' || !line.includes('joined the shard map')) return;
+    const { time, municipality } = JSON.parse(line) as { time: string; municipality: string };
+    joined.set(municipality, Date.parse(time));
+  };
+  const cluster: Cluster = await startCluster({ municipalities: FOUNDERS, db, dbPrefix: `bench_gov_${process.pid}_${n}`, operatorToken: TOKEN, pollIntervalMs, onLog });
   try {
     const main = cluster.mainchain.url;
     const gateway = cluster.gateway.url;
@@ -166,21 +178,28 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       const answeredWall = Date.now();
       const { proposal } = await call<{ proposal: { status: string; decidedAt: string | null } }>(main, `{ proposal(id: "${p.id}") { status decidedAt } }`);
       if (proposal.status !== 'PASSED' || !proposal.decidedAt) throw new Error(`proposal ${p.id} is ${proposal.status}`);
-      const sample = { fromVoteMs: answeredAt - votedAt, fromDecidedMs: answeredWall - Date.parse(proposal.decidedAt), votes: needed, electorate: members };
+      const decidedAt = Date.parse(proposal.decidedAt);
+      const sample = { fromVoteMs: answeredAt - votedAt, fromDecidedMs: answeredWall - decidedAt, decidedToJoinedMs: (joined.get(code) ?? NaN) - decidedAt, votes: needed, electorate: members };
       samples.push(sample);
       keys.set(code, devKey(code));
       console.log(
-        `  N=${n} ${code}: ${members} members, ${needed} YES votes; answering ${sample.fromVoteMs.toFixed(0)} ms after the deciding vote, ${sample.fromDecidedMs.toFixed(0)} ms after decidedAt`,
+        `  N=${n} ${code}: ${members} members, ${needed} YES votes; answering ${sample.fromVoteMs.toFixed(0)} ms after the deciding vote, ${sample.fromDecidedMs.toFixed(0)} ms after decidedAt (in the gateway's shard map ${sample.decidedToJoinedMs.toFixed(0)} ms after it)`,
       );
     }
+    const reads: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await call(main, '{ municipalities { code status endpoints } }');
+      reads.push(performance.now() - t);
+    }
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${cluster.gateway.child.pid}/status`, 'utf8'));
-    return { n, registerFillersS, admitAllS, samples, gatewayRssMB: rss ? Number(rss[1]) / 1024 : NaN };
+    return { n, registerFillersS, admitAllS, samples, registryReadMs: median(reads), gatewayRssMB: rss ? Number(rss[1]) / 1024 : NaN };
   } finally {
     await cluster.stop();
   }
 }
 
-type Peer = { n: number; result: PeerResult | undefined; outcome: 'done' | 'timeout' | 'failed'; why?: string };
+type Peer = { n: number; result: PeerResult | undefined; outcome: 'done' | 'timeout' | 'failed' | 'skipped'; why?: string };
 
 /** One recomposition of n namespaced subgraphs and its query planner, in a child process with a time cap. */
 function measurePeer(n: number): Promise<Peer> {
@@ -218,10 +237,10 @@ try {
   for (const n of sizes) {
     const o = await measureOurs(n, fillers, db);
     ours.push(o);
-    console.log(`  N=${n}: fillers registered in ${o.registerFillersS.toFixed(1)} s, all ${n} routed by the gateway ${o.admitAllS.toFixed(1)} s later; gateway RSS ${o.gatewayRssMB.toFixed(0)} MB`);
+    console.log(`  N=${n}: fillers registered in ${o.registerFillersS.toFixed(1)} s, all ${n} routed by the gateway ${o.admitAllS.toFixed(1)} s later; reading the registry (what the gateway does on each change) ${o.registryReadMs.toFixed(0)} ms; gateway RSS ${o.gatewayRssMB.toFixed(0)} MB`);
   }
   const peers: Peer[] = [];
-  for (const n of sizes) {
+  for (const n of withPeer ? sizes : []) {
     const p = await measurePeer(n);
     peers.push(p);
     const r = p.result;
@@ -231,11 +250,11 @@ try {
   console.log('\n   N | ours: passed -> answering (median / max) | from decidedAt (median / max) | peer: compose | planner init | plan 1 query | heap used (max RSS)');
   for (const [i, n] of sizes.entries()) {
     const o = ours[i]!;
-    const p = peers[i]!;
+    const p = peers[i] ?? { n, result: undefined, outcome: 'skipped' };
     const v = o.samples.map((s) => s.fromVoteMs);
     const d = o.samples.map((s) => s.fromDecidedMs);
     const r = p.result;
-    const cut = p.outcome === 'timeout' ? `did not finish in ${composeTimeoutS} s` : p.outcome === 'failed' ? `failed (${p.why})` : '';
+    const cut = p.outcome === 'timeout' ? `did not finish in ${composeTimeoutS} s` : p.outcome === 'failed' ? `failed (${p.why})` : 'not run (BENCH_PEER=0)';
     const peer =
       p.outcome === 'done'
         ? `${ms(r!.composeMs)} | ${ms(r!.plannerInitMs)} | ${ms(r!.planOneQueryMs)} | ${r!.heapUsedMB.toFixed(0)} MB (${r!.maxRssMB.toFixed(0)} MB)`
