@@ -1,11 +1,24 @@
 /** Reads the main chain's registry over HTTP, as any client of its subgraph would. */
-import { postGraphQL } from '../../runtime/graphql.ts';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { GraphQLTransportError, postGraphQL, type GraphQLReply } from '../../runtime/graphql.ts';
 
 export interface RegisteredMunicipality {
   code: string;
-  status: string;
+  status: MunicipalityStatus;
   endpoints: string[];
 }
+
+export type MunicipalityStatus = 'ACTIVE' | 'SUSPENDED';
+
+/** An extension subgraph approved by governance, with the SDL it was approved with. */
+export interface RegisteredSubgraph {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+const REVISION_QUERY = 'query AikiRegistryRevision($after: String, $waitMs: Int) { registryRevision(after: $after, waitMs: $waitMs) }';
 
 export class RegistryClient {
   constructor(
@@ -24,9 +37,56 @@ export class RegistryClient {
     return data.municipalities;
   }
 
+  async subgraphs(): Promise<RegisteredSubgraph[]> {
+    const data = await this.query<{ subgraphs: RegisteredSubgraph[] }>('query AikiExtensions { subgraphs { name url sdl } }');
+    return data.subgraphs;
+  }
+
+  /**
+   * The registry's revision: at once if it differs from `after`, else once it changes or `waitMs`
+   * has passed (a long poll). `signal` ends the wait early, at gateway shutdown.
+   */
+  async revision(after: string | undefined, waitMs: number, signal?: AbortSignal): Promise<string> {
+    // The main chain holds the request for up to waitMs: the time-out must outlast it.
+    const timeout = AbortSignal.timeout(waitMs + this.timeoutMs);
+    const body = JSON.stringify({ query: REVISION_QUERY, variables: { after, waitMs } });
+    const { data, errors } = (await postOnOwnConnection(this.url, body, signal ? AbortSignal.any([timeout, signal]) : timeout)) as GraphQLReply<{ registryRevision: string }>;
+    if (typeof data?.registryRevision !== 'string') throw new Error(`main chain at ${this.url}: ${errors?.[0]?.message ?? 'no revision'}`);
+    return data.registryRevision;
+  }
+
   private async query<T>(query: string): Promise<T> {
     const { data, errors } = await postGraphQL<T>(this.url, query, { timeoutMs: this.timeoutMs });
     if (!data) throw new Error(`main chain at ${this.url}: ${errors?.[0]?.message ?? 'no data'}`);
     return data;
   }
+}
+
+/**
+ * POSTs a JSON body on a connection of its own (no pool) that `signal` closes. For the long poll:
+ * aborting a pooled fetch() makes Node 20's fetch open a spare connection to the main chain, which
+ * its server then waits on when it closes (up to its 60 s headers time-out; seen with both in one
+ * process). A connection of our own just ends.
+ */
+function postOnOwnConnection(url: string, body: string, signal: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    const req = send(url, { method: 'POST', agent: false, signal, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch {
+          reject(new GraphQLTransportError(`${url} answered HTTP ${res.statusCode} with a body that is not GraphQL JSON`));
+        }
+      });
+      res.on('close', () => {
+        if (!res.complete) reject(new GraphQLTransportError(`${url} closed the connection mid-answer`));
+      });
+    });
+    req.on('error', (err) => reject(new GraphQLTransportError(`${url} did not answer the revision long poll: ${err.message}`, { cause: err })));
+    req.end(body);
+  });
 }

@@ -1,26 +1,35 @@
 /**
  * Where the gateway's supergraph and shard map come from: the main-chain registry.
  *
- * The supergraph is composed once from the main chain's SDL and the ledger contract
- * (schema/ledger.graphql) — the ledger is one subgraph however many municipalities there are.
- * Then a watch loop keeps the shard map in step with the registry: a newly registered
- * municipality joins once one of its endpoints passes the ledger contract check; a failing one is
- * re-checked on every poll; a deregistered one leaves. None of this recomposes or restarts.
+ * The supergraph is the main chain's SDL, the ledger contract (schema/ledger.graphql: one
+ * subgraph however many municipalities there are) and the extension subgraphs governance approved,
+ * each with the SDL stored with it. The registry is watched two ways: a long poll on its revision
+ * (`registryRevision`), which answers as soon as something is registered, suspended, resumed or
+ * removed, and a periodic read every `pollIntervalMs`, which re-checks pending ledgers and catches
+ * what the revision cannot tell (a main-chain restart, a write behind its back). Either starts a
+ * sync; syncs run one at a time.
+ *
+ * A sync brings the shard map in step (a municipality joins once one of its endpoints passes the
+ * ledger contract check, a failing one is re-checked each time, a suspended one stays, marked, a
+ * deregistered one leaves) — never a recomposition. Only a changed extension set is recomposed and
+ * handed to @apollo/gateway through its `update` callback; if that fails the gateway keeps
+ * serving the supergraph it has.
  */
-import type { SupergraphManager } from '@apollo/gateway';
+import type { SupergraphManager, SupergraphSdlHook, SupergraphSdlUpdateFunction } from '@apollo/gateway';
 import { aikiError } from '../../core/errors.ts';
 import { checkLedgerEndpoint, composeFederation } from '../../schema/index.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { ShardMap } from '../router/ShardMap.ts';
-import type { RegisteredMunicipality, RegistryClient } from './RegistryClient.ts';
-
+import type { RegisteredMunicipality, RegisteredSubgraph, RegistryClient } from './RegistryClient.ts';
 
 export interface RegistrySupergraphManagerOptions {
   registry: RegistryClient;
   shards: ShardMap;
   log: Logger;
-  /** How often the registry is read, in ms. */
+  /** How often the registry is read whatever its revision says, in ms. */
   pollIntervalMs?: number;
+  /** How long one revision long poll waits on the main chain, in ms (it allows at most 30,000). */
+  longPollMs?: number;
   /** How long the main chain may take to answer at start-up, in ms. */
   startTimeoutMs?: number;
   probeTimeoutMs?: number;
@@ -29,25 +38,75 @@ export interface RegistrySupergraphManagerOptions {
 export class RegistrySupergraphManager implements SupergraphManager {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Ends the long poll in flight (and its retry pause) at cleanup. */
+  private readonly abort = new AbortController();
+  private update: SupergraphSdlUpdateFunction | undefined;
+  private revision: string | undefined;
+  /** The extension set the served supergraph was composed from, as {@link extensionKey}. */
+  private composed = extensionKey([]);
+  /** The last extension set that did not compose: not retried until the registry changes it. */
+  private refused: string | undefined;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   constructor(private readonly opts: RegistrySupergraphManagerOptions) {}
 
-  async initialize(): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
+  async initialize({ update }: Parameters<SupergraphSdlHook>[0]): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
+    const { registry, log } = this.opts;
     const mainchainSdl = await this.waitForMainchain();
-    const supergraphSdl = composeSupergraph(this.opts.registry.url, mainchainSdl);
+    this.revision = await registry.revision(undefined, 0).catch(() => undefined);
+    const extensions = await registry.subgraphs().catch((err: unknown) => {
+      log.warn('extension subgraphs unreadable; starting without them', { reason: (err as Error).message });
+      return [];
+    });
+    let supergraphSdl: string;
+    const composed = composeFederation({ url: registry.url, sdl: mainchainSdl }, extensions);
+    if (composed.ok) {
+      supergraphSdl = composed.supergraphSdl;
+      this.composed = extensionKey(extensions);
+    } else {
+      // Governance checked these compose; if they do not now, serve the federation without them.
+      log.error('extension subgraphs do not compose; serving without them', { subgraphs: extensions.map((s) => s.name), errors: composed.errors });
+      this.refused = extensionKey(extensions);
+      supergraphSdl = composeSupergraph(registry.url, mainchainSdl);
+    }
+    if (extensions.length > 0 && composed.ok) log.info('extension subgraphs composed', { subgraphs: extensions.map((s) => s.name) });
     await this.syncShards();
+    this.update = update;
     this.scheduleSync();
+    void this.watchRevision();
     return {
       supergraphSdl,
       cleanup: async () => {
         this.stopped = true;
         clearTimeout(this.timer);
+        this.abort.abort();
       },
     };
   }
 
-  /** Brings the shard map in step with the registry once. Exposed for tests and the ready probe. */
-  async syncShards(): Promise<void> {
+  /**
+   * Brings the shard map and the extension set in step with the registry. Never two at once: a
+   * call during a sync waits for one more sync after it, however many calls there were.
+   */
+  sync(): Promise<void> {
+    if (!this.running) {
+      this.running = this.syncOnce().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.queued ??= this.running.then(() => {
+      this.queued = undefined;
+      return this.sync();
+    });
+    return this.queued;
+  }
+
+  private async syncOnce(): Promise<void> {
+    await Promise.all([this.syncShards(), this.syncExtensions()]);
+  }
+
+  /** Brings the shard map in step with the registry once. */
+  private async syncShards(): Promise<void> {
     const { shards, log } = this.opts;
     let registered: RegisteredMunicipality[];
     try {
@@ -61,11 +120,15 @@ export class RegistrySupergraphManager implements SupergraphManager {
       registered.map(async (m) => {
         seen.add(m.code);
         const current = shards.get(m.code);
-        if (current?.state === 'serving' && sameList(current.registered, m.endpoints)) return;
+        if (current && (current.status ?? 'ACTIVE') !== m.status) log.info('municipality status changed', { municipality: m.code, status: m.status });
+        if (current?.state === 'serving' && sameList(current.registered, m.endpoints)) {
+          if (current.status !== m.status) shards.set({ ...current, status: m.status });
+          return;
+        }
         const checks = await Promise.all(m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs })));
         const endpoints = m.endpoints.filter((_, i) => checks[i]!.ok);
         if (endpoints.length > 0) {
-          shards.set({ code: m.code, state: 'serving', endpoints, registered: m.endpoints });
+          shards.set({ code: m.code, state: 'serving', endpoints, registered: m.endpoints, status: m.status });
           log.info('municipality joined the shard map', { municipality: m.code, endpoints });
         } else {
           const failed = checks.find((c) => !c.ok);
@@ -73,7 +136,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
           if (current?.state !== 'pending' || current.reason.message !== reason.message) {
             log.warn('municipality refused by the ledger contract check', { municipality: m.code, code: reason.extensions.code, reason: reason.message });
           }
-          shards.set({ code: m.code, state: 'pending', registered: m.endpoints, reason });
+          shards.set({ code: m.code, state: 'pending', registered: m.endpoints, reason, status: m.status });
         }
       }),
     );
@@ -85,12 +148,67 @@ export class RegistrySupergraphManager implements SupergraphManager {
     }
   }
 
+  /** Recomposes when the registry's extension set differs from the one served; on failure keeps the served supergraph. */
+  private async syncExtensions(): Promise<void> {
+    const { registry, log } = this.opts;
+    let extensions: RegisteredSubgraph[];
+    let mainchainSdl: string;
+    try {
+      extensions = await registry.subgraphs();
+      const key = extensionKey(extensions);
+      if (key === this.composed || key === this.refused) return;
+      mainchainSdl = await registry.serviceSdl();
+    } catch (err) {
+      log.warn('registry unreachable; keeping the supergraph as it is', { reason: (err as Error).message });
+      return;
+    }
+    const key = extensionKey(extensions);
+    const names = extensions.map((s) => s.name);
+    const composed = composeFederation({ url: registry.url, sdl: mainchainSdl }, extensions);
+    if (!composed.ok) {
+      this.refused = key;
+      log.error('extension subgraphs do not compose; keeping the previous supergraph', { subgraphs: names, errors: composed.errors });
+      return;
+    }
+    if (this.stopped || !this.update) return;
+    try {
+      this.update(composed.supergraphSdl);
+    } catch (err) {
+      this.refused = key;
+      log.error('the gateway refused the new supergraph; keeping the previous one', { subgraphs: names, reason: (err as Error).message });
+      return;
+    }
+    this.composed = key;
+    this.refused = undefined;
+    log.info('supergraph recomposed', { subgraphs: names });
+  }
+
   private scheduleSync(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.syncShards().finally(() => this.scheduleSync());
+      this.sync().finally(() => this.scheduleSync());
     }, this.opts.pollIntervalMs ?? 1000);
     this.timer.unref();
+  }
+
+  /** Long-polls the registry's revision and syncs as soon as it changes, until cleanup. */
+  private async watchRevision(): Promise<void> {
+    const { registry, log } = this.opts;
+    const waitMs = this.opts.longPollMs ?? 20_000;
+    while (!this.stopped) {
+      try {
+        const revision = await registry.revision(this.revision, waitMs, this.abort.signal);
+        if (revision === this.revision) continue;
+        // Taken before the read, so a change during the sync is seen by the next long poll.
+        this.revision = revision;
+        await this.sync();
+      } catch (err) {
+        if (this.stopped) return;
+        // The periodic read still runs; retry the long poll after one poll interval.
+        log.debug('registry revision long poll failed', { reason: (err as Error).message });
+        await sleep(this.opts.pollIntervalMs ?? 1000, this.abort.signal);
+      }
+    }
   }
 
   private async waitForMainchain(): Promise<string> {
@@ -106,13 +224,33 @@ export class RegistrySupergraphManager implements SupergraphManager {
   }
 }
 
-/** Composes the main chain and the ledger contract; a composition error is fatal, with its messages. */
+/** Composes the main chain and the ledger contract alone; a composition error is fatal, with its messages. */
 export function composeSupergraph(mainchainUrl: string, mainchainSdl: string): string {
   const result = composeFederation({ url: mainchainUrl, sdl: mainchainSdl });
   if (!result.ok) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e}`).join('\n')}`);
   return result.supergraphSdl;
 }
 
+/** What identifies an extension set for recomposition: each subgraph's name, URL and SDL, in name order. */
+function extensionKey(extensions: RegisteredSubgraph[]): string {
+  return JSON.stringify(extensions.map(({ name, url, sdl }) => [name, url, sdl]).sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0)));
+}
+
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts; never keeps the process alive. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

@@ -5,7 +5,15 @@
  */
 import type { AikiError } from '../../core/errors.ts';
 
-export type Shard =
+export type Shard = ShardState & {
+  /**
+   * As governance set it on the main chain; absent means ACTIVE. A suspended municipality stays
+   * in the map, its data readable, but the router refuses writes to it.
+   */
+  status?: 'ACTIVE' | 'SUSPENDED';
+};
+
+type ShardState =
   /** Admitted: at least one endpoint passed the ledger contract check. */
   | { code: string; state: 'serving'; endpoints: string[]; registered: string[] }
   /** Registered on the main chain but not admitted (yet): no endpoint passed the check. */

@@ -53,9 +53,10 @@ export class ShardRouter implements GraphQLDataSource {
     } catch (err) {
       return { errors: [format(err instanceof AikiError ? err : aikiError('UNROUTABLE_REQUEST', (err as Error).message))] };
     }
+    const write = route.operation === 'mutation';
     const codes = new Set(route.fields.map((f) => f.municipality));
     const [only] = codes;
-    if (codes.size === 1 && typeof only === 'string') return this.callShard(only, query, variables, operationName);
+    if (codes.size === 1 && typeof only === 'string') return this.callShard(only, query, variables, { operationName, write });
 
     const data: Record<string, unknown> = {};
     const errors: Errors = [];
@@ -65,7 +66,7 @@ export class ShardRouter implements GraphQLDataSource {
         errors.push(format(field.municipality, [field.key]));
         return;
       }
-      const reply = await this.callShard(field.municipality, field.query, variables);
+      const reply = await this.callShard(field.municipality, field.query, variables, { write });
       data[field.key] = (reply.data as Record<string, unknown> | null | undefined)?.[field.key] ?? null;
       for (const error of reply.errors ?? []) errors.push({ ...error, path: error.path ?? [field.key], extensions: { ...error.extensions, municipality: error.extensions?.municipality ?? field.municipality } });
     };
@@ -91,7 +92,7 @@ export class ShardRouter implements GraphQLDataSource {
 
     await Promise.all(
       [...groups].map(async ([code, indices]) => {
-        const reply = await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, operationName);
+        const reply = await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, { operationName, write: false });
         const got = reply.data?._entities;
         if (Array.isArray(got) && got.length === indices.length) got.forEach((entity, j) => (entities[indices[j]!] = entity));
         for (const error of reply.errors ?? []) {
@@ -109,10 +110,22 @@ export class ShardRouter implements GraphQLDataSource {
     return errors.length > 0 ? { data: { _entities: entities }, errors } : { data: { _entities: entities } };
   }
 
-  /** One request to one municipality: the first endpoint that answers wins. Never throws. */
-  private async callShard(code: string, query: string, variables: Record<string, unknown>, operationName?: string): Promise<{ data?: Record<string, any> | null; errors?: Errors }> {
+  /**
+   * One request to one municipality: the first endpoint that answers wins. Never throws. A `write`
+   * (a root mutation) to a suspended municipality is refused here, at the edge: its ledger does not
+   * know of the suspension, the main chain's registry does.
+   */
+  private async callShard(
+    code: string,
+    query: string,
+    variables: Record<string, unknown>,
+    { operationName, write }: { operationName?: string; write: boolean },
+  ): Promise<{ data?: Record<string, any> | null; errors?: Errors }> {
     const shard = this.shards.get(code);
     if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
+    if (write && shard.status === 'SUSPENDED') {
+      return { errors: [format(aikiError('MUNICIPALITY_SUSPENDED', `${code} is suspended by governance: its ledger takes no writes`, { municipality: code }))] };
+    }
     if (shard.state === 'pending') {
       return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted: ${shard.reason.message}`, { municipality: code, reason: shard.reason.extensions.code }))] };
     }
