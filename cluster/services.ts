@@ -15,6 +15,7 @@ export const ENTRIES = {
   gateway: 'gateway/main.ts',
   mainchain: 'subgraphs/mainchain/main.ts',
   ledger: 'subgraphs/ledger/main.ts',
+  events: 'subgraphs/events/main.ts',
 } as const;
 
 export interface ServiceProcess {

@@ -1,0 +1,80 @@
+/**
+ * `tsx subgraphs/events/main.ts`: an example extension subgraph — local events per municipality,
+ * from its own MongoDB database. Governance registers it (`registerSubgraph`), and the gateway
+ * composes it beside the main chain and the ledgers: `municipality(code) { events { title } }`.
+ * Configuration: MONGODB_URI, AIKI_DB_NAME (default `aiki_events`), AIKI_PORT (default 4200),
+ * AIKI_HOST, and AIKI_EVENTS_SEED — a JSON array of `{ id, municipality, title, startsAt }`
+ * written (by id, so a restart does not duplicate them) before it serves.
+ */
+import { connectMongo, oneBatch } from '../../db/mongo.ts';
+import { isMunicipalityCode } from '../../core/municipality.ts';
+import { aikiError } from '../../core/errors.ts';
+import { createSubgraphServer } from '../../runtime/apollo.ts';
+import { envInt, envString } from '../../runtime/env.ts';
+import { serve } from '../../runtime/http.ts';
+import { createLogger } from '../../runtime/log.ts';
+import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
+import { eventsTypeDefs } from './schema.ts';
+
+interface EventDoc {
+  _id: string;
+  municipality: string;
+  title: string;
+  startsAt: string;
+}
+
+/** Events per municipality per request at most: a list a page shows, not an export. */
+const MAX_EVENTS = 100;
+
+const log = createLogger('events');
+
+runMain(log, async () => {
+  const seed = parseSeed(process.env.AIKI_EVENTS_SEED);
+  const mongo = await connectMongo(envString('MONGODB_URI'), envString('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
+  const events = mongo.db.collection<EventDoc>('events');
+  await events.createIndex({ municipality: 1, startsAt: 1 });
+  for (const doc of seed) await events.replaceOne({ _id: doc._id }, doc, { upsert: true });
+
+  const of = async (municipality: string) => {
+    if (!isMunicipalityCode(municipality)) throw aikiError('BAD_USER_INPUT', `not a municipality code: ${JSON.stringify(municipality)}`, { field: 'municipality' });
+    return events.find({ municipality }, oneBatch(MAX_EVENTS)).sort({ startsAt: 1 }).toArray();
+  };
+  const resolvers = {
+    Query: { localEvents: (_root: unknown, args: { municipality: string }) => of(args.municipality) },
+    Municipality: {
+      __resolveReference: (ref: { code: string }) => ({ code: ref.code }),
+      events: (m: { code: string }) => of(m.code),
+    },
+    LocalEvent: { id: (doc: EventDoc) => doc._id },
+  };
+
+  const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log), {
+    port: envInt('AIKI_PORT', 4200, { max: 65535 }),
+    host: envString('AIKI_HOST', '127.0.0.1'),
+    log,
+    context: async () => ({}),
+    ready: async () => {
+      await mongo.db.command({ ping: 1 });
+      return {};
+    },
+  });
+  log.info('serving', { url: served.url, seeded: seed.length });
+  announceReady({ service: 'events', url: served.url });
+  onShutdown(log, async () => {
+    await served.close();
+    await mongo.close();
+  });
+});
+
+function parseSeed(raw: string | undefined): EventDoc[] {
+  if (!raw) return [];
+  const list: unknown = JSON.parse(raw);
+  if (!Array.isArray(list)) throw new Error('AIKI_EVENTS_SEED must be a JSON array');
+  return list.map((e: Record<string, unknown>, i) => {
+    const { id, municipality, title, startsAt } = e ?? {};
+    if (typeof id !== 'string' || !isMunicipalityCode(municipality) || typeof title !== 'string' || typeof startsAt !== 'string' || Number.isNaN(Date.parse(startsAt))) {
+      throw new Error(`AIKI_EVENTS_SEED[${i}] must be { id, municipality (a code), title, startsAt (ISO 8601) }`);
+    }
+    return { _id: id, municipality, title, startsAt };
+  });
+}
