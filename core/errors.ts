@@ -54,6 +54,17 @@ export const ERRORS = {
   UNKNOWN_SUBGRAPH: 'No extension subgraph with this name is registered.',
   SUBGRAPH_EXISTS: 'A subgraph with this name is already registered (mainchain and ledger are reserved).',
   INTERNAL_SERVER_ERROR: 'An unexpected error; details are in the server logs, not in the response.',
+  QUERY_TOO_LARGE: 'The query text is longer than the gateway reads (`extensions.limit` bytes, `extensions.measured` sent); split the operation.',
+  TOO_MANY_TOKENS: 'The query has more GraphQL tokens than the gateway parses (`extensions.limit`, `extensions.measured` sent); split the operation.',
+  QUERY_TOO_DEEP: 'Fields are nested deeper than `extensions.limit` levels, fragments expanded (`extensions.measured`); ask for less at once.',
+  TOO_MANY_ALIASES: 'The operation has more than `extensions.limit` aliases, fragments expanded (`extensions.measured`); use a list field or several requests.',
+  TOO_MANY_ROOT_FIELDS: 'The operation selects more than `extensions.limit` root fields (`extensions.measured`); split it into several requests.',
+  QUERY_TOO_COSTLY: 'The estimated cost — fields times list sizes (`first`/`last`/`limit`, or an assumed size) — is above `extensions.limit` (`extensions.measured`); ask for smaller pages.',
+  PERSISTED_QUERY_NOT_FOUND: 'The gateway does not know this persisted query hash (APQ): send the query text with the same hash once, then the hash alone.',
+  PERSISTED_QUERY_HASH_MISMATCH: '`extensions.persistedQuery.sha256Hash` is not the SHA-256 (lower-case hex) of the query text sent with it.',
+  PERSISTED_QUERY_MALFORMED: '`extensions.persistedQuery` is not `{"version": 1, "sha256Hash": "<hash or manifest id>"}`.',
+  OPERATION_NOT_SAFELISTED: "The gateway runs only the operations of its persisted query manifest (safelist mode); send a registered operation's id or exact text.",
+  RATE_LIMITED: 'Too many requests from this client: retry after `extensions.retryAfterMs` (HTTP 429, `Retry-After` in seconds).',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
