@@ -1,0 +1,43 @@
+/**
+ * The gateway's protective edge, the public door of `gateway/edge/`: per-client rate limits,
+ * persisted operations (APQ, or a safelist in production) and limits on what one operation may
+ * ask, each refusing with a coded error before the gateway plans anything or calls a subgraph.
+ */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { limitsPlugin, type Limits } from './limits.ts';
+import { persistedQueriesPlugin, type PersistedQueryManifest } from './persisted.ts';
+import { rateLimitPlugin, type RateLimiter, type RateLimitOptions } from './rateLimit.ts';
+
+export { checkMeasure, checkSource, countTokens, DEFAULT_LIMITS, limitsPlugin, measureOperation, type Limits, type Measure } from './limits.ts';
+export { manifestOf, MANIFEST_FORMAT, persistedQueriesPlugin, readManifest, sha256Hex, type ManifestOperation, type PersistedQueryManifest, type PersistedQueryOptions } from './persisted.ts';
+export { clientKeys, DEFAULT_RATE_LIMIT, httpRateLimit, rateLimited, RateLimiter, rateLimitPlugin, type Decision, type HttpRefusal, type RateLimitOptions } from './rateLimit.ts';
+export { readEdgeConfig } from './config.ts';
+
+export interface EdgeConfig {
+  /** Overrides of {@link DEFAULT_LIMITS}. */
+  limits: Partial<Limits>;
+  /** Safelist mode: only this manifest's operations run. Unset: APQ. */
+  safelist?: PersistedQueryManifest;
+  /** APQ store size; 0 turns APQ off. */
+  apqEntries?: number;
+  /** Per-client rate limit; unset: none. */
+  rateLimit?: Partial<RateLimitOptions>;
+}
+
+/**
+ * The edge's Apollo plugins, in the order they must run — Apollo calls `requestDidStart` hooks in
+ * plugin order, and each check needs what the one before it settled: who the client is and
+ * whether it may ask now, then which text a persisted query stands for, then that text's limits.
+ * `rateLimit` puts the limiter in the pipeline; leave it out when runtime/http.ts checks the rate
+ * before reading the body ({@link httpRateLimit}).
+ */
+export function edgePlugins<TContext extends BaseContext>(
+  config: EdgeConfig,
+  rateLimit?: { limiter: RateLimiter; remoteAddress: (context: TContext) => string | undefined },
+): ApolloServerPlugin<TContext>[] {
+  return [
+    ...(rateLimit ? [rateLimitPlugin<TContext>(rateLimit.limiter, rateLimit.remoteAddress)] : []),
+    persistedQueriesPlugin<TContext>({ safelist: config.safelist, apqEntries: config.apqEntries }),
+    limitsPlugin<TContext>(config.limits),
+  ];
+}
