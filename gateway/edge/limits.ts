@@ -22,8 +22,10 @@ import {
   isObjectType,
   Kind,
   Lexer,
+  SchemaMetaFieldDef,
   Source,
   TokenKind,
+  TypeMetaFieldDef,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -56,7 +58,13 @@ export interface Limits {
   defaultListSize: number;
   /** Assumed sizes of particular lists without a size argument, by `Type.field`. */
   listSizes: Readonly<Record<string, number>>;
-  /** Also measure `__schema` and `__type` (their answer is bounded by the schema, not the query). */
+  /**
+   * Also measure `__schema` and `__type`. Off by default: the standard introspection query is 15
+   * deep and costs ~49,000 by this model (every list assumed 10 long), yet its answer is bounded
+   * by the schema, and introspection cannot explode — graphql-js's MaxIntrospectionDepthRule, one
+   * of the rules Apollo validates with, refuses `fields { type { fields { type { fields …`.
+   * Whether introspection is served at all is Apollo Server's `introspection` option.
+   */
   measureIntrospection: boolean;
 }
 
@@ -208,7 +216,7 @@ class Walk {
     const name = node.name.value;
     if (root && !this.limits.measureIntrospection && (name === '__schema' || name === '__type')) return NOTHING;
     const aliases = node.alias ? 1 : 0;
-    const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+    const def = this.fieldDef(parent, name);
     const type = def && getNamedType(def.type);
     if (!def || !node.selectionSet || !isCompositeType(type)) return { depth: 1, aliases, cost: 1, fields: 1 };
     const size = this.size(node, def);
@@ -237,6 +245,14 @@ class Walk {
     if (this.variables[name] !== undefined) return this.variables[name];
     const fallback = this.defaults.get(name);
     return fallback ? this.value(fallback) : undefined;
+  }
+
+  private fieldDef(parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+    // `__schema` and `__type` are in no type's fields: graphql-js adds them to the query type.
+    if (parent === this.schema.getQueryType() && (name === SchemaMetaFieldDef.name || name === TypeMetaFieldDef.name)) {
+      return name === SchemaMetaFieldDef.name ? SchemaMetaFieldDef : TypeMetaFieldDef;
+    }
+    return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
   }
 
   private typeNamed(name: string | undefined): GraphQLCompositeType | undefined {

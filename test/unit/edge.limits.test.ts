@@ -92,10 +92,13 @@ describe('edge limits: what the ledger workload asks passes', () => {
     expect(checkMeasure(m)).toBeUndefined();
   });
 
-  it('does not measure introspection', () => {
+  it('does not measure introspection, unless asked to', () => {
     const q = getIntrospectionQuery();
     expect(checkSource(q)).toBeUndefined();
     expect(checkMeasure(measure(schema, q))).toBeUndefined();
+    const doc = parse(q);
+    const strict = { ...DEFAULT_LIMITS, measureIntrospection: true };
+    expect(checkMeasure(measureOperation(schema, doc, getOperationAST(doc)!, {}, strict), strict)?.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', measured: 15 });
   });
 
   it('multiplies lists by their size argument, a variable or the schema default, and connections once', () => {
@@ -146,6 +149,12 @@ describe('edge limits: abusive queries are refused before any subgraph is called
     const reply = await gw.post({ query: getIntrospectionQuery() });
     expect(reply.body.errors).toBeUndefined();
     expect(reply.body.data).toHaveProperty('__schema');
+  });
+
+  it('still refuses an introspection bomb (graphql-js validation, which the limits leave it to)', async () => {
+    const reply = await gw.post({ query: '{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }' });
+    expect(codes(reply)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(reply.body.errors![0]!.message).toMatch(/introspection depth/i);
   });
 
   it('refuses deep nesting with QUERY_TOO_DEEP', async () => {
