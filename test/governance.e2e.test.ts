@@ -300,6 +300,9 @@ describe('governance', () => {
   it('registers founding members directly only until the first proposal', async () => {
     const r = await gql(cluster.mainchain.url, 'mutation { registerMunicipality(input: { code: "himeji", name: "Himeji", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }', {}, operator);
     expect(r.errors?.[0]?.extensions?.code).toBe('GOVERNANCE_REQUIRED');
+    // A founding member registered again (npm start restarting on its data) is told it exists.
+    const again = await gql(cluster.mainchain.url, 'mutation { registerMunicipality(input: { code: "kyoto", name: "Kyoto", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }', {}, operator);
+    expect(again.errors?.[0]?.extensions?.code).toBe('MUNICIPALITY_EXISTS');
   });
 
   it('mints operator tokens stored only as digests, and revokes them', async () => {

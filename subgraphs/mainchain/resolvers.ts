@@ -92,7 +92,10 @@ export const resolvers: Resolvers = {
   Mutation: {
     registerMunicipality: async (_root, { input }, { registry, anchors, governance, operator }) => {
       requireOperator(operator, 'registerMunicipality');
-      if (governance.started) throw aikiError('GOVERNANCE_REQUIRED', `governance has started: propose ${input.code} (propose with registerMunicipality, or aiki municipality propose) for the members to vote on`);
+      if (governance.started) {
+        if (await registry.find(input.code)) throw aikiError('MUNICIPALITY_EXISTS', `municipality "${input.code}" is already registered`, { municipality: input.code });
+        throw aikiError('GOVERNANCE_REQUIRED', `governance has started: propose ${input.code} (propose with registerMunicipality, or aiki municipality propose) for the members to vote on`);
+      }
       return municipality(await registerMunicipality(registry, anchors, input));
     },
     propose: async (_root, { input }, { governance, operator }) => governance.propose(input, requireOperator(operator, 'propose').name),
