@@ -32,6 +32,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
@@ -227,6 +228,8 @@ function measurePeer(n: number): Promise<Peer> {
   });
 }
 
+/** The machine is shared: the 1-minute load average, to tell a quiet run from a busy one. */
+const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
 const ms = (x: number | undefined) => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(0)} ms`);
 
 const db = await startDatabase();
@@ -235,16 +238,17 @@ try {
   console.log(`governance: registering a municipality; ${db.kind} database; gateway registry watch: ${registryWatch()}; sizes ${sizes.join(', ')}; ${repeats} registrations each`);
   const ours: Ours[] = [];
   for (const n of sizes) {
+    console.log(`  N=${n}: starting, ${load()}`);
     const o = await measureOurs(n, fillers, db);
     ours.push(o);
-    console.log(`  N=${n}: fillers registered in ${o.registerFillersS.toFixed(1)} s, all ${n} routed by the gateway ${o.admitAllS.toFixed(1)} s later; reading the registry (what the gateway does on each change) ${o.registryReadMs.toFixed(0)} ms; gateway RSS ${o.gatewayRssMB.toFixed(0)} MB`);
+    console.log(`  N=${n}: fillers registered in ${o.registerFillersS.toFixed(1)} s, all ${n} routed by the gateway ${o.admitAllS.toFixed(1)} s later; reading the registry (what the gateway does on each change) ${o.registryReadMs.toFixed(0)} ms; gateway RSS ${o.gatewayRssMB.toFixed(0)} MB; ${load()}`);
   }
   const peers: Peer[] = [];
   for (const n of withPeer ? sizes : []) {
     const p = await measurePeer(n);
     peers.push(p);
     const r = p.result;
-    console.log(`  peer N=${n}: ${p.outcome}${p.why ? ` (${p.why})` : ''}; compose ${ms(r?.composeMs)}, planner init ${ms(r?.plannerInitMs)}, heap ${r ? r.heapUsedMB.toFixed(0) : '—'} MB`);
+    console.log(`  peer N=${n}: ${p.outcome}${p.why ? ` (${p.why})` : ''}; compose ${ms(r?.composeMs)}, planner init ${ms(r?.plannerInitMs)}, heap ${r ? r.heapUsedMB.toFixed(0) : '—'} MB; ${load()}`);
   }
 
   console.log('\n   N | ours: passed -> answering (median / max) | from decidedAt (median / max) | peer: compose | planner init | plan 1 query | heap used (max RSS)');
