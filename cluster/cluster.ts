@@ -25,6 +25,8 @@ export interface ClusterOptions {
   pollIntervalMs?: number;
   /** Extra environment of the main-chain process (key, block interval…). */
   mainchainEnv?: Record<string, string>;
+  /** Extra environment of the gateway process (edge settings…). Without it, no rate limit: tests and benches send from one address. */
+  gatewayEnv?: Record<string, string>;
   /** Extra environment of each ledger process (genesis, keys, block interval…). */
   ledgerEnv?: (spec: MunicipalitySpec) => Record<string, string>;
   onLog?: (service: string, line: string) => void;
@@ -114,6 +116,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         AIKI_MAINCHAIN_URL: mainchain.url,
         AIKI_PORT: String(opts.ports?.gateway ?? 0),
         AIKI_REGISTRY_POLL_MS: String(opts.pollIntervalMs ?? 1000),
+        AIKI_RATE_LIMIT_RPS: '0',
+        ...opts.gatewayEnv,
       },
       onLog: log('gateway'),
     });

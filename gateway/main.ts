@@ -1,11 +1,14 @@
 /**
  * `tsx gateway/main.ts`: the federation gateway.
- * Configuration (README.md): AIKI_MAINCHAIN_URL, AIKI_PORT, AIKI_HOST, AIKI_REGISTRY_POLL_MS, AIKI_SHARD_TIMEOUT_MS.
+ * Configuration (README.md): AIKI_MAINCHAIN_URL, AIKI_PORT, AIKI_HOST, AIKI_REGISTRY_POLL_MS, AIKI_SHARD_TIMEOUT_MS,
+ * and the edge's (gateway/edge/config.ts): AIKI_SAFELIST, AIKI_APQ_ENTRIES, AIKI_RATE_LIMIT_RPS,
+ * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS.
  */
 import { envInt, envString } from '../runtime/env.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
 import { startGateway } from './server.ts';
+import { readEdgeConfig } from './edge/index.ts';
 
 const log = createLogger('gateway');
 
@@ -17,6 +20,7 @@ runMain(log, async () => {
       mainchainUrl: envString('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 1000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
+      edge: readEdgeConfig(),
     },
     log,
   );

@@ -1,7 +1,8 @@
 /**
- * The gateway, the main chain's face: @apollo/gateway with two seams of ours — the supergraph
- * comes from the registry (registry/), and the `ledger` subgraph is called through the shard
- * router (router/).
+ * The gateway, the main chain's face: @apollo/gateway with three seams of ours — the supergraph
+ * comes from the registry (registry/), the `ledger` subgraph is called through the shard router
+ * (router/), and every request passes the edge first (edge/: rate limit, persisted operations,
+ * operation limits).
  */
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -13,6 +14,7 @@ import { RegistryClient } from './registry/RegistryClient.ts';
 import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.ts';
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
+import { edgePlugins, httpRateLimit, RateLimiter, type EdgeConfig } from './edge/index.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -20,6 +22,8 @@ export interface GatewayConfig {
   mainchainUrl: string;
   pollIntervalMs?: number;
   shardTimeoutMs?: number;
+  /** Limits, persisted operations and rate limit (gateway/edge/config.ts reads them from the environment); default limits, APQ, no rate limit. */
+  edge?: EdgeConfig;
 }
 
 export interface GatewayContext {
@@ -53,8 +57,12 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       });
     },
   });
+  const edge = config.edge ?? { limits: {} };
+  const limiter = edge.rateLimit && new RateLimiter(edge.rateLimit);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    plugins: edgePlugins<GatewayContext>(edge),
+    persistedQueries: false, // edge/persisted.ts serves APQ and the safelist
     formatError: maskErrors(log),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
@@ -63,6 +71,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     port: config.port,
     host: config.host,
     log,
+    admit: limiter && httpRateLimit(limiter), // before the body is read: the cheapest refusal
     context: async (req) => ({ authorization: req.headers.authorization }),
     ready: async () => ({ municipalities: shards.serving() }),
   });

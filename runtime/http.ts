@@ -17,6 +17,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   ready?: () => Promise<Record<string, unknown>>;
   /** Largest request body accepted, in bytes (413 above). */
   maxBodyBytes?: number;
+  /** A check before the body is read (the gateway's rate limit): a refusal to send, or undefined to go on. */
+  admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
   log: Logger;
 }
 
@@ -49,6 +51,11 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
       }
     }
     if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found: GraphQL is served at /graphql' });
+    const refused = opts.admit?.(req);
+    if (refused) {
+      res.writeHead(refused.status, refused.headers);
+      return void res.end(refused.body);
+    }
 
     let body: unknown = undefined;
     if (req.method === 'POST') {
