@@ -1,0 +1,108 @@
+/**
+ * The gateway's edge in the real gateway process (gateway/main.ts, configured from its
+ * environment): abusive operations refused with their codes before any subgraph is asked, a
+ * safelisted gateway running only its manifest, and a rate-limited client told when to retry.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { spawnService, type ServiceProcess } from '../cluster/services.ts';
+import { manifestOf, sha256Hex } from '../gateway/edge/index.ts';
+import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+
+const RATE = 5;
+const BURST = 10;
+let cluster: Cluster;
+let safelisted: ServiceProcess;
+let prefix: string;
+let dir: string;
+const SAFE = 'query Heads { municipalities { code chain { height } } }';
+
+beforeAll(async () => {
+  prefix = uniquePrefix('edge');
+  dir = mkdtempSync(join(tmpdir(), 'aiki-edge-'));
+  cluster = await startCluster({
+    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
+    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+    dbPrefix: prefix,
+    operatorToken: 'edge-token',
+    gatewayEnv: { AIKI_RATE_LIMIT_RPS: String(RATE), AIKI_RATE_LIMIT_BURST: String(BURST) },
+  });
+  const manifest = join(dir, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify(manifestOf([SAFE])));
+  safelisted = await spawnService('gateway-safelist', 'gateway', {
+    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_SAFELIST: manifest, AIKI_RATE_LIMIT_RPS: '0' },
+  });
+});
+
+afterAll(async () => {
+  await safelisted?.stop();
+  await cluster?.stop();
+  await dropDatabases(mongoUri(), prefix);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Requests as one client (its own API key): each gets its own rate-limit bucket. */
+const as = (client: string) => (query: string, variables?: Record<string, unknown>) => gql(cluster.gateway.url, query, variables, { 'x-api-key': client });
+
+describe('the gateway edge', () => {
+  it('refuses deep nesting, alias bombs, huge lists and token floods with their codes', async () => {
+    const ask = as('abuser');
+    const deep = `{ transaction(id: "kyoto:${'0'.repeat(64)}") { ${'block { transactions(first: 1) { edges { node { '.repeat(4)} id ${'} } } } '.repeat(4)} } }`;
+    const cases: Array<[string, string]> = [
+      [deep, 'QUERY_TOO_DEEP'],
+      [`{ ${Array.from({ length: 50 }, (_, i) => `a${i}: mainChain { height }`).join(' ')} }`, 'TOO_MANY_ALIASES'],
+      ['{ settlements(first: 1000) { id transfer { id } steps { status inclusion { path mainBlock { header anchors { header block { transactions(first: 1000) { edges { node { id } } } } } } } } } }', 'QUERY_TOO_COSTLY'],
+      [`{ mainChain { height ${'h '.repeat(2500)} } }`, 'TOO_MANY_TOKENS'],
+    ];
+    for (const [query, code] of cases) {
+      const r = await ask(query);
+      expect(r.errors?.[0]?.extensions?.code, query.slice(0, 80)).toBe(code);
+      expect(r.data ?? null).toBeNull();
+    }
+    // What a client legitimately asks passes.
+    const ok = await ask('{ municipalities { code chain { height blocks(first: 5) { edges { node { height transactions(first: 10) { edges { node { id amount } } } } } } } } }');
+    expect(ok.errors).toBeUndefined();
+  });
+
+  it('serves automatic persisted queries', async () => {
+    const query = '{ mainChain { height } }';
+    const extensions = { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } };
+    const post = (body: unknown) => fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'apq' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>);
+    expect((await post({ extensions })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post({ query: '{ mainChain { headHash } }', extensions })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_HASH_MISMATCH');
+    expect((await post({ query, extensions })).errors).toBeUndefined();
+    expect(await post({ extensions })).toMatchObject({ data: { mainChain: { height: expect.any(Number) } } });
+  });
+
+  it('in safelist mode runs only the manifest operations', async () => {
+    const ran = await gql(safelisted.url, SAFE);
+    expect(ran.errors).toBeUndefined();
+    expect(ran.data?.municipalities).toEqual([{ code: 'kyoto', chain: { height: expect.any(Number) } }]);
+    for (const other of ['{ mainChain { height } }', 'query Heads { municipalities { code } }']) {
+      expect((await gql(safelisted.url, other)).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_SAFELISTED');
+    }
+  });
+
+  it('tells a client over its rate when to retry, and lets it in again', async () => {
+    const statuses: number[] = [];
+    let refused: Response | undefined;
+    for (let i = 0; i < BURST * 3 && !refused; i++) {
+      const res = await fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'flooder' }, body: JSON.stringify({ query: '{ mainChain { height } }' }) });
+      statuses.push(res.status);
+      if (res.status === 429) refused = res;
+      else await res.body?.cancel();
+    }
+    expect(refused, `statuses ${statuses.join(',')}`).toBeDefined();
+    const retryAfter = Number(refused!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    const body = (await refused!.json()) as { errors: Array<{ extensions: { code: string; retryAfterMs: number } }> };
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+    // Another client is not affected; the flooder is let in once it waits.
+    expect((await as('bystander')('{ mainChain { height } }')).errors).toBeUndefined();
+    await new Promise((r) => setTimeout(r, body.errors[0]!.extensions.retryAfterMs));
+    await eventually(async () => ((await as('flooder')('{ mainChain { height } }')).errors ? undefined : true), 5000, 'the flooder let in again');
+  });
+});
