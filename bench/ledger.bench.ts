@@ -6,6 +6,7 @@
  *  2. Ed25519 signature checks per second, node:crypto (OpenSSL) and @noble/curves;
  *  3. the Proof of History tick rate next to this machine's bare sequential SHA-256 rate.
  */
+import { signRequest, subgraphSecret } from '../runtime/signing.ts';
 import { createHash, hash } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
@@ -116,7 +117,9 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
         const chunk = mine.slice(i, i + batch);
         const before = performance.now();
         const body = batch === 1 ? { query: SUBMIT, variables: { m: 'kyoto', t: chunk[0] } } : { query: SUBMIT_MANY, variables: { m: 'kyoto', ts: chunk } };
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const payload = JSON.stringify(body);
+        const secret = subgraphSecret(); // the direct ledger calls are a federation member's
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
         const reply = (await res.json()) as { data?: { submitTransaction?: { txid: string }; submitTransactions?: Array<{ txid: string } | null> }; errors?: unknown };
         const ids = batch === 1 ? [reply.data?.submitTransaction?.txid] : (reply.data?.submitTransactions ?? []).map((t) => t?.txid);
         if (ids.length !== chunk.length || ids.some((id) => !id)) throw new Error(`${label}: ${JSON.stringify(reply.errors)}`);

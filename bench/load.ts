@@ -1,4 +1,5 @@
 /** A closed-loop HTTP load generator: `concurrency` clients POST one GraphQL request in a loop. */
+import { signRequest, subgraphSecret } from '../runtime/signing.ts';
 
 export interface LoadResult {
   requests: number;
@@ -11,6 +12,9 @@ export interface LoadResult {
 
 export async function load(url: string, body: unknown, { seconds = 5, concurrency = 16, warmupSeconds = 2 } = {}): Promise<LoadResult> {
   const payload = JSON.stringify(body);
+  // Signed when this process holds the federation's secret (a cluster it started): the direct
+  // subgraph calls need it, the gateway ignores it. Signing costs both sides alike.
+  const secret = subgraphSecret();
   const run = async (durationMs: number, latencies: number[] | null) => {
     let errors = 0;
     const end = performance.now() + durationMs;
@@ -18,7 +22,7 @@ export async function load(url: string, body: unknown, { seconds = 5, concurrenc
       Array.from({ length: concurrency }, async () => {
         while (performance.now() < end) {
           const t0 = performance.now();
-          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
           const reply = (await res.json()) as { errors?: unknown[] };
           if (!res.ok || reply.errors) errors++;
           latencies?.push(performance.now() - t0);

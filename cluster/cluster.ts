@@ -3,6 +3,7 @@
  * municipality, the gateway. `npm start` runs one with fixed ports and a data folder; the
  * end-to-end tests run one per test file on free ports with their own databases.
  */
+import { randomBytes } from 'node:crypto';
 import { startDatabase, type Database } from '../db/launcher.ts';
 import { spawnService, type ServiceProcess } from './services.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
@@ -48,6 +49,10 @@ export interface Cluster {
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  // The federation's secret (runtime/signing.ts): every service signs its calls to the others and
+  // refuses unsigned ones. The launching process holds it too — the children inherit its
+  // environment — so that tests and benches can call subgraphs directly, as a member would.
+  process.env.AIKI_SUBGRAPH_SECRET ||= randomBytes(32).toString('hex');
   const db = opts.db ?? (await startDatabase({ dataDir: opts.dataDir }));
   const prefix = opts.dbPrefix ?? 'aiki';
   const log = (service: string) => (line: string) => opts.onLog?.(service, line);

@@ -53,6 +53,8 @@ export const ERRORS = {
   COMPOSITION_FAILED: 'The subgraphs do not compose into one supergraph; `extensions.errors` lists each composition error.',
   UNKNOWN_SUBGRAPH: 'No extension subgraph with this name is registered.',
   SUBGRAPH_EXISTS: 'A subgraph with this name is already registered (mainchain and ledger are reserved).',
+  SIGNATURE_REQUIRED: "A subgraph was called without the federation's request signature: call it through the gateway.",
+  BAD_REQUEST_SIGNATURE: "A request's x-aiki-signature is malformed, too old (over 60 s) or does not verify with the federation's secret.",
   INTERNAL_SERVER_ERROR: 'An unexpected error; details are in the server logs, not in the response.',
   QUERY_TOO_LARGE: 'The query text is longer than the gateway reads (`extensions.limit` bytes, `extensions.measured` sent); split the operation.',
   TOO_MANY_TOKENS: 'The query has more GraphQL tokens than the gateway parses (`extensions.limit`, `extensions.measured` sent); split the operation.',

@@ -7,6 +7,7 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { serve, type Served } from '../runtime/http.ts';
+import { federationFetcher } from '../runtime/signing.ts';
 import { maskErrors } from '../runtime/errors.ts';
 import { apolloLogger } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
@@ -51,6 +52,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       if (name === 'ledger') return router;
       return new RemoteGraphQLDataSource<GatewayContext>({
         url,
+        fetcher: federationFetcher() as unknown as RemoteGraphQLDataSource['fetcher'], // signed, kept alive
         willSendRequest({ request, context }) {
           if (context.authorization) request.http?.headers.set('authorization', context.authorization);
         },

@@ -3,6 +3,7 @@
  * the ledger contract check, the gateway's registry reader, the cluster launcher and the CLI.
  */
 import type { GraphQLFormattedError } from 'graphql';
+import { signRequest, subgraphSecret } from './signing.ts';
 
 export interface GraphQLReply<T = Record<string, any>> {
   data?: T | null;
@@ -18,17 +19,20 @@ export interface PostOptions {
 }
 
 /**
- * POSTs `query` to `url` and returns the parsed GraphQL reply, errors included. Throws
+ * POSTs `query` to `url` — signed when this process holds the federation's secret (runtime/signing.ts) —
+ * and returns the parsed GraphQL reply, errors included. Throws
  * {@link GraphQLTransportError} when nothing GraphQL came back: no answer, a time-out, or a body
  * that is not JSON.
  */
 export async function postGraphQL<T = Record<string, any>>(url: string, query: string, opts: PostOptions = {}): Promise<GraphQLReply<T>> {
   let res: Response;
+  const body = JSON.stringify({ query, variables: opts.variables, operationName: opts.operationName });
+  const secret = subgraphSecret();
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...opts.headers },
-      body: JSON.stringify({ query, variables: opts.variables, operationName: opts.operationName }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}), ...opts.headers },
+      body,
       signal: opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs),
     });
   } catch (err) {

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './log.ts';
+import { checkSignature, SIGNATURE_HEADER } from './signing.ts';
 
 export interface ServeOptions<TContext extends BaseContext> {
   port: number;
@@ -17,6 +18,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   ready?: () => Promise<Record<string, unknown>>;
   /** Largest request body accepted, in bytes (413 above). */
   maxBodyBytes?: number;
+  /** The federation's secret: every /graphql request must be signed with it (runtime/signing.ts). Subgraphs set it; the gateway does not. */
+  requireSignature?: string;
   /** A check before the body is read (the gateway's rate limit): a refusal to send, or undefined to go on. */
   admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
   log: Logger;
@@ -58,9 +61,14 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     }
 
     let body: unknown = undefined;
+    const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+    if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    if (opts.requireSignature) {
+      const header = req.headers[SIGNATURE_HEADER];
+      const refused = checkSignature(opts.requireSignature, Array.isArray(header) ? header[0] : header, req.method ?? 'GET', url.pathname + url.search, raw);
+      if (refused) return send(res, 401, { errors: [refused.toJSON()] });
+    }
     if (req.method === 'POST') {
-      const raw = await readBody(req, maxBodyBytes);
-      if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
       if ((req.headers['content-type'] ?? '').includes('json') && raw.length > 0) {
         try {
           body = JSON.parse(raw);

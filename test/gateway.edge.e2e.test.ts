@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { manifestOf, sha256Hex } from '../gateway/edge/index.ts';
+import { signRequest, subgraphSecret } from '../runtime/signing.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 
 const RATE = 5;
@@ -104,5 +105,29 @@ describe('the gateway edge', () => {
     expect((await as('bystander')('{ mainChain { height } }')).errors).toBeUndefined();
     await new Promise((r) => setTimeout(r, body.errors[0]!.extensions.retryAfterMs));
     await eventually(async () => ((await as('flooder')('{ mainChain { height } }')).errors ? undefined : true), 5000, 'the flooder let in again');
+  });
+
+  it('leaves subgraphs closed to requests the federation did not sign', async () => {
+    const secret = subgraphSecret()!;
+    expect(secret).toBeTruthy(); // set by startCluster, inherited by every service
+    const query = JSON.stringify({ query: '{ _service { sdl } }' });
+    const post = (url: string, headers: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions: { code: string } }> } }));
+    for (const url of [cluster.ledgers.get('kyoto')!.url, cluster.mainchain.url]) {
+      const code = async (headers: Record<string, string>) => {
+        const r = await post(url, headers);
+        return r.status === 401 ? r.body.errors?.[0]?.extensions.code : `HTTP ${r.status}`;
+      };
+      expect(await code({})).toBe('SIGNATURE_REQUIRED');
+      expect(await code(signRequest('not the secret', 'POST', url, query))).toBe('BAD_REQUEST_SIGNATURE');
+      expect(await code(signRequest(secret, 'POST', url, query, Date.now() - 120_000))).toBe('BAD_REQUEST_SIGNATURE'); // a replay, too old
+      expect(await code(signRequest(secret, 'POST', url, query.replace('sdl', 'sdl __typename')))).toBe('BAD_REQUEST_SIGNATURE'); // signed another body
+      expect(await code({ 'x-aiki-signature': 't=1,v1=zz' })).toBe('BAD_REQUEST_SIGNATURE');
+      const signed = await post(url, signRequest(secret, 'POST', url, query));
+      expect(signed.status).toBe(200);
+      expect(signed.body.errors).toBeUndefined();
+    }
+    // Through the gateway, which signs its calls, a client needs no signature.
+    expect((await fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ municipality(code: "kyoto") { chain { height } } }' }) }).then((r) => r.json())) as object).toMatchObject({ data: { municipality: { chain: { height: expect.any(Number) } } } });
   });
 });

@@ -2,6 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { GraphQLTransportError, postGraphQL, type GraphQLReply } from '../../runtime/graphql.ts';
+import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
 
 export interface RegisteredMunicipality {
   code: string;
@@ -71,7 +72,8 @@ export class RegistryClient {
 function postOnOwnConnection(url: string, body: string, signal: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    const secret = subgraphSecret();
+    const headers = { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) };
     const req = send(url, { method: 'POST', agent: false, signal, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -15,6 +15,7 @@ import { serve } from '../../runtime/http.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { eventsTypeDefs } from './schema.ts';
+import { subgraphSecret } from '../../runtime/signing.ts';
 
 interface EventDoc {
   _id: string;
@@ -50,6 +51,7 @@ runMain(log, async () => {
 
   const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log), {
     port: envInt('AIKI_PORT', 4200, { max: 65535 }),
+    requireSignature: subgraphSecret(),
     host: envString('AIKI_HOST', '127.0.0.1'),
     log,
     context: async () => ({}),

@@ -3,7 +3,7 @@
  * Configuration (README.md): AIKI_MUNICIPALITY, MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME,
  * AIKI_SEQUENCER_KEY, AIKI_GENESIS, AIKI_GENESIS_TIME, AIKI_SEQUENCE, AIKI_BLOCK_INTERVAL_MS,
  * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS, AIKI_PUBLIC_URL, AIKI_MAINCHAIN_URL,
- * AIKI_ANCHOR_INTERVAL_MS, AIKI_MAINCHAIN_PUBLIC_KEY.
+ * AIKI_ANCHOR_INTERVAL_MS, AIKI_MAINCHAIN_PUBLIC_KEY, AIKI_SUBGRAPH_SECRET.
  */
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
@@ -12,6 +12,7 @@ import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
 import { DEFAULT_GENESIS_TIME, startLedgerSubgraph } from './server.ts';
+import { subgraphSecret } from '../../runtime/signing.ts';
 
 const municipality = assertMunicipalityCode(envString('AIKI_MUNICIPALITY'), 'AIKI_MUNICIPALITY');
 const log = createLogger(`ledger:${municipality}`);
@@ -33,6 +34,7 @@ runMain(log, async () => {
     {
       municipality,
       port: envInt('AIKI_PORT', 4100, { max: 65535 }),
+      subgraphSecret: subgraphSecret(),
       host: envString('AIKI_HOST', '127.0.0.1'),
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', `aiki_ledger_${municipality.replaceAll('-', '_')}`),

@@ -18,6 +18,8 @@ export interface LedgerConfig {
   municipality: string;
   port: number;
   host?: string;
+  /** The federation's secret: requests not signed with it are refused (runtime/signing.ts). */
+  subgraphSecret?: string;
   mongoUri: string;
   dbName: string;
   /** The sequencer's Ed25519 secret key (32 bytes); every replica of a municipality has the same. */
@@ -74,6 +76,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
+    requireSignature: config.subgraphSecret,
     log,
     context: async (req) => ({ municipality: config.municipality, store, loaders: createLoaders(store), admission, forwarded: req.headers[FORWARDED_HEADER] === '1' }),
     ready: async () => ({ municipality: config.municipality, height: (await store.head()).height, sequencer: sequencer.isLeader }),

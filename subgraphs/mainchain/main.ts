@@ -2,12 +2,13 @@
  * `tsx subgraphs/mainchain/main.ts`: the main-chain subgraph.
  * Configuration (README.md): MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME, AIKI_OPERATOR_TOKEN,
  * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS, AIKI_SETTLEMENT_TIMEOUT_MS,
- * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS.
+ * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS, AIKI_SUBGRAPH_SECRET.
  */
 import { envInt, envSecretKey, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
+import { subgraphSecret } from '../../runtime/signing.ts';
 
 const log = createLogger('mainchain');
 
@@ -15,6 +16,7 @@ runMain(log, async () => {
   const served = await startMainchainSubgraph(
     {
       port: envInt('AIKI_PORT', 4001, { max: 65535 }),
+      subgraphSecret: subgraphSecret(),
       host: envString('AIKI_HOST', '127.0.0.1'),
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', 'aiki_mainchain'),

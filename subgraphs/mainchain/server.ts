@@ -21,6 +21,8 @@ export interface MainchainConfig {
   dbName: string;
   /** The root operator token, sent as `Authorization: Bearer <token>`; when absent, operator mutations are open (development only). */
   operatorToken?: string;
+  /** The federation's secret: requests not signed with it are refused (runtime/signing.ts). */
+  subgraphSecret?: string;
   /** How long a proposal is open for votes, until governance changes it (default two days). */
   votingPeriodMs?: number;
   probeTimeoutMs?: number;
@@ -90,6 +92,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
+    requireSignature: config.subgraphSecret,
     log,
     context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operators.authenticate(req.headers.authorization) }),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { inject } from 'vitest';
+import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
 import { blockKey, type BlockDoc } from '../../subgraphs/ledger/models.ts';
 
 export function mongoUri(): string {
@@ -28,11 +29,14 @@ export interface GraphQLReply<T = Record<string, unknown>> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> & { code?: string } }>;
 }
 
+/** A GraphQL request, signed as a federation member's when this process holds the secret (the gateway ignores the signature). */
 export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLReply<T>> {
+  const body = JSON.stringify({ query, variables });
+  const secret = subgraphSecret();
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}), ...headers },
+    body,
   });
   return (await res.json()) as GraphQLReply<T>;
 }
