@@ -1,5 +1,5 @@
 /** Resolvers of the main-chain subgraph (schema/mainchain.graphql). */
-import { aikiError, canonicalJson, formatFraction, MUNICIPALITY_CODE } from '../../core/index.ts';
+import { aikiError, canonicalJson, countVotes, formatFraction, MUNICIPALITY_CODE } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
 import { anchorEventId, settlementEventId, stepEntry } from '../../core/index.ts';
 import { MAX_TRACE_DEPTH, orderIds } from './settlements.ts';
@@ -147,10 +147,7 @@ export const resolvers: Resolvers = {
     rules: (p) => rules(p.body.rules),
     tally: async (p, _args, { governance }) => {
       if (p.outcome) return p.outcome.tally;
-      const votes = await governance.votesOf(p._id);
-      const t = { yes: 0, no: 0, abstain: 0, veto: 0, pending: p.body.electorate.length - votes.length };
-      for (const v of votes) t[v.body.option.toLowerCase() as 'yes']++;
-      return t;
+      return countVotes((await governance.votesOf(p._id)).map((v) => v.body.option), p.body.electorate.length);
     },
     votes: (p, _args, { governance }) => governance.votesOf(p._id),
     decidedAt: (p) => p.decidedAt?.toISOString() ?? null,
