@@ -358,14 +358,14 @@ export class Governance {
     switch (kind) {
       case 'registerMunicipality': {
         const r = input.registerMunicipality!;
+        let v;
         try {
-          validate(r);
+          v = validate(r);
         } catch (err) {
           if (err instanceof AikiError) throw bad(`${field}.${String(err.extensions.field ?? '').replace(/^input\./, '')}`, err.message.replace(/^input\./, ''));
           throw err;
         }
-        if (await this.registry.find(r.code)) throw aikiError('MUNICIPALITY_EXISTS', `municipality "${r.code}" is already registered`, { municipality: r.code });
-        const v = validate(r);
+        if (await this.registry.find(v.code)) throw aikiError('MUNICIPALITY_EXISTS', `municipality "${v.code}" is already registered`, { municipality: v.code });
         return { type: 'registerMunicipality', code: v.code, name: v.name, endpoints: v.endpoints, sequencerKey: r.sequencerKey ?? null, governanceKey: r.governanceKey ?? null };
       }
       case 'suspendMunicipality': {
