@@ -212,7 +212,7 @@ describe('continuing a trace in a real HTTP server', () => {
   it('starts a new trace for a request without a valid traceparent, and marks a 5xx an error', async () => {
     const { tracer, spans } = recording();
     const { url } = await serveTraced(tracer, 503);
-    for (const headers of [{}, { traceparent: `00-${'0'.repeat(32)}-${PARENT_ID}-01` }]) await (await fetch(url, { headers })).text();
+    for (const headers of [{}, { traceparent: `00-${'0'.repeat(32)}-${PARENT_ID}-01` }] as Array<Record<string, string>>) await (await fetch(url, { headers })).text();
     await new Promise((r) => setTimeout(r, 20));
     expect(spans).toHaveLength(2);
     for (const s of spans) {
