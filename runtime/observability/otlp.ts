@@ -136,6 +136,7 @@ export interface OtlpExporterStats {
 export class OtlpHttpExporter implements SpanExporter {
   private queue: SpanData[] = [];
   private inFlight: Promise<void> | undefined;
+  private scheduled = false;
   private readonly timer: NodeJS.Timeout;
   private readonly counts = { exported: 0, dropped: 0, failed: 0 };
   private lastWarning = -Infinity;
@@ -157,7 +158,15 @@ export class OtlpHttpExporter implements SpanExporter {
       return;
     }
     this.queue.push(span);
-    if (this.queue.length >= this.maxBatch && !this.inFlight) void this.flush();
+    // A full batch goes at once, but after the caller's code: fetch's first call and
+    // JSON.stringify of a batch take milliseconds that must not land on a request's path.
+    if (this.queue.length >= this.maxBatch && !this.inFlight && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      }).unref();
+    }
   }
 
   stats(): OtlpExporterStats {
