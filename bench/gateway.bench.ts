@@ -1,0 +1,300 @@
+/**
+ * Which gateway serves the ledger queries fastest on the same subgraphs and data: ours, stock
+ * @apollo/gateway and Hive Gateway, in one run, next to the direct subgraph calls (the upper limit).
+ *
+ * One cluster (database, main chain, ledgers for kyoto, osaka and nara, our gateway). Its data: a
+ * kyoto treasury sends BENCH_TRANSFERS transfers within kyoto to 32 accounts, in batches of 10
+ * (blocks of ~10), then 16 transfers each traced over 3 hops kyoto → osaka → nara → kyoto, each hop
+ * credited before the next is sent. Three queries:
+ *  1. a block page: `municipality(code: "kyoto")` with 10 blocks and their transactions (≤ 20 each);
+ *  2. an account with history: balance, nonce and 20 newest transactions;
+ *  3. a 3-hop trace with every proof (TRACE_QUERY, what `aiki verify` asks for).
+ * Each through every target, each target its own process:
+ *  - ours: the cluster's gateway (shard router, edge plugins, as `npm start` runs it);
+ *  - stock @apollo/gateway + @apollo/server standalone, and Hive Gateway's CLI, on a supergraph
+ *    composed by schema/compose.ts from the same SDL. A stock gateway holds one URL per subgraph
+ *    and cannot route by municipality, so: queries 1 and 2 (kyoto only) go to a supergraph whose
+ *    `ledger` is kyoto's ledger itself — the same subgraph work as ours, no extra hop; query 3
+ *    (three municipalities) goes to a supergraph whose `ledger` is a bench-only shard proxy
+ *    (support/shard-proxy.ts) that splits `_entities` by municipality — a hop ours does not have,
+ *    measured on its own below the trace;
+ *  - the direct calls: the subgraph calls the query plan makes, recorded once and replayed by a
+ *    client that needs no gateway (support/direct-plan.ts).
+ * Two workloads (BENCH_MODES, both by default):
+ *  - `same`: every client sends the same query (the newest block page, the treasury, one trace).
+ *    Identical requests in flight at once can be merged: Hive Gateway merges identical subgraph
+ *    calls in flight by default (@graphql-tools/executor-http), which this workload rewards;
+ *  - `distinct`: each request is the next of 32 block pages / 32 accounts / 16 traces in turn,
+ *    so that no two requests in flight are the same and nothing can be merged.
+ * Every target's answer to every variant is checked against ours (same data, no errors) before it
+ * is measured. Same clients, warm-up and duration for all (bench/load.ts): BENCH_SECONDS (5),
+ * BENCH_CONCURRENCY (16). Everything shares the machine's cores; the load average is printed.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCluster } from '../cluster/cluster.ts';
+import { formatAddress, generateKeyPair, signTransfer, TRACE_QUERY, type SignedTransaction } from '../core/index.ts';
+import { postGraphQL } from '../runtime/graphql.ts';
+import { load, row, type LoadResult } from './load.ts';
+import { checkPlan, directRecorder, loadPlans, type DirectCall, type DirectPlan } from './support/direct-plan.ts';
+import { peerSupergraph, startHiveGateway, startShardProxy, startStockGateway, type Peer } from './support/gateway-peers.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const TRANSFERS = Number(process.env.BENCH_TRANSFERS ?? 480);
+const MODES = (process.env.BENCH_MODES ?? 'same,distinct').split(',') as Array<'same' | 'distinct'>;
+const BATCH = 10;
+const ACCOUNTS = 32;
+const CHAINS = 16;
+const TOWNS = ['kyoto', 'osaka', 'nara'];
+const SUBMIT_MANY = 'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { txid } }';
+
+const BLOCK_PAGE = `query BlockPage($code: String!, $after: String) { municipality(code: $code) { code name status chain {
+  municipality height headHash
+  blocks(first: 10, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node {
+    id height hash prevHash time txRoot txCount sequencer signature
+    transactions(first: 20) { pageInfo { hasNextPage endCursor } edges { node { id txid kind status from to amount nonce memo time } } }
+  } } }
+} } }`;
+const ACCOUNT = `query AccountHistory($address: String!) { account(address: $address) {
+  id municipality balance nonce
+  transactions(first: 20) { pageInfo { hasNextPage endCursor } edges { cursor node { id txid kind status from to amount nonce memo time height block { id hash } } } }
+} }`;
+
+type Wallet = ReturnType<typeof wallet>;
+const wallet = (town: string) => {
+  const keys = generateKeyPair();
+  return { ...keys, address: formatAddress(town, keys.publicKey) };
+};
+const treasury = wallet('kyoto');
+const accounts = Array.from({ length: ACCOUNTS }, () => wallet('kyoto'));
+/** Each chain: the treasury → osaka → nara → kyoto. */
+const chains = Array.from({ length: CHAINS }, () => [treasury, wallet('osaka'), wallet('nara'), wallet('kyoto')]);
+
+async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const reply = await postGraphQL<T>(url, query, { variables });
+  if (reply.errors?.length) throw new Error(JSON.stringify(reply.errors));
+  return reply.data!;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** JSON with sorted keys: two answers are the same data whatever order their fields came in. */
+const canonical = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
+const transferTx = (from: Wallet, to: string, amount: number, nonce: number, memo = ''): SignedTransaction =>
+  signTransfer({ v: 1, type: 'transfer', from: from.address, to, amount: String(amount), nonce, memo, time: new Date().toISOString() }, from.secretKey);
+const seconds1 = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
+
+const workdir = mkdtempSync(join(tmpdir(), 'aiki-gateway-bench-'));
+const peers: Peer[] = [];
+const cluster = await startCluster({
+  municipalities: TOWNS.map((code) => ({ code, name: code[0]!.toUpperCase() + code.slice(1) })),
+  dbPrefix: `bench_gw_${process.pid}`,
+  operatorToken: 'bench',
+  mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_SETTLE_INTERVAL_MS: '50' },
+  ledgerEnv: (spec) => ({
+    AIKI_BLOCK_INTERVAL_MS: '50',
+    AIKI_ANCHOR_INTERVAL_MS: '50',
+    AIKI_GENESIS: JSON.stringify(spec.code === 'kyoto' ? [{ address: treasury.address, amount: '1000000000' }] : []),
+  }),
+});
+const ours = cluster.gateway.url;
+const ledgerUrls = Object.fromEntries(TOWNS.map((t) => [t, cluster.ledgers.get(t)!.url]));
+
+/** Submits each hop `i` of every chain in one batch to its town, and waits until all are credited. Returns their settlement ids. */
+async function hop(i: number, firstNonce: number): Promise<string[]> {
+  const town = chains[0]![i]!.address.split(':')[0]!;
+  const txs = chains.map((c, k) => transferTx(c[i]!, c[i + 1]!.address, 1000 - i, i === 0 ? firstNonce + k : 1));
+  const { submitTransactions } = await gql<{ submitTransactions: Array<{ txid: string }> }>(ours, SUBMIT_MANY, { m: town, ts: txs });
+  const ids = submitTransactions.map((t) => `${town}:${t.txid}`);
+  const settled = async (id: string) => (await gql<{ settlement: { status: string } | null }>(ours, 'query($id: String!) { settlement(id: $id) { status } }', { id })).settlement?.status === 'CREDITED';
+  while (!(await Promise.all(ids.map(settled))).every(Boolean)) await sleep(100);
+  return ids;
+}
+
+try {
+  // The data: blocks with transactions and accounts with history, in kyoto...
+  let t0 = performance.now();
+  for (let n = 1; n <= TRANSFERS; n += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, TRANSFERS - n + 1) }, (_, i) => transferTx(treasury, accounts[(n + i) % ACCOUNTS]!.address, 1 + ((n + i) % 97), n + i, `bench ${n + i}`));
+    await gql(ours, SUBMIT_MANY, { m: 'kyoto', ts: batch });
+  }
+  while ((await gql<{ account: { nonce: number } }>(ours, 'query($a: String!) { account(address: $a) { nonce } }', { a: treasury.address })).account.nonce < TRANSFERS) await sleep(100);
+  // ...and transfers traced over three hops, each hop credited before the next is sent.
+  const traced = await hop(0, TRANSFERS + 1);
+  await hop(1, 1);
+  await hop(2, 1);
+  const complete = async (id: string) => {
+    const { trace } = await gql<{ trace: { hops: Array<{ entryAnchor: { inclusion: unknown } | null }> } }>(ours, TRACE_QUERY, { id, depth: 3 });
+    return trace.hops.length === 3 && trace.hops.every((h) => h.entryAnchor?.inclusion);
+  };
+  while (!(await Promise.all(traced.map(complete))).every(Boolean)) await sleep(200);
+  await sleep(1000); // the last main-chain block and anchors sealed: the data no longer changes
+  const { municipality } = await gql<{ municipality: { chain: { blocks: { edges: Array<{ cursor: string }> } } } }>(
+    ours,
+    '{ municipality(code: "kyoto") { chain { blocks(first: 100) { edges { cursor } } } } }',
+  );
+  const cursors = municipality.chain.blocks.edges.map((e) => e.cursor);
+  const pages = cursors.slice(0, Math.max(1, Math.min(32, cursors.length - 10)));
+  console.log(
+    `data: ${TRANSFERS} transfers within kyoto in batches of ${BATCH} (kyoto has ${cursors.length} blocks), ${CHAINS} transfers traced kyoto → osaka → nara → kyoto (${seconds1(t0)} s)`,
+  );
+
+  // The peers, each its own process, on the supergraph our gateway composes but for the ledger's URL.
+  t0 = performance.now();
+  const proxy = await startShardProxy(ledgerUrls);
+  peers.push(proxy);
+  const kyotoSdl = join(workdir, 'supergraph-kyoto.graphql');
+  const proxySdl = join(workdir, 'supergraph-proxy.graphql');
+  writeFileSync(kyotoSdl, await peerSupergraph(cluster.mainchain.url, ledgerUrls.kyoto!));
+  writeFileSync(proxySdl, await peerSupergraph(cluster.mainchain.url, proxy.url));
+  const started = await Promise.all([startStockGateway(kyotoSdl), startHiveGateway(kyotoSdl), startStockGateway(proxySdl), startHiveGateway(proxySdl)]);
+  peers.push(...started);
+  const [stockKyoto, hiveKyoto, stockProxy, hiveProxy] = started as [Peer, Peer, Peer, Peer];
+  console.log(`peers started in ${seconds1(t0)} s`);
+
+  const queries = [
+    {
+      name: 'block page (10 blocks, their txs)',
+      query: BLOCK_PAGE,
+      same: [{ code: 'kyoto', after: null }],
+      distinct: pages.map((after) => ({ code: 'kyoto', after })),
+      stock: stockKyoto,
+      hive: hiveKyoto,
+      via: 'ledger = kyoto',
+    },
+    {
+      name: 'account with history (20 txs)',
+      query: ACCOUNT,
+      same: [{ address: treasury.address }],
+      distinct: accounts.map((a) => ({ address: a.address })),
+      stock: stockKyoto,
+      hive: hiveKyoto,
+      via: 'ledger = kyoto',
+    },
+    {
+      name: '3-hop trace with proofs (3 towns)',
+      query: TRACE_QUERY,
+      same: [{ id: traced[0]!, depth: 3 }],
+      distinct: traced.map((id) => ({ id, depth: 3 })),
+      stock: stockProxy,
+      hive: hiveProxy,
+      via: 'ledger = shard proxy',
+    },
+  ];
+
+  // The direct calls of every variant, recorded once.
+  t0 = performance.now();
+  const recorder = await directRecorder(await peerSupergraph(cluster.mainchain.url, ledgerUrls.kyoto!), cluster.mainchain.url, ledgerUrls);
+  const plans = new Map<string, DirectPlan[]>();
+  for (const q of queries) {
+    for (const mode of MODES) {
+      const recorded: DirectPlan[] = [];
+      for (const v of q[mode]) recorded.push(await recorder.record(q.query, v)); // one at a time: the recorder tells calls apart by order
+      plans.set(`${q.name}/${mode}`, recorded);
+    }
+  }
+  await recorder.stop();
+  console.log(`direct calls recorded in ${seconds1(t0)} s`);
+
+  console.log(`\n${concurrency} concurrent clients, ${seconds} s each after 2 s of warm-up, ${cluster.db.kind} database; the cluster, the peers and this load generator share the machine's cores`);
+  type Cell = LoadResult | string;
+  const summaries: Array<{ mode: string; name: string; results: Record<string, Cell> }> = [];
+  for (const mode of MODES) {
+    console.log(
+      mode === 'same'
+        ? '\n### same: every client sends the same query (identical requests in flight can be merged)'
+        : `\n### distinct: each request is the next of ${pages.length} block pages / ${ACCOUNTS} accounts / ${CHAINS} traces (no two in flight are the same)`,
+    );
+    for (const q of queries) {
+      const variants = q[mode];
+      console.log(`\n${q.name}, ${variants.length} variant(s)   (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+      const results: Record<string, Cell> = {};
+      summaries.push({ mode, name: q.name, results });
+      const references = await Promise.all(variants.map((v) => postGraphQL(ours, q.query, { variables: v })));
+      const failed = references.find((r) => r.errors?.length || !r.data);
+      if (failed) {
+        console.log(`  ✗ ours answered with errors, nothing measured: ${JSON.stringify(failed.errors).slice(0, 400)}`);
+        continue;
+      }
+      const expected = references.map((r) => canonical(r.data));
+      const targets = [
+        { key: 'ours', label: 'ours', url: ours },
+        { key: 'stock', label: `stock @apollo/gateway (${q.via})`, url: q.stock.url },
+        { key: 'hive', label: `Hive Gateway (${q.via})`, url: q.hive.url },
+      ];
+      for (const t of targets) {
+        let wrong: string | undefined;
+        for (const [i, v] of variants.entries()) {
+          const answer = await postGraphQL(t.url, q.query, { variables: v }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
+          wrong = answer.errors?.length ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : canonical(answer.data) !== expected[i] ? `variant ${i}: a different answer from ours` : undefined;
+          if (wrong) break;
+        }
+        if (wrong) {
+          console.log(`  ✗ ${t.label}: ${wrong} — not measured`);
+          results[t.key] = wrong;
+          continue;
+        }
+        results[t.key] =
+          variants.length === 1
+            ? await load(t.url, { query: q.query, variables: variants[0] }, { seconds, concurrency })
+            : await loadPlans(
+                variants.map((v) => [[{ target: t.key, url: t.url, body: { query: q.query, variables: v } }]]),
+                { seconds, concurrency },
+              );
+        console.log('  ' + row(t.label, results[t.key] as LoadResult));
+      }
+      const recorded = plans.get(`${q.name}/${mode}`)!;
+      let wrong: string | undefined;
+      for (const [i, plan] of recorded.entries()) {
+        wrong = plan.result.errors?.length
+          ? `the recording gateway got errors: ${JSON.stringify(plan.result.errors).slice(0, 300)}`
+          : canonical(plan.result.data) !== expected[i]
+            ? `variant ${i}: the recorded calls answer differently from ours`
+            : await checkPlan(plan.stages);
+        if (wrong) break;
+      }
+      if (wrong) {
+        console.log(`  ✗ direct calls: ${wrong} — not measured`);
+        results.direct = wrong;
+        continue;
+      }
+      results.direct = await loadPlans(
+        recorded.map((p) => p.stages),
+        { seconds, concurrency },
+      );
+      console.log('  ' + row('direct subgraph calls (upper limit)', results.direct));
+      console.log(`    direct calls per request: ${recorded[0]!.stages.map((s) => s.map((c) => c.target).join(' + ')).join(' → ')}`);
+      if (q.via.includes('proxy') && mode === MODES[0]) {
+        // What the proxy adds for the stock gateways: the trace's ledger stage through it, and straight.
+        const viaProxy: DirectCall[][][] = recorded.map((p) => [p.unsplit.map((body) => ({ target: 'proxy', url: proxy.url, body }))]);
+        const straight: DirectCall[][][] = recorded.map((p) => [p.stages.at(-1)!]);
+        console.log(`    the shard proxy's cost: the trace's ledger calls alone (${recorded[0]!.unsplit.length} _entities requests, ${straight[0]![0]!.length} after the split)`);
+        console.log('    ' + row('  through the shard proxy', await loadPlans(viaProxy, { seconds, concurrency })));
+        console.log('    ' + row('  straight to the ledgers', await loadPlans(straight, { seconds, concurrency })));
+      }
+    }
+  }
+
+  const rps = (r: Cell | undefined) => (typeof r === 'object' ? r.rps.toFixed(0) : '✗');
+  const p99 = (r: Cell | undefined) => (typeof r === 'object' ? r.p99ms.toFixed(0) : '✗');
+  const ratio = (a: Cell | undefined, b: Cell | undefined, f: (r: LoadResult) => number) => (typeof a === 'object' && typeof b === 'object' ? (f(a) / f(b)).toFixed(2) + 'x' : '—');
+  console.log('\nsummary: req/s (p99 ms); ratios of ours to the peer (req/s: higher is better; p99: lower is better)');
+  console.log(`${'workload / query'.padEnd(46)}${['ours', 'stock', 'Hive', 'direct'].map((h) => h.padEnd(13)).join('')}${['ours/stock', 'ours/Hive', 'p99 o/stock', 'p99 o/Hive'].map((h) => h.padEnd(12)).join('')}`);
+  for (const { mode, name, results: r } of summaries) {
+    const cell = (k: string) => `${rps(r[k])} (${p99(r[k])})`.padEnd(13);
+    const ratios = [ratio(r.ours, r.stock, (x) => x.rps), ratio(r.ours, r.hive, (x) => x.rps), ratio(r.ours, r.stock, (x) => x.p99ms), ratio(r.ours, r.hive, (x) => x.p99ms)];
+    console.log(`${`${mode}: ${name}`.padEnd(46)}${['ours', 'stock', 'hive', 'direct'].map(cell).join('')}${ratios.map((x) => x.padEnd(12)).join('')}`);
+  }
+} finally {
+  for (const p of peers.reverse()) await p.stop();
+  await cluster.stop();
+  rmSync(workdir, { recursive: true, force: true });
+}

@@ -1,0 +1,136 @@
+/**
+ * The upper limit of bench/gateway.bench.ts: a client that already knows every subgraph call a
+ * query needs and sends them itself — no gateway, no parsing, planning or merging.
+ *
+ * The calls are not written by hand: {@link directRecorder} runs each query once through an
+ * in-process @apollo/gateway on the same supergraph, whose data sources send every call on (the
+ * ledger's `_entities` split by municipality, as the shard router does) and record it with its
+ * stage — how many subgraph calls had finished when it started, so that calls the query plan runs
+ * in parallel share a stage. {@link loadPlans} then replays them in a closed loop with the same
+ * clients, warm-up, duration and percentiles as bench/load.ts: each stage's calls in parallel, the
+ * stages in order. The data does not change during the benchmark, so the recorded
+ * representations stay right.
+ */
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { postGraphQL } from '../../runtime/graphql.ts';
+import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
+import type { LoadResult } from '../load.ts';
+import { splitEntities, type GraphQLBody, type GraphQLResult } from './entity-split.ts';
+
+export interface DirectCall {
+  /** `mainchain`, or the municipality of a ledger call. */
+  target: string;
+  url: string;
+  body: GraphQLBody;
+}
+
+export interface DirectPlan {
+  /** Stages in order; the calls of one stage run in parallel. */
+  stages: DirectCall[][];
+  /** The ledger calls as the query planner made them, before the split by municipality. */
+  unsplit: GraphQLBody[];
+  /** What the recording gateway answered. */
+  result: GraphQLResult;
+}
+
+export interface Recorder {
+  record(query: string, variables: Record<string, unknown>): Promise<DirectPlan>;
+  stop(): Promise<void>;
+}
+
+/** An in-process @apollo/gateway on `supergraphSdl` whose data sources call and record. */
+export async function directRecorder(supergraphSdl: string, mainchainUrl: string, ledgers: Record<string, string>): Promise<Recorder> {
+  let calls: Array<DirectCall & { stage: number }> = [];
+  let unsplit: GraphQLBody[] = [];
+  let finished = 0;
+  const post = (call: DirectCall, stage: number) => {
+    calls.push({ ...call, stage });
+    return postGraphQL(call.url, call.body.query, { variables: call.body.variables, operationName: call.body.operationName });
+  };
+  const source = (name: string): GraphQLDataSource => ({
+    async process({ request }) {
+      const stage = finished;
+      const body: GraphQLBody = { query: request.query ?? '', variables: request.variables, operationName: request.operationName };
+      try {
+        if (name === 'mainchain') return await post({ target: 'mainchain', url: mainchainUrl, body }, stage);
+        unsplit.push(body);
+        return await splitEntities(body, (code, part) => post({ target: code, url: ledgers[code] ?? `http://unknown-municipality.invalid/${code}`, body: part }, stage));
+      } finally {
+        finished++;
+      }
+    },
+  });
+  const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => source(name!) });
+  const server = new ApolloServer({ gateway });
+  await server.start();
+  return {
+    async record(query, variables) {
+      calls = [];
+      unsplit = [];
+      finished = 0;
+      const response = await server.executeOperation({ query, variables });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      const { data, errors } = response.body.singleResult;
+      const stages: DirectCall[][] = [];
+      for (const { stage, ...call } of calls) (stages[stage] ??= []).push(call);
+      return { stages: stages.filter(Boolean), unsplit, result: errors ? { data, errors: [...errors] } : { data } };
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** Fails unless one pass of `stages` answers every call without errors and with no null entity. */
+export async function checkPlan(stages: DirectCall[][]): Promise<string | undefined> {
+  for (const stage of stages) {
+    for (const call of stage) {
+      const reply = await postGraphQL(call.url, call.body.query, { variables: call.body.variables, operationName: call.body.operationName });
+      if (reply.errors?.length) return `${call.target}: ${JSON.stringify(reply.errors).slice(0, 300)}`;
+      const entities = reply.data?._entities as unknown[] | undefined;
+      if (!reply.data || entities?.some((e) => e === null)) return `${call.target}: missing data`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * bench/load.ts's closed loop (same clients, warm-up, duration and percentiles) over plans instead
+ * of one request: each request of a client is the next plan in turn — its stages in order, the
+ * calls of a stage in parallel. With one plan of one call it is load.ts's loop; with as many plans
+ * as clients or more, no two requests in flight are the same.
+ */
+export async function loadPlans(plans: DirectCall[][][], { seconds = 5, concurrency = 16, warmupSeconds = 2 } = {}): Promise<LoadResult> {
+  const prepared = plans.map((stages) => stages.map((stage) => stage.map((call) => ({ url: call.url, payload: JSON.stringify(call.body) }))));
+  const secret = subgraphSecret(); // the subgraphs answer only signed calls; the gateways ignore the header
+  const send = async ({ url, payload }: { url: string; payload: string }) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
+    const reply = (await res.json()) as { errors?: unknown[] };
+    return res.ok && !reply.errors;
+  };
+  let next = 0;
+  const run = async (durationMs: number, latencies: number[] | null) => {
+    let errors = 0;
+    const end = performance.now() + durationMs;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < end) {
+          const stages = prepared[next++ % prepared.length]!;
+          const t0 = performance.now();
+          let ok = true;
+          for (const stage of stages) ok = (await Promise.all(stage.map(send))).every(Boolean) && ok;
+          if (!ok) errors++;
+          latencies?.push(performance.now() - t0);
+        }
+      }),
+    );
+    return errors;
+  };
+  await run(warmupSeconds * 1000, null);
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  const errors = await run(seconds * 1000, latencies);
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { requests: latencies.length, errors, seconds: elapsed, rps: latencies.length / elapsed, p50ms: pct(0.5), p99ms: pct(0.99) };
+}
