@@ -2,17 +2,20 @@
  * `tsx gateway/main.ts`: the federation gateway.
  * Configuration (README.md): AIKI_MAINCHAIN_URL, AIKI_PORT, AIKI_HOST, AIKI_REGISTRY_POLL_MS, AIKI_SHARD_TIMEOUT_MS,
  * and the edge's (gateway/edge/config.ts): AIKI_SAFELIST, AIKI_APQ_ENTRIES, AIKI_RATE_LIMIT_RPS,
- * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS.
+ * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS, and the
+ * cache's (gateway/cache/config.ts): AIKI_ENTITY_CACHE, AIKI_ENTITY_CACHE_MB, AIKI_ENTITY_CACHE_ENTRIES,
+ * AIKI_SINGLE_FLIGHT.
  */
 import { envInt, envString } from '../runtime/env.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
 import { startGateway } from './server.ts';
 import { readEdgeConfig } from './edge/index.ts';
+import { readCacheConfig } from './cache/index.ts';
 
 const log = createLogger('gateway');
 
-runMain(log, async () => {
+runMain(log, 'gateway', async () => {
   const gateway = await startGateway(
     {
       port: envInt('AIKI_PORT', 4000, { max: 65535 }),
@@ -21,6 +24,7 @@ runMain(log, async () => {
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 1000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
       edge: readEdgeConfig(),
+      cache: readCacheConfig(),
     },
     log,
   );

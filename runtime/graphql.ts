@@ -4,6 +4,7 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSecret } from './signing.ts';
+import { traceHeaders } from './observability/index.ts';
 
 export interface GraphQLReply<T = Record<string, any>> {
   data?: T | null;
@@ -31,7 +32,7 @@ export async function postGraphQL<T = Record<string, any>>(url: string, query: s
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}), ...opts.headers },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}), ...traceHeaders(), ...opts.headers },
       body,
       signal: opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs),
     });

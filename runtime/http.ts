@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './log.ts';
 import { checkSignature, SIGNATURE_HEADER } from './signing.ts';
+import { traceRequest } from './observability/index.ts';
 
 export interface ServeOptions<TContext extends BaseContext> {
   port: number;
@@ -16,6 +17,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Readiness: resolves to details when the service can serve, throws when it cannot. */
   ready?: () => Promise<Record<string, unknown>>;
+  /** `GET /metrics` (Prometheus text format) when given. */
+  metrics?: () => { contentType: string; body: string };
   /** Largest request body accepted, in bytes (413 above). */
   maxBodyBytes?: number;
   /** The federation's secret: every /graphql request must be signed with it (runtime/signing.ts). Subgraphs set it; the gateway does not. */
@@ -53,7 +56,17 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
         return send(res, 503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) });
       }
     }
+    if (req.method === 'GET' && url.pathname === '/metrics' && opts.metrics) {
+      const { contentType, body } = opts.metrics();
+      res.writeHead(200, { 'content-type': contentType });
+      return void res.end(body);
+    }
     if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found: GraphQL is served at /graphql' });
+    // Every GraphQL request continues its caller's trace (W3C traceparent) or starts one.
+    return traceRequest(req, res, () => graphql(req, res, url));
+  }
+
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const refused = opts.admit?.(req);
     if (refused) {
       res.writeHead(refused.status, refused.headers);

@@ -3,6 +3,7 @@
  * launcher and the tests wait for it), and shut down cleanly on SIGINT/SIGTERM.
  */
 import type { Logger } from './log.ts';
+import { readTracingConfig, setTracer, tracer } from './observability/index.ts';
 
 export function announceReady(fields: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ event: 'ready', pid: process.pid, ...fields }) + '\n');
@@ -19,21 +20,31 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error('unclean stop', { err });
-        process.exit(1);
-      },
-    );
+    stop()
+      .then(() => tracer().shutdown()) // the last spans reach their exporter
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error('unclean stop', { err });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 }
 
-/** Runs a service's `main`, logging a start-up failure with its message instead of a stack dump. */
-export function runMain(log: Logger, main: () => Promise<void>): void {
-  main().catch((err: unknown) => {
+/**
+ * Runs a service's `main`, logging a start-up failure with its message instead of a stack dump.
+ * First installs the process's tracer (`OTEL_*`, `AIKI_TRACE_LOG`: runtime/observability/config.ts)
+ * under the service's name.
+ */
+export function runMain(log: Logger, service: string, main: () => Promise<void>): void {
+  const started = (async () => {
+    setTracer(readTracingConfig(service, log).tracer);
+    await main();
+  })();
+  started.catch((err: unknown) => {
     log.error('failed to start', { err });
     process.exit(1);
   });

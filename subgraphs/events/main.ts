@@ -29,7 +29,7 @@ const MAX_EVENTS = 100;
 
 const log = createLogger('events');
 
-runMain(log, async () => {
+runMain(log, 'events', async () => {
   const seed = parseSeed(process.env.AIKI_EVENTS_SEED);
   const mongo = await connectMongo(envString('MONGODB_URI'), envString('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
   const events = mongo.db.collection<EventDoc>('events');

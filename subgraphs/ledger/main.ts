@@ -28,7 +28,7 @@ function genesisAllocations(): Allocation[] {
   return parsed as Allocation[];
 }
 
-runMain(log, async () => {
+runMain(log, `ledger-${municipality}`, async () => {
   const key = envSecretKey('AIKI_SEQUENCER_KEY', `aiki/dev-sequencer-key/v1\n${municipality}`, log);
   const served = await startLedgerSubgraph(
     {

@@ -12,7 +12,7 @@ import { subgraphSecret } from '../../runtime/signing.ts';
 
 const log = createLogger('mainchain');
 
-runMain(log, async () => {
+runMain(log, 'mainchain', async () => {
   const served = await startMainchainSubgraph(
     {
       port: envInt('AIKI_PORT', 4001, { max: 65535 }),
