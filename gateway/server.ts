@@ -2,9 +2,10 @@
  * The gateway, the main chain's face: @apollo/gateway with three seams of ours — the supergraph
  * comes from the registry (registry/), the `ledger` subgraph is called through the shard router
  * (router/), and every request passes the edge first (edge/: rate limit, persisted operations,
- * operation limits).
+ * operation limits). Reads are sped up by cache/: immutable ledger entities cached, identical
+ * reads issued together sent once, query plans kept across shard map changes (docs/GATEWAY.md).
  */
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { serve, type Served } from '../runtime/http.ts';
 import { federationFetcher } from '../runtime/signing.ts';
@@ -16,6 +17,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, RateLimiter, type EdgeConfig } from './edge/index.ts';
+import { EntityCache, PlanCache, SharedReadsDataSource, SingleFlight, type CacheConfig, type CacheStats } from './cache/index.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -25,6 +27,8 @@ export interface GatewayConfig {
   shardTimeoutMs?: number;
   /** Limits, persisted operations and rate limit (gateway/edge/config.ts reads them from the environment); default limits, APQ, no rate limit. */
   edge?: EdgeConfig;
+  /** Entity cache and single-flight (gateway/cache/config.ts reads them from the environment); default both on. */
+  cache?: CacheConfig;
 }
 
 export interface GatewayContext {
@@ -34,11 +38,22 @@ export interface GatewayContext {
 
 export interface RunningGateway extends Served {
   shards: ShardMap;
+  /** The caches' counters (also `GET /ready`'s `cache`). */
+  cacheStats(): CacheStats;
 }
 
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
   const shards = new ShardMap();
-  const router = new ShardRouter(shards, { timeoutMs: config.shardTimeoutMs, log });
+  const cache = config.cache ?? { entities: true, singleFlight: true };
+  const singleFlight = cache.singleFlight ? new SingleFlight(cache.singleFlight === 'flight' ? 'flight' : 'tick') : undefined;
+  const plans = new PlanCache();
+  const router = new ShardRouter(shards, {
+    timeoutMs: config.shardTimeoutMs,
+    log,
+    singleFlight,
+    cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries }) : undefined,
+  });
+  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(config.mainchainUrl),
     shards,
@@ -48,15 +63,15 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const gateway = new ApolloGateway({
     supergraphSdl: manager,
     logger: apolloLogger(log),
+    // Counted, and emptied by the gateway only when it installs a new supergraph: never for a
+    // shard map change.
+    queryPlannerConfig: { cache: plans },
     buildService: ({ name, url }) => {
       if (name === 'ledger') return router;
-      return new RemoteGraphQLDataSource<GatewayContext>({
-        url,
-        fetcher: federationFetcher() as unknown as RemoteGraphQLDataSource['fetcher'], // signed, kept alive
-        willSendRequest({ request, context }) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-        },
-      });
+      return new SharedReadsDataSource<GatewayContext>(
+        { url, fetcher: federationFetcher() as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
+        { singleFlight, forward: (context): Record<string, string> => (context.authorization ? { authorization: context.authorization } : {}) },
+      );
     },
   });
   const edge = config.edge ?? { limits: {} };
@@ -75,7 +90,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     log,
     admit: limiter && httpRateLimit(limiter), // before the body is read: the cheapest refusal
     context: async (req) => ({ authorization: req.headers.authorization }),
-    ready: async () => ({ municipalities: shards.serving() }),
+    ready: async () => ({ municipalities: shards.serving(), cache: cacheStats() }),
   });
-  return { ...served, shards };
+  return { ...served, shards, cacheStats };
 }

@@ -3,6 +3,10 @@
  * router splits each request by municipality, calls each municipality's own subgraph over HTTP in
  * parallel, and reassembles one response: entities in the original order, error paths re-indexed,
  * and every error from or about a shard naming its municipality in `extensions.municipality`.
+ *
+ * Reads pass through two optional layers (gateway/cache/, docs/GATEWAY.md): the entity cache
+ * answers sealed blocks and confirmed transactions without calling their ledger, and
+ * single-flight makes identical reads issued together one call. Writes (root mutations) never do.
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
@@ -13,33 +17,66 @@ import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
+import { copyJson, type EntityCache, type SingleFlight } from '../cache/index.ts';
 
 export interface ShardRouterOptions {
   /** Per-call time-out to a municipality's subgraph, in ms. */
   timeoutMs?: number;
   log: Logger;
+  /** Answers immutable ledger entities without calling their ledger; none: every read is sent. */
+  cache?: (scope: (representation: unknown) => string | undefined) => EntityCache;
+  /** Shares one call among identical reads issued together; none: each is sent. */
+  singleFlight?: SingleFlight;
 }
+
+type Reply = { data?: Record<string, any> | null; errors?: Errors };
 
 type Errors = GraphQLFormattedError[];
 
 export class ShardRouter implements GraphQLDataSource {
   private readonly timeoutMs: number;
   private readonly log: Logger;
+  readonly cache?: EntityCache;
+  readonly singleFlight?: SingleFlight;
+  /** Per municipality, its registered endpoints as last seen and the generation they started. */
+  private readonly generations = new Map<string, { endpoints: string; generation: number }>();
 
   constructor(
     private readonly shards: ShardMap,
-    { timeoutMs = 10_000, log }: ShardRouterOptions,
+    { timeoutMs = 10_000, log, cache, singleFlight }: ShardRouterOptions,
   ) {
     this.timeoutMs = timeoutMs;
     this.log = log;
+    this.cache = cache?.((rep) => this.cacheScope(rep));
+    this.singleFlight = singleFlight;
   }
 
   async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const representations = request.variables?.representations;
     if (Array.isArray(representations)) {
-      return this.routeEntities(request.query ?? '', request.variables ?? {}, representations, request.operationName);
+      const route = (query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string) => this.routeEntities(query, variables, reps, operationName);
+      if (this.cache) return this.cache.resolve(request.query ?? '', request.variables ?? {}, representations, request.operationName, route) as Promise<GatewayGraphQLResponse>;
+      return route(request.query ?? '', request.variables ?? {}, representations, request.operationName);
     }
     return this.routeRoot(request.query ?? '', request.variables ?? {}, request.operationName);
+  }
+
+  /**
+   * Where a representation's cached answers belong: its municipality, in the generation of its
+   * registration. Registered endpoints that change may serve another chain under the same code
+   * (a municipality removed and registered anew): its earlier entries are then never read again,
+   * and age out of the cache. Undefined (not cached) for a municipality not in the shard map.
+   */
+  private cacheScope(rep: unknown): string | undefined {
+    const code = municipalityOf(rep);
+    if (typeof code !== 'string') return undefined;
+    const shard = this.shards.get(code);
+    if (!shard) return undefined;
+    const endpoints = shard.registered.join(' ');
+    let seen = this.generations.get(code);
+    if (!seen) this.generations.set(code, (seen = { endpoints, generation: 0 }));
+    else if (seen.endpoints !== endpoints) this.generations.set(code, (seen = { endpoints, generation: seen.generation + 1 }));
+    return `${code}.${seen.generation}`;
   }
 
   /**
@@ -120,7 +157,7 @@ export class ShardRouter implements GraphQLDataSource {
     query: string,
     variables: Record<string, unknown>,
     { operationName, write }: { operationName?: string; write: boolean },
-  ): Promise<{ data?: Record<string, any> | null; errors?: Errors }> {
+  ): Promise<Reply> {
     const shard = this.shards.get(code);
     if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
     if (write && shard.status === 'SUSPENDED') {
@@ -129,8 +166,16 @@ export class ShardRouter implements GraphQLDataSource {
     if (shard.state === 'pending') {
       return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted: ${shard.reason.message}`, { municipality: code, reason: shard.reason.extensions.code }))] };
     }
+    const endpoints = shard.endpoints;
+    if (write || !this.singleFlight) return this.post(code, endpoints, query, variables, operationName);
+    const key = `${code}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
+    return this.singleFlight.run(key, () => this.post(code, endpoints, query, variables, operationName), copyJson);
+  }
+
+  /** POSTs to the first of `endpoints` that answers. Never throws. */
+  private async post(code: string, endpoints: string[], query: string, variables: Record<string, unknown>, operationName: string | undefined): Promise<Reply> {
     let lastFailure = '';
-    for (const endpoint of shard.endpoints) {
+    for (const endpoint of endpoints) {
       try {
         return await postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs });
       } catch (err) {

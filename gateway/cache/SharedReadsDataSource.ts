@@ -1,0 +1,71 @@
+/**
+ * @apollo/gateway's RemoteGraphQLDataSource for the subgraphs called over plain HTTP (the main
+ * chain, the extension subgraphs), with single-flight for reads: identical queries issued
+ * together — same URL, query, operation name, variables, and the same forwarded headers (the
+ * caller's Authorization: an operator's answer is never shared with anyone else) — make one
+ * call (SingleFlight.ts). Mutations are always sent one by one.
+ */
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import type { SingleFlight } from './SingleFlight.ts';
+
+export interface SharedReadsOptions<TContext> {
+  /** Shares identical reads issued together; none: each is sent. */
+  singleFlight?: SingleFlight;
+  /** Headers passed on from the caller (they may change the answer, so they are part of what must be identical). */
+  forward?: (context: TContext) => Record<string, string>;
+}
+
+export class SharedReadsDataSource<TContext extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<TContext> {
+  private readonly shared: SharedReadsOptions<TContext>;
+
+  constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource<TContext>>[0], shared: SharedReadsOptions<TContext>) {
+    super(config);
+    this.shared = shared;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<TContext>): void {
+    for (const [name, value] of Object.entries(this.shared.forward?.(context as TContext) ?? {})) request.http?.headers.set(name, value);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
+    const { singleFlight, forward } = this.shared;
+    const { request } = options;
+    if (!singleFlight || !request.query || operationOf(request.query) !== 'query') return super.process(options);
+    const headers = forward?.(options.context as TContext) ?? {};
+    const key = [this.url, JSON.stringify(headers), request.operationName ?? '', request.query, JSON.stringify(request.variables ?? {})].join('\n');
+    return singleFlight.run(key, () => super.process(options), copyResponse);
+  }
+}
+
+const serialized = new WeakMap<GatewayGraphQLResponse, string>();
+
+/** Each caller's own data and errors (the gateway merges into them); the HTTP response is only read. */
+function copyResponse(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  let text = serialized.get(response);
+  if (text === undefined) {
+    const { http: _http, ...body } = response;
+    serialized.set(response, (text = JSON.stringify(body)));
+  }
+  return { ...(JSON.parse(text) as GatewayGraphQLResponse), http: response.http };
+}
+
+const OPERATIONS_LIMIT = 1000;
+const operations = new Map<string, string>();
+
+/** The operation type of a subgraph request ('query', 'mutation', …), memoised; '' when it does not parse. */
+function operationOf(query: string): string {
+  let kind = operations.get(query);
+  if (kind === undefined) {
+    try {
+      const ops = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      kind = ops.length === 1 ? ops[0]!.operation : '';
+    } catch {
+      kind = '';
+    }
+    if (operations.size >= OPERATIONS_LIMIT) operations.delete(operations.keys().next().value!);
+    operations.set(query, kind);
+  }
+  return kind;
+}

@@ -1,0 +1,31 @@
+/**
+ * The gateway's caches and request sharing (docs/GATEWAY.md): the entity cache of immutable
+ * ledger data, single-flight for identical reads issued together, and the counted query plan
+ * cache. Their counters, in one object, are `GET /ready`'s `cache` (for metrics exporters).
+ */
+import type { EntityCacheStats } from './EntityCache.ts';
+import type { PlanCacheStats } from './PlanCache.ts';
+import type { SingleFlightStats } from './SingleFlight.ts';
+
+export { EntityCache, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
+export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
+export { SharedReadsDataSource, type SharedReadsOptions } from './SharedReadsDataSource.ts';
+export { SingleFlight, copyJson, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
+export { readCacheConfig } from './config.ts';
+
+export interface CacheConfig {
+  /** The entity cache of immutable ledger data (default on). */
+  entities: boolean;
+  maxBytes?: number;
+  maxEntries?: number;
+  /** Single-flight for identical reads issued together (default on). */
+  singleFlight: boolean | 'flight';
+}
+
+export interface CacheStats {
+  /** Null when the entity cache is off. */
+  entities: EntityCacheStats | null;
+  /** Null when single-flight is off. */
+  singleFlight: SingleFlightStats | null;
+  plans: PlanCacheStats;
+}
