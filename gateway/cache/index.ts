@@ -7,7 +7,7 @@ import type { EntityCacheStats } from './EntityCache.ts';
 import type { PlanCacheStats } from './PlanCache.ts';
 import type { SingleFlightStats } from './SingleFlight.ts';
 
-export { EntityCache, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
+export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, type SharedReadsOptions } from './SharedReadsDataSource.ts';
 export { SingleFlight, copyJson, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
