@@ -1,0 +1,179 @@
+/**
+ * The gateway's entity cache and plan cache with real processes: transfers confirmed on a real
+ * ledger and read back through the gateway — balances always the new ones, a pending transaction
+ * read as confirmed once sealed — next to a second gateway process without the cache (the same
+ * bytes), the counters of GET /ready, and query plans kept when a municipality joins.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import { spawnService, type ServiceProcess } from '../cluster/services.ts';
+import type { CacheStats } from '../gateway/cache/index.ts';
+import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { SUBMIT, transfer, wallet } from './support/ledger.ts';
+
+const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
+// Osaka seals a block every 2 s: a transaction just submitted there is read while still PENDING.
+const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
+const GENESIS = 1_000_000;
+const treasury = wallet('kyoto');
+const osakan = wallet('osaka');
+let cluster: Cluster;
+let uncached: ServiceProcess;
+let prefix: string;
+let nonce = 0;
+
+const TX = `query($id: String!) { transaction(id: $id) { id status amount height block { id hash }
+  proof { txid index treeSize path root header { height hash signature } poh { ticks hash start segment { ticks event hash } } } } }`;
+const BLOCK = `query($id: String!) { block(id: $id) { id height hash prevHash txCount
+  transactions(first: 50) { pageInfo { hasNextPage endCursor } edges { cursor node { id from to amount status proof { index path root } } } } } }`;
+const ACCOUNT = `query($a: String!) { account(address: $a) { id balance nonce
+  transactions(first: 20) { edges { cursor node { id amount status block { id hash } proof { index path root } } } } } }`;
+const CHAIN = `{ municipality(code: "kyoto") { code chain { height headHash
+  blocks(first: 5) { pageInfo { hasNextPage endCursor } edges { cursor node { id height hash transactions(first: 10) { edges { node { id amount proof { root } } } } } } } } } }`;
+
+beforeAll(async () => {
+  prefix = uniquePrefix('gwcache');
+  cluster = await startCluster({
+    municipalities: [KYOTO, OSAKA],
+    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+    dbPrefix: prefix,
+    operatorToken: 'cache-token',
+    pollIntervalMs: 200,
+    ledgerEnv: (spec): Record<string, string> =>
+      spec.code === 'kyoto'
+        ? { AIKI_BLOCK_INTERVAL_MS: '50', AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: String(GENESIS) }]) }
+        : spec.code === 'osaka'
+          ? { AIKI_BLOCK_INTERVAL_MS: '2000', AIKI_GENESIS: JSON.stringify([{ address: osakan.address, amount: String(GENESIS) }]) }
+          : {},
+  });
+  uncached = await spawnService('gateway-uncached', 'gateway', {
+    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_REGISTRY_POLL_MS: '200', AIKI_RATE_LIMIT_RPS: '0', AIKI_ENTITY_CACHE: '0', AIKI_SINGLE_FLIGHT: '0' },
+  });
+});
+
+afterAll(async () => {
+  await uncached?.stop();
+  await cluster?.stop();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+/** The reply's exact bytes. */
+async function text(url: string, query: string, variables: Record<string, unknown> = {}): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return res.text();
+}
+
+async function stats(url = cluster.gateway.url): Promise<CacheStats> {
+  const res = await fetch(url.replace(/\/graphql$/, '/ready'));
+  return ((await res.json()) as { cache: CacheStats }).cache;
+}
+
+async function send(from: typeof treasury, to: string, amount: number, n: number): Promise<string> {
+  const reply = await gql(cluster.gateway.url, SUBMIT, { m: from.address.split(':')[0], t: transfer(from, to, amount, n) });
+  expect(reply.errors).toBeUndefined();
+  return (reply.data!.submitTransaction as { id: string }).id;
+}
+
+const status = async (id: string) => ((await gql(cluster.gateway.url, TX, { id })).data?.transaction as { status: string } | null)?.status;
+
+describe('the entity cache through the gateway', () => {
+  it('reads a balance after a confirmed transfer as the new balance, every time, between cached reads', async () => {
+    const alice = wallet('kyoto');
+    let sum = 0;
+    for (let i = 1; i <= 10; i++) {
+      const id = await send(treasury, alice.address, i, ++nonce);
+      sum += i;
+      await eventually(async () => ((await status(id)) === 'CONFIRMED' ? true : undefined), 10_000, `${id} confirmed`);
+
+      const account = (await gql(cluster.gateway.url, ACCOUNT, { a: alice.address })).data!.account as { balance: string; nonce: number; transactions: { edges: Array<{ node: { id: string; status: string } }> } };
+      expect(account.balance).toBe(String(sum));
+      expect(account.transactions.edges).toHaveLength(i);
+      expect(account.transactions.edges[0]!.node).toMatchObject({ id, status: 'CONFIRMED' });
+      const sender = (await gql(cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance nonce } }', { a: treasury.address })).data!.account;
+      expect(sender).toEqual({ balance: String(GENESIS - sum), nonce });
+
+      // Cached reads in between: the transaction and its block, twice each, as an uncached gateway answers them.
+      const { height } = (await gql(cluster.gateway.url, TX, { id })).data!.transaction as { height: number };
+      for (const [query, variables] of [[TX, { id }], [BLOCK, { id: `kyoto:${height}` }]] as const) {
+        const plain = await text(uncached.url, query, variables);
+        expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
+        expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
+      }
+    }
+    const { entities } = await stats();
+    expect(entities!.hits).toBeGreaterThanOrEqual(20);
+  });
+
+  it('reads a PENDING transaction as CONFIRMED once its block is sealed', async () => {
+    let pending: string | undefined;
+    for (let n = 1; n <= 5 && !pending; n++) {
+      const id = await send(osakan, wallet('osaka').address, 10, n);
+      // Read again and again while pending: were PENDING kept, it would never be read otherwise.
+      for (let k = 0; k < 3; k++) if ((await status(id)) === 'PENDING') pending = id;
+    }
+    expect(pending, 'a transaction read while PENDING').toBeDefined();
+    await eventually(async () => ((await status(pending!)) === 'CONFIRMED' ? true : undefined), 15_000, `${pending} read as CONFIRMED`);
+    const plain = await text(uncached.url, TX, { id: pending });
+    expect(JSON.parse(plain).data.transaction).toMatchObject({ status: 'CONFIRMED', proof: { txid: pending!.split(':')[1] } });
+    const before = (await stats()).entities!;
+    expect(await text(cluster.gateway.url, TX, { id: pending })).toBe(plain);
+    expect(await text(cluster.gateway.url, TX, { id: pending })).toBe(plain);
+    expect((await stats()).entities!.hits).toBeGreaterThan(before.hits);
+  });
+
+  it('answers transactions, blocks, accounts and chain pages with the bytes of a gateway without it', async () => {
+    const bob = wallet('kyoto');
+    const ids = [await send(treasury, bob.address, 7, ++nonce), await send(treasury, bob.address, 8, ++nonce)];
+    await eventually(async () => ((await Promise.all(ids.map(status))).every((s) => s === 'CONFIRMED') ? true : undefined), 10_000, 'both confirmed');
+    const { height } = (await gql(cluster.gateway.url, TX, { id: ids[1] })).data!.transaction as { height: number };
+    for (const [query, variables] of [
+      [TX, { id: ids[0] }],
+      [BLOCK, { id: `kyoto:${height}` }],
+      [BLOCK, { id: 'kyoto:0' }],
+      [ACCOUNT, { a: bob.address }],
+      [ACCOUNT, { a: treasury.address }],
+      [CHAIN, {}],
+      [TX, { id: `kyoto:${'0'.repeat(64)}` }], // not found: the same error
+      [BLOCK, { id: 'kyoto:999999' }],
+    ] as const) {
+      const plain = await text(uncached.url, query, variables);
+      expect(await text(cluster.gateway.url, query, variables), `${query} ${JSON.stringify(variables)}`).toBe(plain);
+      expect(await text(cluster.gateway.url, query, variables), `${query} ${JSON.stringify(variables)}, again`).toBe(plain);
+    }
+  });
+
+  it('counts hits for repeated reads of sealed blocks, and none for accounts', async () => {
+    const block = { id: 'kyoto:1' };
+    await gql(cluster.gateway.url, BLOCK, block);
+    const before = (await stats()).entities!;
+    await gql(cluster.gateway.url, BLOCK, block);
+    const after = (await stats()).entities!;
+    expect(after.hits).toBe(before.hits + 1);
+    expect(after.misses).toBe(before.misses);
+    await gql(cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance nonce } }', { a: treasury.address });
+    const account = (await stats()).entities!;
+    expect(account.hits).toBe(after.hits);
+    expect(account.bypasses).toBe(after.bypasses + 1);
+    expect((await stats(uncached.url)).entities).toBeNull();
+  });
+});
+
+describe('query plans across shard map changes', () => {
+  it('keeps its query plans when a municipality joins', async () => {
+    await gql(cluster.gateway.url, CHAIN);
+    const start = (await stats()).plans;
+    const nara = await cluster.startLedger({ code: 'nara', name: 'Nara' });
+    expect((await cluster.register({ code: 'nara', name: 'Nara' }, [nara.url])).errors).toBeUndefined();
+    await eventually(
+      async () => ((await gql(cluster.gateway.url, '{ municipality(code: "nara") { chain { height } } }')).data?.municipality as { chain: unknown } | undefined)?.chain ?? undefined,
+      10_000,
+      'nara answering through the gateway',
+    );
+    const joined = (await stats()).plans;
+    await gql(cluster.gateway.url, CHAIN);
+    const after = (await stats()).plans;
+    expect(joined.clears).toBe(start.clears);
+    expect(after.misses).toBe(joined.misses); // planned before nara joined, still planned
+    expect(after.hits).toBe(joined.hits + 1);
+  });
+});
