@@ -21,7 +21,7 @@ runMain(log, 'gateway', async () => {
       port: envInt('AIKI_PORT', 4000, { max: 65535 }),
       host: envString('AIKI_HOST', '127.0.0.1'),
       mainchainUrl: envString('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
-      pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 1000, { min: 50 }),
+      pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 10_000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
       edge: readEdgeConfig(),
       cache: readCacheConfig(),

@@ -38,6 +38,15 @@ export class RegistryClient {
     return data.municipalities;
   }
 
+  /** The municipalities changed since revision `after` (the whole registry when `complete`), and the revision they bring the reader to. */
+  async changes(after: string): Promise<{ revision: string; complete: boolean; municipalities: RegisteredMunicipality[] }> {
+    const data = await this.query<{ registryChanges: { revision: string; complete: boolean; municipalities: RegisteredMunicipality[] } }>(
+      'query AikiRegistryChanges($after: String!) { registryChanges(after: $after) { revision complete municipalities { code status endpoints } } }',
+      { after },
+    );
+    return data.registryChanges;
+  }
+
   async subgraphs(): Promise<RegisteredSubgraph[]> {
     const data = await this.query<{ subgraphs: RegisteredSubgraph[] }>('query AikiExtensions { subgraphs { name url sdl } }');
     return data.subgraphs;
@@ -56,8 +65,8 @@ export class RegistryClient {
     return data.registryRevision;
   }
 
-  private async query<T>(query: string): Promise<T> {
-    const { data, errors } = await postGraphQL<T>(this.url, query, { timeoutMs: this.timeoutMs });
+  private async query<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const { data, errors } = await postGraphQL<T>(this.url, query, { variables, timeoutMs: this.timeoutMs });
     if (!data) throw new Error(`main chain at ${this.url}: ${errors?.[0]?.message ?? 'no data'}`);
     return data;
   }

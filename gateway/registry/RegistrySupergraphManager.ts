@@ -5,13 +5,15 @@
  * subgraph however many municipalities there are) and the extension subgraphs governance approved,
  * each with the SDL stored with it. The registry is watched two ways: a long poll on its revision
  * (`registryRevision`), which answers as soon as something is registered, suspended, resumed or
- * removed, and a periodic read every `pollIntervalMs`, which re-checks pending ledgers and catches
- * what the revision cannot tell (a main-chain restart, a write behind its back). Either starts a
- * sync; syncs run one at a time.
+ * removed, and a complete read every `pollIntervalMs`, which catches what the revision cannot
+ * tell (a write behind the main chain's back). Either starts a sync; syncs run one at a time.
  *
- * A sync brings the shard map in step (a municipality joins once one of its endpoints passes the
- * ledger contract check, a failing one is re-checked each time, a suspended one stays, marked, a
- * deregistered one leaves) — never a recomposition. Only a changed extension set is recomposed and
+ * A sync brings the shard map in step — never a recomposition. It asks the registry what changed
+ * since the revision the map reflects (`registryChanges`), so each change costs one municipality's
+ * read and contract check however many are registered; the whole registry is read only at start
+ * or when the main chain cannot tell (it restarted). A municipality joins once one of its endpoints
+ * passes the ledger contract check; a failing one is re-checked on every sync; a suspended one
+ * stays, marked; one gone from a complete read leaves. Only a changed extension set is recomposed and
  * handed to @apollo/gateway through its `update` callback; if that fails the gateway keeps
  * serving the supergraph it has.
  */
@@ -42,12 +44,16 @@ export class RegistrySupergraphManager implements SupergraphManager {
   private readonly abort = new AbortController();
   private update: SupergraphSdlUpdateFunction | undefined;
   private revision: string | undefined;
+  /** The registry revision the shard map reflects; undefined until the first complete read. */
+  private applied: string | undefined;
   /** The extension set the served supergraph was composed from, as {@link extensionKey}. */
   private composed = extensionKey([]);
   /** The last extension set that did not compose: not retried until the registry changes it. */
   private refused: string | undefined;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  /** A complete read was asked for while a sync ran. */
+  private wantComplete = false;
 
   constructor(private readonly opts: RegistrySupergraphManagerOptions) {}
 
@@ -89,9 +95,12 @@ export class RegistrySupergraphManager implements SupergraphManager {
    * Brings the shard map and the extension set in step with the registry. Never two at once: a
    * call during a sync waits for one more sync after it, however many calls there were.
    */
-  sync(): Promise<void> {
+  sync(complete = false): Promise<void> {
+    this.wantComplete ||= complete;
     if (!this.running) {
-      this.running = this.syncOnce().finally(() => (this.running = undefined));
+      const whole = this.wantComplete;
+      this.wantComplete = false;
+      this.running = this.syncOnce(whole).finally(() => (this.running = undefined));
       return this.running;
     }
     this.queued ??= this.running.then(() => {
@@ -101,50 +110,58 @@ export class RegistrySupergraphManager implements SupergraphManager {
     return this.queued;
   }
 
-  private async syncOnce(): Promise<void> {
-    await Promise.all([this.syncShards(), this.syncExtensions()]);
+  private async syncOnce(complete: boolean): Promise<void> {
+    await Promise.all([this.syncShards(complete), this.syncExtensions()]);
   }
 
-  /** Brings the shard map in step with the registry once. */
-  private async syncShards(): Promise<void> {
-    const { shards, log } = this.opts;
-    let registered: RegisteredMunicipality[];
+  /**
+   * Brings the shard map in step with the registry once: what changed since the last sync (or,
+   * when `complete`, the whole registry), and the shards still pending.
+   */
+  private async syncShards(complete = false): Promise<void> {
+    const { shards, log, registry } = this.opts;
+    let changed: { revision: string; complete: boolean; municipalities: RegisteredMunicipality[] };
     try {
-      registered = await this.opts.registry.municipalities();
+      changed = this.applied && !complete ? await registry.changes(this.applied) : { revision: await registry.revision(undefined, 0), complete: true, municipalities: await registry.municipalities() };
     } catch (err) {
       log.warn('registry unreachable; keeping the shard map as it is', { reason: (err as Error).message });
       return;
     }
-    const seen = new Set<string>();
-    await Promise.all(
-      registered.map(async (m) => {
-        seen.add(m.code);
-        const current = shards.get(m.code);
-        if (current && (current.status ?? 'ACTIVE') !== m.status) log.info('municipality status changed', { municipality: m.code, status: m.status });
-        if (current?.state === 'serving' && sameList(current.registered, m.endpoints)) {
-          if (current.status !== m.status) shards.set({ ...current, status: m.status });
-          return;
+    const seen = new Set(changed.municipalities.map((m) => m.code));
+    const pending = shards.codes().map((code) => shards.get(code)!).filter((s) => s.state === 'pending' && !seen.has(s.code));
+    await Promise.all([...changed.municipalities, ...pending.map((s) => ({ code: s.code, status: s.status ?? 'ACTIVE', endpoints: s.registered }))].map((m) => this.admit(m)));
+    if (changed.complete) {
+      for (const code of shards.codes()) {
+        if (!seen.has(code)) {
+          shards.delete(code);
+          log.info('municipality left the shard map', { municipality: code });
         }
-        const checks = await Promise.all(m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs })));
-        const endpoints = m.endpoints.filter((_, i) => checks[i]!.ok);
-        if (endpoints.length > 0) {
-          shards.set({ code: m.code, state: 'serving', endpoints, registered: m.endpoints, status: m.status });
-          log.info('municipality joined the shard map', { municipality: m.code, endpoints });
-        } else {
-          const failed = checks.find((c) => !c.ok);
-          const reason = failed && !failed.ok ? failed.error : aikiError('SHARD_UNAVAILABLE', `${m.code} has no endpoints`);
-          if (current?.state !== 'pending' || current.reason.message !== reason.message) {
-            log.warn('municipality refused by the ledger contract check', { municipality: m.code, code: reason.extensions.code, reason: reason.message });
-          }
-          shards.set({ code: m.code, state: 'pending', registered: m.endpoints, reason, status: m.status });
-        }
-      }),
-    );
-    for (const code of shards.codes()) {
-      if (!seen.has(code)) {
-        shards.delete(code);
-        log.info('municipality left the shard map', { municipality: code });
       }
+    }
+    this.applied = changed.revision;
+  }
+
+  /** Puts one registered municipality in the shard map: serving if an endpoint passes the contract check, else pending. */
+  private async admit(m: RegisteredMunicipality): Promise<void> {
+    const { shards, log } = this.opts;
+    const current = shards.get(m.code);
+    if (current && (current.status ?? 'ACTIVE') !== m.status) log.info('municipality status changed', { municipality: m.code, status: m.status });
+    if (current?.state === 'serving' && sameList(current.registered, m.endpoints)) {
+      if (current.status !== m.status) shards.set({ ...current, status: m.status });
+      return;
+    }
+    const checks = await Promise.all(m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs })));
+    const endpoints = m.endpoints.filter((_, i) => checks[i]!.ok);
+    if (endpoints.length > 0) {
+      shards.set({ code: m.code, state: 'serving', endpoints, registered: m.endpoints, status: m.status });
+      log.info('municipality joined the shard map', { municipality: m.code, endpoints });
+    } else {
+      const failed = checks.find((c) => !c.ok);
+      const reason = failed && !failed.ok ? failed.error : aikiError('SHARD_UNAVAILABLE', `${m.code} has no endpoints`);
+      if (current?.state !== 'pending' || current.reason.message !== reason.message) {
+        log.warn('municipality refused by the ledger contract check', { municipality: m.code, code: reason.extensions.code, reason: reason.message });
+      }
+      shards.set({ code: m.code, state: 'pending', registered: m.endpoints, reason, status: m.status });
     }
   }
 
@@ -185,8 +202,9 @@ export class RegistrySupergraphManager implements SupergraphManager {
 
   private scheduleSync(): void {
     if (this.stopped) return;
+    // The periodic read is complete: it catches what the revision cannot tell (a write behind the main chain's back).
     this.timer = setTimeout(() => {
-      this.sync().finally(() => this.scheduleSync());
+      this.sync(true).finally(() => this.scheduleSync());
     }, this.opts.pollIntervalMs ?? 1000);
     this.timer.unref();
   }

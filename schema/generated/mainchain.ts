@@ -369,6 +369,13 @@ export type Query = {
   /** Governance proposals, newest first, optionally only those in one state, at most `first` (≤ 1,000). */
   proposals: Array<Proposal>;
   /**
+   * What changed in the registry since revision `after`: the municipalities registered, suspended
+   * or resumed since, as they are now, and the revision that brings a reader up to date. When
+   * `after` is from another main-chain process or too old to tell, `complete` is true and the list
+   * is the whole registry. So the gateway reads one municipality per change, not the registry.
+   */
+  registryChanges: RegistryChanges;
+  /**
    * The registry's revision: it changes whenever a municipality or an extension subgraph is
    * registered, suspended, resumed or removed. With `after` (a revision) and `waitMs` (≤ 30,000),
    * answers only once the revision differs from `after` or `waitMs` has passed — a long poll, so
@@ -438,6 +445,11 @@ export type QueryProposalsArgs = {
 };
 
 
+export type QueryRegistryChangesArgs = {
+  after: Scalars['String']['input'];
+};
+
+
 export type QueryRegistryRevisionArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   waitMs?: InputMaybe<Scalars['Int']['input']>;
@@ -483,6 +495,13 @@ export type RegisterSubgraphInput = {
   name: Scalars['String']['input'];
   /** GraphQL URL of the subgraph (http or https); its SDL is read from `_service { sdl }` when the proposal is carried out. */
   url: Scalars['String']['input'];
+};
+
+export type RegistryChanges = {
+  __typename?: 'RegistryChanges';
+  complete: Scalars['Boolean']['output'];
+  municipalities: Array<Municipality>;
+  revision: Scalars['String']['output'];
 };
 
 export type RemoveSubgraphInput = {
@@ -758,6 +777,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
   RegisterSubgraphInput: RegisterSubgraphInput;
+  RegistryChanges: ResolverTypeWrapper<RegistryChanges>;
   RemoveSubgraphInput: RemoveSubgraphInput;
   ResumeMunicipalityInput: ResumeMunicipalityInput;
   Settlement: ResolverTypeWrapper<SettlementDoc>;
@@ -805,6 +825,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RegisterMunicipalityInput: RegisterMunicipalityInput;
   RegisterSubgraphInput: RegisterSubgraphInput;
+  RegistryChanges: RegistryChanges;
   RemoveSubgraphInput: RemoveSubgraphInput;
   ResumeMunicipalityInput: ResumeMunicipalityInput;
   Settlement: SettlementDoc;
@@ -969,6 +990,7 @@ export type QueryResolvers<ContextType = MainchainContext, ParentType extends Re
   parameters?: Resolver<ResolversTypes['Parameters'], ParentType, ContextType>;
   proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType, RequireFields<QueryProposalArgs, 'id'>>;
   proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType, RequireFields<QueryProposalsArgs, 'first'>>;
+  registryChanges?: Resolver<ResolversTypes['RegistryChanges'], ParentType, ContextType, RequireFields<QueryRegistryChangesArgs, 'after'>>;
   registryRevision?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryRegistryRevisionArgs>>;
   settlement?: Resolver<Maybe<ResolversTypes['Settlement']>, ParentType, ContextType, RequireFields<QuerySettlementArgs, 'id'>>;
   settlementCounts?: Resolver<Array<ResolversTypes['SettlementCount']>, ParentType, ContextType>;
@@ -976,6 +998,12 @@ export type QueryResolvers<ContextType = MainchainContext, ParentType extends Re
   subgraphs?: Resolver<Array<ResolversTypes['ExtensionSubgraph']>, ParentType, ContextType>;
   trace?: Resolver<Maybe<ResolversTypes['Trace']>, ParentType, ContextType, RequireFields<QueryTraceArgs, 'depth' | 'transactionId'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
+}>;
+
+export type RegistryChangesResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['RegistryChanges'] = ResolversParentTypes['RegistryChanges']> = ResolversObject<{
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type SettlementResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Settlement'] = ResolversParentTypes['Settlement']> = ResolversObject<{
@@ -1073,6 +1101,7 @@ export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   ProposalAction?: ProposalActionResolvers<ContextType>;
   ProposalFailure?: ProposalFailureResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegistryChanges?: RegistryChangesResolvers<ContextType>;
   Settlement?: SettlementResolvers<ContextType>;
   SettlementCount?: SettlementCountResolvers<ContextType>;
   SettlementReason?: SettlementReasonResolvers<ContextType>;

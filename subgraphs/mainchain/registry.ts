@@ -66,6 +66,8 @@ const MAX_ENDPOINTS = 8;
 /** Japan has about 1,741 municipalities; the registry is read whole, in one batch. */
 const MAX_MUNICIPALITIES = 10_000;
 const MAX_NAME = 100;
+/** Changes remembered for {@link Registry.changesSince}; a reader further behind reads the whole registry. */
+const RECENT_CHANGES = 10_000;
 
 export class Registry {
   readonly municipalities: Collection<MunicipalityDoc>;
@@ -73,6 +75,8 @@ export class Registry {
   /** `<epoch>:<n>`: a new epoch per process, so that a gateway re-reads everything after a restart. */
   private readonly epoch = randomBytes(6).toString('hex');
   private changes = 0;
+  /** What each recent change was about: a municipality's code, or null (an extension subgraph). */
+  private readonly recent: Array<string | null> = [];
   private waiters: Array<() => void> = [];
 
   constructor(db: Db, private readonly probeTimeoutMs = 3000) {
@@ -98,9 +102,29 @@ export class Registry {
     return this.revision;
   }
 
-  /** Every write to the registry ends here. */
-  private changed(): void {
+  /**
+   * The municipalities changed since revision `after`, read one by one, and the revision that
+   * covers them; the whole registry when `after` is from another process or older than the
+   * {@link RECENT_CHANGES} changes kept. (A change made while this reads is seen again later: harmless.)
+   */
+  async changesSince(after: string): Promise<{ revision: string; complete: boolean; municipalities: MunicipalityDoc[] }> {
+    const revision = this.revision;
+    const [epoch, n] = after.split(':');
+    const from = Number(n);
+    const oldest = this.changes - this.recent.length;
+    if (epoch !== this.epoch || !Number.isInteger(from) || from < oldest || from > this.changes) {
+      return { revision, complete: true, municipalities: await this.list() };
+    }
+    const codes = new Set(this.recent.slice(from - oldest).filter((c) => c !== null));
+    const docs = await Promise.all([...codes].map((code) => this.find(code)));
+    return { revision, complete: false, municipalities: docs.filter((d) => d !== null) };
+  }
+
+  /** Every write to the registry ends here, with what it was about. */
+  private changed(code: string | null): void {
     this.changes++;
+    this.recent.push(code);
+    if (this.recent.length > RECENT_CHANGES) this.recent.shift();
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
@@ -185,14 +209,14 @@ export class Registry {
       if (err instanceof MongoServerError && err.code === 11000) throw exists(doc.code);
       throw err;
     }
-    this.changed();
+    this.changed(doc.code);
     return doc;
   }
 
   /** Suspends or resumes a municipality (idempotent). */
   async setStatus(code: string, status: MunicipalityStatus, reason: string | null): Promise<void> {
     await this.municipalities.updateOne({ _id: code }, { $set: { status, suspendedReason: reason } });
-    this.changed();
+    this.changed(code);
   }
 
   /** Extension subgraphs in the supergraph, oldest first. */
@@ -208,12 +232,12 @@ export class Registry {
   /** Adds (or, after a removal, re-adds) an extension subgraph. */
   async putSubgraph(doc: SubgraphDoc): Promise<void> {
     await this.subgraphs.replaceOne({ _id: doc._id }, doc, { upsert: true });
-    this.changed();
+    this.changed(null);
   }
 
   async removeSubgraph(name: string, proposal: string): Promise<void> {
     await this.subgraphs.updateOne({ _id: name }, { $set: { removed: { at: new Date(), proposal } } });
-    this.changed();
+    this.changed(null);
   }
 
   /** Its blocks up to `height` are anchored. */

@@ -78,6 +78,10 @@ export const resolvers: Resolvers = {
       return { votingPeriodMs: p.votingPeriodMs, ...rules(p.rules), mainBlockIntervalMs: p.mainBlockIntervalMs, settlementTimeoutMs: p.settlementTimeoutMs };
     },
     subgraphs: (_root, _args, { registry }) => registry.extensions(),
+    registryChanges: async (_root, { after }, { registry }) => {
+      const changes = await registry.changesSince(after);
+      return { ...changes, municipalities: changes.municipalities.map(municipality) };
+    },
     registryRevision: (_root, { after, waitMs }, { registry }) => {
       const wait = waitMs ?? 0;
       if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_MS) throw aikiError('BAD_USER_INPUT', `waitMs must be 0–${MAX_WAIT_MS}`, { field: 'waitMs' });
