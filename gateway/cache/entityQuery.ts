@@ -8,8 +8,8 @@
  * - the text to send instead: a CONFIRMED-or-not `status` asked for under an alias of ours for
  *   transactions (their status decides whether they are cached, and a selection need not ask for
  *   it), and, inside the mutable entities (an account, a municipality's chain), every immutable
- *   block or transaction whose selection has more than scalars cut out down to its id — the
- *   proofs and transaction pages that make a ledger answer big and slow to compute. Each cut-out
+ *   block or transaction whose selection reaches a proof or a block's transactions cut out down
+ *   to its id — what makes a ledger answer big and slow to compute. Each cut-out
  *   is then fetched (or found cached) as an entity of its own, with the `_entities` query made
  *   for it here.
  *
@@ -201,8 +201,21 @@ function inline<T extends SelectionNode>(sel: T, fragments: Map<string, Fragment
 }
 
 /**
+ * What is worth cutting out of a mutable answer: what costs the ledger real work per entity — a
+ * transaction's proof (an RFC 6962 path over its whole block, the block's PoH segment, the parent
+ * block read) and a block's transaction page. A transaction cut out for less (say `block { id }`)
+ * would cost more when it is not cached yet (a lookup of its own, where the account's history
+ * already had it in hand) than it saves when it is.
+ */
+const WORTH_CUTTING: Readonly<Record<string, ReadonlySet<string>>> = {
+  Transaction: new Set(['proof']),
+  Block: new Set(['transactions']),
+};
+
+/**
  * Whether `set` on `type` reaches only immutable fields; if so, the variables it uses and whether
- * it selects more than scalars (worth cutting out of a mutable answer). Fragments already inlined.
+ * it reaches something worth cutting out of a mutable answer (WORTH_CUTTING). Fragments already
+ * inlined.
  */
 export function immutableSelection(set: SelectionSetNode, type: string): { variables: Set<string>; deep: boolean } | null {
   const variables = new Set<string>();
@@ -222,8 +235,8 @@ export function immutableSelection(set: SelectionSetNode, type: string): { varia
       }
       if (sel.name.value === '__typename') continue;
       if (!allowed.has(sel.name.value)) return false;
+      if (WORTH_CUTTING[on]?.has(sel.name.value)) deep = true;
       if (sel.selectionSet) {
-        deep = true;
         const child = FIELD_TYPES.get(on)?.get(sel.name.value);
         if (!child || !walk(sel.selectionSet, child)) return false;
       }
@@ -237,7 +250,7 @@ export function immutableSelection(set: SelectionSetNode, type: string): { varia
 
 /**
  * `sel` (a selection on the mutable `type`) with each immutable block or transaction under it
- * whose selection is deep replaced by its id under REF_PREFIX + point; `sel` itself when nothing
+ * whose selection is worth cutting replaced by its id under REF_PREFIX + point; `sel` itself when nothing
  * is cut; null when a response key repeats in one selection (merged fields: cutting one
  * occurrence would lose the other's fields on splicing) or a field is unknown.
  */

@@ -86,10 +86,13 @@ describe('reading an _entities request', () => {
     expect(entityQuery(q.cutOuts[0]!.query)!.cached.has('Transaction')).toBe(true);
   });
 
-  it('leaves transactions asked for scalars only in place', () => {
-    const q = entityQuery(entities('... on Account { balance transactions { edges { node { id amount memo } } } }'))!;
-    expect(q.cutOuts).toEqual([]);
-    expect(q.send).toBe(entities('... on Account { balance transactions { edges { node { id amount memo } } } }'));
+  it('leaves transactions in place when they ask for nothing costly (no proof, no block page)', () => {
+    for (const selection of ['... on Account { balance transactions { edges { node { id amount memo } } } }', '... on Account { balance transactions { edges { node { id block { id hash } } } } }']) {
+      const q = entityQuery(entities(selection))!;
+      expect(q.cutOuts, selection).toEqual([]);
+      expect(q.send).toBe(entities(selection));
+    }
+    expect(entityQuery(entities('... on Account { transactions { edges { node { id block { transactions { edges { node { id } } } } } } } }'))!.cutOuts).toHaveLength(1);
   });
 
   it('moves a variable used only inside a cut-out to the cut-out', () => {
