@@ -26,9 +26,12 @@
  *    calls in flight by default (@graphql-tools/executor-http), which this workload rewards;
  *  - `distinct`: each request is the next of 32 block pages / 32 accounts / 16 traces in turn,
  *    so that no two requests in flight are the same and nothing can be merged.
+ * (BENCH_HIVE_DEDUPE=0 turns that default off, to see what it is worth.)
  * Every target's answer to every variant is checked against ours (same data, no errors) before it
  * is measured. Same clients, warm-up and duration for all (bench/load.ts): BENCH_SECONDS (5),
- * BENCH_CONCURRENCY (16). Everything shares the machine's cores; the load average is printed.
+ * BENCH_CONCURRENCY (16); BENCH_ROUNDS (1) repeats the targets in turn, each round starting one
+ * later, and reports medians. Everything shares the machine's cores; the load average and each
+ * process's share of a core (support/cpu.ts) are printed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -37,12 +40,14 @@ import { startCluster } from '../cluster/cluster.ts';
 import { formatAddress, generateKeyPair, signTransfer, TRACE_QUERY, type SignedTransaction } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
 import { load, row, type LoadResult } from './load.ts';
+import { formatCpu, withCpu } from './support/cpu.ts';
 import { checkPlan, directRecorder, loadPlans, type DirectCall, type DirectPlan } from './support/direct-plan.ts';
 import { peerSupergraph, startHiveGateway, startShardProxy, startStockGateway, type Peer } from './support/gateway-peers.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const TRANSFERS = Number(process.env.BENCH_TRANSFERS ?? 480);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const MODES = (process.env.BENCH_MODES ?? 'same,distinct').split(',') as Array<'same' | 'distinct'>;
 const BATCH = 10;
 const ACCOUNTS = 32;
@@ -90,6 +95,11 @@ const canonical = (v: unknown): string =>
       : JSON.stringify(v);
 const transferTx = (from: Wallet, to: string, amount: number, nonce: number, memo = ''): SignedTransaction =>
   signTransfer({ v: 1, type: 'transfer', from: from.address, to, amount: String(amount), nonce, memo, time: new Date().toISOString() }, from.secretKey);
+/** The median of each figure on its own (requests/s, p50, p99) over rounds. */
+function median(results: LoadResult[]): LoadResult {
+  const mid = <K extends keyof LoadResult>(k: K) => [...results].map((r) => r[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
+  return { requests: mid('requests'), errors: mid('errors'), seconds: mid('seconds'), rps: mid('rps'), p50ms: mid('p50ms'), p99ms: mid('p99ms') };
+}
 const seconds1 = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 
 const workdir = mkdtempSync(join(tmpdir(), 'aiki-gateway-bench-'));
@@ -204,7 +214,30 @@ try {
   await recorder.stop();
   console.log(`direct calls recorded in ${seconds1(t0)} s`);
 
-  console.log(`\n${concurrency} concurrent clients, ${seconds} s each after 2 s of warm-up, ${cluster.db.kind} database; the cluster, the peers and this load generator share the machine's cores`);
+  const processes = {
+    'our gateway': cluster.gateway.child.pid,
+    'stock (ledger = kyoto)': stockKyoto.child.pid,
+    'stock (ledger = proxy)': stockProxy.child.pid,
+    'Hive (ledger = kyoto)': hiveKyoto.child.pid,
+    'Hive (ledger = proxy)': hiveProxy.child.pid,
+    'shard proxy': proxy.child.pid,
+    mainchain: cluster.mainchain.child.pid,
+    ...Object.fromEntries(TOWNS.map((t) => [t, cluster.ledgers.get(t)!.child.pid])),
+    database: cluster.db.process?.pid,
+    'load generator': process.pid,
+  };
+  /** Runs one measurement; prints its row, and where the CPU went (% of one core, warm-up included). */
+  const measure = async (label: string, fn: () => Promise<LoadResult>, indent = '  ') => {
+    const { result, cpu } = await withCpu(processes, fn);
+    console.log(indent + row(label, result));
+    const where = formatCpu(cpu);
+    if (where) console.log(`${indent}    cpu: ${where}`);
+    return result;
+  };
+
+  console.log(
+    `\n${concurrency} concurrent clients, ${seconds} s each after 2 s of warm-up, ${ROUNDS} round(s) in turn (medians below), ${cluster.db.kind} database; the cluster, the peers and this load generator share the machine's cores`,
+  );
   type Cell = LoadResult | string;
   const summaries: Array<{ mode: string; name: string; results: Record<string, Cell> }> = [];
   for (const mode of MODES) {
@@ -215,7 +248,7 @@ try {
     );
     for (const q of queries) {
       const variants = q[mode];
-      console.log(`\n${q.name}, ${variants.length} variant(s)   (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+      console.log(`\n${q.name}, ${variants.length} variant(s)`);
       const results: Record<string, Cell> = {};
       summaries.push({ mode, name: q.name, results });
       const references = await Promise.all(variants.map((v) => postGraphQL(ours, q.query, { variables: v })));
@@ -225,60 +258,70 @@ try {
         continue;
       }
       const expected = references.map((r) => canonical(r.data));
+      const recorded = plans.get(`${q.name}/${mode}`)!;
+      const direct = recorded.map((p) => p.stages);
       const targets = [
         { key: 'ours', label: 'ours', url: ours },
         { key: 'stock', label: `stock @apollo/gateway (${q.via})`, url: q.stock.url },
-        { key: 'hive', label: `Hive Gateway (${q.via})`, url: q.hive.url },
+        { key: 'hive', label: `Hive Gateway${process.env.BENCH_HIVE_DEDUPE === '0' ? ' no dedupe' : ''} (${q.via})`, url: q.hive.url },
+        { key: 'direct', label: 'direct subgraph calls (upper limit)', url: '' },
       ];
+      // Every target must give ours' answer to every variant, without errors, before it is measured.
+      const runnable: Array<(typeof targets)[number] & { run: () => Promise<LoadResult> }> = [];
       for (const t of targets) {
         let wrong: string | undefined;
-        for (const [i, v] of variants.entries()) {
-          const answer = await postGraphQL(t.url, q.query, { variables: v }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
-          wrong = answer.errors?.length ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : canonical(answer.data) !== expected[i] ? `variant ${i}: a different answer from ours` : undefined;
-          if (wrong) break;
+        if (t.key === 'direct') {
+          for (const [i, plan] of recorded.entries()) {
+            wrong = plan.result.errors?.length
+              ? `the recording gateway got errors: ${JSON.stringify(plan.result.errors).slice(0, 300)}`
+              : canonical(plan.result.data) !== expected[i]
+                ? `variant ${i}: the recorded calls answer differently from ours`
+                : await checkPlan(plan.stages);
+            if (wrong) break;
+          }
+        } else {
+          for (const [i, v] of variants.entries()) {
+            const answer = await postGraphQL(t.url, q.query, { variables: v }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
+            wrong = answer.errors?.length ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : canonical(answer.data) !== expected[i] ? `variant ${i}: a different answer from ours` : undefined;
+            if (wrong) break;
+          }
         }
         if (wrong) {
           console.log(`  ✗ ${t.label}: ${wrong} — not measured`);
           results[t.key] = wrong;
           continue;
         }
-        results[t.key] =
-          variants.length === 1
-            ? await load(t.url, { query: q.query, variables: variants[0] }, { seconds, concurrency })
-            : await loadPlans(
-                variants.map((v) => [[{ target: t.key, url: t.url, body: { query: q.query, variables: v } }]]),
-                { seconds, concurrency },
-              );
-        console.log('  ' + row(t.label, results[t.key] as LoadResult));
+        const run =
+          t.key === 'direct'
+            ? () => loadPlans(direct, { seconds, concurrency })
+            : variants.length === 1
+              ? () => load(t.url, { query: q.query, variables: variants[0] }, { seconds, concurrency })
+              : () => loadPlans(variants.map((v) => [[{ target: t.key, url: t.url, body: { query: q.query, variables: v } }]]), { seconds, concurrency });
+        runnable.push({ ...t, run });
       }
-      const recorded = plans.get(`${q.name}/${mode}`)!;
-      let wrong: string | undefined;
-      for (const [i, plan] of recorded.entries()) {
-        wrong = plan.result.errors?.length
-          ? `the recording gateway got errors: ${JSON.stringify(plan.result.errors).slice(0, 300)}`
-          : canonical(plan.result.data) !== expected[i]
-            ? `variant ${i}: the recorded calls answer differently from ours`
-            : await checkPlan(plan.stages);
-        if (wrong) break;
+      console.log(`  direct calls per request: ${direct[0]!.map((s) => s.map((c) => c.target).join(' + ')).join(' → ')}`);
+      // Rounds in turn, each starting one target later, so that a busy spell of the machine is shared out.
+      const rounds = new Map<string, LoadResult[]>(runnable.map((t) => [t.key, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        if (ROUNDS > 1) console.log(`  round ${round + 1}   (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+        else console.log(`  (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+        for (let k = 0; k < runnable.length; k++) {
+          const t = runnable[(k + round) % runnable.length]!;
+          rounds.get(t.key)!.push(await measure(t.label, t.run));
+        }
       }
-      if (wrong) {
-        console.log(`  ✗ direct calls: ${wrong} — not measured`);
-        results.direct = wrong;
-        continue;
+      for (const t of runnable) results[t.key] = median(rounds.get(t.key)!);
+      if (ROUNDS > 1) {
+        console.log(`  medians of ${ROUNDS} rounds:`);
+        for (const t of runnable) console.log('  ' + row(t.label, results[t.key] as LoadResult));
       }
-      results.direct = await loadPlans(
-        recorded.map((p) => p.stages),
-        { seconds, concurrency },
-      );
-      console.log('  ' + row('direct subgraph calls (upper limit)', results.direct));
-      console.log(`    direct calls per request: ${recorded[0]!.stages.map((s) => s.map((c) => c.target).join(' + ')).join(' → ')}`);
-      if (q.via.includes('proxy') && mode === MODES[0]) {
+      if (q.via.includes('proxy') && mode === MODES[0] && typeof results.direct === 'object') {
         // What the proxy adds for the stock gateways: the trace's ledger stage through it, and straight.
         const viaProxy: DirectCall[][][] = recorded.map((p) => [p.unsplit.map((body) => ({ target: 'proxy', url: proxy.url, body }))]);
         const straight: DirectCall[][][] = recorded.map((p) => [p.stages.at(-1)!]);
-        console.log(`    the shard proxy's cost: the trace's ledger calls alone (${recorded[0]!.unsplit.length} _entities requests, ${straight[0]![0]!.length} after the split)`);
-        console.log('    ' + row('  through the shard proxy', await loadPlans(viaProxy, { seconds, concurrency })));
-        console.log('    ' + row('  straight to the ledgers', await loadPlans(straight, { seconds, concurrency })));
+        console.log(`  the shard proxy's cost: the trace's ledger calls alone (${recorded[0]!.unsplit.length} _entities requests, ${straight[0]![0]!.length} after the split)`);
+        await measure('through the shard proxy', () => loadPlans(viaProxy, { seconds, concurrency }), '    ');
+        await measure('straight to the ledgers', () => loadPlans(straight, { seconds, concurrency }), '    ');
       }
     }
   }

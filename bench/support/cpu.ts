@@ -1,0 +1,57 @@
+/**
+ * Where the CPU went during a measurement: each process's user + system time from
+ * /proc/<pid>/stat (Linux; elsewhere nothing is reported). On a 2-core machine shared by the whole
+ * federation and the load generator, this tells whether a gateway or the subgraphs behind it were
+ * the limit.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let ticksPerSecond: number | undefined;
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** CPU seconds used so far by `pid`, or undefined when it cannot be read. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis; utime and stime are fields 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `fn` and returns, with its result, each named process's share of one core while it ran (in %). */
+export async function withCpu<T>(pids: Record<string, number | undefined>, fn: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const t0 = performance.now();
+  const result = await fn();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    const a = before[name];
+    const b = cpuSeconds(pid);
+    if (a !== undefined && b !== undefined) cpu[name] = (100 * (b - a)) / wall;
+  }
+  return { result, cpu };
+}
+
+/** `gateway 92%, kyoto 61%, …`, busiest first, leaving out those under 3%. */
+export function formatCpu(cpu: Record<string, number>): string {
+  return Object.entries(cpu)
+    .filter(([, pct]) => pct >= 3)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, pct]) => `${name} ${pct.toFixed(0)}%`)
+    .join(', ');
+}
