@@ -45,7 +45,7 @@ export interface RunningGateway extends Served {
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
   const shards = new ShardMap();
   const cache = config.cache ?? { entities: true, singleFlight: true };
-  const singleFlight = cache.singleFlight ? new SingleFlight(cache.singleFlight === 'flight' ? 'flight' : 'tick') : undefined;
+  const singleFlight = cache.singleFlight ? new SingleFlight({ window: cache.singleFlight === 'flight' ? 'flight' : 'tick', queueMs: cache.singleFlightQueueMs }) : undefined;
   const plans = new PlanCache();
   const router = new ShardRouter(shards, {
     timeoutMs: config.shardTimeoutMs,

@@ -10,7 +10,7 @@ import type { SingleFlightStats } from './SingleFlight.ts';
 export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, type SharedReadsOptions } from './SharedReadsDataSource.ts';
-export { SingleFlight, copyJson, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
+export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
 export { readCacheConfig } from './config.ts';
 
 export interface CacheConfig {
@@ -18,8 +18,10 @@ export interface CacheConfig {
   entities: boolean;
   maxBytes?: number;
   maxEntries?: number;
-  /** Single-flight for identical reads issued together (default on). */
+  /** Single-flight for identical reads issued together (default on); `flight`: also join calls on the wire. */
   singleFlight: boolean | 'flight';
+  /** How long a call may wait behind an identical one on the wire (SingleFlight.ts; default 20 ms). */
+  singleFlightQueueMs?: number;
 }
 
 export interface CacheStats {

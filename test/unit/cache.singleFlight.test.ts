@@ -54,11 +54,11 @@ describe('SingleFlight', () => {
     for (const g of got) expect(g).toEqual({ n: 1, list: [1, 2] });
     got[0]!.list.push(3);
     expect(got[1]!.list).toEqual([1, 2]);
-    expect(flight.stats()).toEqual({ calls: 1, shared: 4 });
+    expect(flight.stats()).toEqual({ calls: 1, shared: 4, queued: 0 });
   });
 
   it('lets nobody join a call that has left: a read issued after it is sent is sent again', async () => {
-    const flight = new SingleFlight();
+    const flight = new SingleFlight({ queueMs: 0 });
     let calls = 0;
     let release!: () => void;
     const call = () => new Promise<number>((resolve) => (release = () => resolve(++calls)));
@@ -67,16 +67,42 @@ describe('SingleFlight', () => {
     const second = flight.run('k', async () => ++calls, (v) => v);
     release();
     expect(await Promise.all([first, second])).toEqual([1, 2]);
-    expect(flight.stats()).toEqual({ calls: 2, shared: 0 });
+    expect(flight.stats()).toEqual({ calls: 2, shared: 0, queued: 0 });
   });
 
   it("in 'flight' mode, joins a call on the wire", async () => {
-    const flight = new SingleFlight('flight');
+    const flight = new SingleFlight({ window: 'flight' });
     let calls = 0;
     const call = () => new Promise<number>((resolve) => setTimeout(() => resolve(++calls), 10));
     const first = flight.run('k', call, (v) => v);
     await new Promise((r) => setImmediate(r));
     expect(await Promise.all([first, flight.run('k', call, (v) => v)])).toEqual([1, 1]);
+  });
+
+  it('holds a read identical to one on the wire until that one is answered, then sends it once for all that came meanwhile', async () => {
+    const flight = new SingleFlight({ queueMs: 10_000 });
+    const events: string[] = [];
+    let release!: () => void;
+    const first = flight.run('k', () => new Promise<string>((resolve) => (release = () => resolve('first'))), (v) => v);
+    await new Promise((r) => setImmediate(r)); // on the wire
+    const later = Array.from({ length: 3 }, (_, i) => {
+      events.push(`issued ${i}`);
+      return flight.run('k', async () => (events.push('second sent'), 'second'), (v) => v);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual(['issued 0', 'issued 1', 'issued 2']); // held: not sent while the first is out
+    release();
+    expect(await Promise.all([first, ...later])).toEqual(['first', 'second', 'second', 'second']);
+    expect(events).toEqual(['issued 0', 'issued 1', 'issued 2', 'second sent']); // sent after every one of them was issued
+    expect(flight.stats()).toEqual({ calls: 2, shared: 2, queued: 1 });
+  });
+
+  it('holds a read behind one on the wire no longer than queueMs', async () => {
+    const flight = new SingleFlight({ queueMs: 5 });
+    const stuck = flight.run('k', () => new Promise<string>(() => {}), (v) => v);
+    void stuck;
+    await new Promise((r) => setImmediate(r));
+    expect(await flight.run('k', async () => 'sent anyway', (v) => v)).toBe('sent anyway');
   });
 
   it('gives every caller the failure of a shared call', async () => {
