@@ -177,7 +177,14 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       }
       const answeredAt = performance.now();
       const answeredWall = Date.now();
-      const { proposal } = await call<{ proposal: { status: string; decidedAt: string | null } }>(main, `{ proposal(id: "${p.id}") { status decidedAt } }`);
+      // The main chain records the outcome after carrying the proposal out: with a large electorate
+      // (its document holds every member) the new municipality can answer first.
+      let proposal: { status: string; decidedAt: string | null };
+      for (;;) {
+        ({ proposal } = await call<{ proposal: { status: string; decidedAt: string | null } }>(main, `{ proposal(id: "${p.id}") { status decidedAt } }`));
+        if (proposal.status !== 'VOTING' || performance.now() - answeredAt > 30_000) break;
+        await sleep(5);
+      }
       if (proposal.status !== 'PASSED' || !proposal.decidedAt) throw new Error(`proposal ${p.id} is ${proposal.status}`);
       const decidedAt = Date.parse(proposal.decidedAt);
       const sample = { fromVoteMs: answeredAt - votedAt, fromDecidedMs: answeredWall - decidedAt, decidedToJoinedMs: (joined.get(code) ?? NaN) - decidedAt, votes: needed, electorate: members };
