@@ -18,6 +18,7 @@ import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, RateLimiter, type EdgeConfig } from './edge/index.ts';
 import { EntityCache, PlanCache, SharedReadsDataSource, SingleFlight, type CacheConfig, type CacheStats } from './cache/index.ts';
+import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -44,6 +45,8 @@ export interface RunningGateway extends Served {
 
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
   const shards = new ShardMap();
+  const metrics = new GatewayMetrics();
+  metrics.watchShardMap(shards);
   const cache = config.cache ?? { entities: true, singleFlight: true };
   const singleFlight = cache.singleFlight ? new SingleFlight({ window: cache.singleFlight === 'flight' ? 'flight' : 'tick', queueMs: cache.singleFlightQueueMs }) : undefined;
   const plans = new PlanCache();
@@ -51,8 +54,11 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     timeoutMs: config.shardTimeoutMs,
     log,
     singleFlight,
+    metrics,
     cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries }) : undefined,
   });
+  const entityCache = router.cache;
+  if (entityCache) metrics.watchCache(() => entityCache.stats());
   const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(config.mainchainUrl),
@@ -68,17 +74,18 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     queryPlannerConfig: { cache: plans },
     buildService: ({ name, url }) => {
       if (name === 'ledger') return router;
-      return new SharedReadsDataSource<GatewayContext>(
+      const source = new SharedReadsDataSource<GatewayContext>(
         { url, fetcher: federationFetcher() as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
         { singleFlight, forward: (context): Record<string, string> => (context.authorization ? { authorization: context.authorization } : {}) },
       );
+      return observeDataSource(source, name, metrics);
     },
   });
   const edge = config.edge ?? { limits: {} };
   const limiter = edge.rateLimit && new RateLimiter(edge.rateLimit);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: edgePlugins<GatewayContext>(edge),
+    plugins: [metricsPlugin<GatewayContext>(metrics), ...edgePlugins<GatewayContext>(edge)], // metrics first: it times from the earliest point
     persistedQueries: false, // edge/persisted.ts serves APQ and the safelist
     formatError: maskErrors(log),
     includeStacktraceInErrorResponses: false,
@@ -88,7 +95,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     port: config.port,
     host: config.host,
     log,
-    admit: limiter && httpRateLimit(limiter), // before the body is read: the cheapest refusal
+    admit: limiter && observeAdmit(metrics, httpRateLimit(limiter)), // before the body is read: the cheapest refusal
+    metrics: metricsEndpoint(metrics), // GET /metrics, Prometheus text format
     context: async (req) => ({ authorization: req.headers.authorization }),
     ready: async () => ({ municipalities: shards.serving(), cache: cacheStats() }),
   });

@@ -130,4 +130,14 @@ describe('the gateway edge', () => {
     // Through the gateway, which signs its calls, a client needs no signature.
     expect((await fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ municipality(code: "kyoto") { chain { height } } }' }) }).then((r) => r.json())) as object).toMatchObject({ data: { municipality: { chain: { height: expect.any(Number) } } } });
   });
+
+  it('exports Prometheus metrics: requests by outcome and code, subgraph calls per municipality, the shard map', async () => {
+    await as('metrics')('{ municipality(code: "kyoto") { chain { height } } }');
+    const text = await (await fetch(cluster.gateway.url.replace('/graphql', '/metrics'))).text();
+    expect(text).toMatch(/^aiki_gateway_requests_total\{operation_type="query",outcome="ok",code=""\} [1-9]/m);
+    expect(text).toMatch(/^aiki_gateway_requests_total\{[^}]*outcome="refused",code="QUERY_TOO_DEEP"\} [1-9]/m); // from the first test
+    expect(text).toMatch(/^aiki_subgraph_requests_total\{subgraph="ledger",municipality="kyoto",outcome="ok"\} [1-9]/m);
+    expect(text).toMatch(/^aiki_shard_map_municipalities\{state="serving"\} 1$/m);
+    expect(text).toMatch(/^aiki_gateway_request_duration_seconds_bucket\{[^}]*le="\+Inf"\} [1-9]/m);
+  });
 });

@@ -18,6 +18,7 @@ import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
 import { copyJson, type EntityCache, type SingleFlight } from '../cache/index.ts';
+import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
 export interface ShardRouterOptions {
   /** Per-call time-out to a municipality's subgraph, in ms. */
@@ -27,6 +28,8 @@ export interface ShardRouterOptions {
   cache?: (scope: (representation: unknown) => string | undefined) => EntityCache;
   /** Shares one call among identical reads issued together; none: each is sent. */
   singleFlight?: SingleFlight;
+  /** Counts and times each call per municipality, in a span that sends `traceparent`. */
+  metrics?: GatewayMetrics;
 }
 
 type Reply = { data?: Record<string, any> | null; errors?: Errors };
@@ -38,14 +41,16 @@ export class ShardRouter implements GraphQLDataSource {
   private readonly log: Logger;
   readonly cache?: EntityCache;
   readonly singleFlight?: SingleFlight;
+  private readonly metrics?: GatewayMetrics;
   /** Per municipality, its registered endpoints as last seen and the generation they started. */
   private readonly generations = new Map<string, { endpoints: string; generation: number }>();
 
   constructor(
     private readonly shards: ShardMap,
-    { timeoutMs = 10_000, log, cache, singleFlight }: ShardRouterOptions,
+    { timeoutMs = 10_000, log, cache, singleFlight, metrics }: ShardRouterOptions,
   ) {
     this.timeoutMs = timeoutMs;
+    this.metrics = metrics;
     this.log = log;
     this.cache = cache?.((rep) => this.cacheScope(rep));
     this.singleFlight = singleFlight;
@@ -177,7 +182,9 @@ export class ShardRouter implements GraphQLDataSource {
     let lastFailure = '';
     for (const endpoint of endpoints) {
       try {
-        return await postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs });
+        return await traceSubgraphCall(this.metrics, { subgraph: 'ledger', municipality: code, url: endpoint }, (headers) =>
+          postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs, headers }),
+        );
       } catch (err) {
         if (!(err instanceof GraphQLTransportError)) throw err;
         lastFailure = err.message;
