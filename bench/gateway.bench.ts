@@ -165,9 +165,10 @@ try {
   const proxySdl = join(workdir, 'supergraph-proxy.graphql');
   writeFileSync(kyotoSdl, await peerSupergraph(cluster.mainchain.url, ledgerUrls.kyoto!));
   writeFileSync(proxySdl, await peerSupergraph(cluster.mainchain.url, proxy.url));
-  const started = await Promise.all([startStockGateway(kyotoSdl), startHiveGateway(kyotoSdl), startStockGateway(proxySdl), startHiveGateway(proxySdl)]);
-  peers.push(...started);
-  const [stockKyoto, hiveKyoto, stockProxy, hiveProxy] = started as [Peer, Peer, Peer, Peer];
+  const started = await Promise.allSettled([startStockGateway(kyotoSdl), startHiveGateway(kyotoSdl), startStockGateway(proxySdl), startHiveGateway(proxySdl)]);
+  for (const s of started) if (s.status === 'fulfilled') peers.push(s.value); // stopped at the end, even if another failed
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  const [stockKyoto, hiveKyoto, stockProxy, hiveProxy] = peers.slice(1) as [Peer, Peer, Peer, Peer];
   console.log(`peers started in ${seconds1(t0)} s`);
 
   const queries = [
