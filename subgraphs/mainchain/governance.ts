@@ -14,7 +14,6 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 import {
   AikiError,
   aikiError,
-  canonicalJson,
   checkVote,
   countVotes,
   decide,
@@ -453,8 +452,6 @@ export async function governanceEvents(db: Db, sealed: Set<string>) {
   for (const p of proposals) if (p.outcomeId && !sealed.has(p.outcomeId)) events.push({ id: p.outcomeId, kind: 'outcome', proposal: p._id });
   return events;
 }
-
-export const proposalJson = (doc: ProposalDoc) => canonicalJson(doc.body);
 
 function bad(field: string, message: string) {
   return aikiError('BAD_PROPOSAL', message, { field });
