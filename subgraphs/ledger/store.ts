@@ -257,7 +257,7 @@ export class LedgerStore {
 
   /**
    * Derives state from one committed block: writes its tx index and history entries and the
-   * accounts it changed (from {@link accountsAfter}), then marks it applied. Idempotent: the tx
+   * accounts it changed (from {@link accountsAfter}), the tx index last, then marks it applied. Idempotent: the tx
    * index and history are inserts of the same documents every time, and the accounts are whole
    * documents with absolute values.
    */
@@ -266,7 +266,6 @@ export class LedgerStore {
     if (block.txs.length > 0) {
       // Plain inserts, not upserts: the documents are the same every time a block is applied,
       // so a duplicate key means "applied before". (Upserts cost FerretDB a query each.)
-      await insertIgnoringDuplicates(this.txIndex, block.txs.map((tx, index) => ({ _id: tx.id, height, index })));
       const history = new Map<string, number[]>();
       block.txs.forEach((tx, index) => {
         for (const address of touchedByEntry(tx.body, block.header.municipality)) (history.get(address) ?? history.set(address, []).get(address)!).push(index);
@@ -275,6 +274,9 @@ export class LedgerStore {
     }
     // By `_id` alone, which FerretDB pushes down; this process is the only writer (the lease holder).
     await bulkWriteCapped(this.accounts, changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
+    // The tx index last: a transaction reads CONFIRMED only once the balances and histories it
+    // changed are written (before, a client could see it CONFIRMED and its old balance).
+    if (block.txs.length > 0) await insertIgnoringDuplicates(this.txIndex, block.txs.map((tx, index) => ({ _id: tx.id, height, index })));
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height } }, { upsert: true });
   }
 
