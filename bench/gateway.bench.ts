@@ -102,7 +102,6 @@ function median(results: LoadResult[]): LoadResult {
 }
 const seconds1 = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 
-const workdir = mkdtempSync(join(tmpdir(), 'aiki-gateway-bench-'));
 const peers: Peer[] = [];
 const cluster = await startCluster({
   municipalities: TOWNS.map((code) => ({ code, name: code[0]!.toUpperCase() + code.slice(1) })),
@@ -117,6 +116,7 @@ const cluster = await startCluster({
 });
 const ours = cluster.gateway.url;
 const ledgerUrls = Object.fromEntries(TOWNS.map((t) => [t, cluster.ledgers.get(t)!.url]));
+const workdir = mkdtempSync(join(tmpdir(), 'aiki-gateway-bench-')); // the peers' supergraph files
 
 /** Submits each hop `i` of every chain in one batch to its town, and waits until all are credited. Returns their settlement ids. */
 async function hop(i: number, firstNonce: number): Promise<string[]> {
