@@ -56,10 +56,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     singleFlight,
     metrics,
     cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries }) : undefined,
+    stateCache: cache.state === false ? undefined : { maxBytes: cache.maxBytes, maxEntries: cache.maxEntries },
   });
   const entityCache = router.cache;
   if (entityCache) metrics.watchCache(() => entityCache.stats());
-  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
+  const stateCache = router.state;
+  if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
+  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(config.mainchainUrl),
     shards,

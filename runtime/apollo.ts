@@ -1,5 +1,5 @@
 /** An Apollo Server for an Aiki subgraph: federated schema, masked errors, our logger, no tracing noise. */
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
@@ -10,13 +10,13 @@ export function apolloLogger(log: Logger) {
   return { debug: (m: string) => log.debug(m), info: (m: string) => log.info(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
 }
 
-export function createSubgraphServer<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: object, log: Logger): ApolloServer<TContext> {
+export function createSubgraphServer<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: object, log: Logger, plugins: ApolloServerPlugin<TContext>[] = []): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     // The generated resolver types are stricter than @apollo/subgraph's resolver map.
     schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as Parameters<typeof buildSubgraphSchema>[0] extends { resolvers?: infer R } ? R : never }),
     formatError: maskErrors(log),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...plugins],
   });
 }

@@ -2,7 +2,9 @@
  * The gateway's entity cache and plan cache with real processes: transfers confirmed on a real
  * ledger and read back through the gateway — balances always the new ones, a pending transaction
  * read as confirmed once sealed — next to a second gateway process without the cache (the same
- * bytes), the counters of GET /ready, and query plans kept when a municipality joins.
+ * bytes), the counters of GET /ready, and query plans kept when a municipality joins. The state
+ * cache (accounts and chain pages kept while their ledger's head stays) with readers hammering
+ * while blocks are sealed: never an answer older than what the client has already seen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
@@ -47,7 +49,7 @@ beforeAll(async () => {
           : {},
   });
   uncached = await spawnService('gateway-uncached', 'gateway', {
-    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_REGISTRY_POLL_MS: '200', AIKI_RATE_LIMIT_RPS: '0', AIKI_ENTITY_CACHE: '0', AIKI_SINGLE_FLIGHT: '0' },
+    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_REGISTRY_POLL_MS: '200', AIKI_RATE_LIMIT_RPS: '0', AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0', AIKI_SINGLE_FLIGHT: '0' },
   });
 });
 
@@ -155,6 +157,68 @@ describe('the entity cache through the gateway', () => {
     expect(account.hits).toBe(after.hits);
     expect(account.bypasses).toBe(after.bypasses + 1);
     expect((await stats(uncached.url)).entities).toBeNull();
+  });
+});
+
+describe('the state cache through the gateway', () => {
+  it('answers an account and a chain page from the cache while the head stays, and never after a block', async () => {
+    const carol = wallet('kyoto');
+    const read = async () => (await gql(cluster.gateway.url, ACCOUNT, { a: carol.address })).data!.account as { balance: string; transactions: { edges: unknown[] } };
+    // Readers asking all along, so that cached answers are in use when each block is sealed.
+    let reading = true;
+    const hammer = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (reading) await Promise.all([read(), gql(cluster.gateway.url, CHAIN)]);
+      }),
+    );
+    const start = (await stats()).state!;
+    let sum = 0;
+    try {
+      for (let i = 1; i <= 6; i++) {
+        const id = await send(treasury, carol.address, 100 + i, ++nonce);
+        sum += 100 + i;
+        await eventually(async () => ((await status(id)) === 'CONFIRMED' ? true : undefined), 10_000, `${id} confirmed`);
+        // Seen CONFIRMED: every read from now on has the new balance, the new history, the new head.
+        for (let k = 0; k < 3; k++) {
+          const account = await read();
+          expect(account.balance).toBe(String(sum));
+          expect(account.transactions.edges).toHaveLength(i);
+          const chain = JSON.parse(await text(cluster.gateway.url, CHAIN)).data.municipality.chain as { height: number; blocks: { edges: Array<{ node: { height: number } }> } };
+          const { height } = (await gql(cluster.gateway.url, TX, { id })).data!.transaction as { height: number };
+          expect(chain.height).toBeGreaterThanOrEqual(height);
+          expect(chain.blocks.edges[0]!.node.height).toBe(chain.height);
+        }
+      }
+    } finally {
+      reading = false;
+      await hammer;
+    }
+    const end = (await stats()).state!;
+    expect(end.hits, 'answers served from the state cache').toBeGreaterThan(start.hits);
+    expect(end.stale, 'answers found unusable after a block').toBeGreaterThan(start.stale);
+    // The same bytes as a gateway without it, twice (the second from the cache).
+    for (const [query, variables] of [[ACCOUNT, { a: carol.address }], [CHAIN, {}]] as const) {
+      const plain = await text(uncached.url, query, variables);
+      expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
+      const before = (await stats()).state!.hits;
+      expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
+      expect((await stats()).state!.hits).toBe(before + 1);
+    }
+    expect((await stats(uncached.url)).state).toBeNull();
+  });
+
+  it('never keeps an answer that read a pending transaction or nothing', async () => {
+    // Chain.transaction answers null without an error: the ledger must say it read outside the blocks.
+    const query = 'query($t: String!) { municipality(code: "kyoto") { chain { transaction(txid: $t) { id status } } } }';
+    const before = (await stats()).state!;
+    for (let k = 0; k < 3; k++) {
+      const reply = await gql(cluster.gateway.url, query, { t: '1'.repeat(64) });
+      expect(reply.errors).toBeUndefined();
+      expect((reply.data!.municipality as { chain: { transaction: unknown } }).chain.transaction).toBeNull();
+    }
+    const after = (await stats()).state!;
+    expect(after.hits).toBe(before.hits);
+    expect(after.entries).toBe(before.entries);
   });
 });
 

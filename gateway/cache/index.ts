@@ -6,16 +6,20 @@
 import type { EntityCacheStats } from './EntityCache.ts';
 import type { PlanCacheStats } from './PlanCache.ts';
 import type { SingleFlightStats } from './SingleFlight.ts';
+import type { StateCacheStats } from './StateCache.ts';
 
 export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, type SharedReadsOptions } from './SharedReadsDataSource.ts';
+export { StateCache, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
 export { readCacheConfig } from './config.ts';
 
 export interface CacheConfig {
   /** The entity cache of immutable ledger data (default on). */
   entities: boolean;
+  /** The state cache of ledger answers at their head, checked before each use (StateCache.ts; default on). */
+  state?: boolean;
   maxBytes?: number;
   maxEntries?: number;
   /** Single-flight for identical reads issued together (default on); `flight`: also join calls on the wire. */
@@ -27,6 +31,8 @@ export interface CacheConfig {
 export interface CacheStats {
   /** Null when the entity cache is off. */
   entities: EntityCacheStats | null;
+  /** Null when the state cache is off. */
+  state: StateCacheStats | null;
   /** Null when single-flight is off. */
   singleFlight: SingleFlightStats | null;
   plans: PlanCacheStats;

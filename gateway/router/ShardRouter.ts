@@ -4,8 +4,9 @@
  * parallel, and reassembles one response: entities in the original order, error paths re-indexed,
  * and every error from or about a shard naming its municipality in `extensions.municipality`.
  *
- * Reads pass through two optional layers (gateway/cache/, docs/GATEWAY.md): the entity cache
- * answers sealed blocks and confirmed transactions without calling their ledger, and
+ * Reads pass through three optional layers (gateway/cache/, docs/GATEWAY.md): the entity cache
+ * answers sealed blocks and confirmed transactions without calling their ledger, the state cache
+ * answers what is exactly a ledger's state at its head while the head has not moved, and
  * single-flight makes identical reads issued together one call. Writes (root mutations) never do.
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -17,7 +18,8 @@ import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
-import { copyJson, type EntityCache, type SingleFlight } from '../cache/index.ts';
+import { copyJson, StateCache, type EntityCache, type SingleFlight } from '../cache/index.ts';
+import { STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
 export interface ShardRouterOptions {
@@ -30,9 +32,14 @@ export interface ShardRouterOptions {
   singleFlight?: SingleFlight;
   /** Counts and times each call per municipality, in a span that sends `traceparent`. */
   metrics?: GatewayMetrics;
+  /** Keeps ledger answers that are a municipality's state at its head, while it is (StateCache.ts); none: not kept. */
+  stateCache?: { maxBytes?: number; maxEntries?: number };
 }
 
-type Reply = { data?: Record<string, any> | null; errors?: Errors };
+/** A municipality's committed head, asked of its ledger before a kept answer is used (StateCache.ts). */
+const HEAD_QUERY = 'query AikiHead($representations: [_Any!]!) { _entities(representations: $representations) { ... on Municipality { chain { height headHash } } } }';
+
+type Reply = { data?: Record<string, any> | null; errors?: Errors; extensions?: Record<string, any> };
 
 type Errors = GraphQLFormattedError[];
 
@@ -41,19 +48,21 @@ export class ShardRouter implements GraphQLDataSource {
   private readonly log: Logger;
   readonly cache?: EntityCache;
   readonly singleFlight?: SingleFlight;
+  readonly state?: StateCache<Reply>;
   private readonly metrics?: GatewayMetrics;
   /** Per municipality, its registered endpoints as last seen and the generation they started. */
   private readonly generations = new Map<string, { endpoints: string; generation: number }>();
 
   constructor(
     private readonly shards: ShardMap,
-    { timeoutMs = 10_000, log, cache, singleFlight, metrics }: ShardRouterOptions,
+    { timeoutMs = 10_000, log, cache, singleFlight, metrics, stateCache }: ShardRouterOptions,
   ) {
     this.timeoutMs = timeoutMs;
     this.metrics = metrics;
     this.log = log;
     this.cache = cache?.((rep) => this.cacheScope(rep));
     this.singleFlight = singleFlight;
+    if (stateCache) this.state = new StateCache<Reply>({ ...stateCache, singleFlight, head: (code) => this.head(code) });
   }
 
   async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -172,18 +181,35 @@ export class ShardRouter implements GraphQLDataSource {
       return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted: ${shard.reason.message}`, { municipality: code, reason: shard.reason.extensions.code }))] };
     }
     const endpoints = shard.endpoints;
-    if (write || !this.singleFlight) return this.post(code, endpoints, query, variables, operationName);
-    const key = `${code}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
-    return this.singleFlight.run(key, () => this.post(code, endpoints, query, variables, operationName), copyJson);
+    if (write) return this.post(code, endpoints, query, variables, operationName);
+    const key = `${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
+    const ask = this.state ? { [STATE_HEADER]: '1' } : undefined;
+    const send = () => this.post(code, endpoints, query, variables, operationName, ask);
+    const shared = this.singleFlight ? () => this.singleFlight!.run(`${code}\n${key}`, send, copyJson) : send;
+    if (!this.state) return shared();
+    return this.state.read(code, key, async () => {
+      const { extensions, ...reply } = await shared();
+      const { [STATE_EXTENSION]: label, ...rest } = extensions ?? {};
+      return { reply: Object.keys(rest).length > 0 ? { ...reply, extensions: rest } : reply, label: label as StateLabel | undefined };
+    });
+  }
+
+  /** The committed head of `code`'s ledger, or undefined when it cannot be read. */
+  private async head(code: string): Promise<StateLabel | undefined> {
+    const shard = this.shards.get(code);
+    if (!shard || shard.state === 'pending') return undefined;
+    const reply = await this.post(code, shard.endpoints, HEAD_QUERY, { representations: [{ __typename: 'Municipality', code }] }, 'AikiHead');
+    const chain = reply.data?._entities?.[0]?.chain;
+    return typeof chain?.height === 'number' && typeof chain.headHash === 'string' ? { height: chain.height, hash: chain.headHash } : undefined;
   }
 
   /** POSTs to the first of `endpoints` that answers. Never throws. */
-  private async post(code: string, endpoints: string[], query: string, variables: Record<string, unknown>, operationName: string | undefined): Promise<Reply> {
+  private async post(code: string, endpoints: string[], query: string, variables: Record<string, unknown>, operationName: string | undefined, extraHeaders?: Record<string, string>): Promise<Reply> {
     let lastFailure = '';
     for (const endpoint of endpoints) {
       try {
         return await traceSubgraphCall(this.metrics, { subgraph: 'ledger', municipality: code, url: endpoint }, (headers) =>
-          postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs, headers }),
+          postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs, headers: { ...headers, ...extraHeaders } }),
         );
       } catch (err) {
         if (!(err instanceof GraphQLTransportError)) throw err;

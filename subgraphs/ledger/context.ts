@@ -1,5 +1,6 @@
 import type { Admission } from './admission.ts';
 import type { Loaders } from './loaders.ts';
+import type { RequestState } from './state.ts';
 import type { LedgerStore } from './store.ts';
 
 /** What every ledger resolver sees: this municipality's code, its store, and this request's loaders. */
@@ -10,4 +11,6 @@ export interface LedgerContext {
   admission: Admission;
   /** The request was forwarded by another replica of this ledger (admission.ts): never forward it again. */
   forwarded: boolean;
+  /** When the caller asked for a state label (state.ts): the head it was read at, and whether it stayed within sealed blocks. */
+  state?: RequestState;
 }

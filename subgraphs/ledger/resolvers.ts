@@ -29,10 +29,14 @@ function localId(id: unknown, ctx: LedgerContext, local: RegExp): string {
   return parts.local;
 }
 
-async function loadTransaction(txid: string, { loaders }: LedgerContext): Promise<TransactionModel | null> {
+async function loadTransaction(txid: string, ctx: LedgerContext): Promise<TransactionModel | null> {
+  const { loaders } = ctx;
   const [at, pending, rejected] = await Promise.all([loaders.txIndex.load(txid), loaders.pending.load(txid), loaders.rejected.load(txid)]);
   const block = at ? await loaders.block.load(at.height) : null;
-  return transactionModel(txid, { at, block, pending, rejected });
+  const model = transactionModel(txid, { at, block, pending, rejected });
+  // Pending, rejected or unknown: state outside the blocks, which changes without a new head (state.ts).
+  if (model?.status !== 'CONFIRMED' && ctx.state) ctx.state.volatile = true;
+  return model;
 }
 
 async function loadAccount(address: string, ctx: LedgerContext): Promise<AccountModel> {

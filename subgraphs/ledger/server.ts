@@ -13,6 +13,8 @@ import { Sequencer } from './sequencer.ts';
 import { Admission, FORWARDED_HEADER } from './admission.ts';
 import { LedgerStore } from './store.ts';
 import { AnchorPusher } from './anchoring.ts';
+import { readLabel, statePlugin } from './state.ts';
+import { STATE_HEADER } from '../../runtime/stateLabel.ts';
 
 export interface LedgerConfig {
   municipality: string;
@@ -72,13 +74,21 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   });
   const admission = new Admission(store, sequencer, log, leaseMs, config.mainchainKey);
 
-  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log);
+  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>()]);
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     requireSignature: config.subgraphSecret,
     log,
-    context: async (req) => ({ municipality: config.municipality, store, loaders: createLoaders(store), admission, forwarded: req.headers[FORWARDED_HEADER] === '1' }),
+    context: async (req) => ({
+      municipality: config.municipality,
+      store,
+      loaders: createLoaders(store),
+      admission,
+      forwarded: req.headers[FORWARDED_HEADER] === '1',
+      // Read before any resolver runs: the label must not be newer than what they read.
+      state: req.headers[STATE_HEADER] ? { label: await readLabel(store), volatile: false } : undefined,
+    }),
     ready: async () => ({ municipality: config.municipality, height: (await store.head()).height, sequencer: sequencer.isLeader }),
   });
   // The sequencer's first round before announcing readiness: a ledger that takes the lease has

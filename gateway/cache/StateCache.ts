@@ -1,0 +1,87 @@
+/**
+ * The state cache: ledger answers that are exactly a municipality's state at its head — a block
+ * page, an account with its balance and history, the head itself — kept while that head is the
+ * newest block, and checked against the ledger before every use.
+ *
+ * The ledger labels such an answer with the head it was read at (subgraphs/ledger/state.ts says
+ * when it can). Before a stored answer is used, the ledger's committed head is asked — once for
+ * every request waiting on the same municipality, by a call sent after each of them arrived
+ * (SingleFlight) — and the answer is used only if the head is still the labelled block. A block
+ * committed after the label, even one not applied yet, makes the answer unusable, so a balance
+ * read after a client saw its transfer CONFIRMED is never the old one (docs/GATEWAY.md).
+ *
+ * What it saves: the head is three `_id` lookups on the ledger's database; the answers it stands
+ * for are a page of blocks with their transactions, or an account's history with its blocks.
+ */
+import { LruStore, type LruStoreStats } from './LruStore.ts';
+import type { SingleFlight } from './SingleFlight.ts';
+import type { StateLabel } from '../../runtime/stateLabel.ts';
+
+export interface LabelledReply<R> {
+  reply: R;
+  /** The head the reply was read at, when the ledger could say; undefined: not kept. */
+  label?: StateLabel;
+}
+
+export interface StateCacheOptions {
+  /** The municipality's committed head now (undefined when it cannot be read: nothing is used). */
+  head: (municipality: string) => Promise<StateLabel | undefined>;
+  /** Joins head reads of one municipality issued together (one call after each asker arrived). */
+  singleFlight?: SingleFlight;
+  maxBytes?: number;
+  maxEntries?: number;
+}
+
+export interface StateCacheStats extends LruStoreStats {
+  hits: number;
+  /** Answers fetched: none stored, or the stored one unusable. */
+  misses: number;
+  /** Of the misses, stored answers found unusable: the head had moved. */
+  stale: number;
+  /** Head reads made (after joining). */
+  headReads: number;
+}
+
+export class StateCache<R> {
+  private readonly store: LruStore;
+  private readonly counts = { hits: 0, stale: 0, misses: 0, headReads: 0 };
+
+  constructor(private readonly options: StateCacheOptions) {
+    this.store = new LruStore(options.maxEntries ?? 10_000, options.maxBytes ?? 64 * 2 ** 20);
+  }
+
+  /**
+   * The answer to `key` from `municipality`: the stored one if its label is the head now, else
+   * `fetch()`'s (kept when labelled). Each caller gets its own copy.
+   */
+  async read(municipality: string, key: string, fetch: () => Promise<LabelledReply<R>>): Promise<R> {
+    const entryKey = `${municipality}\n${key}`;
+    const stored = this.store.get(entryKey);
+    if (stored !== undefined) {
+      const { label, reply } = JSON.parse(stored) as { label: StateLabel; reply: R };
+      const head = await this.head(municipality);
+      if (head && head.height === label.height && head.hash === label.hash) {
+        this.counts.hits++;
+        return reply;
+      }
+      this.counts.stale++;
+      this.store.delete(entryKey);
+    }
+    this.counts.misses++;
+    const { reply, label } = await fetch();
+    if (label) this.store.set(entryKey, JSON.stringify({ label, reply }));
+    return reply;
+  }
+
+  private head(municipality: string): Promise<StateLabel | undefined> {
+    const read = () => {
+      this.counts.headReads++;
+      return this.options.head(municipality);
+    };
+    return this.options.singleFlight ? this.options.singleFlight.run(`head\n${municipality}`, read, (label) => label) : read();
+  }
+
+  stats(): StateCacheStats {
+    return { ...this.counts, ...this.store.stats() };
+  }
+}
