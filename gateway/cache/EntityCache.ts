@@ -24,7 +24,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { entityQuery, REF_PREFIX, STATUS_ALIAS, type EntityQuery } from './entityQuery.ts';
 import { immutableAnswer } from './immutable.ts';
-import { LruStore } from './LruStore.ts';
+import { Lru } from '../../runtime/lru.ts';
 
 export interface EntitiesReply {
   data?: { _entities: unknown[] } | Record<string, any> | null;
@@ -69,12 +69,12 @@ export interface EntityCacheStats {
 type Counters = Omit<EntityCacheStats, 'entries' | 'bytes' | 'evictions'>;
 
 export class EntityCache {
-  private readonly store: LruStore;
+  private readonly store: Lru<string, string>;
   private readonly scope: EntityCacheOptions['scope'];
   private readonly counters: Counters = { hits: 0, misses: 0, bypasses: 0, stored: 0, notStored: 0, cutOuts: 0, fallbacks: 0 };
 
   constructor({ maxEntries = 100_000, maxBytes = 64 << 20, scope }: EntityCacheOptions) {
-    this.store = new LruStore(maxEntries, maxBytes);
+    this.store = Lru.strings(maxEntries, maxBytes);
     this.scope = scope;
   }
 

@@ -13,7 +13,7 @@
  * What it saves: the head is three `_id` lookups on the ledger's database; the answers it stands
  * for are a page of blocks with their transactions, or an account's history with its blocks.
  */
-import { LruStore, type LruStoreStats } from './LruStore.ts';
+import { Lru, type LruStats } from '../../runtime/lru.ts';
 import type { SingleFlight } from './SingleFlight.ts';
 import type { StateLabel } from '../../runtime/stateLabel.ts';
 
@@ -32,7 +32,7 @@ export interface StateCacheOptions {
   maxEntries?: number;
 }
 
-export interface StateCacheStats extends LruStoreStats {
+export interface StateCacheStats extends LruStats {
   hits: number;
   /** Answers fetched: none stored, or the stored one unusable. */
   misses: number;
@@ -43,11 +43,11 @@ export interface StateCacheStats extends LruStoreStats {
 }
 
 export class StateCache<R> {
-  private readonly store: LruStore;
+  private readonly store: Lru<string, string>;
   private readonly counts = { hits: 0, stale: 0, misses: 0, headReads: 0 };
 
   constructor(private readonly options: StateCacheOptions) {
-    this.store = new LruStore(options.maxEntries ?? 10_000, options.maxBytes ?? 64 * 2 ** 20);
+    this.store = Lru.strings(options.maxEntries ?? 10_000, options.maxBytes ?? 64 * 2 ** 20);
   }
 
   /**

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
 import { Kind, OperationTypeNode, parse } from 'graphql';
-import { LruMap } from './LruMap.ts';
+import { Lru } from '../../runtime/lru.ts';
 import { AikiError } from '../../core/errors.ts';
 import { refusal, refuseEarly, wasRefused } from './refusal.ts';
 
@@ -83,7 +83,7 @@ export function persistedQueriesPlugin<TContext extends BaseContext>(opts: Persi
   for (const op of safelist?.operations ?? []) registered.set(op.id, op.body).set(sha256Hex(op.body), op.body);
   const bodies = new Set(safelist?.operations.map((op) => op.body));
   const apqEntries = opts.apqEntries ?? 1_000;
-  const apq = !safelist && apqEntries > 0 ? new LruMap<string, string>(apqEntries) : undefined;
+  const apq = !safelist && apqEntries > 0 ? new Lru<string, string>(apqEntries) : undefined;
 
   return {
     async requestDidStart({ request }) {

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { AikiError } from '../../core/errors.ts';
-import { LruMap } from './LruMap.ts';
+import { Lru } from '../../runtime/lru.ts';
 import { refusal, refuseEarly } from './refusal.ts';
 
 export interface RateLimitOptions {
@@ -60,12 +60,12 @@ interface Bucket {
 
 export class RateLimiter {
   private readonly opts: RateLimitOptions;
-  private readonly buckets: LruMap<string, Bucket>;
+  private readonly buckets: Lru<string, Bucket>;
 
   constructor(opts: Partial<RateLimitOptions> = {}) {
     this.opts = { ...DEFAULT_RATE_LIMIT, ...opts };
     if (!(this.opts.ratePerSecond > 0 && this.opts.burst >= 1)) throw new RangeError('RateLimiter: ratePerSecond must be > 0 and burst >= 1');
-    this.buckets = new LruMap(this.opts.maxClients);
+    this.buckets = new Lru(this.opts.maxClients);
   }
 
   /** Buckets held now (bounded by `maxClients`). */

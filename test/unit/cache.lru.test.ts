@@ -1,11 +1,11 @@
 /** The caches' bounds: entries and size, least recently used forgotten first; the plan cache's counters. */
 import { describe, expect, it } from 'vitest';
-import { LruStore } from '../../gateway/cache/LruStore.ts';
+import { Lru } from '../../runtime/lru.ts';
 import { PlanCache } from '../../gateway/cache/index.ts';
 
-describe('LruStore', () => {
+describe('Lru', () => {
   it('forgets the least recently used beyond its number of entries', () => {
-    const store = new LruStore(2, 1 << 20);
+    const store = Lru.strings(2, 1 << 20);
     store.set('a', '1');
     store.set('b', '2');
     expect(store.get('a')).toBe('1'); // a is now the most recent
@@ -15,7 +15,7 @@ describe('LruStore', () => {
   });
 
   it('stays within its size, counting keys and values', () => {
-    const store = new LruStore(1000, 10_000);
+    const store = Lru.strings(1000, 10_000);
     for (let i = 0; i < 100; i++) store.set(`key-${i}`, 'x'.repeat(200));
     const { bytes, entries, evictions } = store.stats();
     expect(bytes).toBeLessThanOrEqual(10_000);
@@ -26,7 +26,7 @@ describe('LruStore', () => {
   });
 
   it('does not keep a value larger than a tenth of its size, and accounts for replaced values', () => {
-    const store = new LruStore(10, 10_000);
+    const store = Lru.strings(10, 10_000);
     expect(store.set('big', 'x'.repeat(600))).toBe(false);
     expect(store.get('big')).toBeUndefined();
     store.set('k', 'x'.repeat(100));
