@@ -2,13 +2,13 @@
  * The gateway, the main chain's face: @apollo/gateway with three seams of ours — the supergraph
  * comes from the registry (registry/), the `ledger` subgraph is called through the shard router
  * (router/), and every request passes the edge first (edge/: rate limit, persisted operations,
- * operation limits). Reads are sped up by cache/: immutable ledger entities cached, identical
+ * operation limits, operator auth). Reads are sped up by cache/: immutable ledger entities cached, identical
  * reads issued together sent once, query plans kept across shard map changes (docs/GATEWAY.md).
  */
 import { ApolloGateway, type RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { serve, type Served } from '../runtime/http.ts';
-import { federationFetcher } from '../runtime/signing.ts';
+import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type OperatorClaim } from '../runtime/signing.ts';
 import { maskErrors } from '../runtime/errors.ts';
 import { apolloLogger } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
@@ -16,7 +16,7 @@ import { RegistryClient } from './registry/RegistryClient.ts';
 import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.ts';
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
-import { edgePlugins, httpRateLimit, RateLimiter, type EdgeConfig } from './edge/index.ts';
+import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
 import { EntityCache, PlanCache, SharedReadsDataSource, SingleFlight, type CacheConfig, type CacheStats } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
@@ -30,11 +30,15 @@ export interface GatewayConfig {
   edge?: EdgeConfig;
   /** Entity cache and single-flight (gateway/cache/config.ts reads them from the environment); default both on. */
   cache?: CacheConfig;
+  /** How long a verdict on an operator token is kept (default 5 s): the longest a revoked token still passes the gateway. */
+  operatorVerdictTtlMs?: number;
 }
 
 export interface GatewayContext {
-  /** The caller's Authorization header, passed on to the main chain for operator mutations. */
+  /** The caller's Authorization header: passed on to the main chain only when the gateway does not sign (development). */
   authorization?: string;
+  /** The operator the gateway verified, when the operation selects an `@operator` field: passed on as a signed claim. */
+  operator?: OperatorClaim;
 }
 
 export interface RunningGateway extends Served {
@@ -69,6 +73,15 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     log,
     pollIntervalMs: config.pollIntervalMs,
   });
+  // Signed calls carry the verified operator as a claim and never the caller's token; unsigned
+  // (development, no secret) a claim would be trusted by nobody, so the token goes on as before.
+  const secret = subgraphSecret();
+  const forward = (context: GatewayContext): Record<string, string> => {
+    if (!secret) return context.authorization ? { authorization: context.authorization } : {};
+    return context.operator ? { [OPERATOR_HEADER]: operatorClaim(context.operator) } : {};
+  };
+  let needOperator: ReadonlySet<string> = new Set();
+  const verifier = new OperatorVerifier({ mainchainUrl: config.mainchainUrl, ttlMs: config.operatorVerdictTtlMs, secret });
   const gateway = new ApolloGateway({
     supergraphSdl: manager,
     logger: apolloLogger(log),
@@ -78,17 +91,26 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     buildService: ({ name, url }) => {
       if (name === 'ledger') return router;
       const source = new SharedReadsDataSource<GatewayContext>(
-        { url, fetcher: federationFetcher() as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
-        { singleFlight, forward: (context): Record<string, string> => (context.authorization ? { authorization: context.authorization } : {}) },
+        { url, fetcher: federationFetcher(secret) as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
+        { singleFlight, forward },
       );
       return observeDataSource(source, name, metrics);
     },
+  });
+  // Which fields need an operator is read from each supergraph the gateway installs (`@operator`).
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    needOperator = operatorFields(coreSupergraphSdl);
+    log.info('operator fields', { fields: [...needOperator] });
   });
   const edge = config.edge ?? { limits: {} };
   const limiter = edge.rateLimit && new RateLimiter(edge.rateLimit);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [metricsPlugin<GatewayContext>(metrics), ...edgePlugins<GatewayContext>(edge)], // metrics first: it times from the earliest point
+    plugins: [
+      metricsPlugin<GatewayContext>(metrics), // first: it times from the earliest point
+      ...edgePlugins<GatewayContext>(edge),
+      operatorAuthPlugin<GatewayContext>({ fields: () => needOperator, verifier, grant: (context, operator) => void (context.operator = operator) }),
+    ],
     persistedQueries: false, // edge/persisted.ts serves APQ and the safelist
     formatError: maskErrors(log),
     includeStacktraceInErrorResponses: false,
@@ -101,7 +123,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     admit: limiter && observeAdmit(metrics, httpRateLimit(limiter)), // before the body is read: the cheapest refusal
     metrics: metricsEndpoint(metrics), // GET /metrics, Prometheus text format
     context: async (req) => ({ authorization: req.headers.authorization }),
-    ready: async () => ({ municipalities: shards.serving(), cache: cacheStats() }),
+    ready: async () => ({ municipalities: shards.serving(), cache: cacheStats(), operators: { ...verifier.counts } }),
   });
   return { ...served, shards, cacheStats };
 }

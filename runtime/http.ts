@@ -3,10 +3,11 @@
  * `GET /health` (the process is up) and `GET /ready` (it can serve: its database and peers answer).
  * No web framework: the whole HTTP surface is this file.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './log.ts';
+import { AikiError } from '../core/errors.ts';
 import { checkSignature, SIGNATURE_HEADER } from './signing.ts';
 import { traceRequest } from './observability/index.ts';
 
@@ -18,7 +19,13 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** Readiness: resolves to details when the service can serve, throws when it cannot. */
   ready?: () => Promise<Record<string, unknown>>;
   /** `GET /metrics` (Prometheus text format) when given. */
-  metrics?: () => { contentType: string; body: string };
+  metrics?: () => MetricsText;
+  /**
+   * Internal JSON endpoints besides /graphql, by path: `POST <path>` with a JSON body, answered with
+   * what the handler returns (the main chain's operator check). Signed like /graphql when
+   * `requireSignature` is set; a handler's AikiError is answered 400 with its code.
+   */
+  routes?: Record<string, (body: unknown) => Promise<unknown>>;
   /** Largest request body accepted, in bytes (413 above). */
   maxBodyBytes?: number;
   /** The federation's secret: every /graphql request must be signed with it (runtime/signing.ts). Subgraphs set it; the gateway does not. */
@@ -26,6 +33,11 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** A check before the body is read (the gateway's rate limit): a refusal to send, or undefined to go on. */
   admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
   log: Logger;
+}
+
+export interface MetricsText {
+  contentType: string;
+  body: string;
 }
 
 export interface Served {
@@ -56,11 +68,9 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
         return send(res, 503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) });
       }
     }
-    if (req.method === 'GET' && url.pathname === '/metrics' && opts.metrics) {
-      const { contentType, body } = opts.metrics();
-      res.writeHead(200, { 'content-type': contentType });
-      return void res.end(body);
-    }
+    if (req.method === 'GET' && url.pathname === '/metrics' && opts.metrics) return sendMetrics(res, opts.metrics());
+    const route = opts.routes?.[url.pathname];
+    if (route) return internal(req, res, url, route);
     if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found: GraphQL is served at /graphql' });
     // Every GraphQL request continues its caller's trace (W3C traceparent) or starts one.
     return traceRequest(req, res, () => graphql(req, res, url));
@@ -76,11 +86,8 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     let body: unknown = undefined;
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
-    if (opts.requireSignature) {
-      const header = req.headers[SIGNATURE_HEADER];
-      const refused = checkSignature(opts.requireSignature, Array.isArray(header) ? header[0] : header, req.method ?? 'GET', url.pathname + url.search, raw);
-      if (refused) return send(res, 401, { errors: [refused.toJSON()] });
-    }
+    const refusedSignature = unsigned(req, url, raw);
+    if (refusedSignature) return send(res, 401, { errors: [refusedSignature.toJSON()] });
     if (req.method === 'POST') {
       if ((req.headers['content-type'] ?? '').includes('json') && raw.length > 0) {
         try {
@@ -109,20 +116,63 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  /** The refusal of a request the federation did not sign (its claim headers included), or undefined. Checked before anything reads what it says. */
+  function unsigned(req: IncomingMessage, url: URL, raw: string): AikiError | undefined {
+    if (!opts.requireSignature) return undefined;
+    const header = req.headers[SIGNATURE_HEADER];
+    return checkSignature(opts.requireSignature, Array.isArray(header) ? header[0] : header, req.method ?? 'GET', url.pathname + url.search, raw, Date.now(), req.headers);
+  }
+
+  async function internal(req: IncomingMessage, res: ServerResponse, url: URL, route: (body: unknown) => Promise<unknown>): Promise<void> {
+    if (req.method !== 'POST') return send(res, 405, { error: `${url.pathname} takes POST` });
+    const raw = await readBody(req, maxBodyBytes);
+    if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    const refused = unsigned(req, url, raw);
+    if (refused) return send(res, 401, { errors: [refused.toJSON()] });
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return send(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+    try {
+      return send(res, 200, await route(body));
+    } catch (err) {
+      if (err instanceof AikiError) return send(res, 400, { errors: [err.toJSON()] });
+      throw err;
+    }
+  }
+
+  const { url, close } = await listen(server, opts.port, opts.host);
   return {
-    url: `http://${host}:${port}/graphql`,
+    url: `${url}/graphql`,
     async close() {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await apollo.stop();
     },
   };
+}
+
+/** Listens (loopback unless told otherwise) and answers the origin it got, e.g. `http://127.0.0.1:4000`. */
+async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const { address, port: bound } = server.address() as AddressInfo;
+  const shown = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${shown}:${bound}`,
+    async close() {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function sendMetrics(res: ServerResponse, { contentType, body }: MetricsText): void {
+  res.writeHead(200, { 'content-type': contentType });
+  res.end(body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

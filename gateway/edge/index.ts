@@ -1,7 +1,8 @@
 /**
  * The gateway's protective edge, the public door of `gateway/edge/`: per-client rate limits,
- * persisted operations (APQ, or a safelist in production) and limits on what one operation may
- * ask, each refusing with a coded error before the gateway plans anything or calls a subgraph.
+ * persisted operations (APQ, or a safelist in production), limits on what one operation may
+ * ask, and operator auth for the fields marked `@operator`, each refusing with a coded error
+ * before the gateway plans anything or calls a subgraph.
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { limitsPlugin, type Limits } from './limits.ts';
@@ -11,6 +12,7 @@ import { rateLimitPlugin, type RateLimiter, type RateLimitOptions } from './rate
 export { checkMeasure, checkSource, countTokens, DEFAULT_LIMITS, limitsPlugin, measureOperation, type Limits, type Measure } from './limits.ts';
 export { manifestOf, MANIFEST_FORMAT, persistedQueriesPlugin, readManifest, sha256Hex, type ManifestOperation, type PersistedQueryManifest, type PersistedQueryOptions } from './persisted.ts';
 export { clientKeys, DEFAULT_RATE_LIMIT, httpRateLimit, rateLimited, RateLimiter, rateLimitPlugin, type Decision, type HttpRefusal, type RateLimitOptions } from './rateLimit.ts';
+export { DEFAULT_VERDICT_TTL_MS, OPERATOR_SPEC, operatorAuthPlugin, operatorFieldIn, operatorFields, OperatorVerifier, type OperatorVerifierOptions, type Verdict } from './operatorAuth.ts';
 export { readEdgeConfig } from './config.ts';
 
 export interface EdgeConfig {

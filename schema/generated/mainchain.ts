@@ -842,6 +842,10 @@ export type ResolversParentTypes = ResolversObject<{
   VotingRules: VotingRules;
 }>;
 
+export type OperatorDirectiveArgs = { };
+
+export type OperatorDirectiveResolver<Result, Parent, ContextType = MainchainContext, Args = OperatorDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AccountResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -1114,3 +1118,6 @@ export type Resolvers<ContextType = MainchainContext> = ResolversObject<{
   VotingRules?: VotingRulesResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = MainchainContext> = ResolversObject<{
+  operator?: OperatorDirectiveResolver<any, any, ContextType>;
+}>;

@@ -4,10 +4,17 @@
  * `createOperatorToken`, each `aiki_<id>_<secret>` with 256 random bits, of which only the SHA-256
  * digest is stored. A slow password hash would add nothing for random 256-bit secrets (nothing to
  * guess), and a digest is compared in constant time.
+ *
+ * Through the gateway (docs/GATEWAY.md, "Operators"), the gateway checks the token first — it asks
+ * {@link Operators.verify} on `POST /operators/verify` — and passes the operator on as a claim,
+ * `x-aiki-operator: token=<id>;name=<URI-encoded name>`, covered by the request signature
+ * (runtime/signing.ts). {@link Operators.fromClaim} accepts it only while that token is not
+ * revoked, so a revocation holds here at once even while a gateway still has the token's verdict.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { aikiError } from '../../core/index.ts';
+import { parseOperatorClaim } from '../../runtime/signing.ts';
 import { COLLECTIONS } from './collections.ts';
 
 interface OperatorDoc {
@@ -19,8 +26,13 @@ interface OperatorDoc {
   createdBy: string;
 }
 
-/** Who made a request: an operator's name, or null. `open` when no credentials are configured (development). */
-export type Operator = { name: string } | null;
+/**
+ * Who made a request: an operator's name and the id of the token it used (`root` for
+ * AIKI_OPERATOR_TOKEN, `development` when none is configured), or null.
+ */
+export type Operator = { name: string; token: string } | null;
+
+const DEVELOPMENT: NonNullable<Operator> = { name: 'development (no AIKI_OPERATOR_TOKEN)', token: 'development' };
 
 const TOKEN = /^aiki_([0-9a-f]{16})_([0-9a-f]{64})$/;
 const NAME = /^[\p{L}\p{N} ._@-]{1,64}$/u;
@@ -48,15 +60,40 @@ export class Operators {
 
   /** The operator an Authorization header proves, or null. */
   authenticate(authorization: string | undefined): Operator {
-    if (this.open) return { name: 'development (no AIKI_OPERATOR_TOKEN)' };
+    if (this.open) return DEVELOPMENT;
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
     if (!bearer) return null;
     const minted = TOKEN.exec(bearer);
     if (minted) {
       const doc = this.byId.get(minted[1]!);
-      return doc && timingSafeEqual(digest(minted[2]!), Buffer.from(doc.digest, 'hex')) ? { name: doc.name } : null;
+      return doc && timingSafeEqual(digest(minted[2]!), Buffer.from(doc.digest, 'hex')) ? { name: doc.name, token: doc._id } : null;
     }
-    return timingSafeEqual(digest(bearer), this.root!) ? { name: 'root' } : null;
+    return timingSafeEqual(digest(bearer), this.root!) ? { name: 'root', token: 'root' } : null;
+  }
+
+  /**
+   * The gateway's question (`POST /operators/verify`, signed): which operator does this
+   * Authorization header prove? The token travels in the signed body, not in a header the
+   * signature does not cover.
+   */
+  async verify(body: unknown): Promise<{ operator: Operator }> {
+    const authorization = (body as { authorization?: unknown } | null)?.authorization;
+    if (typeof authorization !== 'string') throw aikiError('BAD_USER_INPUT', 'expected {"authorization": "Bearer <token>"}', { field: 'authorization' });
+    return { operator: this.authenticate(authorization) };
+  }
+
+  /**
+   * The operator a signed `x-aiki-operator` claim names, or null. Only for a request whose
+   * signature covered the claim (runtime/http.ts checks it before any context is made): the claim
+   * is the gateway's word. Its token must still be live here — revoked, it names nobody.
+   */
+  fromClaim(claim: string): Operator {
+    const claimed = parseOperatorClaim(claim);
+    if (!claimed) return null;
+    if (this.open) return claimed;
+    if (claimed.token === 'root') return { name: 'root', token: 'root' };
+    const doc = this.byId.get(claimed.token);
+    return doc ? { name: doc.name, token: doc._id } : null;
   }
 
   async create(name: string, by: string): Promise<{ id: string; name: string; token: string }> {

@@ -1,7 +1,9 @@
 /** The main-chain subgraph: the registry, anchors, settlements, governance, and the main chain's blocks. */
 import { mainchain } from '../../schema/index.ts';
 import { connectMongo } from '../../db/mongo.ts';
+import type { IncomingMessage } from 'node:http';
 import { serve, type Served } from '../../runtime/http.ts';
+import { OPERATOR_HEADER, VERIFY_OPERATOR_PATH } from '../../runtime/signing.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainchainContext } from './context.ts';
@@ -11,7 +13,7 @@ import { MainChain } from './chain.ts';
 import { Settler } from './settlements.ts';
 import { DEFAULT_RULES, publicKeyOf } from '../../core/index.ts';
 import { Governance } from './governance.ts';
-import { Operators } from './operators.ts';
+import { Operators, type Operator } from './operators.ts';
 import { resolvers } from './resolvers.ts';
 
 export interface MainchainConfig {
@@ -88,13 +90,26 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   governance.start();
   if (operators.open) log.warn('AIKI_OPERATOR_TOKEN is not set: operator mutations are open to anyone (development only)');
 
+  /**
+   * The gateway's signed claim when there is one — serve() refused the request already unless its
+   * signature covered the claim, so only a holder of the federation's secret can have sent it —
+   * else the request's own bearer token (the CLI and operators calling the main chain directly).
+   * Without a secret nothing is signed, and a claim is never read.
+   */
+  const operatorOf = (req: IncomingMessage): Operator => {
+    const claim = req.headers[OPERATOR_HEADER];
+    if (config.subgraphSecret && typeof claim === 'string') return operators.fromClaim(claim);
+    return operators.authenticate(req.headers.authorization);
+  };
+
   const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log);
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     requireSignature: config.subgraphSecret,
     log,
-    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operators.authenticate(req.headers.authorization) }),
+    routes: { [VERIFY_OPERATOR_PATH]: (body) => operators.verify(body) }, // the gateway's operator check (docs/GATEWAY.md)
+    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req) }),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });
   return {
