@@ -28,6 +28,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { signRequest, subgraphSecret, VERIFY_OPERATOR_PATH, type OperatorClaim } from '../../runtime/signing.ts';
+import { Lru } from '../../runtime/lru.ts';
 import { refusal, wasRefused } from './refusal.ts';
 
 /** The `@link` URL of the `@operator` marker, without its version. */
@@ -142,9 +143,8 @@ export interface OperatorVerifierOptions {
  * main chain is not remembered.
  */
 export class OperatorVerifier {
-  /** By SHA-256 of the Authorization header, oldest first (a Map keeps insertion order). */
-  private readonly verdicts = new Map<string, { operator: OperatorClaim | null; until: number }>();
-  private readonly maxEntries: number;
+  /** By SHA-256 of the Authorization header. */
+  private readonly verdicts: Lru<string, { operator: OperatorClaim | null; until: number }>;
   private readonly asking = new Map<string, Promise<OperatorClaim | null>>();
   private readonly url: string;
   private readonly ttlMs: number;
@@ -155,7 +155,7 @@ export class OperatorVerifier {
   constructor(private readonly opts: OperatorVerifierOptions) {
     this.url = new URL(VERIFY_OPERATOR_PATH, opts.mainchainUrl).toString();
     this.ttlMs = opts.ttlMs ?? DEFAULT_VERDICT_TTL_MS;
-    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.verdicts = new Lru(opts.maxEntries ?? 10_000);
     this.now = opts.now ?? Date.now;
   }
 
@@ -197,12 +197,9 @@ export class OperatorVerifier {
     if (!res.ok || !answer || answer.operator === undefined) throw new Error(`the main chain's operator check answered HTTP ${res.status}`);
     const operator = answer.operator && { name: String(answer.operator.name), token: String(answer.operator.token) };
     // Kept from when it was asked, so a verdict never outlives the revocation by more than ttlMs.
-    const key = createHash('sha256').update(authorization).digest('hex');
-    this.verdicts.delete(key);
-    this.verdicts.set(key, { operator, until: asked + this.ttlMs });
-    // Bounded: every verdict is at most ttlMs old anyway, so the oldest goes first (a flood of
-    // made-up tokens costs the flooder's own verdicts, and at worst a check more for others).
-    if (this.verdicts.size > this.maxEntries) this.verdicts.delete(this.verdicts.keys().next().value!);
+    // Bounded: a flood of made-up tokens evicts the least recently used verdicts, which costs the
+    // operators behind them one more check at worst.
+    this.verdicts.set(createHash('sha256').update(authorization).digest('hex'), { operator, until: asked + this.ttlMs });
     return operator;
   }
 }
