@@ -4,7 +4,7 @@
  * and the edge's (gateway/edge/config.ts): AIKI_SAFELIST, AIKI_APQ_ENTRIES, AIKI_RATE_LIMIT_RPS,
  * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS, and the
  * cache's (gateway/cache/config.ts): AIKI_ENTITY_CACHE, AIKI_ENTITY_CACHE_MB, AIKI_ENTITY_CACHE_ENTRIES,
- * AIKI_SINGLE_FLIGHT.
+ * AIKI_SINGLE_FLIGHT; AIKI_METRICS_PORT and AIKI_METRICS_HOST (GET /metrics on a port of its own).
  */
 import { envInt, envString } from '../runtime/env.ts';
 import { createLogger } from '../runtime/log.ts';
@@ -15,20 +15,34 @@ import { readCacheConfig } from './cache/index.ts';
 
 const log = createLogger('gateway');
 
+/**
+ * Unset: /metrics on the public port, as before — the gateway listens on loopback unless AIKI_HOST
+ * says otherwise, and several gateways on one machine (tests, benchmarks) need no port each. Set
+ * (0 = any free port): a listener of its own, on loopback unless AIKI_METRICS_HOST says otherwise.
+ */
+function metricsListener(): { port: number; host: string } | undefined {
+  if (!process.env.AIKI_METRICS_PORT) return undefined;
+  return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: envString('AIKI_METRICS_HOST', '127.0.0.1') };
+}
+
 runMain(log, 'gateway', async () => {
+  const host = envString('AIKI_HOST', '127.0.0.1');
+  const metrics = metricsListener();
+  if (!metrics && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics is served on the public port (AIKI_HOST=${host}): set AIKI_METRICS_PORT to serve it on a port of its own`);
   const gateway = await startGateway(
     {
       port: envInt('AIKI_PORT', 4000, { max: 65535 }),
-      host: envString('AIKI_HOST', '127.0.0.1'),
+      host,
       mainchainUrl: envString('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 10_000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
       edge: readEdgeConfig(),
       cache: readCacheConfig(),
+      metrics,
     },
     log,
   );
-  log.info('serving', { url: gateway.url, municipalities: gateway.shards.serving() });
+  log.info('serving', { url: gateway.url, metrics: gateway.metricsUrl, municipalities: gateway.shards.serving() });
   announceReady({ service: 'gateway', url: gateway.url });
   onShutdown(log, gateway.close);
 });

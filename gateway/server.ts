@@ -7,7 +7,7 @@
  */
 import { ApolloGateway, type RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { serve, type Served } from '../runtime/http.ts';
+import { serve, serveMetrics, type Served } from '../runtime/http.ts';
 import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type OperatorClaim } from '../runtime/signing.ts';
 import { maskErrors } from '../runtime/errors.ts';
 import { apolloLogger } from '../runtime/apollo.ts';
@@ -17,7 +17,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { EntityCache, PlanCache, SharedReadsDataSource, SingleFlight, type CacheConfig, type CacheStats } from './cache/index.ts';
+import { EntityCache, PlanCache, SharedReadsDataSource, SingleFlight, StateCache, subgraphLabel, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -30,6 +30,11 @@ export interface GatewayConfig {
   edge?: EdgeConfig;
   /** Entity cache and single-flight (gateway/cache/config.ts reads them from the environment); default both on. */
   cache?: CacheConfig;
+  /**
+   * `GET /metrics` on a listener of its own (AIKI_METRICS_PORT, AIKI_METRICS_HOST; loopback by
+   * default) and not on the public port. Unset: on the public port (docs/GATEWAY.md, "Metrics").
+   */
+  metrics?: { port: number; host?: string };
   /** How long a verdict on an operator token is kept (default 5 s): the longest a revoked token still passes the gateway. */
   operatorVerdictTtlMs?: number;
 }
@@ -42,6 +47,8 @@ export interface GatewayContext {
 }
 
 export interface RunningGateway extends Served {
+  /** Where `GET /metrics` is served: the metrics listener's URL, or the public port's. */
+  metricsUrl: string;
   shards: ShardMap;
   /** The caches' counters (also `GET /ready`'s `cache`). */
   cacheStats(): CacheStats;
@@ -66,7 +73,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   if (entityCache) metrics.watchCache(() => entityCache.stats());
   const stateCache = router.state;
   if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
-  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
+  // The main chain's (and extension subgraphs') labelled answers, checked by a `{ __typename }` each.
+  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: subgraphLabel, singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
+  if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
+  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(config.mainchainUrl),
     shards,
@@ -92,7 +102,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       if (name === 'ledger') return router;
       const source = new SharedReadsDataSource<GatewayContext>(
         { url, fetcher: federationFetcher(secret) as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
-        { singleFlight, forward },
+        { singleFlight, forward, state: subgraphState },
       );
       return observeDataSource(source, name, metrics);
     },
@@ -121,9 +131,25 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     host: config.host,
     log,
     admit: limiter && observeAdmit(metrics, httpRateLimit(limiter)), // before the body is read: the cheapest refusal
-    metrics: metricsEndpoint(metrics), // GET /metrics, Prometheus text format
+    metrics: config.metrics ? undefined : metricsEndpoint(metrics), // GET /metrics, Prometheus text format
     context: async (req) => ({ authorization: req.headers.authorization }),
     ready: async () => ({ municipalities: shards.serving(), cache: cacheStats(), operators: { ...verifier.counts } }),
   });
-  return { ...served, shards, cacheStats };
+  let scrape: Served | undefined;
+  try {
+    scrape = config.metrics && (await serveMetrics({ ...config.metrics, metrics: metricsEndpoint(metrics), log }));
+  } catch (err) {
+    await served.close();
+    throw err;
+  }
+  return {
+    ...served,
+    metricsUrl: scrape?.url ?? served.url.replace(/\/graphql$/, '/metrics'),
+    async close() {
+      await scrape?.close();
+      await served.close();
+    },
+    shards,
+    cacheStats,
+  };
 }

@@ -18,7 +18,7 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Readiness: resolves to details when the service can serve, throws when it cannot. */
   ready?: () => Promise<Record<string, unknown>>;
-  /** `GET /metrics` (Prometheus text format) when given. */
+  /** `GET /metrics` (Prometheus text format) on this port when given; {@link serveMetrics} serves it on a port of its own. */
   metrics?: () => MetricsText;
   /**
    * Internal JSON endpoints besides /graphql, by path: `POST <path>` with a JSON body, answered with
@@ -151,6 +151,27 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
       await apollo.stop();
     },
   };
+}
+
+/**
+ * `GET /metrics` alone, on a listener of its own (the gateway's AIKI_METRICS_PORT): scrapers reach
+ * it on an internal address while the public port answers 404 for it. Nothing else is served.
+ */
+export async function serveMetrics(opts: { port: number; host?: string; metrics: () => MetricsText; log: Logger }): Promise<Served> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      try {
+        return sendMetrics(res, opts.metrics());
+      } catch (err) {
+        opts.log.error('metrics failed', { err });
+        return send(res, 500, { error: 'internal error' });
+      }
+    }
+    return send(res, 404, { error: 'not found: this port serves GET /metrics only' });
+  });
+  const { url, close } = await listen(server, opts.port, opts.host);
+  return { url: `${url}/metrics`, close };
 }
 
 /** Listens (loopback unless told otherwise) and answers the origin it got, e.g. `http://127.0.0.1:4000`. */
