@@ -3,18 +3,37 @@
  * chain, the extension subgraphs), with single-flight for reads: identical queries issued
  * together — same URL, query, operation name, variables, and the same forwarded headers (the
  * caller's Authorization: an operator's answer is never shared with anyone else) — make one
- * call (SingleFlight.ts). Mutations are always sent one by one.
+ * call (SingleFlight.ts). Answers the main chain labels with its state are kept while that state
+ * stays (StateCache.ts). Mutations are always sent one by one.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { SingleFlight } from './SingleFlight.ts';
+import type { StateCache } from './StateCache.ts';
+import { STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
+import { postGraphQL } from '../../runtime/graphql.ts';
 
 export interface SharedReadsOptions<TContext> {
   /** Shares identical reads issued together; none: each is sent. */
   singleFlight?: SingleFlight;
   /** Headers passed on from the caller (they may change the answer, so they are part of what must be identical). */
   forward?: (context: TContext) => Record<string, string>;
+  /** Keeps labelled answers while the subgraph's state stays (StateCache.ts, with {@link subgraphLabel}); none: not kept. */
+  state?: StateCache<SubgraphAnswer>;
+}
+
+/** A subgraph's answer as the state cache keeps it: without its HTTP details. */
+export type SubgraphAnswer = Omit<GatewayGraphQLResponse, 'http'>;
+
+/** A subgraph's state label now, asked with `{ __typename }`, or undefined (none, or no answer). */
+export async function subgraphLabel(url: string): Promise<StateLabel | undefined> {
+  try {
+    const reply = (await postGraphQL(url, '{ __typename }', { headers: { [STATE_HEADER]: '1' } })) as { extensions?: Record<string, unknown> };
+    return reply.extensions?.[STATE_EXTENSION] as StateLabel | undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class SharedReadsDataSource<TContext extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<TContext> {
@@ -27,15 +46,22 @@ export class SharedReadsDataSource<TContext extends Record<string, any> = Record
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<TContext>): void {
     for (const [name, value] of Object.entries(this.shared.forward?.(context as TContext) ?? {})) request.http?.headers.set(name, value);
+    if (this.shared.state) request.http?.headers.set(STATE_HEADER, '1');
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
-    const { singleFlight, forward } = this.shared;
+    const { singleFlight, forward, state } = this.shared;
     const { request } = options;
-    if (!singleFlight || !request.query || operationOf(request.query) !== 'query') return super.process(options);
+    if ((!singleFlight && !state) || !request.query || operationOf(request.query) !== 'query') return super.process(options);
     const headers = forward?.(options.context as TContext) ?? {};
     const key = [this.url, JSON.stringify(headers), request.operationName ?? '', request.query, JSON.stringify(request.variables ?? {})].join('\n');
-    return singleFlight.run(key, () => super.process(options), copyResponse);
+    const send = singleFlight ? () => singleFlight.run(key, () => super.process(options), copyResponse) : () => super.process(options);
+    if (!state) return send();
+    return state.read(this.url!, key, async () => {
+      const { http: _http, extensions, ...reply } = await send();
+      const { [STATE_EXTENSION]: label, ...rest } = extensions ?? {};
+      return { reply: Object.keys(rest).length > 0 ? { ...reply, extensions: rest } : reply, label: label as StateLabel | undefined };
+    });
   }
 }
 

@@ -10,7 +10,7 @@ import type { StateCacheStats } from './StateCache.ts';
 
 export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
-export { SharedReadsDataSource, type SharedReadsOptions } from './SharedReadsDataSource.ts';
+export { SharedReadsDataSource, subgraphLabel, type SharedReadsOptions, type SubgraphAnswer } from './SharedReadsDataSource.ts';
 export { StateCache, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
 export { readCacheConfig } from './config.ts';
@@ -31,8 +31,9 @@ export interface CacheConfig {
 export interface CacheStats {
   /** Null when the entity cache is off. */
   entities: EntityCacheStats | null;
-  /** Null when the state cache is off. */
+  /** Null when the state cache is off: the ledgers' answers, and the other subgraphs' (the main chain's). */
   state: StateCacheStats | null;
+  subgraphState: StateCacheStats | null;
   /** Null when single-flight is off. */
   singleFlight: SingleFlightStats | null;
   plans: PlanCacheStats;

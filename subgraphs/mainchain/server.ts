@@ -7,6 +7,8 @@ import { OPERATOR_HEADER, VERIFY_OPERATOR_PATH } from '../../runtime/signing.ts'
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainchainContext } from './context.ts';
+import { statePlugin, WriteClock } from './state.ts';
+import { STATE_HEADER } from '../../runtime/stateLabel.ts';
 import { Registry } from './registry.ts';
 import { Anchors } from './anchors.ts';
 import { MainChain } from './chain.ts';
@@ -48,7 +50,9 @@ export interface RunningMainchain extends Served {
 }
 
 export async function startMainchainSubgraph(config: MainchainConfig, log: Logger): Promise<RunningMainchain> {
-  const mongo = await connectMongo(config.mongoUri, config.dbName, 'aiki-mainchain');
+  // Command events let the write clock count this process's writes (state.ts).
+  const mongo = await connectMongo(config.mongoUri, config.dbName, 'aiki-mainchain', { monitorCommands: true });
+  const clock = new WriteClock(mongo.client);
   const registry = new Registry(mongo.db, config.probeTimeoutMs);
   await registry.init();
   const chain = new MainChain(mongo.db, {
@@ -102,14 +106,14 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     return operators.authenticate(req.headers.authorization);
   };
 
-  const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log);
+  const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log, [statePlugin<MainchainContext>()]);
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     requireSignature: config.subgraphSecret,
     log,
     routes: { [VERIFY_OPERATOR_PATH]: (body) => operators.verify(body) }, // the gateway's operator check (docs/GATEWAY.md)
-    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req) }),
+    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? clock.label() : undefined }),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });
   return {

@@ -1,0 +1,80 @@
+/**
+ * State labels on the main chain (the ledger's are in subgraphs/ledger/state.ts; how the gateway
+ * uses them: gateway/cache/StateCache.ts, docs/GATEWAY.md "State cache").
+ *
+ * The main chain is one process and the only writer of its database (docs/MAINCHAIN.md), so it
+ * can count its own writes: every insert, update, delete or findAndModify it sends, seen through
+ * the driver's command events. A label is the count of writes started, and this process's
+ * start, taken when a request starts and no write is in flight. The gateway uses an answer
+ * labelled so only while the main chain still reports the same label — no write has started
+ * since — so the answer is what the main chain would answer now.
+ *
+ * That holds for answers read from the database alone. Some fields read what the process keeps
+ * in memory (the head, open proposals, counts, parameters), which changes around its writes
+ * rather than with them: answers are labelled only when every root field is one of
+ * {@link FROM_THE_DATABASE}, fields whose whole answer is read from the database.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type SelectionSetNode } from 'graphql';
+import type { MongoClient } from 'mongodb';
+import { STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
+
+const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes']);
+
+/**
+ * Root fields whose answer, nested fields included, is read from the database only (checked in
+ * resolvers.ts): registry lookups, references to ledger entities, traces, settlements, anchors
+ * and their inclusions (sealed main-chain blocks never change). `__typename` is how the gateway
+ * asks for the current label.
+ */
+export const FROM_THE_DATABASE = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts', 'trace', 'settlement', 'anchor']);
+
+export class WriteClock {
+  private started = 0;
+  private finished = 0;
+  private readonly inFlight = new Set<number>();
+  /** Changes with every start of the process: its counts start again at zero. */
+  private readonly boot = randomBytes(16).toString('hex');
+
+  /** `client` must be created with `monitorCommands: true`. */
+  constructor(client: MongoClient) {
+    client.on('commandStarted', (event) => {
+      if (!WRITES.has(event.commandName)) return;
+      this.inFlight.add(event.requestId);
+      this.started++;
+    });
+    const done = (event: { requestId: number }) => {
+      if (this.inFlight.delete(event.requestId)) this.finished++;
+    };
+    client.on('commandSucceeded', done);
+    client.on('commandFailed', done);
+  }
+
+  /** The label now, or undefined while a write is in flight. */
+  label(): StateLabel | undefined {
+    return this.started === this.finished ? { height: this.started, hash: this.boot } : undefined;
+  }
+}
+
+/** Whether an operation's root fields are all {@link FROM_THE_DATABASE} (no fragments at the root). */
+function fromTheDatabase(selectionSet: SelectionSetNode): boolean {
+  return selectionSet.selections.every((s) => s.kind === Kind.FIELD && FROM_THE_DATABASE.has(s.name.value));
+}
+
+/** Adds the label taken at the start of the request to a query's answer that qualifies. */
+export function statePlugin<TContext extends { state?: StateLabel }>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response, operation }) {
+          const label = contextValue.state;
+          if (!label || operation?.operation !== 'query' || !fromTheDatabase(operation.selectionSet) || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (result.errors?.length || !result.data) return;
+          result.extensions = { ...result.extensions, [STATE_EXTENSION]: label };
+        },
+      };
+    },
+  };
+}
