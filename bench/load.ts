@@ -10,11 +10,18 @@ export interface LoadResult {
   p99ms: number;
 }
 
-export async function load(url: string, body: unknown, { seconds = 5, concurrency = 16, warmupSeconds = 2 } = {}): Promise<LoadResult> {
-  const payload = JSON.stringify(body);
-  // Signed when this process holds the federation's secret (a cluster it started): the direct
-  // subgraph calls need it, the gateway ignores it. Signing costs both sides alike.
-  const secret = subgraphSecret();
+export interface LoadOptions {
+  seconds?: number;
+  concurrency?: number;
+  warmupSeconds?: number;
+}
+
+/**
+ * `concurrency` clients each calling `request` in a loop — first for `warmupSeconds` (not
+ * counted), then for `seconds` — with the requests/s and percentiles of the counted part.
+ * `request` resolves to whether it succeeded.
+ */
+export async function closedLoop(request: () => Promise<boolean>, { seconds = 5, concurrency = 16, warmupSeconds = 2 }: LoadOptions = {}): Promise<LoadResult> {
   const run = async (durationMs: number, latencies: number[] | null) => {
     let errors = 0;
     const end = performance.now() + durationMs;
@@ -22,9 +29,7 @@ export async function load(url: string, body: unknown, { seconds = 5, concurrenc
       Array.from({ length: concurrency }, async () => {
         while (performance.now() < end) {
           const t0 = performance.now();
-          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
-          const reply = (await res.json()) as { errors?: unknown[] };
-          if (!res.ok || reply.errors) errors++;
+          if (!(await request())) errors++;
           latencies?.push(performance.now() - t0);
         }
       }),
@@ -39,6 +44,24 @@ export async function load(url: string, body: unknown, { seconds = 5, concurrenc
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   return { requests: latencies.length, errors, seconds: elapsed, rps: latencies.length / elapsed, p50ms: pct(0.5), p99ms: pct(0.99) };
+}
+
+/**
+ * POSTs `payload` (JSON text) to `url` — signed when this process holds the federation's secret (a
+ * cluster it started): the direct subgraph calls need it, a gateway ignores it, and signing costs
+ * both alike. Whether it answered without errors.
+ */
+export async function post(url: string, payload: string): Promise<boolean> {
+  const secret = subgraphSecret();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
+  const reply = (await res.json()) as { errors?: unknown[] };
+  return res.ok && !reply.errors;
+}
+
+/** The same GraphQL request, `body`, to `url` in a {@link closedLoop}. */
+export function load(url: string, body: unknown, options: LoadOptions = {}): Promise<LoadResult> {
+  const payload = JSON.stringify(body);
+  return closedLoop(() => post(url, payload), options);
 }
 
 export function row(name: string, r: LoadResult): string {

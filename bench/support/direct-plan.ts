@@ -7,15 +7,14 @@
  * ledger's `_entities` split by municipality, as the shard router does) and record it with its
  * stage — how many subgraph calls had finished when it started, so that calls the query plan runs
  * in parallel share a stage. {@link loadPlans} then replays them in a closed loop with the same
- * clients, warm-up, duration and percentiles as bench/load.ts: each stage's calls in parallel, the
+ * clients, warm-up, duration and percentiles as bench/load.ts (`closedLoop`): each stage's calls in parallel, the
  * stages in order. The data does not change during the benchmark, so the recorded
  * representations stay right.
  */
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { postGraphQL } from '../../runtime/graphql.ts';
-import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
-import type { LoadResult } from '../load.ts';
+import { closedLoop, post, type LoadOptions, type LoadResult } from '../load.ts';
 import { splitEntities, type GraphQLBody, type GraphQLResult } from './entity-split.ts';
 
 export interface DirectCall {
@@ -94,43 +93,16 @@ export async function checkPlan(stages: DirectCall[][]): Promise<string | undefi
 }
 
 /**
- * bench/load.ts's closed loop (same clients, warm-up, duration and percentiles) over plans instead
- * of one request: each request of a client is the next plan in turn — its stages in order, the
- * calls of a stage in parallel. With one plan of one call it is load.ts's loop; with as many plans
- * as clients or more, no two requests in flight are the same.
+ * bench/load.ts's closed loop over plans instead of one request: each request of a client is the
+ * next plan in turn — its stages in order, the calls of a stage in parallel. With as many plans as
+ * clients or more, no two requests in flight are the same.
  */
-export async function loadPlans(plans: DirectCall[][][], { seconds = 5, concurrency = 16, warmupSeconds = 2 } = {}): Promise<LoadResult> {
+export function loadPlans(plans: DirectCall[][][], options: LoadOptions = {}): Promise<LoadResult> {
   const prepared = plans.map((stages) => stages.map((stage) => stage.map((call) => ({ url: call.url, payload: JSON.stringify(call.body) }))));
-  const secret = subgraphSecret(); // the subgraphs answer only signed calls; the gateways ignore the header
-  const send = async ({ url, payload }: { url: string; payload: string }) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
-    const reply = (await res.json()) as { errors?: unknown[] };
-    return res.ok && !reply.errors;
-  };
   let next = 0;
-  const run = async (durationMs: number, latencies: number[] | null) => {
-    let errors = 0;
-    const end = performance.now() + durationMs;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < end) {
-          const stages = prepared[next++ % prepared.length]!;
-          const t0 = performance.now();
-          let ok = true;
-          for (const stage of stages) ok = (await Promise.all(stage.map(send))).every(Boolean) && ok;
-          if (!ok) errors++;
-          latencies?.push(performance.now() - t0);
-        }
-      }),
-    );
-    return errors;
-  };
-  await run(warmupSeconds * 1000, null);
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  const errors = await run(seconds * 1000, latencies);
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { requests: latencies.length, errors, seconds: elapsed, rps: latencies.length / elapsed, p50ms: pct(0.5), p99ms: pct(0.99) };
+  return closedLoop(async () => {
+    let ok = true;
+    for (const stage of prepared[next++ % prepared.length]!) ok = (await Promise.all(stage.map((call) => post(call.url, call.payload)))).every(Boolean) && ok;
+    return ok;
+  }, options);
 }
