@@ -308,7 +308,9 @@ try {
         else console.log(`  (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
         for (let k = 0; k < runnable.length; k++) {
           const t = runnable[(k + round) % runnable.length]!;
+          const before = t.key === 'ours' ? await cacheCounts() : undefined;
           rounds.get(t.key)!.push(await measure(t.label, t.run));
+          if (before) console.log(`      cache: ${cacheDelta(before, await cacheCounts())}`);
         }
       }
       for (const t of runnable) results[t.key] = median(rounds.get(t.key)!);
@@ -341,4 +343,21 @@ try {
   for (const p of peers.reverse()) await p.stop();
   await cluster.stop();
   rmSync(workdir, { recursive: true, force: true });
+}
+
+/** What our gateway's caches did between two readings: hits / misses of each. */
+function cacheDelta(before: Record<string, Record<string, number> | null>, after: Record<string, Record<string, number> | null>): string {
+  const d = (cache: string, field: string) => (after[cache]?.[field] ?? 0) - (before[cache]?.[field] ?? 0);
+  return [
+    `ledger state ${d('state', 'hits')} hits / ${d('state', 'misses')} misses`,
+    `main-chain state ${d('subgraphState', 'hits')} / ${d('subgraphState', 'misses')}`,
+    `entities ${d('entities', 'hits')} / ${d('entities', 'misses')}`,
+    `single-flight ${d('singleFlight', 'calls')} calls, ${d('singleFlight', 'shared')} shared`,
+  ].join('; ');
+}
+
+/** Our gateway's cache counters (GET /ready), to say where its answers came from. */
+async function cacheCounts(): Promise<Record<string, Record<string, number> | null>> {
+  const res = await fetch(cluster.gateway.url.replace(/\/graphql$/, '/ready'));
+  return ((await res.json()) as { cache: Record<string, Record<string, number> | null> }).cache;
 }
