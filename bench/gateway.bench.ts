@@ -27,6 +27,7 @@
  *  - `distinct`: each request is the next of 32 block pages / 32 accounts / 16 traces in turn,
  *    so that no two requests in flight are the same and nothing can be merged.
  * (BENCH_HIVE_DEDUPE=0 turns that default off, to see what it is worth.)
+ * BENCH_QUERIES (page,account,trace) picks queries.
  * Every target's answer to every variant is checked against ours (same data, no errors) before it
  * is measured. Same clients, warm-up and duration for all (bench/load.ts): BENCH_SECONDS (5),
  * BENCH_CONCURRENCY (16); BENCH_ROUNDS (1) repeats the targets in turn, each round starting one
@@ -49,6 +50,7 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const TRANSFERS = Number(process.env.BENCH_TRANSFERS ?? 480);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const MODES = (process.env.BENCH_MODES ?? 'same,distinct').split(',') as Array<'same' | 'distinct'>;
+const QUERIES = (process.env.BENCH_QUERIES ?? 'page,account,trace').split(',');
 const BATCH = 10;
 const ACCOUNTS = 32;
 const CHAINS = 16;
@@ -173,6 +175,7 @@ try {
 
   const queries = [
     {
+      key: 'page',
       name: 'block page (10 blocks, their txs)',
       query: BLOCK_PAGE,
       same: [{ code: 'kyoto', after: null }],
@@ -182,6 +185,7 @@ try {
       via: 'ledger = kyoto',
     },
     {
+      key: 'account',
       name: 'account with history (20 txs)',
       query: ACCOUNT,
       same: [{ address: treasury.address }],
@@ -191,6 +195,7 @@ try {
       via: 'ledger = kyoto',
     },
     {
+      key: 'trace',
       name: '3-hop trace with proofs (3 towns)',
       query: TRACE_QUERY,
       same: [{ id: traced[0]!, depth: 3 }],
@@ -199,7 +204,7 @@ try {
       hive: hiveProxy,
       via: 'ledger = shard proxy',
     },
-  ];
+  ].filter((q) => QUERIES.includes(q.key));
 
   // The direct calls of every variant, recorded once.
   t0 = performance.now();
