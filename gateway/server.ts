@@ -17,7 +17,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { EntityCache, PlanCache, SharedReadsDataSource, SingleFlight, StateCache, subgraphLabel, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
+import { EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, subgraphLabel, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -76,7 +76,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   // The main chain's (and extension subgraphs') labelled answers, checked by a `{ __typename }` each.
   const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: subgraphLabel, singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
-  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
+  // Whole responses made only of labelled answers, used again while every label holds.
+  const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
+  if (responses) metrics.watchCache(() => responses.stats(), 'response');
+  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(config.mainchainUrl),
     shards,
@@ -120,6 +123,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       metricsPlugin<GatewayContext>(metrics), // first: it times from the earliest point
       ...edgePlugins<GatewayContext>(edge),
       operatorAuthPlugin<GatewayContext>({ fields: () => needOperator, verifier, grant: (context, operator) => void (context.operator = operator) }),
+      ...(responses ? [responses.plugin<GatewayContext>()] : []), // last: after every check of the request
     ],
     persistedQueries: false, // edge/persisted.ts serves APQ and the safelist
     formatError: maskErrors(log),

@@ -11,6 +11,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { SingleFlight } from './SingleFlight.ts';
 import type { StateCache } from './StateCache.ts';
+import { readsOf } from './ResponseCache.ts';
 import { STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
 
@@ -52,7 +53,10 @@ export class SharedReadsDataSource<TContext extends Record<string, any> = Record
   override async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
     const { singleFlight, forward, state } = this.shared;
     const { request } = options;
-    if ((!singleFlight && !state) || !request.query || operationOf(request.query) !== 'query') return super.process(options);
+    const reads = readsOf(options.context);
+    const isQuery = Boolean(request.query) && operationOf(request.query!) === 'query';
+    if (reads && (!state || !isQuery)) reads.unlabelled = true; // the response is not kept
+    if ((!singleFlight && !state) || !isQuery) return super.process(options);
     const headers = forward?.(options.context as TContext) ?? {};
     const key = [this.url, JSON.stringify(headers), request.operationName ?? '', request.query, JSON.stringify(request.variables ?? {})].join('\n');
     const send = singleFlight ? () => singleFlight.run(key, () => super.process(options), copyResponse) : () => super.process(options);
@@ -61,7 +65,7 @@ export class SharedReadsDataSource<TContext extends Record<string, any> = Record
       const { http: _http, extensions, ...reply } = await send();
       const { [STATE_EXTENSION]: label, ...rest } = extensions ?? {};
       return { reply: Object.keys(rest).length > 0 ? { ...reply, extensions: rest } : reply, label: label as StateLabel | undefined };
-    });
+    }, reads);
   }
 }
 

@@ -16,6 +16,7 @@
 import { Lru, type LruStats } from '../../runtime/lru.ts';
 import type { SingleFlight } from './SingleFlight.ts';
 import type { StateLabel } from '../../runtime/stateLabel.ts';
+import type { Reads } from './ResponseCache.ts';
 
 export interface LabelledReply<R> {
   reply: R;
@@ -52,16 +53,17 @@ export class StateCache<R> {
 
   /**
    * The answer to `key` from `municipality`: the stored one if its label is the head now, else
-   * `fetch()`'s (kept when labelled). Each caller gets its own copy.
+   * `fetch()`'s (kept when labelled). Each caller gets its own copy. `reads` hears the label the
+   * answer stands at, or undefined (the response cache, ResponseCache.ts).
    */
-  async read(municipality: string, key: string, fetch: () => Promise<LabelledReply<R>>): Promise<R> {
+  async read(municipality: string, key: string, fetch: () => Promise<LabelledReply<R>>, reads?: Reads): Promise<R> {
     const entryKey = `${municipality}\n${key}`;
     const stored = this.store.get(entryKey);
     if (stored !== undefined) {
       const { label, reply } = JSON.parse(stored) as { label: StateLabel; reply: R };
-      const head = await this.head(municipality);
-      if (head && head.height === label.height && head.hash === label.hash) {
+      if (await this.check(municipality, label)) {
         this.counts.hits++;
+        reads?.read(this, municipality, label);
         return reply;
       }
       this.counts.stale++;
@@ -70,7 +72,14 @@ export class StateCache<R> {
     this.counts.misses++;
     const { reply, label } = await fetch();
     if (label) this.store.set(entryKey, JSON.stringify({ label, reply }));
+    reads?.read(this, municipality, label);
     return reply;
+  }
+
+  /** Whether `label` is still `scope`'s state (asked of the subgraph, joined with other askers). */
+  async check(scope: string, label: StateLabel): Promise<boolean> {
+    const now = await this.head(scope);
+    return now !== undefined && now.height === label.height && now.hash === label.hash;
   }
 
   private head(municipality: string): Promise<StateLabel | undefined> {

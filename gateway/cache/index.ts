@@ -7,10 +7,12 @@ import type { EntityCacheStats } from './EntityCache.ts';
 import type { PlanCacheStats } from './PlanCache.ts';
 import type { SingleFlightStats } from './SingleFlight.ts';
 import type { StateCacheStats } from './StateCache.ts';
+import type { ResponseCacheStats } from './ResponseCache.ts';
 
 export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, subgraphLabel, type SharedReadsOptions, type SubgraphAnswer } from './SharedReadsDataSource.ts';
+export { ResponseCache, Reads, readsOf, type ResponseCacheStats } from './ResponseCache.ts';
 export { StateCache, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
 export { readCacheConfig } from './config.ts';
@@ -34,6 +36,8 @@ export interface CacheStats {
   /** Null when the state cache is off: the ledgers' answers, and the other subgraphs' (the main chain's). */
   state: StateCacheStats | null;
   subgraphState: StateCacheStats | null;
+  /** Null when the state cache is off (it builds on it): whole responses. */
+  responses: ResponseCacheStats | null;
   /** Null when single-flight is off. */
   singleFlight: SingleFlightStats | null;
   plans: PlanCacheStats;

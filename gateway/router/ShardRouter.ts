@@ -18,7 +18,7 @@ import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
-import { copyJson, StateCache, type EntityCache, type SingleFlight } from '../cache/index.ts';
+import { copyJson, readsOf, StateCache, type EntityCache, type Reads, type SingleFlight } from '../cache/index.ts';
 import { STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
@@ -65,13 +65,15 @@ export class ShardRouter implements GraphQLDataSource {
     if (stateCache) this.state = new StateCache<Reply>({ ...stateCache, singleFlight, head: (code) => this.head(code) });
   }
 
-  async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+  async process({ request, context }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const representations = request.variables?.representations;
+    const reads = readsOf(context);
     if (Array.isArray(representations)) {
-      const route = (query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string) => this.routeEntities(query, variables, reps, operationName);
+      const route = (query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string) => this.routeEntities(query, variables, reps, operationName, reads);
       if (this.cache) return this.cache.resolve(request.query ?? '', request.variables ?? {}, representations, request.operationName, route) as Promise<GatewayGraphQLResponse>;
       return route(request.query ?? '', request.variables ?? {}, representations, request.operationName);
     }
+    if (reads) reads.unlabelled = true; // root fields: mutations
     return this.routeRoot(request.query ?? '', request.variables ?? {}, request.operationName);
   }
 
@@ -129,7 +131,7 @@ export class ShardRouter implements GraphQLDataSource {
   }
 
   /** Splits an `_entities` request by municipality and reassembles it in the original order. */
-  private async routeEntities(query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string): Promise<GatewayGraphQLResponse> {
+  private async routeEntities(query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string, reads?: Reads): Promise<GatewayGraphQLResponse> {
     const entities: unknown[] = new Array(reps.length).fill(null);
     const errors: Errors = [];
     const groups = new Map<string, number[]>();
@@ -143,7 +145,7 @@ export class ShardRouter implements GraphQLDataSource {
 
     await Promise.all(
       [...groups].map(async ([code, indices]) => {
-        const reply = await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, { operationName, write: false });
+        const reply = await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, { operationName, write: false, reads });
         const got = reply.data?._entities;
         if (Array.isArray(got) && got.length === indices.length) got.forEach((entity, j) => (entities[indices[j]!] = entity));
         for (const error of reply.errors ?? []) {
@@ -170,8 +172,10 @@ export class ShardRouter implements GraphQLDataSource {
     code: string,
     query: string,
     variables: Record<string, unknown>,
-    { operationName, write }: { operationName?: string; write: boolean },
+    { operationName, write, reads }: { operationName?: string; write: boolean; reads?: Reads },
   ): Promise<Reply> {
+    // Answers the state cache does not vouch for: a response holding one is not kept (ResponseCache.ts).
+    if (reads && (write || !this.state || this.shards.get(code)?.state !== 'serving')) reads.unlabelled = true;
     const shard = this.shards.get(code);
     if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
     if (write && shard.status === 'SUSPENDED') {
@@ -191,7 +195,7 @@ export class ShardRouter implements GraphQLDataSource {
       const { extensions, ...reply } = await shared();
       const { [STATE_EXTENSION]: label, ...rest } = extensions ?? {};
       return { reply: Object.keys(rest).length > 0 ? { ...reply, extensions: rest } : reply, label: label as StateLabel | undefined };
-    });
+    }, reads);
   }
 
   /** The committed head of `code`'s ledger, or undefined when it cannot be read. */
