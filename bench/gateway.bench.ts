@@ -350,11 +350,12 @@ try {
   rmSync(workdir, { recursive: true, force: true });
 }
 
-/** What our gateway's caches did between two readings: hits / misses of each. */
+/** What our gateway's caches did between two readings: hits / misses of each, and single-flight's calls (checks included). */
 function cacheDelta(before: Record<string, Record<string, number> | null>, after: Record<string, Record<string, number> | null>): string {
   const d = (cache: string, field: string) => (after[cache]?.[field] ?? 0) - (before[cache]?.[field] ?? 0);
   return [
-    `ledger state ${d('state', 'hits')} hits / ${d('state', 'misses')} misses`,
+    `responses ${d('responses', 'hits')} hits / ${d('responses', 'misses')} misses`,
+    `ledger state ${d('state', 'hits')} / ${d('state', 'misses')}`,
     `main-chain state ${d('subgraphState', 'hits')} / ${d('subgraphState', 'misses')}`,
     `entities ${d('entities', 'hits')} / ${d('entities', 'misses')}`,
     `single-flight ${d('singleFlight', 'calls')} calls, ${d('singleFlight', 'shared')} shared`,
