@@ -5,7 +5,7 @@
  */
 import { findByIds } from '../../db/mongo.ts';
 import DataLoader from 'dataloader';
-import { blockKey, type AccountDoc, type BlockDoc, type PendingTx, type RejectedDoc, type TxIndexDoc } from './models.ts';
+import { blockKey, type AccountDoc, type BlockDoc, type HistoryDoc, type PendingTx, type RejectedDoc, type TxIndexDoc } from './models.ts';
 import type { LedgerStore } from './store.ts';
 
 function byId<V extends { _id: string }>(load: (ids: readonly string[]) => Promise<V[]>) {
@@ -33,6 +33,8 @@ export function createLoaders(store: LedgerStore) {
     }),
     rejected: byId<RejectedDoc>((ids) => findByIds(store.rejected, ids, store.lookups)),
     account: byId<AccountDoc>((ids) => findByIds(store.accounts, ids, store.lookups)),
+    /** History documents by `_id` (`<address>|<height>`): the pages of Account.transactions. */
+    history: byId<HistoryDoc>((ids) => findByIds(store.history, ids, store.lookups)),
   };
 }
 

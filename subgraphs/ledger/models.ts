@@ -70,21 +70,41 @@ export interface AccountDoc {
   balance: number;
   nonce: number;
   height: number;
+  /**
+   * The heights of the account's newest history documents, ascending, at most
+   * {@link RECENT_HISTORY}: where a page of its history starts, read by `_id` (FerretDB reads the
+   * whole collection for a range: docs/DATABASE.md). A first entry {@link OLDER_HISTORY}: the
+   * account has older history documents written before they listed their predecessors. Absent on
+   * accounts last written before then: their history is read by a range (docs/LEDGER.md).
+   */
+  recent?: number[];
 }
+
+/** How many history heights an account document and a history document list (see {@link AccountDoc.recent}). */
+export const RECENT_HISTORY = 32;
+/** In a list of history heights: older history documents exist that list no predecessors; read them by a range. */
+export const OLDER_HISTORY = -1;
+
+/** An account no block has touched yet: nothing, at no height, no history. */
+export const emptyAccount = (address: string): AccountDoc => ({ _id: address, balance: 0, nonce: 0, height: -1, recent: [] });
 
 /**
  * An account's transactions in one block: `_id` = `<address>|<height, 12 digits>`, `indexes` =
  * their positions in the block, ascending. One document per account and block rather than per
  * transaction: a block of 2,000 transfers to one shop writes one history document for the shop.
  */
-/** An account no block has touched yet: nothing, at no height. */
-export const emptyAccount = (address: string): AccountDoc => ({ _id: address, balance: 0, nonce: 0, height: -1 });
-
 export interface HistoryDoc {
   _id: string;
   address: string;
   height: number;
   indexes: number[];
+  /**
+   * The heights of the account's history documents before this one, ascending, at most
+   * {@link RECENT_HISTORY} - 1 (its account's `recent` when this block was applied), so that a
+   * page goes on by `_id`; may start with {@link OLDER_HISTORY}. Absent on documents written
+   * before history documents listed their predecessors.
+   */
+  prev?: number[];
 }
 
 export interface MetaDoc {

@@ -3,7 +3,7 @@ import { oneBatch } from '../../db/mongo.ts';
 import { aikiError, bytesToHex, hexToBytes, inclusionProof, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/ledger.ts';
 import type { LedgerContext } from './context.ts';
-import { blockKey, confirmedModel, transactionModel, type AccountModel, type BlockDoc, type TransactionModel } from './models.ts';
+import { blockKey, confirmedModel, OLDER_HISTORY, transactionModel, type AccountModel, type HistoryDoc, type TransactionModel } from './models.ts';
 
 const MAX_PAGE = 100;
 const MAX_BATCH = 1000;
@@ -52,12 +52,111 @@ function checkMunicipality(requested: string, ctx: LedgerContext): void {
   }
 }
 
-function blockEdges(blocks: BlockDoc[], first: number) {
-  const page = blocks.slice(0, first);
+/**
+ * A page of blocks, newest first: the `first` heights from `top` down, each read by `_id` (a sort
+ * or a range reads every block on FerretDB: docs/DATABASE.md). Heights are contiguous from 0, so
+ * there is a next page when height `top - first` exists, i.e. is not below 0.
+ */
+async function blocksFrom(top: number, first: number, { loaders }: LedgerContext) {
+  const heights = Array.from({ length: Math.max(0, Math.min(first, top + 1)) }, (_, i) => top - i);
+  const blocks = await Promise.all(heights.map((h) => loaders.block.load(h)));
   return {
-    edges: page.map((b) => ({ cursor: String(b.height), node: b })),
-    pageInfo: { hasNextPage: blocks.length > first, endCursor: page.length ? String(page[page.length - 1]!.height) : null },
+    blocks,
+    page: () => ({
+      edges: blocks.map((b, i) => {
+        if (!b) throw new Error(`block ${heights[i]} is missing below block ${top}`); // blocks are never deleted
+        return { cursor: String(b.height), node: b };
+      }),
+      pageInfo: { hasNextPage: top - first >= 0, endCursor: heights.length ? String(heights[heights.length - 1]) : null },
+    }),
   };
+}
+
+interface HistoryEntry {
+  height: number;
+  index: number;
+}
+
+/**
+ * Up to `need` entries of `address`'s history, newest first — those older than `from` (an `after`
+ * cursor's position) when given — read by `_id` only: the account document lists its newest
+ * history heights (`recent`), each history document the ones before it (`prev`), so a page reads
+ * the account, then the history documents it needs in parallel, and goes on from the oldest one's
+ * `prev` when it needs more. Each history document holds one entry at least, so `need` documents
+ * are enough. Documents written before those lists existed are read by an `_id` range, as all
+ * are on MongoDB, where that range is indexed (a scan on FerretDB; docs/LEDGER.md, "Reading pages").
+ */
+async function historyEntries(address: string, from: HistoryEntry | undefined, need: number, { store, loaders }: LedgerContext): Promise<HistoryEntry[]> {
+  const prefix = `${address}|`;
+  const key = (height: number) => `${prefix}${blockKey(height)}`;
+  const entries: HistoryEntry[] = [];
+  const take = (doc: HistoryDoc) => {
+    for (let i = doc.indexes.length - 1; i >= 0; i--) {
+      const index = doc.indexes[i]!;
+      if (!from || doc.height < from.height || index < from.index) entries.push({ height: doc.height, index });
+    }
+  };
+  /**
+   * The history documents whose `_id` is below `upper` (or equal, with `inclusive`), newest first,
+   * as many as still needed (and the one at `upper`, which may hold no entry older than `from`).
+   */
+  const readBelow = async (upper: string, inclusive = false) => {
+    const limit = need - entries.length + (inclusive ? 1 : 0);
+    const docs = await store.history.find({ _id: inclusive ? { $gt: prefix, $lte: upper } : { $gt: prefix, $lt: upper } }, oneBatch(limit)).sort({ _id: -1 }).toArray();
+    docs.forEach(take);
+  };
+  if (store.lookups === 'batched') {
+    // MongoDB: the range is one indexed command, where following `prev` would take one per 32
+    // documents (db/mongo.ts, `lookups`).
+    await readBelow(from ? key(from.height) : `${prefix}~`, true);
+    return entries;
+  }
+
+  /** Heights still to read, ascending; a first {@link OLDER_HISTORY}: below them, read by a range. */
+  let heights: readonly number[];
+  /** The `_id` the heights lie below. */
+  let below: string;
+  if (!from) {
+    const account = await loaders.account.load(address);
+    if (!account) return entries;
+    if (!account.recent) {
+      await readBelow(`${prefix}~`);
+      return entries;
+    }
+    [heights, below] = [account.recent, `${prefix}~`];
+  } else {
+    const doc = await loaders.history.load(key(from.height));
+    if (doc) take(doc);
+    if (!doc?.prev) {
+      await readBelow(key(from.height));
+      return entries;
+    }
+    [heights, below] = [doc.prev, doc._id];
+  }
+  while (entries.length < need) {
+    const older = heights[0] === OLDER_HISTORY;
+    const known = older ? heights.slice(1) : heights;
+    if (known.length === 0) {
+      if (older) await readBelow(below);
+      break;
+    }
+    // The newest of them first, no more than the entries still needed.
+    const wanted = known.slice(-(need - entries.length)).reverse();
+    const docs = await Promise.all(wanted.map((h) => loaders.history.load(key(h))));
+    for (const doc of docs) if (doc) take(doc); // none: nothing of the account at that height
+    below = key(wanted[wanted.length - 1]!);
+    const rest = known.slice(0, known.length - wanted.length);
+    if (rest.length > 0) heights = older ? [OLDER_HISTORY, ...rest] : rest;
+    else {
+      const oldest = docs[docs.length - 1];
+      if (!older && oldest?.prev) heights = oldest.prev;
+      else {
+        if (entries.length < need) await readBelow(below);
+        break;
+      }
+    }
+  }
+  return entries;
 }
 
 export const resolvers: Resolvers = {
@@ -108,11 +207,15 @@ export const resolvers: Resolvers = {
     headHash: async (_chain, _args, { loaders }) => (await loaders.head()).hash,
     headTime: async (_chain, _args, { loaders }) => (await loaders.head()).header.time,
     head: async (_chain, _args, { loaders }) => (await loaders.block.load((await loaders.head()).height))!,
-    blocks: async (_chain, { first, after }, { store }) => {
+    blocks: async (_chain, { first, after }, ctx) => {
       const n = pageSize(first, 20);
       const before = cursorNumber(after);
-      const blocks = await store.blocks.find(before === undefined ? {} : { _id: { $lt: blockKey(before) } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
-      return blockEdges(blocks, n);
+      // From the head read once per request, so that a block sealed meanwhile cannot make the
+      // page inconsistent; below a cursor, from the height under it — or from the head when that
+      // height is not sealed (a cursor above the head pages from the head, as a range did).
+      const read = await blocksFrom(before === undefined ? (await ctx.loaders.head()).height : before - 1, n, ctx);
+      if (before !== undefined && read.blocks.length > 0 && !read.blocks[0]) return (await blocksFrom(Math.min(before - 1, (await ctx.loaders.head()).height), n, ctx)).page();
+      return read.page();
     },
     block: async (_chain, { height, hash }, { store, loaders }) => {
       if ((height == null) === (hash == null)) throw aikiError('BAD_USER_INPUT', 'give exactly one of height and hash', { field: 'height' });
@@ -215,24 +318,15 @@ export const resolvers: Resolvers = {
     municipality: (_a, _args, { municipality }) => municipality,
     balance: (a) => String(a.balance),
     nonce: (a) => a.nonce,
-    transactions: async (a, { first, after }, { store, loaders }) => {
+    transactions: async (a, { first, after }, ctx) => {
       const n = pageSize(first, 20);
-      // Newest first. A cursor is `<address>|<height>|<index>`; history documents hold one block's
-      // transactions of the account each (models.ts), so n + 1 of them hold at least n + 1.
+      // Newest first. A cursor is `<address>|<height>|<index>`; n + 1 entries tell whether there is a next page.
       const prefix = `${a.address}|`;
       const cursor = after == null ? undefined : /^(\d{12})\|(\d{1,6})$/.exec(after.startsWith(prefix) ? after.slice(prefix.length) : '');
       if (after != null && !cursor) throw aikiError('BAD_USER_INPUT', 'after is not a cursor from this connection', { field: 'after' });
-      const [beforeHeight, beforeIndex] = cursor ? [Number(cursor[1]), Number(cursor[2])] : [Infinity, Infinity];
-      const upper = cursor ? `${prefix}${cursor[1]}` : `${prefix}~`;
-      const groups = await store.history.find({ _id: { $gt: prefix, $lte: upper } }, oneBatch(n + 1)).sort({ _id: -1 }).toArray();
-      const entries = groups.flatMap((g) =>
-        g.indexes
-          .filter((index) => g.height < beforeHeight || index < beforeIndex)
-          .reverse()
-          .map((index) => ({ height: g.height, index })),
-      );
+      const entries = await historyEntries(a.address, cursor ? { height: Number(cursor[1]), index: Number(cursor[2]) } : undefined, n + 1, ctx);
       const page = entries.slice(0, n);
-      const blocks = await Promise.all(page.map((e) => loaders.block.load(e.height)));
+      const blocks = await Promise.all(page.map((e) => ctx.loaders.block.load(e.height)));
       return {
         edges: page.map((e, i) => ({
           cursor: `${prefix}${blockKey(e.height)}|${e.index}`,

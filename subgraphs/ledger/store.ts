@@ -16,7 +16,7 @@ import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
 import { isSettlement } from '../../core/index.ts';
-import { blockKey, emptyAccount, mempoolKey, transactionModel, type AccountDoc, type BlockDoc, type EntryBody, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
+import { blockKey, emptyAccount, mempoolKey, OLDER_HISTORY, RECENT_HISTORY, transactionModel, type AccountDoc, type BlockDoc, type EntryBody, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -60,8 +60,10 @@ export function touchedBy(block: BlockDoc): string[] {
 
 /**
  * The account documents a block changes, given their state before it (`before`; absent: a new
- * account): balance and nonce after the block, `height` = the block's. An account already at
- * this height or later (the block was applied to it before) is left out. Pure.
+ * account): balance and nonce after the block, `height` = the block's, and the block's height
+ * added to `recent` for an account it writes a history document for (the history document's
+ * `prev` is taken from it, see {@link LedgerStore.apply}). An account already at this height or
+ * later (the block was applied to it before) is left out. Pure.
  */
 export function accountsAfter(block: BlockDoc, before: Map<string, AccountDoc>): AccountDoc[] {
   const { height } = block;
@@ -83,7 +85,22 @@ export function accountsAfter(block: BlockDoc, before: Map<string, AccountDoc>):
     from.nonce = Math.max(from.nonce, body.nonce);
     if (body.to.startsWith(`${block.header.municipality}:`)) account(body.to).balance += amount;
   }
+  for (const address of historyOf(block).keys()) {
+    const doc = after.get(address)!;
+    // No `recent` yet: an account written before accounts listed their history heights, whose
+    // older history documents are found by a range (docs/LEDGER.md).
+    doc.recent = [...(doc.recent ?? [OLDER_HISTORY]), height].slice(-RECENT_HISTORY);
+  }
   return [...after.values()].filter((doc) => (before.get(doc._id)?.height ?? -1) < height);
+}
+
+/** The positions of each account's entries in a block (its history documents' `indexes`), in block order. */
+function historyOf(block: BlockDoc): Map<string, number[]> {
+  const history = new Map<string, number[]>();
+  block.txs.forEach((tx, index) => {
+    for (const address of touchedByEntry(tx.body, block.header.municipality)) (history.get(address) ?? history.set(address, []).get(address)!).push(index);
+  });
+  return history;
 }
 
 export class LedgerStore {
@@ -266,11 +283,18 @@ export class LedgerStore {
     if (block.txs.length > 0) {
       // Plain inserts, not upserts: the documents are the same every time a block is applied,
       // so a duplicate key means "applied before". (Upserts cost FerretDB a query each.)
-      const history = new Map<string, number[]>();
-      block.txs.forEach((tx, index) => {
-        for (const address of touchedByEntry(tx.body, block.header.municipality)) (history.get(address) ?? history.set(address, []).get(address)!).push(index);
+      // A history document's `prev` is its account's `recent` before this block, which a re-run
+      // reads unchanged: the accounts are written only once every history document is. An
+      // account left out of `changed` is already at this height, so its history document was
+      // written by the first run; should it be missing all the same, it is written without
+      // `prev`, which readers take as "read the older ones by a range" — slower, never wrong.
+      const recent = new Map(changed.map((doc) => [doc._id, doc.recent]));
+      const docs = [...historyOf(block)].map(([address, indexes]): HistoryDoc => {
+        const heights = recent.get(address);
+        const prev = heights?.[heights.length - 1] === height ? heights.slice(0, -1) : undefined;
+        return { _id: `${address}|${blockKey(height)}`, address, height, indexes, ...(prev && { prev }) };
       });
-      await insertIgnoringDuplicates(this.history, [...history].map(([address, indexes]) => ({ _id: `${address}|${blockKey(height)}`, address, height, indexes })));
+      await insertIgnoringDuplicates(this.history, docs);
     }
     // By `_id` alone, which FerretDB pushes down; this process is the only writer (the lease holder).
     await bulkWriteCapped(this.accounts, changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
