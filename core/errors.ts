@@ -19,6 +19,7 @@ export const ERRORS = {
   SCHEMA_MISMATCH: 'The subgraph serves another schema than the ledger contract (schema/ledger.graphql).',
   UNROUTABLE_REQUEST: 'The shard router cannot tell which municipality a ledger request is for.',
   UNAUTHENTICATED: 'This operation needs operator credentials (Authorization: Bearer <token>).',
+  AUTH_UNAVAILABLE: 'The gateway could not check operator credentials now (the main chain did not answer); retry after retryAfterMs.',
   DATABASE_UNAVAILABLE: 'No MongoDB-compatible database could be reached or started.',
   BAD_ADDRESS: 'An account address is not `<municipality>:<64 hex of an Ed25519 public key>`.',
   BAD_TRANSACTION: 'A transaction is malformed: missing or extra fields, wrong types, unknown version or type, or a time that is not ISO 8601 UTC with milliseconds (or too far from now).',

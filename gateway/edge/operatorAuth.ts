@@ -2,7 +2,7 @@
  * Operator auth at the gateway (docs/GATEWAY.md, "Operators"). Which fields need an operator is
  * written in the contract: `@operator` on a field definition (schema/mainchain.graphql), composed
  * into the supergraph with `@composeDirective`. An operation selecting one of them — anywhere in it,
- * fragments expanded — is refused with UNAUTHENTICATED unless its `Authorization: Bearer <token>`
+ * fragments expanded — is refused with UNAUTHENTICATED (AUTH_UNAVAILABLE when the main chain cannot check it now) unless its `Authorization: Bearer <token>`
  * proves an operator; refused before the gateway plans it, so no subgraph is called. The token is
  * checked by asking the main chain (a signed `POST /operators/verify`), and the verdict kept for
  * {@link DEFAULT_VERDICT_TTL_MS} under the token's SHA-256: a revoked token passes the gateway for
@@ -229,7 +229,7 @@ export function operatorAuthPlugin<TContext extends BaseContext>(opts: {
           const challenge = { 'www-authenticate': 'Bearer realm="aiki operators"' };
           if (verdict.refused === 'missing') throw refusal('UNAUTHENTICATED', `${field} needs an operator: ${HOW}`, { field }, 401, challenge);
           if (verdict.refused === 'invalid') throw refusal('UNAUTHENTICATED', `${field} needs an operator, and the Authorization sent is not a valid operator token (unknown, revoked or mistyped): ${HOW}`, { field }, 401, challenge);
-          throw refusal('UNAUTHENTICATED', `${field} needs an operator, and the gateway could not check the token now (the main chain did not answer): retry shortly`, { field, retryAfterMs: 1000 }, 503, { 'retry-after': '1' });
+          throw refusal('AUTH_UNAVAILABLE', `${field} needs an operator, and the gateway could not check the token now (the main chain did not answer): retry shortly`, { field, retryAfterMs: 1000 }, 503, { 'retry-after': '1' });
         },
       };
     },

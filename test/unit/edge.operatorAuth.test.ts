@@ -204,7 +204,7 @@ describe('the operator auth plugin in a gateway', () => {
     const reply = await gw.post(PROPOSE, { authorization: 'Bearer not-yet-seen' });
     main.down = false;
     expect(reply.status).toBe(503);
-    expect(codes(reply)).toEqual(['UNAUTHENTICATED']);
+    expect(codes(reply)).toEqual(['AUTH_UNAVAILABLE']);
     expect(reply.headers.get('retry-after')).toBe('1');
   });
 });
