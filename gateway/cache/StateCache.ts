@@ -4,14 +4,15 @@
  * newest block, and checked against the ledger before every use.
  *
  * The ledger labels such an answer with the head it was read at (subgraphs/ledger/state.ts says
- * when it can). Before a stored answer is used, the ledger's committed head is asked — once for
- * every request waiting on the same municipality, by a call sent after each of them arrived
- * (SingleFlight) — and the answer is used only if the head is still the labelled block. A block
- * committed after the label, even one not applied yet, makes the answer unusable, so a balance
- * read after a client saw its transfer CONFIRMED is never the old one (docs/GATEWAY.md).
+ * when it can). Before a stored answer is used, the subgraph's label now is asked — once for
+ * every request waiting on the same subgraph, by a call sent after each of them arrived
+ * (SingleFlight) — and the answer is used only if it is the same. For a ledger, a block committed
+ * after the label, even one not applied yet, makes the answer unusable, so a balance read after a
+ * client saw its transfer CONFIRMED is never the old one (docs/GATEWAY.md).
  *
- * What it saves: the head is three `_id` lookups on the ledger's database; the answers it stands
- * for are a page of blocks with their transactions, or an account's history with its blocks.
+ * What it saves: a ledger's label is three `_id` lookups in one round trip to its database; the
+ * answers it stands for are a page of blocks with their transactions, or an account's history
+ * with its blocks.
  */
 import { Lru, type LruStats } from '../../runtime/lru.ts';
 import type { SingleFlight } from './SingleFlight.ts';
@@ -25,7 +26,7 @@ export interface LabelledReply<R> {
 }
 
 export interface StateCacheOptions {
-  /** The municipality's committed head now (undefined when it cannot be read: nothing is used). */
+  /** The subgraph's label now (undefined when it has none or cannot be read: nothing is used). */
   head: (municipality: string) => Promise<StateLabel | undefined>;
   /** Joins head reads of one municipality issued together (one call after each asker arrived). */
   singleFlight?: SingleFlight;

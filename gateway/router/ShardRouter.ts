@@ -36,8 +36,7 @@ export interface ShardRouterOptions {
   stateCache?: { maxBytes?: number; maxEntries?: number };
 }
 
-/** A municipality's committed head, asked of its ledger before a kept answer is used (StateCache.ts). */
-const HEAD_QUERY = 'query AikiHead($representations: [_Any!]!) { _entities(representations: $representations) { ... on Municipality { chain { height headHash } } } }';
+
 
 type Reply = { data?: Record<string, any> | null; errors?: Errors; extensions?: Record<string, any> };
 
@@ -198,13 +197,12 @@ export class ShardRouter implements GraphQLDataSource {
     }, reads);
   }
 
-  /** The committed head of `code`'s ledger, or undefined when it cannot be read. */
+  /** The label of `code`'s ledger now (its head, when every committed block is applied), or undefined. */
   private async head(code: string): Promise<StateLabel | undefined> {
     const shard = this.shards.get(code);
     if (!shard || shard.state === 'pending') return undefined;
-    const reply = await this.post(code, shard.endpoints, HEAD_QUERY, { representations: [{ __typename: 'Municipality', code }] }, 'AikiHead');
-    const chain = reply.data?._entities?.[0]?.chain;
-    return typeof chain?.height === 'number' && typeof chain.headHash === 'string' ? { height: chain.height, hash: chain.headHash } : undefined;
+    const reply = await this.post(code, shard.endpoints, '{ __typename }', {}, undefined, { [STATE_HEADER]: '1' });
+    return reply.extensions?.[STATE_EXTENSION] as StateLabel | undefined;
   }
 
   /** POSTs to the first of `endpoints` that answers. Never throws. */

@@ -13,7 +13,7 @@ import { Sequencer } from './sequencer.ts';
 import { Admission, FORWARDED_HEADER } from './admission.ts';
 import { LedgerStore } from './store.ts';
 import { AnchorPusher } from './anchoring.ts';
-import { readLabel, statePlugin } from './state.ts';
+import { LabelReader, statePlugin } from './state.ts';
 import { STATE_HEADER } from '../../runtime/stateLabel.ts';
 
 export interface LedgerConfig {
@@ -74,6 +74,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   });
   const admission = new Admission(store, sequencer, log, leaseMs, config.mainchainKey);
 
+  const labels = new LabelReader(store);
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>()]);
   const served = await serve(apollo, {
     port: config.port,
@@ -87,7 +88,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
       admission,
       forwarded: req.headers[FORWARDED_HEADER] === '1',
       // Read before any resolver runs: the label must not be newer than what they read.
-      state: req.headers[STATE_HEADER] ? { label: await readLabel(store), volatile: false } : undefined,
+      state: req.headers[STATE_HEADER] ? { label: await labels.read(), volatile: false } : undefined,
     }),
     ready: async () => ({ municipality: config.municipality, height: (await store.head()).height, sequencer: sequencer.isLeader }),
   });

@@ -12,10 +12,11 @@
  * 2. no resolver read state outside the blocks (`volatile`, set by loadTransaction);
  * 3. the answer has no errors.
  *
- * The gateway uses the label only while the ledger's committed head is still that block. If it
- * is, no block was committed after the label was taken, so none was applied either (a block is
- * committed before it is applied, docs/LEDGER.md): the answer is exactly what the ledger would
- * answer now. Any newer block — even one only committed, not applied yet — makes it unusable.
+ * The gateway uses the label only while the ledger still gives the same one (asked with
+ * `{ __typename }` and the header: every committed block applied, and the newest the labelled
+ * one). Then no block was committed after the label was taken, so none was applied either (a
+ * block is committed before it is applied, docs/LEDGER.md): the answer is exactly what the ledger
+ * would answer now. Any newer block — even one only committed, not applied yet — makes it unusable.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { blockKey } from '../../db/mongo.ts';
@@ -30,14 +31,38 @@ export interface RequestState {
   volatile: boolean;
 }
 
-/** The head, if every committed block is applied; undefined while one is being applied. By `_id` only (FerretDB). */
-export async function readLabel(store: LedgerStore): Promise<StateLabel | undefined> {
-  const applied = (await store.meta.findOne({ _id: 'applied' }))?.height ?? 0;
-  const [next, head] = await Promise.all([
-    store.blocks.findOne({ _id: blockKey(applied + 1) }, { projection: { _id: 1 } }),
-    store.blocks.findOne({ _id: blockKey(applied) }, { projection: { hash: 1 } }),
-  ]);
-  return next || !head ? undefined : { height: applied, hash: head.hash };
+/**
+ * The head, if every committed block is applied; undefined while one is being applied. By `_id`
+ * only (FerretDB). The last head's height is remembered as a guess, so that while the head stays
+ * the answer takes one round trip: `meta.applied`, a probe for the next block and the guessed
+ * head's hash, together; a wrong guess costs a second.
+ */
+export class LabelReader {
+  private guess: number | undefined;
+
+  constructor(private readonly store: LedgerStore) {}
+
+  async read(): Promise<StateLabel | undefined> {
+    if (this.guess !== undefined) {
+      const label = await this.at(this.guess);
+      if (label !== 'moved') return label;
+    }
+    const label = await this.at((await this.store.meta.findOne({ _id: 'applied' }))?.height ?? 0);
+    return label === 'moved' ? undefined : label;
+  }
+
+  /** The label if `height` is the applied head and no block follows it; 'moved' if it is not the applied height. */
+  private async at(height: number): Promise<StateLabel | undefined | 'moved'> {
+    const [meta, next, head] = await Promise.all([
+      this.store.meta.findOne({ _id: 'applied' }),
+      this.store.blocks.findOne({ _id: blockKey(height + 1) }, { projection: { _id: 1 } }),
+      this.store.blocks.findOne({ _id: blockKey(height) }, { projection: { hash: 1 } }),
+    ]);
+    if ((meta?.height ?? 0) !== height) return 'moved';
+    if (next || !head) return undefined; // a block committed and not applied yet
+    this.guess = height;
+    return { height, hash: head.hash };
+  }
 }
 
 /** Adds the label to an answer that qualifies (see the file's comment). */
