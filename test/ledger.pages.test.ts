@@ -291,6 +291,8 @@ describe('reads by _id only (FerretDB pushes down nothing else)', () => {
     for (const [first, after] of [[5, null], [100, null], [20, all[70]!.cursor], [100, all[30]!.cursor]] as const) {
       const commands = await commandsOf(HISTORY, { r: [{ __typename: 'Account', id: busy.address }], n: first, after });
       expect(commands.filter((c) => !byIdOnly(c)), `first ${first}, after ${after}`).toEqual([]);
+      // The account (or the cursor's history document), first + 1 history documents at most, a block per entry at most.
+      expect(commands.length).toBeLessThanOrEqual(1 + (first + 1) + first);
     }
   });
 
@@ -298,6 +300,7 @@ describe('reads by _id only (FerretDB pushes down nothing else)', () => {
     for (const [first, after] of [[20, null], [100, null], [10, '50'], [5, String(HEIGHT + 10)]] as const) {
       const commands = await commandsOf(BLOCKS, { r: [{ __typename: 'Municipality', code: 'kyoto' }], n: first, after });
       expect(commands.filter((c) => !byIdOnly(c)), `first ${first}, after ${after}`).toEqual([]);
+      if (after === null) expect(commands).toHaveLength(3 + Math.min(first, blocks.length)); // the head (meta.applied, one probe past it, the head), then the page's blocks
     }
   });
 });
