@@ -73,7 +73,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   if (entityCache) metrics.watchCache(() => entityCache.stats());
   const stateCache = router.state;
   if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
-  // The main chain's (and extension subgraphs') labelled answers, checked by a `{ __typename }` each.
+  // The main chain's (and extension subgraphs') labelled answers, checked at their /state before each use.
   const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: subgraphLabel, singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.

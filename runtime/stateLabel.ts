@@ -1,13 +1,38 @@
 /**
- * The state label a ledger puts on an answer that is exactly its state at its head, for the
- * gateway's state cache (subgraphs/ledger/state.ts says when, gateway/cache/StateCache.ts how it
- * is used). The caller asks with the header; the label comes back as a response extension.
+ * State labels: a subgraph's word that an answer is exactly its state now, for the gateway's state
+ * and response caches (subgraphs/ledger/state.ts and subgraphs/mainchain/state.ts say when,
+ * gateway/cache/StateCache.ts how they are used). The gateway asks with the header on its reads;
+ * the label comes back as a response extension. Before using a kept answer it asks the subgraph's
+ * label now at {@link STATE_PATH}: a signed POST answered without GraphQL, `{"label": … | null}`.
  */
+import { signRequest, subgraphSecret } from './signing.ts';
+
 export const STATE_HEADER = 'x-aiki-state';
 export const STATE_EXTENSION = 'aikiState';
+export const STATE_PATH = '/state';
 
-/** A block: the head an answer was read at. */
+/** A state: for a ledger its head block; for the main chain its count of writes and its start. */
 export interface StateLabel {
   height: number;
   hash: string;
+}
+
+/** The label of the subgraph serving GraphQL at `graphqlUrl` now; undefined when it has none or does not answer. */
+export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000): Promise<StateLabel | undefined> {
+  const url = new URL(STATE_PATH, graphqlUrl).toString();
+  const body = '{}';
+  const secret = subgraphSecret();
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!res.ok) return undefined;
+    const { label } = (await res.json()) as { label?: StateLabel | null };
+    return typeof label?.height === 'number' && typeof label.hash === 'string' ? label : undefined;
+  } catch {
+    return undefined;
+  }
 }

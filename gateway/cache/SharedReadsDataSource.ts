@@ -12,8 +12,7 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { SingleFlight } from './SingleFlight.ts';
 import type { StateCache } from './StateCache.ts';
 import { readsOf } from './ResponseCache.ts';
-import { STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
-import { postGraphQL } from '../../runtime/graphql.ts';
+import { fetchLabel, STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 
 export interface SharedReadsOptions<TContext> {
   /** Shares identical reads issued together; none: each is sent. */
@@ -27,15 +26,8 @@ export interface SharedReadsOptions<TContext> {
 /** A subgraph's answer as the state cache keeps it: without its HTTP details. */
 export type SubgraphAnswer = Omit<GatewayGraphQLResponse, 'http'>;
 
-/** A subgraph's state label now, asked with `{ __typename }`, or undefined (none, or no answer). */
-export async function subgraphLabel(url: string): Promise<StateLabel | undefined> {
-  try {
-    const reply = (await postGraphQL(url, '{ __typename }', { headers: { [STATE_HEADER]: '1' } })) as { extensions?: Record<string, unknown> };
-    return reply.extensions?.[STATE_EXTENSION] as StateLabel | undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A subgraph's state label now, or undefined (none, or no answer). */
+export const subgraphLabel = (url: string): Promise<StateLabel | undefined> => fetchLabel(url);
 
 export class SharedReadsDataSource<TContext extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<TContext> {
   private readonly shared: SharedReadsOptions<TContext>;

@@ -19,7 +19,7 @@ import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
 import { copyJson, readsOf, StateCache, type EntityCache, type Reads, type SingleFlight } from '../cache/index.ts';
-import { STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
+import { fetchLabel, STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
 export interface ShardRouterOptions {
@@ -197,12 +197,15 @@ export class ShardRouter implements GraphQLDataSource {
     }, reads);
   }
 
-  /** The label of `code`'s ledger now (its head, when every committed block is applied), or undefined. */
+  /** The label of `code`'s ledger now (its head, when every committed block is applied), from the first endpoint that says; or undefined. */
   private async head(code: string): Promise<StateLabel | undefined> {
     const shard = this.shards.get(code);
     if (!shard || shard.state === 'pending') return undefined;
-    const reply = await this.post(code, shard.endpoints, '{ __typename }', {}, undefined, { [STATE_HEADER]: '1' });
-    return reply.extensions?.[STATE_EXTENSION] as StateLabel | undefined;
+    for (const endpoint of shard.endpoints) {
+      const label = await fetchLabel(endpoint, this.timeoutMs);
+      if (label) return label;
+    }
+    return undefined;
   }
 
   /** POSTs to the first of `endpoints` that answers. Never throws. */

@@ -14,7 +14,7 @@ import { Admission, FORWARDED_HEADER } from './admission.ts';
 import { LedgerStore } from './store.ts';
 import { AnchorPusher } from './anchoring.ts';
 import { LabelReader, statePlugin } from './state.ts';
-import { STATE_HEADER } from '../../runtime/stateLabel.ts';
+import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 
 export interface LedgerConfig {
   municipality: string;
@@ -81,6 +81,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     host: config.host,
     requireSignature: config.subgraphSecret,
     log,
+    routes: { [STATE_PATH]: async () => ({ label: (await labels.read()) ?? null }) }, // the gateway's check before it uses a kept answer
     context: async (req) => ({
       municipality: config.municipality,
       store,

@@ -12,8 +12,8 @@
  * 2. no resolver read state outside the blocks (`volatile`, set by loadTransaction);
  * 3. the answer has no errors.
  *
- * The gateway uses the label only while the ledger still gives the same one (asked with
- * `{ __typename }` and the header: every committed block applied, and the newest the labelled
+ * The gateway uses the label only while the ledger still gives the same one (asked at
+ * `POST /state`, runtime/stateLabel.ts: every committed block applied, and the newest the labelled
  * one). Then no block was committed after the label was taken, so none was applied either (a
  * block is committed before it is applied, docs/LEDGER.md): the answer is exactly what the ledger
  * would answer now. Any newer block — even one only committed, not applied yet — makes it unusable.

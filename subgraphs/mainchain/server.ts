@@ -8,7 +8,7 @@ import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainchainContext } from './context.ts';
 import { statePlugin, WriteClock } from './state.ts';
-import { STATE_HEADER } from '../../runtime/stateLabel.ts';
+import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 import { Registry } from './registry.ts';
 import { Anchors } from './anchors.ts';
 import { MainChain } from './chain.ts';
@@ -112,7 +112,10 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     host: config.host,
     requireSignature: config.subgraphSecret,
     log,
-    routes: { [VERIFY_OPERATOR_PATH]: (body) => operators.verify(body) }, // the gateway's operator check (docs/GATEWAY.md)
+    routes: {
+      [VERIFY_OPERATOR_PATH]: (body) => operators.verify(body), // the gateway's operator check (docs/GATEWAY.md)
+      [STATE_PATH]: async () => ({ label: clock.label() ?? null }), // the gateway's check before it uses a kept answer
+    },
     context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? clock.label() : undefined }),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });

@@ -25,8 +25,7 @@ const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'create',
 /**
  * Root fields whose answer, nested fields included, is read from the database only (checked in
  * resolvers.ts): registry lookups, references to ledger entities, traces, settlements, anchors
- * and their inclusions (sealed main-chain blocks never change). `__typename` is how the gateway
- * asks for the current label.
+ * and their inclusions (sealed main-chain blocks never change), and `__typename`.
  */
 export const FROM_THE_DATABASE = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts', 'trace', 'settlement', 'anchor']);
 
