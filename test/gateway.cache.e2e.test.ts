@@ -255,6 +255,27 @@ describe("the main chain's labelled answers through the gateway", () => {
     expect(await text(cluster.gateway.url, LIST)).toBe(await text(uncached.url, LIST));
     expect((await stats(uncached.url)).subgraphState).toBeNull();
   });
+
+  it('keeps a trace (main chain and ledgers) once settled, and follows the settlement to CREDITED before', async () => {
+    const id = await send(treasury, wallet('osaka').address, 5, ++nonce);
+    const query = 'query($id: String!) { mainChain { sequencer } trace(transactionId: $id, depth: 1) { hops { settlement { status } transfer { status amount } } } }';
+    const settled = async () => {
+      const hop = ((await gql(cluster.gateway.url, query, { id })).data?.trace as { hops: Array<{ settlement: { status: string } }> } | null)?.hops[0];
+      return hop?.settlement.status === 'CREDITED' ? true : undefined;
+    };
+    await eventually(settled, 20_000, `${id} read as CREDITED through the caching gateway`);
+    await eventually(
+      async () => {
+        const before = (await stats()).responses!.hits;
+        const [ours, plain] = [await text(cluster.gateway.url, query, { id }), await text(uncached.url, query, { id })];
+        expect(ours).toBe(plain);
+        await text(cluster.gateway.url, query, { id });
+        return (await stats()).responses!.hits > before ? true : undefined;
+      },
+      10_000,
+      'a settled trace given again from the response cache',
+    );
+  });
 });
 
 describe('query plans across shard map changes', () => {

@@ -56,9 +56,21 @@ export class WriteClock {
   }
 }
 
-/** Whether an operation's root fields are all {@link FROM_THE_DATABASE} (no fragments at the root). */
+/**
+ * Root fields that read memory, with the sub-fields of theirs that are constant for the process:
+ * `mainChain { sequencer }` (the main chain's key, which every trace verification asks for) is,
+ * `mainChain { height }` is not.
+ */
+const CONSTANT_PARTS: Record<string, ReadonlySet<string>> = { mainChain: new Set(['sequencer', '__typename']) };
+
+/** Whether an operation's root fields are all {@link FROM_THE_DATABASE} or constant parts (no fragments). */
 function fromTheDatabase(selectionSet: SelectionSetNode): boolean {
-  return selectionSet.selections.every((s) => s.kind === Kind.FIELD && FROM_THE_DATABASE.has(s.name.value));
+  return selectionSet.selections.every((s) => {
+    if (s.kind !== Kind.FIELD) return false;
+    if (FROM_THE_DATABASE.has(s.name.value)) return true;
+    const constant = CONSTANT_PARTS[s.name.value];
+    return constant !== undefined && s.selectionSet !== undefined && s.selectionSet.selections.every((sub) => sub.kind === Kind.FIELD && constant.has(sub.name.value));
+  });
 }
 
 /** Adds the label taken at the start of the request to a query's answer that qualifies. */
