@@ -10,9 +10,9 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { SingleFlight } from './SingleFlight.ts';
-import type { StateCache } from './StateCache.ts';
+import { takeLabel, type StateCache } from './StateCache.ts';
 import { readsOf } from './ResponseCache.ts';
-import { fetchLabel, STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
+import { fetchLabel, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 
 export interface SharedReadsOptions<TContext> {
   /** Shares identical reads issued together; none: each is sent. */
@@ -53,11 +53,15 @@ export class SharedReadsDataSource<TContext extends Record<string, any> = Record
     const key = [this.url, JSON.stringify(headers), request.operationName ?? '', request.query, JSON.stringify(request.variables ?? {})].join('\n');
     const send = singleFlight ? () => singleFlight.run(key, () => super.process(options), copyResponse) : () => super.process(options);
     if (!state) return send();
-    return state.read(this.url!, key, async () => {
-      const { http: _http, extensions, ...reply } = await send();
-      const { [STATE_EXTENSION]: label, ...rest } = extensions ?? {};
-      return { reply: Object.keys(rest).length > 0 ? { ...reply, extensions: rest } : reply, label: label as StateLabel | undefined };
-    }, reads);
+    return state.read(
+      this.url!,
+      key,
+      async () => {
+        const { http: _http, ...reply } = await send();
+        return takeLabel(reply);
+      },
+      reads,
+    );
   }
 }
 

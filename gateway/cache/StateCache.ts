@@ -16,13 +16,21 @@
  */
 import { Lru, type LruStats } from '../../runtime/lru.ts';
 import type { SingleFlight } from './SingleFlight.ts';
-import type { StateLabel } from '../../runtime/stateLabel.ts';
+import { STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
 import type { Reads } from './ResponseCache.ts';
 
 export interface LabelledReply<R> {
   reply: R;
   /** The head the reply was read at, when the ledger could say; undefined: not kept. */
   label?: StateLabel;
+}
+
+/** A subgraph's reply as kept: its label (the `aikiState` extension) taken out of it. */
+export function takeLabel<R extends { extensions?: Record<string, unknown> }>(reply: R): LabelledReply<R> {
+  if (!reply.extensions || !(STATE_EXTENSION in reply.extensions)) return { reply };
+  const { [STATE_EXTENSION]: label, ...rest } = reply.extensions;
+  const { extensions: _extensions, ...body } = reply;
+  return { reply: (Object.keys(rest).length > 0 ? { ...body, extensions: rest } : body) as R, label: label as StateLabel };
 }
 
 export interface StateCacheOptions {

@@ -13,7 +13,7 @@ export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCa
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, subgraphLabel, type SharedReadsOptions, type SubgraphAnswer } from './SharedReadsDataSource.ts';
 export { ResponseCache, Reads, readsOf, type ResponseCacheStats } from './ResponseCache.ts';
-export { StateCache, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
+export { StateCache, takeLabel, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
 export { readCacheConfig } from './config.ts';
 

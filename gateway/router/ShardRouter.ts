@@ -18,8 +18,8 @@ import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
-import { copyJson, readsOf, StateCache, type EntityCache, type Reads, type SingleFlight } from '../cache/index.ts';
-import { fetchLabel, STATE_EXTENSION, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
+import { copyJson, readsOf, StateCache, takeLabel, type EntityCache, type Reads, type SingleFlight } from '../cache/index.ts';
+import { fetchLabel, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
 export interface ShardRouterOptions {
@@ -190,11 +190,7 @@ export class ShardRouter implements GraphQLDataSource {
     const send = () => this.post(code, endpoints, query, variables, operationName, ask);
     const shared = this.singleFlight ? () => this.singleFlight!.run(`${code}\n${key}`, send, copyJson) : send;
     if (!this.state) return shared();
-    return this.state.read(code, key, async () => {
-      const { extensions, ...reply } = await shared();
-      const { [STATE_EXTENSION]: label, ...rest } = extensions ?? {};
-      return { reply: Object.keys(rest).length > 0 ? { ...reply, extensions: rest } : reply, label: label as StateLabel | undefined };
-    }, reads);
+    return this.state.read(code, key, async () => takeLabel(await shared()), reads);
   }
 
   /** The label of `code`'s ledger now (its head, when every committed block is applied), from the first endpoint that says; or undefined. */
