@@ -20,12 +20,15 @@
  *    measured on its own below the trace;
  *  - the direct calls: the subgraph calls the query plan makes, recorded once and replayed by a
  *    client that needs no gateway (support/direct-plan.ts).
- * Two workloads (BENCH_MODES, both by default):
+ * Three workloads (BENCH_MODES, all by default):
  *  - `same`: every client sends the same query (the newest block page, the treasury, one trace).
  *    Identical requests in flight at once can be merged: Hive Gateway merges identical subgraph
  *    calls in flight by default (@graphql-tools/executor-http), which this workload rewards;
  *  - `distinct`: each request is the next of 32 block pages / 32 accounts / 16 traces in turn,
- *    so that no two requests in flight are the same and nothing can be merged.
+ *    so that no two requests in flight are the same and nothing can be merged;
+ *  - `writes`: as `same`, while a background client has a transfer from the treasury sealed in
+ *    kyoto every BENCH_WRITE_MS (200): every block changes the page, the account and kyoto's
+ *    state, and every anchor the main chain's, so cached answers keep going out of date.
  * (BENCH_HIVE_DEDUPE=0 turns that default off, to see what it is worth.)
  * BENCH_QUERIES (page,account,trace) picks queries.
  * Every target's answer to every variant is checked against ours (same data, no errors) before it
@@ -49,7 +52,10 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const TRANSFERS = Number(process.env.BENCH_TRANSFERS ?? 480);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
-const MODES = (process.env.BENCH_MODES ?? 'same,distinct').split(',') as Array<'same' | 'distinct'>;
+const MODES = (process.env.BENCH_MODES ?? 'same,distinct,writes').split(',') as Array<'same' | 'distinct' | 'writes'>;
+const WRITE_MS = Number(process.env.BENCH_WRITE_MS ?? 200);
+/** The variants of a workload: `writes` sends the same query as `same`. */
+const variantsOf = (q: { same: Array<Record<string, unknown>>; distinct: Array<Record<string, unknown>> }, mode: (typeof MODES)[number]) => q[mode === 'writes' ? 'same' : mode];
 const QUERIES = (process.env.BENCH_QUERIES ?? 'page,account,trace').split(',');
 const BATCH = 10;
 const ACCOUNTS = 32;
@@ -129,6 +135,25 @@ async function hop(i: number, firstNonce: number): Promise<string[]> {
   const settled = async (id: string) => (await gql<{ settlement: { status: string } | null }>(ours, 'query($id: String!) { settlement(id: $id) { status } }', { id })).settlement?.status === 'CREDITED';
   while (!(await Promise.all(ids.map(settled))).every(Boolean)) await sleep(100);
   return ids;
+}
+
+/** Background writes for the `writes` workload; stop() returns once every one is sealed, so that all targets see the same data after. */
+let writerNonce = TRANSFERS + CHAINS; // the treasury's: its transfers, then the first hop of each chain
+function startWriter(): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await gql(ours, SUBMIT_MANY, { m: 'kyoto', ts: [transferTx(treasury, accounts[1]!.address, 1, ++writerNonce, 'bench write')] });
+      await sleep(WRITE_MS);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      while ((await gql<{ account: { nonce: number } }>(ours, 'query($a: String!) { account(address: $a) { nonce } }', { a: treasury.address })).account.nonce < writerNonce) await sleep(50);
+    },
+  };
 }
 
 try {
@@ -213,7 +238,7 @@ try {
   for (const q of queries) {
     for (const mode of MODES) {
       const recorded: DirectPlan[] = [];
-      for (const v of q[mode]) recorded.push(await recorder.record(q.query, v)); // one at a time: the recorder tells calls apart by order
+      for (const v of variantsOf(q, mode)) recorded.push(await recorder.record(q.query, v)); // one at a time: the recorder tells calls apart by order
       plans.set(`${q.name}/${mode}`, recorded);
     }
   }
@@ -250,10 +275,12 @@ try {
     console.log(
       mode === 'same'
         ? '\n### same: every client sends the same query (identical requests in flight can be merged)'
-        : `\n### distinct: each request is the next of ${pages.length} block pages / ${ACCOUNTS} accounts / ${CHAINS} traces (no two in flight are the same)`,
+        : mode === 'writes'
+          ? `\n### writes: as same, while a transfer from the treasury is sealed in kyoto every ${WRITE_MS} ms`
+          : `\n### distinct: each request is the next of ${pages.length} block pages / ${ACCOUNTS} accounts / ${CHAINS} traces (no two in flight are the same)`,
     );
     for (const q of queries) {
-      const variants = q[mode];
+      const variants = variantsOf(q, mode);
       console.log(`\n${q.name}, ${variants.length} variant(s)`);
       const results: Record<string, Cell> = {};
       summaries.push({ mode, name: q.name, results });
@@ -314,7 +341,9 @@ try {
         for (let k = 0; k < runnable.length; k++) {
           const t = runnable[(k + round) % runnable.length]!;
           const before = t.key === 'ours' ? await cacheCounts() : undefined;
+          const writer = mode === 'writes' ? startWriter() : undefined;
           rounds.get(t.key)!.push(await measure(t.label, t.run));
+          await writer?.stop();
           if (before) console.log(`      cache: ${cacheDelta(before, await cacheCounts())}`);
         }
       }
