@@ -307,7 +307,8 @@ try {
           for (const [i, plan] of recorded.entries()) {
             wrong = plan.result.errors?.length
               ? `the recording gateway got errors: ${JSON.stringify(plan.result.errors).slice(0, 300)}`
-              : canonical(plan.result.data) !== expected[i]
+              : // Recorded before any background write: under `writes` the data has moved on since (the calls stay right).
+                mode !== 'writes' && canonical(plan.result.data) !== expected[i]
                 ? `variant ${i}: the recorded calls answer differently from ours`
                 : await checkPlan(plan.stages);
             if (wrong) break;

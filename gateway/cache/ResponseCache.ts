@@ -36,6 +36,17 @@ export class Reads {
   readonly dependencies = new Map<string, Dependency>();
   /** Some subgraph answer had no label: the response is not kept. */
   unlabelled = false;
+  /** Labels asked during this request, per cache and scope (StateCache.check). */
+  private readonly asked = new Map<object, Map<string, Promise<StateLabel | undefined>>>();
+
+  /** `scope`'s label as asked once during this request. */
+  labelNow(cache: object, scope: string, ask: () => Promise<StateLabel | undefined>): Promise<StateLabel | undefined> {
+    let byScope = this.asked.get(cache);
+    if (!byScope) this.asked.set(cache, (byScope = new Map()));
+    let label = byScope.get(scope);
+    if (!label) byScope.set(scope, (label = ask()));
+    return label;
+  }
 
   /** A subgraph answer read at `label` (undefined: not labelled). */
   read(cache: StateCache<unknown>, scope: string, label: StateLabel | undefined): void {
@@ -88,7 +99,7 @@ export class ResponseCache {
             key = this.keyOf(rc);
             const entry = this.store.get(key);
             if (entry) {
-              const current = await Promise.all(entry.dependencies.map((d) => d.cache.check(d.scope, d.label)));
+              const current = await Promise.all(entry.dependencies.map((d) => d.cache.check(d.scope, d.label, reads)));
               if (current.every(Boolean)) {
                 this.counts.hits++;
                 served = true;

@@ -70,7 +70,7 @@ export class StateCache<R> {
     const stored = this.store.get(entryKey);
     if (stored !== undefined) {
       const { label, reply } = JSON.parse(stored) as { label: StateLabel; reply: R };
-      if (await this.check(municipality, label)) {
+      if (await this.check(municipality, label, reads)) {
         this.counts.hits++;
         reads?.read(this, municipality, label);
         return reply;
@@ -85,9 +85,13 @@ export class StateCache<R> {
     return reply;
   }
 
-  /** Whether `label` is still `scope`'s state (asked of the subgraph, joined with other askers). */
-  async check(scope: string, label: StateLabel): Promise<boolean> {
-    const now = await this.head(scope);
+  /**
+   * Whether `label` is still `scope`'s state (asked of the subgraph, joined with other askers).
+   * Within one request (`reads`) a scope is asked once: a label asked after the request arrived
+   * serves all of its reads.
+   */
+  async check(scope: string, label: StateLabel, reads?: Reads): Promise<boolean> {
+    const now = await (reads ? reads.labelNow(this, scope, () => this.head(scope)) : this.head(scope));
     return now !== undefined && now.height === label.height && now.hash === label.hash;
   }
 

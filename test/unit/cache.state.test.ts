@@ -64,6 +64,19 @@ describe('StateCache', () => {
     expect(counts()).toEqual({ headReads: 1, fetches: 1 });
   });
 
+  it('asks a scope once per request: a label asked after the request arrived serves all its reads', async () => {
+    const { cache, fetch, counts } = setup();
+    await cache.read('kyoto', 'q', fetch());
+    await cache.read('kyoto', 'r', fetch());
+    const before = counts().headReads;
+    const reads = new Reads();
+    await cache.read('kyoto', 'q', fetch(), reads);
+    await cache.read('kyoto', 'r', fetch(), reads); // later, in the same request: no second check
+    expect(counts().headReads).toBe(before + 1);
+    await cache.read('kyoto', 'q', fetch(), new Reads()); // another request checks again
+    expect(counts().headReads).toBe(before + 2);
+  });
+
   it("reports each answer's label to the request's reads, or that it had none", async () => {
     const { cache, fetch } = setup();
     const reads = new Reads();
