@@ -137,6 +137,14 @@ async function hop(i: number, firstNonce: number): Promise<string[]> {
   return ids;
 }
 
+// Interrupted (Ctrl-C, a time-out's SIGTERM): stop the peers and the cluster too, not only this process.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const p of peers) p.child.kill('SIGKILL');
+    void cluster.stop().finally(() => process.exit(130));
+  });
+}
+
 /** Background writes for the `writes` workload; stop() returns once every one is sealed, so that all targets see the same data after. */
 let writerNonce = TRANSFERS + CHAINS; // the treasury's: its transfers, then the first hop of each chain
 function startWriter(): { stop(): Promise<void> } {
