@@ -99,8 +99,7 @@ export class ResponseCache {
             key = this.keyOf(rc);
             const entry = this.store.get(key);
             if (entry) {
-              const outdated = entry.dependencies.some((d) => d.cache.outdated(d.scope, d.label));
-              const current = outdated ? [false] : await Promise.all(entry.dependencies.map((d) => d.cache.check(d.scope, d.label, reads)));
+              const current = await Promise.all(entry.dependencies.map((d) => d.cache.check(d.scope, d.label, reads)));
               if (current.every(Boolean)) {
                 this.counts.hits++;
                 served = true;

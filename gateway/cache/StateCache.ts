@@ -55,8 +55,6 @@ export interface StateCacheStats extends LruStats {
 export class StateCache<R> {
   private readonly store: Lru<string, string>;
   private readonly counts = { hits: 0, stale: 0, misses: 0, headReads: 0 };
-  /** Per scope, the label last seen (asked, or on a fetched answer). */
-  private readonly seen = new Map<string, StateLabel>();
 
   constructor(private readonly options: StateCacheOptions) {
     this.store = Lru.strings(options.maxEntries ?? 10_000, options.maxBytes ?? 64 * 2 ** 20);
@@ -72,7 +70,7 @@ export class StateCache<R> {
     const stored = this.store.get(entryKey);
     if (stored !== undefined) {
       const { label, reply } = JSON.parse(stored) as { label: StateLabel; reply: R };
-      if (!this.outdated(municipality, label) && (await this.check(municipality, label, reads))) {
+      if (await this.check(municipality, label, reads)) {
         this.counts.hits++;
         reads?.read(this, municipality, label);
         return reply;
@@ -82,10 +80,7 @@ export class StateCache<R> {
     }
     this.counts.misses++;
     const { reply, label } = await fetch();
-    if (label) {
-      this.seen.set(municipality, label);
-      this.store.set(entryKey, JSON.stringify({ label, reply }));
-    }
+    if (label) this.store.set(entryKey, JSON.stringify({ label, reply }));
     reads?.read(this, municipality, label);
     return reply;
   }
@@ -100,22 +95,10 @@ export class StateCache<R> {
     return now !== undefined && now.height === label.height && now.hash === label.hash;
   }
 
-  /**
-   * Whether `label` is known to be out of date without asking: another label of `scope` was seen
-   * since. Then the check is skipped and the answer fetched — one round trip less while writes come
-   * in. (It can only cost a hit, never give a stale answer: only a check gives one.)
-   */
-  outdated(scope: string, label: StateLabel): boolean {
-    const seen = this.seen.get(scope);
-    return seen !== undefined && (seen.height !== label.height || seen.hash !== label.hash);
-  }
-
   private head(municipality: string): Promise<StateLabel | undefined> {
-    const read = async () => {
+    const read = () => {
       this.counts.headReads++;
-      const label = await this.options.head(municipality);
-      if (label) this.seen.set(municipality, label);
-      return label;
+      return this.options.head(municipality);
     };
     return this.options.singleFlight ? this.options.singleFlight.run(`head\n${municipality}`, read, (label) => label) : read();
   }

@@ -77,20 +77,6 @@ describe('StateCache', () => {
     expect(counts().headReads).toBe(before + 2);
   });
 
-  it('skips the check of an answer whose label is known to be out of date, and fetches at once', async () => {
-    const { heads, cache, fetch, counts } = setup();
-    await cache.read('kyoto', 'q', fetch()); // kept at a
-    heads.set('kyoto', { height: 6, hash: 'b' });
-    await cache.read('kyoto', 'r', fetch()); // fetched at b: b seen
-    const before = counts();
-    expect(cache.outdated('kyoto', { height: 5, hash: 'a' })).toBe(true);
-    expect(await cache.read('kyoto', 'q', fetch())).toEqual({ n: 3 });
-    expect(counts()).toEqual({ headReads: before.headReads, fetches: before.fetches + 1 });
-    // Kept again at b, the label seen: checked and used.
-    expect(await cache.read('kyoto', 'q', fetch())).toEqual({ n: 3 });
-    expect(counts().headReads).toBe(before.headReads + 1);
-  });
-
   it("reports each answer's label to the request's reads, or that it had none", async () => {
     const { cache, fetch } = setup();
     const reads = new Reads();
