@@ -12,12 +12,13 @@ import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type
 import { maskErrors } from '../runtime/errors.ts';
 import { apolloLogger } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
+import { fetchLabel } from '../runtime/stateLabel.ts';
 import { RegistryClient } from './registry/RegistryClient.ts';
 import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.ts';
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, subgraphLabel, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
+import { EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -74,7 +75,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const stateCache = router.state;
   if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
   // The main chain's (and extension subgraphs') labelled answers, checked at their /state before each use.
-  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: subgraphLabel, singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
+  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url) => fetchLabel(url), singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.
   const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });

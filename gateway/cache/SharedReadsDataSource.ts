@@ -12,22 +12,20 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { SingleFlight } from './SingleFlight.ts';
 import { takeLabel, type StateCache } from './StateCache.ts';
 import { readsOf } from './ResponseCache.ts';
-import { fetchLabel, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
+import { STATE_HEADER } from '../../runtime/stateLabel.ts';
 
 export interface SharedReadsOptions<TContext> {
   /** Shares identical reads issued together; none: each is sent. */
   singleFlight?: SingleFlight;
   /** Headers passed on from the caller (they may change the answer, so they are part of what must be identical). */
   forward?: (context: TContext) => Record<string, string>;
-  /** Keeps labelled answers while the subgraph's state stays (StateCache.ts, with {@link subgraphLabel}); none: not kept. */
+  /** Keeps labelled answers while the subgraph's state stays (StateCache.ts, checked with runtime/stateLabel.ts `fetchLabel`); none: not kept. */
   state?: StateCache<SubgraphAnswer>;
 }
 
 /** A subgraph's answer as the state cache keeps it: without its HTTP details. */
 export type SubgraphAnswer = Omit<GatewayGraphQLResponse, 'http'>;
 
-/** A subgraph's state label now, or undefined (none, or no answer). */
-export const subgraphLabel = (url: string): Promise<StateLabel | undefined> => fetchLabel(url);
 
 export class SharedReadsDataSource<TContext extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<TContext> {
   private readonly shared: SharedReadsOptions<TContext>;

@@ -1,10 +1,12 @@
 /**
- * The state cache: ledger answers that are exactly a municipality's state at its head — a block
- * page, an account with its balance and history, the head itself — kept while that head is the
- * newest block, and checked against the ledger before every use.
+ * The state cache: subgraph answers that are exactly the subgraph's state now — from a ledger a
+ * block page, an account with its balance and history, the head itself; from the main chain a
+ * trace or a registry lookup — kept while that state lasts, and checked before every use. The
+ * shard router keeps one per municipality (scope: its code), the main chain's data source one per
+ * URL.
  *
- * The ledger labels such an answer with the head it was read at (subgraphs/ledger/state.ts says
- * when it can). Before a stored answer is used, the subgraph's label now is asked — once for
+ * The subgraph labels such an answer with the state it was read at (subgraphs/ledger/state.ts and
+ * subgraphs/mainchain/state.ts say when they can). Before a stored answer is used, the subgraph's label now is asked — once for
  * every request waiting on the same subgraph, by a call sent after each of them arrived
  * (SingleFlight) — and the answer is used only if it is the same. For a ledger, a block committed
  * after the label, even one not applied yet, makes the answer unusable, so a balance read after a
@@ -34,8 +36,8 @@ export function takeLabel<R extends { extensions?: Record<string, unknown> }>(re
 }
 
 export interface StateCacheOptions {
-  /** The subgraph's label now (undefined when it has none or cannot be read: nothing is used). */
-  head: (municipality: string) => Promise<StateLabel | undefined>;
+  /** The label of `scope` (a municipality, or a subgraph's URL) now; undefined when it has none or cannot be read: nothing is used. */
+  head: (scope: string) => Promise<StateLabel | undefined>;
   /** Joins head reads of one municipality issued together (one call after each asker arrived). */
   singleFlight?: SingleFlight;
   maxBytes?: number;
