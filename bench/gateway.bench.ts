@@ -37,6 +37,7 @@
  * later, and reports medians. Everything shares the machine's cores; the load average and each
  * process's share of a core (support/cpu.ts) are printed.
  */
+import { noisePid } from './support/noise.ts'; // first: BENCH_NOISE=1 keeps one core busy for the whole run
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -264,6 +265,7 @@ try {
     ...Object.fromEntries(TOWNS.map((t) => [t, cluster.ledgers.get(t)!.child.pid])),
     database: cluster.db.process?.pid,
     'load generator': process.pid,
+    noise: noisePid,
   };
   /** Runs one measurement; prints its row, and where the CPU went (% of one core, warm-up included). */
   const measure = async (label: string, fn: () => Promise<LoadResult>, indent = '  ') => {
@@ -275,7 +277,7 @@ try {
   };
 
   console.log(
-    `\n${concurrency} concurrent clients, ${seconds} s each after 2 s of warm-up, ${ROUNDS} round(s) in turn (medians below), ${cluster.db.kind} database; the cluster, the peers and this load generator share the machine's cores`,
+    `\n${concurrency} concurrent clients, ${seconds} s each after 2 s of warm-up, ${ROUNDS} round(s) in turn (medians below), ${cluster.db.kind} database; the cluster, the peers and this load generator share the machine's cores${noisePid ? ', with one core kept busy by the noise process (BENCH_NOISE=1)' : ''}`,
   );
   type Cell = LoadResult | string;
   const summaries: Array<{ mode: string; name: string; results: Record<string, Cell> }> = [];

@@ -30,6 +30,7 @@
  * it takes for the outcome to be certain (core/governance.ts `decide`: more than two thirds of the
  * electorate under the default rules), the last one alone.
  */
+import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -6,6 +6,7 @@
  *  2. Ed25519 signature checks per second, node:crypto (OpenSSL) and @noble/curves;
  *  3. the Proof of History tick rate next to this machine's bare sequential SHA-256 rate.
  */
+import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { signRequest, subgraphSecret } from '../runtime/signing.ts';
 import { createHash, hash } from 'node:crypto';
 import { MongoClient } from 'mongodb';

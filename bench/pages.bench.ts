@@ -12,6 +12,7 @@
  *
  * Median of BENCH_ROUNDS requests one after the other, after 5 unmeasured.
  */
+import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { loadavg } from 'node:os';
 import { startDatabase } from '../db/launcher.ts';
 import { oneBatch } from '../db/mongo.ts';

@@ -5,6 +5,7 @@
  *  - the peer, the upper limit: the same `_entities` batch sent straight to one ledger subgraph
  *    (one municipality's share; no planning, no fan-out).
  */
+import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { startCluster } from '../cluster/cluster.ts';
 import { load, row } from './load.ts';
 

@@ -1,4 +1,5 @@
 /** `npm run bench`: runs every `bench/*.bench.ts` in turn, each in its own process. */
+import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -7,6 +7,7 @@
  *     gateway (p50, p99), next to the same trace without the ledgers' proofs, straight from the
  *     main chain (what the main chain alone costs).
  */
+import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { startCluster } from '../cluster/cluster.ts';
 import { formatAddress, generateKeyPair, signTransfer, TRACE_QUERY, type SignedTransaction } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';

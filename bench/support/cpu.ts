@@ -20,7 +20,7 @@ function clockTicks(): number {
 }
 
 /** CPU seconds used so far by `pid`, or undefined when it cannot be read. */
-function cpuSeconds(pid: number | undefined): number | undefined {
+export function cpuSeconds(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
   try {
     // Fields after the command name (which may hold spaces) start at its closing parenthesis; utime and stime are fields 14 and 15.
