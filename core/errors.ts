@@ -52,6 +52,7 @@ export const ERRORS = {
   VOTING_CLOSED: 'Voting on this proposal has ended (`extensions.status` is its outcome, or VOTING while it is being counted).',
   GOVERNANCE_REQUIRED: 'Municipalities are registered by governance proposal once the first proposal is submitted (`aiki municipality propose`).',
   COMPOSITION_FAILED: 'The subgraphs do not compose into one supergraph; `extensions.errors` lists each composition error.',
+  CONTRACT_TAKEOVER: "An extension subgraph reaches into the contract (the main chain's and the ledger's types and fields): it may only add new fields to their entities and types and root fields of its own; `extensions.errors` lists each reason.",
   UNKNOWN_SUBGRAPH: 'No extension subgraph with this name is registered.',
   SUBGRAPH_EXISTS: 'A subgraph with this name is already registered (mainchain and ledger are reserved).',
   SIGNATURE_REQUIRED: "A subgraph was called without the federation's request signature: call it through the gateway.",

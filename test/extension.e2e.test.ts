@@ -27,11 +27,17 @@ const SEED = [
   { id: 'jidai', municipality: 'kyoto', title: 'Jidai Matsuri', startsAt: '2026-10-22T12:00:00.000Z' },
   { id: 'tenjin', municipality: 'osaka', title: 'Tenjin Matsuri', startsAt: '2026-07-24T10:00:00.000Z' },
 ];
-/** `Municipality.code` as an Int: cannot compose with the main chain's and the ledger's String. */
+/** `Municipality.events` as a String: within what an extension may do, but it cannot compose with the events subgraph's list. */
 const CONFLICTING_SDL = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
 type Query { weather(municipality: Int!): String }
-type Municipality @key(fields: "code") { code: Int! weather: String }
+type Municipality @key(fields: "code") { code: String! weather: String events: String }
+`;
+/** Takes `Municipality.name` over from the main chain: composition alone accepts it, the contract rule does not (schema/checkExtension.ts). */
+const TAKEOVER_SDL = `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@override"])
+type Query { weather(municipality: Int!): String }
+type Municipality @key(fields: "code") { code: String! name: String! @override(from: "mainchain") }
 `;
 const JOINED = '{ municipality(code: "kyoto") { name status chain { height } events { title } } }';
 const CORE = '{ municipality(code: "kyoto") { name status chain { height } } }';
@@ -69,7 +75,7 @@ beforeAll(async () => {
     env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: JSON.stringify(SEED) },
   });
   conflicting = await serve(
-    createSubgraphServer(parse(CONFLICTING_SDL), { Query: { weather: () => 'sunny' }, Municipality: { weather: () => 'sunny' } }, log),
+    createSubgraphServer(parse(CONFLICTING_SDL), { Query: { weather: () => 'sunny' }, Municipality: { weather: () => 'sunny', events: () => 'none' } }, log),
     { port: 0, log, context: async () => ({}) },
   );
 });
@@ -154,7 +160,7 @@ describe('extension subgraphs registered by governance', () => {
     expect(proposal.status).toBe('FAILED');
     expect(proposal.failure?.code).toBe('COMPOSITION_FAILED');
     expect(proposal.failure?.errors.length).toBeGreaterThan(0);
-    expect(proposal.failure?.errors.join('\n')).toContain('Municipality.code');
+    expect(proposal.failure?.errors.join('\n')).toContain('Municipality.events');
 
     const registered = await gql(cluster.gateway.url, '{ subgraphs { name } }');
     expect(registered.data).toEqual({ subgraphs: [{ name: 'events' }] });
@@ -223,11 +229,12 @@ describe('a municipality suspended by governance', () => {
 
   it('takes writes again once resumed, even while the registry holds an extension that does not compose', async () => {
     // An extension written straight into the main chain's database, skipping governance's
-    // composition check: the gateway must refuse it and keep both its supergraph and its shard map current.
+    // checks, that takes Municipality.name over: the gateway must refuse it (CONTRACT_TAKEOVER) and
+    // keep both its supergraph and its shard map current.
     const mongo = new MongoClient(mongoUri());
     const subgraphs = mongo.db(`${prefix}_mainchain`).collection<{ _id: string; name: string; url: string; sdl: string; registeredAt: Date; proposal: string }>('subgraphs');
     try {
-      await subgraphs.insertOne({ _id: 'weather', name: 'weather', url: conflicting.url, sdl: CONFLICTING_SDL, registeredAt: new Date(), proposal: 'none' });
+      await subgraphs.insertOne({ _id: 'weather', name: 'weather', url: conflicting.url, sdl: TAKEOVER_SDL, registeredAt: new Date(), proposal: 'none' });
       // Osaka is suspended: the electorate is kyoto and nara.
       const proposal = await decide('Resume Osaka', { resumeMunicipality: { code: 'osaka' } }, ['kyoto', 'nara']);
       expect(proposal).toMatchObject({ status: 'PASSED', failure: null });
@@ -242,7 +249,7 @@ describe('a municipality suspended by governance', () => {
       );
       expect(accepted.data!.submitTransaction).toMatchObject({ status: expect.stringMatching(/^(PENDING|CONFIRMED)$/) });
       await eventually(
-        async () => (gatewayLog.some((l) => l.includes('extension subgraphs do not compose') && l.includes('weather')) ? true : undefined),
+        async () => (gatewayLog.some((l) => l.includes('extension subgraphs do not compose') && l.includes('CONTRACT_TAKEOVER') && l.includes('weather')) ? true : undefined),
         FOLLOW_MS,
         'the gateway to log the composition errors',
       );
@@ -250,6 +257,7 @@ describe('a municipality suspended by governance', () => {
       expect(weather.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       const core = await gql(cluster.gateway.url, CORE);
       expect(core.errors).toBeUndefined();
+      expect(core.data).toMatchObject({ municipality: { name: 'Kyoto' } }); // the main chain's, not the planted extension's
       expectSameGateway();
     } finally {
       await subgraphs.deleteOne({ _id: 'weather' });

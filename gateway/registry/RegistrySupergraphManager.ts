@@ -72,7 +72,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
       this.composed = extensionKey(extensions);
     } else {
       // Governance checked these compose; if they do not now, serve the federation without them.
-      log.error('extension subgraphs do not compose; serving without them', { subgraphs: extensions.map((s) => s.name), errors: composed.errors });
+      log.error('extension subgraphs do not compose; serving without them', { subgraphs: extensions.map((s) => s.name), code: composed.code, errors: composed.errors });
       this.refused = extensionKey(extensions);
       supergraphSdl = composeSupergraph(registry.url, mainchainSdl);
     }
@@ -184,7 +184,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
     const composed = composeFederation({ url: registry.url, sdl: mainchainSdl }, extensions);
     if (!composed.ok) {
       this.refused = key;
-      log.error('extension subgraphs do not compose; keeping the previous supergraph', { subgraphs: names, errors: composed.errors });
+      log.error('extension subgraphs do not compose; keeping the previous supergraph', { subgraphs: names, code: composed.code, errors: composed.errors });
       return;
     }
     if (this.stopped || !this.update) return;

@@ -300,7 +300,8 @@ export class Governance {
         const others = (await this.registry.extensions()).filter((s) => s.name !== a.name);
         const composed = composeFederation({ url: 'http://mainchain.invalid/graphql', sdl: mainchain.typeDefs }, [...others, { name: a.name, url: a.url, sdl }]);
         if (!composed.ok) {
-          throw aikiError('COMPOSITION_FAILED', `${a.name} does not compose with the supergraph: ${composed.errors.join('; ')}`, { subgraph: a.name, errors: composed.errors });
+          const why = composed.code === 'CONTRACT_TAKEOVER' ? 'reaches into the contract' : 'does not compose with the supergraph';
+          throw aikiError(composed.code, `${a.name} ${why}: ${composed.errors.join('; ')}`, { subgraph: a.name, errors: composed.errors });
         }
         return this.registry.putSubgraph({ _id: a.name, name: a.name, url: a.url, sdl, registeredAt: new Date(), proposal: doc._id });
       }
