@@ -1,6 +1,7 @@
 // Generates the resolver types in schema/generated/ from the contracts: `npm run codegen`.
 // `npm run lint` fails when the committed types are out of date.
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { apiSchemaSdl } from './schema/api.ts';
 
 const plugins = ['typescript', 'typescript-resolvers'];
 const config = (contextType: string, mappers: Record<string, string> = {}) => ({
@@ -41,6 +42,15 @@ const codegen: CodegenConfig = {
         Vote: '../../subgraphs/mainchain/governance.ts#VoteDoc',
         ExtensionSubgraph: '../../subgraphs/mainchain/registry.ts#SubgraphDoc',
       }),
+    },
+    // The explorer's typed documents: each `graphql(...)` in explorer/src against the public API.
+    // As strings (TypedDocumentString), so the browser needs no GraphQL parser to send them.
+    'explorer/src/gql/': {
+      schema: apiSchemaSdl(),
+      documents: ['explorer/src/**/*.{ts,tsx}', '!explorer/src/gql/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { documentMode: 'string', enumsAsTypes: true, useTypeImports: true, skipTypename: true },
     },
   },
 };

@@ -9,7 +9,7 @@ const noImport = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cache/', '.data/', 'schema/generated/'] },
+  { ignores: ['node_modules/', 'dist/', '.cache/', '.data/', 'schema/generated/', 'explorer/src/gql/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -31,6 +31,13 @@ export default tseslint.config(
   {
     files: ['gateway/**/*.ts'],
     rules: noImport(['**/subgraphs/**'], "the gateway never imports a subgraph's internals; share through schema/ or core/."),
+  },
+  {
+    files: ['explorer/src/**/*.{ts,tsx}'],
+    rules: noImport(
+      ['node:*', '**/runtime/**', '**/gateway/**', '**/subgraphs/**', '**/schema/**', '**/cluster/**', '**/cli/**', '**/db/**', 'mongodb', '@apollo/*'],
+      "the explorer is a browser app on the public API: it imports core/ (pure rules) and its own files, nothing of the server.",
+    ),
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { envInt, envString } from '../runtime/env.ts';
 import { readKeyFile, newKeyFile } from '../cli/keys.ts';
 import { startCluster, type MunicipalitySpec } from './cluster.ts';
+import { ensureExplorerBuilt } from '../explorer/build.ts';
 
 const DEMO: MunicipalitySpec[] = [
   { code: 'kyoto', name: '京都市 Kyoto' },
@@ -45,11 +46,14 @@ const sequencerKey = (code: string) => {
 };
 
 console.log(`Starting Aiki federation (data in ${dataDir}) …`);
+if (ensureExplorerBuilt()) console.log('Built the explorer into dist/explorer/.');
 const cluster = await startCluster({
   municipalities: DEMO,
   dataDir: join(dataDir, 'db'),
   ports: { gateway: gatewayPort, mainchain: gatewayPort + 1, ledgerBase: gatewayPort + 101 },
   operatorToken,
+  // The explorer's own origin, and web apps in development on any localhost port (runtime/cors.ts).
+  gatewayEnv: { AIKI_CORS_ORIGINS: process.env.AIKI_CORS_ORIGINS ?? `http://127.0.0.1:${gatewayPort},http://localhost:*` },
   ledgerEnv: ({ code }) => ({
     AIKI_GENESIS: JSON.stringify([{ address: treasury.get(code)!.address, amount: TREASURY_SUPPLY }]),
     AIKI_SEQUENCER_KEY: sequencerKey(code),
@@ -63,6 +67,7 @@ const cluster = await startCluster({
 const gql = cluster.gateway.url;
 console.log(`
 Aiki federation is up.
+  explorer    ${gql.replace(/\/graphql$/, '/')}   (GraphiQL: ${gql} in a browser)
   gateway     ${gql}
   main chain  ${cluster.mainchain.url}
   ledgers     ${DEMO.map(({ code }) => `${code} ${cluster.ledgers.get(code)!.url}`).join('\n              ')}

@@ -5,7 +5,7 @@
  * text form: a hash, key or signature compared as a string compares the bytes.
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { hash as nodeHash } from 'node:crypto';
+import { nativeSha256 } from './native.ts';
 
 const HEX = /^(?:[0-9a-f]{2})*$/;
 const HEX_DIGITS = '0123456789abcdef';
@@ -73,8 +73,7 @@ export function sha256Hex(data: Uint8Array): string {
  * and 1.21 M/s of 65 bytes (noble 0.61 M). The unit tests hold it equal to {@link sha256}.
  */
 export function sha256Native(data: Uint8Array): Uint8Array {
-  const digest = nodeHash('sha256', assertBytes(data), 'buffer');
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
+  return nativeSha256(assertBytes(data));
 }
 
 /** Throws TypeError unless `b` is a Uint8Array (of `length` bytes, when given): "expected 32 bytes, got 31". */

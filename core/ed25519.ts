@@ -22,8 +22,8 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto';
-import { assertBytes, concatBytes, equalBytes } from './bytes.ts';
+import { assertBytes, bytesToHex, concatBytes, equalBytes } from './bytes.ts';
+import { nativeEd25519 } from './native.ts';
 
 export type KeyPair = { secretKey: Uint8Array; publicKey: Uint8Array };
 
@@ -34,9 +34,6 @@ export const SIGNATURE_BYTES = 64;
 const Point = ed25519.Point;
 const L = Point.Fn.ORDER;
 
-
-/** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4): SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (32 bytes) }. */
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** A fresh key pair from the platform's CSPRNG (RFC 8032 §5.1.5). */
 export function generateKeyPair(): KeyPair {
@@ -84,31 +81,25 @@ export function verify(signature: Uint8Array, message: Uint8Array, publicKey: Ui
  */
 export function verifyFast(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (!wellSized(signature, message, publicKey)) return false;
-  const key = importedKey(publicKey); // null: breaks rules 1–2 (OpenSSL reduces y ≥ p and accepts small order)
+  if (!nativeEd25519) return verify(signature, message, publicKey); // a browser: no OpenSSL (core/native.browser.ts)
+  const key = importedKey(nativeEd25519, publicKey); // null: breaks rules 1–2 (OpenSSL reduces y ≥ p and accepts small order)
   if (!key) return false;
   try {
-    return opensslVerify(null, message, key, signature); // rules 3–4
+    return nativeEd25519.verify(message, key, signature); // rules 3–4
   } catch {
     return false;
   }
 }
 
 export const KEY_CACHE_SIZE = 4096;
-const importedKeys = new Map<string, KeyObject | null>();
+const importedKeys = new Map<string, unknown>();
 
 /** The public key as OpenSSL's key object, or null if it is not strict or not a key at all. */
-function importedKey(publicKey: Uint8Array): KeyObject | null {
-  const hex = Buffer.from(publicKey).toString('hex');
+function importedKey(native: NonNullable<typeof nativeEd25519>, publicKey: Uint8Array): unknown {
+  const hex = bytesToHex(publicKey);
   let key = importedKeys.get(hex);
   if (key === undefined) {
-    key = null;
-    if (isStrictPublicKey(publicKey)) {
-      try {
-        key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-      } catch {
-        /* not a point on the curve */
-      }
-    }
+    key = isStrictPublicKey(publicKey) ? native.importKey(publicKey) : null;
     if (importedKeys.size >= KEY_CACHE_SIZE) importedKeys.delete(importedKeys.keys().next().value!); // the oldest
     importedKeys.set(hex, key);
   }
@@ -126,8 +117,7 @@ export function isStrictPublicKey(publicKey: Uint8Array): boolean {
   const y = littleEndian(publicKey) & Y_MASK;
   if (y >= P) return false;
   if ((publicKey[31]! & 0x80) !== 0 && (y === 1n || y === P - 1n)) return false;
-  const hex = Buffer.from(publicKey).toString('hex');
-  return !SMALL_ORDER.has(hex);
+  return !SMALL_ORDER.has(bytesToHex(publicKey));
 }
 
 const P = 2n ** 255n - 19n;

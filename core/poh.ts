@@ -10,9 +10,9 @@
  * produce it faster than the sequential hashing allows, nor insert an event without redoing every
  * hash after it. (The construction of Solana's PoH, with SHA-256 as FIPS 180-4 defines it.)
  */
-import { hash as opensslHash } from 'node:crypto';
 import { assertBytes, bytesToHex, concatBytes, equalBytes, hexToBytes, sha256, utf8 } from './bytes.ts';
 import { assertMunicipalityCode } from './municipality.ts';
+import { nativeSha256Chain } from './native.ts';
 
 export const POH_DOMAIN = 'aiki/poh/v1\n';
 export const EVENT_BYTES = 32;
@@ -45,9 +45,7 @@ export function pohGenesis(municipality: string): Uint8Array {
 export function tickMany(h: Uint8Array, n: number): Uint8Array {
   assertBytes(h, 32, 'hash');
   assertCount(n, 'n');
-  let x: Buffer = Buffer.from(h);
-  for (let i = 0; i < n; i++) x = opensslHash('sha256', x, 'buffer');
-  return new Uint8Array(x);
+  return nativeSha256Chain(h, n);
 }
 
 /** Runs the chain: ticks, and records events with the ticks done since the previous record. */

@@ -4,9 +4,12 @@
  * and the edge's (gateway/edge/config.ts): AIKI_SAFELIST, AIKI_APQ_ENTRIES, AIKI_RATE_LIMIT_RPS,
  * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS, and the
  * cache's (gateway/cache/config.ts): AIKI_ENTITY_CACHE, AIKI_ENTITY_CACHE_MB, AIKI_ENTITY_CACHE_ENTRIES,
- * AIKI_SINGLE_FLIGHT; AIKI_METRICS_PORT and AIKI_METRICS_HOST (GET /metrics on a port of its own).
+ * AIKI_SINGLE_FLIGHT; AIKI_METRICS_PORT and AIKI_METRICS_HOST (GET /metrics on a port of its own);
+ * AIKI_CORS_ORIGINS and AIKI_EXPLORER_DIR (the browser front: gateway/front.ts).
  */
+import { fileURLToPath } from 'node:url';
 import { envInt, envString } from '../runtime/env.ts';
+import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
 import { startGateway } from './server.ts';
@@ -25,6 +28,9 @@ function metricsListener(): { port: number; host: string } | undefined {
   return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: envString('AIKI_METRICS_HOST', '127.0.0.1') };
 }
 
+/** Where `npm run build` puts the explorer: dist/explorer/ beside dist/gateway/ when run compiled, under dist/ when run from source. */
+const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
+
 runMain(log, 'gateway', async () => {
   const host = envString('AIKI_HOST', '127.0.0.1');
   const metrics = metricsListener();
@@ -39,6 +45,8 @@ runMain(log, 'gateway', async () => {
       edge: readEdgeConfig(),
       cache: readCacheConfig(),
       metrics,
+      cors: parseCorsOrigins(process.env.AIKI_CORS_ORIGINS),
+      explorerDir: envString('AIKI_EXPLORER_DIR', BUILT_EXPLORER),
     },
     log,
   );

@@ -7,12 +7,16 @@
  */
 import { ApolloGateway, type RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { serve, serveMetrics, type Served } from '../runtime/http.ts';
 import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type OperatorClaim } from '../runtime/signing.ts';
 import { maskErrors } from '../runtime/errors.ts';
 import { apolloLogger } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
 import { fetchLabel } from '../runtime/stateLabel.ts';
+import type { CorsPolicy } from '../runtime/cors.ts';
+import { staticSite } from '../runtime/staticSite.ts';
+import { browserFront } from './front.ts';
 import { RegistryClient } from './registry/RegistryClient.ts';
 import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.ts';
 import { ShardMap } from './router/ShardMap.ts';
@@ -38,6 +42,10 @@ export interface GatewayConfig {
   metrics?: { port: number; host?: string };
   /** How long a verdict on an operator token is kept (default 5 s): the longest a revoked token still passes the gateway. */
   operatorVerdictTtlMs?: number;
+  /** Origins whose pages may call the gateway (AIKI_CORS_ORIGINS); default none. */
+  cors?: CorsPolicy;
+  /** The built explorer and GraphiQL (dist/explorer/), served at `/` and at GET /graphql for browsers; not served when absent. */
+  explorerDir?: string;
 }
 
 export interface GatewayContext {
@@ -121,6 +129,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: [
+      ApolloServerPluginLandingPageDisabled(), // Sandbox loads from a CDN: GraphiQL is ours (front.ts)
       metricsPlugin<GatewayContext>(metrics), // first: it times from the earliest point
       ...edgePlugins<GatewayContext>(edge),
       operatorAuthPlugin<GatewayContext>({ fields: () => needOperator, verifier, grant: (context, operator) => void (context.operator = operator) }),
@@ -136,6 +145,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     host: config.host,
     log,
     admit: limiter && observeAdmit(metrics, httpRateLimit(limiter)), // before the body is read: the cheapest refusal
+    front: browserFront(config.cors ?? { origins: [], anyOrigin: false }, staticSite(config.explorerDir ?? '')),
     metrics: config.metrics ? undefined : metricsEndpoint(metrics), // GET /metrics, Prometheus text format
     context: async (req) => ({ authorization: req.headers.authorization }),
     ready: async () => ({ municipalities: shards.serving(), cache: cacheStats(), operators: { ...verifier.counts } }),

@@ -1,6 +1,6 @@
 /** An Apollo Server for an Aiki subgraph: federated schema, masked errors, our logger, no tracing noise. */
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { maskErrors } from './errors.ts';
@@ -17,6 +17,6 @@ export function createSubgraphServer<TContext extends BaseContext>(typeDefs: Doc
     formatError: maskErrors(log),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...plugins],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins], // the landing page loads from a CDN
   });
 }

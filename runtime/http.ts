@@ -32,6 +32,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   requireSignature?: string;
   /** A check before the body is read (the gateway's rate limit): a refusal to send, or undefined to go on. */
   admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
+  /** What browsers get before anything else (the gateway's gateway/front.ts: CORS, the explorer, GraphiQL): true when it answered. */
+  front?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
   log: Logger;
 }
 
@@ -60,6 +62,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (opts.front?.(req, res, url)) return;
     if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
     if (req.method === 'GET' && url.pathname === '/ready') {
       try {

@@ -1,0 +1,188 @@
+/**
+ * Japanese and English labels. The language follows the browser (navigator.languages) until the
+ * user picks one with the switch; the choice is kept in localStorage. Check names (the ✓/✗ lines)
+ * are core/'s, as `aiki verify` prints them, in both languages.
+ */
+import { signal } from './signal.ts';
+
+export type Lang = 'ja' | 'en';
+
+const en = {
+  federation: 'Federation',
+  governance: 'Governance',
+  graphiql: 'GraphiQL',
+  search: 'Search',
+  searchPlaceholder: 'transaction id, address, block hash, or kyoto/12',
+  searchNotFound: 'Nothing found for',
+  language: 'Language',
+  municipality: 'Municipality',
+  municipalities: 'Municipalities',
+  status: 'Status',
+  height: 'Height',
+  lastBlock: 'Last block',
+  rate: 'Rate',
+  txPerSec: 'tx/s',
+  anchored: 'Anchored',
+  mainChain: 'Main chain',
+  mainHeight: 'Main-chain height',
+  latestBlocks: 'Latest blocks',
+  latestTransactions: 'Latest transactions',
+  live: 'live: updated every 2 s',
+  unavailable: 'unavailable',
+  chain: 'Chain',
+  block: 'Block',
+  blocks: 'Blocks',
+  transactions: 'Transactions',
+  transaction: 'Transaction',
+  txCount: 'Transactions',
+  time: 'Time',
+  hash: 'Hash',
+  prevHash: 'Previous hash',
+  txRoot: 'Merkle root',
+  poh: 'Proof of History',
+  pohEnd: 'PoH end',
+  pohCount: 'PoH count',
+  sequencer: 'Sequencer key',
+  signature: 'Signature',
+  anchoredIn: 'Anchored in main-chain block',
+  notAnchored: 'not anchored yet',
+  older: 'Older',
+  newest: 'Newest',
+  kind: 'Kind',
+  from: 'From',
+  to: 'To',
+  amount: 'Amount',
+  nonce: 'Nonce',
+  memo: 'Memo',
+  rejection: 'Rejected',
+  verification: 'Verified in this browser with core/',
+  verifying: 'verifying…',
+  allChecksPassed: 'all checks passed',
+  checksFailed: 'checks failed',
+  noProof: 'No proof yet: the transaction is not confirmed.',
+  trustedKey: 'Main-chain key trusted',
+  pinKey: 'Pin',
+  pinned: 'pinned',
+  fromServer: 'as the server names it — pin it to trust nothing from the server',
+  trace: 'Trace',
+  viewTrace: 'Trace across municipalities',
+  downloadTrace: 'Download trace (aiki verify --trace)',
+  hop: 'Hop',
+  account: 'Account',
+  balance: 'Balance',
+  history: 'History',
+  keyAccounts: "This key's accounts in every municipality",
+  proposals: 'Proposals',
+  proposal: 'Proposal',
+  tally: 'Tally',
+  votes: 'Votes',
+  yes: 'Yes', no: 'No', abstain: 'Abstain', veto: 'Veto', pending: 'Pending',
+  rules: 'Rules',
+  electorate: 'Electorate',
+  recomputed: 'Tally recomputed in this browser from sealed votes',
+  none: 'None',
+  loading: 'Loading…',
+  error: 'Error',
+  notFound: 'Not found',
+};
+
+type Labels = typeof en;
+
+const ja: Labels = {
+  federation: '連合',
+  governance: 'ガバナンス',
+  graphiql: 'GraphiQL',
+  search: '検索',
+  searchPlaceholder: '取引ID・アドレス・ブロックハッシュ・kyoto/12',
+  searchNotFound: '見つかりません：',
+  language: '言語',
+  municipality: '自治体',
+  municipalities: '自治体',
+  status: '状態',
+  height: '高さ',
+  lastBlock: '最新ブロック',
+  rate: '処理量',
+  txPerSec: '件/秒',
+  anchored: 'アンカー済み',
+  mainChain: 'メインチェーン',
+  mainHeight: 'メインチェーンの高さ',
+  latestBlocks: '最新のブロック',
+  latestTransactions: '最新の取引',
+  live: 'ライブ：2秒ごとに更新',
+  unavailable: '応答なし',
+  chain: 'チェーン',
+  block: 'ブロック',
+  blocks: 'ブロック',
+  transactions: '取引',
+  transaction: '取引',
+  txCount: '取引数',
+  time: '時刻',
+  hash: 'ハッシュ',
+  prevHash: '前のハッシュ',
+  txRoot: 'マークルルート',
+  poh: 'プルーフ・オブ・ヒストリー',
+  pohEnd: 'PoH 終端',
+  pohCount: 'PoH カウント',
+  sequencer: 'シーケンサー鍵',
+  signature: '署名',
+  anchoredIn: 'メインチェーンのブロックにアンカー',
+  notAnchored: 'まだアンカーされていません',
+  older: '古い順へ',
+  newest: '最新へ',
+  kind: '種類',
+  from: '送信元',
+  to: '送信先',
+  amount: '金額',
+  nonce: 'ノンス',
+  memo: 'メモ',
+  rejection: '却下',
+  verification: 'このブラウザで core/ により検証',
+  verifying: '検証中…',
+  allChecksPassed: 'すべての検証に合格',
+  checksFailed: '件の検証に失敗',
+  noProof: 'まだ証明はありません（未確定の取引）。',
+  trustedKey: '信頼するメインチェーン鍵',
+  pinKey: '固定',
+  pinned: '固定済み',
+  fromServer: 'サーバーが示した鍵です。固定すればサーバーを信頼せずに検証できます',
+  trace: 'トレース',
+  viewTrace: '自治体間のトレース',
+  downloadTrace: 'トレースをダウンロード（aiki verify --trace）',
+  hop: 'ホップ',
+  account: '口座',
+  balance: '残高',
+  history: '履歴',
+  keyAccounts: 'この鍵の各自治体の口座',
+  proposals: '提案',
+  proposal: '提案',
+  tally: '集計',
+  votes: '投票',
+  yes: '賛成', no: '反対', abstain: '棄権', veto: '拒否権', pending: '未投票',
+  rules: 'ルール',
+  electorate: '投票権者',
+  recomputed: '封印された投票からこのブラウザで再集計',
+  none: 'なし',
+  loading: '読み込み中…',
+  error: 'エラー',
+  notFound: '見つかりません',
+};
+
+const LABELS: Record<Lang, Labels> = { ja, en };
+
+function initial(): Lang {
+  const kept = localStorage.getItem('aiki.lang');
+  if (kept === 'ja' || kept === 'en') return kept;
+  return (navigator.languages[0] ?? navigator.language).toLowerCase().startsWith('ja') ? 'ja' : 'en';
+}
+
+export const lang = signal<Lang>(initial());
+
+export function setLang(next: Lang): void {
+  localStorage.setItem('aiki.lang', next);
+  lang.set(next);
+}
+
+/** The labels in the current language. */
+export function t(): Labels {
+  return LABELS[lang.get()];
+}

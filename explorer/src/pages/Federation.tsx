@@ -1,0 +1,97 @@
+/**
+ * The federation: every municipality with its status, height, last block and rate, the main
+ * chain's height, and the newest blocks and transactions — polled every 2 s, so new blocks appear
+ * without a reload (docs/EXPLORER.md says why polling).
+ */
+import { request } from '../api.ts';
+import type { FederationQuery as Data } from '../gql/graphql.ts';
+import { t } from '../i18n.ts';
+import { FederationQuery } from '../queries.ts';
+import { href } from '../route.ts';
+import { Address, Hex, Show, Status, Time, TxLink, useLoad } from '../ui.tsx';
+
+export const POLL_MS = 2000;
+
+type Municipality = Data['municipalities'][number];
+type BlockNode = NonNullable<Municipality['chain']>['blocks']['edges'][number]['node'];
+
+/** Transactions per second over the newest blocks (their count over the time they span). */
+function rate(blocks: BlockNode[]): string {
+  if (blocks.length < 2) return '–';
+  const span = (Date.parse(blocks[0]!.time) - Date.parse(blocks[blocks.length - 1]!.time)) / 1000;
+  const txs = blocks.slice(0, -1).reduce((n, b) => n + b.txCount, 0);
+  return span > 0 ? (txs / span).toFixed(2) : '–';
+}
+
+export function Federation() {
+  const state = useLoad(() => request(FederationQuery), 'federation', POLL_MS);
+  return (
+    <Show state={state}>
+      {({ data, errors }) => {
+        if (!data) return <p class="error" role="alert">{errors[0]?.message}</p>;
+        const blocks = data.municipalities.flatMap((m) => m.chain?.blocks.edges.map((e) => ({ code: m.code, ...e.node })) ?? []);
+        blocks.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+        const txs = blocks.flatMap((b) => b.transactions.edges.map((e) => e.node)).slice(0, 10);
+        return (
+          <>
+            <h1>{t().federation}</h1>
+            <p class="muted live">{t().live}</p>
+            <p>
+              {t().mainHeight}: <strong data-testid="main-height">{data.mainChain.height}</strong> · <Hex value={data.mainChain.headHash} /> · <Time iso={data.mainChain.head.time} />
+            </p>
+            <table data-testid="municipalities">
+              <thead>
+                <tr>
+                  <th>{t().municipality}</th><th>{t().status}</th><th>{t().height}</th><th>{t().lastBlock}</th><th>{t().rate} ({t().txPerSec})</th><th>{t().anchored}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.municipalities.map((m) => (
+                  <tr data-municipality={m.code}>
+                    <td><a href={href.chain(m.code)}>{m.name}</a> <code>{m.code}</code></td>
+                    <td><Status value={m.status} /></td>
+                    <td data-testid="height">{m.chain ? <a href={href.block(m.code, m.chain.height)}>{m.chain.height}</a> : <span class="bad">{t().unavailable}</span>}</td>
+                    <td>{m.chain && <Time iso={m.chain.headTime} />}</td>
+                    <td>{m.chain ? rate(m.chain.blocks.edges.map((e) => e.node)) : '–'}</td>
+                    <td>{m.anchoredHeight}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div class="columns">
+              <section>
+                <h2>{t().latestBlocks}</h2>
+                <table data-testid="latest-blocks">
+                  <tbody>
+                    {blocks.slice(0, 10).map((b) => (
+                      <tr>
+                        <td><a href={href.block(b.code, b.height)}>{b.code}/{b.height}</a></td>
+                        <td>{b.txCount} {t().txCount}</td>
+                        <td><Time iso={b.time} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+              <section>
+                <h2>{t().latestTransactions}</h2>
+                <table data-testid="latest-transactions">
+                  <tbody>
+                    {txs.map((tx) => (
+                      <tr data-tx={tx.id}>
+                        <td><TxLink id={tx.id} /></td>
+                        <td>{tx.kind}</td>
+                        <td><Address value={tx.from} /> → <Address value={tx.to} /></td>
+                        <td class="num">{tx.amount}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+            </div>
+          </>
+        );
+      }}
+    </Show>
+  );
+}
