@@ -1,6 +1,7 @@
 import type { Admission } from './admission.ts';
 import type { Loaders } from './loaders.ts';
 import type { RequestState } from './state.ts';
+import type { SealedCache } from './sealed.ts';
 import type { LedgerStore } from './store.ts';
 
 /** What every ledger resolver sees: this municipality's code, its store, and this request's loaders. */
@@ -8,6 +9,8 @@ export interface LedgerContext {
   municipality: string;
   store: LedgerStore;
   loaders: Loaders;
+  /** What this process keeps of sealed blocks and confirmed transactions (sealed.ts). */
+  sealed: SealedCache;
   admission: Admission;
   /** The request was forwarded by another replica of this ledger (admission.ts): never forward it again. */
   forwarded: boolean;

@@ -2,10 +2,16 @@
  * Per-request DataLoaders: a page of transactions with their blocks and accounts costs one query
  * per collection, whatever the page size — on MongoDB. On FerretDB, whose `$in` reads a whole
  * collection, the same keys are read one `findOne` each (`store.lookups`, db/mongo.ts).
+ *
+ * Blocks, tx index entries and history documents never change once written: they come from this
+ * process's {@link SealedCache} when it has them, and what the database gives is kept there.
+ * Accounts, the mempool and rejections change, and are read from the database every request.
  */
 import { findByIds } from '../../db/mongo.ts';
 import DataLoader from 'dataloader';
-import { blockKey, type AccountDoc, type BlockDoc, type HistoryDoc, type PendingTx, type RejectedDoc, type TxIndexDoc } from './models.ts';
+import { blockKey, type AccountDoc, type BlockDoc, type HistoryDoc, type PendingTx, type RejectedDoc } from './models.ts';
+import type { SealedCache } from './sealed.ts';
+import type { HeadReader } from './state.ts';
 import type { LedgerStore } from './store.ts';
 
 function byId<V extends { _id: string }>(load: (ids: readonly string[]) => Promise<V[]>) {
@@ -15,17 +21,34 @@ function byId<V extends { _id: string }>(load: (ids: readonly string[]) => Promi
   });
 }
 
-export function createLoaders(store: LedgerStore) {
-  let head: Promise<BlockDoc> | undefined;
+/** A loader by `_id` that asks `sealed` first and keeps what the database found there. */
+function immutable<V extends { _id: string }>(read: (ids: readonly string[]) => Promise<V[]>, cached: (id: string) => V | undefined, keep: (doc: V) => void) {
+  return byId<V>(async (ids) => {
+    const hits = ids.map(cached);
+    const found = await read(ids.filter((_, i) => !hits[i]));
+    found.forEach(keep);
+    return [...(hits.filter(Boolean) as V[]), ...found];
+  });
+}
+
+export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: HeadReader, headHeight?: number) {
+  let head: Promise<number> | undefined = headHeight === undefined ? undefined : Promise.resolve(headHeight);
+  const block = new DataLoader<number, BlockDoc | null>(async (heights) => {
+    const hits = heights.map((h) => sealed.block(h));
+    const docs = await findByIds(store.blocks, heights.filter((_, i) => !hits[i]).map(blockKey), store.lookups);
+    docs.forEach((d) => sealed.putBlock(d));
+    const byHeight = new Map(docs.map((d) => [d.height, d]));
+    return heights.map((h, i) => hits[i] ?? byHeight.get(h) ?? null);
+  });
   return {
-    /** The chain head's header, read once per request however many fields ask for it. */
-    head: () => (head ??= store.head({ light: true })),
-    block: new DataLoader<number, BlockDoc | null>(async (heights) => {
-      const docs = await findByIds(store.blocks, heights.map(blockKey), store.lookups);
-      const byHeight = new Map(docs.map((d) => [d.height, d]));
-      return heights.map((h) => byHeight.get(h) ?? null);
-    }),
-    txIndex: byId<TxIndexDoc>((ids) => findByIds(store.txIndex, ids, store.lookups)),
+    /** The newest sealed block's height, read once per request however many fields ask for it (or the label's, read at its start). */
+    headHeight: () => (head ??= heads.height()),
+    /** The newest sealed block. */
+    head: async () => (await block.load(await (head ??= heads.height())))!,
+    block,
+    /** A confirmed transaction's place, if this process has seen it: no lookup needed. */
+    knownTx: (txid: string) => sealed.txIndex(txid),
+    txIndex: immutable((ids) => findByIds(store.txIndex, ids, store.lookups), (id) => sealed.txIndex(id), (d) => sealed.putTxIndex(d)),
     pending: new DataLoader<string, PendingTx | null>(async (ids) => {
       const entries = await store.mempool.find({ 'txs.id': { $in: [...ids] } }).toArray();
       const found = new Map(entries.flatMap((e) => e.txs).map((tx) => [tx.id, tx]));
@@ -34,7 +57,7 @@ export function createLoaders(store: LedgerStore) {
     rejected: byId<RejectedDoc>((ids) => findByIds(store.rejected, ids, store.lookups)),
     account: byId<AccountDoc>((ids) => findByIds(store.accounts, ids, store.lookups)),
     /** History documents by `_id` (`<address>|<height>`): the pages of Account.transactions. */
-    history: byId<HistoryDoc>((ids) => findByIds(store.history, ids, store.lookups)),
+    history: immutable<HistoryDoc>((ids) => findByIds(store.history, ids, store.lookups), (id) => sealed.history(id), (d) => sealed.putHistory(d)),
   };
 }
 

@@ -3,7 +3,7 @@
  * Configuration (README.md): AIKI_MUNICIPALITY, MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME,
  * AIKI_SEQUENCER_KEY, AIKI_GENESIS, AIKI_GENESIS_TIME, AIKI_SEQUENCE, AIKI_BLOCK_INTERVAL_MS,
  * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS, AIKI_PUBLIC_URL, AIKI_MAINCHAIN_URL,
- * AIKI_ANCHOR_INTERVAL_MS, AIKI_MAINCHAIN_PUBLIC_KEY, AIKI_SUBGRAPH_SECRET.
+ * AIKI_ANCHOR_INTERVAL_MS, AIKI_MAINCHAIN_PUBLIC_KEY, AIKI_SUBGRAPH_SECRET, AIKI_SEALED_CACHE_MB.
  */
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
@@ -49,6 +49,7 @@ runMain(log, `ledger-${municipality}`, async () => {
       mainchainUrl: process.env.AIKI_MAINCHAIN_URL || undefined,
       mainchainKey: process.env.AIKI_MAINCHAIN_PUBLIC_KEY ? envPublicKey('AIKI_MAINCHAIN_PUBLIC_KEY') : undefined,
       anchorIntervalMs: envInt('AIKI_ANCHOR_INTERVAL_MS', 500, { min: 10 }),
+      sealedCacheBytes: envInt('AIKI_SEALED_CACHE_MB', 64, { min: 1, max: 65_536 }) * 1024 * 1024,
     },
     log,
   );

@@ -31,7 +31,9 @@ function localId(id: unknown, ctx: LedgerContext, local: RegExp): string {
 
 async function loadTransaction(txid: string, ctx: LedgerContext): Promise<TransactionModel | null> {
   const { loaders } = ctx;
-  const [at, pending, rejected] = await Promise.all([loaders.txIndex.load(txid), loaders.pending.load(txid), loaders.rejected.load(txid)]);
+  // A transaction seen confirmed here is confirmed for good: no lookup of the mempool or rejections.
+  const known = loaders.knownTx(txid);
+  const [at, pending, rejected] = known ? [known, null, null] : await Promise.all([loaders.txIndex.load(txid), loaders.pending.load(txid), loaders.rejected.load(txid)]);
   const block = at ? await loaders.block.load(at.height) : null;
   const model = transactionModel(txid, { at, block, pending, rejected });
   // Pending, rejected or unknown: state outside the blocks, which changes without a new head (state.ts).
@@ -203,28 +205,32 @@ export const resolvers: Resolvers = {
 
   Chain: {
     municipality: (chain) => chain.municipality,
-    height: async (_chain, _args, { loaders }) => (await loaders.head()).height,
+    height: (_chain, _args, { loaders }) => loaders.headHeight(),
     headHash: async (_chain, _args, { loaders }) => (await loaders.head()).hash,
     headTime: async (_chain, _args, { loaders }) => (await loaders.head()).header.time,
-    head: async (_chain, _args, { loaders }) => (await loaders.block.load((await loaders.head()).height))!,
+    head: (_chain, _args, { loaders }) => loaders.head(),
     blocks: async (_chain, { first, after }, ctx) => {
       const n = pageSize(first, 20);
       const before = cursorNumber(after);
       // From the head read once per request, so that a block sealed meanwhile cannot make the
       // page inconsistent; below a cursor, from the height under it — or from the head when that
       // height is not sealed (a cursor above the head pages from the head, as a range did).
-      const read = await blocksFrom(before === undefined ? (await ctx.loaders.head()).height : before - 1, n, ctx);
-      if (before !== undefined && read.blocks.length > 0 && !read.blocks[0]) return (await blocksFrom(Math.min(before - 1, (await ctx.loaders.head()).height), n, ctx)).page();
+      const read = await blocksFrom(before === undefined ? await ctx.loaders.headHeight() : before - 1, n, ctx);
+      if (before !== undefined && read.blocks.length > 0 && !read.blocks[0]) return (await blocksFrom(Math.min(before - 1, await ctx.loaders.headHeight()), n, ctx)).page();
       return read.page();
     },
-    block: async (_chain, { height, hash }, { store, loaders }) => {
+    block: async (_chain, { height, hash }, { store, loaders, sealed }) => {
       if ((height == null) === (hash == null)) throw aikiError('BAD_USER_INPUT', 'give exactly one of height and hash', { field: 'height' });
       if (height != null) {
         if (!Number.isSafeInteger(height) || height < 0) throw aikiError('BAD_USER_INPUT', `height must be >= 0 (got ${height})`, { field: 'height' });
         return loaders.block.load(height);
       }
       if (!TXID.test(hash!)) throw aikiError('BAD_USER_INPUT', 'hash must be 64 lower-case hex characters', { field: 'hash' });
-      return store.blocks.findOne({ hash: hash! });
+      const known = sealed.heightOf(hash!);
+      if (known !== undefined) return loaders.block.load(known);
+      const block = await store.blocks.findOne({ hash: hash! });
+      if (block) sealed.putBlock(block);
+      return block;
     },
     transaction: async (_chain, { txid }, ctx) => {
       if (!TXID.test(txid)) throw aikiError('BAD_USER_INPUT', 'txid must be 64 lower-case hex characters', { field: 'txid' });

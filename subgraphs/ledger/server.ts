@@ -13,7 +13,9 @@ import { Sequencer } from './sequencer.ts';
 import { Admission, FORWARDED_HEADER } from './admission.ts';
 import { LedgerStore } from './store.ts';
 import { AnchorPusher } from './anchoring.ts';
-import { LabelReader, statePlugin } from './state.ts';
+import { HeadReader, LabelReader, statePlugin } from './state.ts';
+import { SealedCache } from './sealed.ts';
+import { ledgerMetrics } from './metrics.ts';
 import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 
 export interface LedgerConfig {
@@ -42,6 +44,8 @@ export interface LedgerConfig {
   anchorIntervalMs?: number;
   /** How several documents are read by `_id`; by default what suits the database (db/mongo.ts). */
   lookups?: Lookups;
+  /** Memory kept for sealed blocks and confirmed transactions (sealed.ts); default 64 MiB. */
+  sealedCacheBytes?: number;
   /** Emit the driver's command events on `mongo.client` (tests count database round-trips). */
   monitorCommands?: boolean;
 }
@@ -74,7 +78,9 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   });
   const admission = new Admission(store, sequencer, log, leaseMs, config.mainchainKey);
 
-  const labels = new LabelReader(store);
+  const sealed = new SealedCache(config.sealedCacheBytes ?? 64 << 20);
+  const heads = new HeadReader(store, sealed);
+  const labels = new LabelReader(store, heads, sealed);
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>()]);
   const served = await serve(apollo, {
     port: config.port,
@@ -82,15 +88,21 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     requireSignature: config.subgraphSecret,
     log,
     routes: { [STATE_PATH]: async () => ({ label: (await labels.read()) ?? null }) }, // the gateway's check before it uses a kept answer
-    context: async (req) => ({
-      municipality: config.municipality,
-      store,
-      loaders: createLoaders(store),
-      admission,
-      forwarded: req.headers[FORWARDED_HEADER] === '1',
-      // Read before any resolver runs: the label must not be newer than what they read.
-      state: req.headers[STATE_HEADER] ? { label: await labels.read(), volatile: false } : undefined,
-    }),
+    metrics: () => ledgerMetrics(sealed),
+    context: async (req) => {
+      // Read before any resolver runs: the label must not be newer than what they read. Its
+      // height is then the request's head, saving a second read.
+      const state = req.headers[STATE_HEADER] ? { label: await labels.read(), volatile: false } : undefined;
+      return {
+        municipality: config.municipality,
+        store,
+        sealed,
+        loaders: createLoaders(store, sealed, heads, state?.label?.height),
+        admission,
+        forwarded: req.headers[FORWARDED_HEADER] === '1',
+        state,
+      };
+    },
     ready: async () => ({ municipality: config.municipality, height: (await store.head()).height, sequencer: sequencer.isLeader }),
   });
   // The sequencer's first round before announcing readiness: a ledger that takes the lease has
@@ -98,7 +110,11 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   sequencer.url = config.publicUrl ?? served.url;
   if (config.sequence !== false) await sequencer.start();
   const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, config.mainchainUrl, config.anchorIntervalMs ?? 500, log) : undefined;
-  if (pusher) sequencer.onCommitted = (block) => pusher.committed(block);
+  // The lease holder keeps what it has just committed: the newest block is the one read most.
+  sequencer.onCommitted = (block) => {
+    sealed.putBlock(block);
+    pusher?.committed(block);
+  };
   pusher?.start();
   return {
     url: served.url,

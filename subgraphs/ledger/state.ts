@@ -21,6 +21,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { blockKey } from '../../db/mongo.ts';
 import { STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
+import type { SealedCache } from './sealed.ts';
 import type { LedgerStore } from './store.ts';
 
 /** What a request records about the state it reads. */
@@ -32,35 +33,55 @@ export interface RequestState {
 }
 
 /**
- * The head, if every committed block is applied; undefined while one is being applied. By `_id`
- * only (FerretDB). The last head's height is remembered as a guess, so that while the head stays
- * the answer takes one round trip: `meta.applied`, a probe for the next block and the guessed
- * head's hash, together; a wrong guess costs a second.
+ * The newest sealed block's height, exact at the moment of the read: blocks are never deleted and
+ * their heights are contiguous, so once a height is known sealed the head is at least there, and
+ * the head now is the last of the blocks that follow it. Steady state: one `_id` probe for the next
+ * height (FerretDB pushes down nothing else, docs/DATABASE.md); a block found is read whole and kept
+ * in the sealed cache, where the request that asked for the head will look for it.
+ */
+export class HeadReader {
+  /** The highest height known to be sealed; -1: not read yet. */
+  private known = -1;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly sealed: SealedCache,
+  ) {}
+
+  async height(): Promise<number> {
+    if (this.known < 0) this.known = Math.max(this.known, await appliedHeight(this.store));
+    let height = this.known;
+    for (let next; (next = await this.store.blocks.findOne({ _id: blockKey(height + 1) })); height++) this.sealed.putBlock(next);
+    return (this.known = Math.max(this.known, height));
+  }
+}
+
+/** The height up to which blocks are applied to the derived state (`meta.applied`). */
+async function appliedHeight(store: LedgerStore): Promise<number> {
+  return (await store.meta.findOne({ _id: 'applied' }))?.height ?? 0;
+}
+
+/**
+ * The head, if every committed block is applied; undefined while one is being applied. One round
+ * trip while the head stays: `meta.applied` and the probe for the next block together, the head's
+ * hash from the sealed cache.
  */
 export class LabelReader {
-  private guess: number | undefined;
-
-  constructor(private readonly store: LedgerStore) {}
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly heads: HeadReader,
+    private readonly sealed: SealedCache,
+  ) {}
 
   async read(): Promise<StateLabel | undefined> {
-    if (this.guess !== undefined) {
-      const label = await this.at(this.guess);
-      if (label !== 'moved') return label;
+    const [applied, height] = await Promise.all([appliedHeight(this.store), this.heads.height()]);
+    if (applied !== height) return undefined; // a block committed and not applied yet
+    let head = this.sealed.block(height);
+    if (!head) {
+      const read = await this.store.blocks.findOne({ _id: blockKey(height) });
+      if (!read) return undefined;
+      this.sealed.putBlock((head = read));
     }
-    const label = await this.at((await this.store.meta.findOne({ _id: 'applied' }))?.height ?? 0);
-    return label === 'moved' ? undefined : label;
-  }
-
-  /** The label if `height` is the applied head and no block follows it; 'moved' if it is not the applied height. */
-  private async at(height: number): Promise<StateLabel | undefined | 'moved'> {
-    const [meta, next, head] = await Promise.all([
-      this.store.meta.findOne({ _id: 'applied' }),
-      this.store.blocks.findOne({ _id: blockKey(height + 1) }, { projection: { _id: 1 } }),
-      this.store.blocks.findOne({ _id: blockKey(height) }, { projection: { hash: 1 } }),
-    ]);
-    if ((meta?.height ?? 0) !== height) return 'moved';
-    if (next || !head) return undefined; // a block committed and not applied yet
-    this.guess = height;
     return { height, hash: head.hash };
   }
 }
