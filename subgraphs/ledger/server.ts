@@ -15,7 +15,7 @@ import { LedgerStore } from './store.ts';
 import { AnchorPusher } from './anchoring.ts';
 import { HeadReader, LabelReader, statePlugin } from './state.ts';
 import { SealedCache } from './sealed.ts';
-import { ledgerMetrics } from './metrics.ts';
+import { cacheMetrics } from '../../runtime/immutableCache.ts';
 import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 
 export interface LedgerConfig {
@@ -88,7 +88,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     requireSignature: config.subgraphSecret,
     log,
     routes: { [STATE_PATH]: async () => ({ label: (await labels.read()) ?? null }) }, // the gateway's check before it uses a kept answer
-    metrics: () => ledgerMetrics(sealed),
+    metrics: () => cacheMetrics('aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
     context: async (req) => {
       // Read before any resolver runs: the label must not be newer than what they read. Its
       // height is then the request's head, saving a second read.

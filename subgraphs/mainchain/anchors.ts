@@ -14,6 +14,7 @@ import { aikiError, checkAnchor, checkHeaderShape, checkSigned, type BlockHeader
 import { anchorEvent, anchorKey, type MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { Registry } from './registry.ts';
+import type { MainSealedCache } from './sealed.ts';
 import type { OutboundOffer, Settler } from './settlements.ts';
 
 export interface AnchorDoc {
@@ -37,12 +38,19 @@ export class Anchors {
     private readonly registry: Registry,
     private readonly chain: MainChain,
     private readonly settler: Settler,
+    private readonly sealed: MainSealedCache,
   ) {
     this.anchors = db.collection(COLLECTIONS.anchors);
   }
 
-  get(municipality: string, height: number): Promise<AnchorDoc | null> {
-    return this.anchors.findOne({ _id: anchorKey(municipality, height) });
+  /** An anchor never changes once recorded (sealed.ts). */
+  async get(municipality: string, height: number): Promise<AnchorDoc | null> {
+    const key = anchorKey(municipality, height);
+    const cached = this.sealed.anchor(key);
+    if (cached) return cached;
+    const doc = await this.anchors.findOne({ _id: key });
+    if (doc) this.sealed.putAnchor(doc);
+    return doc;
   }
 
   /**

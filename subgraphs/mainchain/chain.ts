@@ -18,6 +18,7 @@ import { orderIds, type SettlementDoc } from './settlements.ts';
 import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
 import { governanceEvents } from './governance.ts';
+import type { MainSealedCache } from './sealed.ts';
 
 /** One event a main-chain block commits to, in block order: an anchored block, a settlement's step, or governance's. */
 export type MainEvent =
@@ -39,9 +40,9 @@ export interface MainBlockDoc {
   poh: PohEntry[];
 }
 
-/** What `Query.mainChain` resolves from: the newest block. */
+/** What `Query.mainChain` resolves from: the newest block, read once per request and only when a field needs it. */
 export interface MainChainModel {
-  head: MainBlockDoc;
+  head: () => Promise<MainBlockDoc>;
 }
 
 export interface MainChainOptions {
@@ -55,7 +56,6 @@ export interface MainChainOptions {
 }
 
 const TICKS_PER_EVENT = 10;
-const CACHED_BLOCKS = 256;
 
 export class MainChain {
   readonly blocks: Collection<MainBlockDoc>;
@@ -66,7 +66,8 @@ export class MainChain {
   /** Events recorded and not yet sealed, in arrival order, by id. */
   private readonly queue = new Map<string, MainEvent>();
   private head: MainBlockDoc | undefined;
-  private readonly cache = new Map<number, MainBlockDoc>();
+  /** The highest height known sealed (see {@link headBlock}). */
+  private knownHeight = 0;
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<void> = Promise.resolve();
   private running = false;
@@ -74,6 +75,7 @@ export class MainChain {
   constructor(
     private readonly db: Db,
     private readonly opts: MainChainOptions,
+    private readonly sealed: MainSealedCache,
   ) {
     this.blocks = db.collection(COLLECTIONS.blocks);
     this.anchors = db.collection(COLLECTIONS.anchors);
@@ -131,27 +133,31 @@ export class MainChain {
     this.queue.set(event.id, event);
   }
 
+  /**
+   * The newest sealed block, exact when asked: blocks are never deleted and heights contiguous, so
+   * the head is the last block after the highest height known sealed — one `_id` probe while it
+   * stays (as a ledger's head, subgraphs/ledger/state.ts).
+   */
   async headBlock(): Promise<MainBlockDoc> {
-    let height = (await this.meta.findOne({ _id: 'applied' }))?.height ?? 0;
-    while (await this.blocks.findOne({ _id: blockKey(height + 1) }, { projection: { _id: 1 } })) height++;
-    return (await this.blocks.findOne({ _id: blockKey(height) }))!;
+    let height = Math.max(this.knownHeight, this.head?.height ?? 0);
+    while (await this.block(height + 1)) height++;
+    this.knownHeight = Math.max(this.knownHeight, height);
+    return (await this.block(height))!;
   }
 
-  /** A sealed block never changes: the most recent {@link CACHED_BLOCKS} read are kept. */
+  /** A sealed block never changes (sealed.ts). */
   async block(height: number): Promise<MainBlockDoc | null> {
-    const cached = this.cache.get(height);
+    const cached = this.sealed.block(height);
     if (cached) return cached;
     const block = await this.blocks.findOne({ _id: blockKey(height) });
-    if (block) {
-      if (this.cache.size >= CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(height, block);
-    }
+    if (block) this.sealed.putBlock(block);
     return block;
   }
 
   /** Where event `id` is sealed, with its Merkle path; null until it is. */
   async inclusion(id: string): Promise<{ mainBlock: MainBlockDoc; index: number; treeSize: number; path: string[] } | null> {
-    const at = await this.events.findOne({ _id: id });
+    let at = this.sealed.event(id) ?? null;
+    if (!at && (at = await this.events.findOne({ _id: id }))) this.sealed.putEvent(id, at);
     const block = at ? await this.block(at.height) : null;
     return at && block ? { mainBlock: block, index: at.index, treeSize: block.events.length, path: MainChain.proof(block, at.index) } : null;
   }

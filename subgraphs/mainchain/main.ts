@@ -2,7 +2,7 @@
  * `tsx subgraphs/mainchain/main.ts`: the main-chain subgraph.
  * Configuration (README.md): MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME, AIKI_OPERATOR_TOKEN,
  * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS, AIKI_SETTLEMENT_TIMEOUT_MS,
- * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS, AIKI_SUBGRAPH_SECRET.
+ * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS, AIKI_SUBGRAPH_SECRET, AIKI_SEALED_CACHE_MB.
  */
 import { envInt, envSecretKey, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
@@ -27,6 +27,7 @@ runMain(log, 'mainchain', async () => {
       settlementTimeoutMs: envInt('AIKI_SETTLEMENT_TIMEOUT_MS', 30_000, { min: 100 }),
       settleIntervalMs: envInt('AIKI_SETTLE_INTERVAL_MS', 500, { min: 10 }),
       votingPeriodMs: envInt('AIKI_VOTING_PERIOD_MS', 2 * 86_400_000, { min: 1000 }),
+      sealedCacheBytes: envInt('AIKI_SEALED_CACHE_MB', 64, { min: 1, max: 65_536 }) * 1024 * 1024,
     },
     log,
   );

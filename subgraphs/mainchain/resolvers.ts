@@ -6,7 +6,7 @@ import { MAX_TRACE_DEPTH, orderIds } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
 import { registerMunicipality, type ProposalDoc } from './governance.ts';
 import { requireOperator } from './operators.ts';
-import type { MainEvent } from './chain.ts';
+import type { MainBlockDoc, MainEvent } from './chain.ts';
 
 const MAX_KEY_ACCOUNTS = 100;
 const SETTLEMENT_ID = /^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/;
@@ -49,7 +49,10 @@ export const resolvers: Resolvers = {
       if (towns.length > MAX_KEY_ACCOUNTS) throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request: list them in \`municipalities\``, { field: 'municipalities' });
       return towns.map((m) => ({ id: `${m.code}:${publicKey}` }));
     },
-    mainChain: async (_root, _args, { chain }) => ({ head: await chain.headBlock() }),
+    mainChain: (_root, _args, { chain }) => {
+      let head: Promise<MainBlockDoc> | undefined;
+      return { head: () => (head ??= chain.headBlock()) };
+    },
     anchor: async (_root, { municipality: code, height }, { registry, anchors }) => {
       await registry.get(code);
       return anchors.get(code, height);
@@ -118,9 +121,9 @@ export const resolvers: Resolvers = {
     __resolveReference: async (ref, { registry }) => municipality(await registry.get(ref.code)),
   },
   MainChain: {
-    height: ({ head }) => head.height,
-    headHash: ({ head }) => head.hash,
-    head: ({ head }) => head,
+    height: async ({ head }) => (await head()).height,
+    headHash: async ({ head }) => (await head()).hash,
+    head: ({ head }) => head(),
     block: (_model, { height }, { chain }) => chain.block(height),
     sequencer: (_model, _args, { chain }) => chain.sequencer,
   },

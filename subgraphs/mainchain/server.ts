@@ -17,6 +17,8 @@ import { DEFAULT_RULES, publicKeyOf } from '../../core/index.ts';
 import { Governance } from './governance.ts';
 import { Operators, type Operator } from './operators.ts';
 import { resolvers } from './resolvers.ts';
+import { MainSealedCache } from './sealed.ts';
+import { cacheMetrics } from '../../runtime/immutableCache.ts';
 
 export interface MainchainConfig {
   port: number;
@@ -37,6 +39,8 @@ export interface MainchainConfig {
   /** How long a destination may take to credit a transfer before it is aborted and refunded. */
   settlementTimeoutMs?: number;
   settleIntervalMs?: number;
+  /** Memory kept for sealed blocks, anchors, event positions and final settlements (sealed.ts); default 64 MiB. */
+  sealedCacheBytes?: number;
 }
 
 export const DEFAULT_MAINCHAIN_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
@@ -55,6 +59,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   const clock = new WriteClock(mongo.client);
   const registry = new Registry(mongo.db, config.probeTimeoutMs);
   await registry.init();
+  const sealed = new MainSealedCache(config.sealedCacheBytes ?? 64 << 20);
   const chain = new MainChain(mongo.db, {
     secretKey: config.secretKey,
     publicKey: publicKeyOf(config.secretKey),
@@ -62,14 +67,14 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     maxEventsPerBlock: 1000,
     genesisTime: config.genesisTime ?? DEFAULT_MAINCHAIN_GENESIS_TIME,
     log,
-  });
+  }, sealed);
   const settler = new Settler(mongo.db, registry, chain, {
     secretKey: config.secretKey,
     timeoutMs: config.settlementTimeoutMs ?? 30_000,
     intervalMs: config.settleIntervalMs ?? 500,
     log,
-  });
-  const anchors = new Anchors(mongo.db, registry, chain, settler);
+  }, sealed);
+  const anchors = new Anchors(mongo.db, registry, chain, settler, sealed);
   const governance = new Governance(mongo.db, registry, anchors, chain, {
     defaults: {
       votingPeriodMs: config.votingPeriodMs ?? 2 * 86_400_000,
@@ -117,6 +122,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
       [STATE_PATH]: async () => ({ label: clock.label() ?? null }), // the gateway's check before it uses a kept answer
     },
     context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? clock.label() : undefined }),
+    metrics: () => cacheMetrics('aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });
   return {

@@ -41,6 +41,7 @@ import type { Logger } from '../../runtime/log.ts';
 import type { MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { MunicipalityDoc, Registry } from './registry.ts';
+import type { MainSealedCache } from './sealed.ts';
 
 export interface SettlementDoc {
   /** `<source municipality>:<txid>`: the source transfer's ledger id. */
@@ -128,6 +129,14 @@ export class Settler {
   private readonly count = new Map<SettlementStatus, number>();
   /** When a settlement answered "pending" or was not answered, when to ask again. */
   private readonly retryAt = new Map<string, number>();
+  /**
+   * The settlements each address sent, by id: the next hops of a trace. Built at start from every
+   * settlement, then added to before each is inserted, so it holds every stored settlement and
+   * perhaps one whose insert failed — a trace reads each by id, which finds only what is stored.
+   * Kept here because the query behind it, by `from`, reads the whole collection on FerretDB
+   * (docs/DATABASE.md); this process is the settlements' only writer (docs/SETTLEMENT.md).
+   */
+  private readonly sentBy = new Map<string, string[]>();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private running = false;
@@ -137,6 +146,7 @@ export class Settler {
     private readonly registry: Registry,
     private readonly chain: MainChain,
     private readonly opts: SettlerOptions,
+    private readonly sealed: MainSealedCache,
   ) {
     this.settlements = db.collection(COLLECTIONS.settlements);
   }
@@ -144,9 +154,18 @@ export class Settler {
   async init(): Promise<void> {
     await this.settlements.createIndex({ status: 1 }, { name: 'status' });
     await this.settlements.createIndex({ from: 1 }, { name: 'from' });
-    // Once at start-up: a scan on FerretDB, by index on MongoDB.
-    for (const s of await this.settlements.find({ status: { $in: ACTIVE } }).toArray()) this.active.set(s._id, s);
-    for (const status of [...ACTIVE, ...TERMINAL]) this.count.set(status, await this.settlements.countDocuments({ status }));
+    // Once at start-up, one read of every settlement (a scan on FerretDB whatever the filter).
+    for (const s of await this.settlements.find({}).toArray()) {
+      this.sent(s);
+      this.count.set(s.status, (this.count.get(s.status) ?? 0) + 1);
+      if (ACTIVE.includes(s.status)) this.active.set(s._id, s);
+    }
+  }
+
+  private sent(s: Pick<SettlementDoc, '_id' | 'from'>): void {
+    const ids = this.sentBy.get(s.from);
+    if (!ids) this.sentBy.set(s.from, [s._id]);
+    else if (!ids.includes(s._id)) ids.push(s._id);
   }
 
   start(): void {
@@ -167,8 +186,13 @@ export class Settler {
     await this.round;
   }
 
-  get(id: string): Promise<SettlementDoc | null> {
-    return this.settlements.findOne({ _id: id });
+  /** A settlement as stored; one at a final step never changes again, and is kept (sealed.ts). */
+  async get(id: string): Promise<SettlementDoc | null> {
+    const final = this.sealed.settlement(id);
+    if (final) return final;
+    const doc = await this.settlements.findOne({ _id: id });
+    if (doc && TERMINAL.includes(doc.status)) this.sealed.putFinal(doc);
+    return doc;
   }
 
   /** Governance can change the time-out of a running settler. */
@@ -202,9 +226,9 @@ export class Settler {
     for (let level = 0, frontier = [root]; level < depth && frontier.length > 0; level++) {
       const next: SettlementDoc[] = [];
       for (const hop of frontier.filter((h) => h.status === 'CREDITED')) {
-        // By `from`: indexed on MongoDB, a scan on FerretDB.
-        for (const onward of await this.settlements.find({ from: hop.to }, oneBatch(MAX_TRACE_HOPS)).sort({ _id: 1 }).toArray()) {
-          if (seen.has(onward._id) || hops.length >= MAX_TRACE_HOPS) continue;
+        const ids = [...(this.sentBy.get(hop.to) ?? [])].sort().filter((id) => !seen.has(id)).slice(0, MAX_TRACE_HOPS - hops.length);
+        for (const onward of await Promise.all(ids.map((id) => this.get(id)))) {
+          if (!onward || hops.length >= MAX_TRACE_HOPS) continue;
           seen.add(onward._id);
           hops.push({ depth: level + 1, settlement: onward });
           next.push(onward);
@@ -275,6 +299,7 @@ export class Settler {
       decided.push({ stored: { ...doc, ...next.set, status: next.status, steps: [{ status: 'ESCROWED', at }, { status: next.status, at }] }, next });
     }
     // One command for the block's settlements; one already recorded (a block offered again) stays as it is.
+    for (const { stored } of decided) this.sent(stored);
     const duplicates = new Set<number>();
     await this.settlements.insertMany(decided.map((d) => d.stored), { ordered: false }).catch((err: unknown) => {
       const errors = writeErrorsOf(err);
@@ -387,7 +412,10 @@ export class Settler {
         doc.steps.push({ status, at });
         this.chain.record({ id: settlementEventId(doc._id, status, entry ?? ''), kind: 'settlement', settlement: doc._id, status, entry });
         this.retryAt.delete(doc._id); // a new step is tried at once
-        if (TERMINAL.includes(status)) this.active.delete(doc._id);
+        if (TERMINAL.includes(status)) {
+          this.active.delete(doc._id);
+          this.sealed.putFinal(doc);
+        }
         if (status !== 'CREDITING' && status !== 'CREDITED') this.opts.log.info('settlement step', { settlement: doc._id, status, reason: set.reason?.code });
       }
     }
