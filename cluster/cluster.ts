@@ -53,6 +53,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   // refuses unsigned ones. The launching process holds it too — the children inherit its
   // environment — so that tests and benches can call subgraphs directly, as a member would.
   process.env.AIKI_SUBGRAPH_SECRET ||= randomBytes(32).toString('hex');
+  // Development: the municipalities and extensions of a local cluster answer on loopback, which
+  // the federation calls only when allowed (runtime/endpoint.ts).
+  process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS ??= '1';
   const db = opts.db ?? (await startDatabase({ dataDir: opts.dataDir }));
   const prefix = opts.dbPrefix ?? 'aiki';
   const log = (service: string) => (line: string) => opts.onLog?.(service, line);

@@ -1,6 +1,7 @@
 /**
  * `tsx gateway/main.ts`: the federation gateway.
  * Configuration (README.md): AIKI_MAINCHAIN_URL, AIKI_PORT, AIKI_HOST, AIKI_REGISTRY_POLL_MS, AIKI_SHARD_TIMEOUT_MS,
+ * AIKI_EXTENSION_TIMEOUT_MS, AIKI_EXTENSION_MAX_BYTES,
  * and the edge's (gateway/edge/config.ts): AIKI_SAFELIST, AIKI_APQ_ENTRIES, AIKI_RATE_LIMIT_RPS,
  * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS, and the
  * cache's (gateway/cache/config.ts): AIKI_ENTITY_CACHE, AIKI_ENTITY_CACHE_MB, AIKI_ENTITY_CACHE_ENTRIES,
@@ -42,6 +43,7 @@ runMain(log, 'gateway', async () => {
       mainchainUrl: envString('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 10_000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
+      extensionLimits: { timeoutMs: envInt('AIKI_EXTENSION_TIMEOUT_MS', 10_000, { min: 100 }), maxBytes: envInt('AIKI_EXTENSION_MAX_BYTES', 4 << 20, { min: 1024 }) },
       edge: readEdgeConfig(),
       cache: readCacheConfig(),
       metrics,

@@ -11,6 +11,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { serve, serveMetrics, type Served } from '../runtime/http.ts';
 import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type OperatorClaim } from '../runtime/signing.ts';
 import { maskErrors } from '../runtime/errors.ts';
+import { boundedFetcher } from '../runtime/boundedFetcher.ts';
 import { apolloLogger } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
 import { fetchLabel } from '../runtime/stateLabel.ts';
@@ -31,6 +32,8 @@ export interface GatewayConfig {
   mainchainUrl: string;
   pollIntervalMs?: number;
   shardTimeoutMs?: number;
+  /** Time-out of one call to an extension subgraph and the most of its answer read (default 10 s, 4 MiB): an extension is not the federation's own. */
+  extensionLimits?: { timeoutMs: number; maxBytes: number };
   /** Limits, persisted operations and rate limit (gateway/edge/config.ts reads them from the environment); default limits, APQ, no rate limit. */
   edge?: EdgeConfig;
   /** Entity cache and single-flight (gateway/cache/config.ts reads them from the environment); default both on. */
@@ -112,8 +115,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     queryPlannerConfig: { cache: plans },
     buildService: ({ name, url }) => {
       if (name === 'ledger') return router;
+      const signed = federationFetcher(secret);
+      const fetcher = name === 'mainchain' ? signed : boundedFetcher(signed, { subgraph: name, ...(config.extensionLimits ?? { timeoutMs: 10_000, maxBytes: 4 << 20 }) });
       const source = new SharedReadsDataSource<GatewayContext>(
-        { url, fetcher: federationFetcher(secret) as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
+        { url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
         { singleFlight, forward, state: subgraphState },
       );
       return observeDataSource(source, name, metrics);

@@ -35,11 +35,16 @@ export async function postGraphQL<T = Record<string, any>>(url: string, query: s
       headers: { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}), ...traceHeaders(), ...opts.headers },
       body,
       signal: opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs),
+      redirect: 'manual', // never followed: a signed request would carry its signature to wherever it points
     });
   } catch (err) {
     const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     const within = opts.timeoutMs === undefined ? '' : ` within ${opts.timeoutMs} ms`;
     throw new GraphQLTransportError(`${url} did not answer${within}: ${reason}`, { cause: err });
+  }
+  if (res.status >= 300 && res.status < 400) {
+    void res.body?.cancel().catch(() => {});
+    throw new GraphQLTransportError(`${url} answered HTTP ${res.status}, a redirect: not followed`);
   }
   const text = await res.text();
   try {

@@ -9,6 +9,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './log.ts';
 import { AikiError } from '../core/errors.ts';
 import { checkSignature, SIGNATURE_HEADER } from './signing.ts';
+import { isProbe } from './probe.ts';
 import { traceRequest } from './observability/index.ts';
 
 export interface ServeOptions<TContext extends BaseContext> {
@@ -30,6 +31,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** The federation's secret: every /graphql request must be signed with it (runtime/signing.ts). Subgraphs set it; the gateway does not. */
   requireSignature?: string;
+  /** Answer the probe documents unsigned (runtime/probe.ts): the federation checks an operator-given URL without handing it a signature. */
+  answerProbes?: boolean;
   /** A check before the body is read (the gateway's rate limit): a refusal to send, or undefined to go on. */
   admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
   /** What browsers get before anything else (the gateway's gateway/front.ts: CORS, the explorer, GraphiQL): true when it answered. */
@@ -89,7 +92,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     let body: unknown = undefined;
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
-    const refusedSignature = unsigned(req, url, raw);
+    const refusedSignature = opts.answerProbes && req.method === 'POST' && isProbe(raw) ? undefined : unsigned(req, url, raw);
     if (refusedSignature) return send(res, 401, { errors: [refusedSignature.toJSON()] });
     if (req.method === 'POST') {
       if ((req.headers['content-type'] ?? '').includes('json') && raw.length > 0) {

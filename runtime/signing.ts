@@ -115,6 +115,7 @@ export function federationFetcher(secret = subgraphSecret()) {
   return (url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; signal?: unknown } = {}) => {
     const body = typeof init.body === 'string' ? init.body : (init.body?.toString('utf8') ?? '');
     const headers = secret ? { ...init.headers, ...signRequest(secret, init.method ?? 'POST', url, body, Date.now(), init.headers) } : init.headers;
-    return fetch(url, { method: init.method, headers, body: init.body === undefined ? undefined : body, signal: init.signal as AbortSignal | undefined });
+    // No redirect is followed: it would carry the signature to wherever the subgraph points.
+    return fetch(url, { method: init.method, headers, body: init.body === undefined ? undefined : body, signal: init.signal as AbortSignal | undefined, redirect: 'manual' });
   };
 }

@@ -6,6 +6,7 @@
  * label now at {@link STATE_PATH}: a signed POST answered without GraphQL, `{"label": … | null}`.
  */
 import { signRequest, subgraphSecret } from './signing.ts';
+import { readCapped } from './readCapped.ts';
 
 export const STATE_HEADER = 'x-aiki-state';
 export const STATE_EXTENSION = 'aikiState';
@@ -28,9 +29,12 @@ export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000): Promis
       headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) },
       body,
       signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual', // not ok: no label
     });
-    if (!res.ok) return undefined;
-    const { label } = (await res.json()) as { label?: StateLabel | null };
+    // A label is a few dozen bytes: a longer answer (an extension's /state is not the federation's own) is not read.
+    const text = res.ok ? await readCapped(res, 1024) : undefined;
+    if (!text) return undefined;
+    const { label } = JSON.parse(text.toString('utf8')) as { label?: StateLabel | null };
     return typeof label?.height === 'number' && typeof label.hash === 'string' ? label : undefined;
   } catch {
     return undefined;

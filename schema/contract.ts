@@ -8,14 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode } from 'graphql';
-import { aikiError, type AikiError } from '../core/errors.ts';
+import { aikiError, AikiError } from '../core/errors.ts';
 import { ledger } from './sdl.ts';
-import { GraphQLTransportError, postGraphQL } from '../runtime/graphql.ts';
-
-const SERVICE_QUERY = 'query AikiLedgerProbe { _service { sdl } }';
-const IDENTITY_QUERY = `query AikiLedgerIdentity($r: [_Any!]!) {
-  _entities(representations: $r) { ... on Municipality { code chain { municipality height } } }
-}`;
+import { clip, firstError, probeGraphQL, PROBES } from '../runtime/probe.ts';
 
 /**
  * The contract surface of an SDL in a normal form: the types and fields a client sees, with their
@@ -60,35 +55,31 @@ export type LedgerEndpointCheck = { ok: true; height: number } | { ok: false; er
 
 /**
  * Checks that `url` answers within `timeoutMs`, serves exactly `schema/ledger.graphql`, and is the
- * ledger of `municipality`. Never throws: a failure comes back as a coded error.
+ * ledger of `municipality` — with unsigned probes under the rules for operator-given URLs
+ * (runtime/probe.ts). Never throws: a failure comes back as a coded error.
  */
-export async function checkLedgerEndpoint(
-  url: string,
-  municipality: string,
-  { timeoutMs = 3000, headers = {} }: { timeoutMs?: number; headers?: Record<string, string> } = {},
-): Promise<LedgerEndpointCheck> {
+export async function checkLedgerEndpoint(url: string, municipality: string, { timeoutMs = 3000 }: { timeoutMs?: number } = {}): Promise<LedgerEndpointCheck> {
   const details = { municipality, endpoint: url };
-  const post = async (query: string, variables?: Record<string, unknown>) => {
+  const post = async (query: (typeof PROBES)[keyof typeof PROBES], variables?: Record<string, unknown>) => {
     try {
-      return await postGraphQL<Record<string, any>>(url, query, { variables, timeoutMs, headers });
+      return await probeGraphQL<Record<string, any>>(url, query, { variables, timeoutMs, details });
     } catch (err) {
-      if (err instanceof GraphQLTransportError) return { unreachable: err.message };
+      if (err instanceof AikiError) return { refused: err };
       throw err;
     }
   };
 
-  const service = await post(SERVICE_QUERY);
-  if ('unreachable' in service) return fail('SUBGRAPH_UNREACHABLE', service.unreachable, details);
+  const service = await post(PROBES.sdl);
+  if ('refused' in service) return { ok: false, error: service.refused };
   const sdl = service.data?._service?.sdl;
   if (typeof sdl !== 'string') {
-    const first = service.errors?.[0]?.message ?? 'no _service.sdl in the response';
-    return fail('SCHEMA_MISMATCH', `${url} is not a federated subgraph: ${first}`, { ...details, expected: expectedFingerprint });
+    return fail('SCHEMA_MISMATCH', `${url} is not a federated subgraph: ${firstError(service, 'no _service.sdl in the response')}`, { ...details, expected: expectedFingerprint });
   }
   let actual: string;
   try {
     actual = schemaFingerprint(sdl);
   } catch (e) {
-    return fail('SCHEMA_MISMATCH', `${url} serves an SDL that does not parse: ${(e as Error).message}`, details);
+    return fail('SCHEMA_MISMATCH', `${url} serves an SDL that does not parse: ${clip((e as Error).message)}`, details);
   }
   if (actual !== expectedFingerprint) {
     return fail('SCHEMA_MISMATCH', `${url} serves schema ${actual}, not the ledger contract ${expectedFingerprint}`, {
@@ -97,14 +88,14 @@ export async function checkLedgerEndpoint(
       actual,
     });
   }
-  const identity = await post(IDENTITY_QUERY, { r: [{ __typename: 'Municipality', code: municipality }] });
-  if ('unreachable' in identity) return fail('SUBGRAPH_UNREACHABLE', identity.unreachable, details);
+  const identity = await post(PROBES.identity, { r: [{ __typename: 'Municipality', code: municipality }] });
+  if ('refused' in identity) return { ok: false, error: identity.refused };
   const entity = identity.data?._entities?.[0] as { code?: string; chain?: { municipality?: string; height?: number } } | null | undefined;
   if (!entity || entity.code !== municipality || entity.chain?.municipality !== municipality) {
-    const why = identity.errors?.[0]?.message ?? `it answered for ${JSON.stringify(entity?.chain?.municipality ?? null)}`;
+    const why = firstError(identity, `it answered for ${clip(JSON.stringify(entity?.chain?.municipality ?? null))}`);
     return fail('WRONG_MUNICIPALITY', `${url} is not the ledger of ${municipality}: ${why}`, details);
   }
-  return { ok: true, height: entity.chain.height ?? 0 };
+  return { ok: true, height: Number(entity.chain.height) || 0 };
 }
 
 function fail(code: Parameters<typeof aikiError>[0], message: string, details: Record<string, unknown>): LedgerEndpointCheck {

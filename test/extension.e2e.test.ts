@@ -9,12 +9,13 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
-import { canonicalJson, sha256, signVote, transactionId, utf8, type VoteBody } from '../core/index.ts';
+import { transactionId } from '../core/index.ts';
 import { createSubgraphServer } from '../runtime/apollo.ts';
 import { serve, type Served } from '../runtime/http.ts';
 import { createLogger } from '../runtime/log.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
+import { decide as decideProposal } from './support/governance.ts';
 
 const TOKEN = 'extension-operator-token';
 const MUNICIPALITIES = [
@@ -87,39 +88,8 @@ afterAll(async () => {
   await dropDatabases(mongoUri(), prefix);
 });
 
-interface Proposal {
-  id: string;
-  status: string;
-  failure: { code: string; message: string; errors: string[] } | null;
-}
-
-/** Proposes through the gateway (as an operator), has `voters` vote YES with their dev keys, and waits for the outcome. */
-async function decide(title: string, action: Record<string, unknown>, voters: string[]): Promise<Proposal> {
-  const proposed = await gql(
-    cluster.gateway.url,
-    'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }',
-    { input: { title, ...action } },
-    { authorization: `Bearer ${TOKEN}` },
-  );
-  expect(proposed.errors).toBeUndefined();
-  const { id, eventId } = proposed.data!.propose as { id: string; eventId: string };
-  for (const code of voters) {
-    const body: VoteBody = { v: 1, type: 'vote', proposal: id, proposalHash: eventId, municipality: code, option: 'YES', time: new Date().toISOString() };
-    // A cluster's ledgers run with the public development keys; votes default to them.
-    const { signature } = signVote(body, sha256(utf8(`aiki/dev-sequencer-key/v1\n${code}`)));
-    const voted = await gql(cluster.gateway.url, 'mutation($input: VoteInput!) { vote(input: $input) { option } }', { input: { body: canonicalJson(body), signature } });
-    expect(voted.errors).toBeUndefined();
-  }
-  return eventually(
-    async () => {
-      const r = await gql(cluster.gateway.url, 'query($id: String!) { proposal(id: $id) { id status failure { code message errors } } }', { id });
-      const p = r.data?.proposal as Proposal | undefined;
-      return p && p.status !== 'VOTING' ? p : undefined;
-    },
-    20_000,
-    `proposal "${title}" to be decided`,
-  );
-}
+/** Proposes through the gateway (as an operator), has `voters` vote YES, and waits for the outcome. */
+const decide = (title: string, action: Record<string, unknown>, voters: string[]) => decideProposal(cluster, TOKEN, title, action, voters);
 
 function expectSameGateway(): void {
   expect(cluster.gateway.child.pid).toBe(gatewayPid);

@@ -52,6 +52,7 @@ runMain(log, 'events', async () => {
   const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log), {
     port: envInt('AIKI_PORT', 4200, { max: 65535 }),
     requireSignature: subgraphSecret(),
+    answerProbes: true, // the main chain reads its SDL unsigned at registration (runtime/probe.ts)
     host: envString('AIKI_HOST', '127.0.0.1'),
     log,
     context: async () => ({}),

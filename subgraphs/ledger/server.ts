@@ -86,6 +86,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     port: config.port,
     host: config.host,
     requireSignature: config.subgraphSecret,
+    answerProbes: true, // the contract check and genesis read, unsigned (runtime/probe.ts)
     log,
     routes: { [STATE_PATH]: async () => ({ label: (await labels.read()) ?? null }) }, // the gateway's check before it uses a kept answer
     metrics: () => cacheMetrics('aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),

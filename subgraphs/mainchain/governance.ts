@@ -30,7 +30,7 @@ import {
   type VotingRules,
 } from '../../core/index.ts';
 import { composeFederation, mainchain, RESERVED_SUBGRAPHS } from '../../schema/index.ts';
-import { postGraphQL } from '../../runtime/graphql.ts';
+import { clip, firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
 import { oneBatch } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { ProposalInput } from '../../schema/generated/mainchain.ts';
@@ -86,6 +86,8 @@ const SUBGRAPH_NAME = /^[a-z][a-z0-9-]{1,31}$/;
 const MAX_TITLE = 200;
 const MAX_DESCRIPTION = 10_000;
 const MAX_REASON = 500;
+/** Reasons kept in a failed proposal's outcome (each clipped to 500 characters). */
+const MAX_FAILURE_ERRORS = 50;
 /** How often the deadlines of open proposals are checked. */
 const TICK_MS = 200;
 
@@ -257,7 +259,9 @@ export class Governance {
         } catch (err) {
           if (!(err instanceof AikiError)) throw err; // unexpected (the database): retried on the next tick
           status = 'FAILED';
-          failure = { code: err.code, message: err.message, errors: (err.extensions.errors as string[] | undefined) ?? [] };
+          // Bounded, whatever a remote service made the reasons say: the outcome is one document, sealed.
+          const errors = ((err.extensions.errors as string[] | undefined) ?? []).slice(0, MAX_FAILURE_ERRORS).map((e) => clip(e, 500));
+          failure = { code: err.code, message: clip(err.message, 2000), errors };
         }
       }
       const outcome: OutcomeBody = {
@@ -326,12 +330,11 @@ export class Governance {
     }
   }
 
+  /** The SDL an extension serves, read with an unsigned probe under the rules for operator-given URLs (runtime/probe.ts). */
   private async fetchSdl(name: string, url: string): Promise<string> {
-    const reply = await postGraphQL<{ _service?: { sdl?: string } }>(url, 'query AikiSubgraphSdl { _service { sdl } }', { timeoutMs: this.opts.probeTimeoutMs }).catch((err: unknown) => {
-      throw aikiError('SUBGRAPH_UNREACHABLE', `${name} at ${url} did not answer: ${(err as Error).message}`, { subgraph: name, endpoint: url });
-    });
+    const reply = await probeGraphQL<{ _service?: { sdl?: string } }>(url, PROBES.sdl, { timeoutMs: this.opts.probeTimeoutMs, details: { subgraph: name } });
     const sdl = reply.data?._service?.sdl;
-    if (typeof sdl !== 'string') throw aikiError('SUBGRAPH_UNREACHABLE', `${name} at ${url} is not a federation subgraph (no _service { sdl }): ${reply.errors?.[0]?.message ?? 'no SDL'}`, { subgraph: name, endpoint: url });
+    if (typeof sdl !== 'string') throw aikiError('SUBGRAPH_UNREACHABLE', `${name} at ${url} is not a federation subgraph (no _service { sdl }): ${firstError(reply, 'no SDL')}`, { subgraph: name, endpoint: url });
     return sdl;
   }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { aikiError, checkSigned, GENESIS_PREV_HASH, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
-import { postGraphQL } from '../../runtime/graphql.ts';
+import { firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
 import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
 import type { MunicipalityStatus } from '../../schema/generated/mainchain.ts';
@@ -57,10 +57,6 @@ export interface Registration {
   doc: MunicipalityDoc;
   genesis: { header: BlockHeader; hash: string; signature: string };
 }
-
-const GENESIS_QUERY = `query AikiLedgerGenesis($r: [_Any!]!) { _entities(representations: $r) { ... on Municipality {
-  chain { block(height: 0) { municipality height hash prevHash time txRoot txCount pohEnd pohCount sequencer signature } }
-} } }`;
 
 const MAX_ENDPOINTS = 8;
 /** Japan has about 1,741 municipalities; the registry is read whole, in one batch. */
@@ -186,14 +182,13 @@ export class Registry {
   }
 
   private async fetchGenesis(url: string, code: string): Promise<Registration['genesis']> {
-    const reply = await postGraphQL<{ _entities: Array<{ chain: { block: Record<string, unknown> | null } | null } | null> }>(url, GENESIS_QUERY, {
+    const reply = await probeGraphQL<{ _entities: Array<{ chain: { block: Record<string, unknown> | null } | null } | null> }>(url, PROBES.genesis, {
       variables: { r: [{ __typename: 'Municipality', code }] },
       timeoutMs: this.probeTimeoutMs,
-    }).catch((err: unknown) => {
-      throw aikiError('SUBGRAPH_UNREACHABLE', `${url} did not return its genesis block: ${(err as Error).message}`, { municipality: code, endpoint: url });
+      details: { municipality: code },
     });
     const block = reply.data?._entities?.[0]?.chain?.block;
-    if (!block) throw aikiError('SUBGRAPH_UNREACHABLE', `${url} did not return its genesis block: ${reply.errors?.[0]?.message ?? 'no block 0'}`, { municipality: code, endpoint: url });
+    if (!block) throw aikiError('SUBGRAPH_UNREACHABLE', `${url} did not return its genesis block: ${firstError(reply, 'no block 0')}`, { municipality: code, endpoint: url });
     const { hash, signature, ...rest } = block as { hash: string; signature: string } & Record<string, unknown>;
     const header = { v: 1, ...rest } as BlockHeader;
     const checked = checkSigned({ header, hash, signature }, code, String(header.sequencer));
