@@ -21,6 +21,7 @@ import { ensureExplorerBuilt } from '../explorer/build.ts';
 import { launchChromium, watchedPage, type WatchedPage } from './support/browser.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
+import { send as sendTransfer, threeHops } from './support/threeHops.ts';
 
 const TOKEN = 'explorer-token';
 const treasury = wallet('kyoto');
@@ -37,7 +38,7 @@ let dir: string;
 const nonces = new Map<string, number>();
 /** The first transfer of kyoto → osaka → nara → kyoto, each hop credited. */
 let traced = '';
-const hops: Wallet[] = [];
+let hops: Wallet[] = [];
 let proposalId = '';
 const open: WatchedPage[] = [];
 
@@ -51,27 +52,7 @@ async function otherOrigin(): Promise<{ server: Server; origin: string }> {
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-async function send(from: Wallet, to: string, amount: number): Promise<string> {
-  const n = (nonces.get(from.address) ?? 0) + 1;
-  nonces.set(from.address, n);
-  const r = await gql(gateway, SUBMIT, { m: from.address.split(':')[0], t: transfer(from, to, amount, n) });
-  expect(r.errors).toBeUndefined();
-  return r.data!.submitTransaction.id as string;
-}
-
-/** Until the transfer is credited, every step and both blocks sealed on the main chain. */
-async function credited(id: string): Promise<void> {
-  await eventually(
-    async () => {
-      const r = await gql(gateway, `query($id: String!) { settlement(id: $id) { status steps { inclusion { index } } } trace(transactionId: $id, depth: 0) { hops { transferAnchor { inclusion { index } } entryAnchor { inclusion { index } } } } }`, { id });
-      const s = r.data?.settlement;
-      const hop = r.data?.trace?.hops[0];
-      return s?.status === 'CREDITED' && s.steps.every((x: { inclusion: unknown }) => x.inclusion) && hop?.transferAnchor?.inclusion && hop?.entryAnchor?.inclusion ? true : undefined;
-    },
-    60_000,
-    `${id} credited and sealed`,
-  );
-}
+const send = (from: Wallet, to: string, amount: number) => sendTransfer(gateway, nonces, from, to, amount);
 
 beforeAll(async () => {
   ensureExplorerBuilt();
@@ -98,12 +79,7 @@ beforeAll(async () => {
   gateway = cluster.gateway.url;
   origin = new URL(gateway).origin;
 
-  // A transfer across three municipalities: kyoto → osaka → nara → kyoto, each hop credited before the next.
-  hops.push(wallet('osaka'), wallet('nara'), wallet('kyoto'));
-  traced = await send(treasury, hops[0]!.address, 300);
-  await credited(traced);
-  await credited(await send(hops[0]!, hops[1]!.address, 200));
-  await credited(await send(hops[1]!, hops[2]!.address, 100));
+  ({ traced, hops } = await threeHops(gateway, nonces, treasury));
 
   // A proposal two of the three members vote yes on (which decides it), so its tally can be recomputed from sealed votes.
   const p = await gql(gateway, 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }', { input: { title: 'Quorum one third', changeParameters: [{ name: 'quorum', value: '0.334' }] } }, { authorization: `Bearer ${TOKEN}` });

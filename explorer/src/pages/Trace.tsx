@@ -58,7 +58,7 @@ function View({ file }: { file: TraceFile & { trace: TraceInput } }) {
   );
 }
 
-const LANE = 200;
+const LANE = 280;
 const ROW = 120;
 const TOP = 50;
 
@@ -77,7 +77,7 @@ function Graph({ trace, checks }: { trace: TraceInput; checks: ProofCheck[] | un
     <svg class="trace" data-testid="trace-graph" viewBox={`0 0 ${lanes.length * LANE} ${height}`} width={lanes.length * LANE} height={height} role="img" aria-label={t().trace}>
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-          <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
+          <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
         </marker>
       </defs>
       {lanes.map((m) => (
@@ -107,14 +107,10 @@ function Graph({ trace, checks }: { trace: TraceInput; checks: ProofCheck[] | un
                 <title>{hop.entryAnchor.inclusion ? `anchored in main-chain block ${hop.entryAnchor.inclusion.mainBlock.height}` : 'not anchored yet'}</title>
               </rect>
             )}
-            {s.steps.map((step, k) => (
-              <g>
-                <circle cx={from + ((to - from) * (k + 1)) / (s.steps.length + 1)} cy={y + 18} r="5" class="step" />
-                <text x={from + ((to - from) * (k + 1)) / (s.steps.length + 1)} y={y + 38} text-anchor="middle" class="step-name">
-                  {step.status}{step.inclusion ? ` #${step.inclusion.mainBlock.height}` : ''}
-                </text>
-              </g>
-            ))}
+            {s.steps.map((_, k) => <circle cx={from + ((to - from) * (k + 1)) / (s.steps.length + 1)} cy={y + 14} r="4" class="step" />)}
+            <text x={(from + to) / 2} y={y + 34} text-anchor="middle" class="step-name">
+              {s.steps.map((step) => `${step.status}${step.inclusion ? ` #${step.inclusion.mainBlock.height}` : ''}`).join(' → ')}
+            </text>
           </g>
         );
       })}
