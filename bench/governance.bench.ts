@@ -40,7 +40,9 @@ import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startDatabase } from '../db/launcher.ts';
 import { bytesToHex, canonicalJson, countVotes, decide, parseFraction, publicKeyOf, sha256, signVote, utf8, type VoteOption } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
-import { fillerSecretKey, startFillers, type FillerServer } from './support/fillers.ts';
+import { fillerCodes, fillerSecretKey, registerFillers, startFillers, type FillerServer } from './support/fillers.ts';
+import { memoryOf } from './support/memory.ts';
+import { pool } from './support/pool.ts';
 import type { PeerResult } from './support/compose-peer.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,14 +87,6 @@ async function call<T>(url: string, query: string, variables?: Record<string, un
   return reply.data;
 }
 
-/** Runs `fn` on every item, `width` at a time. */
-async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
 interface Sample {
   /** From the deciding vote's reply to the first answer through the gateway. */
   fromVoteMs: number;
@@ -131,25 +125,10 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
     const gateway = cluster.gateway.url;
     const keys = new Map<string, Uint8Array>(FOUNDERS.map((f) => [f.code, devKey(f.code)]));
 
-    // The founding members beyond the three ledgers: fillers, registered directly (before any proposal).
-    let t0 = performance.now();
-    const codes = Array.from({ length: n - FOUNDERS.length }, (_, i) => `f${String(i + 1).padStart(4, '0')}`);
-    await pool(codes, 8, async (code) => {
-      await call(main, 'mutation R($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', { input: { code, name: `Filler ${code}`, endpoints: [fillers.endpoint(code)] } }, true);
-      keys.set(code, fillerSecretKey(code));
-    });
-    const registerFillersS = (performance.now() - t0) / 1000;
-
-    // Until the gateway routes to every one of them.
-    t0 = performance.now();
-    for (let tries = 0; ; tries++) {
-      const reply = await postGraphQL<{ municipalities: Array<{ code: string; chain: { municipality: string } | null }> }>(gateway, '{ municipalities { code chain { municipality } } }', { timeoutMs: 60_000 });
-      const list = reply.data?.municipalities ?? [];
-      if (!reply.errors && list.length === n && list.every((m) => m.chain?.municipality === m.code)) break;
-      if (tries > 600) throw new Error(`the gateway did not admit all ${n} municipalities: ${JSON.stringify(reply.errors?.slice(0, 3))}`);
-      await sleep(200);
-    }
-    const admitAllS = (performance.now() - t0) / 1000;
+    // The founding members beyond the three ledgers: fillers, registered directly (before any proposal), until the gateway routes to every one.
+    const codes = fillerCodes(n - FOUNDERS.length);
+    for (const code of codes) keys.set(code, fillerSecretKey(code));
+    const { registerS: registerFillersS, admitS: admitAllS } = await registerFillers({ mainchain: main, gateway, token: TOKEN }, fillers, codes, n);
 
     const samples: Sample[] = [];
     for (let r = 1; r <= repeats; r++) {
@@ -207,8 +186,7 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       await call(main, '{ municipalities { code status endpoints } }');
       reads.push(performance.now() - t);
     }
-    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${cluster.gateway.child.pid}/status`, 'utf8'));
-    return { n, registerFillersS, admitAllS, samples, registryReadMs: median(reads), gatewayRssMB: rss ? Number(rss[1]) / 1024 : NaN };
+    return { n, registerFillersS, admitAllS, samples, registryReadMs: median(reads), gatewayRssMB: memoryOf(cluster.gateway.child.pid).rssMB };
   } finally {
     await cluster.stop();
   }

@@ -49,13 +49,13 @@ export async function closedLoop(request: () => Promise<boolean>, { seconds = 5,
 /**
  * POSTs `payload` (JSON text) to `url` — signed when this process holds the federation's secret (a
  * cluster it started): the direct subgraph calls need it, a gateway ignores it, and signing costs
- * both alike. Whether it answered without errors.
+ * both alike. Whether it answered without errors and, when `accept` is given, with data it accepts.
  */
-export async function post(url: string, payload: string): Promise<boolean> {
+export async function post(url: string, payload: string, accept?: (data: any) => boolean): Promise<boolean> {
   const secret = subgraphSecret();
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
-  const reply = (await res.json()) as { errors?: unknown[] };
-  return res.ok && !reply.errors;
+  const reply = (await res.json()) as { data?: unknown; errors?: unknown[] };
+  return res.ok && !reply.errors && (!accept || (reply.data != null && accept(reply.data)));
 }
 
 /** The same GraphQL request, `body`, to `url` in a {@link closedLoop}. */

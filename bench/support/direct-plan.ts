@@ -79,11 +79,12 @@ export async function directRecorder(supergraphSdl: string, mainchainUrl: string
   };
 }
 
-/** Fails unless one pass of `stages` answers every call without errors and with no null entity. */
-export async function checkPlan(stages: DirectCall[][]): Promise<string | undefined> {
-  for (const stage of stages) {
+/** Fails unless one pass of `plan` answers every call without errors and with no null entity. */
+export async function checkPlan(plan: PreparedPlan): Promise<string | undefined> {
+  for (const stage of plan) {
     for (const call of stage) {
-      const reply = await postGraphQL(call.url, call.body.query, { variables: call.body.variables, operationName: call.body.operationName });
+      const body = JSON.parse(call.payload) as GraphQLBody;
+      const reply = await postGraphQL(call.url, body.query, { variables: body.variables, operationName: body.operationName });
       if (reply.errors?.length) return `${call.target}: ${JSON.stringify(reply.errors).slice(0, 300)}`;
       const entities = reply.data?._entities as unknown[] | undefined;
       if (!reply.data || entities?.some((e) => e === null)) return `${call.target}: missing data`;
@@ -92,17 +93,33 @@ export async function checkPlan(stages: DirectCall[][]): Promise<string | undefi
   return undefined;
 }
 
+/** A plan ready to send: each call's URL and JSON body, stages in order. */
+export type PreparedPlan = Array<Array<{ target: string; url: string; payload: string }>>;
+
+export const prepare = (stages: DirectCall[][]): PreparedPlan => stages.map((stage) => stage.map((call) => ({ target: call.target, url: call.url, payload: JSON.stringify(call.body) })));
+
+/**
+ * `plan` for other ids: every occurrence of each `[from, to]` pair's `from` (a txid, in a query's
+ * variables or an entity's representation) replaced by `to`. The `fresh` workload records one
+ * plan per query once and asks it of the newest transfers this way.
+ */
+export const substitute = (plan: PreparedPlan, pairs: Array<[string, string]>): PreparedPlan =>
+  plan.map((stage) => stage.map((call) => ({ ...call, payload: pairs.reduce((p, [from, to]) => p.replaceAll(from, to), call.payload) })));
+
+/** One pass of `plan`: each stage's calls in parallel, the stages in order; whether every call answered without errors. */
+export async function replay(plan: PreparedPlan): Promise<boolean> {
+  let ok = true;
+  for (const stage of plan) ok = (await Promise.all(stage.map((call) => post(call.url, call.payload)))).every(Boolean) && ok;
+  return ok;
+}
+
 /**
  * bench/load.ts's closed loop over plans instead of one request: each request of a client is the
- * next plan in turn — its stages in order, the calls of a stage in parallel. With as many plans as
- * clients or more, no two requests in flight are the same.
+ * next plan in turn (see {@link replay}). With as many plans as clients or more, no two requests
+ * in flight are the same.
  */
 export function loadPlans(plans: DirectCall[][][], options: LoadOptions = {}): Promise<LoadResult> {
-  const prepared = plans.map((stages) => stages.map((stage) => stage.map((call) => ({ url: call.url, payload: JSON.stringify(call.body) }))));
+  const prepared = plans.map(prepare);
   let next = 0;
-  return closedLoop(async () => {
-    let ok = true;
-    for (const stage of prepared[next++ % prepared.length]!) ok = (await Promise.all(stage.map((call) => post(call.url, call.payload)))).every(Boolean) && ok;
-    return ok;
-  }, options);
+  return closedLoop(() => replay(prepared[next++ % prepared.length]!), options);
 }

@@ -1,5 +1,5 @@
 /**
- * Bench-only "filler" municipalities for bench/governance.bench.ts: one HTTP server that serves
+ * Bench-only "filler" municipalities for bench/governance.bench.ts and bench/national.bench.ts: one HTTP server that serves
  * the ledger contract for any number of municipalities at once, one per path
  * (`http://127.0.0.1:<port>/<code>/graphql`). Never used outside the benchmarks.
  *
@@ -18,9 +18,11 @@ import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql } from 'graphql';
 import { aikiError, bytesToHex, publicKeyOf, sha256, utf8 } from '../../core/index.ts';
+import { postGraphQL } from '../../runtime/graphql.ts';
 import { ledger } from '../../schema/sdl.ts';
 import { genesisBlock } from '../../subgraphs/ledger/genesis.ts';
 import type { BlockDoc } from '../../subgraphs/ledger/models.ts';
+import { pool } from './pool.ts';
 
 const GENESIS_TIME = '2026-01-01T00:00:00.000Z';
 
@@ -106,3 +108,38 @@ export async function startFillers(): Promise<FillerServer> {
 }
 
 export const fillerPublicKey = (code: string) => bytesToHex(publicKeyOf(fillerSecretKey(code)));
+
+/** `f0001`, `f0002`, …: the codes of `count` fillers. */
+export const fillerCodes = (count: number) => Array.from({ length: count }, (_, i) => `f${String(i + 1).padStart(4, '0')}`);
+
+/**
+ * Registers a filler for each of `codes` on the main chain directly, as an operator registers the
+ * founding members before any proposal (8 at a time), then waits until the gateway routes to every
+ * one of the `total` municipalities registered. The seconds each part took.
+ */
+export async function registerFillers(
+  { mainchain, gateway, token }: { mainchain: string; gateway: string; token: string },
+  fillers: FillerServer,
+  codes: string[],
+  total: number,
+): Promise<{ registerS: number; admitS: number }> {
+  let t0 = performance.now();
+  await pool(codes, 8, async (code) => {
+    const reply = await postGraphQL(
+      mainchain,
+      'mutation R($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
+      { variables: { input: { code, name: `Filler ${code}`, endpoints: [fillers.endpoint(code)] } }, headers: { authorization: `Bearer ${token}` }, timeoutMs: 60_000 },
+    );
+    if (reply.errors || !reply.data) throw new Error(`registering ${code}: ${JSON.stringify(reply.errors ?? 'no data')}`);
+  });
+  const registerS = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  for (let tries = 0; ; tries++) {
+    const reply = await postGraphQL<{ municipalities: Array<{ code: string; chain: { municipality: string } | null }> }>(gateway, '{ municipalities { code chain { municipality } } }', { timeoutMs: 60_000 });
+    const list = reply.data?.municipalities ?? [];
+    if (!reply.errors && list.length === total && list.every((m) => m.chain?.municipality === m.code)) break;
+    if (tries > 600) throw new Error(`the gateway did not admit all ${total} municipalities: ${JSON.stringify(reply.errors?.slice(0, 3))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { registerS, admitS: (performance.now() - t0) / 1000 };
+}
