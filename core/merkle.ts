@@ -50,26 +50,52 @@ export function merkleRoot(leaves: Uint8Array[]): Uint8Array {
 
 /**
  * PATH(m, D[n]) of RFC 6962 §2.1.1: the audit path of leaf `index`, the sibling hashes from the
- * leaf up to the root.
+ * leaf up to the root. For many proofs over the same leaves, build one {@link MerkleTree}.
  */
 export function inclusionProof(leaves: Uint8Array[], index: number): Uint8Array[] {
-  assertIndex(index, 'index', 0, leaves.length - 1);
-  const hashes = hashLeaves(leaves);
-  const path: Uint8Array[] = [];
-  // PATH(m, D[lo:hi]) for hi - lo > 1: recurse into the half holding m, then append the other half's root.
-  const walk = (m: number, lo: number, hi: number): void => {
-    if (hi - lo <= 1) return; // PATH(0, {d(0)}) = {}
-    const k = largestPowerOfTwoBelow(hi - lo);
-    if (m < k) {
-      walk(m, lo, lo + k);
-      path.push(rootOfHashes(hashes, lo + k, hi));
-    } else {
-      walk(m - k, lo + k, hi);
-      path.push(rootOfHashes(hashes, lo, lo + k));
+  return new MerkleTree(leaves).path(index);
+}
+
+/**
+ * An RFC 6962 tree kept whole, level by level, bottom-up as {@link merkleRoot} builds it: n leaf
+ * hashes and n - 1 node hashes once, then each audit path in O(log n) — a sealed block's proofs
+ * are asked for again and again (a proof per transaction of a 1,000-entry block took 2,000
+ * hashes each). The path is the sibling at each level, none where a node is carried up
+ * unpaired: the tree's left subtrees are perfect, so that is PATH(m, D[n]) of §2.1.1.
+ */
+export class MerkleTree {
+  private readonly levels: Uint8Array[][];
+
+  constructor(leaves: Uint8Array[]) {
+    const levels = [hashLeaves(leaves)];
+    for (let level = levels[0]!; level.length > 1; levels.push(level)) {
+      const next: Uint8Array[] = [];
+      for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i]!, level[i + 1]!));
+      if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+      level = next;
     }
-  };
-  walk(index, 0, hashes.length);
-  return path;
+    this.levels = levels;
+  }
+
+  get size(): number {
+    return this.levels[0]!.length;
+  }
+
+  /** MTH(D[n]); SHA-256() for no leaves. */
+  get root(): Uint8Array {
+    return this.size === 0 ? sha256Native(new Uint8Array(0)) : this.levels[this.levels.length - 1]![0]!;
+  }
+
+  /** PATH(index, D[n]). */
+  path(index: number): Uint8Array[] {
+    assertIndex(index, 'index', 0, this.size - 1);
+    const path: Uint8Array[] = [];
+    for (let level = 0, m = index; level < this.levels.length - 1; level++, m >>= 1) {
+      const sibling = this.levels[level]![m ^ 1];
+      if (sibling) path.push(sibling);
+    }
+    return path;
+  }
 }
 
 /**

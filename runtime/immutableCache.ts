@@ -61,3 +61,16 @@ export function cacheMetrics(prefix: string, setting: string, s: ImmutableCacheS
   ).flatMap(([name, type, help, value]) => [`# HELP ${prefix}_${name} ${help}`, `# TYPE ${prefix}_${name} ${type}`, `${prefix}_${name} ${value}`]);
   return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: `${lines.join('\n')}\n` };
 }
+
+/**
+ * `compute(doc)` once per document object, kept as long as the object is (a WeakMap): for what an
+ * immutable document implies and costs to work out, such as a sealed block's Merkle tree.
+ */
+export function memoizedBy<D extends object, V>(compute: (doc: D) => V): (doc: D) => V {
+  const memo = new WeakMap<D, V>();
+  return (doc) => {
+    let value = memo.get(doc);
+    if (value === undefined) memo.set(doc, (value = compute(doc)));
+    return value;
+  };
+}

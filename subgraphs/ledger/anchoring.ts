@@ -6,7 +6,7 @@
  * by `_id` — and goes on from what was anchored. Anchoring is idempotent on the main chain, so a
  * block offered twice (after a crash, or by two holders during a hand-over) is anchored once.
  */
-import { bytesToHex, canonicalJson, hexToBytes, inclusionProof, isErrorCode } from '../../core/index.ts';
+import { bytesToHex, canonicalJson, hexToBytes, isErrorCode, MerkleTree } from '../../core/index.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { blockKey, type BlockDoc } from './models.ts';
@@ -34,8 +34,8 @@ export function outboundOf(block: Pick<BlockDoc, 'header' | 'txs'>): Array<{ bod
   const local = `${block.header.municipality}:`;
   const outbound = block.txs.flatMap((tx, index) => (tx.body.type === 'transfer' && !tx.body.to.startsWith(local) ? [{ tx, index }] : []));
   if (outbound.length === 0) return [];
-  const leaves = block.txs.map((tx) => hexToBytes(tx.id));
-  return outbound.map(({ tx, index }) => ({ body: canonicalJson(tx.body), signature: tx.signature, index, path: inclusionProof(leaves, index).map(bytesToHex) }));
+  const tree = new MerkleTree(block.txs.map((tx) => hexToBytes(tx.id)));
+  return outbound.map(({ tx, index }) => ({ body: canonicalJson(tx.body), signature: tx.signature, index, path: tree.path(index).map(bytesToHex) }));
 }
 
 export class AnchorPusher {

@@ -1,8 +1,9 @@
 /** Resolvers of the municipal ledger subgraph (schema/ledger.graphql). */
 import { oneBatch } from '../../db/mongo.ts';
-import { aikiError, bytesToHex, hexToBytes, inclusionProof, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
+import { aikiError, bytesToHex, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/ledger.ts';
 import type { LedgerContext } from './context.ts';
+import { txTree } from './sealed.ts';
 import { blockKey, confirmedModel, OLDER_HISTORY, transactionModel, type AccountModel, type HistoryDoc, type TransactionModel } from './models.ts';
 
 const MAX_PAGE = 100;
@@ -305,12 +306,12 @@ export const resolvers: Resolvers = {
       if (t.status !== 'CONFIRMED') return null;
       const block = (await loaders.block.load(t.height))!;
       const parent = (await loaders.block.load(t.height - 1))!;
-      const leaves = block.txs.map((tx) => hexToBytes(tx.id));
+      const tree = txTree(block);
       return {
         txid: t.txid,
         index: t.index,
-        treeSize: leaves.length,
-        path: inclusionProof(leaves, t.index).map(bytesToHex),
+        treeSize: tree.size,
+        path: tree.path(t.index).map(bytesToHex),
         root: block.header.txRoot,
         header: { ...block.header, hash: block.hash, signature: block.signature },
         poh: { ...block.txs[t.index]!.poh, start: parent.header.pohEnd, segment: block.txs.map((tx) => tx.poh) },

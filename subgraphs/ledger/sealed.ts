@@ -10,7 +10,8 @@
  * a transaction that was not sealed. Mutable state (the head, accounts, the mempool, rejections)
  * is read from the database on every request.
  */
-import { ImmutableCache, type ImmutableCacheStats } from '../../runtime/immutableCache.ts';
+import { hexToBytes, MerkleTree } from '../../core/index.ts';
+import { ImmutableCache, memoizedBy, type ImmutableCacheStats } from '../../runtime/immutableCache.ts';
 import type { BlockDoc, HistoryDoc, TxIndexDoc } from './models.ts';
 
 /** Roughly what a stored transaction holds in the heap (ids, signature, body, PoH entry). */
@@ -21,6 +22,9 @@ type Entry = { kind: 'block'; doc: BlockDoc } | { kind: 'tx'; doc: TxIndexDoc } 
 
 const sizeOf = (e: Entry) =>
   DOC_BYTES + (e.kind === 'block' ? (e.doc.txs.length + (e.doc.allocations?.length ?? 0)) * TX_BYTES : e.kind === 'history' ? 8 * (e.doc.indexes.length + (e.doc.prev?.length ?? 0)) : 0);
+
+/** A sealed block's Merkle tree over its transaction ids, built once per block document: each proof is then O(log n). */
+export const txTree = memoizedBy((block: BlockDoc) => new MerkleTree(block.txs.map((tx) => hexToBytes(tx.id))));
 
 export class SealedCache {
   private readonly cache: ImmutableCache<Entry>;

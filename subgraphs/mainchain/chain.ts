@@ -9,7 +9,7 @@
  * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). One process
  * seals; a second would lose the race for the next height and rebuild (docs/MAINCHAIN.md).
  */
-import { anchorEventId, settlementEventId, stepEntry, bytesToHex, genesisHeader, hexToBytes, inclusionProof, MAIN_CHAIN, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
+import { anchorEventId, settlementEventId, stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { blockKey } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
@@ -19,6 +19,7 @@ import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
 import { governanceEvents } from './governance.ts';
 import type { MainSealedCache } from './sealed.ts';
+import { memoizedBy } from '../../runtime/immutableCache.ts';
 
 /** One event a main-chain block commits to, in block order: an anchored block, a settlement's step, or governance's. */
 export type MainEvent =
@@ -164,7 +165,7 @@ export class MainChain {
 
   /** The Merkle audit path of event `index` of `block`, from its id to the block's txRoot. */
   static proof(block: MainBlockDoc, index: number): string[] {
-    return inclusionProof(block.events.map((e) => hexToBytes(e.id)), index).map(bytesToHex);
+    return eventTree(block).path(index).map(bytesToHex);
   }
 
   /** Applies sealed blocks not yet applied, then reads the events no block holds yet. */
@@ -225,6 +226,9 @@ export class MainChain {
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height: block.height } }, { upsert: true });
   }
 }
+
+/** A sealed main-chain block's Merkle tree over its event ids, built once per block document (sealed.ts keeps the documents). */
+const eventTree = memoizedBy((block: MainBlockDoc) => new MerkleTree(block.events.map((e) => hexToBytes(e.id))));
 
 export const anchorKey = (municipality: string, height: number) => `${municipality}|${blockKey(height)}`;
 
