@@ -86,7 +86,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const stateCache = router.state;
   if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
   // The main chain's (and extension subgraphs') labelled answers, checked at their /state before each use.
-  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url) => fetchLabel(url), singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
+  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url, labelScope) => fetchLabel(url, undefined, labelScope), singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.
   const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });

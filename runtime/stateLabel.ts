@@ -12,16 +12,23 @@ export const STATE_HEADER = 'x-aiki-state';
 export const STATE_EXTENSION = 'aikiState';
 export const STATE_PATH = '/state';
 
-/** A state: for a ledger its head block; for the main chain its count of writes and its start. */
+/**
+ * A state: for a ledger its head block; for the main chain its count of writes and its start, or —
+ * for an answer read from the registry alone — the registry's revision (`scope: 'registry'`,
+ * subgraphs/mainchain/state.ts). A label with a scope is checked against that scope's label now.
+ */
 export interface StateLabel {
   height: number;
   hash: string;
+  scope?: typeof REGISTRY_SCOPE;
 }
 
-/** The label of the subgraph serving GraphQL at `graphqlUrl` now; undefined when it has none or does not answer. */
-export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000): Promise<StateLabel | undefined> {
+export const REGISTRY_SCOPE = 'registry';
+
+/** The label of the subgraph serving GraphQL at `graphqlUrl` now (of `scope` in it); undefined when it has none or does not answer. */
+export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000, scope?: string): Promise<StateLabel | undefined> {
   const url = new URL(STATE_PATH, graphqlUrl).toString();
-  const body = '{}';
+  const body = scope ? JSON.stringify({ scope }) : '{}';
   const secret = subgraphSecret();
   try {
     const res = await fetch(url, {

@@ -256,6 +256,25 @@ describe("the main chain's labelled answers through the gateway", () => {
     expect((await stats(uncached.url)).subgraphState).toBeNull();
   });
 
+  it("keeps a registry answer while anchors are written, never an anchored height after its anchor", async () => {
+    const LIST = '{ municipalities { code name status } }';
+    const ANCHORED = '{ municipality(code: "kyoto") { code anchoredHeight } }';
+    const anchoredHeight = async (url: string) => ((await gql(url, ANCHORED)).data!.municipality as { anchoredHeight: number }).anchoredHeight;
+    await gql(cluster.gateway.url, LIST);
+    await gql(cluster.gateway.url, ANCHORED);
+    const before = await anchoredHeight(cluster.mainchain.url);
+    // A block sealed and anchored: the main chain writes the anchor, its event, a block…
+    await send(treasury, wallet('kyoto').address, 1, ++nonce);
+    await eventually(async () => ((await anchoredHeight(cluster.mainchain.url)) > before ? true : undefined), 20_000, 'a new kyoto block anchored');
+    // …which moves nothing a registry answer holds: it is given again.
+    const hits = (await stats()).responses!.hits;
+    expect(await text(cluster.gateway.url, LIST)).toBe(await text(uncached.url, LIST));
+    expect((await stats()).responses!.hits).toBe(hits + 1);
+    // The anchored height moves with every anchor: read anew, never the kept one.
+    expect(await anchoredHeight(cluster.gateway.url)).toBe(await anchoredHeight(cluster.mainchain.url));
+    expect(await anchoredHeight(cluster.gateway.url)).toBeGreaterThan(before);
+  });
+
   it('keeps a trace (main chain and ledgers) once settled, and follows the settlement to CREDITED before', async () => {
     const id = await send(treasury, wallet('osaka').address, 5, ++nonce);
     const query = 'query($id: String!) { mainChain { sequencer } trace(transactionId: $id, depth: 1) { hops { settlement { status } transfer { status amount } } } }';

@@ -36,8 +36,12 @@ export function takeLabel<R extends { extensions?: Record<string, unknown> }>(re
 }
 
 export interface StateCacheOptions {
-  /** The label of `scope` (a municipality, or a subgraph's URL) now; undefined when it has none or cannot be read: nothing is used. */
-  head: (scope: string) => Promise<StateLabel | undefined>;
+  /**
+   * The label of `scope` (a municipality, or a subgraph's URL) now — of `labelScope` in it, for a
+   * label that names one (the main chain's registry) — undefined when it has none or cannot be
+   * read: nothing is used.
+   */
+  head: (scope: string, labelScope?: string) => Promise<StateLabel | undefined>;
   /** Joins head reads of one municipality issued together (one call after each asker arrived). */
   singleFlight?: SingleFlight;
   maxBytes?: number;
@@ -93,16 +97,18 @@ export class StateCache<R> {
    * serves all of its reads.
    */
   async check(scope: string, label: StateLabel, reads?: Reads): Promise<boolean> {
-    const now = await (reads ? reads.labelNow(this, scope, () => this.head(scope)) : this.head(scope));
-    return now !== undefined && now.height === label.height && now.hash === label.hash;
+    const key = label.scope ? `${scope}#${label.scope}` : scope;
+    const head = () => this.head(key, scope, label.scope);
+    const now = await (reads ? reads.labelNow(this, key, head) : head());
+    return now !== undefined && now.height === label.height && now.hash === label.hash && now.scope === label.scope;
   }
 
-  private head(municipality: string): Promise<StateLabel | undefined> {
+  private head(key: string, scope: string, labelScope: string | undefined): Promise<StateLabel | undefined> {
     const read = () => {
       this.counts.headReads++;
-      return this.options.head(municipality);
+      return this.options.head(scope, labelScope);
     };
-    return this.options.singleFlight ? this.options.singleFlight.run(`head\n${municipality}`, read, (label) => label) : read();
+    return this.options.singleFlight ? this.options.singleFlight.run(`head\n${key}`, read, (label) => label) : read();
   }
 
   stats(): StateCacheStats {

@@ -4,7 +4,7 @@ import type { Governance } from './governance.ts';
 import type { Operator, Operators } from './operators.ts';
 import type { Registry } from './registry.ts';
 import type { Settler } from './settlements.ts';
-import type { StateLabel } from '../../runtime/stateLabel.ts';
+import type { RequestLabels } from './state.ts';
 
 /** What every main-chain resolver sees. */
 export interface MainchainContext {
@@ -16,6 +16,6 @@ export interface MainchainContext {
   operators: Operators;
   /** Who the request's credentials prove it comes from (any caller when none are configured), or null. */
   operator: Operator;
-  /** When the caller asked for a state label: the one at the start of the request, if any (state.ts). */
-  state?: StateLabel;
+  /** When the caller asked for a state label: the labels at the start of the request (state.ts). */
+  state?: RequestLabels;
 }

@@ -116,7 +116,12 @@ export class Registry {
     return { revision, complete: false, municipalities: docs.filter((d) => d !== null) };
   }
 
-  /** Every write to the registry ends here, with what it was about. */
+  /**
+   * Every write to the registry ends here, with what it was about — after the write, even a failed
+   * one (it may have reached the database): the registry's state label is this revision
+   * (state.ts), and must move past every answer read before the write's end. The anchored height
+   * written with every anchor ({@link anchored}) is not registry state and moves nothing here.
+   */
   private changed(code: string | null): void {
     this.changes++;
     this.recent.push(code);
@@ -203,15 +208,19 @@ export class Registry {
     } catch (err) {
       if (err instanceof MongoServerError && err.code === 11000) throw exists(doc.code);
       throw err;
+    } finally {
+      this.changed(doc.code); // even when it failed: it may have been written (see changed())
     }
-    this.changed(doc.code);
     return doc;
   }
 
   /** Suspends or resumes a municipality (idempotent). */
   async setStatus(code: string, status: MunicipalityStatus, reason: string | null): Promise<void> {
-    await this.municipalities.updateOne({ _id: code }, { $set: { status, suspendedReason: reason } });
-    this.changed(code);
+    try {
+      await this.municipalities.updateOne({ _id: code }, { $set: { status, suspendedReason: reason } });
+    } finally {
+      this.changed(code);
+    }
   }
 
   /** Extension subgraphs in the supergraph, oldest first. */
@@ -226,13 +235,19 @@ export class Registry {
 
   /** Adds (or, after a removal, re-adds) an extension subgraph. */
   async putSubgraph(doc: SubgraphDoc): Promise<void> {
-    await this.subgraphs.replaceOne({ _id: doc._id }, doc, { upsert: true });
-    this.changed(null);
+    try {
+      await this.subgraphs.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    } finally {
+      this.changed(null);
+    }
   }
 
   async removeSubgraph(name: string, proposal: string): Promise<void> {
-    await this.subgraphs.updateOne({ _id: name }, { $set: { removed: { at: new Date(), proposal } } });
-    this.changed(null);
+    try {
+      await this.subgraphs.updateOne({ _id: name }, { $set: { removed: { at: new Date(), proposal } } });
+    } finally {
+      this.changed(null);
+    }
   }
 
   /** Its blocks up to `height` are anchored. */

@@ -7,8 +7,8 @@ import { OPERATOR_HEADER, VERIFY_OPERATOR_PATH } from '../../runtime/signing.ts'
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainchainContext } from './context.ts';
-import { statePlugin, WriteClock } from './state.ts';
-import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
+import { registryLabel, statePlugin, WriteClock } from './state.ts';
+import { REGISTRY_SCOPE, STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 import { Registry } from './registry.ts';
 import { Anchors } from './anchors.ts';
 import { MainChain } from './chain.ts';
@@ -119,9 +119,10 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     log,
     routes: {
       [VERIFY_OPERATOR_PATH]: (body) => operators.verify(body), // the gateway's operator check (docs/GATEWAY.md)
-      [STATE_PATH]: async () => ({ label: clock.label() ?? null }), // the gateway's check before it uses a kept answer
+      // The gateway's check before it uses a kept answer: the registry's label, or the write clock's.
+      [STATE_PATH]: async (body) => ({ label: (body as { scope?: unknown } | null)?.scope === REGISTRY_SCOPE ? registryLabel(registry.revision) : (clock.label() ?? null) }),
     },
-    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? clock.label() : undefined }),
+    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? { writes: clock.label(), registry: registryLabel(registry.revision) } : undefined }),
     metrics: () => cacheMetrics('aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });

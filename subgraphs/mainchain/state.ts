@@ -13,12 +13,21 @@
  * in memory (the head, open proposals, counts, parameters), which changes around its writes
  * rather than with them: answers are labelled only when every root field is one of
  * {@link FROM_THE_DATABASE}, fields whose whole answer is read from the database.
+ *
+ * Every anchor, settlement step and main-chain block is a write, so on a live federation that
+ * label moves many times a second. An answer read from the registry alone — a municipality's
+ * code, name, status, keys; the references to ledger entities, which only check the registry —
+ * changes only when the registry does, so it is labelled with the registry's revision instead
+ * (`scope: 'registry'`): the registry bumps it after every write of its own, even a failed one
+ * (registry.ts), so a label taken before a write's end is out of date after it. Those are the
+ * root fields of {@link FROM_THE_REGISTRY}, when no field anywhere in the operation is
+ * `anchoredHeight` (written with every anchor).
  */
 import { randomBytes } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type SelectionSetNode } from 'graphql';
+import { Kind, visit, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { MongoClient } from 'mongodb';
-import { STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
+import { REGISTRY_SCOPE, STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
 
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes']);
 
@@ -28,6 +37,16 @@ const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'create',
  * and their inclusions (sealed main-chain blocks never change), and `__typename`.
  */
 export const FROM_THE_DATABASE = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts', 'trace', 'settlement', 'anchor']);
+
+/** Root fields answered from the registry alone (resolvers.ts), for the registry-scoped label. */
+export const FROM_THE_REGISTRY = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts']);
+const MOVES_WITH_ANCHORS = 'anchoredHeight';
+
+/** The registry's label: its revision (`<epoch>:<n>`). */
+export function registryLabel(revision: string): StateLabel {
+  const [epoch, n] = revision.split(':');
+  return { height: Number(n), hash: epoch!, scope: REGISTRY_SCOPE };
+}
 
 export class WriteClock {
   private started = 0;
@@ -73,14 +92,33 @@ function fromTheDatabase(selectionSet: SelectionSetNode): boolean {
   });
 }
 
+/** Whether every root field is one of {@link FROM_THE_REGISTRY} and no field of the document reads what anchors write. */
+function fromTheRegistry(selectionSet: SelectionSetNode, document: DocumentNode): boolean {
+  if (!selectionSet.selections.every((s) => s.kind === Kind.FIELD && FROM_THE_REGISTRY.has(s.name.value))) return false;
+  let anchored = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === MOVES_WITH_ANCHORS) anchored = true;
+    },
+  });
+  return !anchored;
+}
+
+/** The labels a request may carry, both taken at its start: the write clock's and the registry's. */
+export interface RequestLabels {
+  writes?: StateLabel;
+  registry: StateLabel;
+}
+
 /** Adds the label taken at the start of the request to a query's answer that qualifies. */
-export function statePlugin<TContext extends { state?: StateLabel }>(): ApolloServerPlugin<TContext> {
+export function statePlugin<TContext extends { state?: RequestLabels }>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response, operation }) {
-          const label = contextValue.state;
-          if (!label || operation?.operation !== 'query' || !fromTheDatabase(operation.selectionSet) || response.body.kind !== 'single') return;
+        async willSendResponse({ contextValue, response, operation, document }) {
+          if (!contextValue.state || operation?.operation !== 'query' || !document || response.body.kind !== 'single') return;
+          const label = fromTheRegistry(operation.selectionSet, document) ? contextValue.state.registry : fromTheDatabase(operation.selectionSet) ? contextValue.state.writes : undefined;
+          if (!label) return;
           const result = response.body.singleResult;
           if (result.errors?.length || !result.data) return;
           result.extensions = { ...result.extensions, [STATE_EXTENSION]: label };
