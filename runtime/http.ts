@@ -91,7 +91,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
 
     let body: unknown = undefined;
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
-    if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    if (raw === null) return tooLarge(res, maxBodyBytes);
     const refusedSignature = opts.answerProbes && req.method === 'POST' && isProbe(raw) ? undefined : unsigned(req, url, raw);
     if (refusedSignature) return send(res, 401, { errors: [refusedSignature.toJSON()] });
     if (req.method === 'POST') {
@@ -132,7 +132,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
   async function internal(req: IncomingMessage, res: ServerResponse, url: URL, route: (body: unknown) => Promise<unknown>): Promise<void> {
     if (req.method !== 'POST') return send(res, 405, { error: `${url.pathname} takes POST` });
     const raw = await readBody(req, maxBodyBytes);
-    if (raw === null) return send(res, 413, { errors: [{ message: `request body over ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    if (raw === null) return tooLarge(res, maxBodyBytes);
     const refused = unsigned(req, url, raw);
     if (refused) return send(res, 401, { errors: [refused.toJSON()] });
     let body: unknown;
@@ -200,6 +200,16 @@ async function listen(server: Server, port: number, host = '127.0.0.1'): Promise
 function sendMetrics(res: ServerResponse, { contentType, body }: MetricsText): void {
   res.writeHead(200, { 'content-type': contentType });
   res.end(body);
+}
+
+/**
+ * 413 for a body over the limit, and the connection closed after it: the rest of the body was not
+ * read, so the connection cannot carry another request — kept alive, the client's next request on
+ * it waited forever.
+ */
+function tooLarge(res: ServerResponse, limit: number): void {
+  res.shouldKeepAlive = false;
+  send(res, 413, { errors: [{ message: `request body over ${limit} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
