@@ -38,7 +38,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startDatabase } from '../db/launcher.ts';
-import { bytesToHex, canonicalJson, countVotes, decide, parseFraction, publicKeyOf, sha256, signVote, utf8, type VoteOption } from '../core/index.ts';
+import { bytesToHex, canonicalJson, countVotes, decide, hexToBytes, parseFraction, publicKeyOf, signVote, type VoteOption } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
 import { fillerCodes, fillerSecretKey, registerFillers, startFillers, type FillerServer } from './support/fillers.ts';
 import { memoryOf } from './support/memory.ts';
@@ -65,7 +65,6 @@ const FOUNDERS = [
 ];
 if (sizes.some((n) => !Number.isInteger(n) || n < FOUNDERS.length)) throw new Error(`BENCH_SIZES: whole numbers of at least ${FOUNDERS.length}`);
 
-const devKey = (code: string) => sha256(utf8(`aiki/dev-sequencer-key/v1\n${code}`));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -123,7 +122,7 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
   try {
     const main = cluster.mainchain.url;
     const gateway = cluster.gateway.url;
-    const keys = new Map<string, Uint8Array>(FOUNDERS.map((f) => [f.code, devKey(f.code)]));
+    const keys = new Map<string, Uint8Array>(FOUNDERS.map((f) => [f.code, hexToBytes(cluster.keys.sequencer(f.code))]));
 
     // The founding members beyond the three ledgers: fillers, registered directly (before any proposal), until the gateway routes to every one.
     const codes = fillerCodes(n - FOUNDERS.length);
@@ -175,7 +174,7 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       const decidedAt = Date.parse(proposal.decidedAt);
       const sample = { fromVoteMs: answeredAt - votedAt, fromDecidedMs: answeredWall - decidedAt, decidedToJoinedMs: (joined.get(code) ?? NaN) - decidedAt, votes: needed, electorate: members };
       samples.push(sample);
-      keys.set(code, devKey(code));
+      keys.set(code, hexToBytes(cluster.keys.sequencer(code)));
       console.log(
         `  N=${n} ${code}: ${members} members, ${needed} YES votes; answering ${sample.fromVoteMs.toFixed(0)} ms after the deciding vote, ${sample.fromDecidedMs.toFixed(0)} ms after decidedAt (in the gateway's shard map ${sample.decidedToJoinedMs.toFixed(0)} ms after it)`,
       );

@@ -4,9 +4,11 @@
  * end-to-end tests run one per test file on free ports with their own databases.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { startDatabase, type Database } from '../db/launcher.ts';
 import { spawnService, type ServiceProcess } from './services.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
+import { keptSecret } from '../runtime/devSecrets.ts';
 
 export interface MunicipalitySpec {
   code: string;
@@ -18,6 +20,11 @@ export interface ClusterOptions {
   /** A database to use; otherwise one is started (see db/launcher.ts) in `dataDir`. */
   db?: Database;
   dataDir?: string;
+  /**
+   * Where the federation's keys and secret are kept (`npm start`: `.data/keys`), made at random on
+   * first use; absent: made at random for this cluster alone. Environment given below overrides them.
+   */
+  keyDir?: string;
   /** Prefix of every database name, so that clusters can share one server. */
   dbPrefix?: string;
   /** Fixed ports (npm start); 0 or absent means any free port. */
@@ -39,6 +46,8 @@ export interface Cluster {
   ledgers: Map<string, ServiceProcess>;
   gateway: ServiceProcess;
   dbPrefix: string;
+  /** The hex Ed25519 secret keys in use: the main chain's, and each municipality's sequencer key (made now for one not started yet). */
+  keys: { mainchain: string; sequencer(code: string): string };
   /** Starts one more ledger subgraph process for a municipality (not registered): a new one, or a replica. */
   startLedger(spec: MunicipalitySpec, port?: number, env?: Record<string, string>): Promise<ServiceProcess>;
   /** Starts the main chain again (after a kill) on the port it had, so that every URL of it still holds. */
@@ -52,7 +61,14 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   // The federation's secret (runtime/signing.ts): every service signs its calls to the others and
   // refuses unsigned ones. The launching process holds it too — the children inherit its
   // environment — so that tests and benches can call subgraphs directly, as a member would.
-  process.env.AIKI_SUBGRAPH_SECRET ||= randomBytes(32).toString('hex');
+  const secret = (name: string) => (opts.keyDir ? keptSecret(join(opts.keyDir, name)) : randomBytes(32).toString('hex'));
+  process.env.AIKI_SUBGRAPH_SECRET ||= secret('subgraph-secret');
+  const mainchainSecret = opts.mainchainEnv?.AIKI_MAINCHAIN_KEY ?? secret('mainchain.key');
+  const sequencers = new Map<string, string>();
+  const sequencerKey = (code: string) => {
+    if (!sequencers.has(code)) sequencers.set(code, secret(`${code}-sequencer.key`));
+    return sequencers.get(code)!;
+  };
   // Development: the municipalities and extensions of a local cluster answer on loopback, which
   // the federation calls only when allowed (runtime/endpoint.ts).
   process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS ??= '1';
@@ -65,19 +81,19 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   let mainchainKey = '';
 
   const startLedger = async (spec: MunicipalitySpec, port = 0, env: Record<string, string> = {}) => {
-    const ledger = await spawnService(`ledger:${spec.code}`, 'ledger', {
-      env: {
-        AIKI_MUNICIPALITY: spec.code,
-        MONGODB_URI: db.uri,
-        AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`,
-        AIKI_PORT: String(port),
-        AIKI_MAINCHAIN_URL: mainchainUrl,
-        AIKI_MAINCHAIN_PUBLIC_KEY: mainchainKey,
-        ...opts.ledgerEnv?.(spec),
-        ...env,
-      },
-      onLog: log(spec.code),
-    });
+    const ledgerEnv = {
+      AIKI_MUNICIPALITY: spec.code,
+      MONGODB_URI: db.uri,
+      AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`,
+      AIKI_PORT: String(port),
+      AIKI_MAINCHAIN_URL: mainchainUrl,
+      AIKI_MAINCHAIN_PUBLIC_KEY: mainchainKey,
+      AIKI_SEQUENCER_KEY: sequencerKey(spec.code),
+      ...opts.ledgerEnv?.(spec),
+      ...env,
+    };
+    sequencers.set(spec.code, ledgerEnv.AIKI_SEQUENCER_KEY);
+    const ledger = await spawnService(`ledger:${spec.code}`, 'ledger', { env: ledgerEnv, onLog: log(spec.code) });
     started.push(ledger);
     ledgers.set(spec.code, ledger);
     return ledger;
@@ -90,7 +106,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   const startMainchain = async (port: number) => {
     const mainchain = await spawnService('mainchain', 'mainchain', {
-      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(port), AIKI_OPERATOR_TOKEN: opts.operatorToken, ...opts.mainchainEnv },
+      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(port), AIKI_OPERATOR_TOKEN: opts.operatorToken, AIKI_MAINCHAIN_KEY: mainchainSecret, ...opts.mainchainEnv },
       onLog: log('mainchain'),
     });
     started.push(mainchain);
@@ -136,6 +152,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ledgers,
       gateway,
       dbPrefix: prefix,
+      keys: { mainchain: mainchainSecret, sequencer: sequencerKey },
       startLedger,
       register,
       stop,

@@ -3,8 +3,8 @@
  * demo municipalities and the gateway on http://127.0.0.1:4000/graphql, registers the
  * municipalities, and prints what to try. Ctrl-C stops everything; data stays in AIKI_DATA_DIR.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { keptSecret } from '../runtime/devSecrets.ts';
 import { join, resolve } from 'node:path';
 import { envInt, envString } from '../runtime/env.ts';
 import { readKeyFile, newKeyFile } from '../cli/keys.ts';
@@ -22,10 +22,11 @@ mkdirSync(dataDir, { recursive: true });
 const gatewayPort = envInt('AIKI_GATEWAY_PORT', 4000, { max: 65535 });
 const verbose = process.env.AIKI_LOG_LEVEL === 'debug' || process.env.AIKI_VERBOSE === '1';
 
-// The operator token is made once and kept with the data, so restarts keep it.
+// Every key and secret is made at random once per data folder and kept there (0600), so restarts
+// keep them and nobody else can know them: the operator token here, the main chain's key, the
+// sequencer keys and the federation's secret in keys/ (cluster.ts).
 const tokenFile = join(dataDir, 'operator-token');
-if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString('base64url') + '\n', { mode: 0o600 });
-const operatorToken = process.env.AIKI_OPERATOR_TOKEN || readFileSync(tokenFile, 'utf8').trim();
+const operatorToken = process.env.AIKI_OPERATOR_TOKEN || keptSecret(tokenFile, 24);
 
 // Each demo municipality's genesis gives its treasury account 10^12 units; the treasury key is
 // made once and kept with the data, so that `aiki transfer --key …` can fund new accounts.
@@ -38,25 +39,18 @@ const treasury = new Map(
   }),
 );
 
-// Each ledger's sequencer key, made once and kept with the data (the genesis is signed with it).
-const sequencerKey = (code: string) => {
-  const file = join(dataDir, 'keys', `${code}-sequencer.key`);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-};
-
 console.log(`Starting Aiki federation (data in ${dataDir}) …`);
 if (ensureExplorerBuilt()) console.log('Built the explorer into dist/explorer/.');
 const cluster = await startCluster({
   municipalities: DEMO,
   dataDir: join(dataDir, 'db'),
+  keyDir: join(dataDir, 'keys'),
   ports: { gateway: gatewayPort, mainchain: gatewayPort + 1, ledgerBase: gatewayPort + 101 },
   operatorToken,
   // The explorer's own origin, and web apps in development on any localhost port (runtime/cors.ts).
   gatewayEnv: { AIKI_CORS_ORIGINS: process.env.AIKI_CORS_ORIGINS ?? `http://127.0.0.1:${gatewayPort},http://localhost:*` },
   ledgerEnv: ({ code }) => ({
     AIKI_GENESIS: JSON.stringify([{ address: treasury.get(code)!.address, amount: TREASURY_SUPPLY }]),
-    AIKI_SEQUENCER_KEY: sequencerKey(code),
   }),
   onLog: (service, line) => {
     // Warnings and errors always; the rest with AIKI_VERBOSE=1.

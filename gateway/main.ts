@@ -9,7 +9,7 @@
  * AIKI_CORS_ORIGINS and AIKI_EXPLORER_DIR (the browser front: gateway/front.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { envInt, envString } from '../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envString } from '../runtime/env.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
@@ -33,6 +33,7 @@ function metricsListener(): { port: number; host: string } | undefined {
 const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
 
 runMain(log, 'gateway', async () => {
+  ensureSubgraphSecret(log);
   const host = envString('AIKI_HOST', '127.0.0.1');
   const metrics = metricsListener();
   if (!metrics && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics is served on the public port (AIKI_HOST=${host}): set AIKI_METRICS_PORT to serve it on a port of its own`);

@@ -1,5 +1,6 @@
 /** Reading configuration from environment variables, with errors that name the variable. */
-import { hexToBytes, sha256, utf8 } from '../core/index.ts';
+import { hexToBytes } from '../core/index.ts';
+import { devSecretFile, keptSecret } from './devSecrets.ts';
 import type { Logger } from './log.ts';
 
 export function envString(name: string, fallback?: string): string {
@@ -20,17 +21,31 @@ export function envInt(name: string, fallback: number, { min = 0, max = Number.M
 }
 
 /**
- * An Ed25519 secret key from `name` (64 lower-case hex characters). Unset, a development key
- * anyone can derive from `devLabel`, with a warning: fine for a laptop, never in production.
+ * An Ed25519 secret key from `name` (64 lower-case hex characters). Unset, the development key
+ * of this data folder (`<AIKI_DATA_DIR>/keys/<devFile>`, made at random on first use), with a
+ * warning: nobody else can know it, but it is a file on this machine, not a managed secret.
  */
-export function envSecretKey(name: string, devLabel: string, log: Logger): Uint8Array {
+export function envSecretKey(name: string, devFile: string, log: Logger): Uint8Array {
   const hex = process.env[name];
   if (hex) {
     if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${name} must be 64 lower-case hex characters (an Ed25519 secret key)`);
     return hexToBytes(hex);
   }
-  log.warn(`${name} is not set: using a public development key (never in production)`);
-  return sha256(utf8(devLabel));
+  const file = devSecretFile(devFile);
+  log.warn(`${name} is not set: using the development key of this data folder, ${file} (set ${name} in production)`);
+  return hexToBytes(keptSecret(file));
+}
+
+/**
+ * The federation's shared secret (runtime/signing.ts) into this process's environment: unset, the
+ * development secret of this data folder (`<AIKI_DATA_DIR>/keys/subgraph-secret`), so that the
+ * services started from one folder sign for each other and nobody else can.
+ */
+export function ensureSubgraphSecret(log: Logger): void {
+  if (process.env.AIKI_SUBGRAPH_SECRET) return;
+  const file = devSecretFile('subgraph-secret');
+  log.warn(`AIKI_SUBGRAPH_SECRET is not set: using the development secret of this data folder, ${file}`);
+  process.env.AIKI_SUBGRAPH_SECRET = keptSecret(file);
 }
 
 /** An Ed25519 public key from `name` (64 lower-case hex characters). */

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { bytesToHex, canonicalJson, signVote, sha256, utf8 } from '../core/index.ts';
+import { bytesToHex, canonicalJson, hexToBytes, signVote } from '../core/index.ts';
 import { ensureExplorerBuilt } from '../explorer/build.ts';
 import { launchChromium, watchedPage, type WatchedPage } from './support/browser.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
@@ -25,7 +25,8 @@ import { send as sendTransfer, threeHops } from './support/threeHops.ts';
 
 const TOKEN = 'explorer-token';
 const treasury = wallet('kyoto');
-const devKey = (code: string) => sha256(utf8(`aiki/dev-sequencer-key/v1\n${code}`));
+/** A member's governance key: by default its ledger's sequencer key, which the cluster made. */
+const devKey = (code: string) => hexToBytes(cluster.keys.sequencer(code));
 const run = promisify(execFile);
 let cluster: Cluster;
 let prefix: string;

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
-import { bytesToHex, canonicalJson, generateKeyPair, PROPOSAL_QUERY, publicKeyOf, sha256, signVote, utf8, verifyProposal, type ProposalView, type VoteBody, type VoteOption } from '../core/index.ts';
+import { bytesToHex, canonicalJson, generateKeyPair, hexToBytes, PROPOSAL_QUERY, publicKeyOf, signVote, verifyProposal, type ProposalView, type VoteBody, type VoteOption } from '../core/index.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
@@ -24,8 +24,8 @@ const KOBE: MunicipalitySpec = { code: 'kobe', name: 'Kobe' };
 const TOKEN = 'governance-root-token';
 const GENESIS = 1_000_000;
 const treasury = wallet('kyoto');
-/** The development sequencer key of a ledger (runtime/env.ts): its governance key unless another is registered. */
-const devKey = (code: string) => sha256(utf8(`aiki/dev-sequencer-key/v1\n${code}`));
+/** A ledger's sequencer key, made by the cluster: its governance key unless another is registered. */
+const devKey = (code: string) => hexToBytes(cluster.keys.sequencer(code));
 const run = promisify(execFile);
 let cluster: Cluster;
 let prefix: string;

@@ -207,6 +207,29 @@ describe('transfers between municipalities', () => {
     expect(found.errors?.[0]?.extensions?.code).toBe('TRANSACTION_NOT_FOUND');
   });
 
+  it("keeps the federation's own mutations off the gateway: even an order signed with the main chain's key is refused there, and nothing is written", async () => {
+    const dave = wallet('osaka');
+    const body = { v: 1 as const, type: 'credit' as const, settlement: 'cd'.repeat(32), from: treasury.address, to: dave.address, amount: '1000000000000000', time: new Date().toISOString() };
+    const order = signSettlement(body, hexToBytes(cluster.keys.mainchain));
+    const gateway = cluster.gateway.url;
+    const refusals = [
+      await gql(gateway, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', { o: [order] }),
+      await gql(gateway, 'mutation($o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: "osaka", order: $o, signature: $s) { status } }', {
+        o: order,
+        s: bytesToHex(sign(abortBytes(settlementEntryId(body)), hexToBytes(cluster.keys.mainchain))),
+      }),
+      await gql(gateway, 'mutation($b: [AnchorBlockInput!]!) { anchorBlocks(municipality: "osaka", blocks: $b) { height } }', { b: [{ header: '{}', hash: '00'.repeat(32), signature: '00'.repeat(64) }] }),
+    ];
+    for (const r of refusals) {
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    // settle() stores what it admits before it answers: an order that got through would be found, pending or confirmed.
+    const found = await gql(gateway, 'query($id: String!) { transaction(id: $id) { status } }', { id: `osaka:${settlementEntryId(body)}` });
+    expect(found.errors?.[0]?.extensions?.code).toBe('TRANSACTION_NOT_FOUND');
+    expect(await balance(dave.address)).toBe(0);
+  });
+
   it('traces kyoto → osaka → nara with every proof, and `aiki verify` accepts it', async () => {
     const trace = await verifiedTrace();
     expect(trace.hops.map((h) => [h.depth, h.settlement.source, h.settlement.destination])).toEqual([

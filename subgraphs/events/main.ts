@@ -10,7 +10,7 @@ import { connectMongo, oneBatch } from '../../db/mongo.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 import { aikiError } from '../../core/errors.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
-import { envInt, envString } from '../../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envString } from '../../runtime/env.ts';
 import { serve } from '../../runtime/http.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
@@ -30,6 +30,7 @@ const MAX_EVENTS = 100;
 const log = createLogger('events');
 
 runMain(log, 'events', async () => {
+  ensureSubgraphSecret(log);
   const seed = parseSeed(process.env.AIKI_EVENTS_SEED);
   const mongo = await connectMongo(envString('MONGODB_URI'), envString('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
   const events = mongo.db.collection<EventDoc>('events');

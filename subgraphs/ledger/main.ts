@@ -7,7 +7,7 @@
  */
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { envInt, envPublicKey, envSecretKey, envString } from '../../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
@@ -29,7 +29,8 @@ function genesisAllocations(): Allocation[] {
 }
 
 runMain(log, `ledger-${municipality}`, async () => {
-  const key = envSecretKey('AIKI_SEQUENCER_KEY', `aiki/dev-sequencer-key/v1\n${municipality}`, log);
+  ensureSubgraphSecret(log);
+  const key = envSecretKey('AIKI_SEQUENCER_KEY', `${municipality}-sequencer.key`, log);
   const served = await startLedgerSubgraph(
     {
       municipality,

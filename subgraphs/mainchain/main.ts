@@ -4,15 +4,26 @@
  * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS, AIKI_SETTLEMENT_TIMEOUT_MS,
  * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS, AIKI_SUBGRAPH_SECRET, AIKI_SEALED_CACHE_MB.
  */
-import { envInt, envSecretKey, envString } from '../../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envSecretKey, envString } from '../../runtime/env.ts';
+import { dataDir, keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
 import { subgraphSecret } from '../../runtime/signing.ts';
+import { join } from 'node:path';
 
 const log = createLogger('mainchain');
 
+/** AIKI_OPERATOR_TOKEN; unset, the data folder's (`<AIKI_DATA_DIR>/operator-token`, the one `npm start` prints), made at random on first use. */
+function operatorToken(): string {
+  if (process.env.AIKI_OPERATOR_TOKEN) return process.env.AIKI_OPERATOR_TOKEN;
+  const file = join(dataDir(), 'operator-token');
+  log.warn(`AIKI_OPERATOR_TOKEN is not set: operators use the development token of this data folder, ${file}`);
+  return keptSecret(file, 24);
+}
+
 runMain(log, 'mainchain', async () => {
+  ensureSubgraphSecret(log);
   const served = await startMainchainSubgraph(
     {
       port: envInt('AIKI_PORT', 4001, { max: 65535 }),
@@ -20,9 +31,9 @@ runMain(log, 'mainchain', async () => {
       host: envString('AIKI_HOST', '127.0.0.1'),
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', 'aiki_mainchain'),
-      operatorToken: process.env.AIKI_OPERATOR_TOKEN || undefined,
+      operatorToken: operatorToken(),
       probeTimeoutMs: envInt('AIKI_PROBE_TIMEOUT_MS', 3000, { min: 100 }),
-      secretKey: envSecretKey('AIKI_MAINCHAIN_KEY', 'aiki/dev-mainchain-key/v1', log),
+      secretKey: envSecretKey('AIKI_MAINCHAIN_KEY', 'mainchain.key', log),
       blockIntervalMs: envInt('AIKI_MAIN_BLOCK_INTERVAL_MS', 1000, { min: 1 }),
       settlementTimeoutMs: envInt('AIKI_SETTLEMENT_TIMEOUT_MS', 30_000, { min: 100 }),
       settleIntervalMs: envInt('AIKI_SETTLE_INTERVAL_MS', 500, { min: 10 }),

@@ -1,6 +1,6 @@
 /** Governance from a test: propose as an operator through the gateway, vote YES as members, wait for the outcome. */
 import { expect } from 'vitest';
-import { canonicalJson, sha256, signVote, utf8, type VoteBody } from '../../core/index.ts';
+import { canonicalJson, hexToBytes, signVote, type VoteBody } from '../../core/index.ts';
 import type { Cluster } from '../../cluster/cluster.ts';
 import { eventually, gql } from './helpers.ts';
 
@@ -10,10 +10,9 @@ export interface Decided {
   failure: { code: string; message: string; errors: string[] } | null;
 }
 
-/** A member's governance (sequencer) secret key in a test cluster: the cluster's own when it tells it, else the development key of that code. */
+/** A member's governance secret key in a test cluster: by default its ledger's sequencer key, which the cluster made. */
 export function governanceKey(cluster: Cluster, code: string): Uint8Array {
-  const keys = (cluster as { keys?: { sequencer(code: string): string } }).keys;
-  return keys ? Buffer.from(keys.sequencer(code), 'hex') : sha256(utf8(`aiki/dev-sequencer-key/v1\n${code}`));
+  return hexToBytes(cluster.keys.sequencer(code));
 }
 
 /** Submits `action` through the gateway, has `voters` vote YES, and waits (up to `waitMs`) for it to be decided. */
