@@ -12,6 +12,15 @@ const HEX_DIGITS = '0123456789abcdef';
 // With the `u` flag a surrogate pair is one code point, so only an unpaired half matches.
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/**
+ * Whether `s` is well-formed UTF-16 (no unpaired surrogate), so that it has a UTF-8 form and a
+ * canonical JSON form (RFC 8785 §3.2.2.2). Every free text a client gives is checked with it
+ * before anything is stored: a lone surrogate found later, while hashing, would fail half-way.
+ */
+export function isWellFormed(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+
 /** Lower-case, even-length hex to bytes; throws TypeError on anything else (`'AB'`, `'abc'`, `'0x00'`). */
 export function hexToBytes(hex: string): Uint8Array {
   if (typeof hex !== 'string') throw new TypeError(`expected a hex string, got ${typeof hex}`);
@@ -33,7 +42,7 @@ export function bytesToHex(b: Uint8Array): string {
 /** The UTF-8 encoding of `s` (RFC 3629). A lone surrogate is refused: it has no UTF-8 encoding. */
 export function utf8(s: string): Uint8Array {
   if (typeof s !== 'string') throw new TypeError(`expected a string, got ${typeof s}`);
-  if (LONE_SURROGATE.test(s)) throw new TypeError('expected a well-formed string, got a lone surrogate');
+  if (!isWellFormed(s)) throw new TypeError('expected a well-formed string, got a lone surrogate');
   return new TextEncoder().encode(s);
 }
 

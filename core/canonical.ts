@@ -9,9 +9,8 @@
  * integers beyond 2^53-1 are refused rather than rounded: an amount must never change by encoding.
  * Strings must be well-formed UTF-16 (RFC 8785 §3.2.2.2 requires I-JSON, RFC 7493 §2.1).
  */
-import { utf8 } from './bytes.ts';
+import { isWellFormed, utf8 } from './bytes.ts';
 
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The RFC 8785 serialisation of `value`; throws TypeError for anything outside the domain above. */
 export function canonicalJson(value: unknown): string {
@@ -72,7 +71,7 @@ function write(value: unknown, path: string, seen: Set<object>): string {
 }
 
 function writeString(s: string, path: string): string {
-  if (LONE_SURROGATE.test(s)) throw new TypeError(`${path}: expected a well-formed string, got a lone surrogate`);
+  if (!isWellFormed(s)) throw new TypeError(`${path}: expected a well-formed string, got a lone surrogate`);
   // JSON.stringify escapes exactly as RFC 8785 §3.2.2.2: \b \t \n \f \r \" \\ and \u00XX
   // (lower-case hex) for the other controls; everything else, including U+2028/9, as is.
   return JSON.stringify(s);

@@ -124,7 +124,24 @@ describe('governance', () => {
       const r = await gql(cluster.gateway.url, PROPOSE, { input: bad }, operator);
       expect(r.errors?.[0]?.extensions?.code, JSON.stringify(bad)).toBe(code);
     }
+    // A lone UTF-16 surrogate has no UTF-8 form: refused with the field, before a proposal number is taken.
+    const lone: Array<[Record<string, unknown>, string]> = [
+      [{ title: 'x\ud800', suspendMunicipality: { code: 'nara', reason: 'r' } }, 'input.title'],
+      [{ title: 'x', description: '\udc00y', suspendMunicipality: { code: 'nara', reason: 'r' } }, 'input.description'],
+      [{ title: 'x', suspendMunicipality: { code: 'nara', reason: 'r\ud800' } }, 'input.suspendMunicipality.reason'],
+      [{ title: 'x', registerMunicipality: { code: 'kobe', name: 'Kobe\udfff', endpoints: ['http://127.0.0.1:1/graphql'] } }, 'input.registerMunicipality.name'],
+    ];
+    for (const [bad, field] of lone) {
+      const r = await gql(cluster.gateway.url, PROPOSE, { input: bad }, operator);
+      expect(r.errors?.[0]?.extensions, JSON.stringify(bad)).toMatchObject({ code: 'BAD_PROPOSAL', field });
+    }
     expect(await counts()).toEqual(before);
+    expect(await mongo.db(`${prefix}_mainchain`).collection('meta').findOne({ _id: 'proposals' as never })).toBeNull();
+    // Still founding: a municipality is registered directly (this one does not answer), not by governance.
+    const founding = await gql(cluster.gateway.url, 'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }', { i: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'] } }, operator);
+    expect(founding.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNREACHABLE');
+    const named = await gql(cluster.gateway.url, 'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }', { i: { code: 'kobe', name: '\ud800', endpoints: ['http://127.0.0.1:1/graphql'] } }, operator);
+    expect(named.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
   });
 
   let kobeProposal: Proposal;

@@ -16,7 +16,9 @@ import {
   aikiError,
   checkVote,
   countVotes,
+  canonicalJson,
   decide,
+  isWellFormed,
   MUNICIPALITY_CODE,
   outcomeEventId,
   parseFraction,
@@ -179,6 +181,9 @@ export class Governance {
     const { title, description, action } = await this.check(input);
     const members: Member[] = (await this.registry.list('ACTIVE')).map((m) => ({ code: m.code, governanceKey: m.governanceKey ?? m.sequencerKey }));
     if (members.length === 0) throw aikiError('BAD_PROPOSAL', 'no municipality is active to vote: register the founding members first (registerMunicipality)', { field: 'input' });
+    // What the proposal's hash is over must encode before a proposal number is taken: a failure
+    // after it would leave a number spent and the federation in governance mode for nothing.
+    canonicalJson({ title, description, proposer, action, members });
     const counter = await this.meta.findOneAndUpdate({ _id: 'proposals' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
     const seq = counter!.seq!;
     this.submitted = Math.max(this.submitted, seq);
@@ -341,9 +346,9 @@ export class Governance {
   /** Checks a proposal's shape, and that it makes sense now (BAD_PROPOSAL and the registry's codes). */
   private async check(input: ProposalInput): Promise<{ title: string; description: string; action: ProposalAction }> {
     const title = (input.title ?? '').trim();
-    if (title.length < 1 || title.length > MAX_TITLE || /\p{Cc}/u.test(title)) throw bad('input.title', `title must be 1–${MAX_TITLE} printable characters on one line`);
+    if (title.length < 1 || title.length > MAX_TITLE || /\p{Cc}/u.test(title) || !isWellFormed(title)) throw bad('input.title', `title must be 1–${MAX_TITLE} printable characters on one line, well-formed Unicode`);
     const description = input.description ?? '';
-    if (description.length > MAX_DESCRIPTION) throw bad('input.description', `description must be at most ${MAX_DESCRIPTION} characters`);
+    if (description.length > MAX_DESCRIPTION || !isWellFormed(description)) throw bad('input.description', `description must be at most ${MAX_DESCRIPTION} characters of well-formed Unicode`);
     const given = (['registerMunicipality', 'suspendMunicipality', 'resumeMunicipality', 'registerSubgraph', 'removeSubgraph', 'changeParameters'] as const).filter((k) => input[k] != null);
     if (given.length !== 1) throw bad('input', `a proposal has exactly one action (registerMunicipality, suspendMunicipality, resumeMunicipality, registerSubgraph, removeSubgraph or changeParameters); got ${given.length === 0 ? 'none' : given.join(', ')}`);
     const kind = given[0]!;
@@ -374,7 +379,7 @@ export class Governance {
       case 'suspendMunicipality': {
         const { code, reason } = input.suspendMunicipality!;
         await municipality(code, 'ACTIVE');
-        if (reason.trim().length < 1 || reason.length > MAX_REASON) throw bad(`${field}.reason`, `reason must be 1–${MAX_REASON} characters`);
+        if (reason.trim().length < 1 || reason.length > MAX_REASON || !isWellFormed(reason)) throw bad(`${field}.reason`, `reason must be 1–${MAX_REASON} characters of well-formed Unicode`);
         return { type: 'suspendMunicipality', code, reason: reason.trim() };
       }
       case 'resumeMunicipality': {

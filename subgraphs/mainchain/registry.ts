@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { aikiError, checkSigned, GENESIS_PREV_HASH, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
+import { aikiError, checkSigned, GENESIS_PREV_HASH, isWellFormed, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
 import { firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
 import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
@@ -264,8 +264,8 @@ export function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencer
   const code = assertMunicipalityCode(input.code, 'input.code');
   if (code === MAIN_CHAIN) throw aikiError('BAD_USER_INPUT', `"${MAIN_CHAIN}" names the main chain and cannot be a municipality's code`, { field: 'input.code' });
   const name = input.name.trim();
-  if (name.length < 1 || name.length > MAX_NAME || /\p{Cc}/u.test(name)) {
-    throw aikiError('BAD_USER_INPUT', `input.name must be 1–${MAX_NAME} printable characters`, { field: 'input.name' });
+  if (name.length < 1 || name.length > MAX_NAME || /\p{Cc}/u.test(name) || !isWellFormed(name)) {
+    throw aikiError('BAD_USER_INPUT', `input.name must be 1–${MAX_NAME} printable characters of well-formed Unicode`, { field: 'input.name' });
   }
   if (input.endpoints.length < 1 || input.endpoints.length > MAX_ENDPOINTS) {
     throw aikiError('BAD_USER_INPUT', `input.endpoints must list 1–${MAX_ENDPOINTS} URLs`, { field: 'input.endpoints' });
