@@ -12,6 +12,7 @@ import { serve, serveMetrics, type Served } from '../runtime/http.ts';
 import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type OperatorClaim } from '../runtime/signing.ts';
 import { maskErrors } from '../runtime/errors.ts';
 import { boundedFetcher } from '../runtime/boundedFetcher.ts';
+import { operationGuardPlugin } from '../runtime/operationGuard.ts';
 import { apolloLogger } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
 import { fetchLabel } from '../runtime/stateLabel.ts';
@@ -136,6 +137,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     plugins: [
       ApolloServerPluginLandingPageDisabled(), // Sandbox loads from a CDN: GraphiQL is ours (front.ts)
       metricsPlugin<GatewayContext>(metrics), // first: it times from the earliest point
+      operationGuardPlugin<GatewayContext>(), // before any plugin reads the operation
       ...edgePlugins<GatewayContext>(edge),
       operatorAuthPlugin<GatewayContext>({ fields: () => needOperator, verifier, grant: (context, operator) => void (context.operator = operator) }),
       ...(responses ? [responses.plugin<GatewayContext>()] : []), // last: after every check of the request

@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { maskErrors } from './errors.ts';
+import { operationGuardPlugin } from './operationGuard.ts';
 import type { Logger } from './log.ts';
 
 export function apolloLogger(log: Logger) {
@@ -17,6 +18,6 @@ export function createSubgraphServer<TContext extends BaseContext>(typeDefs: Doc
     formatError: maskErrors(log),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins], // the landing page loads from a CDN
+    plugins: [operationGuardPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins], // the landing page loads from a CDN
   });
 }

@@ -92,6 +92,10 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     let body: unknown = undefined;
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     if (raw === null) return tooLarge(res, maxBodyBytes);
+    // A GET carries its JSON in the query string (variables, extensions).
+    if ([raw, url.searchParams.get('variables') ?? '', url.searchParams.get('extensions') ?? ''].some((json) => nestedDeeper(json, MAX_JSON_DEPTH))) {
+      return send(res, 400, { errors: [{ message: `request JSON nested deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
     const refusedSignature = opts.answerProbes && req.method === 'POST' && isProbe(raw) ? undefined : unsigned(req, url, raw);
     if (refusedSignature) return send(res, 401, { errors: [refusedSignature.toJSON()] });
     if (req.method === 'POST') {
@@ -133,6 +137,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     if (req.method !== 'POST') return send(res, 405, { error: `${url.pathname} takes POST` });
     const raw = await readBody(req, maxBodyBytes);
     if (raw === null) return tooLarge(res, maxBodyBytes);
+    if (nestedDeeper(raw, MAX_JSON_DEPTH)) return send(res, 400, { errors: [{ message: `request JSON nested deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_USER_INPUT' } }] });
     const refused = unsigned(req, url, raw);
     if (refused) return send(res, 401, { errors: [refused.toJSON()] });
     let body: unknown;
@@ -215,6 +220,30 @@ function tooLarge(res: ServerResponse, limit: number): void {
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * How deep a request's JSON may nest (objects and arrays). The deepest the API takes is about 8
+ * (`{variables:{blocks:[{outbound:[{path:[…]}]}]}}`); a body nested 100,000 deep made the
+ * gateway's recursive walks over variables overflow the stack (HTTP 500).
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether the JSON text `raw` nests objects and arrays deeper than `limit`: one pass, before it is parsed. Brackets inside strings do not count. */
+export function nestedDeeper(raw: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 /** The body as text, or null when it exceeds `limit` bytes. */

@@ -1,0 +1,83 @@
+/**
+ * GraphQL requests that are not a query or mutation this API serves — several operations and no
+ * or an unknown operationName, a subscription, variables nested beyond any use — are refused with
+ * a 4xx and a code, never a 500, by the gateway and by every subgraph (signed, as a member calls
+ * them); and every process still answers afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { signRequest, subgraphSecret } from '../runtime/signing.ts';
+import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+
+let cluster: Cluster;
+let prefix: string;
+
+beforeAll(async () => {
+  prefix = uniquePrefix('requests');
+  cluster = await startCluster({
+    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
+    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+    dbPrefix: prefix,
+    operatorToken: 'requests-token',
+  });
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+/** POSTs a raw JSON body (signed for a subgraph); the status and the parsed answer. */
+async function post(url: string, body: string): Promise<{ status: number; json: { errors?: Array<{ message: string; extensions?: { code?: string } }> } }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signRequest(subgraphSecret()!, 'POST', url, body) }, body });
+  return { status: res.status, json: (await res.json()) as never };
+}
+
+const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+const TWO = 'query A { __typename } query B { __typename }';
+const BAD: Array<[string, string]> = [
+  ['two operations, no operationName', JSON.stringify({ query: TWO })],
+  ['two operations, an unknown operationName', JSON.stringify({ query: TWO, operationName: 'C' })],
+  ['operationName not a string', JSON.stringify({ query: TWO, operationName: 7 })],
+  ['a subscription', JSON.stringify({ query: 'subscription { __typename }' })],
+  ['a subscription by operationName', JSON.stringify({ query: 'query A { __typename } subscription S { __typename }', operationName: 'S' })],
+  ['variables nested 100,000 levels', `{"query":"query($v: [Int]) { __typename }","variables":{"v":${nested(100_000)}}}`],
+  ['an undeclared variable nested 100,000 levels', `{"query":"{ __typename }","variables":{"v":${nested(100_000)}}}`],
+  ['variables nested 33 levels, in a string too', `{"query":"{ __typename }","variables":{"v":"]]]]","w":${nested(32)}}}`],
+  ['an extension nested 100,000 levels', `{"query":"{ __typename }","extensions":{"x":${nested(100_000)}}}`],
+];
+
+describe('requests that are not an operation this API serves', () => {
+  const targets = () => [
+    ['gateway', cluster.gateway.url],
+    ['main chain', cluster.mainchain.url],
+    ['ledger kyoto', cluster.ledgers.get('kyoto')!.url],
+  ];
+
+  it.each(BAD)('refuses %s with a 4xx and a code, at the gateway and at each subgraph', async (_what, body) => {
+    for (const [name, url] of targets()) {
+      const { status, json } = await post(url!, body);
+      expect(status, name).toBeGreaterThanOrEqual(400);
+      expect(status, name).toBeLessThan(500);
+      expect(json.errors?.[0]?.extensions?.code, name).toMatch(/^[A-Z_]+$/);
+      expect(json.errors?.[0]?.extensions?.code, name).not.toBe('INTERNAL_SERVER_ERROR');
+    }
+    for (const [name, url] of targets()) expect((await post(url!, JSON.stringify({ query: '{ __typename }' }))).status, `${name} still answers`).toBe(200);
+  });
+
+  it('still runs one operation of several when operationName names it, and JSON nested up to the limit (32)', async () => {
+    for (const [name, url] of targets()) {
+      for (const body of [JSON.stringify({ query: TWO, operationName: 'B' }), `{"query":"{ __typename }","variables":{"w":${nested(30)}}}`]) {
+        const { status, json } = await post(url!, body);
+        expect([status, json], name).toEqual([200, { data: { __typename: 'Query' } }]);
+      }
+    }
+  });
+
+  it('refuses variables nested too deep in a GET query string too', async () => {
+    const url = `${cluster.gateway.url}?query=${encodeURIComponent('{ __typename }')}&variables=${encodeURIComponent(`{"v":${nested(1000)}}`)}`;
+    const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
