@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** POSTs a raw JSON body (signed for a subgraph); the status and the parsed answer. */
-async function post(url: string, body: string): Promise<{ status: number; json: { errors?: Array<{ message: string; extensions?: { code?: string } }> } }> {
+async function post(url: string, body: string): Promise<{ status: number; json: { errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> } }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signRequest(subgraphSecret()!, 'POST', url, body) }, body });
   return { status: res.status, json: (await res.json()) as never };
 }
@@ -79,5 +79,31 @@ describe('requests that are not an operation this API serves', () => {
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('lists a client gives are bounded before the work they ask for', () => {
+  it('refuses keyAccounts with 5,000 municipality codes for their number, before looking any up', async () => {
+    const codes = Array.from({ length: 5000 }, (_, i) => `x${String(i).padStart(4, '0')}`); // none registered: a lookup would say UNKNOWN_MUNICIPALITY
+    const r = await post(cluster.gateway.url, JSON.stringify({ query: 'query($k: String!, $m: [String!]) { keyAccounts(publicKey: $k, municipalities: $m) { id } }', variables: { k: 'ab'.repeat(32), m: codes } }));
+    expect(r.json.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'municipalities' });
+  });
+
+  it('refuses an _entities call with more than 10,000 representations at each subgraph, before looking any up', async () => {
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }';
+    const cases: Array<[string, unknown]> = [
+      [cluster.ledgers.get('kyoto')!.url, { __typename: 'Block', id: 'kyoto:0' }],
+      [cluster.mainchain.url, { __typename: 'Municipality', code: 'kyoto' }],
+    ];
+    for (const [url, rep] of cases) {
+      const over = await post(url, JSON.stringify({ query, variables: { r: Array(10_001).fill(rep) } }));
+      expect(over.status, url).toBe(400);
+      expect(over.json.errors?.[0]?.extensions, url).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations' });
+      // As a literal list, or behind a fragment, the same.
+      const literal = `{ ... on Query { _entities(representations: [${Array(10_001).fill(JSON.stringify(rep).replace(/"(\w+)":/g, '$1:')).join(',')}]) { __typename } } }`;
+      expect((await post(url, JSON.stringify({ query: literal }))).json.errors?.[0]?.extensions?.field, url).toBe('representations');
+      const within = await post(url, JSON.stringify({ query, variables: { r: Array(3).fill(rep) } }));
+      expect(within.json.errors, url).toBeUndefined();
+    }
   });
 });

@@ -45,6 +45,8 @@ export const resolvers: Resolvers = {
     block: async (_root, { id }, { registry }) => ({ id: await registry.ledgerId(id, /^(0|[1-9][0-9]{0,15})$/, 'id') }),
     keyAccounts: async (_root, { publicKey, municipalities: codes }, { registry }) => {
       if (typeof publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(publicKey)) throw aikiError('BAD_USER_INPUT', 'publicKey must be 64 lower-case hex characters', { field: 'publicKey' });
+      // Counted before any lookup: 5,000 codes held the main chain for seconds, one lookup each, before this refused them.
+      if (codes && codes.length > MAX_KEY_ACCOUNTS) throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request (got ${codes.length})`, { field: 'municipalities' });
       const towns = codes ? await Promise.all(codes.map((c) => registry.get(c))) : await registry.list('ACTIVE');
       if (towns.length > MAX_KEY_ACCOUNTS) throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request: list them in \`municipalities\``, { field: 'municipalities' });
       return towns.map((m) => ({ id: `${m.code}:${publicKey}` }));
