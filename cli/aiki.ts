@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
+import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
 import { newKeyFile, readKeyFile } from './keys.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
@@ -30,9 +30,7 @@ const positiveInt = (v: string) => {
 
 const TX_FIELDS = `id txid municipality status rejection { code message } from to amount nonce memo time signature
   block { height hash }
-  proof { txid index treeSize path root
-    header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
-    poh { ticks hash start segment { ticks event hash } } }`;
+  proof { ${INCLUSION_PROOF_FIELDS} }`;
 
 interface TxView extends Omit<TransferBody, 'v' | 'type'> {
   id: string;

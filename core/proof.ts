@@ -3,7 +3,7 @@
  * (`Transaction.proof`): everything an analyst needs, checked with this file and no server.
  */
 import { hexToBytes } from './bytes.ts';
-import { blockHash, type BlockHeader } from './block.ts';
+import { blockHash, txRootOf, type BlockHeader } from './block.ts';
 import { verify } from './ed25519.ts';
 import { verifyInclusion } from './merkle.ts';
 import { verifyPohSegment, type PohEntry } from './poh.ts';
@@ -16,9 +16,19 @@ export interface InclusionProofInput {
   treeSize: number;
   path: string[];
   root: string;
-  header: BlockHeader & { hash: string; signature: string };
+  header: SignedHeader;
+  /** The parent block's header (height − 1): what the block's continuity is checked against offline. */
+  parent: SignedHeader;
   poh: { ticks: number; hash: string; start: string; segment: PohEntry[] };
 }
+
+export type SignedHeader = BlockHeader & { hash: string; signature: string };
+
+/** The GraphQL selection of an `InclusionProof` that {@link verifyInclusionProof} reads. */
+export const INCLUSION_PROOF_FIELDS = `txid index treeSize path root
+    header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
+    parent { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
+    poh { ticks hash start segment { ticks event hash } }`;
 
 export interface ProofCheck {
   name: string;
@@ -43,13 +53,17 @@ export function checklist(): { checks: ProofCheck[]; check: (name: string, fn: (
 /**
  * Checks, in order: the transaction id is the SHA-256 of the body's signing bytes (when the body
  * is given); the Merkle path leads from the id to the block's txRoot (RFC 9162 §2.1.3.2); the
- * header hashes to the block hash; the sequencer's signature over it verifies; the PoH segment
- * from the previous block's end reaches the header's pohEnd and mixes this transaction at its
- * index. Returns every check with what it found, so a failure says what broke.
+ * header hashes to the block hash; the sequencer's signature over it verifies; the parent's
+ * header is signed by the same key and the header follows it (height, prevHash, municipality,
+ * time); the PoH segment starts at the parent's pohEnd, holds the block's transaction ids in
+ * order (their Merkle root is txRoot), mixes this transaction at its index, and with the
+ * trailing ticks that pohCount − parent pohCount implies ends at the header's pohEnd. So a header
+ * re-signed with another pohCount or prevHash fails without a server (docs/PROTOCOL.md,
+ * "Inclusion proofs"). Returns every check with what it found, so a failure says what broke.
  */
 export function verifyInclusionProof(proof: InclusionProofInput, body?: TransferBody): ProofCheck[] {
   const { checks, check } = checklist();
-  const { header } = proof;
+  const { header, parent } = proof;
   const { hash, signature, ...fields } = header;
   if (body) check('transaction id', () => sha256Hex(signingBytes(body)) === proof.txid || `SHA-256 of the signing bytes is ${sha256Hex(signingBytes(body))}, not ${proof.txid}`);
   check('merkle inclusion', () => {
@@ -59,10 +73,23 @@ export function verifyInclusionProof(proof: InclusionProofInput, body?: Transfer
   });
   check('block hash', () => blockHash(fields) === hash || `the header hashes to ${blockHash(fields)}, not ${hash}`);
   check('sequencer signature', () => verify(hexToBytes(signature), hexToBytes(hash), hexToBytes(header.sequencer)) || `the signature does not verify with sequencer key ${header.sequencer}`);
+  check('parent block', () => {
+    if (!parent) return 'no parent header: the block cannot be checked against its parent';
+    const { hash: parentHash, signature: parentSignature, ...parentFields } = parent;
+    if (blockHash(parentFields) !== parentHash) return `the parent header hashes to ${blockHash(parentFields)}, not ${parentHash}`;
+    if (!verify(hexToBytes(parentSignature), hexToBytes(parentHash), hexToBytes(header.sequencer))) return `the parent block's signature does not verify with sequencer key ${header.sequencer}`;
+    if (header.prevHash !== parentHash) return `prevHash ${header.prevHash} is not the parent's hash ${parentHash}`;
+    if (header.height !== parent.height + 1) return `height ${header.height} is not the parent's ${parent.height} + 1`;
+    if (header.municipality !== parent.municipality) return `municipality ${header.municipality} is not the parent's ${parent.municipality}`;
+    return header.time >= parent.time || `time ${header.time} is earlier than the parent's ${parent.time}`;
+  });
   check('proof of history', () => {
-    const entry = proof.poh.segment[proof.index];
+    const { segment } = proof.poh;
+    const entry = segment[proof.index];
     if (!entry || entry.event !== proof.txid || entry.hash !== proof.poh.hash || entry.ticks !== proof.poh.ticks) return `entry ${proof.index} of the segment is not this transaction's`;
-    const r = verifyPohSegment(hexToBytes(proof.poh.start), proof.poh.segment, header.pohEnd);
+    if (parent && proof.poh.start !== parent.pohEnd) return `the segment starts at ${proof.poh.start}, not at the parent's pohEnd ${parent.pohEnd}`;
+    if (segment.length !== header.txCount || txRootOf(segment.map((e) => e.event)) !== header.txRoot) return `the segment's ${segment.length} events are not the block's ${header.txCount} transactions (their Merkle root is not txRoot)`;
+    const r = verifyPohSegment(hexToBytes(proof.poh.start), segment, header.pohEnd, parent ? header.pohCount - parent.pohCount : undefined);
     return r.ok || `entry ${r.index}: ${r.reason}`;
   });
   return checks;

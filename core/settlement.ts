@@ -83,10 +83,43 @@ export function checkSettlement(order: unknown, mainchainKey: Uint8Array): { id:
 /** Whether `body` is a settlement entry (not a transfer). */
 export const isSettlement = (body: { type: string }): body is SettlementBody => body.type === 'credit' || body.type === 'refund';
 
-export const SETTLEMENT_EVENT_DOMAIN = 'aiki/settlement-event/v1\n';
+export const SETTLEMENT_EVENT_DOMAIN = 'aiki/settlement-event/v2\n';
 
 /** The steps of a settlement the main chain records, each an event in a main-chain block. */
 export type SettlementStatus = 'ESCROWED' | 'CREDITING' | 'ABORTING' | 'REFUNDING' | 'CREDITED' | 'REFUNDED';
+
+/**
+ * The steps that may follow each step (docs/PROTOCOL.md §8, docs/SETTLEMENT.md): the first is
+ * ESCROWED; CREDITED and REFUNDED are final. So a complete settlement went through exactly one of
+ * E→C→CD, E→C→A→CD, E→C→R→RD, E→C→A→R→RD or E→R→RD.
+ */
+export const SETTLEMENT_NEXT: Readonly<Record<SettlementStatus, readonly SettlementStatus[]>> = {
+  ESCROWED: ['CREDITING', 'REFUNDING'],
+  CREDITING: ['CREDITED', 'ABORTING', 'REFUNDING'],
+  ABORTING: ['CREDITED', 'REFUNDING'],
+  REFUNDING: ['REFUNDED'],
+  CREDITED: [],
+  REFUNDED: [],
+};
+
+/**
+ * Checks a settlement's steps against {@link SETTLEMENT_NEXT} and its stated state: the steps
+ * start with ESCROWED, each follows the one before, the last is `status`, and the credit order
+ * exists exactly when a CREDITING step does, the refund exactly when a REFUNDING step does.
+ * Returns true or what is wrong.
+ */
+export function checkSteps(steps: readonly SettlementStatus[], status: SettlementStatus, ids: { credit?: string | null; refund?: string | null }): string | true {
+  if (steps.length === 0) return 'it has no steps';
+  if (steps[0] !== 'ESCROWED') return `its first step is ${steps[0]}, not ESCROWED`;
+  for (let i = 1; i < steps.length; i++) {
+    const allowed = SETTLEMENT_NEXT[steps[i - 1]!] ?? [];
+    if (!allowed.includes(steps[i]!)) return `${steps[i]} cannot follow ${steps[i - 1]} (after ${steps[i - 1]}: ${allowed.join(', ') || 'nothing, it is final'})`;
+  }
+  if (steps.at(-1) !== status) return `its last step is ${steps.at(-1)}, its status ${status}`;
+  if (steps.includes('CREDITING') !== Boolean(ids.credit)) return steps.includes('CREDITING') ? 'a CREDITING step without a credit order' : 'a credit order without a CREDITING step';
+  if (steps.includes('REFUNDING') !== Boolean(ids.refund)) return steps.includes('REFUNDING') ? 'a REFUNDING step without a refund order' : 'a refund order without a REFUNDING step';
+  return true;
+}
 
 /** The entry a step's event names: the credit for CREDITING and CREDITED, the refund for REFUNDING and REFUNDED, else none (""). */
 export function stepEntry(status: SettlementStatus, ids: { credit?: string | null; refund?: string | null }): string {
@@ -97,8 +130,18 @@ export function stepEntry(status: SettlementStatus, ids: { credit?: string | nul
 
 /**
  * A settlement step's event id on the main chain: SHA-256 of the domain and the canonical JSON of
- * `{v, settlement, status, entry}` (`entry`: the credit or refund entry's id, "" for ESCROWED and ABORTING).
+ * `{v: 2, settlement, status, entry, prev}` (`entry`: the credit or refund entry's id, "" for
+ * ESCROWED and ABORTING; `prev`: the previous step's event id, "" for ESCROWED). Chaining the
+ * steps makes the sealed last step commit to every step before it, so a step left out of a trace
+ * (an ABORTING hidden between CREDITING and REFUNDING) changes the ids after it.
  */
-export function settlementEventId(settlement: string, status: SettlementStatus, entry = ''): string {
-  return sha256Hex(concatBytes(utf8(SETTLEMENT_EVENT_DOMAIN), canonicalBytes({ v: 1, settlement, status, entry })));
+export function settlementEventId(settlement: string, status: SettlementStatus, entry: string, prev: string): string {
+  return sha256Hex(concatBytes(utf8(SETTLEMENT_EVENT_DOMAIN), canonicalBytes({ v: 2, settlement, status, entry, prev })));
+}
+
+/** The event ids of a settlement's steps, in order, each chained to the one before. */
+export function settlementEventIds(settlement: string, steps: readonly SettlementStatus[], ids: { credit?: string | null; refund?: string | null }): string[] {
+  const out: string[] = [];
+  for (const status of steps) out.push(settlementEventId(settlement, status, stepEntry(status, ids), out.at(-1) ?? ''));
+  return out;
 }

@@ -14,8 +14,8 @@ import { hexToBytes } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import { verify } from './ed25519.ts';
 import { verifyInclusion } from './merkle.ts';
-import { checklist, verifyInclusionProof, type InclusionProofInput, type ProofCheck } from './proof.ts';
-import { checkSettlement, settlementEventId, stepEntry, type SettlementBody, type SettlementStatus } from './settlement.ts';
+import { checklist, INCLUSION_PROOF_FIELDS, verifyInclusionProof, type InclusionProofInput, type ProofCheck } from './proof.ts';
+import { checkSettlement, checkSteps, settlementEventIds, type SettlementBody, type SettlementStatus } from './settlement.ts';
 import { checkTransaction, type TransferBody } from './transaction.ts';
 
 /** The GraphQL selection `aiki verify` asks for; {@link verifyTrace} reads exactly this. */
@@ -31,8 +31,7 @@ export const TRACE_QUERY = `query AikiTrace($id: String!, $depth: Int) {
   } }
 }
 fragment entry on Transaction { txid kind from to amount time signature
-  proof { txid index treeSize path root poh { ticks hash start segment { ticks event hash } }
-    header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature } } }
+  proof { ${INCLUSION_PROOF_FIELDS} } }
 fragment anchor on Anchor { municipality height hash header signature eventId inclusion { ...inclusion } }
 fragment inclusion on EventInclusion { index treeSize path mainBlock { height hash header signature txRoot } }`;
 
@@ -130,15 +129,32 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
     entryProof(`${at} transfer`, transfer, body);
     anchored(`${at} transfer block`, transfer.proof, hop.transferAnchor, s.source);
 
-    // 2. Every step of its settlement, sealed on the main chain.
-    for (const step of s.steps) {
+    // 2. Every step of its settlement: a complete sequence by the rules (PROTOCOL.md §8), each
+    // step's event chained to the one before and sealed on the main chain after it.
+    const statuses = s.steps.map((x) => x.status);
+    const orders = { credit: s.creditId, refund: s.refundId };
+    check(`${at} steps`, () => {
+      const r = checkSteps(statuses, s.status, orders);
+      return r === true || `${statuses.join(' → ') || 'none'}: ${r}`;
+    });
+    const ids = settlementEventIds(s.id, statuses, orders);
+    for (const [k, step] of s.steps.entries()) {
       check(`${at} step ${step.status}`, () => {
-        const id = settlementEventId(s.id, step.status, stepEntry(step.status, { credit: s.creditId, refund: s.refundId }));
-        if (id !== step.eventId) return `the event id of this step is ${id}, not ${step.eventId}`;
+        if (ids[k] !== step.eventId) return `the event id of step ${k} after ${statuses.slice(0, k).join(' → ') || 'none'} is ${ids[k]}, not ${step.eventId}`;
         if (!step.inclusion) return 'not sealed on the main chain yet';
-        return sealed(id, step.inclusion, mainchainKey);
+        return sealed(ids[k]!, step.inclusion, mainchainKey);
       });
     }
+    check(`${at} steps sealed in order`, () => {
+      for (let k = 1; k < s.steps.length; k++) {
+        const [a, b] = [s.steps[k - 1]!.inclusion, s.steps[k]!.inclusion];
+        if (!a || !b) continue; // reported by the step's own check
+        if (b.mainBlock.height < a.mainBlock.height || (b.mainBlock.height === a.mainBlock.height && b.index <= a.index)) {
+          return `${s.steps[k]!.status} is sealed at main-chain block ${b.mainBlock.height} index ${b.index}, not after ${s.steps[k - 1]!.status} (block ${a.mainBlock.height} index ${a.index})`;
+        }
+      }
+      return true;
+    });
     check(`${at} settled`, () => (s.steps.some((x) => x.status === s.status) && (s.status === 'CREDITED' || s.status === 'REFUNDED')) || `status ${s.status} is not final`);
 
     // 3. The entry that settled it, ordered by the main chain, in its block.

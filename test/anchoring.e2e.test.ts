@@ -20,6 +20,7 @@ import {
   utf8,
   verify,
   verifyInclusion,
+  INCLUSION_PROOF_FIELDS,
   verifyInclusionProof,
   type AnchorInput,
   type BlockHeader,
@@ -92,8 +93,7 @@ describe('anchoring', () => {
       async () => {
         const r = await gql(
           cluster.gateway.url,
-          `query($id: String!) { transaction(id: $id) { status proof { txid index treeSize path root poh { ticks hash start segment { ticks event hash } }
-            header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature } } } }`,
+          `query($id: String!) { transaction(id: $id) { status proof { ${INCLUSION_PROOF_FIELDS} } } }`,
           { id },
         );
         const t = r.data?.transaction as { status: string; proof: InclusionProofInput } | undefined;

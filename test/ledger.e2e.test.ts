@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToHex, verifyInclusionProof, type InclusionProofInput } from '../core/index.ts';
+import { bytesToHex, INCLUSION_PROOF_FIELDS, verifyInclusionProof, type InclusionProofInput } from '../core/index.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
@@ -85,8 +85,7 @@ describe('transfers through the gateway', () => {
     const { data } = await gql(
       cluster.gateway.url,
       `query($id: String!) { transaction(id: $id) { status memo block { height hash }
-        proof { txid index treeSize path root poh { ticks hash start segment { ticks event hash } }
-          header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature } } } }`,
+        proof { ${INCLUSION_PROOF_FIELDS} } } }`,
       { id },
     );
     const tx = data!.transaction as { status: string; memo: string; block: { hash: string }; proof: InclusionProofInput };

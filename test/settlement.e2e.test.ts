@@ -31,6 +31,8 @@ let mongo: MongoClient;
 let nonce = 0;
 /** The first transfer of the A → B → C test: traced below. */
 let traced = '';
+/** The transfer aborted, then refunded (ESCROWED → CREDITING → ABORTING → REFUNDING → REFUNDED). */
+let aborted = '';
 const run = promisify(execFile);
 
 beforeAll(async () => {
@@ -180,6 +182,7 @@ describe('transfers between municipalities', () => {
     await eventually(async () => ((await statusOf(id)) === 'ABORTING' ? true : undefined), TIMEOUT_MS + 10_000, 'the credit aborted');
     await restart();
     const s = await settled(id, 'REFUNDED');
+    aborted = id;
     expect(s.reason?.code).toBe('SETTLEMENT_ABORTED');
     expect(s.steps.map((x) => x.status)).toEqual(['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING', 'REFUNDED']);
     expect(await balance(treasury.address)).toBe(before);
@@ -275,6 +278,44 @@ describe('transfers between municipalities', () => {
     }
   });
 
+  it('refuses, offline, a trace whose settlement steps are incomplete, out of order, or hide an ABORTING step, naming the check', async () => {
+    const credited = await verifiedTrace();
+    const refunded = await verifiedTrace(aborted, 0);
+    const mainKey = ((await gql(cluster.gateway.url, '{ mainChain { sequencer } }')).data!.mainChain as { sequencer: string }).sequencer;
+    type Hop = TraceInput['hops'][number];
+    const keep = (trace: TraceInput, statuses: string[], status?: string) => {
+      const copy = structuredClone(trace);
+      const s = copy.hops[0]!.settlement;
+      s.steps = statuses.map((x) => structuredClone(s.steps.find((step) => step.status === x)!));
+      if (status) s.status = status as Hop['settlement']['status'];
+      return copy;
+    };
+    const cases: Array<[string, TraceInput, RegExp]> = [
+      ['CREDITING removed', keep(credited, ['ESCROWED', 'CREDITED']), /FAIL hop 0 steps: ESCROWED → CREDITED: CREDITED cannot follow ESCROWED/],
+      ['out of order', keep(credited, ['CREDITING', 'ESCROWED', 'CREDITED']), /FAIL hop 0 steps: CREDITING → ESCROWED → CREDITED: its first step is CREDITING, not ESCROWED/],
+      ['a lone CREDITED', keep(credited, ['CREDITED']), /FAIL hop 0 steps: CREDITED: its first step is CREDITED, not ESCROWED/],
+      ['ESCROWED → REFUNDED', keep(refunded, ['ESCROWED', 'REFUNDED']), /FAIL hop 0 steps: ESCROWED → REFUNDED: REFUNDED cannot follow ESCROWED/],
+      // A complete sequence by the rules, but not the one sealed: the chained event ids give it away.
+      ['ABORTING hidden', keep(refunded, ['ESCROWED', 'CREDITING', 'REFUNDING', 'REFUNDED']), /FAIL hop 0 step REFUNDING: the event id of step 2 after ESCROWED → CREDITING is [0-9a-f]{64}, not [0-9a-f]{64}/],
+    ];
+    expect(refunded.hops[0]!.settlement.steps.map((x) => x.status)).toEqual(['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING', 'REFUNDED']);
+    const dir = mkdtempSync(join(tmpdir(), 'aiki-steps-'));
+    try {
+      for (const [name, trace, expected] of cases) {
+        const file = join(dir, 'trace.json');
+        writeFileSync(file, JSON.stringify({ mainChain: { sequencer: mainKey }, trace }));
+        const failed = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'verify', '--trace', file, '--mainchain-key', mainKey]).then(
+          () => undefined,
+          (err: { code: number; stdout: string }) => err,
+        );
+        expect(failed?.code, name).toBe(1);
+        expect(failed?.stdout, name).toMatch(expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('conserves money: every ledger verifies, and balances add up to the genesis with nothing in flight', async () => {
     const { data } = await gql(cluster.gateway.url, '{ mainChain { sequencer } settlements(first: 1000) { status amount } }');
     const all = data!.settlements as Array<{ status: string; amount: string }>;
@@ -291,11 +332,11 @@ describe('transfers between municipalities', () => {
   });
 });
 
-/** The trace of the A → B → C transfer once every hop is settled, anchored and sealed (it then verifies). */
-async function verifiedTrace(): Promise<TraceInput> {
+/** The trace of `id` (by default the A → B → C transfer) once every hop is settled, anchored and sealed (it then verifies). */
+async function verifiedTrace(id = traced, depth = 3): Promise<TraceInput> {
   return eventually(
     async () => {
-      const r = await gql(cluster.gateway.url, TRACE_QUERY, { id: traced, depth: 3 });
+      const r = await gql(cluster.gateway.url, TRACE_QUERY, { id, depth });
       expect(r.errors).toBeUndefined();
       const { trace, mainChain } = r.data as { trace: TraceInput; mainChain: { sequencer: string } };
       return verifyTrace(trace, mainChain.sequencer).every((c) => c.ok) ? trace : undefined;

@@ -30,6 +30,7 @@ query Proof($id: String!) {
     proof {
       txid index treeSize path root
       header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
+      parent { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
       poh { ticks hash start segment { ticks event hash } }
     }
   }

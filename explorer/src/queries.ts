@@ -48,6 +48,7 @@ export const TransactionQuery = graphql(`
       proof {
         txid index treeSize path root
         header { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
+        parent { v municipality height prevHash time txRoot txCount pohEnd pohCount sequencer hash signature }
         poh { ticks hash start segment { ticks event hash } }
       }
     }

@@ -27,7 +27,7 @@ export const IMMUTABLE_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
   // Not `sender` and `recipient`: accounts.
   Transaction: new Set(['id', 'txid', 'municipality', 'status', 'rejection', 'kind', 'settlement', 'from', 'to', 'amount', 'nonce', 'memo', 'time', 'signature', 'height', 'block', 'proof']),
   Rejection: new Set(['code', 'message']),
-  InclusionProof: new Set(['txid', 'index', 'treeSize', 'path', 'root', 'header', 'poh']),
+  InclusionProof: new Set(['txid', 'index', 'treeSize', 'path', 'root', 'header', 'parent', 'poh']),
   BlockHeader: new Set(['v', 'municipality', 'height', 'prevHash', 'time', 'txRoot', 'txCount', 'pohEnd', 'pohCount', 'sequencer', 'hash', 'signature']),
   PohPosition: new Set(['ticks', 'hash', 'start', 'segment']),
   PohEntry: new Set(['ticks', 'event', 'hash']),

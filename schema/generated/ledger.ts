@@ -152,6 +152,12 @@ export type InclusionProof = {
   header: BlockHeader;
   /** Position of the transaction in the block. */
   index: Scalars['Int']['output'];
+  /**
+   * The parent block's header (height − 1) with its hash and signature: its hash is `header.prevHash`,
+   * its `pohEnd` is `poh.start` and its `pohCount` where this block's count starts, so the block's
+   * continuity is checked offline (docs/PROTOCOL.md, "Inclusion proofs").
+   */
+  parent: BlockHeader;
   /** RFC 6962 audit path, leaf to root, hex. */
   path: Array<Scalars['String']['output']>;
   /** Where the transaction was mixed into the Proof of History. */
@@ -587,6 +593,7 @@ export type ChainResolvers<ContextType = LedgerContext, ParentType extends Resol
 export type InclusionProofResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['InclusionProof'] = ResolversParentTypes['InclusionProof']> = ResolversObject<{
   header?: Resolver<ResolversTypes['BlockHeader'], ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  parent?: Resolver<ResolversTypes['BlockHeader'], ParentType, ContextType>;
   path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   poh?: Resolver<ResolversTypes['PohPosition'], ParentType, ContextType>;
   root?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

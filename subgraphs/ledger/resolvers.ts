@@ -314,6 +314,7 @@ export const resolvers: Resolvers = {
         path: tree.path(t.index).map(bytesToHex),
         root: block.header.txRoot,
         header: { ...block.header, hash: block.hash, signature: block.signature },
+        parent: { ...parent.header, hash: parent.hash, signature: parent.signature },
         poh: { ...block.txs[t.index]!.poh, start: parent.header.pohEnd, segment: block.txs.map((tx) => tx.poh) },
       };
     },

@@ -9,12 +9,12 @@
  * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). One process
  * seals; a second would lose the race for the next height and rebuild (docs/MAINCHAIN.md).
  */
-import { anchorEventId, settlementEventId, stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
+import { anchorEventId, stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { blockKey } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { AnchorDoc } from './anchors.ts';
-import { orderIds, type SettlementDoc } from './settlements.ts';
+import { orderIds, stepEventIds, type SettlementDoc } from './settlements.ts';
 import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
 import { governanceEvents } from './governance.ts';
@@ -187,11 +187,10 @@ export class MainChain {
       if (!sealed.has(event.id)) this.record(event);
     }
     for (const s of await this.settlements.find({}).toArray()) {
-      for (const { status } of s.steps) {
-        const entry = stepEntry(status, orderIds(s));
-        const id = settlementEventId(s._id, status, entry);
-        if (!sealed.has(id)) this.record({ id, kind: 'settlement', settlement: s._id, status, entry });
-      }
+      const ids = stepEventIds(s);
+      s.steps.forEach(({ status }, i) => {
+        if (!sealed.has(ids[i]!)) this.record({ id: ids[i]!, kind: 'settlement', settlement: s._id, status, entry: stepEntry(status, orderIds(s)) });
+      });
     }
     for (const event of await governanceEvents(this.db, sealed)) this.record(event);
   }

@@ -1,8 +1,8 @@
 /** Resolvers of the main-chain subgraph (schema/mainchain.graphql). */
 import { aikiError, canonicalJson, countVotes, formatFraction, MUNICIPALITY_CODE } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
-import { anchorEventId, settlementEventId, stepEntry } from '../../core/index.ts';
-import { MAX_TRACE_DEPTH, orderIds } from './settlements.ts';
+import { anchorEventId } from '../../core/index.ts';
+import { MAX_TRACE_DEPTH, stepEventIds } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
 import { registerMunicipality, type ProposalDoc } from './governance.ts';
 import { requireOperator } from './operators.ts';
@@ -203,13 +203,15 @@ export const resolvers: Resolvers = {
     credit: (s) => (s.credit && (!s.reason || s.reason.code === 'SETTLEMENT_ABORTED') ? { id: `${s.destination}:${s.credit.id}` } : null),
     refund: (s) => (s.refund ? { id: `${s.source}:${s.refund.id}` } : null),
     reason: (s) => s.reason ?? null,
-    steps: (s, _args, { chain }) =>
-      Promise.all(
-        s.steps.map(async ({ status, at }) => {
-          const eventId = settlementEventId(s._id, status, stepEntry(status, orderIds(s)));
+    steps: (s, _args, { chain }) => {
+      const ids = stepEventIds(s);
+      return Promise.all(
+        s.steps.map(async ({ status, at }, i) => {
+          const eventId = ids[i]!;
           return { status, at: at.toISOString(), eventId, inclusion: await chain.inclusion(eventId) };
         }),
-      ),
+      );
+    },
   },
   Anchor: {
     header: (anchor) => canonicalJson(anchor.header),

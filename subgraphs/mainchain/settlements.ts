@@ -27,7 +27,7 @@ import {
   hexToBytes,
   parseAddress,
   settlementEntryId,
-  settlementEventId,
+  settlementEventIds,
   sign,
   signSettlement,
   verifyInclusion,
@@ -68,6 +68,9 @@ export interface SettlementDoc {
 
 /** The entry ids of a settlement's orders, as {@link stepEntry} takes them. */
 export const orderIds = (s: Pick<SettlementDoc, 'credit' | 'refund'>) => ({ credit: s.credit?.id, refund: s.refund?.id });
+
+/** The event ids of a settlement's steps so far, in order (each chained to the one before: core/settlement.ts). */
+export const stepEventIds = (s: Pick<SettlementDoc, '_id' | 'steps' | 'credit' | 'refund'>) => settlementEventIds(s._id, s.steps.map((x) => x.status), orderIds(s));
 
 export interface TraceHopModel {
   depth: number;
@@ -308,8 +311,9 @@ export class Settler {
     });
     decided.forEach(({ stored, next }, i) => {
       if (duplicates.has(i)) return;
-      this.chain.record({ id: settlementEventId(stored._id, 'ESCROWED'), kind: 'settlement', settlement: stored._id, status: 'ESCROWED' });
-      this.chain.record({ id: settlementEventId(stored._id, next.status, next.entry), kind: 'settlement', settlement: stored._id, status: next.status, entry: next.entry });
+      const [escrowed, decision] = stepEventIds(stored);
+      this.chain.record({ id: escrowed!, kind: 'settlement', settlement: stored._id, status: 'ESCROWED' });
+      this.chain.record({ id: decision!, kind: 'settlement', settlement: stored._id, status: next.status, entry: next.entry });
       this.active.set(stored._id, stored);
       this.counted(undefined, stored.status);
     });
@@ -410,7 +414,7 @@ export class Settler {
         this.counted(doc.status, status);
         Object.assign(doc, set, { status });
         doc.steps.push({ status, at });
-        this.chain.record({ id: settlementEventId(doc._id, status, entry ?? ''), kind: 'settlement', settlement: doc._id, status, entry });
+        this.chain.record({ id: stepEventIds(doc).at(-1)!, kind: 'settlement', settlement: doc._id, status, entry });
         this.retryAt.delete(doc._id); // a new step is tried at once
         if (TERMINAL.includes(status)) {
           this.active.delete(doc._id);

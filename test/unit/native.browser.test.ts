@@ -38,12 +38,15 @@ describe('core/ in the browser build', () => {
     const ids = [core.sha256Hex(core.utf8('a')), core.sha256Hex(core.utf8('b')), core.sha256Hex(core.utf8('c'))];
     const recorder = new core.PohRecorder(core.pohGenesis('kyoto'));
     const segment = ids.map((id) => (recorder.tickN(50), recorder.record(core.hexToBytes(id))));
-    const header = { v: 1 as const, municipality: 'kyoto', height: 1, prevHash: '0'.repeat(64), time: '2026-01-01T00:00:00.000Z', txRoot: core.txRootOf(ids), txCount: 3, pohEnd: core.bytesToHex(recorder.hash), pohCount: recorder.count, sequencer: core.bytesToHex(seq.publicKey) };
+    const genesis = core.genesisHeader('kyoto', '2026-01-01T00:00:00.000Z', core.bytesToHex(seq.publicKey));
+    const parent = { ...genesis, ...core.signBlock(genesis, seq.secretKey) };
+    const header = { v: 1 as const, municipality: 'kyoto', height: 1, prevHash: parent.hash, time: '2026-01-01T00:00:00.000Z', txRoot: core.txRootOf(ids), txCount: 3, pohEnd: core.bytesToHex(recorder.hash), pohCount: recorder.count, sequencer: core.bytesToHex(seq.publicKey) };
     const { hash, signature } = core.signBlock(header, seq.secretKey);
     const proof = {
       txid: ids[1]!, index: 1, treeSize: 3, root: header.txRoot,
       path: core.inclusionProof(ids.map(core.hexToBytes), 1).map(core.bytesToHex),
       header: { ...header, hash, signature },
+      parent,
       poh: { ticks: segment[1]!.ticks, hash: segment[1]!.hash, start: core.bytesToHex(core.pohGenesis('kyoto')), segment },
     };
     expect(core.verifyInclusionProof(proof).every((c) => c.ok)).toBe(true);

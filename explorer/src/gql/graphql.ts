@@ -88,7 +88,7 @@ export type TransactionQueryVariables = Exact<{
 }>;
 
 
-export type TransactionQuery = { transaction: { id: string, txid: string, municipality: string, status: TransactionStatus, kind: TransactionKind, settlement: string | null, from: string, to: string, amount: string, nonce: number, memo: string, time: string, signature: string, height: number | null, rejection: { code: string, message: string } | null, proof: { txid: string, index: number, treeSize: number, path: Array<string>, root: string, header: { v: number, municipality: string, height: number, prevHash: string, time: string, txRoot: string, txCount: number, pohEnd: string, pohCount: number, sequencer: string, hash: string, signature: string }, poh: { ticks: number, hash: string, start: string, segment: Array<{ ticks: number, event: string, hash: string }> } } | null } | null, settlement: { id: string, status: SettlementStatus, destination: string } | null };
+export type TransactionQuery = { transaction: { id: string, txid: string, municipality: string, status: TransactionStatus, kind: TransactionKind, settlement: string | null, from: string, to: string, amount: string, nonce: number, memo: string, time: string, signature: string, height: number | null, rejection: { code: string, message: string } | null, proof: { txid: string, index: number, treeSize: number, path: Array<string>, root: string, header: { v: number, municipality: string, height: number, prevHash: string, time: string, txRoot: string, txCount: number, pohEnd: string, pohCount: number, sequencer: string, hash: string, signature: string }, parent: { v: number, municipality: string, height: number, prevHash: string, time: string, txRoot: string, txCount: number, pohEnd: string, pohCount: number, sequencer: string, hash: string, signature: string }, poh: { ticks: number, hash: string, start: string, segment: Array<{ ticks: number, event: string, hash: string }> } } | null } | null, settlement: { id: string, status: SettlementStatus, destination: string } | null };
 
 export type AccountQueryVariables = Exact<{
   address: string;
@@ -286,6 +286,20 @@ export const TransactionDocument = new TypedDocumentString(`
       path
       root
       header {
+        v
+        municipality
+        height
+        prevHash
+        time
+        txRoot
+        txCount
+        pohEnd
+        pohCount
+        sequencer
+        hash
+        signature
+      }
+      parent {
         v
         municipality
         height
