@@ -57,6 +57,10 @@ export class Sequencer {
   private lastEventAt = Date.now();
   /** Told of every block this replica commits (the anchor pusher keeps them, saving a read). */
   onCommitted: (block: BlockDoc) => void = () => {};
+  /** The newest block this holder's book stands on, and the height applied to the derived state; undefined without a book. */
+  private chain: { head: Pick<BlockDoc, 'height' | 'hash'>; applied: number } | undefined;
+  /** This holder's commits and applies in flight: while any is, the database may be ahead of {@link chain}. */
+  private chainWrites = 0;
 
   constructor(
     private readonly store: LedgerStore,
@@ -67,6 +71,18 @@ export class Sequencer {
 
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /**
+   * The newest sealed block and whether every committed block is applied, without a database
+   * read — known for certain only here, by the lease holder: while its lease is sure no other
+   * replica commits (leaseValid), so with none of its own commits or applies in flight the
+   * database holds exactly the chain its book stands on. Undefined otherwise: ask the database
+   * (state.ts). Saves the head probe on every read the holder serves.
+   */
+  knownHead(): { height: number; hash: string; applied: boolean } | undefined {
+    if (!this.leader || !this.book || !this.chain || this.chainWrites > 0 || !this.leaseValid()) return undefined;
+    return { height: this.chain.head.height, hash: this.chain.head.hash, applied: this.chain.applied === this.chain.head.height };
   }
 
   /**
@@ -152,6 +168,7 @@ export class Sequencer {
 
   private dropBook(): void {
     this.book = undefined;
+    this.chain = undefined;
     this.bookReady = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -231,6 +248,7 @@ export class Sequencer {
     // Entries with nothing pending left: everything in them is sealed (and applied, by
     // catchUp above) or rejected.
     this.settled = [...new Set(entries.map((e) => e._id))].filter((key) => !book.holds(key));
+    this.chain = { head, applied: head.height }; // catchUp applied every committed block
     this.book = book;
     this.markReady();
     this.opts.log.info('sequencer book built', { height: head.height, pending: book.pendingCount });
@@ -245,21 +263,40 @@ export class Sequencer {
     }
     if (txs.length === 0) return 0;
     const block = this.seal(book.head, txs);
-    if (!(await this.store.commit(block))) {
+    this.chainWrites++; // until the block is applied, or its commit failed
+    let committed = false;
+    try {
+      committed = await this.store.commit(block);
+    } finally {
+      if (!committed) this.chainWrites--;
+    }
+    if (!committed) {
       this.opts.log.warn('another sequencer committed this height; rebuilding', { height: block.height });
       this.dropBook();
       return 0;
     }
+    if (this.chain) this.chain.head = block;
     const touched = touchedBy(block);
     const missing = book.missing(touched);
-    book.load(missing, await this.store.loadAccounts(missing));
+    try {
+      book.load(missing, await this.store.loadAccounts(missing));
+    } catch (err) {
+      this.chainWrites--; // not applied here: the rebuild applies it (store.catchUp)
+      throw err;
+    }
     const changed = accountsAfter(block, new Map(touched.map((a) => [a, book.account(a)])));
     book.sealed(block, changed);
     this.onCommitted(block);
     // Applied after the previous block's apply; a failure drops the book, and the rebuild applies
     // again from `meta.applied` (store.catchUp). We wait for the previous one only.
     const previous = this.applying;
-    this.applying = previous.then(() => this.store.apply(block, changed)).then(() => book.applied(block));
+    this.applying = previous
+      .then(() => this.store.apply(block, changed))
+      .then(() => {
+        book.applied(block);
+        if (this.chain && this.book === book) this.chain.applied = block.height;
+      })
+      .finally(() => this.chainWrites--);
     this.applying.catch((err: unknown) => {
       this.opts.log.error('applying a sealed block failed; rebuilding from the database', { height: block.height, err });
       if (this.book === book) this.dropBook();

@@ -79,7 +79,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const admission = new Admission(store, sequencer, log, leaseMs, config.mainchainKey);
 
   const sealed = new SealedCache(config.sealedCacheBytes ?? 64 << 20);
-  const heads = new HeadReader(store, sealed);
+  const heads = new HeadReader(store, sealed, () => sequencer.knownHead());
   const labels = new LabelReader(store, heads, sealed);
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>()]);
   const served = await serve(apollo, {

@@ -46,9 +46,13 @@ export class HeadReader {
   constructor(
     private readonly store: LedgerStore,
     private readonly sealed: SealedCache,
+    /** The chain as the lease holder knows it for certain, without a read (Sequencer.knownHead); undefined: read. */
+    readonly sure: () => { height: number; hash: string; applied: boolean } | undefined = () => undefined,
   ) {}
 
   async height(): Promise<number> {
+    const sure = this.sure();
+    if (sure) return (this.known = Math.max(this.known, sure.height));
     if (this.known < 0) this.known = Math.max(this.known, await appliedHeight(this.store));
     let height = this.known;
     for (let next; (next = await this.store.blocks.findOne({ _id: blockKey(height + 1) })); height++) this.sealed.putBlock(next);
@@ -74,6 +78,8 @@ export class LabelReader {
   ) {}
 
   async read(): Promise<StateLabel | undefined> {
+    const sure = this.heads.sure();
+    if (sure) return sure.applied ? { height: sure.height, hash: sure.hash } : undefined;
     const [applied, height] = await Promise.all([appliedHeight(this.store), this.heads.height()]);
     if (applied !== height) return undefined; // a block committed and not applied yet
     let head = this.sealed.block(height);
