@@ -177,6 +177,8 @@ describe('bad transactions: a coded error and nothing written', () => {
   });
 
   const other = wallet('kyoto').address;
+  /** `tx` with its nonce changed after signing (a nonce no signer can encode). */
+  const withNonce = (tx: ReturnType<typeof transfer>, n: number) => ({ ...tx, body: { ...tx.body, nonce: n } });
   const cases: Array<[string, () => unknown, string, string?]> = [
     ['a bad signature', () => ({ ...transfer(eve, other, 1, nonce), signature: 'ab'.repeat(64) }), 'BAD_SIGNATURE'],
     ['a signature over another body', () => ({ body: transfer(eve, other, 2, nonce).body, signature: transfer(eve, other, 1, nonce).signature }), 'BAD_SIGNATURE'],
@@ -184,6 +186,11 @@ describe('bad transactions: a coded error and nothing written', () => {
     ['a malformed signature', () => ({ ...transfer(eve, other, 1, nonce), signature: 'xyz' }), 'BAD_SIGNATURE'],
     ['a replayed nonce', () => transfer(eve, other, 1, 1), 'NONCE_REUSED'],
     ['a nonce gap', () => transfer(eve, other, 1, nonce + 1), 'NONCE_GAP'],
+    // Nonces go to 2^53 − 1 (docs/PROTOCOL.md §3): past GraphQL's Int, the ledger decides, not the schema.
+    ['a nonce past 2^31 − 1 (a gap)', () => transfer(eve, other, 1, 2 ** 31), 'NONCE_GAP'],
+    ['the largest nonce, 2^53 − 1 (a gap)', () => transfer(eve, other, 1, Number.MAX_SAFE_INTEGER), 'NONCE_GAP'],
+    ['a nonce of 2^53', () => withNonce(transfer(eve, other, 1, nonce), 2 ** 53), 'BAD_NONCE'],
+    ['a fractional nonce', () => withNonce(transfer(eve, other, 1, nonce), 2.5), 'BAD_NONCE'],
     ['insufficient funds', () => transfer(eve, other, 101, nonce), 'INSUFFICIENT_FUNDS'],
     ['a zero amount', () => transfer(eve, other, 0, nonce), 'BAD_AMOUNT'],
     ['a negative amount', () => transfer(eve, other, -5, nonce), 'BAD_AMOUNT'],

@@ -23,8 +23,8 @@ export type Account = {
   /** The address, `<municipality>:<64 hex public key>`. */
   id: Scalars['String']['output'];
   municipality: Scalars['String']['output'];
-  /** Nonce of the last confirmed transaction sent (0 before the first). */
-  nonce: Scalars['Int']['output'];
+  /** Nonce of the last confirmed transaction sent (0 before the first). A whole number (see TransferInput.nonce). */
+  nonce: Scalars['Float']['output'];
   /** Confirmed transactions sent or received, newest first. */
   transactions: TransactionConnection;
 };
@@ -299,8 +299,8 @@ export type Transaction = {
   kind: TransactionKind;
   memo: Scalars['String']['output'];
   municipality: Scalars['String']['output'];
-  /** The sender's nonce; 0 for a credit or refund. */
-  nonce: Scalars['Int']['output'];
+  /** The sender's nonce; 0 for a credit or refund. A whole number (see TransferInput.nonce). */
+  nonce: Scalars['Float']['output'];
   /** Everything needed to verify offline that the block commits to it. */
   proof?: Maybe<InclusionProof>;
   /** The recipient's account, when it is on this ledger. */
@@ -352,8 +352,12 @@ export type TransferInput = {
   from: Scalars['String']['input'];
   /** Up to 256 UTF-8 bytes. */
   memo: Scalars['String']['input'];
-  /** The sender's next nonce: 1 for its first transaction, then +1 each. */
-  nonce: Scalars['Int']['input'];
+  /**
+   * The sender's next nonce: 1 for its first transaction, then +1 each. A whole number up to
+   * 2^53 − 1, as a Float: GraphQL's Int stops at 2^31 − 1 (docs/PROTOCOL.md §3); an Int literal or
+   * variable is accepted as before, a fraction is BAD_NONCE.
+   */
+  nonce: Scalars['Float']['input'];
   /** When it was signed, ISO 8601 UTC with milliseconds. */
   time: Scalars['String']['input'];
   /** Recipient address. */
@@ -473,9 +477,9 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<AccountModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Block: ResolverTypeWrapper<BlockDoc>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   BlockConnection: ResolverTypeWrapper<Omit<BlockConnection, 'edges'> & { edges: Array<ResolversTypes['BlockEdge']> }>;
   BlockEdge: ResolverTypeWrapper<Omit<BlockEdge, 'node'> & { node: ResolversTypes['Block'] }>;
   BlockHeader: ResolverTypeWrapper<BlockHeader>;
@@ -503,9 +507,9 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Account: AccountModel;
   String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
   Int: Scalars['Int']['output'];
   Block: BlockDoc;
-  Float: Scalars['Float']['output'];
   BlockConnection: Omit<BlockConnection, 'edges'> & { edges: Array<ResolversParentTypes['BlockEdge']> };
   BlockEdge: Omit<BlockEdge, 'node'> & { node: ResolversParentTypes['Block'] };
   BlockHeader: BlockHeader;
@@ -532,7 +536,7 @@ export type AccountResolvers<ContextType = LedgerContext, ParentType extends Res
   balance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nonce?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nonce?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<AccountTransactionsArgs, 'first'>>;
 }>;
 
@@ -647,7 +651,7 @@ export type TransactionResolvers<ContextType = LedgerContext, ParentType extends
   kind?: Resolver<ResolversTypes['TransactionKind'], ParentType, ContextType>;
   memo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nonce?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nonce?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   proof?: Resolver<Maybe<ResolversTypes['InclusionProof']>, ParentType, ContextType>;
   recipient?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   rejection?: Resolver<Maybe<ResolversTypes['Rejection']>, ParentType, ContextType>;
