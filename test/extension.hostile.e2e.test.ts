@@ -11,7 +11,7 @@ import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { SIGNATURE_HEADER } from '../runtime/signing.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { decide } from './support/governance.ts';
-import { hostileServer, serviceSdl, type HostileServer } from './support/hostile.ts';
+import { everyProcessAnswers, hostileServer, serviceSdl, type HostileServer } from './support/hostile.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
 const TOKEN = 'hostile-extension-operator-token';
@@ -64,13 +64,6 @@ async function subgraphs(): Promise<string[]> {
   return (r.data!.subgraphs as Array<{ name: string }>).map((s) => s.name);
 }
 
-async function everyProcessAnswers(): Promise<void> {
-  for (const p of [cluster.gateway, cluster.mainchain, ...cluster.ledgers.values()]) {
-    const res = await fetch(p.url.replace(/\/graphql$/, '/health'));
-    expect(res.status, p.name).toBe(200);
-  }
-}
-
 describe('a proposal for a broken or hostile extension fails quickly, with its code', () => {
   const CASES: Array<{ name: string; code: string; url: () => Promise<string> }> = [
     { name: 'hangs', code: 'SUBGRAPH_TIMEOUT', url: async () => (await server(() => ({ kind: 'hang' }))).url },
@@ -90,7 +83,7 @@ describe('a proposal for a broken or hostile extension fails quickly, with its c
     expect(proposal.failure!.message.length).toBeLessThan(2100);
     expect(await subgraphs()).toEqual(before);
     expect(internal.requests.length).toBe(calledInternal);
-    await everyProcessAnswers();
+    await everyProcessAnswers(cluster);
   });
 
   it('serves the main chain’s Municipality.name, not the takeover’s', async () => {
@@ -117,7 +110,7 @@ describe('a hostile municipality endpoint', () => {
     // The probe itself, replayed, reads only what the gateway serves anyone.
     const probe = await fetch(cluster.ledgers.get('kyoto')!.url, { method: 'POST', headers, body: capture.requests[0]!.body });
     expect(probe.status).toBe(200);
-    await everyProcessAnswers();
+    await everyProcessAnswers(cluster);
   });
 });
 
@@ -144,6 +137,6 @@ describe('a registered extension that misbehaves later', () => {
     const r = await gql(cluster.gateway.url, `{ ${field} municipality(code: "kyoto") { name chain { height } } }`);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code, subgraph: 'flaky' });
     expect(r.data).toMatchObject({ [field]: null, municipality: { name: 'Kyoto', chain: { height: expect.any(Number) } } });
-    await everyProcessAnswers();
+    await everyProcessAnswers(cluster);
   });
 });

@@ -5,6 +5,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import type { Cluster } from '../../cluster/cluster.ts';
+import { gql } from './helpers.ts';
 
 export interface Captured {
   method: string;
@@ -90,4 +93,14 @@ export async function hostileServer(behave: (req: Captured) => Behaviour): Promi
 /** A GraphQL reply serving `sdl` for `_service`. */
 export function serviceSdl(sdl: string): Behaviour {
   return { kind: 'json', body: { data: { _service: { sdl } } } };
+}
+
+/** Every process of `cluster` answers /health, and the gateway a query across every ledger. */
+export async function everyProcessAnswers(cluster: Cluster): Promise<void> {
+  for (const p of [cluster.gateway, cluster.mainchain, ...cluster.ledgers.values()]) {
+    const res = await fetch(p.url.replace(/\/graphql$/, '/health'));
+    expect(res.status, `${p.name} /health`).toBe(200);
+  }
+  const r = await gql(cluster.gateway.url, '{ municipalities { code chain { height } } }');
+  expect(r.errors).toBeUndefined();
 }
