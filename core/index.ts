@@ -14,3 +14,6 @@ export * from './anchor.ts';
 export * from './settlement.ts';
 export * from './trace.ts';
 export * from './governance.ts';
+export * from './genesis.ts';
+export * from './checkpoint.ts';
+export * from './audit.ts';

@@ -254,3 +254,31 @@ function assertIndex(value: number, name: string, min: number, max: number): voi
     throw new RangeError(`expected ${name} to be an integer in [${min}, ${max}], got ${value}`);
   }
 }
+
+/**
+ * MTH(D[n]) of leaves given one at a time, in O(log n) memory: the roots of the perfect subtrees
+ * that n's binary digits make, largest first (like a binary counter). MTH(D[n]) is their fold
+ * from the right, since RFC 6962 splits at the largest power of two below n. So a chain of any
+ * length can be rooted while it is streamed (checkpoints: core/checkpoint.ts).
+ */
+export class MerkleFrontier {
+  size = 0;
+  private readonly stack: Array<{ size: number; hash: Uint8Array }> = [];
+
+  push(leaf: Uint8Array): void {
+    let node = { size: 1, hash: leafHash(leaf) };
+    while (this.stack.length > 0 && this.stack.at(-1)!.size === node.size) {
+      const left = this.stack.pop()!;
+      node = { size: left.size * 2, hash: nodeHash(left.hash, node.hash) };
+    }
+    this.stack.push(node);
+    this.size++;
+  }
+
+  root(): Uint8Array {
+    if (this.stack.length === 0) return merkleRoot([]);
+    let hash = this.stack.at(-1)!.hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i]!.hash, hash);
+    return hash;
+  }
+}

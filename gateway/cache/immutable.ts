@@ -23,7 +23,8 @@ export const CACHEABLE_ENTITIES = new Set(['Block', 'Transaction']);
 
 /** Per type, the fields whose value never changes once the entity is sealed or confirmed. */
 export const IMMUTABLE_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
-  Block: new Set(['id', 'municipality', 'height', 'hash', 'prevHash', 'time', 'txRoot', 'txCount', 'pohEnd', 'pohCount', 'sequencer', 'signature', 'transactions']),
+  Block: new Set(['id', 'v', 'municipality', 'height', 'hash', 'prevHash', 'time', 'txRoot', 'txCount', 'pohEnd', 'pohCount', 'sequencer', 'signature', 'transactions', 'poh', 'allocations']),
+  Allocation: new Set(['address', 'amount']),
   // Not `sender` and `recipient`: accounts.
   Transaction: new Set(['id', 'txid', 'municipality', 'status', 'rejection', 'kind', 'settlement', 'from', 'to', 'amount', 'nonce', 'memo', 'time', 'signature', 'height', 'block', 'proof']),
   Rejection: new Set(['code', 'message']),

@@ -36,14 +36,31 @@ export type AccountTransactionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** An initial balance of a genesis block: the leaf is SHA-256 of the canonical JSON `{address, amount}`. */
+export type Allocation = {
+  __typename?: 'Allocation';
+  address: Scalars['String']['output'];
+  /** Integer in the smallest unit, as a decimal string. */
+  amount: Scalars['String']['output'];
+};
+
 /** A sealed block: the unit of commitment of a municipal ledger. */
 export type Block = {
   __typename?: 'Block';
+  /** Genesis only (null otherwise): the initial balances, in the order the genesis txRoot commits to (docs/PROTOCOL.md §6). */
+  allocations?: Maybe<Array<Allocation>>;
   hash: Scalars['String']['output'];
   height: Scalars['Int']['output'];
   /** `<municipality>:<height>` */
   id: Scalars['String']['output'];
   municipality: Scalars['String']['output'];
+  /**
+   * The block's Proof of History entries, one per transaction in block order: `ticks` done since
+   * the previous entry (per entry, not cumulative), `event` the hex transaction id mixed in, `hash`
+   * the hex PoH hash after the mix. From the parent's `pohEnd`, these and
+   * `pohCount − parent pohCount − Σ(ticks + 1)` trailing ticks end at `pohEnd` (docs/PROTOCOL.md §5).
+   */
+  poh: Array<PohEntry>;
   /** A whole number, as a Float: GraphQL's Int is 32-bit and the count passes 2^31 within days (exact up to 2^53). */
   pohCount: Scalars['Float']['output'];
   /** Proof of History hash and count at the end of the block. */
@@ -53,11 +70,13 @@ export type Block = {
   sequencer: Scalars['String']['output'];
   signature: Scalars['String']['output'];
   time: Scalars['String']['output'];
-  /** The block's transactions, in order. */
+  /** The block's transactions, in order, at most `first` (1–100) per page. */
   transactions: TransactionConnection;
   txCount: Scalars['Int']['output'];
   /** RFC 6962 Merkle root over the block's transaction ids. */
   txRoot: Scalars['String']['output'];
+  /** The header's format version: 1 (docs/PROTOCOL.md §6). With the fields below it is the ten-member header the hash is over. */
+  v: Scalars['Int']['output'];
 };
 
 
@@ -103,8 +122,20 @@ export type Chain = {
   account?: Maybe<Account>;
   /** A block by height or by hash (exactly one of them). */
   block?: Maybe<Block>;
-  /** Sealed blocks, newest first. */
+  /** Sealed blocks, newest first, at most `first` (1–100) per page. */
   blocks: BlockConnection;
+  /**
+   * Sealed blocks from height `height` upward, oldest first, at most `first` (1–100): fewer (none)
+   * past the head. What a whole-chain audit walks (`aiki audit`).
+   */
+  blocksFrom: Array<Block>;
+  /**
+   * A signed checkpoint of the chain at its head: the RFC 6962 root over the 32-byte hashes of
+   * blocks 0 … height, signed by the sequencer (docs/PROTOCOL.md §10), at `height` (default: the
+   * head; a height above the head is BLOCK_NOT_FOUND). Keep it; a later audit proves the chain only
+   * grew from it.
+   */
+  checkpoint: Checkpoint;
   /** The newest sealed block. */
   head: Block;
   /** Hex SHA-256 hash of the newest sealed block. */
@@ -141,8 +172,38 @@ export type ChainBlocksArgs = {
 
 
 /** One municipality's chain. */
+export type ChainBlocksFromArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  height: Scalars['Int']['input'];
+};
+
+
+/** One municipality's chain. */
+export type ChainCheckpointArgs = {
+  height?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One municipality's chain. */
 export type ChainTransactionArgs = {
   txid: Scalars['String']['input'];
+};
+
+/**
+ * A chain's head signed by its sequencer (docs/PROTOCOL.md §10): signature = hex Ed25519 over
+ * UTF-8("aiki/checkpoint/v1\n") ‖ UTF-8(canonicalJson({v: 1, municipality, height, root})).
+ */
+export type Checkpoint = {
+  __typename?: 'Checkpoint';
+  /** The newest block covered: the tree has height + 1 leaves. */
+  height: Scalars['Int']['output'];
+  municipality: Scalars['String']['output'];
+  /** Hex RFC 6962 root over the 32-byte block hashes 0 … height, in height order. */
+  root: Scalars['String']['output'];
+  /** Hex Ed25519 public key of the sequencer, and its signature. */
+  sequencer: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  v: Scalars['Int']['output'];
 };
 
 /** Proof that a confirmed transaction is in its block (docs/PROTOCOL.md, Merkle and Proof of History). */
@@ -235,10 +296,14 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** One Proof of History entry (docs/PROTOCOL.md §5): `ticks` SHA-256 ticks after the previous hash, then the mix of `event`, giving `hash`. */
 export type PohEntry = {
   __typename?: 'PohEntry';
+  /** Hex of the 32-byte event mixed in: a transaction id. */
   event: Scalars['String']['output'];
+  /** Hex PoH hash after the mix. */
   hash: Scalars['String']['output'];
+  /** Ticks since the previous entry (per entry, not cumulative). */
   ticks: Scalars['Int']['output'];
 };
 
@@ -250,7 +315,7 @@ export type PohPosition = {
   segment: Array<PohEntry>;
   /** The PoH hash the block started from (the previous block's pohEnd). */
   start: Scalars['String']['output'];
-  /** Ticks (hashes) done before the transaction id was mixed in. */
+  /** Ticks (hashes) done after the previous entry (or the block's start) and before the transaction id was mixed in: per entry, not cumulative. */
   ticks: Scalars['Int']['output'];
 };
 
@@ -479,11 +544,13 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Allocation: ResolverTypeWrapper<Allocation>;
   Block: ResolverTypeWrapper<BlockDoc>;
   BlockConnection: ResolverTypeWrapper<Omit<BlockConnection, 'edges'> & { edges: Array<ResolversTypes['BlockEdge']> }>;
   BlockEdge: ResolverTypeWrapper<Omit<BlockEdge, 'node'> & { node: ResolversTypes['Block'] }>;
   BlockHeader: ResolverTypeWrapper<BlockHeader>;
   Chain: ResolverTypeWrapper<ChainModel>;
+  Checkpoint: ResolverTypeWrapper<Checkpoint>;
   InclusionProof: ResolverTypeWrapper<InclusionProof>;
   Municipality: ResolverTypeWrapper<Omit<Municipality, 'chain'> & { chain?: Maybe<ResolversTypes['Chain']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -509,11 +576,13 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
   Int: Scalars['Int']['output'];
+  Allocation: Allocation;
   Block: BlockDoc;
   BlockConnection: Omit<BlockConnection, 'edges'> & { edges: Array<ResolversParentTypes['BlockEdge']> };
   BlockEdge: Omit<BlockEdge, 'node'> & { node: ResolversParentTypes['Block'] };
   BlockHeader: BlockHeader;
   Chain: ChainModel;
+  Checkpoint: Checkpoint;
   InclusionProof: InclusionProof;
   Municipality: Omit<Municipality, 'chain'> & { chain?: Maybe<ResolversParentTypes['Chain']> } | FederationReferenceTypes['Municipality'];
   Mutation: Record<PropertyKey, never>;
@@ -540,12 +609,19 @@ export type AccountResolvers<ContextType = LedgerContext, ParentType extends Res
   transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<AccountTransactionsArgs, 'first'>>;
 }>;
 
+export type AllocationResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Allocation'] = ResolversParentTypes['Allocation']> = ResolversObject<{
+  address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type BlockResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Block'] = ResolversParentTypes['Block'], FederationReferenceType extends FederationReferenceTypes['Block'] = FederationReferenceTypes['Block']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Block']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  allocations?: Resolver<Maybe<Array<ResolversTypes['Allocation']>>, ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  poh?: Resolver<Array<ResolversTypes['PohEntry']>, ParentType, ContextType>;
   pohCount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   pohEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -555,6 +631,7 @@ export type BlockResolvers<ContextType = LedgerContext, ParentType extends Resol
   transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<BlockTransactionsArgs, 'first'>>;
   txCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   txRoot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  v?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type BlockConnectionResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['BlockConnection'] = ResolversParentTypes['BlockConnection']> = ResolversObject<{
@@ -586,12 +663,23 @@ export type ChainResolvers<ContextType = LedgerContext, ParentType extends Resol
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<ChainAccountArgs, 'address'>>;
   block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType, Partial<ChainBlockArgs>>;
   blocks?: Resolver<ResolversTypes['BlockConnection'], ParentType, ContextType, RequireFields<ChainBlocksArgs, 'first'>>;
+  blocksFrom?: Resolver<Array<ResolversTypes['Block']>, ParentType, ContextType, RequireFields<ChainBlocksFromArgs, 'first' | 'height'>>;
+  checkpoint?: Resolver<ResolversTypes['Checkpoint'], ParentType, ContextType, Partial<ChainCheckpointArgs>>;
   head?: Resolver<ResolversTypes['Block'], ParentType, ContextType>;
   headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   headTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<ChainTransactionArgs, 'txid'>>;
+}>;
+
+export type CheckpointResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['Checkpoint'] = ResolversParentTypes['Checkpoint']> = ResolversObject<{
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  root?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  v?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type InclusionProofResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['InclusionProof'] = ResolversParentTypes['InclusionProof']> = ResolversObject<{
@@ -676,11 +764,13 @@ export type TransactionEdgeResolvers<ContextType = LedgerContext, ParentType ext
 
 export type Resolvers<ContextType = LedgerContext> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
+  Allocation?: AllocationResolvers<ContextType>;
   Block?: BlockResolvers<ContextType>;
   BlockConnection?: BlockConnectionResolvers<ContextType>;
   BlockEdge?: BlockEdgeResolvers<ContextType>;
   BlockHeader?: BlockHeaderResolvers<ContextType>;
   Chain?: ChainResolvers<ContextType>;
+  Checkpoint?: CheckpointResolvers<ContextType>;
   InclusionProof?: InclusionProofResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

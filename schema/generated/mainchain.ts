@@ -87,6 +87,12 @@ export type MainBlock = {
   /** The header as canonical JSON: what `hash` is over (with the block domain prefix). */
   header: Scalars['String']['output'];
   height: Scalars['Int']['output'];
+  /**
+   * Its Proof of History entries as canonical JSON, `[{"event", "hash", "ticks"}, …]`, one per event
+   * in order (`ticks` per entry, not cumulative): from the previous main-chain block's `pohEnd`,
+   * these and the trailing ticks `pohCount` implies end at this header's `pohEnd` (docs/PROTOCOL.md §5, §7).
+   */
+  poh: Scalars['String']['output'];
   signature: Scalars['String']['output'];
   time: Scalars['String']['output'];
   /** RFC 6962 Merkle root over the ids of the events, in order. */
@@ -103,6 +109,8 @@ export type MainChain = {
   height: Scalars['Int']['output'];
   /** Hex Ed25519 key the main chain signs its blocks with. */
   sequencer: Scalars['String']['output'];
+  /** The 8 encodings of Ed25519 points of small order (hex, 32 bytes each): a signature by one of these keys is never valid (docs/PROTOCOL.md §2, rule 2). */
+  smallOrderPublicKeys: Array<Scalars['String']['output']>;
 };
 
 
@@ -348,6 +356,11 @@ export type Query = {
   account?: Maybe<Account>;
   /** A municipal block as anchored on the main chain; null while it is not anchored. An unknown municipality is an UNKNOWN_MUNICIPALITY error. */
   anchor?: Maybe<Anchor>;
+  /**
+   * A municipality's anchored blocks from height `from` upward, oldest first, at most `first`
+   * (1–100); the list ends before the first height not anchored yet. What `aiki audit` walks.
+   */
+  anchors: Array<Anchor>;
   /** A block by id `<municipality>:<height>`, answered by that municipality's ledger. */
   block?: Maybe<Block>;
   /**
@@ -392,8 +405,9 @@ export type Query = {
   subgraphs: Array<ExtensionSubgraph>;
   /**
    * The hops of a transfer across municipalities: the transfer `transactionId` (`<source>:<txid>`),
-   * then the transfers to other municipalities its recipient made afterwards, up to `depth` hops
-   * (1–5, at most 100 hops in all). Each hop carries what an analyst needs to verify it offline
+   * then the transfers to other municipalities its recipient sent — at any time, before or after the
+   * credit: a trace follows the recipient, not the order of the money — and so on up to `depth` hops
+   * (0–5, at most 100 hops in all). Each hop carries what an analyst needs to verify it offline
    * (`aiki verify`). Null if the main chain knows no transfer between municipalities by that id.
    */
   trace?: Maybe<Trace>;
@@ -409,6 +423,13 @@ export type QueryAccountArgs = {
 
 export type QueryAnchorArgs = {
   height: Scalars['Int']['input'];
+  municipality: Scalars['String']['input'];
+};
+
+
+export type QueryAnchorsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['Int']['input'];
   municipality: Scalars['String']['input'];
 };
 
@@ -886,6 +907,7 @@ export type MainBlockResolvers<ContextType = MainchainContext, ParentType extend
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   header?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  poh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   txRoot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -897,6 +919,7 @@ export type MainChainResolvers<ContextType = MainchainContext, ParentType extend
   headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  smallOrderPublicKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type MainEventResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['MainEvent'] = ResolversParentTypes['MainEvent']> = ResolversObject<{
@@ -986,6 +1009,7 @@ export type ProposalFailureResolvers<ContextType = MainchainContext, ParentType 
 export type QueryResolvers<ContextType = MainchainContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'address'>>;
   anchor?: Resolver<Maybe<ResolversTypes['Anchor']>, ParentType, ContextType, RequireFields<QueryAnchorArgs, 'height' | 'municipality'>>;
+  anchors?: Resolver<Array<ResolversTypes['Anchor']>, ParentType, ContextType, RequireFields<QueryAnchorsArgs, 'first' | 'from' | 'municipality'>>;
   block?: Resolver<Maybe<ResolversTypes['Block']>, ParentType, ContextType, RequireFields<QueryBlockArgs, 'id'>>;
   keyAccounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryKeyAccountsArgs, 'publicKey'>>;
   mainChain?: Resolver<ResolversTypes['MainChain'], ParentType, ContextType>;

@@ -4,26 +4,18 @@
  * over SHA-256(canonical JSON {address, amount}) of each allocation in order.
  */
 import {
+  allocationsRoot,
   MAX_AMOUNT,
   aikiError,
   bytesToHex,
-  canonicalBytes,
   genesisHeader,
-  merkleRoot,
   parseAddress,
-  sha256,
   signBlock,
+  type Allocation,
 } from '../../core/index.ts';
 import { blockKey, type BlockDoc } from './models.ts';
 
-export interface Allocation {
-  address: string;
-  amount: string;
-}
-
-export function allocationLeaf({ address, amount }: Allocation): Uint8Array {
-  return sha256(canonicalBytes({ address, amount }));
-}
+export type { Allocation };
 
 export function genesisBlock(municipality: string, allocations: Allocation[], time: string, secretKey: Uint8Array, publicKey: Uint8Array): BlockDoc {
   let total = 0n;
@@ -37,7 +29,7 @@ export function genesisBlock(municipality: string, allocations: Allocation[], ti
   if (total > MAX_AMOUNT) throw aikiError('BAD_AMOUNT', `genesis allocations total ${total}, above the supply cap ${MAX_AMOUNT}`);
   if (new Set(allocations.map((a) => a.address)).size !== allocations.length) throw aikiError('BAD_ADDRESS', 'genesis allocates to one address twice');
 
-  const header = { ...genesisHeader(municipality, time, bytesToHex(publicKey)), txRoot: bytesToHex(merkleRoot(allocations.map(allocationLeaf))) };
+  const header = { ...genesisHeader(municipality, time, bytesToHex(publicKey)), txRoot: allocationsRoot(allocations) };
   const { hash, signature } = signBlock(header, secretKey);
   return { _id: blockKey(0), height: 0, header, hash, signature, txs: [], allocations };
 }

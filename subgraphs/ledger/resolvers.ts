@@ -60,6 +60,10 @@ function checkMunicipality(requested: string, ctx: LedgerContext): void {
  * or a range reads every block on FerretDB: docs/DATABASE.md). Heights are contiguous from 0, so
  * there is a next page when height `top - first` exists, i.e. is not below 0.
  */
+function missing(height: number, head: number): never {
+  throw new Error(`block ${height} is missing below block ${head}`); // blocks are never deleted
+}
+
 async function blocksFrom(top: number, first: number, { loaders }: LedgerContext) {
   const heights = Array.from({ length: Math.max(0, Math.min(first, top + 1)) }, (_, i) => top - i);
   const blocks = await Promise.all(heights.map((h) => loaders.block.load(h)));
@@ -220,6 +224,20 @@ export const resolvers: Resolvers = {
       if (before !== undefined && read.blocks.length > 0 && !read.blocks[0]) return (await blocksFrom(Math.min(before - 1, await ctx.loaders.headHeight()), n, ctx)).page();
       return read.page();
     },
+    blocksFrom: async (_chain, { height, first }, ctx) => {
+      const n = pageSize(first, 20);
+      if (!Number.isSafeInteger(height) || height < 0) throw aikiError('BAD_USER_INPUT', `height must be >= 0 (got ${height})`, { field: 'height' });
+      const head = await ctx.loaders.headHeight();
+      const heights = Array.from({ length: Math.max(0, Math.min(n, head - height + 1)) }, (_, i) => height + i);
+      const blocks = await Promise.all(heights.map((h) => ctx.loaders.block.load(h)));
+      return blocks.map((b, i) => b ?? missing(heights[i]!, head));
+    },
+    checkpoint: async (_chain, { height }, { loaders, checkpoints, municipality }) => {
+      const head = await loaders.headHeight();
+      if (height != null && (!Number.isSafeInteger(height) || height < 0)) throw aikiError('BAD_USER_INPUT', `height must be >= 0 (got ${height})`, { field: 'height' });
+      if (height != null && height > head) throw aikiError('BLOCK_NOT_FOUND', `no block at height ${height} on ${municipality}: the head is ${head}`, { municipality });
+      return checkpoints.at(height ?? head);
+    },
     block: async (_chain, { height, hash }, { store, loaders, sealed }) => {
       if ((height == null) === (hash == null)) throw aikiError('BAD_USER_INPUT', 'give exactly one of height and hash', { field: 'height' });
       if (height != null) {
@@ -259,6 +277,9 @@ export const resolvers: Resolvers = {
     pohCount: (b) => b.header.pohCount,
     sequencer: (b) => b.header.sequencer,
     signature: (b) => b.signature,
+    v: (b) => b.header.v,
+    poh: (b) => b.txs.map((tx) => tx.poh),
+    allocations: (b) => (b.height === 0 ? (b.allocations ?? []) : null),
     transactions: (b, { first, after }) => {
       const n = pageSize(first, 100);
       const start = after == null ? 0 : cursorNumber(after)! + 1;

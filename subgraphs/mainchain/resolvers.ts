@@ -1,5 +1,5 @@
 /** Resolvers of the main-chain subgraph (schema/mainchain.graphql). */
-import { aikiError, canonicalJson, countVotes, formatFraction, MUNICIPALITY_CODE } from '../../core/index.ts';
+import { aikiError, canonicalJson, countVotes, formatFraction, MUNICIPALITY_CODE, SMALL_ORDER_PUBLIC_KEYS } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
 import { anchorEventId } from '../../core/index.ts';
 import { MAX_TRACE_DEPTH, stepEventIds } from './settlements.ts';
@@ -58,6 +58,15 @@ export const resolvers: Resolvers = {
     anchor: async (_root, { municipality: code, height }, { registry, anchors }) => {
       await registry.get(code);
       return anchors.get(code, height);
+    },
+    anchors: async (_root, { municipality: code, from, first }, { registry, anchors }) => {
+      await registry.get(code);
+      const n = first ?? 100;
+      if (!Number.isInteger(n) || n < 1 || n > 100) throw aikiError('BAD_USER_INPUT', `first must be 1–100 (got ${n})`, { field: 'first' });
+      if (!Number.isSafeInteger(from) || from < 0) throw aikiError('BAD_USER_INPUT', `from must be >= 0 (got ${from})`, { field: 'from' });
+      const found = await Promise.all(Array.from({ length: n }, (_, i) => anchors.get(code, from + i)));
+      const gap = found.indexOf(null);
+      return (gap === -1 ? found : found.slice(0, gap)) as NonNullable<(typeof found)[number]>[];
     },
     settlement: async (_root, { id }, { settler }) => {
       if (typeof id !== 'string' || !SETTLEMENT_ID.test(id)) throw aikiError('BAD_USER_INPUT', `id must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(id)}`, { field: 'id' });
@@ -128,6 +137,7 @@ export const resolvers: Resolvers = {
     head: ({ head }) => head(),
     block: (_model, { height }, { chain }) => chain.block(height),
     sequencer: (_model, _args, { chain }) => chain.sequencer,
+    smallOrderPublicKeys: () => [...SMALL_ORDER_PUBLIC_KEYS],
   },
   MainBlock: {
     header: (block) => canonicalJson(block.header),
@@ -136,6 +146,7 @@ export const resolvers: Resolvers = {
     anchors: async (block, _args, { anchors }) =>
       (await Promise.all(block.events.map((e) => (e.kind === 'anchor' ? anchors.get(e.municipality, e.height) : null)))).filter((a) => a !== null),
     events: (block) => block.events,
+    poh: (block) => canonicalJson(block.poh),
   },
   MainEvent: {
     subject,

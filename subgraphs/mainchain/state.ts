@@ -36,7 +36,7 @@ const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'create',
  * resolvers.ts): registry lookups, references to ledger entities, traces, settlements, anchors
  * and their inclusions (sealed main-chain blocks never change), and `__typename`.
  */
-export const FROM_THE_DATABASE = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts', 'trace', 'settlement', 'anchor']);
+export const FROM_THE_DATABASE = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts', 'trace', 'settlement', 'anchor', 'anchors']);
 
 /** Root fields answered from the registry alone (resolvers.ts), for the registry-scoped label. */
 export const FROM_THE_REGISTRY = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts']);

@@ -17,7 +17,7 @@ import {
   type SignedTransaction,
   type TransferBody,
 } from '../../core/index.ts';
-import { allocationLeaf } from '../../subgraphs/ledger/genesis.ts';
+import { allocationLeaf } from '../../core/genesis.ts';
 import { merkleRoot } from '../../core/index.ts';
 import { blockKey, type AccountDoc, type BlockDoc } from '../../subgraphs/ledger/models.ts';
 

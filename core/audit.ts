@@ -1,0 +1,210 @@
+/**
+ * A whole-chain audit (`aiki audit`, docs/PROTOCOL.md §11): a municipality's blocks checked one
+ * after another, each against its parent and its anchor on the main chain, keeping only the
+ * parent, the checkpoint frontier and a few verdicts on main-chain blocks — so memory stays flat
+ * however long the chain. Pure: the caller fetches the pages.
+ *
+ * Trusted: the main chain's key and the municipality's sequencer key (the key the main chain
+ * registered; the genesis block must be signed by it).
+ */
+import { anchorEventId } from './anchor.ts';
+import { blockHash, GENESIS_PREV_HASH, txRootOf, type BlockHeader } from './block.ts';
+import { hexToBytes, bytesToHex } from './bytes.ts';
+import { canonicalJson } from './canonical.ts';
+import { checkCheckpointSignature, type Checkpoint } from './checkpoint.ts';
+import { verify } from './ed25519.ts';
+import { allocationsRoot, type Allocation } from './genesis.ts';
+import { MerkleFrontier } from './merkle.ts';
+import { pohGenesis, verifyPohSegment, type PohEntry } from './poh.ts';
+import type { ProofCheck } from './proof.ts';
+import { checkSettlement } from './settlement.ts';
+import { sealed, type AnchorInput } from './trace.ts';
+import { checkTransaction, MAX_AMOUNT } from './transaction.ts';
+import { parseAddress } from './address.ts';
+
+/** The GraphQL selection of a block that {@link ChainAuditor} reads (schema/ledger.graphql). */
+export const AUDIT_BLOCK_FIELDS = `v municipality height hash prevHash time txRoot txCount pohEnd pohCount sequencer signature
+  poh { ticks event hash } allocations { address amount }
+  transactions(first: 100) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } }`;
+
+/** The GraphQL selection of an anchor that {@link ChainAuditor} reads (schema/mainchain.graphql). */
+export const AUDIT_ANCHOR_FIELDS = 'municipality height hash header signature eventId inclusion { index treeSize path mainBlock { height hash header signature txRoot } }';
+
+export interface AuditTransaction {
+  txid: string;
+  kind: 'TRANSFER' | 'CREDIT' | 'REFUND';
+  /** Credit or refund: `<source municipality>:<txid>` of the transfer it settles. */
+  settlement: string | null;
+  from: string;
+  to: string;
+  amount: string;
+  nonce: number;
+  memo: string;
+  time: string;
+  signature: string;
+}
+
+export interface AuditBlock extends BlockHeader {
+  hash: string;
+  signature: string;
+  poh: PohEntry[];
+  /** Every transaction of the block, in order. */
+  transactions: AuditTransaction[];
+  /** Genesis only: the initial balances. */
+  allocations: Allocation[] | null;
+}
+
+/** Every check the audit makes of each block, in the order made. */
+export const AUDIT_CHECKS = ['header', 'block hash', 'sequencer signature', 'parent', 'transactions', 'merkle root', 'proof of history', 'genesis allocations', 'anchor'] as const;
+export type AuditCheckName = (typeof AUDIT_CHECKS)[number] | 'checkpoint';
+
+const MAIN_BLOCK_VERDICTS = 256;
+
+export class ChainAuditor {
+  private parent: { header: BlockHeader; hash: string } | null;
+  /** The root over the block hashes so far (from genesis): what checkpoints are compared with. */
+  readonly frontier: MerkleFrontier | null;
+  /** Main-chain blocks already checked (anchors of neighbouring blocks share them), bounded. */
+  private readonly mainBlocks = new Map<number, string | true>();
+
+  /**
+   * Audits `municipality` from the block after `parent` (null: from genesis). Checkpoints can only
+   * be compared from genesis, where every block hash is seen.
+   */
+  constructor(
+    readonly municipality: string,
+    readonly sequencerKey: string,
+    readonly mainchainKey: string,
+    parent: { header: BlockHeader; hash: string } | null = null,
+  ) {
+    this.parent = parent;
+    this.frontier = parent === null ? new MerkleFrontier() : null;
+  }
+
+  /** Checks the next block and its anchor (null: not anchored). Returns every check, named as {@link AUDIT_CHECKS}. */
+  block(b: AuditBlock, anchor: AnchorInput | null): Array<ProofCheck & { name: AuditCheckName }> {
+    const checks: Array<ProofCheck & { name: AuditCheckName }> = [];
+    const check = (name: AuditCheckName, fn: () => string | true) => {
+      let r: string | true;
+      try {
+        r = fn();
+      } catch (err) {
+        r = (err as Error).message;
+      }
+      checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
+    };
+    const header: BlockHeader = { v: b.v, municipality: b.municipality, height: b.height, prevHash: b.prevHash, time: b.time, txRoot: b.txRoot, txCount: b.txCount, pohEnd: b.pohEnd, pohCount: b.pohCount, sequencer: b.sequencer };
+    const parent = this.parent;
+    const genesis = parent === null && b.height === 0;
+    const computed = blockHash(header);
+
+    check('header', () => (header.v === 1 && header.municipality === this.municipality) || `v ${header.v}, municipality ${header.municipality}: not a version-1 block of ${this.municipality}`);
+    check('block hash', () => computed === b.hash || `the header hashes to ${computed}, the chain says ${b.hash}`);
+    check('sequencer signature', () => {
+      if (header.sequencer !== this.sequencerKey) return `signed by ${header.sequencer}, not the registered sequencer ${this.sequencerKey}`;
+      return verify(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.sequencerKey)) || `the signature does not verify with ${this.sequencerKey}`;
+    });
+    check('parent', () => {
+      if (genesis) return (header.prevHash === GENESIS_PREV_HASH) || `a genesis block's prevHash is ${GENESIS_PREV_HASH}, not ${header.prevHash}`;
+      if (!parent) return `block ${b.height} has no parent to follow`;
+      if (header.height !== parent.header.height + 1) return `height ${header.height} does not follow ${parent.header.height}`;
+      if (header.prevHash !== parent.hash) return `prevHash ${header.prevHash} is not block ${parent.header.height}'s hash ${parent.hash}`;
+      return header.time >= parent.header.time || `time ${header.time} is before the parent's ${parent.header.time}`;
+    });
+    check('transactions', () => {
+      if (b.transactions.length !== header.txCount) return `${b.transactions.length} transactions for txCount ${header.txCount}`;
+      for (const [i, t] of b.transactions.entries()) {
+        const id = entryId(t, this.mainchainKey);
+        if (id !== t.txid) return `transaction ${i} (${t.txid}): its signed body has id ${id}`;
+      }
+      return true;
+    });
+    const ids = b.transactions.map((t) => t.txid);
+    check('merkle root', () => {
+      if (genesis) return true; // the genesis root commits to its allocations (below)
+      const root = txRootOf(ids);
+      return root === header.txRoot || `the transactions' Merkle root is ${root}, the header says ${header.txRoot}`;
+    });
+    check('proof of history', () => {
+      if (b.poh.length !== ids.length || b.poh.some((e, i) => e.event !== ids[i])) return 'the PoH entries are not the transactions, in order';
+      const start = genesis || !parent ? pohGenesis(this.municipality) : hexToBytes(parent.header.pohEnd);
+      const count = genesis || !parent ? 0 : parent.header.pohCount;
+      if (genesis && (header.pohCount !== 0 || header.pohEnd !== bytesToHex(start))) return `a genesis block ends its PoH at the seed with count 0, not ${header.pohEnd} / ${header.pohCount}`;
+      const r = verifyPohSegment(start, b.poh, header.pohEnd, header.pohCount - count);
+      return r.ok || `entry ${r.index}: ${r.reason}`;
+    });
+    check('genesis allocations', () => {
+      if (!genesis) return b.allocations === null || b.allocations.length === 0 || 'allocations outside the genesis block';
+      const allocations = b.allocations ?? [];
+      let total = 0n;
+      for (const [i, a] of allocations.entries()) {
+        if (parseAddress(a.address).municipality !== this.municipality) return `allocation ${i}: ${a.address} is not an account of ${this.municipality}`;
+        if (!/^[1-9][0-9]*$/.test(a.amount)) return `allocation ${i}: amount ${a.amount} is not a positive integer`;
+        total += BigInt(a.amount);
+      }
+      if (total > MAX_AMOUNT) return `the allocations total ${total}, above 2^53 − 1`;
+      if (header.txCount !== 0) return `a genesis block has txCount ${header.txCount}`;
+      const root = allocationsRoot(allocations);
+      return root === header.txRoot || `the allocations' root is ${root}, the genesis txRoot ${header.txRoot}`;
+    });
+    check('anchor', () => {
+      if (!anchor) return `block ${b.height} is not anchored on the main chain`;
+      if (anchor.municipality !== this.municipality || anchor.height !== b.height) return `the anchor is of ${anchor.municipality} ${anchor.height}`;
+      if (anchor.hash !== b.hash) return `the main chain anchored ${anchor.hash} at height ${b.height}, the chain has ${b.hash}`;
+      if (anchor.header !== canonicalJson(header)) return `the anchored header of block ${b.height} is not this header`;
+      if (anchor.signature !== b.signature) return 'the anchored signature is not this block\'s';
+      const eventId = anchorEventId({ municipality: this.municipality, height: b.height, hash: b.hash });
+      if (eventId !== anchor.eventId) return `the anchor's event id is ${eventId}, not ${anchor.eventId}`;
+      if (!anchor.inclusion) return 'anchored, not sealed in a main-chain block yet';
+      return this.sealedIn(eventId, anchor);
+    });
+
+    this.frontier?.push(hexToBytes(b.hash));
+    this.parent = { header, hash: b.hash };
+    return checks;
+  }
+
+  /** Compares `c`, signed by the sequencer, with the chain seen so far; call when exactly c.height + 1 blocks were audited. */
+  checkpoint(c: Checkpoint): ProofCheck & { name: 'checkpoint' } {
+    const r = ((): string | true => {
+      if (!this.frontier) return 'a checkpoint is compared from genesis: audit from height 0';
+      if (c.municipality !== this.municipality) return `the checkpoint is ${c.municipality}'s`;
+      if (this.frontier.size !== c.height + 1) return `${this.frontier.size} blocks audited, the checkpoint covers ${c.height + 1}`;
+      const signed = checkCheckpointSignature(c, this.sequencerKey);
+      if (signed !== true) return signed;
+      const root = bytesToHex(this.frontier.root());
+      return root === c.root || `the root of blocks 0–${c.height} is ${root}, the checkpoint's ${c.root}: the chain was rewritten`;
+    })();
+    return { name: 'checkpoint', ok: r === true, detail: r === true ? 'ok' : r };
+  }
+
+  private sealedIn(eventId: string, anchor: AnchorInput): string | true {
+    const { mainBlock } = anchor.inclusion!;
+    let verdict = this.mainBlocks.get(mainBlock.height);
+    if (verdict === undefined) {
+      // The block's header and signature; the path is checked for each event below.
+      verdict = sealedBlock(mainBlock, this.mainchainKey);
+      if (this.mainBlocks.size >= MAIN_BLOCK_VERDICTS) this.mainBlocks.delete(this.mainBlocks.keys().next().value!);
+      this.mainBlocks.set(mainBlock.height, verdict);
+    }
+    if (verdict !== true) return verdict;
+    return sealed(eventId, anchor.inclusion!, this.mainchainKey);
+  }
+}
+
+/** A main-chain block's header verdict alone (no path), cached per height by the auditor. */
+function sealedBlock(mainBlock: NonNullable<AnchorInput['inclusion']>['mainBlock'], mainchainKey: string): string | true {
+  const header = JSON.parse(mainBlock.header) as BlockHeader;
+  if (blockHash(header) !== mainBlock.hash) return `main-chain block ${mainBlock.height}'s header hashes to ${blockHash(header)}, not ${mainBlock.hash}`;
+  return verify(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey)) || `main-chain block ${mainBlock.height} is not signed by the main chain`;
+}
+
+/** The id a block entry's signed body gives: a transfer's (§3) or a settlement entry's (§8, signed by the main chain). */
+function entryId(t: AuditTransaction, mainchainKey: string): string {
+  if (t.kind === 'TRANSFER') {
+    return checkTransaction({ body: { v: 1, type: 'transfer', from: t.from, to: t.to, amount: t.amount, nonce: t.nonce, memo: t.memo, time: t.time }, signature: t.signature }).id;
+  }
+  const settlement = (t.settlement ?? '').split(':')[1] ?? '';
+  const body = { v: 1, type: t.kind === 'CREDIT' ? 'credit' : 'refund', settlement, from: t.from, to: t.to, amount: t.amount, time: t.time };
+  return checkSettlement({ body, signature: t.signature }, hexToBytes(mainchainKey)).id;
+}
