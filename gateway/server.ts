@@ -24,7 +24,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
+import { countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -82,6 +82,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries }) : undefined,
     stateCache: cache.state === false ? undefined : { maxBytes: cache.maxBytes, maxEntries: cache.maxEntries },
   });
+  countedCalls(router);
   const entityCache = router.cache;
   if (entityCache) metrics.watchCache(() => entityCache.stats());
   const stateCache = router.state;
@@ -114,15 +115,16 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     // Counted, and emptied by the gateway only when it installs a new supergraph: never for a
     // shard map change.
     queryPlannerConfig: { cache: plans },
+    // Every call counted: a response is kept only if each was vouched for (cache/readThrough.ts).
     buildService: ({ name, url }) => {
-      if (name === 'ledger') return router;
+      if (name === 'ledger') return router; // counted once, where it is made
       const signed = federationFetcher(secret);
       const fetcher = name === 'mainchain' ? signed : boundedFetcher(signed, { subgraph: name, ...(config.extensionLimits ?? { timeoutMs: 10_000, maxBytes: 4 << 20 }) });
       const source = new SharedReadsDataSource<GatewayContext>(
         { url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
         { singleFlight, forward, state: subgraphState },
       );
-      return observeDataSource(source, name, metrics);
+      return countedCalls(observeDataSource(source, name, metrics));
     },
   });
   // Which fields need an operator is read from each supergraph the gateway installs (`@operator`).

@@ -12,7 +12,7 @@ import { createLogger } from '../runtime/log.ts';
 import { aikiError } from '../core/errors.ts';
 import type { Served } from '../runtime/http.ts';
 import { sha256, utf8 } from '../core/index.ts';
-import { dropDatabases, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
+import { dropDatabases, eventually, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
 import { transfer, wallet } from './support/ledger.ts';
 
 const log = createLogger('test', 'error');
@@ -32,6 +32,9 @@ beforeAll(async () => {
     ledgers.set(code, await startLedgerSubgraph({ municipality: code, port: 0, mongoUri: mongoUri(), dbName, sequencerKey }, log));
     // Distinct chains: kyoto at height 3, osaka 2, nara 1, each with its own head hash.
     for (let h = 1; h <= CODES.length - i; h++) await plantBlock(mongoUri(), dbName, h, `${code}-${h}`.padEnd(64, '0'));
+    // Written behind its lease holder's back: it rebuilds on them within a round.
+    const ledger = ledgers.get(code)!;
+    await eventually(async () => ((await ledger.store.head()).height === CODES.length - i && ledger.sequencer.knownHead()?.height === CODES.length - i ? true : undefined), 20_000, `${code}'s planted blocks`);
   }
 });
 

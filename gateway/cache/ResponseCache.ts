@@ -31,11 +31,31 @@ interface Dependency {
 
 const READS = Symbol('aiki.reads');
 
-/** What the data sources report about one request's subgraph answers. */
+/**
+ * What the data sources report about one request's subgraph answers. The response is kept only
+ * if every data-source call was vouched for (readThrough.ts: no label, not kept).
+ */
 export class Reads {
   readonly dependencies = new Map<string, Dependency>();
   /** Some subgraph answer had no label: the response is not kept. */
   unlabelled = false;
+  /** Data-source calls made (counted by the gateway, readThrough.ts `countedCalls`), and answers vouched for. */
+  private calls = 0;
+  private vouched = 0;
+
+  called(): void {
+    this.calls++;
+  }
+
+  /** An answer made only of immutable entities (the entity cache): it stands on no state. */
+  immutable(): void {
+    this.vouched++;
+  }
+
+  /** Whether the response may be kept: every call vouched for, none unlabelled. */
+  get keepable(): boolean {
+    return !this.unlabelled && this.vouched >= this.calls;
+  }
   /** Labels asked during this request, per cache and scope (StateCache.check). */
   private readonly asked = new Map<object, Map<string, Promise<StateLabel | undefined>>>();
 
@@ -50,8 +70,9 @@ export class Reads {
 
   /** A subgraph answer read at `label` (undefined: not labelled). */
   read(cache: StateCache<unknown>, scope: string, label: StateLabel | undefined): void {
-    if (!label) this.unlabelled = true;
-    else this.dependencies.set(`${scope}\n${label.height}\n${label.hash}`, { cache, scope, label });
+    if (!label) return void (this.unlabelled = true);
+    this.vouched++;
+    this.dependencies.set(`${scope}\n${label.scope ?? ''}\n${label.height}\n${label.hash}`, { cache, scope, label });
   }
 }
 
@@ -112,7 +133,7 @@ export class ResponseCache {
             return null;
           },
           willSendResponse: async ({ response }) => {
-            if (served || key === undefined || reads.unlabelled || response.body.kind !== 'single') return;
+            if (served || key === undefined || !reads.keepable || response.body.kind !== 'single') return;
             const result = response.body.singleResult;
             if (result.errors?.length || !result.data) return;
             const text = JSON.stringify(result);

@@ -10,7 +10,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { SingleFlight } from './SingleFlight.ts';
-import { takeLabel, type StateCache } from './StateCache.ts';
+import type { StateCache } from './StateCache.ts';
+import { readThrough } from './readThrough.ts';
 import { readsOf } from './ResponseCache.ts';
 import { STATE_HEADER } from '../../runtime/stateLabel.ts';
 
@@ -41,26 +42,29 @@ export class SharedReadsDataSource<TContext extends Record<string, any> = Record
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
-    const { singleFlight, forward, state } = this.shared;
+    const { singleFlight, forward } = this.shared;
     const { request } = options;
-    const reads = readsOf(options.context);
     const isQuery = Boolean(request.query) && operationOf(request.query!) === 'query';
-    if (reads && (!state || !isQuery)) reads.unlabelled = true; // the response is not kept
-    if ((!singleFlight && !state) || !isQuery) return super.process(options);
+    if (!isQuery) return super.process(options); // a write: never shared, never vouched for
     const headers = forward?.(options.context as TContext) ?? {};
-    const key = [this.url, JSON.stringify(headers), request.operationName ?? '', request.query, JSON.stringify(request.variables ?? {})].join('\n');
-    const send = singleFlight ? () => singleFlight.run(key, () => super.process(options), copyResponse) : () => super.process(options);
-    if (!state) return send();
-    return state.read(
-      this.url!,
+    const key = [JSON.stringify(headers), request.operationName ?? '', request.query, JSON.stringify(request.variables ?? {})].join('\n');
+    return readThrough<GatewayGraphQLResponse>({
+      scope: this.url!,
       key,
-      async () => {
-        const { http: _http, ...reply } = await send();
-        return takeLabel(reply);
-      },
-      reads,
-    );
+      // Kept without its HTTP details (the state cache keeps what is given).
+      send: async () => withoutHttp(await super.process(options)),
+      copy: copyResponse,
+      reads: readsOf(options.context),
+      state: this.shared.state as StateCache<GatewayGraphQLResponse> | undefined,
+      singleFlight,
+    });
   }
+}
+
+/** An answer without its HTTP response (read by nobody once it is kept or shared). */
+function withoutHttp(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  const { http: _http, ...body } = response;
+  return body;
 }
 
 const serialized = new WeakMap<GatewayGraphQLResponse, string>();

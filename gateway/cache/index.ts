@@ -16,6 +16,7 @@ export { ResponseCache, Reads, readsOf, type ResponseCacheStats } from './Respon
 export { StateCache, takeLabel, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
 export { readCacheConfig } from './config.ts';
+export { countedCalls, readThrough, type Read } from './readThrough.ts';
 
 export interface CacheConfig {
   /** The entity cache of immutable ledger data (default on). */

@@ -18,7 +18,7 @@ import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
-import { copyJson, readsOf, StateCache, takeLabel, type EntityCache, type Reads, type SingleFlight } from '../cache/index.ts';
+import { copyJson, readsOf, readThrough, StateCache, type EntityCache, type Reads, type SingleFlight } from '../cache/index.ts';
 import { fetchLabel, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
@@ -68,12 +68,17 @@ export class ShardRouter implements GraphQLDataSource {
     const representations = request.variables?.representations;
     const reads = readsOf(context);
     if (Array.isArray(representations)) {
-      const route = (query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string) => this.routeEntities(query, variables, reps, operationName, reads);
-      if (this.cache) return this.cache.resolve(request.query ?? '', request.variables ?? {}, representations, request.operationName, route) as Promise<GatewayGraphQLResponse>;
-      return route(request.query ?? '', request.variables ?? {}, representations, request.operationName);
+      let routed = false;
+      const route = (query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string) => {
+        routed = true;
+        return this.routeEntities(query, variables, reps, operationName, reads);
+      };
+      if (!this.cache) return route(request.query ?? '', request.variables ?? {}, representations, request.operationName);
+      const reply = await this.cache.resolve(request.query ?? '', request.variables ?? {}, representations, request.operationName, route);
+      if (!routed) reads?.immutable(); // every entity from the entity cache: immutable, so vouched for
+      return reply as GatewayGraphQLResponse;
     }
-    if (reads) reads.unlabelled = true; // root fields: mutations
-    return this.routeRoot(request.query ?? '', request.variables ?? {}, request.operationName);
+    return this.routeRoot(request.query ?? '', request.variables ?? {}, request.operationName); // mutations: never vouched for
   }
 
   /**
@@ -173,8 +178,8 @@ export class ShardRouter implements GraphQLDataSource {
     variables: Record<string, unknown>,
     { operationName, write, reads }: { operationName?: string; write: boolean; reads?: Reads },
   ): Promise<Reply> {
-    // Answers the state cache does not vouch for: a response holding one is not kept (ResponseCache.ts).
-    if (reads && (write || !this.state || this.shards.get(code)?.state !== 'serving')) reads.unlabelled = true;
+    // A shard not serving answers with an error, which no response is kept with; said here all the same.
+    if (reads && this.shards.get(code)?.state !== 'serving') reads.unlabelled = true;
     const shard = this.shards.get(code);
     if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
     if (write && shard.status === 'SUSPENDED') {
@@ -185,12 +190,16 @@ export class ShardRouter implements GraphQLDataSource {
     }
     const endpoints = shard.endpoints;
     if (write) return this.post(code, endpoints, query, variables, operationName);
-    const key = `${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
     const ask = this.state ? { [STATE_HEADER]: '1' } : undefined;
-    const send = () => this.post(code, endpoints, query, variables, operationName, ask);
-    const shared = this.singleFlight ? () => this.singleFlight!.run(`${code}\n${key}`, send, copyJson) : send;
-    if (!this.state) return shared();
-    return this.state.read(code, key, async () => takeLabel(await shared()), reads);
+    return readThrough<Reply>({
+      scope: code,
+      key: `${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`,
+      send: () => this.post(code, endpoints, query, variables, operationName, ask),
+      copy: copyJson,
+      reads,
+      state: this.state,
+      singleFlight: this.singleFlight,
+    });
   }
 
   /** The label of `code`'s ledger now (its head, when every committed block is applied), from the first endpoint that says; or undefined. */

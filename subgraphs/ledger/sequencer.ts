@@ -192,6 +192,10 @@ export class Sequencer {
             await this.renewLease();
           }
         }
+        if (this.leader && this.book && (await this.foreignBlock())) {
+          log.warn('a block this holder did not commit is in the database; rebuilding', { height: this.chain!.head.height + 1 });
+          this.dropBook();
+        }
         if (this.leader) {
           if (!this.book) await this.rebuild();
           sealedFull = (await this.sealOne(this.book!)) >= this.opts.maxTxPerBlock;
@@ -303,6 +307,16 @@ export class Sequencer {
     });
     await previous;
     return txs.length;
+  }
+
+  /**
+   * Whether the database holds a block past the one this holder's book stands on — one it did not
+   * commit (a writer behind its back, or a block planted by a test). Once a round: the holder's
+   * {@link knownHead} must never outlive such a block by more than a round.
+   */
+  private async foreignBlock(): Promise<boolean> {
+    if (!this.chain || this.chainWrites > 0) return false;
+    return (await this.store.blocks.findOne({ _id: blockKey(this.chain.head.height + 1) }, { projection: { _id: 1 } })) !== null;
   }
 
   /** Builds and signs the next block on `head`. Pure apart from the clock. */
