@@ -6,6 +6,7 @@
  * the 32-byte RFC 8032 §5.1.5 encoding in lower-case hex, so addresses compare as strings.
  */
 import { assertBytes, bytesToHex, hexToBytes } from './bytes.ts';
+import { isStrictPublicKey } from './ed25519.ts';
 import { aikiError } from './errors.ts';
 import { MUNICIPALITY_CODE } from './municipality.ts';
 
@@ -33,4 +34,16 @@ export function formatAddress(municipality: string, publicKey: Uint8Array): stri
     throw new TypeError(`expected a municipality code matching ${MUNICIPALITY_CODE}, got ${JSON.stringify(municipality)}`);
   }
   return `${municipality}:${bytesToHex(assertBytes(publicKey, 32, 'publicKey'))}`;
+}
+
+/**
+ * Throws BAD_ADDRESS unless somebody can sign for `address`: its key must be a strict Ed25519 key
+ * (core/ed25519.ts: canonical, not one of the 8 small-order points). The one rule for crediting
+ * an account — applied by the ledger that keeps it, to a local transfer and to a credit from
+ * another municipality alike: money there could never be spent (docs/PROTOCOL.md §3).
+ */
+export function assertCreditable(address: string, field = 'to'): void {
+  if (!isStrictPublicKey(parseAddress(address).publicKey)) {
+    throw aikiError('BAD_ADDRESS', `${address} is not an Ed25519 public key anyone can sign for: money sent there could never be spent`, { field });
+  }
 }

@@ -202,6 +202,9 @@ describe('bad transactions: a coded error and nothing written', () => {
     ['a malformed recipient', () => transfer(eve, 'kyoto:not-hex', 1, nonce), 'BAD_ADDRESS'],
     ['a recipient without municipality', () => transfer(eve, 'ab'.repeat(32), 1, nonce), 'BAD_ADDRESS'],
     ['a transfer to oneself', () => transfer(eve, eve.address, 1, nonce), 'SELF_TRANSFER'],
+    // Money credited there could never be spent: refused as a credit from another municipality is.
+    ['a local recipient nobody can sign for (a small-order key)', () => transfer(eve, `kyoto:${'00'.repeat(32)}`, 1, nonce), 'BAD_ADDRESS'],
+    ['a local recipient nobody can sign for (the identity)', () => transfer(eve, `kyoto:01${'00'.repeat(31)}`, 1, nonce), 'BAD_ADDRESS'],
     ['a stale time', () => transfer(eve, other, 1, nonce, { time: '2001-01-01T00:00:00.000Z' }), 'BAD_TRANSACTION'],
     ['an unknown version', () => transfer(eve, other, 1, nonce, { v: 2 as 1 }), 'BAD_TRANSACTION'],
     ["a sender of another municipality", () => transfer(wallet('osaka'), other, 1, 1), 'WRONG_MUNICIPALITY'],

@@ -9,7 +9,7 @@
  * forward writes". While nobody holds the lease (a holder was just killed) a submission waits
  * for the hand-over, up to {@link Admission.waitMs}, then fails with SEQUENCER_UNAVAILABLE.
  */
-import { abortBytes, AikiError, aikiError, checkSettlement, checkTransaction, hexToBytes, isErrorCode, isStrictPublicKey, parseAddress, verifyFast, type CheckedTransaction } from '../../core/index.ts';
+import { abortBytes, AikiError, aikiError, assertCreditable, checkSettlement, checkTransaction, hexToBytes, isErrorCode, parseAddress, verifyFast, type CheckedTransaction } from '../../core/index.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { nonceReused, type Book } from './book.ts';
@@ -195,8 +195,7 @@ export class Admission {
     if (recipient.municipality !== this.store.municipality) {
       throw aikiError('WRONG_MUNICIPALITY', `a settlement entry is written on the ledger of its recipient (${recipient.municipality}), this is ${this.store.municipality}`, { municipality: recipient.municipality, served: this.store.municipality });
     }
-    // Nobody could ever spend from an address that is not a strict Ed25519 key: refusing the credit refunds the sender.
-    if (!isStrictPublicKey(recipient.publicKey)) throw aikiError('BAD_ADDRESS', `${to} is not an Ed25519 public key anyone can sign for`, { field: 'to' });
+    assertCreditable(to); // refusing the credit refunds the sender
     return checked;
   }
 
@@ -266,7 +265,9 @@ export class Admission {
     if (from.municipality !== municipality) {
       throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${municipality}`, { municipality: from.municipality, served: municipality });
     }
-    // The recipient may be on another ledger: it is credited through the main chain (docs/SETTLEMENT.md).
+    // The recipient may be on another ledger: it is credited through the main chain (docs/SETTLEMENT.md),
+    // and that ledger decides whether it can be credited; one here is decided here, by the same rule.
+    if (parseAddress(checked.tx.body.to).municipality === municipality) assertCreditable(checked.tx.body.to);
     return checked;
   }
 }
