@@ -10,7 +10,7 @@ import { bytesToHex, concatBytes, hexToBytes, sha256Hex, utf8 } from './bytes.ts
 import { canonicalBytes, canonicalJson } from './canonical.ts';
 import { sign, verifyFast } from './ed25519.ts';
 import { aikiError } from './errors.ts';
-import { exactRecord, checkTime, show } from './transaction.ts';
+import { exactRecord, checkTime, show, type CheckOptions } from './transaction.ts';
 import { MUNICIPALITY_CODE } from './municipality.ts';
 import { checklist, type ProofCheck } from './proof.ts';
 import { sealed, type InclusionInput } from './trace.ts';
@@ -110,9 +110,15 @@ const VOTE_FIELDS = ['v', 'type', 'proposal', 'proposalHash', 'municipality', 'o
 /**
  * Checks a vote's shape and its signature by the member it names, against the proposal it is for.
  * Throws BAD_VOTE, NOT_A_MEMBER or BAD_SIGNATURE; returns the body and the vote's event id.
- * (Whether voting is still open is the caller's to check: it needs a clock.)
+ * (Whether voting is still open is the caller's to check: it needs a clock.) With `clock.now`,
+ * as the main chain receives a vote, its time must lie within `clock.maxSkewMs` (default 5
+ * minutes, as a transfer's) of it; a verifier re-checking sealed votes later passes no clock.
  */
-export function checkVote(vote: { body: unknown; signature: unknown }, proposal: { body: ProposalBody; hash: string }): { body: VoteBody; id: string } {
+export function checkVote(
+  vote: { body: unknown; signature: unknown },
+  proposal: { body: ProposalBody; hash: string },
+  clock: Pick<CheckOptions, 'now' | 'maxSkewMs'> = {},
+): { body: VoteBody; id: string } {
   let b;
   try {
     b = exactRecord(vote.body, VOTE_FIELDS, 'vote');
@@ -127,7 +133,7 @@ export function checkVote(vote: { body: unknown; signature: unknown }, proposal:
   if (!VOTE_OPTIONS.includes(b.option as VoteOption)) throw bad('option', `option must be one of ${VOTE_OPTIONS.join(', ')}, got ${show(b.option)}`);
   let time;
   try {
-    time = checkTime(b.time, {});
+    time = checkTime(b.time, clock);
   } catch (err) {
     throw bad('time', (err as Error).message);
   }

@@ -112,6 +112,9 @@ describe('governance', () => {
       [{ title: 'bad code', registerMunicipality: { code: 'Kobe!', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'] } }, 'BAD_PROPOSAL'],
       [{ title: 'bad url', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['ftp://x'] } }, 'BAD_PROPOSAL'],
       [{ title: 'bad key', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], governanceKey: 'zz' } }, 'BAD_PROPOSAL'],
+      // Small-order keys verify signatures nobody made (the identity, 01 00…00: one signature for every vote).
+      [{ title: 'identity key', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], governanceKey: `01${'00'.repeat(31)}` } }, 'BAD_PROPOSAL'],
+      [{ title: 'small-order key', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], sequencerKey: 'ec' + 'ff'.repeat(30) + '7f' } }, 'BAD_PROPOSAL'],
       [{ title: 'exists', registerMunicipality: { code: 'osaka', name: 'Osaka', endpoints: ['http://127.0.0.1:1/graphql'] } }, 'MUNICIPALITY_EXISTS'],
       [{ title: 'reserved', registerSubgraph: { name: 'ledger', url: 'http://127.0.0.1:1/graphql' } }, 'SUBGRAPH_EXISTS'],
       [{ title: 'no such', removeSubgraph: { name: 'events' } }, 'UNKNOWN_SUBGRAPH'],
@@ -210,6 +213,9 @@ describe('governance', () => {
       [signedVote(p, 'kyoto', 'YES', { proposalHash: 'ff'.repeat(32) }), 'BAD_VOTE'],
       [signedVote(p, 'kyoto', 'MAYBE' as VoteOption), 'BAD_VOTE'],
       [signedVote(p, 'kyoto', 'YES', { v: 2 as 1 }), 'BAD_VOTE'],
+      // Dated far from the main chain's clock (more than 5 minutes): sealed as signed, it would misdate the record.
+      [signedVote(p, 'kyoto', 'YES', { time: '9999-12-31T23:59:59.999Z' }), 'BAD_VOTE'],
+      [signedVote(p, 'kyoto', 'YES', { time: new Date(Date.now() - 3_600_000).toISOString() }), 'BAD_VOTE'],
       [signedVote({ ...p, id: '999' }, 'kyoto', 'YES'), 'UNKNOWN_PROPOSAL'],
       [{ body: '{"proposal":', signature: '' }, 'BAD_VOTE'],
       [{ body: JSON.stringify({ proposal: { $gt: '' } }), signature: '' }, 'BAD_VOTE'],

@@ -225,7 +225,7 @@ export class Governance {
         if (!doc) throw aikiError('UNKNOWN_PROPOSAL', `no proposal ${id}`, { proposal: id });
         throw aikiError('VOTING_CLOSED', `voting on proposal ${id} has ended: it ${doc.status.toLowerCase()}`, { proposal: id, status: doc.status });
       }
-      const checked = checkVote({ body: parsed, signature: input.signature }, open.doc);
+      const checked = checkVote({ body: parsed, signature: input.signature }, open.doc, { now: new Date() });
       if (Date.now() >= Date.parse(open.doc.body.votingEndsAt)) {
         throw aikiError('VOTING_CLOSED', `voting on proposal ${id} ended at ${open.doc.body.votingEndsAt}`, { proposal: id, status: 'VOTING' });
       }

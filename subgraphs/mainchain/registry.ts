@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { aikiError, checkSigned, GENESIS_PREV_HASH, isWellFormed, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
+import { aikiError, checkSigned, GENESIS_PREV_HASH, hexToBytes, isStrictPublicKey, isWellFormed, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
 import { firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
 import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
@@ -288,6 +288,8 @@ export function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencer
   for (const field of ['sequencerKey', 'governanceKey'] as const) {
     const key = input[field];
     if (key != null && !/^[0-9a-f]{64}$/.test(key)) throw aikiError('BAD_USER_INPUT', `input.${field} must be 64 lower-case hex characters (an Ed25519 public key)`, { field: `input.${field}` });
+    // A small-order key verifies signatures nobody made (the identity: one signature for every message), so it is no key at all.
+    if (key != null && !isStrictPublicKey(hexToBytes(key))) throw aikiError('BAD_USER_INPUT', `input.${field} is not an Ed25519 public key anyone can sign for (a small-order point)`, { field: `input.${field}` });
   }
   return { _id: code, code, name, status: 'ACTIVE', endpoints, registeredAt: new Date() };
 }

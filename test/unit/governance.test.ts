@@ -76,6 +76,11 @@ describe('votes', () => {
     expect(code(() => checkVote(vote({ proposalHash: '00'.repeat(32) }), proposal))).toBe('BAD_VOTE');
     expect(code(() => checkVote(vote({ option: 'yes' }), proposal))).toBe('BAD_VOTE');
     expect(code(() => checkVote(vote({ time: 'yesterday' }), proposal))).toBe('BAD_VOTE');
+    // Against a clock (the main chain receiving it), within 5 minutes of it; re-checked later, without one.
+    const far = vote({ time: '9999-12-31T23:59:59.999Z' });
+    expect(code(() => checkVote(far, proposal, { now: new Date() }))).toBe('BAD_VOTE');
+    expect(code(() => checkVote(far, proposal))).toBe('accepted');
+    expect(code(() => checkVote(vote({ time: new Date(Date.now() - 4 * 60_000).toISOString() }), proposal, { now: new Date() }))).toBe('accepted');
     expect(code(() => checkVote({ ...vote(), body: { ...vote().body, extra: 1 } }, proposal))).toBe('BAD_VOTE');
     expect(code(() => checkVote({ body: null, signature: '' }, proposal))).toBe('BAD_VOTE');
   });
