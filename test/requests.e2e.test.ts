@@ -107,3 +107,16 @@ describe('lists a client gives are bounded before the work they ask for', () => 
     }
   });
 });
+
+describe('long polls', () => {
+  it('lets one registryRevision per request wait, and refuses an alias waiting beside it', async () => {
+    for (const url of [cluster.gateway.url, cluster.mainchain.url]) {
+      const current = (await post(url, JSON.stringify({ query: '{ registryRevision }' }))).json as { data: { registryRevision: string } };
+      const after = current.data.registryRevision; // unchanged for the test: each wait ends at its waitMs
+      const two = await post(url, JSON.stringify({ query: 'query($a: String) { a: registryRevision(after: $a, waitMs: 50) b: registryRevision(after: $a, waitMs: 50) }', variables: { a: after } }));
+      expect(two.json.errors?.map((e) => e.extensions), url).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'waitMs' })]);
+      const one = await post(url, JSON.stringify({ query: 'query($a: String) { a: registryRevision(after: $a, waitMs: 50) b: registryRevision }', variables: { a: after } }));
+      expect(one.json, url).toEqual({ data: { a: after, b: after } });
+    }
+  });
+});

@@ -392,7 +392,8 @@ export type Query = {
    * The registry's revision: it changes whenever a municipality or an extension subgraph is
    * registered, suspended, resumed or removed. With `after` (a revision) and `waitMs` (≤ 30,000),
    * answers only once the revision differs from `after` or `waitMs` has passed — a long poll, so
-   * the gateway learns of a change at once without re-reading the registry.
+   * the gateway learns of a change at once without re-reading the registry. One per request may
+   * wait: another with `waitMs` > 0 in the same request is BAD_USER_INPUT.
    */
   registryRevision: Scalars['String']['output'];
   /** A transfer between municipalities by its source transaction id `<source>:<txid>`; null until its source block is anchored. */

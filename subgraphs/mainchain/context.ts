@@ -16,6 +16,8 @@ export interface MainchainContext {
   operators: Operators;
   /** Who the request's credentials prove it comes from (any caller when none are configured), or null. */
   operator: Operator;
+  /** Set by the first `registryRevision` of this request that waits: one long poll per request. */
+  longPoll?: boolean;
   /** When the caller asked for a state label: the labels at the start of the request (state.ts). */
   state?: RequestLabels;
 }

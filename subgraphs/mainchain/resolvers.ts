@@ -96,9 +96,15 @@ export const resolvers: Resolvers = {
       const changes = await registry.changesSince(after);
       return { ...changes, municipalities: changes.municipalities.map(municipality) };
     },
-    registryRevision: (_root, { after, waitMs }, { registry }) => {
+    registryRevision: (_root, { after, waitMs }, ctx) => {
+      const { registry } = ctx;
       const wait = waitMs ?? 0;
       if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_MS) throw aikiError('BAD_USER_INPUT', `waitMs must be 0–${MAX_WAIT_MS}`, { field: 'waitMs' });
+      // Aliases would make one request hold many waits (ten held a gateway request and a main-chain one for 30 s each).
+      if (wait > 0) {
+        if (ctx.longPoll) throw aikiError('BAD_USER_INPUT', 'one registryRevision with waitMs per request: the others would wait for the same change', { field: 'waitMs' });
+        ctx.longPoll = true;
+      }
       return registry.nextRevision(after, wait);
     },
     settlements: async (_root, { status, first }, { settler }) => {
