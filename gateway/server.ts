@@ -13,7 +13,7 @@ import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type
 import { maskErrors } from '../runtime/errors.ts';
 import { boundedFetcher } from '../runtime/boundedFetcher.ts';
 import { operationGuardPlugin } from '../runtime/operationGuard.ts';
-import { apolloLogger } from '../runtime/apollo.ts';
+import { apolloLogger, schemaDisclosure } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
 import { fetchLabel } from '../runtime/stateLabel.ts';
 import type { CorsPolicy } from '../runtime/cors.ts';
@@ -146,6 +146,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ],
     persistedQueries: false, // edge/persisted.ts serves APQ and the safelist
     formatError: maskErrors(log),
+    ...schemaDisclosure(),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
   });

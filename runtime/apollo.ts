@@ -11,11 +11,22 @@ export function apolloLogger(log: Logger) {
   return { debug: (m: string) => log.debug(m), info: (m: string) => log.info(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
 }
 
+/**
+ * Introspection as Apollo Server decides it (on unless NODE_ENV=production, as in the Docker
+ * image), and, where it is off, no field suggestions in validation errors either: "Did you mean
+ * proposal?" would give the schema away field by field. Every Aiki Apollo Server takes these.
+ */
+export function schemaDisclosure(): { introspection: boolean; hideSchemaDetailsFromClientErrors: boolean } {
+  const introspection = process.env.NODE_ENV !== 'production';
+  return { introspection, hideSchemaDetailsFromClientErrors: !introspection };
+}
+
 export function createSubgraphServer<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: object, log: Logger, plugins: ApolloServerPlugin<TContext>[] = []): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     // The generated resolver types are stricter than @apollo/subgraph's resolver map.
     schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as Parameters<typeof buildSubgraphSchema>[0] extends { resolvers?: infer R } ? R : never }),
     formatError: maskErrors(log),
+    ...schemaDisclosure(),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
     plugins: [operationGuardPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins], // the landing page loads from a CDN
