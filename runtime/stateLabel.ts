@@ -5,6 +5,7 @@
  * the label comes back as a response extension. Before using a kept answer it asks the subgraph's
  * label now at {@link STATE_PATH}: a signed POST answered without GraphQL, `{"label": … | null}`.
  */
+import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { signRequest, subgraphSecret } from './signing.ts';
 import { readCapped } from './readCapped.ts';
 
@@ -46,4 +47,33 @@ export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000, scope?:
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The fields of `document` (fragments included, typed by `schema`) that a subgraph does not vouch
+ * for: fields with a resolver of their own (`resolved`) not listed in `vouched` (`Type.field`).
+ * A field without a resolver reads its parent object, which its resolver read; `__typename` is
+ * the schema's. A subgraph labels an answer only when this is empty: a new field that reads state
+ * is refused a label until it is listed — no label, not kept (docs/GATEWAY.md, "The state cache").
+ */
+export function unvouchedFields(schema: GraphQLSchema, document: DocumentNode, resolved: (type: string, field: string) => boolean, vouched: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  const info = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(info, {
+      Field(node) {
+        const parent = info.getParentType();
+        const field = node.name.value;
+        if (!parent || field === '__typename') return;
+        if (resolved(parent.name, field) && !vouched.has(`${parent.name}.${field}`)) found.push(`${parent.name}.${field}`);
+      },
+      // An entity fetched by `_entities` is read by its type's reference resolver.
+      InlineFragment(node) {
+        const type = node.typeCondition?.name.value;
+        if (type && resolved(type, '__resolveReference') && !vouched.has(`${type}.__resolveReference`)) found.push(`${type}.__resolveReference`);
+      },
+    }),
+  );
+  return found;
 }

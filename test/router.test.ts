@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ShardMap } from '../gateway/router/ShardMap.ts';
 import { ShardRouter } from '../gateway/router/ShardRouter.ts';
-import { startLedgerSubgraph } from '../subgraphs/ledger/server.ts';
+import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
 import { createLogger } from '../runtime/log.ts';
 import { aikiError } from '../core/errors.ts';
-import type { Served } from '../runtime/http.ts';
 import { sha256, utf8 } from '../core/index.ts';
 import { dropDatabases, eventually, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
 import { transfer, wallet } from './support/ledger.ts';
@@ -21,7 +20,7 @@ const QUERY = 'query($representations: [_Any!]!) { _entities(representations: $r
 
 let prefix: string;
 let client: MongoClient;
-const ledgers = new Map<string, Served>();
+const ledgers = new Map<string, RunningLedger>();
 
 beforeAll(async () => {
   prefix = uniquePrefix('router');

@@ -83,7 +83,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const sealed = new SealedCache(config.sealedCacheBytes ?? 64 << 20);
   const heads = new HeadReader(store, sealed, () => sequencer.knownHead());
   const labels = new LabelReader(store, heads, sealed);
-  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>()]);
+  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>(resolvers as Record<string, unknown>)]);
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,

@@ -20,7 +20,8 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { blockKey } from '../../db/mongo.ts';
-import { STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
+import type { DocumentNode } from 'graphql';
+import { STATE_EXTENSION, unvouchedFields, type StateLabel } from '../../runtime/stateLabel.ts';
 import type { SealedCache } from './sealed.ts';
 import type { LedgerStore } from './store.ts';
 
@@ -92,14 +93,40 @@ export class LabelReader {
   }
 }
 
-/** Adds the label to an answer that qualifies (see the file's comment). */
-export function statePlugin<TContext extends { state?: RequestState }>(): ApolloServerPlugin<TContext> {
+/**
+ * The fields whose resolvers read only sealed blocks and what derives from them (the head,
+ * balances, nonces, histories) — or nothing but their parent and the request — so that an answer
+ * made of them is exactly the state at its label. Every other field with a resolver of its own
+ * leaves the answer unlabelled: a field added later is not kept by the gateway until it is
+ * listed here (runtime/stateLabel.ts `unvouchedFields`). A transaction lookup may still find
+ * state outside the blocks (pending, rejected, unknown) and says so at run time (`volatile`).
+ */
+export const FROM_SEALED_BLOCKS: ReadonlySet<string> = new Set(
+  Object.entries({
+    Municipality: ['__resolveReference', 'chain'],
+    Chain: ['municipality', 'height', 'headHash', 'headTime', 'head', 'blocks', 'block', 'transaction', 'account'],
+    Block: ['__resolveReference', 'id', 'municipality', 'height', 'hash', 'prevHash', 'time', 'txRoot', 'txCount', 'pohEnd', 'pohCount', 'sequencer', 'signature', 'transactions'],
+    Transaction: ['__resolveReference', 'id', 'txid', 'municipality', 'status', 'rejection', 'kind', 'settlement', 'from', 'to', 'amount', 'nonce', 'memo', 'time', 'signature', 'sender', 'recipient', 'height', 'block', 'proof'],
+    Account: ['__resolveReference', 'id', 'municipality', 'balance', 'nonce', 'transactions'],
+  }).flatMap(([type, fields]) => fields.map((field) => `${type}.${field}`)),
+);
+
+/** Whether `resolvers` has a resolver of its own for `type.field`. */
+const resolvedBy = (resolvers: Record<string, unknown>) => (type: string, field: string) => typeof (resolvers[type] as Record<string, unknown> | undefined)?.[field] === 'function';
+
+/** Adds the label to an answer that qualifies (see the file's comment): a query, of vouched fields only. */
+export function statePlugin<TContext extends { state?: RequestState }>(resolvers: Record<string, unknown>, vouched: ReadonlySet<string> = FROM_SEALED_BLOCKS): ApolloServerPlugin<TContext> {
+  const resolved = resolvedBy(resolvers);
+  const verdicts = new WeakMap<DocumentNode, boolean>(); // Apollo keeps one parsed document per query text
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, operation, document, schema }) {
           const state = contextValue.state;
-          if (!state?.label || state.volatile || response.body.kind !== 'single') return;
+          if (!state?.label || state.volatile || operation?.operation !== 'query' || !document || response.body.kind !== 'single') return;
+          let vouchedFor = verdicts.get(document);
+          if (vouchedFor === undefined) verdicts.set(document, (vouchedFor = unvouchedFields(schema, document, resolved, vouched).length === 0));
+          if (!vouchedFor) return;
           const result = response.body.singleResult;
           if (result.errors?.length || !result.data) return;
           result.extensions = { ...result.extensions, [STATE_EXTENSION]: state.label };
