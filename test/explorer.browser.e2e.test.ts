@@ -162,7 +162,7 @@ describe('the explorer, in Chromium', () => {
     const { page } = await explorer(`#/tx/${traced}`);
     await page.locator('[data-testid="checks"]').waitFor({ timeout: T });
     const shown = await page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-ok'), e.textContent?.trim().slice(0, 1)]));
-    expect(shown).toEqual(['transaction id', 'merkle inclusion', 'block hash', 'sequencer signature', 'proof of history'].map((name) => [name, 'true', '✓']));
+    expect(shown).toEqual(['transaction id', 'merkle inclusion', 'block hash', 'sequencer signature', 'parent block', 'proof of history'].map((name) => [name, 'true', '✓']));
     expect(await page.getByTestId('tx-status').textContent()).toBe('CONFIRMED');
   });
 
@@ -185,7 +185,7 @@ describe('the explorer, in Chromium', () => {
     await w.page.locator('[data-testid="checks"][data-ok="false"]').waitFor({ timeout: T });
     expect(changed).toBe(true);
     const verdicts = Object.fromEntries(await w.page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-ok')])));
-    expect(verdicts).toEqual({ 'transaction id': 'true', 'merkle inclusion': 'true', 'block hash': 'true', 'sequencer signature': 'false', 'proof of history': 'true' });
+    expect(verdicts).toEqual({ 'transaction id': 'true', 'merkle inclusion': 'true', 'block hash': 'true', 'sequencer signature': 'false', 'parent block': 'true', 'proof of history': 'true' });
     expect(await w.page.locator('[data-check="sequencer signature"]').textContent()).toMatch(/^✗ sequencer signature: the signature does not verify/);
   });
 
