@@ -74,6 +74,14 @@ export class Registry {
   /** What each recent change was about: a municipality's code, or null (an extension subgraph). */
   private readonly recent: Array<string | null> = [];
   private waiters: Array<() => void> = [];
+  /**
+   * Municipalities as read here, by code: every lookup of a reference (an account, a transaction,
+   * a block, a municipality) needs one, and this process is the registry's only writer. Each write
+   * begins by moving {@link generation} — a read begun before it is not kept — and forgets the
+   * code it writes (a registry write) or raises its anchored height first (an anchor).
+   */
+  private readonly known = new Map<string, MunicipalityDoc>();
+  private generation = 0;
 
   constructor(db: Db, private readonly probeTimeoutMs = 3000) {
     this.municipalities = db.collection<MunicipalityDoc>(COLLECTIONS.municipalities);
@@ -145,13 +153,19 @@ export class Registry {
   }
 
   /** A municipality by code, or null (no error). */
-  find(code: string): Promise<MunicipalityDoc | null> {
-    return this.municipalities.findOne({ _id: code });
+  async find(code: string): Promise<MunicipalityDoc | null> {
+    const known = this.known.get(code);
+    if (known) return { ...known };
+    const generation = this.generation;
+    const doc = await this.municipalities.findOne({ _id: code });
+    // Kept only if no write began meanwhile: it might have read the document before that write.
+    if (doc && generation === this.generation) this.known.set(code, doc);
+    return doc && { ...doc };
   }
 
   async get(code: string): Promise<MunicipalityDoc> {
     assertMunicipalityCode(code);
-    const doc = await this.municipalities.findOne({ _id: code });
+    const doc = await this.find(code);
     if (!doc) throw aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code });
     return doc;
   }
@@ -203,6 +217,7 @@ export class Registry {
 
   /** Stores a prepared registration: from then on the municipality is listed. */
   async insert({ doc }: Registration): Promise<MunicipalityDoc> {
+    this.forget(doc.code);
     try {
       await this.municipalities.insertOne(doc);
     } catch (err) {
@@ -216,6 +231,7 @@ export class Registry {
 
   /** Suspends or resumes a municipality (idempotent). */
   async setStatus(code: string, status: MunicipalityStatus, reason: string | null): Promise<void> {
+    this.forget(code);
     try {
       await this.municipalities.updateOne({ _id: code }, { $set: { status, suspendedReason: reason } });
     } finally {
@@ -252,7 +268,15 @@ export class Registry {
 
   /** Its blocks up to `height` are anchored. */
   async anchored(code: string, height: number): Promise<void> {
+    this.generation++;
+    const known = this.known.get(code);
+    if (known) known.anchoredHeight = Math.max(known.anchoredHeight, height); // never behind the database
     await this.municipalities.updateOne({ _id: code }, { $max: { anchoredHeight: height } });
+  }
+
+  private forget(code: string): void {
+    this.generation++;
+    this.known.delete(code);
   }
 }
 
