@@ -26,6 +26,12 @@ export interface PostOptions {
  * that is not JSON.
  */
 export async function postGraphQL<T = Record<string, any>>(url: string, query: string, opts: PostOptions = {}): Promise<GraphQLReply<T>> {
+  const reply = await postOnce<T>(url, query, opts);
+  // Refused before anything read it, and signed afresh by postOnce: resending is safe (runtime/signing.ts).
+  return reply.errors?.[0]?.extensions?.code === 'SIGNATURE_EXPIRED' ? postOnce<T>(url, query, opts) : reply;
+}
+
+async function postOnce<T>(url: string, query: string, opts: PostOptions): Promise<GraphQLReply<T>> {
   let res: Response;
   const body = JSON.stringify({ query, variables: opts.variables, operationName: opts.operationName });
   const secret = subgraphSecret();

@@ -55,6 +55,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
   await apollo.start();
 
   const server = createServer((req, res) => {
+    arrivals.set(req, Date.now());
     handle(req, res).catch((err: unknown) => {
       log.error('request failed', { err });
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
@@ -62,6 +63,8 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     });
   });
   server.keepAliveTimeout = 65_000;
+  /** When each request's head arrived: its signature's age is measured there, not after its body was read on a busy event loop. */
+  const arrivals = new WeakMap<IncomingMessage, number>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -130,7 +133,11 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
   function unsigned(req: IncomingMessage, url: URL, raw: string): AikiError | undefined {
     if (!opts.requireSignature) return undefined;
     const header = req.headers[SIGNATURE_HEADER];
-    return checkSignature(opts.requireSignature, Array.isArray(header) ? header[0] : header, req.method ?? 'GET', url.pathname + url.search, raw, Date.now(), req.headers);
+    const arrived = arrivals.get(req) ?? Date.now();
+    const refused = checkSignature(opts.requireSignature, Array.isArray(header) ? header[0] : header, req.method ?? 'GET', url.pathname + url.search, raw, arrived, req.headers);
+    // Where the time went, should it happen again: signed → arrived (client, network, accept) and arrived → checked (body read here).
+    if (refused?.code === 'SIGNATURE_EXPIRED') log.warn('refused a request signed too long ago', { path: url.pathname, ...refused.extensions, checkedAt: Date.now() });
+    return refused;
   }
 
   async function internal(req: IncomingMessage, res: ServerResponse, url: URL, route: (body: unknown) => Promise<unknown>): Promise<void> {

@@ -120,7 +120,8 @@ describe('the gateway edge', () => {
       };
       expect(await code({})).toBe('SIGNATURE_REQUIRED');
       expect(await code(signRequest('not the secret', 'POST', url, query))).toBe('BAD_REQUEST_SIGNATURE');
-      expect(await code(signRequest(secret, 'POST', url, query, Date.now() - 120_000))).toBe('BAD_REQUEST_SIGNATURE'); // a replay, too old
+      expect(await code(signRequest(secret, 'POST', url, query, Date.now() - 120_000))).toBe('SIGNATURE_EXPIRED'); // a replay, or held up: too old, not forged
+      expect(await code(signRequest('not the secret', 'POST', url, query, Date.now() - 120_000))).toBe('BAD_REQUEST_SIGNATURE'); // old and forged: forged
       expect(await code(signRequest(secret, 'POST', url, query.replace('sdl', 'sdl __typename')))).toBe('BAD_REQUEST_SIGNATURE'); // signed another body
       expect(await code({ 'x-aiki-signature': 't=1,v1=zz' })).toBe('BAD_REQUEST_SIGNATURE');
       const signed = await post(url, signRequest(secret, 'POST', url, query));

@@ -23,6 +23,7 @@ const WALLETS_PER_TOWN = 6;
 const PER_WALLET = 30; // 3 × 6 × 30 = 540 transfers
 const FUNDS = 100_000;
 const wallets = new Map(TOWNS.map((t) => [t.code, Array.from({ length: WALLETS_PER_TOWN }, () => wallet(t.code))]));
+const RETRYABLE = new Set(['SEQUENCER_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'SIGNATURE_EXPIRED']);
 let cluster: Cluster;
 let prefix: string;
 let mongo: MongoClient;
@@ -52,7 +53,11 @@ afterAll(async () => {
   await dropDatabases(mongoUri(), prefix);
 });
 
-/** Sends one signed transfer to its sender's ledger until it is acknowledged (the same bytes each time). */
+/**
+ * Sends one signed transfer to its sender's ledger until it is acknowledged: the same transfer each
+ * time, in a request signed afresh each time (gql signs at every call), so a request held up on a
+ * busy machine and refused as expired (SIGNATURE_EXPIRED) is sent again like any retryable refusal.
+ */
 async function sendUntilAcknowledged(from: Wallet, to: string, amount: number, nonce: number): Promise<string> {
   const tx = transfer(from, to, amount, nonce);
   const town = from.address.split(':')[0]!;
@@ -62,7 +67,7 @@ async function sendUntilAcknowledged(from: Wallet, to: string, amount: number, n
     const id = (reply?.data?.submitTransaction as { id?: string } | undefined)?.id;
     if (id) return id;
     const code = reply?.errors?.[0]?.extensions?.code;
-    if (code && code !== 'SEQUENCER_UNAVAILABLE' && code !== 'INTERNAL_SERVER_ERROR') throw new Error(`${code}: ${reply!.errors![0]!.message}`);
+    if (code && !RETRYABLE.has(code)) throw new Error(`${code}: ${reply!.errors![0]!.message}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
