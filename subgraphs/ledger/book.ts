@@ -14,6 +14,7 @@
  * sequencer drops the book and rebuilds it from the database. Pure: no I/O.
  */
 import { aikiError, isSettlement, type AikiError, type SettlementBody, type TransferBody } from '../../core/index.ts';
+import { admitEntry, nonceReused, transferRefusal, type AccountState } from '../../core/balances.ts';
 import { emptyAccount, type AccountDoc, type BlockDoc, type PendingTx } from './models.ts';
 
 /** Pending transactions one sender may have. */
@@ -39,8 +40,7 @@ interface Pending {
   amount: number;
 }
 
-export const nonceReused = (from: string, nonce: number, next: number) =>
-  aikiError('NONCE_REUSED', `nonce ${nonce} of ${from} is already used; the next one is ${next}`, { expected: next });
+export { nonceReused };
 
 export class Book {
   private readonly accounts = new Map<string, AccountDoc>();
@@ -101,17 +101,15 @@ export class Book {
     if (skew > MAX_CLOCK_SKEW_MS) {
       return refused(aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' }));
     }
-    if (body.nonce <= last) return refused(nonceReused(body.from, body.nonce, last + 1));
-    if (body.nonce > last + 1) return refused(aikiError('NONCE_GAP', `nonce ${body.nonce} of ${body.from} skips ${last + 1}; nonces go up by one`, { expected: last + 1 }));
+    // The sender as its pending transfers leave it (credits to it count only once sealed).
+    const afterPending = { balance: BigInt(account.balance) - mine.reduce((sum, p) => sum + BigInt(p.amount), 0n), nonce: last };
+    const refusal = transferRefusal(body.from, afterPending, body.nonce, amount);
+    if (refusal) return refused(refusal);
     if (mine.length >= MAX_PENDING_PER_SENDER) {
       return refused(aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, { limit: MAX_PENDING_PER_SENDER }));
     }
     if (this.pendingIds.size >= MAX_PENDING) {
       return refused(aikiError('MEMPOOL_FULL', `the ledger has ${MAX_PENDING} transactions waiting to be sealed; retry shortly`, { limit: MAX_PENDING }));
-    }
-    const available = BigInt(account.balance) - mine.reduce((sum, p) => sum + BigInt(p.amount), 0n);
-    if (amount > available) {
-      return refused(aikiError('INSUFFICIENT_FUNDS', `${body.from} has ${available} available (balance less pending), the transfer needs ${amount}`, { available: available.toString() }));
     }
     mine.push({ id, nonce: body.nonce, amount: Number(amount) });
     this.pending.set(body.from, mine);
@@ -206,12 +204,13 @@ export class Book {
    * was rebuilt over inconsistent data); the caller moves them to `rejected`.
    */
   next(max: number): { txs: PendingTx[]; refused: Refusal[] } {
-    const state = new Map<string, { balance: number; nonce: number }>();
-    const get = (address: string) => {
+    const municipality = this.head.header.municipality;
+    const state = new Map<string, AccountState>();
+    const stateOf = (address: string) => {
       let s = state.get(address);
       if (!s) {
         const a = this.accounts.get(address);
-        state.set(address, (s = { balance: a?.balance ?? 0, nonce: a?.nonce ?? 0 }));
+        state.set(address, (s = { balance: BigInt(a?.balance ?? 0), nonce: a?.nonce ?? 0 }));
       }
       return s;
     };
@@ -220,25 +219,13 @@ export class Book {
     const blocked = new Set<string>();
     for (const tx of this.queue.values()) {
       if (txs.length >= max) break;
-      if (isSettlement(tx.body)) {
-        get(tx.body.to).balance += tx.amount;
-        txs.push(tx);
-        continue;
-      }
-      if (blocked.has(tx.from)) continue;
-      const sender = get(tx.from);
-      if (tx.nonce <= sender.nonce) {
-        refused.push({ tx, code: 'NONCE_REUSED', message: `nonce ${tx.nonce} was already used` });
-      } else if (tx.nonce > sender.nonce + 1) {
-        blocked.add(tx.from); // its predecessor is still being written
-      } else if (tx.amount > sender.balance) {
-        refused.push({ tx, code: 'INSUFFICIENT_FUNDS', message: `balance ${sender.balance} is less than ${tx.amount}` });
-        blocked.add(tx.from); // its successors now have a gap
-      } else {
-        sender.balance -= tx.amount;
-        sender.nonce = tx.nonce;
-        get(tx.body.to).balance += tx.amount;
-        txs.push(tx);
+      if (!isSettlement(tx.body) && blocked.has(tx.from)) continue;
+      const refusal = admitEntry(tx.body, municipality, stateOf);
+      if (!refusal) txs.push(tx);
+      else if (refusal.code === 'NONCE_GAP') blocked.add(tx.from); // its predecessor is still being written
+      else {
+        refused.push({ tx, code: refusal.code, message: refusal.message });
+        if (refusal.code === 'INSUFFICIENT_FUNDS') blocked.add(tx.from); // its successors now have a gap
       }
     }
     return { txs, refused };

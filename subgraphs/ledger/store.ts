@@ -15,8 +15,8 @@ import { findByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
 import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
-import { isSettlement } from '../../core/index.ts';
-import { blockKey, emptyAccount, mempoolKey, OLDER_HISTORY, RECENT_HISTORY, transactionModel, type AccountDoc, type BlockDoc, type EntryBody, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
+import { applyBlock, touchedByEntry, type AccountState } from '../../core/balances.ts';
+import { blockKey, emptyAccount, mempoolKey, OLDER_HISTORY, RECENT_HISTORY, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -42,15 +42,7 @@ const ignoreExists = (err: unknown) => {
   if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
 };
 
-/**
- * The accounts of ledger `municipality` an entry changes: a transfer's sender, and its recipient
- * when it is on this ledger (a transfer to another municipality is settled through the main
- * chain: docs/SETTLEMENT.md); a settlement entry's `to`.
- */
-export function touchedByEntry(body: EntryBody, municipality: string): string[] {
-  if (isSettlement(body)) return [body.to];
-  return body.to.startsWith(`${municipality}:`) ? [body.from, body.to] : [body.from];
-}
+export { touchedByEntry };
 
 /** Every account a block changes: see {@link touchedByEntry}, and genesis allocations. */
 export function touchedBy(block: BlockDoc): string[] {
@@ -67,31 +59,26 @@ export function touchedBy(block: BlockDoc): string[] {
  */
 export function accountsAfter(block: BlockDoc, before: Map<string, AccountDoc>): AccountDoc[] {
   const { height } = block;
-  const after = new Map<string, AccountDoc>();
-  const account = (address: string) => {
-    let doc = after.get(address);
-    if (!doc) after.set(address, (doc = { ...(before.get(address) ?? emptyAccount(address)), height }));
-    return doc;
-  };
-  for (const { address, amount } of block.allocations ?? []) account(address).balance += Number(amount);
-  for (const { body } of block.txs) {
-    const amount = Number(body.amount);
-    if (isSettlement(body)) {
-      account(body.to).balance += amount; // a credit, or a refund to the sender
-      continue;
+  const states = new Map<string, AccountState>();
+  const stateOf = (address: string) => {
+    let state = states.get(address);
+    if (!state) {
+      const doc = before.get(address);
+      states.set(address, (state = { balance: BigInt(doc?.balance ?? 0), nonce: doc?.nonce ?? 0 }));
     }
-    const from = account(body.from);
-    from.balance -= amount;
-    from.nonce = Math.max(from.nonce, body.nonce);
-    if (body.to.startsWith(`${block.header.municipality}:`)) account(body.to).balance += amount;
-  }
-  for (const address of historyOf(block).keys()) {
-    const doc = after.get(address)!;
+    return state;
+  };
+  applyBlock({ municipality: block.header.municipality, allocations: block.allocations, entries: block.txs.map((tx) => tx.body) }, stateOf);
+  const history = historyOf(block);
+  const after: AccountDoc[] = [];
+  for (const [address, { balance, nonce }] of states) {
+    const doc: AccountDoc = { ...(before.get(address) ?? emptyAccount(address)), balance: Number(balance), nonce, height };
     // No `recent` yet: an account written before accounts listed their history heights, whose
     // older history documents are found by a range (docs/LEDGER.md).
-    doc.recent = [...(doc.recent ?? [OLDER_HISTORY]), height].slice(-RECENT_HISTORY);
+    if (history.has(address)) doc.recent = [...(doc.recent ?? [OLDER_HISTORY]), height].slice(-RECENT_HISTORY);
+    if ((before.get(address)?.height ?? -1) < height) after.push(doc);
   }
-  return [...after.values()].filter((doc) => (before.get(doc._id)?.height ?? -1) < height);
+  return after;
 }
 
 /** The positions of each account's entries in a block (its history documents' `indexes`), in block order. */

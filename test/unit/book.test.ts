@@ -10,7 +10,7 @@ const body = (nonce: number, amount = 10): TransferBody => ({ v: 1, type: 'trans
 
 /** A book whose alice has 100 at nonce 0. */
 function book(): Book {
-  const b = new Book({ height: 0, txs: [] } as unknown as BlockDoc);
+  const b = new Book({ height: 0, header: { municipality: 'kyoto' }, txs: [] } as unknown as BlockDoc);
   b.load([alice.address, bob.address], new Map([[alice.address, { _id: alice.address, balance: 100, nonce: 0, height: 0 }]]));
   return b;
 }
