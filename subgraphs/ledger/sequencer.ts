@@ -57,6 +57,8 @@ export class Sequencer {
   private lastEventAt = Date.now();
   /** Told of every block this replica commits (the anchor pusher keeps them, saving a read). */
   onCommitted: (block: BlockDoc) => void = () => {};
+  /** Told of every block this replica has applied: its tx index entries are written, the last of its derived state. */
+  onApplied: (block: BlockDoc) => void = () => {};
   /** The newest block this holder's book stands on, and the height applied to the derived state; undefined without a book. */
   private chain: { head: Pick<BlockDoc, 'height' | 'hash'>; applied: number } | undefined;
   /** This holder's commits and applies in flight: while any is, the database may be ahead of {@link chain}. */
@@ -299,6 +301,7 @@ export class Sequencer {
       .then(() => {
         book.applied(block);
         if (this.chain && this.book === book) this.chain.applied = block.height;
+        this.onApplied(block);
       })
       .finally(() => this.chainWrites--);
     this.applying.catch((err: unknown) => {

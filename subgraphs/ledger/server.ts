@@ -119,6 +119,9 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     sealed.putBlock(block);
     pusher?.committed(block);
   };
+  // And where each of its transactions is, once the tx index holds them: a transaction asked for
+  // just after it was confirmed needs no lookup (the tx index is written last, docs/LEDGER.md).
+  sequencer.onApplied = (block) => block.txs.forEach((tx, index) => sealed.putTxIndex({ _id: tx.id, height: block.height, index }));
   pusher?.start();
   return {
     url: served.url,
