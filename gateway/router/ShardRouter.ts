@@ -186,7 +186,8 @@ export class ShardRouter implements GraphQLDataSource {
       return { errors: [format(aikiError('MUNICIPALITY_SUSPENDED', `${code} is suspended by governance: its ledger takes no writes`, { municipality: code }))] };
     }
     if (shard.state === 'pending') {
-      return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted: ${shard.reason.message}`, { municipality: code, reason: shard.reason.extensions.code }))] };
+      // The reason's text names endpoints and schema fingerprints: the gateway logged it when it checked; clients get its code.
+      return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted (${String(shard.reason.extensions.code)}); retry later`, { municipality: code, reason: shard.reason.extensions.code }))] };
     }
     const endpoints = shard.endpoints;
     if (write) return this.post(code, endpoints, query, variables, operationName);
@@ -215,7 +216,6 @@ export class ShardRouter implements GraphQLDataSource {
 
   /** POSTs to the first of `endpoints` that answers. Never throws. */
   private async post(code: string, endpoints: string[], query: string, variables: Record<string, unknown>, operationName: string | undefined, extraHeaders?: Record<string, string>): Promise<Reply> {
-    let lastFailure = '';
     for (const endpoint of endpoints) {
       try {
         return await traceSubgraphCall(this.metrics, { subgraph: 'ledger', municipality: code, url: endpoint }, (headers) =>
@@ -223,12 +223,12 @@ export class ShardRouter implements GraphQLDataSource {
         );
       } catch (err) {
         if (!(err instanceof GraphQLTransportError)) throw err;
-        lastFailure = err.message;
-        this.log.warn('shard call failed', { municipality: code, endpoint, reason: lastFailure });
+        this.log.warn('shard call failed', { municipality: code, endpoint, reason: err.message });
       }
     }
     return {
-      errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} did not answer: ${lastFailure}`, { municipality: code }))],
+      // Which endpoint failed and how is in the log above (the federation's internal addresses), not in the answer.
+      errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} did not answer (${endpoints.length} ${endpoints.length === 1 ? 'replica' : 'replicas'} tried); retry later`, { municipality: code }))],
     };
   }
 }
