@@ -11,6 +11,37 @@ import { AikiError } from '../core/errors.ts';
 import { checkSignature, SIGNATURE_HEADER } from './signing.ts';
 import { isProbe } from './probe.ts';
 import { traceRequest } from './observability/index.ts';
+import { envInt } from './env.ts';
+
+/**
+ * Limits of every listener, so that a client that sends slowly or opens many sockets cannot keep
+ * them (Node's defaults: 60 s for headers, 300 s for a request, no cap on connections). Each is
+ * read from the environment (README, Configuration). The keep-alive time stays above the 4 s idle
+ * time of Node's fetch agent that the services call each other with (docs/GATEWAY.md), so a
+ * kept connection is never closed under a request being sent on it.
+ */
+export function httpLimits() {
+  return {
+    headersTimeout: envInt('AIKI_HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100 }),
+    requestTimeout: envInt('AIKI_HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100 }),
+    keepAliveTimeout: envInt('AIKI_HTTP_KEEPALIVE_MS', 10_000, { min: 100 }),
+    maxConnections: envInt('AIKI_HTTP_MAX_CONNECTIONS', 1000, { min: 1 }),
+  };
+}
+
+/** A node:http server with {@link httpLimits}; time-outs are checked every second (Node's default: every 30 s). */
+function limitedServer(handler: Parameters<typeof createServer>[1]): Server {
+  const { headersTimeout, requestTimeout, keepAliveTimeout, maxConnections } = httpLimits();
+  const server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, handler);
+  server.maxConnections = maxConnections;
+  return server;
+}
+
+/** A request its client gave up on while sending it (an aborted upload): the client's doing, not a failure of ours. */
+function clientAborted(req: IncomingMessage, err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return req.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error | undefined)?.message === 'aborted';
+}
 
 export interface ServeOptions<TContext extends BaseContext> {
   port: number;
@@ -54,15 +85,19 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
   const { log, maxBodyBytes = 1 << 20 } = opts;
   await apollo.start();
 
-  const server = createServer((req, res) => {
+  const server = limitedServer((req, res) => {
     arrivals.set(req, Date.now());
     handle(req, res).catch((err: unknown) => {
+      if (clientAborted(req, err)) {
+        // Quietly, and without a stack: any client can do this at will, as often as it likes.
+        log.debug('request aborted by its client', { method: req.method, path: req.url?.split('?')[0], reason: (err as Error | undefined)?.message });
+        return void res.destroy();
+      }
       log.error('request failed', { err });
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 65_000;
   /** When each request's head arrived: its signature's age is measured there, not after its body was read on a busy event loop. */
   const arrivals = new WeakMap<IncomingMessage, number>();
 
@@ -176,7 +211,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
  * it on an internal address while the public port answers 404 for it. Nothing else is served.
  */
 export async function serveMetrics(opts: { port: number; host?: string; metrics: () => MetricsText; log: Logger }): Promise<Served> {
-  const server = createServer((req, res) => {
+  const server = limitedServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/metrics') {
       try {
