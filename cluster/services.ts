@@ -35,8 +35,20 @@ export interface SpawnOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Node flags for every service, from `AIKI_NODE_FLAGS` (diagnosis, off by default): split on
+ * whitespace, `{name}` replaced by the service's name, e.g. `--cpu-prof --cpu-prof-dir=prof/{name}`
+ * (a folder each: Node writes one profile per thread, and tsx's module loader runs in a second
+ * one). Profiles are written when the process exits, which a service does on SIGTERM
+ * (runtime/process.ts), so `cluster.stop()` leaves them.
+ */
+export function nodeFlags(name: string, flags = process.env.AIKI_NODE_FLAGS ?? ''): string[] {
+  const file = name.replace(/[^A-Za-z0-9_.-]/g, '-');
+  return flags.split(/\s+/).filter(Boolean).map((flag) => flag.replaceAll('{name}', file));
+}
+
 export async function spawnService(name: string, entry: keyof typeof ENTRIES, opts: SpawnOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, ENTRIES[entry])], {
+  const child = spawn(process.execPath, [...nodeFlags(name), '--import', 'tsx', join(ROOT, ENTRIES[entry])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

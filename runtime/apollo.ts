@@ -30,5 +30,9 @@ export function createSubgraphServer<TContext extends BaseContext>(typeDefs: Doc
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
     plugins: [operationGuardPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins], // the landing page loads from a CDN
+    // runtime/process.ts stops the service on SIGINT/SIGTERM. Apollo's own handler would stop it
+    // too, and @apollo/server 5.5 never resolves the wait of a second stop() called while the first
+    // runs: every subgraph then hung on SIGTERM until SIGKILL (and wrote no --cpu-prof profile).
+    stopOnTerminationSignals: false,
   });
 }
