@@ -41,6 +41,16 @@ describe('Ed25519: RFC 8032 §7.1 vectors', () => {
     expect(verifyFast(signature, message, hexToBytes(t.publicKey))).toBe(true);
   });
 
+  it('signs as noble does (OpenSSL, the key imported once) for random keys and messages, more keys than are kept', () => {
+    const keys = Array.from({ length: 20 }, () => generateKeyPair().secretKey);
+    for (let i = 0; i < 200; i++) {
+      const secretKey = keys[i % keys.length]!;
+      const message = new Uint8Array(randomBytes(i % 300));
+      expect(bytesToHex(sign(message, secretKey))).toBe(bytesToHex(ed25519.sign(message, secretKey)));
+    }
+    expect(() => sign(new Uint8Array(1), new Uint8Array(31))).toThrow();
+  });
+
   it('TEST 1024 has a 1023-byte message', () => {
     expect(v.rfc8032.find((t) => t.name === 'TEST 1024')!.message.length).toBe(2046);
   });

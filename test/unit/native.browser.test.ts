@@ -33,6 +33,11 @@ describe('core/ in the browser build', () => {
     }
   });
 
+  it('signs every RFC 8032 vector with noble to its expected signature', () => {
+    const { rfc8032 } = vectors<{ rfc8032: Array<{ name: string; secretKey: string; message: string; signature: string }> }>('ed25519.json');
+    for (const v of rfc8032) expect(core.bytesToHex(core.sign(core.hexToBytes(v.message), core.hexToBytes(v.secretKey))), v.name).toBe(v.signature);
+  });
+
   it('verifies a real proof and finds a changed byte', () => {
     const seq = core.generateKeyPair();
     const ids = [core.sha256Hex(core.utf8('a')), core.sha256Hex(core.utf8('b')), core.sha256Hex(core.utf8('c'))];
