@@ -21,6 +21,8 @@ import { emptyAccount, type AccountDoc, type BlockDoc, type PendingTx } from './
 export const MAX_PENDING_PER_SENDER = 1000;
 /** Pending transactions the whole ledger may have (bounds the book's memory and a rebuild's read). */
 export const MAX_PENDING = 200_000;
+/** Settlement entries remembered as indexed (see {@link Book.indexedEntry}): 10,000 ≈ 2 MB. */
+export const MAX_INDEXED_ENTRIES = 10_000;
 /** How far a new transaction's signed time may be from the ledger's clock. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -58,6 +60,8 @@ export class Book {
   private readonly aborting = new Set<string>();
   /** Settlement entries sealed in a block whose tx index is not written yet (see {@link holdsEntry}). */
   private readonly unindexed = new Set<string>();
+  /** Settlement entries whose tx index this book saw written, with where they are; the newest {@link MAX_INDEXED_ENTRIES}. */
+  private readonly indexed = new Map<string, { height: number; index: number }>();
 
   /** The newest block, applied: the next one is sealed on it. */
   constructor(public head: BlockDoc) {}
@@ -152,7 +156,20 @@ export class Book {
 
   /** A sealed block's derived state (tx index included) is written. */
   applied(block: BlockDoc): void {
-    for (const tx of block.txs) this.unindexed.delete(tx.id);
+    block.txs.forEach((tx, index) => {
+      this.unindexed.delete(tx.id);
+      if (!isSettlement(tx.body)) return;
+      if (this.indexed.size >= MAX_INDEXED_ENTRIES) this.indexed.delete(this.indexed.keys().next().value!);
+      this.indexed.set(tx.id, { height: block.height, index });
+    });
+  }
+
+  /**
+   * Where settlement entry `id` is in the tx index, if this book saw it written there: the main
+   * chain's orders are answered CONFIRMED without a read (undefined: ask the database).
+   */
+  indexedEntry(id: string): { height: number; index: number } | undefined {
+    return this.indexed.get(id);
   }
 
   /** A reserved transaction is durably in the mempool, in log entry `entry`: it may be sealed. */

@@ -55,6 +55,8 @@ export class Sequencer {
   /** The derived-state writes of sealed blocks, one after the other. */
   private applying: Promise<void> = Promise.resolve();
   private lastEventAt = Date.now();
+  /** Waiting for the next block's derived state to be written (or the book to be dropped). */
+  private appliedWaiters: Array<() => void> = [];
   /** Told of every block this replica commits (the anchor pusher keeps them, saving a read). */
   onCommitted: (block: BlockDoc) => void = () => {};
   /** Told of every block this replica has applied: its tx index entries are written, the last of its derived state. */
@@ -69,6 +71,11 @@ export class Sequencer {
     private readonly opts: SequencerOptions,
   ) {
     this.dropBook();
+  }
+
+  /** The book admissions decide against now; undefined while there is none. */
+  get currentBook(): Book | undefined {
+    return this.book;
   }
 
   get isLeader(): boolean {
@@ -168,7 +175,19 @@ export class Sequencer {
     return lease;
   }
 
+  /** Resolves once the next sealed block's derived state is written, or the book is dropped. */
+  nextApplied(): Promise<void> {
+    return new Promise((resolve) => this.appliedWaiters.push(resolve));
+  }
+
+  private notifyApplied(): void {
+    const waiters = this.appliedWaiters;
+    this.appliedWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   private dropBook(): void {
+    this.notifyApplied();
     this.book = undefined;
     this.chain = undefined;
     this.bookReady = new Promise((resolve) => (this.markReady = resolve));
@@ -302,6 +321,7 @@ export class Sequencer {
         book.applied(block);
         if (this.chain && this.book === book) this.chain.applied = block.height;
         this.onApplied(block);
+        this.notifyApplied();
       })
       .finally(() => this.chainWrites--);
     this.applying.catch((err: unknown) => {

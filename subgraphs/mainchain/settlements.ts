@@ -341,24 +341,30 @@ export class Settler {
     }
     await this.write(moves.splice(0));
 
-    // Credits to their destinations, refunds to their sources: one call per ledger.
-    const byLedger = new Map<string, Array<{ doc: SettlementDoc; order: SignedSettlement & { id: string } }>>();
+    // Credits to their destinations, refunds to their sources: one call per ledger and
+    // MAX_ORDERS_PER_CALL orders, all at once (a ledger answers once its entries are sealed).
+    const calls: Array<{ code: string; items: Array<{ doc: SettlementDoc; order: SignedSettlement & { id: string } }> }> = [];
+    const open = new Map<string, (typeof calls)[number]>();
     for (const doc of docs) {
-      const to = doc.status === 'CREDITING' ? doc.destination : doc.status === 'REFUNDING' ? doc.source : undefined;
+      const code = doc.status === 'CREDITING' ? doc.destination : doc.status === 'REFUNDING' ? doc.source : undefined;
       const order = doc.status === 'CREDITING' ? doc.credit : doc.refund;
-      if (to && order) (byLedger.get(to) ?? byLedger.set(to, []).get(to)!).push({ doc, order });
+      if (!code || !order) continue;
+      let call = open.get(code);
+      if (!call || call.items.length >= MAX_ORDERS_PER_CALL) {
+        call = { code, items: [] };
+        open.set(code, call);
+        calls.push(call);
+      }
+      call.items.push({ doc, order });
     }
     await Promise.all(
-      [...byLedger].map(async ([code, items]) => {
-        for (let i = 0; i < items.length; i += MAX_ORDERS_PER_CALL) {
-          const chunk = items.slice(i, i + MAX_ORDERS_PER_CALL);
-          const answers = await this.send(code, SETTLE, { os: chunk.map(({ order }) => ({ body: order.body, signature: order.signature })) }, find);
-          chunk.forEach(({ doc }, k) => {
-            const move = doc.status === 'CREDITING' ? this.afterCredit(doc, answers[k]!) : this.afterRefund(doc, answers[k]!);
-            if (move) moves.push(move);
-            else later(doc);
-          });
-        }
+      calls.map(async ({ code, items }) => {
+        const answers = await this.send(code, SETTLE, { os: items.map(({ order }) => ({ body: order.body, signature: order.signature })) }, find);
+        items.forEach(({ doc }, k) => {
+          const move = doc.status === 'CREDITING' ? this.afterCredit(doc, answers[k]!) : this.afterRefund(doc, answers[k]!);
+          if (move) moves.push(move);
+          else later(doc);
+        });
       }),
     );
     // Aborts, one by one (rare: only after a time-out).
