@@ -42,7 +42,7 @@ import { bytesToHex, canonicalJson, countVotes, decide, hexToBytes, parseFractio
 import { postGraphQL } from '../runtime/graphql.ts';
 import { fillerCodes, fillerSecretKey, registerFillers, startFillers, type FillerServer } from './support/fillers.ts';
 import { memoryOf } from './support/memory.ts';
-import { pool } from './support/pool.ts';
+import { pool } from '../runtime/pool.ts';
 import type { PeerResult } from './support/compose-peer.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,6 @@
 /**
  * `tsx gateway/main.ts`: the federation gateway.
- * Configuration (README.md): AIKI_MAINCHAIN_URL, AIKI_PORT, AIKI_HOST, AIKI_REGISTRY_POLL_MS, AIKI_SHARD_TIMEOUT_MS,
+ * Configuration (README.md): AIKI_MAINCHAIN_URL, AIKI_PORT, AIKI_HOST, AIKI_REGISTRY_POLL_MS, AIKI_SHARD_TIMEOUT_MS, AIKI_SHARD_FANOUT,
  * AIKI_EXTENSION_TIMEOUT_MS, AIKI_EXTENSION_MAX_BYTES,
  * and the edge's (gateway/edge/config.ts): AIKI_SAFELIST, AIKI_APQ_ENTRIES, AIKI_RATE_LIMIT_RPS,
  * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS, and the
@@ -14,6 +14,7 @@ import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
 import { startGateway } from './server.ts';
+import { FAN_OUT } from './router/ShardRouter.ts';
 import { readEdgeConfig } from './edge/index.ts';
 import { readCacheConfig } from './cache/index.ts';
 
@@ -44,6 +45,7 @@ runMain(log, 'gateway', async () => {
       mainchainUrl: envString('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 10_000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
+      shardFanOut: envInt('AIKI_SHARD_FANOUT', FAN_OUT, { min: 1, max: 10_000 }),
       extensionLimits: { timeoutMs: envInt('AIKI_EXTENSION_TIMEOUT_MS', 10_000, { min: 100 }), maxBytes: envInt('AIKI_EXTENSION_MAX_BYTES', 4 << 20, { min: 1024 }) },
       edge: readEdgeConfig(),
       cache: readCacheConfig(),

@@ -24,7 +24,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
+import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -33,11 +33,13 @@ export interface GatewayConfig {
   mainchainUrl: string;
   pollIntervalMs?: number;
   shardTimeoutMs?: number;
+  /** The most ledger calls one request has in flight at once (ShardRouter.ts, default 16). */
+  shardFanOut?: number;
   /** Time-out of one call to an extension subgraph and the most of its answer read (default 10 s, 4 MiB): an extension is not the federation's own. */
   extensionLimits?: { timeoutMs: number; maxBytes: number };
   /** Limits, persisted operations and rate limit (gateway/edge/config.ts reads them from the environment); default limits, APQ, no rate limit. */
   edge?: EdgeConfig;
-  /** Entity cache and single-flight (gateway/cache/config.ts reads them from the environment); default both on. */
+  /** The caches, their budget and single-flight (gateway/cache/config.ts reads them from the environment); default all on, 48 MiB. */
   cache?: CacheConfig;
   /**
    * `GET /metrics` on a listener of its own (AIKI_METRICS_PORT, AIKI_METRICS_HOST; loopback by
@@ -73,14 +75,16 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   metrics.watchShardMap(shards);
   const cache = config.cache ?? { entities: true, singleFlight: true };
   const singleFlight = cache.singleFlight ? new SingleFlight({ window: cache.singleFlight === 'flight' ? 'flight' : 'tick', queueMs: cache.singleFlightQueueMs }) : undefined;
-  const plans = new PlanCache();
+  const bounds = cacheBounds(cache.budgetBytes);
+  const plans = new PlanCache(undefined, bounds.plans);
   const router = new ShardRouter(shards, {
     timeoutMs: config.shardTimeoutMs,
+    fanOut: config.shardFanOut,
     log,
     singleFlight,
     metrics,
-    cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries }) : undefined,
-    stateCache: cache.state === false ? undefined : { maxBytes: cache.maxBytes, maxEntries: cache.maxEntries },
+    cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: bounds.entities, maxEntries: cache.maxEntries }) : undefined,
+    stateCache: cache.state === false ? undefined : { maxBytes: bounds.state, maxEntries: cache.maxEntries },
   });
   countedCalls(router);
   const entityCache = router.cache;
@@ -88,10 +92,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const stateCache = router.state;
   if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
   // The main chain's (and extension subgraphs') labelled answers, checked at their /state before each use.
-  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url, labelScope) => fetchLabel(url, undefined, labelScope), singleFlight, maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
+  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url, labelScope) => fetchLabel(url, undefined, labelScope), singleFlight, maxBytes: bounds.subgraphState, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.
-  const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: cache.maxBytes, maxEntries: cache.maxEntries });
+  const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: bounds.responses, maxEntries: cache.maxEntries });
   if (responses) metrics.watchCache(() => responses.stats(), 'response');
   const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({

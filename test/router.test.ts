@@ -2,6 +2,8 @@
  * The shard router against three real ledger subgraphs (in this process, real HTTP, each on its
  * own database): an interleaved `_entities` batch comes back in order, each item from its shard.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -43,10 +45,42 @@ afterAll(async () => {
   await dropDatabases(mongoUri(), prefix);
 });
 
-function routerFor(entries: Array<[string, string[]]>) {
+function routerFor(entries: Array<[string, string[]]>, options: { timeoutMs?: number; fanOut?: number } = {}) {
   const shards = new ShardMap();
   for (const [code, endpoints] of entries) shards.set({ code, state: 'serving', endpoints, registered: endpoints });
-  return { shards, router: new ShardRouter(shards, { timeoutMs: 2000, log }) };
+  return { shards, router: new ShardRouter(shards, { timeoutMs: 2000, log, ...options }) };
+}
+
+/**
+ * Many municipalities' ledgers at once, as one HTTP server with one path per code (as the national
+ * benchmark's fillers: that many ledger processes do not fit a test machine). Each `_entities`
+ * request answers its municipalities' heads after `delayMs`, or never (`hang`); it counts the
+ * requests it saw and the most it held at once.
+ */
+async function manyLedgers({ delayMs = 0, hang = false } = {}) {
+  const seen = { requests: 0, inFlight: 0, mostInFlight: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.requests++;
+      seen.mostInFlight = Math.max(seen.mostInFlight, ++seen.inFlight);
+      if (hang) return;
+      const { variables } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { variables: { representations: Array<{ code: string }> } };
+      setTimeout(() => {
+        seen.inFlight--;
+        const _entities = variables.representations.map(({ code }) => ({ code, chain: { municipality: code, height: 0, headHash: code } }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { _entities } }));
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    seen,
+    endpoint: (code: string) => `http://127.0.0.1:${port}/${code}/graphql`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
 
 function entitiesRequest(representations: unknown[]) {
@@ -133,6 +167,40 @@ describe('ShardRouter', () => {
         request: { query: 'mutation($m: String, $t: SignedTransactionInput!) { a: submitTransaction(municipality: $m, transaction: $t) { id } b: submitTransaction(municipality: "kyoto", transaction: $t) { id } }', variables: { m, t: {} } },
       } as unknown as GraphQLDataSourceProcessOptions);
       expect(reply.errors?.find((e) => e.path?.[0] === 'a')?.extensions?.code).toBe('UNROUTABLE_REQUEST');
+    }
+  });
+
+  it('calls at most `fanOut` ledgers at once for a request touching many, and answers every one in order', async () => {
+    const many = await manyLedgers({ delayMs: 20 });
+    try {
+      const codes = Array.from({ length: 40 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+      const { router } = routerFor(codes.map((c) => [c, [many.endpoint(c)]]), { fanOut: 4 });
+      const order = [...codes].reverse();
+      const reply = await router.process(entitiesRequest(order.map(rep)));
+      expect(reply).toEqual({ data: { _entities: order.map((code) => ({ code, chain: { municipality: code, height: 0, headHash: code } })) } });
+      expect(many.seen.requests).toBe(40);
+      expect(many.seen.mostInFlight).toBeLessThanOrEqual(4);
+    } finally {
+      await many.close();
+    }
+  });
+
+  it('does not ask the ledgers whose turn comes after three time-outs: each is SHARD_UNAVAILABLE, naming its municipality', async () => {
+    const many = await manyLedgers({ hang: true });
+    try {
+      const codes = Array.from({ length: 10 }, (_, i) => `h${String(i).padStart(3, '0')}`);
+      const { router } = routerFor(codes.map((c) => [c, [many.endpoint(c)]]), { fanOut: 2, timeoutMs: 300 });
+      const reply = await router.process(entitiesRequest(codes.map(rep)));
+      expect(reply.data?._entities).toEqual(codes.map(() => null));
+      expect(reply.errors).toHaveLength(10);
+      for (const [i, code] of codes.entries()) {
+        expect(reply.errors!.find((e) => e.path?.[1] === i)?.extensions).toMatchObject({ code: 'SHARD_UNAVAILABLE', municipality: code });
+      }
+      // Three turns of two calls, each timing out at 300 ms: the request's 900 ms had passed.
+      expect(many.seen.requests).toBe(6);
+      expect(reply.errors!.filter((e) => /was not asked/.test(e.message))).toHaveLength(4);
+    } finally {
+      await many.close();
     }
   });
 

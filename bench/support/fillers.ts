@@ -22,7 +22,7 @@ import { postGraphQL } from '../../runtime/graphql.ts';
 import { ledger } from '../../schema/sdl.ts';
 import { genesisBlock } from '../../subgraphs/ledger/genesis.ts';
 import type { BlockDoc } from '../../subgraphs/ledger/models.ts';
-import { pool } from './pool.ts';
+import { pool } from '../../runtime/pool.ts';
 
 const GENESIS_TIME = '2026-01-01T00:00:00.000Z';
 

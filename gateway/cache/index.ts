@@ -15,7 +15,7 @@ export { SharedReadsDataSource, type SharedReadsOptions, type SubgraphAnswer } f
 export { ResponseCache, Reads, readsOf, type ResponseCacheStats } from './ResponseCache.ts';
 export { StateCache, takeLabel, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
-export { readCacheConfig } from './config.ts';
+export { cacheBounds, readCacheConfig, CACHE_BUDGET_MB, type CacheStore } from './config.ts';
 export { countedCalls, readThrough, type Read } from './readThrough.ts';
 
 export interface CacheConfig {
@@ -23,7 +23,9 @@ export interface CacheConfig {
   entities: boolean;
   /** The state cache of ledger answers at their head, checked before each use (StateCache.ts; default on). */
   state?: boolean;
-  maxBytes?: number;
+  /** The memory budget of all the stores together, in bytes (config.ts shares it; default 48 MiB). */
+  budgetBytes?: number;
+  /** The most entries of each store. */
   maxEntries?: number;
   /** Single-flight for identical reads issued together (default on); `flight`: also join calls on the wire. */
   singleFlight: boolean | 'flight';

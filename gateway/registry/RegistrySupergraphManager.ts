@@ -21,8 +21,17 @@ import type { SupergraphManager, SupergraphSdlHook, SupergraphSdlUpdateFunction 
 import { aikiError } from '../../core/errors.ts';
 import { checkLedgerEndpoint, composeFederation } from '../../schema/index.ts';
 import type { Logger } from '../../runtime/log.ts';
+import { pool } from '../../runtime/pool.ts';
 import type { ShardMap } from '../router/ShardMap.ts';
 import type { RegisteredMunicipality, RegisteredSubgraph, RegistryClient } from './RegistryClient.ts';
+
+/**
+ * How many municipalities are admitted (their endpoints checked against the ledger contract) at
+ * once. A complete read at national scale admits 1,741 at start: all at once, that was 1,741
+ * connections and SDL parses together — a peak of memory the process kept — and checks timing
+ * out on a busy machine (docs/BENCHMARKS.md, "The gateway at national scale").
+ */
+const ADMISSION_WIDTH = 16;
 
 export interface RegistrySupergraphManagerOptions {
   registry: RegistryClient;
@@ -129,7 +138,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
     }
     const seen = new Set(changed.municipalities.map((m) => m.code));
     const pending = shards.codes().map((code) => shards.get(code)!).filter((s) => s.state === 'pending' && !seen.has(s.code));
-    await Promise.all([...changed.municipalities, ...pending.map((s) => ({ code: s.code, status: s.status ?? 'ACTIVE', endpoints: s.registered }))].map((m) => this.admit(m)));
+    await pool([...changed.municipalities, ...pending.map((s) => ({ code: s.code, status: s.status ?? 'ACTIVE', endpoints: s.registered }))], ADMISSION_WIDTH, (m) => this.admit(m));
     if (changed.complete) {
       for (const code of shards.codes()) {
         if (!seen.has(code)) {

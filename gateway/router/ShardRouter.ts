@@ -15,6 +15,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { AikiError, aikiError } from '../../core/errors.ts';
 import { routeRootFields } from './rootFields.ts';
 import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
+import { pool } from '../../runtime/pool.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
@@ -25,6 +26,12 @@ import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.t
 export interface ShardRouterOptions {
   /** Per-call time-out to a municipality's subgraph, in ms. */
   timeoutMs?: number;
+  /**
+   * The most ledger calls one request has in flight at once (default {@link FAN_OUT}). A request
+   * touching every municipality — `municipalities { chain { height } }` at national scale, 1,741
+   * ledgers — then holds that many sockets and answers at a time, not 1,741.
+   */
+  fanOut?: number;
   log: Logger;
   /** Answers immutable ledger entities without calling their ledger; none: every read is sent. */
   cache?: (scope: (representation: unknown) => string | undefined) => EntityCache;
@@ -38,12 +45,30 @@ export interface ShardRouterOptions {
 
 
 
+/**
+ * {@link ShardRouterOptions.fanOut}'s default. Measured with `npm run bench -- national`
+ * (docs/BENCHMARKS.md): a whole-federation read of 1,744 municipalities took about as long at 16 as
+ * unbounded, while unbounded it held 1,744 connections and raised the gateway's peak memory by
+ * some 150 MB that it never gave back. A request naming a few municipalities (a block page: one) is
+ * not affected.
+ */
+export const FAN_OUT = 64;
+
+/**
+ * How long, in shard time-outs, a request may go on starting calls. Unbounded, every call started
+ * at once and ended within one time-out; bounded, the calls of a read touching every
+ * municipality take turns, and on a busy machine (load 20–40 on 2 cores) 1,744 of them took 4–14 s
+ * in all — more than one time-out — with every ledger answering.
+ */
+const TURNS = 3;
+
 type Reply = { data?: Record<string, any> | null; errors?: Errors; extensions?: Record<string, any> };
 
 type Errors = GraphQLFormattedError[];
 
 export class ShardRouter implements GraphQLDataSource {
   private readonly timeoutMs: number;
+  private readonly fanOut: number;
   private readonly log: Logger;
   readonly cache?: EntityCache;
   readonly singleFlight?: SingleFlight;
@@ -54,9 +79,11 @@ export class ShardRouter implements GraphQLDataSource {
 
   constructor(
     private readonly shards: ShardMap,
-    { timeoutMs = 10_000, log, cache, singleFlight, metrics, stateCache }: ShardRouterOptions,
+    { timeoutMs = 10_000, fanOut = FAN_OUT, log, cache, singleFlight, metrics, stateCache }: ShardRouterOptions,
   ) {
+    if (!(Number.isInteger(fanOut) && fanOut > 0)) throw new RangeError(`ShardRouter: fanOut must be a positive integer, got ${fanOut}`);
     this.timeoutMs = timeoutMs;
+    this.fanOut = fanOut;
     this.metrics = metrics;
     this.log = log;
     this.cache = cache?.((rep) => this.cacheScope(rep));
@@ -128,7 +155,7 @@ export class ShardRouter implements GraphQLDataSource {
       for (const error of reply.errors ?? []) errors.push({ ...error, path: error.path ?? [field.key], extensions: { ...error.extensions, municipality: error.extensions?.municipality ?? field.municipality } });
     };
     if (route.operation === 'mutation') for (const field of route.fields) await one(field);
-    else await Promise.all(route.fields.map(one));
+    else await pool(route.fields, this.fanOut, one);
     // Keep the response keys in the order of the request.
     const ordered = Object.fromEntries(route.fields.map((f) => [f.key, data[f.key] ?? null]));
     return errors.length > 0 ? { data: ordered, errors } : { data: ordered };
@@ -147,23 +174,28 @@ export class ShardRouter implements GraphQLDataSource {
       else groups.set(code, [i]);
     });
 
-    await Promise.all(
-      [...groups].map(async ([code, indices]) => {
-        const reply = await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, { operationName, write: false, reads });
-        const got = reply.data?._entities;
-        if (Array.isArray(got) && got.length === indices.length) got.forEach((entity, j) => (entities[indices[j]!] = entity));
-        for (const error of reply.errors ?? []) {
-          const extensions = { ...error.extensions, municipality: error.extensions?.municipality ?? code };
-          const [head, index, ...rest] = error.path ?? [];
-          if (head === '_entities' && typeof index === 'number' && indices[index] !== undefined) {
-            errors.push({ ...error, path: ['_entities', indices[index], ...rest], extensions });
-          } else {
-            // An error about the whole shard request: it concerns each of its entities.
-            for (const i of indices) errors.push({ ...error, path: ['_entities', i], extensions });
-          }
+    // At most `fanOut` shards at a time. A shard whose turn comes after TURNS time-outs is not
+    // asked, so a whole-federation read answers within TURNS + 1 time-outs however many ledgers hang.
+    const budgetMs = TURNS * this.timeoutMs;
+    const deadline = performance.now() + budgetMs;
+    await pool([...groups], this.fanOut, async ([code, indices]) => {
+      const reply: Reply =
+        performance.now() >= deadline
+          ? { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} was not asked: this request's ${groups.size} ledgers were not all reached within ${budgetMs} ms`, { municipality: code }))] }
+          : await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, { operationName, write: false, reads });
+      const got = reply.data?._entities;
+      if (Array.isArray(got) && got.length === indices.length) got.forEach((entity, j) => (entities[indices[j]!] = entity));
+      for (const error of reply.errors ?? []) {
+        const extensions = { ...error.extensions, municipality: error.extensions?.municipality ?? code };
+        const [head, index, ...rest] = error.path ?? [];
+        if (head === '_entities' && typeof index === 'number' && indices[index] !== undefined) {
+          errors.push({ ...error, path: ['_entities', indices[index], ...rest], extensions });
+        } else {
+          // An error about the whole shard request: it concerns each of its entities.
+          for (const i of indices) errors.push({ ...error, path: ['_entities', i], extensions });
         }
-      }),
-    );
+      }
+  });
     return errors.length > 0 ? { data: { _entities: entities }, errors } : { data: { _entities: entities } };
   }
 
