@@ -13,5 +13,5 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
-# Overridden per service: dist/subgraphs/ledger/main.js, dist/subgraphs/mainchain/main.js, dist/cli/aiki.js
-CMD ["node", "dist/gateway/main.js"]
+# The gateway's node flags: cluster/services.ts (SERVICE_FLAGS). Overridden per service: dist/subgraphs/ledger/main.js, dist/subgraphs/mainchain/main.js, dist/cli/aiki.js
+CMD ["node", "--optimize-for-size", "dist/gateway/main.js"]

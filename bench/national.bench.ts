@@ -1,7 +1,9 @@
 /**
  * The gateway at national scale: Japan has 1,741 municipalities. One cluster (support/kyoto.ts:
  * the main chain, ledgers for kyoto, osaka and nara, our gateway with its default registry
- * reading — long poll, and a complete read every 10 s; kyoto's blocks from BENCH_TRANSFERS
+ * reading — long poll, and a complete read every 10 s — run as deployed: built (`npm run
+ * build:server`, done first) and started with plain node and its flags (cluster/services.ts
+ * SERVICE_FLAGS), not through tsx, whose loader thread alone holds some 40 MB; kyoto's blocks from BENCH_TRANSFERS
  * transfers in batches of 10), measured with its 3 municipalities, then again once
  * BENCH_MUNICIPALITIES (1741) more are registered and the gateway routes to every one: bench-only
  * filler endpoints (support/fillers.ts, as the governance benchmark has; they pass the same
@@ -18,6 +20,7 @@
  *   npm run bench -- national
  */
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,8 +41,10 @@ const TARGET_MB = 150;
 const treasury = wallet('kyoto');
 const accounts = Array.from({ length: 32 }, () => wallet('kyoto'));
 const snapshotDir = mkdtempSync(join(tmpdir(), 'aiki-national-bench-'));
+execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
 const cluster = await benchCluster(`bench_nat_${process.pid}`, TOWNS, treasury, {
   pollIntervalMs: 10_000, // the gateway's own default; the tests' clusters read every second
+  compiled: true,
   env: snapshots ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` } : {},
 });
 const fillers = await startFillers();

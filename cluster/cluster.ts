@@ -35,6 +35,8 @@ export interface ClusterOptions {
   mainchainEnv?: Record<string, string>;
   /** Extra environment of the gateway process (edge settings…). Without it, no rate limit: tests and benches send from one address. */
   gatewayEnv?: Record<string, string>;
+  /** The gateway from dist/ (`npm run build:server`) with plain node, as deployed; default: from source through tsx. */
+  gatewayCompiled?: boolean;
   /** Extra environment of each ledger process (genesis, keys, block interval…). */
   ledgerEnv?: (spec: MunicipalitySpec) => Record<string, string>;
   onLog?: (service: string, line: string) => void;
@@ -144,6 +146,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         ...opts.gatewayEnv,
       },
       onLog: log('gateway'),
+      compiled: opts.gatewayCompiled,
     });
     started.push(gateway);
     const cluster: Cluster = {

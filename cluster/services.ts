@@ -18,6 +18,17 @@ export const ENTRIES = {
   events: 'subgraphs/events/main.ts',
 } as const;
 
+/**
+ * Node's own flags per service, wherever it is started (here; docker-compose.yml repeats them for the
+ * images). The gateway favours memory over speed in V8's heap sizing — smaller young generation,
+ * slower heap growth, earlier memory reduction — measured with `npm run bench -- national`
+ * (docs/BENCHMARKS.md, "The gateway at national scale"): see there for its resident memory and
+ * requests/s with and without.
+ */
+export const SERVICE_FLAGS: Partial<Record<keyof typeof ENTRIES, string[]>> = {
+  gateway: ['--optimize-for-size'],
+};
+
 export interface ServiceProcess {
   name: string;
   url: string;
@@ -33,6 +44,8 @@ export interface SpawnOptions {
   /** Called with each stderr line (JSON logs); by default they are kept for error messages only. */
   onLog?: (line: string) => void;
   timeoutMs?: number;
+  /** Run the built JavaScript (dist/, `npm run build:server`) with plain node, as the images do, and not the TypeScript through tsx. */
+  compiled?: boolean;
 }
 
 /**
@@ -48,7 +61,8 @@ export function nodeFlags(name: string, flags = process.env.AIKI_NODE_FLAGS ?? '
 }
 
 export async function spawnService(name: string, entry: keyof typeof ENTRIES, opts: SpawnOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [...nodeFlags(name), '--import', 'tsx', join(ROOT, ENTRIES[entry])], {
+  const script = opts.compiled ? [join(ROOT, 'dist', ENTRIES[entry].replace(/\.ts$/, '.js'))] : ['--import', 'tsx', join(ROOT, ENTRIES[entry])];
+  const child = spawn(process.execPath, [...(SERVICE_FLAGS[entry] ?? []), ...nodeFlags(name), ...script], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

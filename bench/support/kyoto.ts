@@ -39,13 +39,14 @@ export async function gql<T>(url: string, query: string, variables: Record<strin
 }
 
 /** The cluster, `treasury` holding kyoto's genesis money; `gateway` adds to the gateway's settings. */
-export function benchCluster(dbPrefix: string, towns: string[], treasury: Wallet, gateway: { pollIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Cluster> {
+export function benchCluster(dbPrefix: string, towns: string[], treasury: Wallet, gateway: { pollIntervalMs?: number; env?: Record<string, string>; compiled?: boolean } = {}): Promise<Cluster> {
   return startCluster({
     municipalities: towns.map((code) => ({ code, name: code[0]!.toUpperCase() + code.slice(1) })),
     dbPrefix,
     operatorToken: 'bench',
     pollIntervalMs: gateway.pollIntervalMs,
     gatewayEnv: gateway.env,
+    gatewayCompiled: gateway.compiled,
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_SETTLE_INTERVAL_MS: '50' },
     ledgerEnv: (spec) => ({
       AIKI_BLOCK_INTERVAL_MS: '50',
