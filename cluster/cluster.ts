@@ -143,6 +143,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         AIKI_PORT: String(opts.ports?.gateway ?? 0),
         AIKI_REGISTRY_POLL_MS: String(opts.pollIntervalMs ?? 1000),
         AIKI_RATE_LIMIT_RPS: '0',
+        AIKI_METRICS_PUBLIC: '1', // tests and benches read /metrics and /ready's counters; npm start turns it off
         ...opts.gatewayEnv,
       },
       onLog: log('gateway'),

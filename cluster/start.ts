@@ -48,7 +48,8 @@ const cluster = await startCluster({
   ports: { gateway: gatewayPort, mainchain: gatewayPort + 1, ledgerBase: gatewayPort + 101 },
   operatorToken,
   // The explorer's own origin, and web apps in development on any localhost port (runtime/cors.ts).
-  gatewayEnv: { AIKI_CORS_ORIGINS: process.env.AIKI_CORS_ORIGINS ?? `http://127.0.0.1:${gatewayPort},http://localhost:*` },
+  // Safe to expose by mistake: no /metrics or /ready details on the public port unless asked for.
+  gatewayEnv: { AIKI_CORS_ORIGINS: process.env.AIKI_CORS_ORIGINS ?? `http://127.0.0.1:${gatewayPort},http://localhost:*`, AIKI_METRICS_PUBLIC: process.env.AIKI_METRICS_PUBLIC ?? '' },
   ledgerEnv: ({ code }) => ({
     AIKI_GENESIS: JSON.stringify([{ address: treasury.get(code)!.address, amount: TREASURY_SUPPLY }]),
   }),

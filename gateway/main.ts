@@ -5,7 +5,7 @@
  * and the edge's (gateway/edge/config.ts): AIKI_SAFELIST, AIKI_APQ_ENTRIES, AIKI_RATE_LIMIT_RPS,
  * AIKI_RATE_LIMIT_BURST, AIKI_MAX_QUERY_DEPTH, AIKI_MAX_QUERY_COST, AIKI_MAX_QUERY_TOKENS, and the
  * cache's (gateway/cache/config.ts): AIKI_ENTITY_CACHE, AIKI_ENTITY_CACHE_MB, AIKI_ENTITY_CACHE_ENTRIES,
- * AIKI_SINGLE_FLIGHT; AIKI_METRICS_PORT and AIKI_METRICS_HOST (GET /metrics on a port of its own);
+ * AIKI_SINGLE_FLIGHT; AIKI_METRICS_PORT and AIKI_METRICS_HOST (GET /metrics on a port of its own), AIKI_METRICS_PUBLIC;
  * AIKI_CORS_ORIGINS and AIKI_EXPLORER_DIR (the browser front: gateway/front.ts).
  */
 import { fileURLToPath } from 'node:url';
@@ -21,9 +21,9 @@ import { readCacheConfig } from './cache/index.ts';
 const log = createLogger('gateway');
 
 /**
- * Unset: /metrics on the public port, as before — the gateway listens on loopback unless AIKI_HOST
- * says otherwise, and several gateways on one machine (tests, benchmarks) need no port each. Set
- * (0 = any free port): a listener of its own, on loopback unless AIKI_METRICS_HOST says otherwise.
+ * Set (0 = any free port): /metrics and a detailed /ready on a listener of their own, on loopback
+ * unless AIKI_METRICS_HOST says otherwise. Unset: nowhere, unless AIKI_METRICS_PUBLIC=1 puts them
+ * on the public port (tests and benchmarks: several gateways on one machine need no port each).
  */
 function metricsListener(): { port: number; host: string } | undefined {
   if (!process.env.AIKI_METRICS_PORT) return undefined;
@@ -37,7 +37,8 @@ runMain(log, 'gateway', async () => {
   ensureSubgraphSecret(log);
   const host = envString('AIKI_HOST', '127.0.0.1');
   const metrics = metricsListener();
-  if (!metrics && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics is served on the public port (AIKI_HOST=${host}): set AIKI_METRICS_PORT to serve it on a port of its own`);
+  const publicDetails = process.env.AIKI_METRICS_PUBLIC === '1';
+  if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics and /ready's details are served on the public port (AIKI_METRICS_PUBLIC=1, AIKI_HOST=${host}): set AIKI_METRICS_PORT instead to serve them on a port of their own`);
   const gateway = await startGateway(
     {
       port: envInt('AIKI_PORT', 4000, { max: 65535 }),
@@ -50,6 +51,7 @@ runMain(log, 'gateway', async () => {
       edge: readEdgeConfig(),
       cache: readCacheConfig(),
       metrics,
+      publicDetails,
       cors: parseCorsOrigins(process.env.AIKI_CORS_ORIGINS),
       explorerDir: envString('AIKI_EXPLORER_DIR', BUILT_EXPLORER),
     },

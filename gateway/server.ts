@@ -42,10 +42,16 @@ export interface GatewayConfig {
   /** The caches, their budget and single-flight (gateway/cache/config.ts reads them from the environment); default all on, 48 MiB. */
   cache?: CacheConfig;
   /**
-   * `GET /metrics` on a listener of its own (AIKI_METRICS_PORT, AIKI_METRICS_HOST; loopback by
-   * default) and not on the public port. Unset: on the public port (docs/GATEWAY.md, "Metrics").
+   * `GET /metrics` and a detailed `GET /ready` on a listener of its own (AIKI_METRICS_PORT,
+   * AIKI_METRICS_HOST; loopback by default) and not on the public port.
    */
   metrics?: { port: number; host?: string };
+  /**
+   * `GET /metrics` and `GET /ready`'s details (shard map, cache and operator counters) on the public
+   * port too (AIKI_METRICS_PUBLIC=1; the launcher of tests and benches sets it). Default off: the
+   * public `/ready` says only whether the gateway is ready, and `/metrics` is not there.
+   */
+  publicDetails?: boolean;
   /** How long a verdict on an operator token is kept (default 5 s): the longest a revoked token still passes the gateway. */
   operatorVerdictTtlMs?: number;
   /** Origins whose pages may call the gateway (AIKI_CORS_ORIGINS); default none. */
@@ -62,8 +68,8 @@ export interface GatewayContext {
 }
 
 export interface RunningGateway extends Served {
-  /** Where `GET /metrics` is served: the metrics listener's URL, or the public port's. */
-  metricsUrl: string;
+  /** Where `GET /metrics` is served: the metrics listener's URL, or the public port's; undefined when nowhere. */
+  metricsUrl: string | undefined;
   shards: ShardMap;
   /** The caches' counters (also `GET /ready`'s `cache`). */
   cacheStats(): CacheStats;
@@ -154,26 +160,28 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
   });
+  /** What `GET /ready` tells besides "ready": where the gateway routes and what its caches hold — for operators. */
+  const details = async () => ({ municipalities: shards.serving(), cache: cacheStats(), operators: { ...verifier.counts } });
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     log,
     admit: limiter && observeAdmit(metrics, httpRateLimit(limiter)), // before the body is read: the cheapest refusal
     front: browserFront(config.cors ?? { origins: [], anyOrigin: false }, staticSite(config.explorerDir ?? '')),
-    metrics: config.metrics ? undefined : metricsEndpoint(metrics), // GET /metrics, Prometheus text format
+    metrics: config.publicDetails ? metricsEndpoint(metrics) : undefined, // GET /metrics, Prometheus text format
     context: async (req) => ({ authorization: req.headers.authorization }),
-    ready: async () => ({ municipalities: shards.serving(), cache: cacheStats(), operators: { ...verifier.counts } }),
+    ready: config.publicDetails ? details : undefined,
   });
   let scrape: Served | undefined;
   try {
-    scrape = config.metrics && (await serveMetrics({ ...config.metrics, metrics: metricsEndpoint(metrics), log }));
+    scrape = config.metrics && (await serveMetrics({ ...config.metrics, metrics: metricsEndpoint(metrics), ready: details, log }));
   } catch (err) {
     await served.close();
     throw err;
   }
   return {
     ...served,
-    metricsUrl: scrape?.url ?? served.url.replace(/\/graphql$/, '/metrics'),
+    metricsUrl: scrape?.url ?? (config.publicDetails ? served.url.replace(/\/graphql$/, '/metrics') : undefined),
     async close() {
       await scrape?.close();
       await served.close();

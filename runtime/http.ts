@@ -210,9 +210,16 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
  * `GET /metrics` alone, on a listener of its own (the gateway's AIKI_METRICS_PORT): scrapers reach
  * it on an internal address while the public port answers 404 for it. Nothing else is served.
  */
-export async function serveMetrics(opts: { port: number; host?: string; metrics: () => MetricsText; log: Logger }): Promise<Served> {
+export async function serveMetrics(opts: { port: number; host?: string; metrics: () => MetricsText; ready?: () => Promise<Record<string, unknown>>; log: Logger }): Promise<Served> {
   const server = limitedServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/ready' && opts.ready) {
+      opts.ready().then(
+        (details) => send(res, 200, { status: 'ready', ...details }),
+        (err: unknown) => send(res, 503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/metrics') {
       try {
         return sendMetrics(res, opts.metrics());
@@ -221,7 +228,7 @@ export async function serveMetrics(opts: { port: number; host?: string; metrics:
         return send(res, 500, { error: 'internal error' });
       }
     }
-    return send(res, 404, { error: 'not found: this port serves GET /metrics only' });
+    return send(res, 404, { error: 'not found: this port serves GET /metrics and GET /ready only' });
   });
   const { url, close } = await listen(server, opts.port, opts.host);
   return { url: `${url}/metrics`, close };

@@ -254,5 +254,8 @@ describe('metrics on a port of their own', () => {
     expect(publicPort.status).toBe(404);
     await publicPort.body?.cancel();
     expect((await fetch(metricsUrl.replace('/metrics', '/graphql'))).status).toBe(404); // nothing else there
+    // /ready's details (shard map, cache and operator counters) there too; the public port says only "ready".
+    expect(await (await fetch(gateway.url.replace('/graphql', '/ready'))).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(metricsUrl.replace('/metrics', '/ready'))).json()).toMatchObject({ status: 'ready', municipalities: expect.arrayContaining(['kyoto']), cache: expect.any(Object) });
   });
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
           : {},
   });
   uncached = await spawnService('gateway-uncached', 'gateway', {
-    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_REGISTRY_POLL_MS: '200', AIKI_RATE_LIMIT_RPS: '0', AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0', AIKI_SINGLE_FLIGHT: '0' },
+    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_REGISTRY_POLL_MS: '200', AIKI_RATE_LIMIT_RPS: '0', AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0', AIKI_SINGLE_FLIGHT: '0', AIKI_METRICS_PUBLIC: '1' },
   });
 });
 

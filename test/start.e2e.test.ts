@@ -62,6 +62,9 @@ describe('npm start', () => {
     const list = before.data!.municipalities as Array<{ code: string; chain: { municipality: string } }>;
     expect(list.map((m) => m.code)).toEqual(['kyoto', 'osaka', 'nara']);
     for (const m of list) expect(m.chain.municipality).toBe(m.code);
+    // Safe to expose by mistake: no metrics and no /ready details on the public port unless asked for.
+    expect((await fetch(gateway.replace('/graphql', '/metrics'))).status).toBe(404);
+    expect(await (await fetch(gateway.replace('/graphql', '/ready'))).json()).toEqual({ status: 'ready' });
 
     await ctrlC(first.child, first.output);
 
