@@ -273,7 +273,7 @@ describe('governance', () => {
     for (const code of ['kyoto', 'osaka', 'kobe']) expect((await vote(signedVote(p, code, 'YES'))).errors).toBeUndefined();
     expect((await settled(p.id)).status).toBe('PASSED');
     // Aborted at once (not after the 45 s time-out); refunded once nara confirms it never credits.
-    await eventually(async () => ((await status())?.status === 'ABORTING' ? true : undefined), 10_000, 'the credit aborted');
+    await eventually(async () => ((await status())?.status === 'ABORTING' ? true : undefined), 30_000, 'the credit aborted');
     await cluster.startLedger(NARA, port);
     await eventually(async () => ((await status())?.status === 'REFUNDED' ? true : undefined), 30_000, 'the transfer refunded');
 

@@ -77,8 +77,8 @@ export class Registry {
   /**
    * Municipalities as read here, by code: every lookup of a reference (an account, a transaction,
    * a block, a municipality) needs one, and this process is the registry's only writer. Each write
-   * begins by moving {@link generation} — a read begun before it is not kept — and forgets the
-   * code it writes (a registry write) or raises its anchored height first (an anchor).
+   * moves {@link generation} when it begins and when it ends — a read that overlaps it is not kept —
+   * and forgets the code it writes (a registry write) or raises its anchored height (an anchor).
    */
   private readonly known = new Map<string, MunicipalityDoc>();
   private generation = 0;
@@ -131,6 +131,7 @@ export class Registry {
    * written with every anchor ({@link anchored}) is not registry state and moves nothing here.
    */
   private changed(code: string | null): void {
+    this.forget(code);
     this.changes++;
     this.recent.push(code);
     if (this.recent.length > RECENT_CHANGES) this.recent.shift();
@@ -268,15 +269,23 @@ export class Registry {
 
   /** Its blocks up to `height` are anchored. */
   async anchored(code: string, height: number): Promise<void> {
-    this.generation++;
-    const known = this.known.get(code);
-    if (known) known.anchoredHeight = Math.max(known.anchoredHeight, height); // never behind the database
-    await this.municipalities.updateOne({ _id: code }, { $max: { anchoredHeight: height } });
+    const raise = () => {
+      this.generation++;
+      const known = this.known.get(code);
+      if (known) known.anchoredHeight = Math.max(known.anchoredHeight, height); // never behind the database
+    };
+    raise();
+    try {
+      await this.municipalities.updateOne({ _id: code }, { $max: { anchoredHeight: height } });
+    } finally {
+      raise(); // a read that overlapped the write is not kept, nor is what it read
+    }
   }
 
-  private forget(code: string): void {
+  /** Before and after each registry write: a read that overlaps it is not kept. */
+  private forget(code: string | null): void {
     this.generation++;
-    this.known.delete(code);
+    if (code !== null) this.known.delete(code);
   }
 }
 
