@@ -31,17 +31,25 @@ const codegen: CodegenConfig = {
       schema: 'schema/mainchain.graphql',
       plugins,
       config: config('../../subgraphs/mainchain/context.ts#MainchainContext', {
-        MainChain: '../../subgraphs/mainchain/chain.ts#MainChainModel',
-        MainBlock: '../../subgraphs/mainchain/chain.ts#MainBlockDoc',
-        Anchor: '../../subgraphs/mainchain/anchors.ts#AnchorDoc',
-        Settlement: '../../subgraphs/mainchain/settlements.ts#SettlementDoc',
-        Trace: '../../subgraphs/mainchain/settlements.ts#TraceModel',
-        TraceHop: '../../subgraphs/mainchain/settlements.ts#TraceHopModel',
-        MainEvent: '../../subgraphs/mainchain/chain.ts#MainEventModel',
-        Proposal: '../../subgraphs/mainchain/governance.ts#ProposalDoc',
-        Vote: '../../subgraphs/mainchain/governance.ts#VoteDoc',
-        ExtensionSubgraph: '../../subgraphs/mainchain/registry.ts#SubgraphDoc',
+        MainChain: '../../subgraphs/mainchain/models.ts#MainChainModel',
+        MainBlock: '../../subgraphs/mainchain/models.ts#MainBlockDoc',
+        Anchor: '../../subgraphs/mainchain/models.ts#AnchorDoc',
+        Settlement: '../../subgraphs/mainchain/models.ts#SettlementDoc',
+        Trace: '../../subgraphs/mainchain/models.ts#TraceModel',
+        TraceHop: '../../subgraphs/mainchain/models.ts#TraceHopModel',
+        MainEvent: '../../subgraphs/mainchain/models.ts#MainEventModel',
+        Proposal: '../../subgraphs/mainchain/models.ts#ProposalDoc',
+        Vote: '../../subgraphs/mainchain/models.ts#VoteDoc',
+        ExtensionSubgraph: '../../subgraphs/mainchain/models.ts#SubgraphDoc',
       }),
+    },
+    // The main chain's schema types alone (inputs, enums): what its modules import. The resolver
+    // types above import the context, which imports those modules — an import circle if they took
+    // these types from there.
+    'schema/generated/mainchain.types.ts': {
+      schema: 'schema/mainchain.graphql',
+      plugins: ['typescript'],
+      config: { federation: true, useTypeImports: true, enumsAsTypes: true },
     },
     // The explorer's typed documents: each `graphql(...)` in explorer/src against the public API.
     // As strings (TypedDocumentString), so the browser needs no GraphQL parser to send them.

@@ -12,7 +12,7 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { SingleFlight } from './SingleFlight.ts';
 import type { StateCache } from './StateCache.ts';
 import { readThrough } from './readThrough.ts';
-import { readsOf } from './ResponseCache.ts';
+import { readsOf } from './Reads.ts';
 import { STATE_HEADER } from '../../runtime/stateLabel.ts';
 
 export interface SharedReadsOptions<TContext> {

@@ -19,7 +19,7 @@
 import { Lru, type LruStats } from '../../runtime/lru.ts';
 import type { SingleFlight } from './SingleFlight.ts';
 import { STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
-import type { Reads } from './ResponseCache.ts';
+import type { Reads } from './Reads.ts';
 
 export interface LabelledReply<R> {
   reply: R;

@@ -1,6 +1,20 @@
 /** The cache's settings from the environment (docs/GATEWAY.md). */
 import { envInt } from '../../runtime/env.ts';
-import type { CacheConfig } from './index.ts';
+
+export interface CacheConfig {
+  /** The entity cache of immutable ledger data (default on). */
+  entities: boolean;
+  /** The state cache of ledger answers at their head, checked before each use (StateCache.ts; default on). */
+  state?: boolean;
+  /** The memory budget of all the stores together, in bytes (config.ts shares it; default 48 MiB). */
+  budgetBytes?: number;
+  /** The most entries of each store. */
+  maxEntries?: number;
+  /** Single-flight for identical reads issued together (default on); `flight`: also join calls on the wire. */
+  singleFlight: boolean | 'flight';
+  /** How long a call may wait behind an identical one on the wire (SingleFlight.ts; default 20 ms). */
+  singleFlightQueueMs?: number;
+}
 
 /**
  * The caches' memory budget by default, in MiB (AIKI_CACHE_MB): what all of them hold together

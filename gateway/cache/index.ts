@@ -12,26 +12,12 @@ import type { ResponseCacheStats } from './ResponseCache.ts';
 export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, type SharedReadsOptions, type SubgraphAnswer } from './SharedReadsDataSource.ts';
-export { ResponseCache, Reads, readsOf, type ResponseCacheStats } from './ResponseCache.ts';
+export { ResponseCache, type ResponseCacheStats } from './ResponseCache.ts';
+export { Reads, readsOf } from './Reads.ts';
 export { StateCache, takeLabel, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
-export { cacheBounds, readCacheConfig, CACHE_BUDGET_MB, type CacheStore } from './config.ts';
+export { cacheBounds, readCacheConfig, CACHE_BUDGET_MB, type CacheConfig, type CacheStore } from './config.ts';
 export { countedCalls, readThrough, type Read } from './readThrough.ts';
-
-export interface CacheConfig {
-  /** The entity cache of immutable ledger data (default on). */
-  entities: boolean;
-  /** The state cache of ledger answers at their head, checked before each use (StateCache.ts; default on). */
-  state?: boolean;
-  /** The memory budget of all the stores together, in bytes (config.ts shares it; default 48 MiB). */
-  budgetBytes?: number;
-  /** The most entries of each store. */
-  maxEntries?: number;
-  /** Single-flight for identical reads issued together (default on); `flight`: also join calls on the wire. */
-  singleFlight: boolean | 'flight';
-  /** How long a call may wait behind an identical one on the wire (SingleFlight.ts; default 20 ms). */
-  singleFlightQueueMs?: number;
-}
 
 export interface CacheStats {
   /** Null when the entity cache is off. */

@@ -9,7 +9,7 @@
  * so a data source or a path that forgets to say anything makes the response unkept, never stale.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { readsOf, type Reads } from './ResponseCache.ts';
+import { readsOf, type Reads } from './Reads.ts';
 import type { SingleFlight } from './SingleFlight.ts';
 import { takeLabel, type StateCache } from './StateCache.ts';
 

@@ -1,10 +1,20 @@
 /** The edge's settings from the environment (README.md, "Configuration"). */
 import { readFileSync } from 'node:fs';
 import { envInt, envString } from '../../runtime/env.ts';
-import type { EdgeConfig } from './index.ts';
-import { DEFAULT_LIMITS } from './limits.ts';
-import { readManifest } from './persisted.ts';
-import { DEFAULT_RATE_LIMIT } from './rateLimit.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { readManifest, type PersistedQueryManifest } from './persisted.ts';
+import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rateLimit.ts';
+
+export interface EdgeConfig {
+  /** Overrides of {@link DEFAULT_LIMITS}. */
+  limits: Partial<Limits>;
+  /** Safelist mode: only this manifest's operations run. Unset: APQ. */
+  safelist?: PersistedQueryManifest;
+  /** APQ store size; 0 turns APQ off. */
+  apqEntries?: number;
+  /** Per-client rate limit; unset: none. */
+  rateLimit?: Partial<RateLimitOptions>;
+}
 
 /**
  * AIKI_SAFELIST (a persisted query manifest file: safelist mode), AIKI_APQ_ENTRIES,

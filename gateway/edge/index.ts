@@ -5,26 +5,17 @@
  * before the gateway plans anything or calls a subgraph.
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { limitsPlugin, type Limits } from './limits.ts';
-import { persistedQueriesPlugin, type PersistedQueryManifest } from './persisted.ts';
-import { rateLimitPlugin, type RateLimiter, type RateLimitOptions } from './rateLimit.ts';
+import { limitsPlugin } from './limits.ts';
+import { persistedQueriesPlugin } from './persisted.ts';
+import { rateLimitPlugin, type RateLimiter } from './rateLimit.ts';
+import type { EdgeConfig } from './config.ts';
 
 export { checkMeasure, checkSource, countTokens, DEFAULT_LIMITS, limitsPlugin, measureOperation, type Limits, type Measure } from './limits.ts';
 export { manifestOf, MANIFEST_FORMAT, persistedQueriesPlugin, readManifest, sha256Hex, type ManifestOperation, type PersistedQueryManifest, type PersistedQueryOptions } from './persisted.ts';
 export { clientKeys, DEFAULT_RATE_LIMIT, httpRateLimit, rateLimited, RateLimiter, rateLimitPlugin, type Decision, type HttpRefusal, type RateLimitOptions } from './rateLimit.ts';
 export { DEFAULT_VERDICT_TTL_MS, OPERATOR_SPEC, operatorAuthPlugin, operatorFieldIn, operatorFields, OperatorVerifier, type OperatorVerifierOptions, type Verdict } from './operatorAuth.ts';
-export { readEdgeConfig } from './config.ts';
+export { readEdgeConfig, type EdgeConfig } from './config.ts';
 
-export interface EdgeConfig {
-  /** Overrides of {@link DEFAULT_LIMITS}. */
-  limits: Partial<Limits>;
-  /** Safelist mode: only this manifest's operations run. Unset: APQ. */
-  safelist?: PersistedQueryManifest;
-  /** APQ store size; 0 turns APQ off. */
-  apqEntries?: number;
-  /** Per-client rate limit; unset: none. */
-  rateLimit?: Partial<RateLimitOptions>;
-}
 
 /**
  * The edge's Apollo plugins, in the order they must run — Apollo calls `requestDidStart` hooks in

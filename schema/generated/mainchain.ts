@@ -1,9 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { MainChainModel, MainBlockDoc, MainEventModel } from '../../subgraphs/mainchain/chain.ts';
-import type { AnchorDoc } from '../../subgraphs/mainchain/anchors.ts';
-import type { SettlementDoc, TraceModel, TraceHopModel } from '../../subgraphs/mainchain/settlements.ts';
-import type { ProposalDoc, VoteDoc } from '../../subgraphs/mainchain/governance.ts';
-import type { SubgraphDoc } from '../../subgraphs/mainchain/registry.ts';
+import type { MainChainModel, MainBlockDoc, AnchorDoc, SettlementDoc, TraceModel, TraceHopModel, MainEventModel, ProposalDoc, VoteDoc, SubgraphDoc } from '../../subgraphs/mainchain/models.ts';
 import type { MainchainContext } from '../../subgraphs/mainchain/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -10,22 +10,14 @@
  * only and never with a gap.
  */
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { aikiError, checkAnchor, checkHeaderShape, checkSigned, type BlockHeader, type OfferedBlock } from '../../core/index.ts';
-import { anchorEvent, anchorKey, type MainChain } from './chain.ts';
+import { aikiError, checkAnchor, checkHeaderShape, checkSigned, type OfferedBlock } from '../../core/index.ts';
+import { type MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { Registry } from './registry.ts';
 import type { MainSealedCache } from './sealed.ts';
-import type { OutboundOffer, Settler } from './settlements.ts';
+import type { Settler } from './settlements.ts';
+import { anchorEvent, anchorKey, type AnchorDoc, type OutboundOffer } from './models.ts';
 
-export interface AnchorDoc {
-  _id: string;
-  municipality: string;
-  height: number;
-  hash: string;
-  header: BlockHeader;
-  signature: string;
-  receivedAt: Date;
-}
 
 /** At most this many blocks in one offer. */
 export const MAX_BLOCKS_PER_OFFER = 100;

@@ -9,42 +9,19 @@
  * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). One process
  * seals; a second would lose the race for the next height and rebuild (docs/MAINCHAIN.md).
  */
-import { anchorEventId, stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock, type BlockHeader, type PohEntry, type SettlementStatus } from '../../core/index.ts';
+import { stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock } from '../../core/index.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { blockKey } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
-import type { AnchorDoc } from './anchors.ts';
-import { orderIds, stepEventIds, type SettlementDoc } from './settlements.ts';
 import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
-import { governanceEvents } from './governance.ts';
+import { governanceEvents } from './governanceEvents.ts';
 import type { MainSealedCache } from './sealed.ts';
 import { memoizedBy } from '../../runtime/immutableCache.ts';
+import { anchorEvent, orderIds, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type SettlementDoc } from './models.ts';
 
-/** One event a main-chain block commits to, in block order: an anchored block, a settlement's step, or governance's. */
-export type MainEvent =
-  | { id: string; kind: 'anchor'; municipality: string; height: number; hash: string }
-  | { id: string; kind: 'settlement'; settlement: string; status: SettlementStatus; entry?: string }
-  | { id: string; kind: 'proposal' | 'outcome'; proposal: string }
-  | { id: string; kind: 'vote'; proposal: string; municipality: string };
 
-/** What `MainEvent` resolves from. */
-export type MainEventModel = MainEvent;
 
-export interface MainBlockDoc {
-  _id: string;
-  height: number;
-  header: BlockHeader;
-  hash: string;
-  signature: string;
-  events: MainEvent[];
-  poh: PohEntry[];
-}
-
-/** What `Query.mainChain` resolves from: the newest block, read once per request and only when a field needs it. */
-export interface MainChainModel {
-  head: () => Promise<MainBlockDoc>;
-}
 
 export interface MainChainOptions {
   secretKey: Uint8Array;
@@ -229,8 +206,3 @@ export class MainChain {
 /** A sealed main-chain block's Merkle tree over its event ids, built once per block document (sealed.ts keeps the documents). */
 const eventTree = memoizedBy((block: MainBlockDoc) => new MerkleTree(block.events.map((e) => hexToBytes(e.id))));
 
-export const anchorKey = (municipality: string, height: number) => `${municipality}|${blockKey(height)}`;
-
-export function anchorEvent(a: Pick<AnchorDoc, 'municipality' | 'height' | 'hash'>): MainEvent {
-  return { id: anchorEventId(a), kind: 'anchor', municipality: a.municipality, height: a.height, hash: a.hash };
-}

@@ -28,43 +28,20 @@ import {
   type ProposalAction,
   type ProposalBody,
   type ProposalStatus,
-  type VoteBody,
+  
   type VotingRules,
 } from '../../core/index.ts';
 import { composeFederation, mainchain, RESERVED_SUBGRAPHS } from '../../schema/index.ts';
 import { clip, firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
 import { oneBatch } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
-import type { ProposalInput } from '../../schema/generated/mainchain.ts';
+import type { ProposalInput } from '../../schema/generated/mainchain.types.ts';
 import type { Anchors } from './anchors.ts';
-import type { MainChain, MainEvent } from './chain.ts';
+import type { MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import { validate, type Registry, type RegisterInput } from './registry.ts';
+import type { ProposalDoc, VoteDoc } from './models.ts';
 
-export interface ProposalDoc {
-  _id: string;
-  seq: number;
-  body: ProposalBody;
-  /** The proposal's event id. */
-  hash: string;
-  status: ProposalStatus;
-  decidedAt?: Date;
-  outcome?: OutcomeBody;
-  outcomeId?: string;
-  failure?: { code: string; message: string; errors: string[] };
-}
-
-export interface VoteDoc {
-  /** `<proposal>|<municipality>`. */
-  _id: string;
-  proposal: string;
-  municipality: string;
-  body: VoteBody;
-  signature: string;
-  /** The vote's event id: SHA-256 of its signed bytes. */
-  id: string;
-  receivedAt: Date;
-}
 
 /** What governance can change, and what the main chain runs with. */
 export interface Parameters {
@@ -450,17 +427,6 @@ export async function registerMunicipality(registry: Registry, anchors: Anchors,
   return registry.insert({ ...registration, doc: { ...registration.doc, ...(proposal ? { proposal } : {}) } });
 }
 
-/** Sealed events of proposals and votes that no block holds yet (for the main chain's rebuild). */
-export async function governanceEvents(db: Db, sealed: Set<string>) {
-  // In the order they happened: proposals, then votes, then outcomes (each counts votes before it).
-  const proposals = await db.collection<ProposalDoc>(COLLECTIONS.proposals).find({}).toArray();
-  const votes = await db.collection<VoteDoc>(COLLECTIONS.votes).find({}).toArray();
-  const events: MainEvent[] = [];
-  for (const p of proposals) if (!sealed.has(p.hash)) events.push({ id: p.hash, kind: 'proposal', proposal: p._id });
-  for (const v of votes) if (!sealed.has(v.id)) events.push({ id: v.id, kind: 'vote', proposal: v.proposal, municipality: v.municipality });
-  for (const p of proposals) if (p.outcomeId && !sealed.has(p.outcomeId)) events.push({ id: p.outcomeId, kind: 'outcome', proposal: p._id });
-  return events;
-}
 
 function bad(field: string, message: string) {
   return aikiError('BAD_PROPOSAL', message, { field });

@@ -10,8 +10,9 @@ import { aikiError, checkSigned, GENESIS_PREV_HASH, hexToBytes, isStrictPublicKe
 import { firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
 import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
-import type { MunicipalityStatus } from '../../schema/generated/mainchain.ts';
+import type { MunicipalityStatus } from '../../schema/generated/mainchain.types.ts';
 import { COLLECTIONS } from './collections.ts';
+import type { SubgraphDoc } from './models.ts';
 
 export interface MunicipalityDoc {
   _id: string;
@@ -31,16 +32,6 @@ export interface MunicipalityDoc {
   proposal?: string;
 }
 
-/** An extension subgraph composed into the supergraph. Removed ones stay, marked, so that removing is idempotent. */
-export interface SubgraphDoc {
-  _id: string;
-  name: string;
-  url: string;
-  sdl: string;
-  registeredAt: Date;
-  proposal: string;
-  removed?: { at: Date; proposal: string };
-}
 
 export interface RegisterInput {
   code: string;

@@ -2,11 +2,11 @@
 import { aikiError, canonicalJson, countVotes, formatFraction, MUNICIPALITY_CODE, SMALL_ORDER_PUBLIC_KEYS } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/mainchain.ts';
 import { anchorEventId } from '../../core/index.ts';
-import { MAX_TRACE_DEPTH, stepEventIds } from './settlements.ts';
+import { MAX_TRACE_DEPTH } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
-import { registerMunicipality, type ProposalDoc } from './governance.ts';
+import { registerMunicipality } from './governance.ts';
 import { requireOperator } from './operators.ts';
-import type { MainBlockDoc, MainEvent } from './chain.ts';
+import { stepEventIds, type MainBlockDoc, type MainEvent, type ProposalDoc } from './models.ts';
 
 const MAX_KEY_ACCOUNTS = 100;
 const SETTLEMENT_ID = /^[a-z][a-z0-9-]{1,31}:[0-9a-f]{64}$/;

@@ -7,9 +7,7 @@
  * read but its settlements not yet final (docs/BENCHMARKS.md, "Reading under the caches").
  */
 import { ImmutableCache, type ImmutableCacheStats } from '../../runtime/immutableCache.ts';
-import type { AnchorDoc } from './anchors.ts';
-import type { MainBlockDoc } from './chain.ts';
-import type { SettlementDoc } from './settlements.ts';
+import type { AnchorDoc, MainBlockDoc, SettlementDoc } from './models.ts';
 
 type Entry =
   | { kind: 'block'; doc: MainBlockDoc }

@@ -27,7 +27,7 @@ import {
   hexToBytes,
   parseAddress,
   settlementEntryId,
-  settlementEventIds,
+  
   sign,
   signSettlement,
   verifyInclusion,
@@ -42,45 +42,11 @@ import type { MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { MunicipalityDoc, Registry } from './registry.ts';
 import type { MainSealedCache } from './sealed.ts';
+import { stepEventIds, type OutboundOffer, type SettlementDoc, type TraceHopModel, type TraceModel } from './models.ts';
 
-export interface SettlementDoc {
-  /** `<source municipality>:<txid>`: the source transfer's ledger id. */
-  _id: string;
-  txid: string;
-  source: string;
-  destination: string;
-  from: string;
-  to: string;
-  amount: string;
-  /** Where the transfer is on the source chain. */
-  sourceHeight: number;
-  index: number;
-  status: SettlementStatus;
-  credit?: SignedSettlement & { id: string };
-  refund?: SignedSettlement & { id: string };
-  /** Why it is refunded. */
-  reason?: { code: string; message: string };
-  creditOrderedAt?: Date;
-  /** The block of the destination (credit) or source (refund) ledger that holds the entry. */
-  entryHeight?: number;
-  steps: Array<{ status: SettlementStatus; at: Date }>;
-}
 
-/** The entry ids of a settlement's orders, as {@link stepEntry} takes them. */
-export const orderIds = (s: Pick<SettlementDoc, 'credit' | 'refund'>) => ({ credit: s.credit?.id, refund: s.refund?.id });
 
-/** The event ids of a settlement's steps so far, in order (each chained to the one before: core/settlement.ts). */
-export const stepEventIds = (s: Pick<SettlementDoc, '_id' | 'steps' | 'credit' | 'refund'>) => settlementEventIds(s._id, s.steps.map((x) => x.status), orderIds(s));
 
-export interface TraceHopModel {
-  depth: number;
-  settlement: SettlementDoc;
-}
-
-export interface TraceModel {
-  transactionId: string;
-  hops: TraceHopModel[];
-}
 
 export const MAX_TRACE_DEPTH = 5;
 const MAX_TRACE_HOPS = 100;
@@ -88,13 +54,6 @@ const MAX_TRACE_HOPS = 100;
 export const TERMINAL: SettlementStatus[] = ['CREDITED', 'REFUNDED'];
 const ACTIVE: SettlementStatus[] = ['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING'];
 
-/** A transfer to another municipality, offered with an anchored block: its body, signature and Merkle path. */
-export interface OutboundOffer {
-  body: string;
-  signature: string;
-  index: number;
-  path: string[];
-}
 
 const ENTRY = 'txid status rejection { code message } height';
 const SETTLE = `mutation AikiSettle($m: String!, $os: [SettlementOrderInput!]!) { settle(municipality: $m, orders: $os) { ${ENTRY} } }`;

@@ -1,0 +1,666 @@
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type Account = {
+  __typename?: 'Account';
+  id: Scalars['String']['output'];
+};
+
+/** A municipal block recorded on the main chain. */
+export type Anchor = {
+  __typename?: 'Anchor';
+  /** The municipal block itself, answered by its ledger. */
+  block: Block;
+  /** The anchor's event id: the leaf of the main-chain block's Merkle tree (docs/PROTOCOL.md, "Anchors"). */
+  eventId: Scalars['String']['output'];
+  hash: Scalars['String']['output'];
+  /** The municipal block header as canonical JSON, and the sequencer's signature over its hash. */
+  header: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  /** Where it is sealed on the main chain; null until the next main-chain block. */
+  inclusion?: Maybe<EventInclusion>;
+  municipality: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+};
+
+export type AnchorBlockInput = {
+  hash: Scalars['String']['input'];
+  /** The block header as canonical JSON (docs/PROTOCOL.md), exactly the bytes its hash is over, less the domain prefix. */
+  header: Scalars['String']['input'];
+  /** Every transfer in the block to another municipality, each with its Merkle path: they become settlements. */
+  outbound?: InputMaybe<Array<OutboundTransferInput>>;
+  signature: Scalars['String']['input'];
+};
+
+export type Block = {
+  __typename?: 'Block';
+  id: Scalars['String']['output'];
+};
+
+/** A Merkle path from an event id to the txRoot of the main-chain block that seals it. */
+export type EventInclusion = {
+  __typename?: 'EventInclusion';
+  index: Scalars['Int']['output'];
+  mainBlock: MainBlock;
+  path: Array<Scalars['String']['output']>;
+  treeSize: Scalars['Int']['output'];
+};
+
+/** A subgraph with its own schema, composed into the supergraph beside the main chain and the ledgers. */
+export type ExtensionSubgraph = {
+  __typename?: 'ExtensionSubgraph';
+  name: Scalars['String']['output'];
+  /** The proposal that registered it. */
+  proposal: Scalars['String']['output'];
+  registeredAt: Scalars['String']['output'];
+  /** The SDL approved with it: the gateway composes exactly this. */
+  sdl: Scalars['String']['output'];
+  url: Scalars['String']['output'];
+};
+
+/** A main-chain block, sealed by the same rules as a municipal block (docs/PROTOCOL.md). */
+export type MainBlock = {
+  __typename?: 'MainBlock';
+  /** The anchors it seals, in order. */
+  anchors: Array<Anchor>;
+  /** Every event it seals, in order: the leaves of its Merkle tree. */
+  events: Array<MainEvent>;
+  hash: Scalars['String']['output'];
+  /** The header as canonical JSON: what `hash` is over (with the block domain prefix). */
+  header: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  /**
+   * Its Proof of History entries as canonical JSON, `[{"event", "hash", "ticks"}, …]`, one per event
+   * in order (`ticks` per entry, not cumulative): from the previous main-chain block's `pohEnd`,
+   * these and the trailing ticks `pohCount` implies end at this header's `pohEnd` (docs/PROTOCOL.md §5, §7).
+   */
+  poh: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  time: Scalars['String']['output'];
+  /** RFC 6962 Merkle root over the ids of the events, in order. */
+  txRoot: Scalars['String']['output'];
+};
+
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+export type MainChain = {
+  __typename?: 'MainChain';
+  /** A main-chain block by height; null if there is none. */
+  block?: Maybe<MainBlock>;
+  head: MainBlock;
+  headHash: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  /** Hex Ed25519 key the main chain signs its blocks with. */
+  sequencer: Scalars['String']['output'];
+  /** The 8 encodings of Ed25519 points of small order (hex, 32 bytes each): a signature by one of these keys is never valid (docs/PROTOCOL.md §2, rule 2). */
+  smallOrderPublicKeys: Array<Scalars['String']['output']>;
+};
+
+
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+export type MainChainBlockArgs = {
+  height: Scalars['Int']['input'];
+};
+
+/** An event sealed in a main-chain block. */
+export type MainEvent = {
+  __typename?: 'MainEvent';
+  id: Scalars['String']['output'];
+  /** anchor, settlement, proposal, vote or outcome. */
+  kind: Scalars['String']['output'];
+  /** What it concerns: `<municipality>:<height>` for an anchor, the settlement or proposal id otherwise. */
+  subject: Scalars['String']['output'];
+};
+
+export type Member = {
+  __typename?: 'Member';
+  code: Scalars['String']['output'];
+  /** Hex Ed25519 key the member's votes must be signed with. */
+  governanceKey: Scalars['String']['output'];
+};
+
+/** A municipality registered on the main chain. */
+export type Municipality = {
+  __typename?: 'Municipality';
+  /** Height of its newest block anchored on the main chain. */
+  anchoredHeight: Scalars['Int']['output'];
+  code: Scalars['String']['output'];
+  /** GraphQL URLs of its ledger subgraph replicas, as registered. */
+  endpoints: Array<Scalars['String']['output']>;
+  /** Hex Ed25519 key that signs its governance votes. */
+  governanceKey: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** When it was registered (ISO 8601). */
+  registeredAt: Scalars['String']['output'];
+  /** Hex Ed25519 key its blocks are signed with, from its genesis block at registration. */
+  sequencerKey: Scalars['String']['output'];
+  status: MunicipalityStatus;
+  /** Why it is suspended; null when active. */
+  suspendedReason?: Maybe<Scalars['String']['output']>;
+};
+
+export type MunicipalityStatus =
+  | 'ACTIVE'
+  | 'SUSPENDED';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Anchor a municipality's sealed blocks, in height order, each following the last one anchored
+   * (its ledger's sequencer lease holder pushes them). Authenticated by the blocks' signatures:
+   * each must verify with the municipality's registered sequencer key. Stops at the first block
+   * refused, with its coded error (ANCHOR_SIGNATURE_INVALID, ANCHOR_PREV_HASH_MISMATCH,
+   * ANCHOR_HEIGHT_GAP, ANCHOR_CONFLICT, BAD_BLOCK, UNKNOWN_MUNICIPALITY); those before it stay
+   * anchored. A block already anchored is returned as it is. At most 100 blocks per call.
+   */
+  anchorBlocks: Array<Anchor>;
+  /** A new operator token (operator credentials). The token is in the answer only. */
+  createOperatorToken: OperatorToken;
+  /**
+   * Submit a governance proposal (operator credentials). Exactly one action field of `input` is
+   * set. Checked for shape only (BAD_PROPOSAL); what it needs from the outside world (a ledger
+   * answering, a subgraph composing) is checked when it is carried out.
+   */
+  propose: Proposal;
+  /**
+   * Register a municipality's ledger subgraph. Refused, with nothing stored, unless every endpoint
+   * answers, serves exactly the ledger contract and identifies as this municipality.
+   * Needs operator credentials when the main chain runs with AIKI_OPERATOR_TOKEN.
+   */
+  registerMunicipality: Municipality;
+  /** Revoke an operator token by id (operator credentials); false if there was none. */
+  revokeOperatorToken: Scalars['Boolean']['output'];
+  /**
+   * A member's vote, signed with its governance key over the vote body (docs/GOVERNANCE.md).
+   * One per member per proposal, final: a second is VOTE_EXISTS. Refused with NOT_A_MEMBER,
+   * BAD_SIGNATURE, VOTING_CLOSED, UNKNOWN_PROPOSAL or BAD_VOTE, with nothing recorded.
+   */
+  vote: Vote;
+};
+
+
+export type MutationAnchorBlocksArgs = {
+  blocks: Array<AnchorBlockInput>;
+  municipality: Scalars['String']['input'];
+};
+
+
+export type MutationCreateOperatorTokenArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationProposeArgs = {
+  input: ProposalInput;
+};
+
+
+export type MutationRegisterMunicipalityArgs = {
+  input: RegisterMunicipalityInput;
+};
+
+
+export type MutationRevokeOperatorTokenArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type MutationVoteArgs = {
+  input: VoteInput;
+};
+
+/** An operator credential, shown once: only its SHA-256 digest is stored. */
+export type OperatorToken = {
+  __typename?: 'OperatorToken';
+  id: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Send as `Authorization: Bearer <token>`. Not retrievable later. */
+  token: Scalars['String']['output'];
+};
+
+export type OutboundTransferInput = {
+  /** The signed transfer body as canonical JSON. */
+  body: Scalars['String']['input'];
+  /** Its position in the block, and the RFC 6962 audit path from its id to the block's txRoot. */
+  index: Scalars['Int']['input'];
+  path: Array<Scalars['String']['input']>;
+  signature: Scalars['String']['input'];
+};
+
+export type ParameterChangeInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+/** Governance parameters (changed by CHANGE_PARAMETERS proposals). */
+export type Parameters = {
+  __typename?: 'Parameters';
+  mainBlockIntervalMs: Scalars['Int']['output'];
+  quorum: Scalars['String']['output'];
+  settlementTimeoutMs: Scalars['Int']['output'];
+  threshold: Scalars['String']['output'];
+  veto: Scalars['String']['output'];
+  votingPeriodMs: Scalars['Float']['output'];
+};
+
+/**
+ * A governance proposal (docs/GOVERNANCE.md). Submitted by an operator, voted on by the member
+ * municipalities listed in `electorate` (those active when it was submitted), one vote each.
+ */
+export type Proposal = {
+  __typename?: 'Proposal';
+  /** What it does when it passes. */
+  action: ProposalAction;
+  /** The proposal as canonical JSON: the bytes its event id is over (with the domain prefix). */
+  body: Scalars['String']['output'];
+  /** When it was decided (ISO 8601); null while voting. */
+  decidedAt?: Maybe<Scalars['String']['output']>;
+  description: Scalars['String']['output'];
+  /** Member codes and the keys their votes must be signed with, fixed at submission. */
+  electorate: Array<Member>;
+  /** Its event id on the main chain (docs/GOVERNANCE.md), and where it is sealed. */
+  eventId: Scalars['String']['output'];
+  /** Why it FAILED (passed, but could not be carried out), with every composition error for a subgraph. */
+  failure?: Maybe<ProposalFailure>;
+  id: Scalars['String']['output'];
+  inclusion?: Maybe<EventInclusion>;
+  /** The outcome as canonical JSON (status, tally, the ids of the votes counted); null while voting. */
+  outcome?: Maybe<Scalars['String']['output']>;
+  outcomeEventId?: Maybe<Scalars['String']['output']>;
+  outcomeInclusion?: Maybe<EventInclusion>;
+  /** Name of the operator who submitted it. */
+  proposer: Scalars['String']['output'];
+  rules: VotingRules;
+  status: ProposalStatus;
+  submittedAt: Scalars['String']['output'];
+  tally: Tally;
+  title: Scalars['String']['output'];
+  votes: Array<Vote>;
+  /** Votes are taken until then (ISO 8601); the outcome is decided earlier once no remaining vote can change it. */
+  votingEndsAt: Scalars['String']['output'];
+};
+
+export type ProposalAction = {
+  __typename?: 'ProposalAction';
+  /** The action with every argument, as canonical JSON. */
+  json: Scalars['String']['output'];
+  kind: ProposalKind;
+  /** The municipality it registers, suspends or resumes. */
+  municipality?: Maybe<Scalars['String']['output']>;
+  /** The extension subgraph it registers or removes. */
+  subgraph?: Maybe<Scalars['String']['output']>;
+};
+
+export type ProposalFailure = {
+  __typename?: 'ProposalFailure';
+  code: Scalars['String']['output'];
+  /** Each composition error, for a subgraph that did not compose. */
+  errors: Array<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
+export type ProposalInput = {
+  /** Parameters to set, by name (see `Parameters`), values as strings. */
+  changeParameters?: InputMaybe<Array<ParameterChangeInput>>;
+  /** Up to 10,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  registerMunicipality?: InputMaybe<RegisterMunicipalityInput>;
+  registerSubgraph?: InputMaybe<RegisterSubgraphInput>;
+  removeSubgraph?: InputMaybe<RemoveSubgraphInput>;
+  resumeMunicipality?: InputMaybe<ResumeMunicipalityInput>;
+  suspendMunicipality?: InputMaybe<SuspendMunicipalityInput>;
+  /** One line, 1–200 characters. */
+  title: Scalars['String']['input'];
+};
+
+export type ProposalKind =
+  | 'CHANGE_PARAMETERS'
+  | 'REGISTER_MUNICIPALITY'
+  | 'REGISTER_SUBGRAPH'
+  | 'REMOVE_SUBGRAPH'
+  | 'RESUME_MUNICIPALITY'
+  | 'SUSPEND_MUNICIPALITY';
+
+export type ProposalStatus =
+  /** Voting ended without quorum. */
+  | 'EXPIRED'
+  /** Passed, but carrying it out failed (see `failure`): nothing of it was applied. */
+  | 'FAILED'
+  /** Passed and carried out. */
+  | 'PASSED'
+  /** Not enough yes votes among those not abstaining, or vetoed. */
+  | 'REJECTED'
+  /** Open for votes. */
+  | 'VOTING';
+
+export type Query = {
+  __typename?: 'Query';
+  /** An account on the ledger of the municipality its address names (`<municipality>:<64 hex>`). */
+  account?: Maybe<Account>;
+  /** A municipal block as anchored on the main chain; null while it is not anchored. An unknown municipality is an UNKNOWN_MUNICIPALITY error. */
+  anchor?: Maybe<Anchor>;
+  /**
+   * A municipality's anchored blocks from height `from` upward, oldest first, at most `first`
+   * (1–100); the list ends before the first height not anchored yet. What `aiki audit` walks.
+   */
+  anchors: Array<Anchor>;
+  /** A block by id `<municipality>:<height>`, answered by that municipality's ledger. */
+  block?: Maybe<Block>;
+  /**
+   * One key's accounts across municipalities: its address on the ledger of each registered, active
+   * municipality (or of those listed), resolved by each ledger through the shard router — balances
+   * and histories (`Account.transactions`) in one request. At most 100 municipalities per request.
+   */
+  keyAccounts: Array<Account>;
+  /** The main chain's own blocks. */
+  mainChain: MainChain;
+  /** Registered municipalities, oldest first, optionally only those with one status. */
+  municipalities: Array<Municipality>;
+  /** One municipality; an unknown code is an UNKNOWN_MUNICIPALITY error. */
+  municipality: Municipality;
+  /** The parameters governance can change, as they are now. */
+  parameters: Parameters;
+  /** A governance proposal by id; null if there is none. */
+  proposal?: Maybe<Proposal>;
+  /** Governance proposals, newest first, optionally only those in one state, at most `first` (≤ 1,000). */
+  proposals: Array<Proposal>;
+  /**
+   * What changed in the registry since revision `after`: the municipalities registered, suspended
+   * or resumed since, as they are now, and the revision that brings a reader up to date. When
+   * `after` is from another main-chain process or too old to tell, `complete` is true and the list
+   * is the whole registry. So the gateway reads one municipality per change, not the registry.
+   */
+  registryChanges: RegistryChanges;
+  /**
+   * The registry's revision: it changes whenever a municipality or an extension subgraph is
+   * registered, suspended, resumed or removed. With `after` (a revision) and `waitMs` (≤ 30,000),
+   * answers only once the revision differs from `after` or `waitMs` has passed — a long poll, so
+   * the gateway learns of a change at once without re-reading the registry. One per request may
+   * wait: another with `waitMs` > 0 in the same request is BAD_USER_INPUT.
+   */
+  registryRevision: Scalars['String']['output'];
+  /** A transfer between municipalities by its source transaction id `<source>:<txid>`; null until its source block is anchored. */
+  settlement?: Maybe<Settlement>;
+  /** How many transfers between municipalities are in each state. */
+  settlementCounts: Array<SettlementCount>;
+  /** Transfers between municipalities, optionally only those in one state, by id, at most `first` (≤ 1,000). */
+  settlements: Array<Settlement>;
+  /** Extension subgraphs composed into the supergraph (registered by governance), oldest first. */
+  subgraphs: Array<ExtensionSubgraph>;
+  /**
+   * The hops of a transfer across municipalities: the transfer `transactionId` (`<source>:<txid>`),
+   * then the transfers to other municipalities its recipient sent — at any time, before or after the
+   * credit: a trace follows the recipient, not the order of the money — and so on up to `depth` hops
+   * (0–5, at most 100 hops in all). Each hop carries what an analyst needs to verify it offline
+   * (`aiki verify`). Null if the main chain knows no transfer between municipalities by that id.
+   */
+  trace?: Maybe<Trace>;
+  /** A transaction by id `<municipality>:<txid>`, answered by that municipality's ledger. */
+  transaction?: Maybe<Transaction>;
+};
+
+
+export type QueryAccountArgs = {
+  address: Scalars['String']['input'];
+};
+
+
+export type QueryAnchorArgs = {
+  height: Scalars['Int']['input'];
+  municipality: Scalars['String']['input'];
+};
+
+
+export type QueryAnchorsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['Int']['input'];
+  municipality: Scalars['String']['input'];
+};
+
+
+export type QueryBlockArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type QueryKeyAccountsArgs = {
+  municipalities?: InputMaybe<Array<Scalars['String']['input']>>;
+  publicKey: Scalars['String']['input'];
+};
+
+
+export type QueryMunicipalitiesArgs = {
+  status?: InputMaybe<MunicipalityStatus>;
+};
+
+
+export type QueryMunicipalityArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type QueryProposalArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type QueryProposalsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ProposalStatus>;
+};
+
+
+export type QueryRegistryChangesArgs = {
+  after: Scalars['String']['input'];
+};
+
+
+export type QueryRegistryRevisionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySettlementArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type QuerySettlementsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<SettlementStatus>;
+};
+
+
+export type QueryTraceArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  transactionId: Scalars['String']['input'];
+};
+
+
+export type QueryTransactionArgs = {
+  id: Scalars['String']['input'];
+};
+
+export type RegisterMunicipalityInput = {
+  /** Lower-case code, 2–32 characters of a-z, 0-9 and '-', starting with a letter. */
+  code: Scalars['String']['input'];
+  /** GraphQL URLs of the municipality's ledger subgraph replicas (http or https), 1–8 of them. */
+  endpoints: Array<Scalars['String']['input']>;
+  /** Hex Ed25519 key that signs its governance votes; the sequencer key when not given. */
+  governanceKey?: InputMaybe<Scalars['String']['input']>;
+  /** Display name, 1–100 characters. */
+  name: Scalars['String']['input'];
+  /** Hex Ed25519 key the ledger signs its blocks with; when given, its genesis block must be signed by it. */
+  sequencerKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RegisterSubgraphInput = {
+  /** Lower-case name, 2–32 characters of a-z, 0-9 and '-'; not mainchain or ledger. */
+  name: Scalars['String']['input'];
+  /** GraphQL URL of the subgraph (http or https); its SDL is read from `_service { sdl }` when the proposal is carried out. */
+  url: Scalars['String']['input'];
+};
+
+export type RegistryChanges = {
+  __typename?: 'RegistryChanges';
+  complete: Scalars['Boolean']['output'];
+  municipalities: Array<Municipality>;
+  revision: Scalars['String']['output'];
+};
+
+export type RemoveSubgraphInput = {
+  name: Scalars['String']['input'];
+};
+
+export type ResumeMunicipalityInput = {
+  code: Scalars['String']['input'];
+};
+
+/** A transfer from one municipality to another, and how it was settled (docs/SETTLEMENT.md). */
+export type Settlement = {
+  __typename?: 'Settlement';
+  amount: Scalars['String']['output'];
+  /** The credit entry on the destination ledger, once ordered (none if the destination refused the order outright). */
+  credit?: Maybe<Transaction>;
+  /** Id of the credit entry ordered at the destination (hex), once ordered. */
+  creditId?: Maybe<Scalars['String']['output']>;
+  destination: Scalars['String']['output'];
+  from: Scalars['String']['output'];
+  /** `<source>:<txid>`, the source transfer's id. */
+  id: Scalars['String']['output'];
+  /** Why it was refunded: a code such as UNKNOWN_MUNICIPALITY, BAD_ADDRESS or SETTLEMENT_ABORTED, and a message. */
+  reason?: Maybe<SettlementReason>;
+  /** The refund entry on the source ledger, once ordered. */
+  refund?: Maybe<Transaction>;
+  /** Id of the refund entry ordered at the source (hex), once ordered. */
+  refundId?: Maybe<Scalars['String']['output']>;
+  source: Scalars['String']['output'];
+  status: SettlementStatus;
+  /** Every step, oldest first, each with the main-chain block that sealed it. */
+  steps: Array<SettlementStep>;
+  to: Scalars['String']['output'];
+  /** The transfer on the source ledger. */
+  transfer: Transaction;
+};
+
+export type SettlementCount = {
+  __typename?: 'SettlementCount';
+  count: Scalars['Int']['output'];
+  status: SettlementStatus;
+};
+
+export type SettlementReason = {
+  __typename?: 'SettlementReason';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type SettlementStatus =
+  /** The destination did not credit in time: it is asked to make sure it never will. */
+  | 'ABORTING'
+  /** Credited at the destination, once. Final. */
+  | 'CREDITED'
+  /** The destination ledger is ordered to credit the recipient. */
+  | 'CREDITING'
+  /** The source ledger debited the sender in an anchored block; the amount is in flight. */
+  | 'ESCROWED'
+  /** Given back at the source, once. Final. */
+  | 'REFUNDED'
+  /** The source ledger is ordered to give the amount back to the sender. */
+  | 'REFUNDING';
+
+export type SettlementStep = {
+  __typename?: 'SettlementStep';
+  at: Scalars['String']['output'];
+  /** The step's event id: the leaf of the main-chain block's Merkle tree (docs/PROTOCOL.md). */
+  eventId: Scalars['String']['output'];
+  /** The main-chain block that seals it and the Merkle path to its txRoot; null until sealed. */
+  inclusion?: Maybe<EventInclusion>;
+  status: SettlementStatus;
+};
+
+export type SuspendMunicipalityInput = {
+  code: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type Tally = {
+  __typename?: 'Tally';
+  abstain: Scalars['Int']['output'];
+  no: Scalars['Int']['output'];
+  /** Members who have not voted. */
+  pending: Scalars['Int']['output'];
+  veto: Scalars['Int']['output'];
+  yes: Scalars['Int']['output'];
+};
+
+export type Trace = {
+  __typename?: 'Trace';
+  hops: Array<TraceHop>;
+  transactionId: Scalars['String']['output'];
+};
+
+/** One transfer between municipalities, with its proofs (docs/SETTLEMENT.md, Trace). */
+export type TraceHop = {
+  __typename?: 'TraceHop';
+  /** 0 for the traced transfer, 1 for the transfers its recipient made onward, and so on. */
+  depth: Scalars['Int']['output'];
+  /** The entry that settled it: the credit at the destination (CREDITED) or the refund at the source (REFUNDED); null while in flight. */
+  entry?: Maybe<Transaction>;
+  /** The block holding that entry, anchored on the main chain; null until it is anchored. */
+  entryAnchor?: Maybe<Anchor>;
+  settlement: Settlement;
+  /** The transfer on its source ledger, with its Merkle inclusion proof (`proof`). */
+  transfer: Transaction;
+  /** The source block, anchored on the main chain; null until it is anchored. */
+  transferAnchor?: Maybe<Anchor>;
+};
+
+export type Transaction = {
+  __typename?: 'Transaction';
+  id: Scalars['String']['output'];
+};
+
+/** A member's signed vote, as recorded and sealed on the main chain. */
+export type Vote = {
+  __typename?: 'Vote';
+  /** The vote as canonical JSON: what `signature` is over (with the domain prefix) and `eventId` hashes. */
+  body: Scalars['String']['output'];
+  eventId: Scalars['String']['output'];
+  inclusion?: Maybe<EventInclusion>;
+  municipality: Scalars['String']['output'];
+  option: VoteOption;
+  proposal: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  time: Scalars['String']['output'];
+};
+
+export type VoteInput = {
+  /** The vote body as canonical JSON: {v: 1, type: "vote", proposal, proposalHash, municipality, option, time}. */
+  body: Scalars['String']['input'];
+  /** Hex Ed25519 signature over the domain prefix and the body. */
+  signature: Scalars['String']['input'];
+};
+
+export type VoteOption =
+  | 'ABSTAIN'
+  | 'NO'
+  | 'VETO'
+  | 'YES';
+
+/** Fractions as decimal strings ("0.334"): quorum of the electorate voting, yes among non-abstaining votes above threshold, veto among votes above veto. */
+export type VotingRules = {
+  __typename?: 'VotingRules';
+  quorum: Scalars['String']['output'];
+  threshold: Scalars['String']['output'];
+  veto: Scalars['String']['output'];
+};
