@@ -1,9 +1,10 @@
 /**
- * Connecting to MongoDB with the concerns the ledger relies on (DESIGN.md, "Ledger rules"):
+ * Connecting to MongoDB with the concerns the ledger relies on (docs/ARCHITECTURE.md, "Ledger rules"):
  * acknowledged writes are `majority` and journaled, confirmed reads are `majority`.
  */
 import { MongoClient, type Collection, type Db, type Filter } from 'mongodb';
 import type { Logger } from '../runtime/log.ts';
+import { envChoice } from '../runtime/env.ts';
 
 export interface Mongo {
   client: MongoClient;
@@ -41,9 +42,8 @@ export async function connectMongo(
     client.on('commandFailed', (e) => log.debug('db failed', { id: e.requestId, ms: e.duration, err: e.failure.message }));
   }
   await client.connect();
-  const override = process.env.AIKI_DB_LOOKUPS;
-  const lookups: Lookups =
-    override === 'batched' || override === 'per-key' ? override : 'ferretdbVersion' in (await client.db('admin').command({ buildInfo: 1 })) ? 'per-key' : 'batched';
+  const override = envChoice('AIKI_DB_LOOKUPS', ['batched', 'per-key', 'auto'], 'auto');
+  const lookups: Lookups = override !== 'auto' ? override : 'ferretdbVersion' in (await client.db('admin').command({ buildInfo: 1 })) ? 'per-key' : 'batched';
   return { client, db: client.db(dbName), lookups, close: () => client.close() };
 }
 

@@ -20,6 +20,32 @@ export function envInt(name: string, fallback: number, { min = 0, max = Number.M
   return value;
 }
 
+/** One of `choices` from `name` (unset: `fallback`); anything else is refused, naming the variable and the accepted values. */
+export function envChoice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  throw new Error(`${name} must be one of ${choices.join(', ')} (got ${JSON.stringify(raw)})`);
+}
+
+/** An http(s) URL from `name` (unset: `fallback`, or undefined when there is none); anything else is refused, naming the variable. */
+export function envUrl(name: string, fallback: string): string;
+export function envUrl(name: string): string | undefined;
+export function envUrl(name: string, fallback?: string): string | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`${name} must be an http:// or https:// URL, like http://127.0.0.1:4001/graphql (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
+}
+
 /**
  * An Ed25519 secret key from `name` (64 lower-case hex characters). Unset, the development key
  * of this data folder (`<AIKI_DATA_DIR>/keys/<devFile>`, made at random on first use), with a

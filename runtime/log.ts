@@ -9,8 +9,18 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(service: string, level: Level = (process.env.AIKI_LOG_LEVEL as Level) ?? 'info'): Logger {
-  const min = ORDER[level] ?? ORDER.info;
+/**
+ * AIKI_LOG_LEVEL, checked: an unknown level (say "verbose") is refused at start, naming the
+ * variable and the accepted values, rather than quietly logging at info.
+ */
+export function logLevel(raw = process.env.AIKI_LOG_LEVEL): Level {
+  if (raw === undefined || raw === '') return 'info';
+  if (Object.hasOwn(ORDER, raw)) return raw as Level;
+  throw new Error(`AIKI_LOG_LEVEL must be one of ${Object.keys(ORDER).join(', ')} (got ${JSON.stringify(raw)})`);
+}
+
+export function createLogger(service: string, level: Level = logLevel()): Logger {
+  const min = ORDER[level];
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
     const line = { time: new Date().toISOString(), level: lvl, service, msg, ...fields };

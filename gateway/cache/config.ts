@@ -1,5 +1,5 @@
 /** The cache's settings from the environment (docs/GATEWAY.md). */
-import { envInt } from '../../runtime/env.ts';
+import { envChoice, envInt } from '../../runtime/env.ts';
 
 export interface CacheConfig {
   /** The entity cache of immutable ledger data (default on). */
@@ -49,7 +49,7 @@ export function readCacheConfig(): CacheConfig {
     budgetBytes: envInt('AIKI_CACHE_MB', CACHE_BUDGET_MB, { min: 1, max: 1 << 16 }) * 2 ** 20,
     maxEntries: envInt('AIKI_ENTITY_CACHE_ENTRIES', 100_000, { min: 1 }),
     state: envInt('AIKI_STATE_CACHE', 1, { max: 1 }) === 1,
-    singleFlight: process.env.AIKI_SINGLE_FLIGHT === 'flight' ? 'flight' : envInt('AIKI_SINGLE_FLIGHT', 1, { max: 1 }) === 1,
+    singleFlight: { flight: 'flight', '1': true, '0': false }[envChoice('AIKI_SINGLE_FLIGHT', ['0', '1', 'flight'], '1')] as boolean | 'flight',
     singleFlightQueueMs: envInt('AIKI_SINGLE_FLIGHT_QUEUE_MS', 20, { max: 10_000 }),
   };
 }

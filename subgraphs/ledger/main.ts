@@ -7,7 +7,7 @@
  */
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString } from '../../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString, envUrl } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
@@ -46,8 +46,8 @@ runMain(log, `ledger-${municipality}`, async () => {
       maxTxPerBlock: envInt('AIKI_MAX_TX_PER_BLOCK', 1000, { min: 1, max: 10_000 }),
       leaseMs: envInt('AIKI_LEASE_MS', 5000, { min: 100 }),
       pohTicksPerMs: envInt('AIKI_POH_TICKS_PER_MS', 10, { min: 0, max: 10_000 }),
-      publicUrl: process.env.AIKI_PUBLIC_URL || undefined,
-      mainchainUrl: process.env.AIKI_MAINCHAIN_URL || undefined,
+      publicUrl: envUrl('AIKI_PUBLIC_URL'),
+      mainchainUrl: envUrl('AIKI_MAINCHAIN_URL'),
       mainchainKey: process.env.AIKI_MAINCHAIN_PUBLIC_KEY ? envPublicKey('AIKI_MAINCHAIN_PUBLIC_KEY') : undefined,
       anchorIntervalMs: envInt('AIKI_ANCHOR_INTERVAL_MS', 500, { min: 10 }),
       sealedCacheBytes: envInt('AIKI_SEALED_CACHE_MB', 64, { min: 1, max: 65_536 }) * 1024 * 1024,
