@@ -1,4 +1,4 @@
-// Lint: recommended rules for TypeScript, plus the layering of STYLE.md — core/ has no I/O,
+// Lint: recommended rules for TypeScript, plus the layering of docs/ARCHITECTURE.md ("Layers") — core/ has no I/O,
 // a subgraph never imports the gateway, the gateway never imports a subgraph's internals.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -75,7 +75,7 @@ export function genesisHeader(municipality: string, time: string, sequencer: str
 /**
  * The next block on `parent`: its events (transaction or event ids, in order) mixed into Proof of
  * History after `ticksPerEvent` ticks each, the Merkle root over them, signed with `secretKey`.
- * The time never goes back from the parent's. The one way both chains seal (DESIGN.md).
+ * The time never goes back from the parent's. The one way both chains seal (docs/PROTOCOL.md).
  */
 export function sealNext(
   parent: { header: BlockHeader; hash: string },

@@ -17,7 +17,7 @@ export function assertMunicipalityCode(value: unknown, field = 'code'): string {
 }
 
 /**
- * Splits a ledger entity id `<municipality>:<local>` (DESIGN.md: every ledger key carries its
+ * Splits a ledger entity id `<municipality>:<local>` (docs/ARCHITECTURE.md: every ledger key carries its
  * municipality). Null unless the municipality is a well-formed code and the local part matches
  * `local`.
  */

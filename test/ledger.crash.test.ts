@@ -1,5 +1,5 @@
 /**
- * Crash safety with real kills (DESIGN.md: nothing acknowledged is lost, nothing applied twice).
+ * Crash safety with real kills (docs/ARCHITECTURE.md, "Ledger rules": nothing acknowledged is lost, nothing applied twice).
  * Several concurrent clients send 1,000 transfers to one municipality's ledger while its
  * subgraph process is `kill -9`ed at random moments several times and its database once. Every
  * client retries its signed transaction until it is acknowledged. Afterwards every acknowledged

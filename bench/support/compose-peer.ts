@@ -1,7 +1,7 @@
 /**
  * The peer of bench/governance.bench.ts, run in its own process (it needs a large heap and a
  * time cap): what adding a municipality costs a gateway that composes one namespaced subgraph per
- * municipality — the approach DESIGN.md ("Why the gateway shards one subgraph schema") rejects.
+ * municipality — the approach docs/ARCHITECTURE.md ("Why the gateway shards one subgraph schema") rejects.
  *
  * `node --import tsx bench/support/compose-peer.ts <n>` composes the main-chain subgraph with `n`
  * copies of the ledger schema, one subgraph per municipality `m0001`…, each with every type the

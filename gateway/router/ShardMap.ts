@@ -1,7 +1,7 @@
 /**
  * The shard map: municipality code → where its ledger subgraph answers. The registry watcher
  * writes it; the shard router reads it on every request. Changing it is a map update, never a
- * recomposition (DESIGN.md, "Why the gateway shards one subgraph schema").
+ * recomposition (docs/ARCHITECTURE.md, "Why the gateway shards one subgraph schema").
  */
 import type { AikiError } from '../../core/errors.ts';
 

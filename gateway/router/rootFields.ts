@@ -1,6 +1,6 @@
 /**
  * Routing of root Mutation fields: every one names its municipality in a `municipality`
- * argument (DESIGN.md), given as a literal or a variable. A request whose fields all name one
+ * argument (docs/ARCHITECTURE.md, "Why the gateway shards one subgraph schema"), given as a literal or a variable. A request whose fields all name one
  * municipality goes there whole; otherwise it is split into one request per field.
  */
 import { Kind, parse, print, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';

@@ -1,6 +1,6 @@
 /**
  * Which municipality an entity representation belongs to. Every ledger entity key carries its
- * municipality (DESIGN.md): `Municipality` by its `code`, every other ledger entity by an id of the
+ * municipality (docs/ARCHITECTURE.md, "Why the gateway shards one subgraph schema"): `Municipality` by its `code`, every other ledger entity by an id of the
  * form `<code>:<local id>`.
  */
 import { aikiError, type AikiError } from '../../core/errors.ts';

@@ -5,7 +5,7 @@
  * rest (nonce, balance, pending limits) is decided by the sequencer lease holder against its
  * in-memory book (book.ts), and the transaction is acknowledged once the mempool log entry
  * holding it is durably written. A replica that does not hold the lease forwards the request to the one that
- * does (its URL is in the lease document), as DESIGN.md has it: "other replicas serve reads and
+ * does (its URL is in the lease document), as docs/ARCHITECTURE.md ("Ledger rules") has it: "other replicas serve reads and
  * forward writes". While nobody holds the lease (a holder was just killed) a submission waits
  * for the hand-over, up to {@link Admission.waitMs}, then fails with SEQUENCER_UNAVAILABLE.
  */

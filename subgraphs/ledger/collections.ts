@@ -5,7 +5,7 @@
 import type { IndexDescription } from 'mongodb';
 
 export const COLLECTIONS = {
-  /** Sealed blocks, `_id` = height, with their transactions. The commit point (DESIGN.md). */
+  /** Sealed blocks, `_id` = height, with their transactions. The commit point (docs/ARCHITECTURE.md, "Ledger rules"). */
   blocks: 'blocks',
   /** The log of admitted transactions, one entry per group commit, `_id` = a growing sequence number (models.ts). */
   mempool: 'mempool',

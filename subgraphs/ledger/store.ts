@@ -2,7 +2,7 @@
  * The municipal ledger's MongoDB store: the mempool of admitted transactions, the blocks (the
  * commit point), and the state derived from them.
  *
- * Crash safety needs only single-document atomicity and unique indexes (DESIGN.md):
+ * Crash safety needs only single-document atomicity and unique indexes (docs/ARCHITECTURE.md, "Ledger rules"):
  * - a transaction is acknowledged once the mempool log entry holding it is written (`w: majority`);
  * - a block is committed by inserting its document under a unique `_id` (its height);
  * - everything else (tx index, accounts, history) is derived from blocks by

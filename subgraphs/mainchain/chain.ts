@@ -7,7 +7,7 @@
  * As on a ledger, the block document is the commit point: an event is recorded first (an anchor
  * or settlement document), sealed into a block (one insert under its height), and only then
  * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). One process
- * seals; a second would lose the race for the next height and rebuild (docs/MAINCHAIN.md).
+ * seals; a second would lose the race for the next height and rebuild (docs/ARCHITECTURE.md, "Main chain").
  */
 import { stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock } from '../../core/index.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';

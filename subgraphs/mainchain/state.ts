@@ -2,7 +2,7 @@
  * State labels on the main chain (the ledger's are in subgraphs/ledger/state.ts; how the gateway
  * uses them: gateway/cache/StateCache.ts, docs/GATEWAY.md "State cache").
  *
- * The main chain is one process and the only writer of its database (docs/MAINCHAIN.md), so it
+ * The main chain is one process and the only writer of its database (docs/ARCHITECTURE.md, "Main chain"), so it
  * can count its own writes: every insert, update, delete or findAndModify it sends, seen through
  * the driver's command events. A label is the count of writes started, and this process's
  * start, taken when a request starts and no write is in flight. The gateway uses an answer
