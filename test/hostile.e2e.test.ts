@@ -334,7 +334,7 @@ describe("the subgraphs' own ports", () => {
   hostile(() => [
     { input: 'an unsigned transfer at a ledger', send: () => post(ledgerUrl('kyoto'), transferBody()), expect: 'SIGNATURE_REQUIRED' },
     { input: 'a malformed signature header', send: () => post(ledgerUrl('kyoto'), transferBody(), { [SIGNATURE_HEADER]: 't=1,v1=zz' }), expect: 'BAD_REQUEST_SIGNATURE' },
-    { input: 'a signature two minutes old', send: () => signed(ledgerUrl('kyoto'), transferBody(), (h) => h, Date.now() - 120_000), expect: 'BAD_REQUEST_SIGNATURE' },
+    { input: 'a signature two minutes old', send: () => signed(ledgerUrl('kyoto'), transferBody(), (h) => h, Date.now() - 120_000), expect: 'SIGNATURE_EXPIRED' },
     {
       input: "another request's signature on a transfer",
       send: async () => {
