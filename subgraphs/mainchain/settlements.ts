@@ -101,6 +101,13 @@ export class Settler {
   private readonly sentBy = new Map<string, string[]>();
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
+  /**
+   * Steps being written, one command after another (FerretDB: an update command's statements each
+   * hold a connection until it ends, docs/DATABASE.md), while the next round already sends new
+   * orders; a settlement with a step in flight is left out of rounds until it is written.
+   */
+  private writing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<string>();
   private running = false;
 
   constructor(
@@ -146,6 +153,7 @@ export class Settler {
     this.running = false;
     clearTimeout(this.timer);
     await this.round;
+    await this.writing;
   }
 
   /** A settlement as stored; one at a final step never changes again, and is kept (sealed.ts). */
@@ -286,7 +294,7 @@ export class Settler {
     const now = Date.now();
     // A settlement whose order was just answered "pending" (or not answered) is asked again
     // only after RETRY_MS: every ask costs the ledger its lookups.
-    const docs = [...this.active.values()].filter((d) => (this.retryAt.get(d._id) ?? 0) <= now);
+    const docs = [...this.active.values()].filter((d) => (this.retryAt.get(d._id) ?? 0) <= now && !this.inFlight.has(d._id));
     const later = (doc: SettlementDoc) => this.retryAt.set(doc._id, now + RETRY_MS);
     const moves: Move[] = [];
     const registry = new Map<string, Promise<MunicipalityDoc | null>>();
@@ -298,7 +306,7 @@ export class Settler {
       const [source, destination] = await Promise.all([find(doc.source), find(doc.destination)]);
       if (source?.status === 'SUSPENDED' || destination?.status === 'SUSPENDED') moves.push({ doc, status: 'ABORTING', set: {} });
     }
-    await this.write(moves.splice(0));
+    await this.queueWrite(moves.splice(0));
 
     // Credits to their destinations, refunds to their sources: one call per ledger and
     // MAX_ORDERS_PER_CALL orders, all at once (a ledger answers once its entries are sealed).
@@ -336,7 +344,18 @@ export class Settler {
       else if (answer!.kind === 'refused' && FINAL_REFUSALS.has(answer!.code)) moves.push(this.refund(doc, { code: answer!.code, message: answer!.message }));
       else later(doc); // pending (it will be confirmed) or unreachable: ask again
     }
-    await this.write(moves);
+    void this.queueWrite(moves).catch((err: unknown) => this.opts.log.error('writing settlement steps failed; retrying', { err }));
+  }
+
+  /** Writes `moves` after the writes queued before (see {@link writing}); their settlements sit out rounds meanwhile. */
+  private queueWrite(moves: Move[]): Promise<void> {
+    if (moves.length === 0) return Promise.resolve();
+    for (const { doc } of moves) this.inFlight.add(doc._id);
+    const written = this.writing.then(() => this.write(moves)).finally(() => {
+      for (const { doc } of moves) this.inFlight.delete(doc._id);
+    });
+    this.writing = written.catch(() => {});
+    return written;
   }
 
   private afterCredit(doc: SettlementDoc, answer: Answer): Move | undefined {
