@@ -12,9 +12,9 @@
  * after the label, even one not applied yet, makes the answer unusable, so a balance read after a
  * client saw its transfer CONFIRMED is never the old one (docs/GATEWAY.md).
  *
- * What it saves: a ledger's label is three `_id` lookups in one round trip to its database; the
- * answers it stands for are a page of blocks with their transactions, or an account's history
- * with its blocks.
+ * What it saves: a ledger's label is at most two `_id` lookups in one round trip to its database
+ * (none on its lease holder: docs/LEDGER.md, "Reads"); the answers it stands for are a page of
+ * blocks with their transactions, or an account's history with its blocks.
  */
 import { Lru, type LruStats } from '../../runtime/lru.ts';
 import type { SingleFlight } from './SingleFlight.ts';
