@@ -31,8 +31,8 @@ function immutable<V extends { _id: string }>(read: (ids: readonly string[]) => 
   });
 }
 
-export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: HeadReader, headHeight?: number) {
-  let head: Promise<number> | undefined = headHeight === undefined ? undefined : Promise.resolve(headHeight);
+export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: HeadReader, labelHeight?: number) {
+  let head: Promise<number> | undefined = labelHeight === undefined ? undefined : Promise.resolve(labelHeight);
   const block = new DataLoader<number, BlockDoc | null>(async (heights) => {
     const hits = heights.map((h) => sealed.block(h));
     const docs = await findByIds(store.blocks, heights.filter((_, i) => !hits[i]).map(blockKey), store.lookups);
@@ -40,11 +40,12 @@ export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: He
     const byHeight = new Map(docs.map((d) => [d.height, d]));
     return heights.map((h, i) => hits[i] ?? byHeight.get(h) ?? null);
   });
+  /** The newest sealed block's height, read once per request however many fields ask for it (or the label's, read at its start). */
+  const headHeight = () => (head ??= heads.height());
   return {
-    /** The newest sealed block's height, read once per request however many fields ask for it (or the label's, read at its start). */
-    headHeight: () => (head ??= heads.height()),
+    headHeight,
     /** The newest sealed block. */
-    head: async () => (await block.load(await (head ??= heads.height())))!,
+    head: async () => (await block.load(await headHeight()))!,
     block,
     /** A confirmed transaction's place, if this process has seen it: no lookup needed. */
     knownTx: (txid: string) => sealed.txIndex(txid),
