@@ -33,13 +33,15 @@ export interface VotingRules {
 /** The Cosmos SDK gov module's defaults: quorum 33.4%, threshold 50%, veto 33.4%. */
 export const DEFAULT_RULES: VotingRules = { quorum: 3340, threshold: 5000, veto: 3340 };
 
-export type ProposalAction =
-  | { type: 'registerMunicipality'; code: string; name: string; endpoints: string[]; sequencerKey: string | null; governanceKey: string | null }
-  | { type: 'suspendMunicipality'; code: string; reason: string }
-  | { type: 'resumeMunicipality'; code: string }
-  | { type: 'registerSubgraph'; name: string; url: string }
-  | { type: 'removeSubgraph'; name: string }
-  | { type: 'changeParameters'; changes: Record<string, string> };
+/**
+ * A proposal's action as sealed: `type` names it, the other fields are its arguments. Which
+ * actions exist, and what each holds, is the main chain's action table's
+ * (subgraphs/mainchain/actions.ts); a tally never looks inside an action.
+ */
+export interface ProposalActionBody {
+  type: string;
+  [argument: string]: unknown;
+}
 
 export interface Member {
   code: string;
@@ -47,13 +49,13 @@ export interface Member {
 }
 
 /** What a proposal event commits to: everything needed to count its votes. */
-export interface ProposalBody {
+export interface ProposalBody<A extends ProposalActionBody = ProposalActionBody> {
   v: 1;
   id: string;
   title: string;
   description: string;
   proposer: string;
-  action: ProposalAction;
+  action: A;
   submittedAt: string;
   votingEndsAt: string;
   electorate: Member[];

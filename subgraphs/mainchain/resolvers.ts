@@ -4,7 +4,7 @@ import type { Resolvers } from '../../schema/generated/mainchain.ts';
 import { anchorEventId } from '../../core/index.ts';
 import { MAX_TRACE_DEPTH } from './settlements.ts';
 import type { MunicipalityDoc } from './registry.ts';
-import { registerMunicipality } from './governance.ts';
+import { actionKind, actionOf, registerMunicipality } from './actions.ts';
 import { requireOperator } from './operators.ts';
 import { stepEventIds, type MainBlockDoc, type MainEvent, type ProposalDoc } from './models.ts';
 
@@ -163,8 +163,7 @@ export const resolvers: Resolvers = {
     description: (p) => p.body.description,
     action: (p) => {
       const a = p.body.action;
-      const kind = ({ registerMunicipality: 'REGISTER_MUNICIPALITY', suspendMunicipality: 'SUSPEND_MUNICIPALITY', resumeMunicipality: 'RESUME_MUNICIPALITY', registerSubgraph: 'REGISTER_SUBGRAPH', removeSubgraph: 'REMOVE_SUBGRAPH', changeParameters: 'CHANGE_PARAMETERS' } as const)[a.type];
-      return { kind, municipality: 'code' in a ? a.code : null, subgraph: 'name' in a && a.type !== 'registerMunicipality' ? a.name : null, json: canonicalJson(a) };
+      return { kind: actionKind(a), ...actionOf(a).subject(a), json: canonicalJson(a) };
     },
     proposer: (p) => p.body.proposer,
     submittedAt: (p) => p.body.submittedAt,

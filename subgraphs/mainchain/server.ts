@@ -15,6 +15,7 @@ import { MainChain } from './chain.ts';
 import { Settler } from './settlements.ts';
 import { DEFAULT_RULES, publicKeyOf } from '../../core/index.ts';
 import { Governance } from './governance.ts';
+import { ParameterStore } from './parameters.ts';
 import { Operators, type Operator } from './operators.ts';
 import { resolvers } from './resolvers.ts';
 import { MainSealedCache } from './sealed.ts';
@@ -75,18 +76,21 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     log,
   }, sealed);
   const anchors = new Anchors(mongo.db, registry, chain, settler, sealed);
-  const governance = new Governance(mongo.db, registry, anchors, chain, {
-    defaults: {
+  const parameters = new ParameterStore(
+    mongo.db,
+    {
       votingPeriodMs: config.votingPeriodMs ?? 2 * 86_400_000,
       rules: DEFAULT_RULES,
       mainBlockIntervalMs: config.blockIntervalMs ?? 1000,
       settlementTimeoutMs: config.settlementTimeoutMs ?? 30_000,
     },
-    apply: (p) => {
+    (p) => {
       chain.blockIntervalMs = p.mainBlockIntervalMs;
       settler.timeoutMs = p.settlementTimeoutMs;
     },
-    probeTimeoutMs: config.probeTimeoutMs ?? 3000,
+  );
+  const governance = new Governance(mongo.db, chain, {
+    actions: { registry, anchors, parameters, probeTimeoutMs: config.probeTimeoutMs ?? 3000 },
     log,
   });
   const operators = new Operators(mongo.db, config.operatorToken);
