@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
 import { auditChain, type AuditOptions } from './audit.ts';
 import { newKeyFile, readKeyFile } from './keys.ts';
+import { addBackupCommands } from './backup.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
 class CallError extends Error {
@@ -417,6 +418,8 @@ operatorCmd
     const { revokeOperatorToken } = await operator<{ revokeOperatorToken: boolean }>('mutation($id: String!) { revokeOperatorToken(id: $id) }', { id });
     console.log(revokeOperatorToken ? `revoked ${id}` : `no token ${id}`);
   });
+
+addBackupCommands(program, url);
 
 program.parseAsync().catch((err: Error) => {
   console.error(err.message);

@@ -17,9 +17,9 @@ import { allocationsRoot, type Allocation } from './genesis.ts';
 import { MerkleFrontier } from './merkle.ts';
 import { pohGenesis, verifyPohSegment, type PohEntry } from './poh.ts';
 import type { ProofCheck } from './proof.ts';
-import { checkSettlement } from './settlement.ts';
+import { checkSettlement, type SettlementBody } from './settlement.ts';
 import { sealed, type AnchorInput } from './trace.ts';
-import { checkTransaction, MAX_AMOUNT } from './transaction.ts';
+import { checkTransaction, MAX_AMOUNT, type TransferBody } from './transaction.ts';
 import { parseAddress } from './address.ts';
 
 /** The GraphQL selection of a block that {@link ChainAuditor} reads (schema/ledger.graphql). */
@@ -202,9 +202,55 @@ function sealedBlock(mainBlock: NonNullable<AnchorInput['inclusion']>['mainBlock
 /** The id a block entry's signed body gives: a transfer's (§3) or a settlement entry's (§8, signed by the main chain). */
 function entryId(t: AuditTransaction, mainchainKey: string): string {
   if (t.kind === 'TRANSFER') {
-    return checkTransaction({ body: { v: 1, type: 'transfer', from: t.from, to: t.to, amount: t.amount, nonce: t.nonce, memo: t.memo, time: t.time }, signature: t.signature }).id;
+    return entryIdOf({ body: { v: 1, type: 'transfer', from: t.from, to: t.to, amount: t.amount, nonce: t.nonce, memo: t.memo, time: t.time }, signature: t.signature }, mainchainKey);
   }
   const settlement = (t.settlement ?? '').split(':')[1] ?? '';
   const body = { v: 1, type: t.kind === 'CREDIT' ? 'credit' : 'refund', settlement, from: t.from, to: t.to, amount: t.amount, time: t.time };
-  return checkSettlement({ body, signature: t.signature }, hexToBytes(mainchainKey)).id;
+  return entryIdOf({ body, signature: t.signature }, mainchainKey);
+}
+
+/**
+ * The id of a ledger entry as stored (a signed transfer, or a settlement entry signed by the main
+ * chain), checking its shape and signature; throws the coded error of the first rule it breaks.
+ */
+export function entryIdOf(entry: { body: unknown; signature: unknown }, mainchainKey: string): string {
+  const type = (entry.body as { type?: unknown } | null)?.type;
+  if (type === 'credit' || type === 'refund') {
+    if (!/^[0-9a-f]{64}$/.test(mainchainKey)) throw new Error('a settlement entry, and no main-chain key to check it with');
+    return checkSettlement(entry, hexToBytes(mainchainKey)).id;
+  }
+  return checkTransaction(entry).id;
+}
+
+/** How an entry's kind shows in the API (`Transaction.kind`). */
+export function entryKind(body: { type: string }): AuditTransaction['kind'] {
+  return body.type === 'transfer' ? 'TRANSFER' : body.type === 'credit' ? 'CREDIT' : 'REFUND';
+}
+
+/**
+ * The settlement a credit or refund entry of `municipality`'s ledger belongs to, as the API shows
+ * it (`Transaction.settlement`): `<source municipality>:<txid>` — the sender's municipality for a
+ * credit, this one for a refund; null for a transfer.
+ */
+export function entrySettlement(body: TransferBody | SettlementBody, municipality: string): string | null {
+  if (body.type === 'transfer') return null;
+  const source = body.type === 'credit' ? parseAddress(body.from).municipality : municipality;
+  return `${source}:${body.settlement}`;
+}
+
+/** A stored entry of `municipality`'s ledger as the audit reads it through the API. */
+export function auditTransactionOf(municipality: string, tx: { id: string; body: TransferBody | SettlementBody; signature: string }): AuditTransaction {
+  const { body } = tx;
+  return {
+    txid: tx.id,
+    kind: entryKind(body),
+    settlement: entrySettlement(body, municipality),
+    from: body.from,
+    to: body.to,
+    amount: body.amount,
+    nonce: body.type === 'transfer' ? body.nonce : 0,
+    memo: body.type === 'transfer' ? body.memo : '',
+    time: body.time,
+    signature: tx.signature,
+  };
 }

@@ -29,3 +29,6 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { 'txs.id': 1 }, name: 'txs_id' },
   ],
 };
+
+/** The database a municipality's ledger uses unless AIKI_DB_NAME says otherwise. */
+export const defaultLedgerDbName = (municipality: string): string => `aiki_ledger_${municipality.replaceAll('-', '_')}`;

@@ -11,6 +11,7 @@ import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString, en
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
+import { defaultLedgerDbName } from './collections.ts';
 import { DEFAULT_GENESIS_TIME, startLedgerSubgraph } from './server.ts';
 import { subgraphSecret } from '../../runtime/signing.ts';
 
@@ -38,7 +39,7 @@ runMain(log, `ledger-${municipality}`, async () => {
       subgraphSecret: subgraphSecret(),
       host: envString('AIKI_HOST', '127.0.0.1'),
       mongoUri: envString('MONGODB_URI'),
-      dbName: envString('AIKI_DB_NAME', `aiki_ledger_${municipality.replaceAll('-', '_')}`),
+      dbName: envString('AIKI_DB_NAME', defaultLedgerDbName(municipality)),
       sequencerKey: key,
       genesis: { allocations: genesisAllocations(), time: envString('AIKI_GENESIS_TIME', DEFAULT_GENESIS_TIME) },
       sequence: envString('AIKI_SEQUENCE', '1') !== '0',

@@ -1,6 +1,6 @@
 /** Resolvers of the municipal ledger subgraph (schema/ledger.graphql). */
 import { oneBatch } from '../../db/mongo.ts';
-import { aikiError, bytesToHex, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
+import { aikiError, bytesToHex, entryKind, entrySettlement, isMunicipalityCode, parseAddress, splitLedgerId } from '../../core/index.ts';
 import type { Resolvers } from '../../schema/generated/ledger.ts';
 import type { LedgerContext } from './context.ts';
 import { txTree } from './sealed.ts';
@@ -306,12 +306,8 @@ export const resolvers: Resolvers = {
     municipality: (_t, _args, { municipality }) => municipality,
     status: (t) => t.status,
     rejection: (t) => (t.status === 'REJECTED' ? { code: t.code, message: t.message } : null),
-    kind: (t) => (t.body.type === 'transfer' ? 'TRANSFER' : t.body.type === 'credit' ? 'CREDIT' : 'REFUND'),
-    settlement: (t, _args, { municipality }) => {
-      if (t.body.type === 'transfer') return null;
-      const source = t.body.type === 'credit' ? parseAddress(t.body.from).municipality : municipality;
-      return `${source}:${t.body.settlement}`;
-    },
+    kind: (t) => entryKind(t.body),
+    settlement: (t, _args, { municipality }) => entrySettlement(t.body, municipality),
     from: (t) => t.body.from,
     to: (t) => t.body.to,
     amount: (t) => t.body.amount,

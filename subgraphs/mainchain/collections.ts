@@ -21,3 +21,6 @@ export const COLLECTIONS = {
   /** Small documents: the height applied to the derived state, the proposal counter, the governance parameters. */
   meta: 'meta',
 } as const;
+
+/** The main chain's database unless AIKI_DB_NAME says otherwise. */
+export const DEFAULT_MAINCHAIN_DB = 'aiki_mainchain';

@@ -9,6 +9,7 @@ import { dataDir, keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
+import { DEFAULT_MAINCHAIN_DB } from './collections.ts';
 import { subgraphSecret } from '../../runtime/signing.ts';
 import { join } from 'node:path';
 
@@ -30,7 +31,7 @@ runMain(log, 'mainchain', async () => {
       subgraphSecret: subgraphSecret(),
       host: envString('AIKI_HOST', '127.0.0.1'),
       mongoUri: envString('MONGODB_URI'),
-      dbName: envString('AIKI_DB_NAME', 'aiki_mainchain'),
+      dbName: envString('AIKI_DB_NAME', DEFAULT_MAINCHAIN_DB),
       operatorToken: operatorToken(),
       probeTimeoutMs: envInt('AIKI_PROBE_TIMEOUT_MS', 3000, { min: 100 }),
       secretKey: envSecretKey('AIKI_MAINCHAIN_KEY', 'mainchain.key', log),

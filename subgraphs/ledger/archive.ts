@@ -1,0 +1,467 @@
+/**
+ * Backups that prove themselves, a municipal ledger's side (`aiki backup <municipality>`,
+ * `aiki restore`; docs/OPERATIONS.md): what the archive holds, how it is read from the ledger's
+ * database while the ledger runs, verified, and written into an empty database.
+ *
+ * An archive (db/archive.ts is its container) holds what cannot be derived: the blocks with their
+ * transactions (the commit point, docs/ARCHITECTURE.md "Ledger rules"), the rejections, and the
+ * mempool log (acknowledged transactions not sealed yet). Accounts, histories and the tx index are
+ * derived, and a restore derives them again with the ledger's own replay (`accountsAfter` and
+ * `LedgerStore.apply`, as `catchUp` after a crash).
+ *
+ * Blocks are read by `_id` from height 0 until the next is missing — blocks are never changed or
+ * deleted and their heights are contiguous, so what is read is the chain's exact prefix up to a
+ * head, however the ledger goes on meanwhile; `follow` keeps reading new blocks until told to stop.
+ * Rejections and the mempool log are read after the blocks.
+ *
+ * A restore reads the archive twice. First it verifies everything and writes nothing: every block
+ * with core/audit.ts's `ChainAuditor` (hash, the sequencer's signature, the link to its parent,
+ * every entry's signature and id, the Merkle root, Proof of History, the genesis allocations, and
+ * the anchor on the main chain when it is given the federation's anchors), every record's shape,
+ * and the trailer's digest. The first failure refuses the archive, naming the block. Then it
+ * writes, block by block in height order.
+ */
+import type { Db } from 'mongodb';
+import { ArchiveDamage, assertEmpty, readArchive, type ArchiveRecord, type ArchiveWriter } from '../../db/archive.ts';
+import { findByIds, type Lookups } from '../../db/mongo.ts';
+import {
+  AikiError,
+  aikiError,
+  auditTransactionOf,
+  blockHash,
+  ChainAuditor,
+  checkHeaderShape,
+  entryIdOf,
+  exactRecord,
+  isMunicipalityCode,
+  SETTLEMENT_FIELDS,
+  TRANSFER_FIELDS,
+  type AnchorInput,
+  type AuditBlock,
+  type BlockHeader,
+} from '../../core/index.ts';
+import { COLLECTIONS } from './collections.ts';
+import { accountsAfter, LedgerStore, touchedBy } from './store.ts';
+import { blockKey, type AccountDoc, type BlockDoc, type EntryBody, type MempoolDoc, type PendingTx, type RejectedDoc, type StoredTx } from './models.ts';
+
+export const ARCHIVE_FORMAT = 'aiki-archive';
+
+/** The archive's first record. Its keys are claims until pinned (`--sequencer-key`, `--mainchain-key`, or the federation's). */
+export interface LedgerArchiveHeader {
+  format: typeof ARCHIVE_FORMAT;
+  v: 1;
+  chain: 'ledger';
+  municipality: string;
+  /** The sequencer key of the genesis block. */
+  sequencer: string;
+  /** The main chain's key that settlement entries are signed with, as the backup was told it; null if not. */
+  mainchainKey: string | null;
+  /** The database it was read from. */
+  database: string;
+  createdAt: string;
+}
+
+export interface BackupResult {
+  blocks: number;
+  transactions: number;
+  head: { height: number; hash: string };
+  rejected: number;
+  pending: number;
+}
+
+export interface BackupOptions {
+  municipality: string;
+  mainchainKey?: string | null;
+  /** Keep reading new blocks once at the head, every `pollMs`, until `stopped()`; then read to the head once more and finish. */
+  follow?: { stopped: () => boolean; pollMs: number };
+  /** Called after each batch of blocks written. */
+  progress?: (p: { height: number; blocks: number }) => void;
+}
+
+/** Blocks read at once (by `_id`: one `$in` on MongoDB, parallel `findOne`s on FerretDB). */
+const READ_BATCH = 64;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** A block as archived: the stored document without `_id` and `height` (both are the header's height). */
+function blockRecord(doc: BlockDoc): ArchiveRecord {
+  const { header, hash, signature, txs, allocations } = doc;
+  return { block: { header, hash, signature, txs: txs.map(({ id, body, signature: s, poh }) => ({ id, body, signature: s, poh })), ...(allocations && { allocations }) } };
+}
+
+/** Writes the archive of the ledger in `db` (read with `lookups`, db/mongo.ts) to `writer`; the caller finishes it. */
+export async function backupLedger(db: Db, lookups: Lookups, writer: ArchiveWriter, opts: BackupOptions): Promise<BackupResult> {
+  const blocks = db.collection<BlockDoc>(COLLECTIONS.blocks);
+  const genesis = await blocks.findOne({ _id: blockKey(0) });
+  if (!genesis) throw new Error(`database ${db.databaseName} holds no ledger: it has no genesis block`);
+  if (genesis.header.municipality !== opts.municipality) throw new Error(`database ${db.databaseName} holds ${genesis.header.municipality}'s ledger, not ${opts.municipality}'s`);
+  const header: LedgerArchiveHeader = {
+    format: ARCHIVE_FORMAT,
+    v: 1,
+    chain: 'ledger',
+    municipality: opts.municipality,
+    sequencer: genesis.header.sequencer,
+    mainchainKey: opts.mainchainKey ?? null,
+    database: db.databaseName,
+    createdAt: new Date().toISOString(),
+  };
+  await writer.write({ archive: header });
+
+  let next = 0;
+  let transactions = 0;
+  let head = { height: 0, hash: genesis.hash };
+  for (;;) {
+    const heights = Array.from({ length: READ_BATCH }, (_, i) => next + i);
+    const found = new Map((await findByIds(blocks, heights.map(blockKey), lookups)).map((d) => [d.height, d]));
+    // Only the contiguous prefix: a block read by a later findOne may have been sealed after an
+    // earlier one missed (parallel lookups); it is read again in the next batch.
+    let read = 0;
+    for (let doc; (doc = found.get(next)); next++, read++) {
+      await writer.write(blockRecord(doc));
+      transactions += doc.txs.length;
+      head = { height: doc.height, hash: doc.hash };
+    }
+    if (read > 0) opts.progress?.({ height: head.height, blocks: next });
+    if (read === READ_BATCH) continue;
+    // At the head: finish, or wait for the next block until told to stop (then read to the head once more).
+    if (!opts.follow) break;
+    if (opts.follow.stopped()) {
+      if (read === 0) break;
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, opts.follow!.pollMs));
+  }
+
+  let rejected = 0;
+  for await (const doc of db.collection<RejectedDoc>(COLLECTIONS.rejected).find({}, { batchSize: 1000 })) {
+    await writer.write({ rejected: doc });
+    rejected++;
+  }
+  let pending = 0;
+  for await (const doc of db.collection<MempoolDoc>(COLLECTIONS.mempool).find({}, { batchSize: 1000 })) {
+    await writer.write({ pending: doc });
+    pending += doc.txs.length;
+  }
+  return { blocks: next, transactions, head, rejected, pending };
+}
+
+// --- verification ----------------------------------------------------------------------------
+
+export interface LedgerTrust {
+  /** The sequencer key to trust (hex); default: the archive's own, which the summary then says. */
+  sequencerKey?: string;
+  /** The main chain's key for settlement entries (hex); default: the archive's. */
+  mainchainKey?: string;
+  /**
+   * The main chain's anchors of this municipality: each archived block it anchored (and sealed) is
+   * checked against its anchor, and an archive that ends below `anchoredHeight` is refused
+   * (ARCHIVE_BEHIND_MAINCHAIN).
+   */
+  anchors?: { anchoredHeight: number; page: (from: number, n: number) => Promise<AnchorInput[]> };
+}
+
+export interface LedgerArchiveSummary {
+  header: LedgerArchiveHeader;
+  /** The keys the archive was verified with, and where they came from. */
+  trusted: { sequencer: string; mainchainKey: string | null; pinned: boolean };
+  head: { height: number; hash: string };
+  blocks: number;
+  transactions: number;
+  rejected: number;
+  pending: number;
+  /** Blocks checked against their anchor on the main chain. */
+  anchored: number;
+  records: number;
+  sha256: string;
+}
+
+/** ARCHIVE_INVALID for `line`, naming the block when there is one. */
+function invalid(line: number, message: string, at: { height?: number; check?: string } = {}): AikiError {
+  const where = at.height !== undefined ? `block ${at.height} (line ${line})` : `line ${line}`;
+  return aikiError('ARCHIVE_INVALID', `${where}${at.check ? `, ${at.check}` : ''}: ${message}. Nothing was written.`, { line, ...at });
+}
+
+/** The message of a coded core error or any other. */
+const reason = (err: unknown) => (err instanceof AikiError ? `${err.code}: ${err.message}` : (err as Error).message);
+
+/** The records of an archive, damage reported as ARCHIVE_INVALID naming the block that was due. */
+async function* records(path: string, due: () => number | undefined): AsyncGenerator<{ line: number; record: ArchiveRecord }, { records: number; sha256: string }> {
+  const reader = readArchive(path);
+  try {
+    for (;;) {
+      const next = await reader.next();
+      if (next.done) return next.value;
+      yield next.value;
+    }
+  } catch (err) {
+    if (err instanceof ArchiveDamage) throw invalid(err.line, err.message, { height: due() });
+    throw err;
+  }
+}
+
+/** The one key of a record, checked to be `kind`. */
+function only(record: ArchiveRecord, line: number, kinds: readonly string[], height?: number): [string, unknown] {
+  const keys = Object.keys(record);
+  if (keys.length !== 1 || !kinds.includes(keys[0]!)) throw invalid(line, `a record of ${keys.map((k) => JSON.stringify(k)).join(', ') || 'nothing'} where ${kinds.join(' or ')} is due`, { height });
+  return [keys[0]!, record[keys[0]!]];
+}
+
+function parseHeader(value: unknown, line: number): LedgerArchiveHeader {
+  const h = value as Partial<LedgerArchiveHeader> | null;
+  if (typeof h !== 'object' || h === null) throw invalid(line, 'the archive header is not an object');
+  if (h.format !== ARCHIVE_FORMAT || h.v !== 1) throw invalid(line, `not an ${ARCHIVE_FORMAT} version 1 (format ${String(h.format)}, v ${String(h.v)})`);
+  if (h.chain !== 'ledger') throw invalid(line, `this is an archive of ${String(h.chain)}, not of a municipal ledger`);
+  if (typeof h.municipality !== 'string' || !isMunicipalityCode(h.municipality)) throw invalid(line, `the archive names no municipality (${String(h.municipality)})`);
+  if (typeof h.sequencer !== 'string' || !HEX64.test(h.sequencer)) throw invalid(line, 'the archive header has no sequencer key');
+  if (h.mainchainKey !== null && (typeof h.mainchainKey !== 'string' || !HEX64.test(h.mainchainKey))) throw invalid(line, 'the archive header\'s main-chain key is not 64 hex');
+  return h as LedgerArchiveHeader;
+}
+
+/** A block record as the ledger stores it, its shape checked (what each field says is the auditor's to check). */
+function parseBlock(value: unknown, line: number, height: number): BlockDoc {
+  const fail = (message: string) => invalid(line, message, { height, check: 'record' });
+  try {
+    const withAllocations = typeof value === 'object' && value !== null && Object.hasOwn(value, 'allocations');
+    const b = exactRecord(value, withAllocations ? ['header', 'hash', 'signature', 'txs', 'allocations'] : ['header', 'hash', 'signature', 'txs'], 'block record');
+    checkHeaderShape(b.header);
+    if (b.header.height !== height) throw fail(`the next block is ${height}, this record is block ${b.header.height}`);
+    if (typeof b.hash !== 'string' || typeof b.signature !== 'string') throw fail('hash and signature must be strings');
+    if (!Array.isArray(b.txs)) throw fail('txs must be a list');
+    const txs = b.txs.map((t: unknown, i: number): StoredTx => {
+      const tx = exactRecord(t, ['id', 'body', 'signature', 'poh'], `transaction ${i}`);
+      const body = tx.body as { type?: unknown };
+      exactRecord(body, body?.type === 'transfer' ? TRANSFER_FIELDS : SETTLEMENT_FIELDS, `transaction ${i}'s body`);
+      if ((body as { v?: unknown }).v !== 1) throw fail(`transaction ${i}'s body is not version 1`);
+      const poh = exactRecord(tx.poh, ['ticks', 'event', 'hash'], `transaction ${i}'s PoH entry`);
+      if (typeof tx.id !== 'string' || typeof tx.signature !== 'string') throw fail(`transaction ${i}: id and signature must be strings`);
+      return { id: tx.id, body: tx.body as EntryBody, signature: tx.signature, poh: poh as StoredTx['poh'] };
+    });
+    let allocations: BlockDoc['allocations'];
+    if (b.allocations !== undefined) {
+      if (!Array.isArray(b.allocations)) throw fail('allocations must be a list');
+      allocations = b.allocations.map((a: unknown, i: number) => exactRecord(a, ['address', 'amount'], `allocation ${i}`) as { address: string; amount: string });
+    }
+    return { _id: blockKey(height), height, header: b.header, hash: b.hash, signature: b.signature, txs, ...(allocations && { allocations }) };
+  } catch (err) {
+    if (err instanceof AikiError && err.code === 'ARCHIVE_INVALID') throw err;
+    throw fail(reason(err));
+  }
+}
+
+/** The block as core/audit.ts reads it through the API. */
+function auditBlock(doc: BlockDoc): AuditBlock {
+  return { ...doc.header, hash: doc.hash, signature: doc.signature, poh: doc.txs.map((t) => t.poh), transactions: doc.txs.map((t) => auditTransactionOf(doc.header.municipality, t)), allocations: doc.allocations ?? null };
+}
+
+/** A rejected transaction, its signature and id checked (the reason is the ledger's word: no signature covers it). */
+function parseRejected(value: unknown, line: number, mainchainKey: string): RejectedDoc {
+  try {
+    const r = exactRecord(value, ['_id', 'body', 'signature', 'code', 'message', 'rejectedAt'], 'rejection');
+    const id = entryIdOf({ body: r.body, signature: r.signature }, mainchainKey);
+    if (id !== r._id) throw new Error(`its transaction's id is ${id}, the record says ${String(r._id)}`);
+    if (typeof r.code !== 'string' || typeof r.message !== 'string' || !(r.rejectedAt instanceof Date)) throw new Error('code, message and rejectedAt must be two strings and a date');
+    return r as unknown as RejectedDoc;
+  } catch (err) {
+    throw invalid(line, `a rejected transaction: ${reason(err)}`, { check: 'rejection' });
+  }
+}
+
+/** A mempool log entry, each transaction's signature and id checked, its denormalised fields taken from its body. */
+function parsePending(value: unknown, line: number, mainchainKey: string): MempoolDoc {
+  try {
+    const p = exactRecord(value, ['_id', 'txs'], 'mempool entry');
+    if (typeof p._id !== 'string' || !/^[0-9]{16}$/.test(p._id) || !Array.isArray(p.txs)) throw new Error('_id must be 16 digits and txs a list');
+    const txs = p.txs.map((t: unknown, i: number): PendingTx => {
+      const tx = exactRecord(t, ['id', 'from', 'nonce', 'amount', 'body', 'signature', 'receivedAt'], `pending transaction ${i}`);
+      const id = entryIdOf({ body: tx.body, signature: tx.signature }, mainchainKey);
+      if (id !== tx.id) throw new Error(`pending transaction ${i}'s id is ${id}, the record says ${String(tx.id)}`);
+      const body = tx.body as EntryBody;
+      if (!(tx.receivedAt instanceof Date)) throw new Error(`pending transaction ${i}'s receivedAt is not a date`);
+      return { id, from: body.from, nonce: body.type === 'transfer' ? body.nonce : 0, amount: Number(body.amount), body, signature: tx.signature as string, receivedAt: tx.receivedAt };
+    });
+    return { _id: p._id, txs };
+  } catch (err) {
+    throw invalid(line, `a mempool entry: ${reason(err)}`, { check: 'mempool' });
+  }
+}
+
+/**
+ * Verifies a ledger archive and writes nothing (the first half of a restore, and `--verify-only`).
+ * Throws ARCHIVE_INVALID naming the first bad block (or record), or ARCHIVE_BEHIND_MAINCHAIN.
+ */
+export async function verifyLedgerArchive(path: string, trust: LedgerTrust = {}): Promise<LedgerArchiveSummary> {
+  let due: number | undefined;
+  const stream = records(path, () => due);
+  let header: LedgerArchiveHeader | undefined;
+  let auditor: ChainAuditor | undefined;
+  let mainchainKey = '';
+  let trusted: LedgerArchiveSummary['trusted'] | undefined;
+  let head: { height: number; hash: string } | undefined;
+  let blocks = 0;
+  let transactions = 0;
+  let rejected = 0;
+  let pending = 0;
+  let anchored = 0;
+  let section: 'header' | 'blocks' | 'rest' = 'header';
+  // Anchors, a page ahead: height → anchor (only those sealed in a main-chain block).
+  const anchorPage = new Map<number, AnchorInput>();
+  let anchorsFrom = 0;
+  const anchorOf = async (height: number): Promise<AnchorInput | null> => {
+    if (!trust.anchors || height > trust.anchors.anchoredHeight) return null;
+    if (height >= anchorsFrom) {
+      anchorPage.clear();
+      for (const a of await trust.anchors.page(height, 100)) if (a.inclusion) anchorPage.set(a.height, a);
+      anchorsFrom = height + 100;
+    }
+    return anchorPage.get(height) ?? null;
+  };
+
+  for (;;) {
+    const next = await stream.next();
+    if (next.done) {
+      if (!header || !head) throw invalid(1, 'the archive holds no blocks', { height: 0 });
+      if (trust.anchors && trust.anchors.anchoredHeight > head.height) {
+        throw aikiError('ARCHIVE_BEHIND_MAINCHAIN', `the main chain anchored ${header.municipality} up to block ${trust.anchors.anchoredHeight}; this archive ends at block ${head.height}. Nothing was written.`, { anchoredHeight: trust.anchors.anchoredHeight, head: head.height });
+      }
+      return { header, trusted: trusted!, head, blocks, transactions, rejected, pending, anchored, records: next.value.records, sha256: next.value.sha256 };
+    }
+    const { line, record } = next.value;
+    if (section === 'header') {
+      const [, value] = only(record, line, ['archive']);
+      header = parseHeader(value, line);
+      if (trust.sequencerKey && trust.sequencerKey !== header.sequencer) throw invalid(line, `the archive's genesis is signed by ${header.sequencer}, not the trusted sequencer key ${trust.sequencerKey}`, { height: 0, check: 'sequencer signature' });
+      mainchainKey = trust.mainchainKey ?? header.mainchainKey ?? '';
+      trusted = { sequencer: trust.sequencerKey ?? header.sequencer, mainchainKey: mainchainKey || null, pinned: trust.sequencerKey !== undefined };
+      auditor = new ChainAuditor(header.municipality, trusted.sequencer, mainchainKey);
+      section = 'blocks';
+      due = 0;
+      continue;
+    }
+    const [kind, value] = only(record, line, section === 'blocks' ? ['block', 'rejected', 'pending'] : ['rejected', 'pending'], due);
+    if (kind === 'block') {
+      const doc = parseBlock(value, line, blocks);
+      const anchor = await anchorOf(doc.height);
+      for (const c of auditor!.block(auditBlock(doc), anchor)) {
+        if (c.name === 'anchor' && !anchor) continue; // not anchored (or not sealed) yet: nothing to compare
+        if (!c.ok) throw invalid(line, c.detail, { height: doc.height, check: c.name });
+      }
+      if (anchor) anchored++;
+      head = { height: doc.height, hash: doc.hash };
+      blocks++;
+      transactions += doc.txs.length;
+      due = blocks;
+      continue;
+    }
+    section = 'rest';
+    due = undefined;
+    if (kind === 'rejected') {
+      parseRejected(value, line, mainchainKey);
+      rejected++;
+    } else {
+      pending += parsePending(value, line, mainchainKey).txs.length;
+    }
+  }
+}
+
+// --- restore ----------------------------------------------------------------------------------
+
+export interface RestoreResult {
+  head: { height: number; hash: string };
+  blocks: number;
+  rejected: number;
+  pending: number;
+}
+
+/** Accounts kept in memory while replaying (the restore is the only writer, so they are exact); beyond, read back. */
+const ACCOUNT_CACHE = 200_000;
+/** Blocks inserted per command. */
+const INSERT_BATCH = 32;
+
+/**
+ * Writes a verified archive (see {@link verifyLedgerArchive}, whose summary is `verified`) into the
+ * empty database `db`: the blocks, then — block by block, with the ledger's own replay — the
+ * accounts, histories and tx index, then the rejections and the mempool log. Each block is checked
+ * again against its parent's hash on the way and the last against the verified head, so an
+ * archive changed between the two readings is refused (what was written by then is a valid prefix
+ * of the chain). Start the ledger afterwards: it finds every block applied.
+ */
+export async function restoreLedger(path: string, db: Db, lookups: Lookups, verified: LedgerArchiveSummary, progress?: (p: { height: number }) => void): Promise<RestoreResult> {
+  await assertEmpty(db);
+  const store = new LedgerStore(db, verified.header.municipality, lookups);
+  const accounts = new Map<string, AccountDoc>();
+  let evicted = false;
+  let parent: { header: BlockHeader; hash: string } | undefined;
+  let pendingBlocks: BlockDoc[] = [];
+  let rejected: RejectedDoc[] = [];
+  let mempool: MempoolDoc[] = [];
+  const result: RestoreResult = { head: verified.head, blocks: 0, rejected: 0, pending: 0 };
+
+  const flushBlocks = async () => {
+    if (pendingBlocks.length === 0) return;
+    const batch = pendingBlocks;
+    pendingBlocks = [];
+    if (batch[0]!.height === 0) {
+      await store.init(batch[0]!); // collections, indexes and the genesis block, as a ledger's start makes them
+      if (batch.length > 1) await store.blocks.insertMany(batch.slice(1), { ordered: true });
+    } else {
+      await store.blocks.insertMany(batch, { ordered: true });
+    }
+    for (const block of batch) {
+      const touched = touchedBy(block);
+      const missing = evicted ? touched.filter((a) => !accounts.has(a)) : [];
+      const read = missing.length > 0 ? await store.loadAccounts(missing) : new Map<string, AccountDoc>();
+      const before = new Map<string, AccountDoc>();
+      for (const a of touched) {
+        const doc = accounts.get(a) ?? read.get(a);
+        if (doc) before.set(a, doc);
+      }
+      const changed = accountsAfter(block, before);
+      await store.apply(block, changed);
+      if (accounts.size + changed.length > ACCOUNT_CACHE) {
+        accounts.clear();
+        evicted = true;
+      }
+      for (const doc of changed) accounts.set(doc._id, doc);
+      result.blocks++;
+    }
+    progress?.({ height: batch[batch.length - 1]!.height });
+  };
+  const flushRest = async () => {
+    if (rejected.length > 0) await store.rejected.insertMany(rejected, { ordered: false });
+    if (mempool.length > 0) await store.mempool.insertMany(mempool, { ordered: false });
+    result.rejected += rejected.length;
+    result.pending += mempool.reduce((n, m) => n + m.txs.length, 0);
+    rejected = [];
+    mempool = [];
+  };
+
+  const mainchainKey = verified.trusted.mainchainKey ?? '';
+  let height = 0;
+  const stream = records(path, () => height);
+  for (;;) {
+    const next = await stream.next();
+    if (next.done) break;
+    const { line, record } = next.value;
+    const [kind, value] = Object.entries(record)[0]!;
+    if (kind === 'archive') continue;
+    if (kind === 'block') {
+      const doc = parseBlock(value, line, height);
+      const hash = blockHash(doc.header);
+      if (hash !== doc.hash || (parent ? doc.header.prevHash !== parent.hash : doc.header.sequencer !== verified.trusted.sequencer)) {
+        throw invalid(line, 'the archive changed since it was verified; restore again into an emptied database', { height, check: 'parent' });
+      }
+      parent = { header: doc.header, hash };
+      pendingBlocks.push(doc);
+      height++;
+      if (pendingBlocks.length >= INSERT_BATCH) await flushBlocks();
+      continue;
+    }
+    await flushBlocks();
+    if (kind === 'rejected') rejected.push(parseRejected(value, line, mainchainKey));
+    else if (kind === 'pending') mempool.push(parsePending(value, line, mainchainKey));
+    if (rejected.length + mempool.length >= 500) await flushRest();
+  }
+  await flushBlocks();
+  await flushRest();
+  if (parent?.hash !== verified.head.hash) throw invalid(0, `the archive changed since it was verified: it now ends at ${parent?.hash}`, { check: 'head' });
+  return result;
+}
