@@ -187,7 +187,8 @@ describe('a damaged archive is refused, naming the block, with nothing written',
     await refusedRestore(variant('digest.aiki', tampered.join('\n')), 'ARCHIVE_INVALID', /it was altered/);
     // Compressed: a changed byte in the middle breaks the stream or a block; either way a block is named.
     const gz = gzipSync(readFileSync(archive));
-    gz[Math.floor(gz.length / 2)] ^= 0x10;
+    const mid = Math.floor(gz.length / 2);
+    gz[mid] = gz[mid]! ^ 0x10;
     const gzFile = join(dir, 'damaged.aiki.gz');
     writeFileSync(gzFile, gz);
     const err = await expectRefused(verifyLedgerArchive(gzFile, { mainchainKey: mainPublic }), 'ARCHIVE_INVALID');
