@@ -29,12 +29,59 @@ export function httpLimits() {
   };
 }
 
-/** A node:http server with {@link httpLimits}; time-outs are checked every second (Node's default: every 30 s). */
-function limitedServer(handler: Parameters<typeof createServer>[1]): Server {
+/**
+ * How long a stopping server lets the requests in flight finish before it closes every connection
+ * (AIKI_SHUTDOWN_GRACE_MS, 1 s): a service exits within about this after SIGTERM with clients
+ * connected (a gateway's kept-alive connections, a long poll), well inside the 10 s a container
+ * gets before SIGKILL.
+ */
+export const shutdownGraceMs = () => envInt('AIKI_SHUTDOWN_GRACE_MS', 1000, { min: 0, max: 60_000 });
+
+/** A listener that can stop cleanly: see {@link limitedServer}. */
+interface Stoppable {
+  server: Server;
+  /** Stops accepting, refuses new requests, lets those in flight finish (each connection closed after its answer), closes the rest after the grace. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A node:http server with {@link httpLimits}; time-outs are checked every second (Node's default:
+ * every 30 s). Stopping it (`stop`) does what `server.close()` alone does not: a kept-alive
+ * connection busy when the stop begins is closed once its answer is sent (closed alone, Node
+ * keeps it until the client leaves it idle for the keep-alive time — a gateway sending
+ * requests never does), a request arriving meanwhile on a kept connection is refused with 503
+ * and the connection closed, and whatever is still open after {@link shutdownGraceMs} is closed.
+ */
+function limitedServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Stoppable {
   const { headersTimeout, requestTimeout, keepAliveTimeout, maxConnections } = httpLimits();
-  const server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, handler);
+  let stopping = false;
+  const inFlight = new Set<ServerResponse>();
+  const server: Server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
+    if (stopping) {
+      res.shouldKeepAlive = false;
+      return send(res, 503, { error: 'shutting down' });
+    }
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      // The connection is idle once its answer is out: close it now rather than at the keep-alive time.
+      if (stopping) setImmediate(() => server.closeIdleConnections());
+    });
+    handler(req, res);
+  });
   server.maxConnections = maxConnections;
-  return server;
+  return {
+    server,
+    async stop() {
+      stopping = true;
+      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), shutdownGraceMs());
+      await closed;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** A request its client gave up on while sending it (an aborted upload): the client's doing, not a failure of ours. */
@@ -85,7 +132,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
   const { log, maxBodyBytes = 1 << 20 } = opts;
   await apollo.start();
 
-  const server = limitedServer((req, res) => {
+  const listener = limitedServer((req, res) => {
     arrivals.set(req, Date.now());
     handle(req, res).catch((err: unknown) => {
       if (clientAborted(req, err)) {
@@ -196,7 +243,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     }
   }
 
-  const { url, close } = await listen(server, opts.port, opts.host);
+  const { url, close } = await listen(listener, opts.port, opts.host);
   return {
     url: `${url}/graphql`,
     async close() {
@@ -211,7 +258,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
  * it on an internal address while the public port answers 404 for it. Nothing else is served.
  */
 export async function serveMetrics(opts: { port: number; host?: string; metrics: () => MetricsText; ready?: () => Promise<Record<string, unknown>>; log: Logger }): Promise<Served> {
-  const server = limitedServer((req, res) => {
+  const listener = limitedServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/ready' && opts.ready) {
       opts.ready().then(
@@ -230,12 +277,12 @@ export async function serveMetrics(opts: { port: number; host?: string; metrics:
     }
     return send(res, 404, { error: 'not found: this port serves GET /metrics and GET /ready only' });
   });
-  const { url, close } = await listen(server, opts.port, opts.host);
+  const { url, close } = await listen(listener, opts.port, opts.host);
   return { url: `${url}/metrics`, close };
 }
 
 /** Listens (loopback unless told otherwise) and answers the origin it got, e.g. `http://127.0.0.1:4000`. */
-async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+async function listen({ server, stop }: Stoppable, port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -244,10 +291,7 @@ async function listen(server: Server, port: number, host = '127.0.0.1'): Promise
   const shown = address.includes(':') ? `[${address}]` : address;
   return {
     url: `http://${shown}:${bound}`,
-    async close() {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: stop,
   };
 }
 

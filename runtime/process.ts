@@ -3,6 +3,7 @@
  * launcher and the tests wait for it), and shut down cleanly on SIGINT/SIGTERM.
  */
 import type { Logger } from './log.ts';
+import { envInt } from './env.ts';
 import { readTracingConfig, setTracer, tracer } from './observability/index.ts';
 
 export function announceReady(fields: Record<string, unknown>): void {
@@ -19,8 +20,18 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    const started = Date.now();
     log.info('stopping', { signal });
+    // A backstop: a stop that hangs (a database that does not answer, a peer that holds a call)
+    // ends the process anyway, before a container's 10 s grace runs out; nothing acknowledged rests
+    // on a clean stop (every service survives kill -9).
+    const deadline = envInt('AIKI_STOP_TIMEOUT_MS', 5000, { min: 100, max: 60_000 });
+    setTimeout(() => {
+      log.error('stop took too long; exiting', { ms: Date.now() - started });
+      process.exit(1);
+    }, deadline).unref();
     stop()
+      .then(() => log.info('stopped', { ms: Date.now() - started }))
       .then(() => tracer().shutdown()) // the last spans reach their exporter
       .then(
         () => process.exit(0),

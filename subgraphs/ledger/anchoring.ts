@@ -8,6 +8,7 @@
  */
 import { bytesToHex, canonicalJson, hexToBytes, isErrorCode, MerkleTree } from '../../core/index.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
+import { shutdownGraceMs } from '../../runtime/http.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { blockKey, type BlockDoc } from './models.ts';
 import type { Sequencer } from './sequencer.ts';
@@ -68,10 +69,13 @@ export class AnchorPusher {
     loop();
   }
 
-  async stop(): Promise<void> {
+  /** Stops; waits for the offer in flight at most `graceMs` (anchoring is idempotent: an offer cut short is made again). */
+  async stop(graceMs = shutdownGraceMs()): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
-    await this.round;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.round, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
   }
 
   /** One offer; true if there may be more to offer at once. */
