@@ -4,6 +4,8 @@
  * No web framework: the whole HTTP surface is this file.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tlsServerOptions } from './tls.ts';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './log.ts';
@@ -40,6 +42,8 @@ export const shutdownGraceMs = () => envInt('AIKI_SHUTDOWN_GRACE_MS', 1000, { mi
 /** A listener that can stop cleanly: see {@link limitedServer}. */
 interface Stoppable {
   server: Server;
+  /** Serves HTTPS. */
+  secure: boolean;
   /** Stops accepting, refuses new requests, lets those in flight finish (each connection closed after its answer), closes the rest after the grace. */
   stop(): Promise<void>;
 }
@@ -52,11 +56,12 @@ interface Stoppable {
  * requests never does), a request arriving meanwhile on a kept connection is refused with 503
  * and the connection closed, and whatever is still open after {@link shutdownGraceMs} is closed.
  */
-function limitedServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Stoppable {
+function limitedServer(handler: (req: IncomingMessage, res: ServerResponse) => void, tls?: { cert: Buffer; key: Buffer }): Stoppable {
   const { headersTimeout, requestTimeout, keepAliveTimeout, maxConnections } = httpLimits();
   let stopping = false;
   const inFlight = new Set<ServerResponse>();
-  const server: Server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
+  const options = { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (stopping) {
       res.shouldKeepAlive = false;
       return send(res, 503, { error: 'shutting down' });
@@ -68,10 +73,13 @@ function limitedServer(handler: (req: IncomingMessage, res: ServerResponse) => v
       if (stopping) setImmediate(() => server.closeIdleConnections());
     });
     handler(req, res);
-  });
+  };
+  // HTTPS with AIKI_TLS_CERT/AIKI_TLS_KEY (runtime/tls.ts): an https.Server is an http.Server over TLS.
+  const server: Server = tls ? (createHttpsServer({ ...options, ...tls }, onRequest) as unknown as Server) : createServer(options, onRequest);
   server.maxConnections = maxConnections;
   return {
     server,
+    secure: Boolean(tls),
     async stop() {
       stopping = true;
       for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
@@ -113,6 +121,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   answerProbes?: boolean;
   /** A check before the body is read (the gateway's rate limit): a refusal to send, or undefined to go on. */
   admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
+  /** The listener's certificate and key: HTTPS. Default: from AIKI_TLS_CERT and AIKI_TLS_KEY (runtime/tls.ts); none, HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
   /** What browsers get before anything else (the gateway's gateway/front.ts: CORS, the explorer, GraphiQL): true when it answered. */
   front?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
   log: Logger;
@@ -144,7 +154,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();
     });
-  });
+  }, opts.tls ?? tlsServerOptions());
   /** When each request's head arrived: its signature's age is measured there, not after its body was read on a busy event loop. */
   const arrivals = new WeakMap<IncomingMessage, number>();
 
@@ -282,7 +292,7 @@ export async function serveMetrics(opts: { port: number; host?: string; metrics:
 }
 
 /** Listens (loopback unless told otherwise) and answers the origin it got, e.g. `http://127.0.0.1:4000`. */
-async function listen({ server, stop }: Stoppable, port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+async function listen({ server, stop, secure }: Stoppable, port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -290,7 +300,7 @@ async function listen({ server, stop }: Stoppable, port: number, host = '127.0.0
   const { address, port: bound } = server.address() as AddressInfo;
   const shown = address.includes(':') ? `[${address}]` : address;
   return {
-    url: `http://${shown}:${bound}`,
+    url: `${secure ? 'https' : 'http'}://${shown}:${bound}`,
     close: stop,
   };
 }

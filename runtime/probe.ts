@@ -16,6 +16,7 @@
  * Each failure is an AikiError with its code, so a proposal FAILS at once with the reason.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { tlsClientOptions } from './tls.ts';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { aikiError, type AikiError, type ErrorCode } from '../core/errors.ts';
@@ -118,6 +119,7 @@ export function probeGraphQL<T = Record<string, any>>(url: string, query: (typeo
     const req = request(target, {
       method: 'POST',
       agent: false, // a connection of its own, to the address just checked
+      ...tlsClientOptions(), // AIKI_TLS_CA: the federation's CA alone
       lookup: guardedLookup(allowPrivate) as never,
       headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body), ...traceHeaders() },
     });

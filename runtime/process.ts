@@ -4,6 +4,7 @@
  */
 import type { Logger } from './log.ts';
 import { envInt } from './env.ts';
+import { installTlsTrust } from './tls.ts';
 import { readTracingConfig, setTracer, tracer } from './observability/index.ts';
 
 export function announceReady(fields: Record<string, unknown>): void {
@@ -52,6 +53,7 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
  */
 export function runMain(log: Logger, service: string, main: () => Promise<void>): void {
   const started = (async () => {
+    installTlsTrust(); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
     setTracer(readTracingConfig(service, log).tracer);
     await main();
   })();

@@ -1,5 +1,6 @@
 /** Reads the main chain's registry over HTTP, as any client of its subgraph would. */
 import { request as httpRequest } from 'node:http';
+import { tlsClientOptions } from '../../runtime/tls.ts';
 import { request as httpsRequest } from 'node:https';
 import { GraphQLTransportError, postGraphQL, type GraphQLReply } from '../../runtime/graphql.ts';
 import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
@@ -83,7 +84,7 @@ function postOnOwnConnection(url: string, body: string, signal: AbortSignal): Pr
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
     const secret = subgraphSecret();
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) };
-    const req = send(url, { method: 'POST', agent: false, signal, headers }, (res) => {
+    const req = send(url, { method: 'POST', agent: false, signal, headers, ...tlsClientOptions() }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
