@@ -21,7 +21,7 @@ function pem(name: string): Buffer | undefined {
   try {
     text = readFileSync(file);
   } catch (err) {
-    throw new Error(`${name}: cannot read ${file} (${(err as Error).message})`);
+    throw new Error(`${name}: cannot read ${file} (${(err as Error).message})`, { cause: err });
   }
   if (!text.includes('-----BEGIN ')) throw new Error(`${name}: ${file} is not a PEM file`);
   return text;
