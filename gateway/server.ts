@@ -24,7 +24,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer } from './cache/index.ts';
+import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer, type WireNote } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -65,6 +65,8 @@ export interface GatewayContext {
   authorization?: string;
   /** The operator the gateway verified, when the operation selects an `@operator` field: passed on as a signed claim. */
   operator?: OperatorClaim;
+  /** What the response cache answered this request from, for its bytes on the wire (cache/ResponseCache.ts). */
+  wire?: WireNote;
 }
 
 export interface RunningGateway extends Served {
@@ -169,7 +171,17 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     admit: limiter && observeAdmit(metrics, httpRateLimit(limiter)), // before the body is read: the cheapest refusal
     front: browserFront(config.cors ?? { origins: [], anyOrigin: false }, staticSite(config.explorerDir ?? '')),
     metrics: config.publicDetails ? metricsEndpoint(metrics) : undefined, // GET /metrics, Prometheus text format
-    context: async (req) => ({ authorization: req.headers.authorization }),
+    context: async (req) => ({ authorization: req.headers.authorization, wire: {} }),
+    shortcut: responses && {
+      key: (req, body) => responses.wireKey(req.headers, body),
+      async answer(key) {
+        const start = performance.now();
+        const answer = await responses.answerWire(key);
+        if (answer) metrics.observeRequest({ operationType: 'query', outcome: 'ok', code: '', durationMs: performance.now() - start });
+        return answer;
+      },
+      heard: (key, context, answer) => responses.heardWire(key, context.wire, answer),
+    },
     ready: config.publicDetails ? details : undefined,
   });
   let scrape: Served | undefined;

@@ -125,7 +125,27 @@ export interface ServeOptions<TContext extends BaseContext> {
   tls?: { cert: Buffer; key: Buffer };
   /** What browsers get before anything else (the gateway's gateway/front.ts: CORS, the explorer, GraphiQL): true when it answered. */
   front?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  /** Answers a POST /graphql with bytes kept from an earlier answer, before Apollo Server (the gateway's response cache). */
+  shortcut?: Shortcut<TContext>;
   log: Logger;
+}
+
+/** An answer as sent: status, headers, body. */
+export interface SentAnswer {
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/**
+ * Answers kept as sent (gateway/cache/ResponseCache.ts, "On the wire"): `key` names a request by
+ * its headers and body (undefined: never answered so), `answer` gives what to send or undefined to
+ * go on to Apollo Server, `heard` is told what Apollo Server answered a keyed request with.
+ */
+export interface Shortcut<TContext> {
+  key(req: IncomingMessage, body: string): string | undefined;
+  answer(key: string): Promise<SentAnswer | undefined>;
+  heard(key: string, context: TContext, answer: SentAnswer): void;
 }
 
 export interface MetricsText {
@@ -193,6 +213,12 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     }
     const refusedSignature = opts.answerProbes && req.method === 'POST' && isProbe(raw) ? undefined : unsigned(req, url, raw);
     if (refusedSignature) return send(res, 401, { errors: [refusedSignature.toJSON()] });
+    const shortcut = req.method === 'POST' ? opts.shortcut : undefined;
+    const key = shortcut?.key(req, raw);
+    if (key !== undefined) {
+      const kept = await shortcut!.answer(key);
+      if (kept) return sendAnswer(res, kept);
+    }
     if (req.method === 'POST') {
       if ((req.headers['content-type'] ?? '').includes('json') && raw.length > 0) {
         try {
@@ -207,15 +233,18 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
 
+    let context: TContext | undefined;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => opts.context(req),
+      context: async () => (context = await opts.context(req)),
     });
-    res.statusCode = result.status ?? 200;
-    for (const [k, v] of result.headers) res.setHeader(k, v);
     if (result.body.kind === 'complete') {
-      res.end(result.body.string);
+      const answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.string };
+      if (key !== undefined && context) shortcut!.heard(key, context, answer);
+      sendAnswer(res, answer);
     } else {
+      res.statusCode = result.status ?? 200;
+      for (const [k, v] of result.headers) res.setHeader(k, v);
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }
@@ -318,6 +347,12 @@ function sendMetrics(res: ServerResponse, { contentType, body }: MetricsText): v
 function tooLarge(res: ServerResponse, limit: number): void {
   res.shouldKeepAlive = false;
   send(res, 413, { errors: [{ message: `request body over ${limit} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+}
+
+function sendAnswer(res: ServerResponse, { status, headers, body }: SentAnswer): void {
+  res.statusCode = status;
+  for (const [k, v] of headers) res.setHeader(k, v);
+  res.end(body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -200,6 +200,8 @@ describe('the state cache through the gateway', () => {
     expect(end.responses!.hits, 'responses given again').toBeGreaterThan(start.responses!.hits);
     expect(end.responses!.stale, 'responses found unusable after a block').toBeGreaterThan(start.responses!.stale);
     expect(end.state!.stale, 'ledger answers found unusable after a block').toBeGreaterThan(start.state!.stale);
+    // The same request bytes again: answered with the kept bytes before Apollo Server — the reads above went that way too.
+    expect(end.responses!.wireHits, 'answered from the bytes on the wire').toBeGreaterThan(start.responses!.wireHits);
     // The same bytes as a gateway without it, twice (the second from the cache).
     for (const [query, variables] of [[ACCOUNT, { a: carol.address }], [CHAIN, {}]] as const) {
       const plain = await text(uncached.url, query, variables);
@@ -208,6 +210,13 @@ describe('the state cache through the gateway', () => {
       expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
       expect((await stats()).responses!.hits).toBe(before + 1);
     }
+    // With credentials, never from the bytes on the wire: Apollo Server's path decides each such request.
+    const wired = (await stats()).responses!.wireHits;
+    for (let k = 0; k < 2; k++) {
+      const res = await fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not-an-operator' }, body: JSON.stringify({ query: CHAIN }) });
+      expect(res.status).toBe(200);
+    }
+    expect((await stats()).responses!.wireHits).toBe(wired);
     // A page of the same account in another query text: the response cache misses, the state cache answers the ledger's part.
     const state = (await stats()).state!.hits;
     await gql(cluster.gateway.url, ACCOUNT.replace('account(address: $a)', 'again: account(address: $a)'), { a: carol.address });

@@ -14,10 +14,21 @@
  * arrived): all current, the answer is what executing the request would give now. The key holds
  * the query text, operation name, variables, the caller's Authorization and the supergraph it was
  * planned on.
+ *
+ * **On the wire.** Apollo Server's own path costs as much CPU per request as a full fetch by another
+ * gateway (parsing its body, hashing its text, every plugin, serializing the kept answer again). So
+ * the bytes a kept answer went out as are kept too, under the request's bytes (its body, its
+ * Content-Type and Accept headers): a later request with the same bytes is answered with them by
+ * runtime/http.ts before Apollo Server (its `Shortcut`), after the same label checks (`answerWire`). Only requests
+ * without credentials are answered so — whatever an Authorization header could change (an operator's
+ * field, a revoked token) is decided on Apollo's path every time — and only queries sent as text:
+ * the text is checked (limits, the operation guard) on the path that kept it, and the same text
+ * gives the same verdict.
  */
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import type { SentAnswer } from '../../runtime/http.ts';
 import { Lru, type LruStats } from '../../runtime/lru.ts';
 import { READS, Reads, type Dependency } from './Reads.ts';
 
@@ -29,6 +40,8 @@ export interface ResponseCacheStats extends LruStats {
   stale: number;
   /** Answers kept. */
   stored: number;
+  /** Of the hits, answered with the kept bytes before Apollo Server (`answerWire`). */
+  wireHits: number;
 }
 
 interface Entry {
@@ -37,14 +50,67 @@ interface Entry {
   bytes: number;
 }
 
+/** The bytes of a kept answer, and the entry they are: used only while that entry is the one kept under its key. */
+interface Wire {
+  key: string;
+  entry: Entry;
+  answer: SentAnswer;
+}
+
+/**
+ * Which kept entry a request was answered from or stored as: what its bytes on the wire stand for.
+ * An object on the request's context from the start (Apollo Server gives plugins a shallow copy of
+ * the context, so the plugin fills this object rather than setting a field).
+ */
+export interface WireNote {
+  kept?: { key: string; entry: Entry };
+}
+const noteOf = (context: unknown): WireNote | undefined => (context as { wire?: WireNote } | undefined)?.wire;
+
 export class ResponseCache {
   private readonly store: Lru<string, Entry>;
-  private readonly counts = { hits: 0, misses: 0, stale: 0, stored: 0 };
+  private readonly wires: Lru<string, Wire>;
+  private readonly counts = { hits: 0, misses: 0, stale: 0, stored: 0, wireHits: 0 };
   private readonly schemas = new WeakMap<GraphQLSchema, number>();
   private schemaCount = 0;
 
   constructor({ maxEntries = 10_000, maxBytes = 64 * 2 ** 20 }: { maxEntries?: number; maxBytes?: number } = {}) {
-    this.store = new Lru<string, Entry>(maxEntries, { maxBytes, sizeOf: (key, entry) => key.length * 2 + entry.bytes });
+    // Half the bound each: the answers, and their bytes on the wire.
+    this.store = new Lru<string, Entry>(maxEntries, { maxBytes: Math.floor(maxBytes / 2), sizeOf: (key, entry) => key.length * 2 + entry.bytes });
+    this.wires = new Lru<string, Wire>(maxEntries, { maxBytes: Math.floor(maxBytes / 2), sizeOf: (key, wire) => (key.length + wire.key.length + wire.answer.body.length) * 2 });
+  }
+
+  /**
+   * The request's key on the wire (runtime/http.ts `Shortcut`): its Content-Type, Accept and body;
+   * undefined — never answered from the wire — for a request with credentials or not sent as JSON.
+   */
+  wireKey(headers: { authorization?: string; 'content-type'?: string; accept?: string }, body: string): string | undefined {
+    if (headers.authorization !== undefined || !headers['content-type']?.includes('json')) return undefined;
+    return JSON.stringify([headers['content-type'], headers.accept ?? '', body]);
+  }
+
+  /** The kept bytes for `wireKey`, when its entry's labels are all current (checked as on Apollo's path); undefined: go on to Apollo. */
+  async answerWire(wireKey: string): Promise<SentAnswer | undefined> {
+    const wire = this.wires.get(wireKey);
+    if (!wire) return undefined;
+    if (this.store.get(wire.key) !== wire.entry) return void this.wires.delete(wireKey); // replaced or evicted since
+    const reads = new Reads();
+    const current = await Promise.all(wire.entry.dependencies.map((d) => d.cache.check(d.scope, d.label, reads)));
+    if (!current.every(Boolean)) {
+      // Apollo's path would find the same: it finds nothing and executes.
+      this.counts.stale++;
+      this.store.delete(wire.key);
+      this.wires.delete(wireKey);
+      return undefined;
+    }
+    this.counts.hits++;
+    this.counts.wireHits++;
+    return wire.answer;
+  }
+
+  /** Keeps `answer`'s bytes under `wireKey` if the request was answered from, or stored as, a kept entry (`note`, from its context). */
+  heardWire(wireKey: string, note: WireNote | undefined, answer: SentAnswer): void {
+    if (note?.kept && answer.status === 200) this.wires.set(wireKey, { ...note.kept, answer });
   }
 
   plugin<TContext extends BaseContext & { authorization?: string }>(): ApolloServerPlugin<TContext> {
@@ -64,6 +130,8 @@ export class ResponseCache {
               if (current.every(Boolean)) {
                 this.counts.hits++;
                 served = true;
+                const note = noteOf(contextValue);
+                if (note) note.kept = { key, entry };
                 return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: entry.result } };
               }
               this.counts.stale++;
@@ -79,7 +147,12 @@ export class ResponseCache {
             const text = JSON.stringify(result);
             // Frozen: the same object is given to every request it answers.
             const kept = deepFreeze(JSON.parse(text) as FormattedExecutionResult);
-            if (this.store.set(key, { result: kept, dependencies: [...reads.dependencies.values()], bytes: text.length * 2 })) this.counts.stored++;
+            const entry: Entry = { result: kept, dependencies: [...reads.dependencies.values()], bytes: text.length * 2 };
+            if (this.store.set(key, entry)) {
+              this.counts.stored++;
+              const note = noteOf(contextValue);
+              if (note) note.kept = { key, entry };
+            }
           },
         };
       },
@@ -92,8 +165,10 @@ export class ResponseCache {
     return JSON.stringify([schema, rc.request.operationName ?? null, rc.source ?? '', rc.request.variables ?? {}, rc.contextValue.authorization ?? null]);
   }
 
+  /** Entries, bytes and evictions: of the answers and their bytes on the wire together. */
   stats(): ResponseCacheStats {
-    return { ...this.counts, ...this.store.stats() };
+    const [answers, wires] = [this.store.stats(), this.wires.stats()];
+    return { ...this.counts, entries: answers.entries + wires.entries, bytes: answers.bytes + wires.bytes, evictions: answers.evictions + wires.evictions };
   }
 }
 

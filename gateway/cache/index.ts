@@ -12,7 +12,7 @@ import type { ResponseCacheStats } from './ResponseCache.ts';
 export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, type SharedReadsOptions, type SubgraphAnswer } from './SharedReadsDataSource.ts';
-export { ResponseCache, type ResponseCacheStats } from './ResponseCache.ts';
+export { ResponseCache, type ResponseCacheStats, type WireNote } from './ResponseCache.ts';
 export { Reads, readsOf } from './Reads.ts';
 export { StateCache, takeLabel, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
 export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStats, type SingleFlightWindow } from './SingleFlight.ts';
