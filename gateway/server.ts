@@ -16,6 +16,7 @@ import { operationGuardPlugin } from '../runtime/operationGuard.ts';
 import { apolloLogger, schemaDisclosure } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
 import { fetchLabel } from '../runtime/stateLabel.ts';
+import { askGrant } from '../runtime/labelGrants.ts';
 import type { CorsPolicy } from '../runtime/cors.ts';
 import { staticSite } from '../runtime/staticSite.ts';
 import { browserFront } from './front.ts';
@@ -24,7 +25,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, type CacheConfig, type CacheStats, type SubgraphAnswer, type WireNote } from './cache/index.ts';
+import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, GrantedLabels, type CacheConfig, type CacheStats, type SubgraphAnswer, type WireNote } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -85,6 +86,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const singleFlight = cache.singleFlight ? new SingleFlight({ window: cache.singleFlight === 'flight' ? 'flight' : 'tick', queueMs: cache.singleFlightQueueMs }) : undefined;
   const bounds = cacheBounds(cache.budgetBytes);
   const plans = new PlanCache(undefined, bounds.plans);
+  // The subgraphs' labels held under their grants: a kept answer checked without a call (cache/GrantedLabels.ts).
+  const grants = cache.state === false ? undefined : new GrantedLabels(askGrant);
   const router = new ShardRouter(shards, {
     timeoutMs: config.shardTimeoutMs,
     fanOut: config.shardFanOut,
@@ -93,6 +96,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     metrics,
     cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: bounds.entities, maxEntries: cache.maxEntries }) : undefined,
     stateCache: cache.state === false ? undefined : { maxBytes: bounds.state, maxEntries: cache.maxEntries },
+    grants,
   });
   countedCalls(router);
   const entityCache = router.cache;
@@ -100,12 +104,12 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const stateCache = router.state;
   if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
   // The main chain's (and extension subgraphs') labelled answers, checked at their /state before each use.
-  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url, labelScope) => fetchLabel(url, undefined, labelScope), singleFlight, maxBytes: bounds.subgraphState, maxEntries: cache.maxEntries });
+  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url, labelScope) => fetchLabel(url, undefined, labelScope), granted: grants && ((url, labelScope) => grants.current(url, labelScope)), singleFlight, maxBytes: bounds.subgraphState, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.
   const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: bounds.responses, maxEntries: cache.maxEntries });
   if (responses) metrics.watchCache(() => responses.stats(), 'response');
-  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
+  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, grants: grants?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(config.mainchainUrl),
     shards,
@@ -195,6 +199,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ...served,
     metricsUrl: scrape?.url ?? (config.publicDetails ? served.url.replace(/\/graphql$/, '/metrics') : undefined),
     async close() {
+      grants?.close();
       await scrape?.close();
       await served.close();
     },

@@ -28,22 +28,29 @@ export const REGISTRY_SCOPE = 'registry';
 
 /** The label of the subgraph serving GraphQL at `graphqlUrl` now (of `scope` in it); undefined when it has none or does not answer. */
 export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000, scope?: string): Promise<StateLabel | undefined> {
+  const answer = await postState(graphqlUrl, scope ? { scope } : {}, AbortSignal.timeout(timeoutMs));
+  const label = (answer as { label?: StateLabel | null } | undefined)?.label;
+  return isLabel(label) ? label : undefined;
+}
+
+export const isLabel = (label: unknown): label is StateLabel => typeof (label as StateLabel | null)?.height === 'number' && typeof (label as StateLabel).hash === 'string';
+
+/** `POST /state`, signed; its JSON answer, or undefined when there is none. */
+export async function postState(graphqlUrl: string, payload: unknown, signal: AbortSignal): Promise<unknown> {
   const url = new URL(STATE_PATH, graphqlUrl).toString();
-  const body = scope ? JSON.stringify({ scope }) : '{}';
+  const body = JSON.stringify(payload);
   const secret = subgraphSecret();
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
       redirect: 'manual', // not ok: no label
     });
     // A label is a few dozen bytes: a longer answer (an extension's /state is not the federation's own) is not read.
     const text = res.ok ? await readCapped(res, 1024) : undefined;
-    if (!text) return undefined;
-    const { label } = JSON.parse(text.toString('utf8')) as { label?: StateLabel | null };
-    return typeof label?.height === 'number' && typeof label.hash === 'string' ? label : undefined;
+    return text ? (JSON.parse(text.toString('utf8')) as unknown) : undefined;
   } catch {
     return undefined;
   }

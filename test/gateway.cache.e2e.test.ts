@@ -202,6 +202,9 @@ describe('the state cache through the gateway', () => {
     expect(end.state!.stale, 'ledger answers found unusable after a block').toBeGreaterThan(start.state!.stale);
     // The same request bytes again: answered with the kept bytes before Apollo Server — the reads above went that way too.
     expect(end.responses!.wireHits, 'answered from the bytes on the wire').toBeGreaterThan(start.responses!.wireHits);
+    // Checked against kyoto's head as granted by its ledger, without a call: revoked before each block.
+    expect(end.state!.granted, 'checks answered by a granted head').toBeGreaterThan(start.state!.granted);
+    expect(end.grants!.revoked, 'grants revoked by the blocks').toBeGreaterThan(start.grants!.revoked);
     // The same bytes as a gateway without it, twice (the second from the cache).
     for (const [query, variables] of [[ACCOUNT, { a: carol.address }], [CHAIN, {}]] as const) {
       const plain = await text(uncached.url, query, variables);

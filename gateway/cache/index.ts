@@ -8,10 +8,12 @@ import type { PlanCacheStats } from './PlanCache.ts';
 import type { SingleFlightStats } from './SingleFlight.ts';
 import type { StateCacheStats } from './StateCache.ts';
 import type { ResponseCacheStats } from './ResponseCache.ts';
+import type { GrantedLabelsStats } from './GrantedLabels.ts';
 
 export { EntityCache, type EntitiesReply, type EntityCacheOptions, type EntityCacheStats, type FetchEntities } from './EntityCache.ts';
 export { PlanCache, type PlanCacheStats } from './PlanCache.ts';
 export { SharedReadsDataSource, type SharedReadsOptions, type SubgraphAnswer } from './SharedReadsDataSource.ts';
+export { GrantedLabels, type GrantedLabelsStats } from './GrantedLabels.ts';
 export { ResponseCache, type ResponseCacheStats, type WireNote } from './ResponseCache.ts';
 export { Reads, readsOf } from './Reads.ts';
 export { StateCache, takeLabel, type LabelledReply, type StateCacheOptions, type StateCacheStats } from './StateCache.ts';
@@ -27,6 +29,8 @@ export interface CacheStats {
   subgraphState: StateCacheStats | null;
   /** Null when the state cache is off (it builds on it): whole responses. */
   responses: ResponseCacheStats | null;
+  /** Null when the state cache is off: labels held under the subgraphs' grants. */
+  grants: GrantedLabelsStats | null;
   /** Null when single-flight is off. */
   singleFlight: SingleFlightStats | null;
   plans: PlanCacheStats;

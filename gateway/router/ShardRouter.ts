@@ -19,7 +19,7 @@ import { pool } from '../../runtime/pool.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
-import { copyJson, readsOf, readThrough, StateCache, type EntityCache, type Reads, type SingleFlight } from '../cache/index.ts';
+import { copyJson, readsOf, readThrough, StateCache, type EntityCache, type GrantedLabels, type Reads, type SingleFlight } from '../cache/index.ts';
 import { fetchLabel, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
@@ -41,6 +41,8 @@ export interface ShardRouterOptions {
   metrics?: GatewayMetrics;
   /** Keeps ledger answers that are a municipality's state at its head, while it is (StateCache.ts); none: not kept. */
   stateCache?: { maxBytes?: number; maxEntries?: number };
+  /** Heads held under the ledgers' grants, used without asking (GrantedLabels.ts); none: always asked. */
+  grants?: GrantedLabels;
 }
 
 
@@ -79,7 +81,7 @@ export class ShardRouter implements GraphQLDataSource {
 
   constructor(
     private readonly shards: ShardMap,
-    { timeoutMs = 10_000, fanOut = FAN_OUT, log, cache, singleFlight, metrics, stateCache }: ShardRouterOptions,
+    { timeoutMs = 10_000, fanOut = FAN_OUT, log, cache, singleFlight, metrics, stateCache, grants }: ShardRouterOptions,
   ) {
     if (!(Number.isInteger(fanOut) && fanOut > 0)) throw new RangeError(`ShardRouter: fanOut must be a positive integer, got ${fanOut}`);
     this.timeoutMs = timeoutMs;
@@ -88,7 +90,7 @@ export class ShardRouter implements GraphQLDataSource {
     this.log = log;
     this.cache = cache?.((rep) => this.cacheScope(rep));
     this.singleFlight = singleFlight;
-    if (stateCache) this.state = new StateCache<Reply>({ ...stateCache, singleFlight, head: (code) => this.head(code) });
+    if (stateCache) this.state = new StateCache<Reply>({ ...stateCache, singleFlight, head: (code) => this.head(code), granted: grants && ((code) => this.grantedHead(grants, code)) });
   }
 
   async process({ request, context }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -241,6 +243,17 @@ export class ShardRouter implements GraphQLDataSource {
     if (!shard || shard.state === 'pending') return undefined;
     for (const endpoint of shard.endpoints) {
       const label = await fetchLabel(endpoint, this.timeoutMs);
+      if (label) return label;
+    }
+    return undefined;
+  }
+
+  /** The head of `code`'s ledger as granted by one of its endpoints (its lease holder's), or undefined. */
+  private grantedHead(grants: GrantedLabels, code: string): StateLabel | undefined {
+    const shard = this.shards.get(code);
+    if (!shard || shard.state === 'pending') return undefined;
+    for (const endpoint of shard.endpoints) {
+      const label = grants.current(endpoint);
       if (label) return label;
     }
     return undefined;

@@ -18,6 +18,7 @@ import type { Logger } from '../../runtime/log.ts';
 import { Book, MAX_PENDING, type Refusal } from './book.ts';
 import { blockKey, type BlockDoc, type PendingTx, type StoredTx } from './models.ts';
 import { accountsAfter, touchedBy, type LedgerStore } from './store.ts';
+import type { LabelGrants } from '../../runtime/labelGrants.ts';
 
 export interface SequencerOptions {
   secretKey: Uint8Array;
@@ -28,6 +29,8 @@ export interface SequencerOptions {
   leaseMs: number;
   /** PoH ticks per millisecond elapsed between events, capped per event (docs/PROTOCOL.md). */
   pohTicksPerMs: number;
+  /** The head's grants to the gateways, revoked before each commit (runtime/labelGrants.ts). */
+  grants?: LabelGrants;
   log: Logger;
 }
 
@@ -89,9 +92,9 @@ export class Sequencer {
    * database holds exactly the chain its book stands on. Undefined otherwise: ask the database
    * (state.ts). Saves the head probe on every read the holder serves.
    */
-  knownHead(): { height: number; hash: string; applied: boolean } | undefined {
+  knownHead(): { height: number; hash: string; applied: boolean; sureForMs: number } | undefined {
     if (!this.leader || !this.book || !this.chain || this.chainWrites > 0 || !this.leaseValid()) return undefined;
-    return { height: this.chain.head.height, hash: this.chain.head.hash, applied: this.chain.applied === this.chain.head.height };
+    return { height: this.chain.head.height, hash: this.chain.head.hash, applied: this.chain.applied === this.chain.head.height, sureForMs: this.leaseSureUntil() - Date.now() };
   }
 
   /**
@@ -162,8 +165,12 @@ export class Sequencer {
   }
 
   private leaseValid(): boolean {
-    // Stop admitting a little before the lease ends: a successor may take over once it has expired.
-    return Date.now() < this.leaseUntil - Math.min(1000, this.opts.leaseMs / 5);
+    return Date.now() < this.leaseSureUntil();
+  }
+
+  /** Stop admitting (and promising the head) a little before the lease ends: a successor may take over once it has expired. */
+  private leaseSureUntil(): number {
+    return this.leaseUntil - Math.min(1000, this.opts.leaseMs / 5);
   }
 
   /** Takes or renews the lease; on success it is ours until a lease time after we asked. */
@@ -287,13 +294,15 @@ export class Sequencer {
       book.rejected(refused.map((r) => r.tx));
     }
     if (txs.length === 0) return 0;
+    // Every grant of the head revoked (and acknowledged) before the block can be seen anywhere.
+    await this.opts.grants?.beginWrite();
     const block = this.seal(book.head, txs);
     this.chainWrites++; // until the block is applied, or its commit failed
     let committed = false;
     try {
       committed = await this.store.commit(block);
     } finally {
-      if (!committed) this.chainWrites--;
+      if (!committed) this.chainWriteDone();
     }
     if (!committed) {
       this.opts.log.warn('another sequencer committed this height; rebuilding', { height: block.height });
@@ -306,7 +315,7 @@ export class Sequencer {
     try {
       book.load(missing, await this.store.loadAccounts(missing));
     } catch (err) {
-      this.chainWrites--; // not applied here: the rebuild applies it (store.catchUp)
+      this.chainWriteDone(); // not applied here: the rebuild applies it (store.catchUp)
       throw err;
     }
     const changed = accountsAfter(block, new Map(touched.map((a) => [a, book.account(a)])));
@@ -323,13 +332,18 @@ export class Sequencer {
         this.onApplied(block);
         this.notifyApplied();
       })
-      .finally(() => this.chainWrites--);
+      .finally(() => this.chainWriteDone());
     this.applying.catch((err: unknown) => {
       this.opts.log.error('applying a sealed block failed; rebuilding from the database', { height: block.height, err });
       if (this.book === book) this.dropBook();
     });
     await previous;
     return txs.length;
+  }
+
+  private chainWriteDone(): void {
+    this.chainWrites--;
+    this.opts.grants?.endWrite();
   }
 
   /**

@@ -18,6 +18,7 @@ import { HeadReader, LabelReader, statePlugin } from './state.ts';
 import { SealedCache } from './sealed.ts';
 import { cacheMetrics } from '../../runtime/immutableCache.ts';
 import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
+import { isGrantRequest, LABEL_GRANT_MS, LabelGrants } from '../../runtime/labelGrants.ts';
 
 export interface LedgerConfig {
   municipality: string;
@@ -68,7 +69,16 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   await store.init(genesisBlock(config.municipality, genesis.allocations, genesis.time, config.sequencerKey, publicKey));
 
   const leaseMs = config.leaseMs ?? 5000;
+  // The head promised to the gateways while this replica holds the lease and knows its chain for certain.
+  const grants: LabelGrants = new LabelGrants({
+    windowMs: LABEL_GRANT_MS,
+    current: () => {
+      const known = sequencer.knownHead();
+      return known?.applied ? { label: { height: known.height, hash: known.hash }, forMs: known.sureForMs } : undefined;
+    },
+  });
   const sequencer = new Sequencer(store, {
+    grants,
     secretKey: config.sequencerKey,
     publicKey,
     blockIntervalMs: config.blockIntervalMs ?? 200,
@@ -90,7 +100,8 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     requireSignature: config.subgraphSecret,
     answerProbes: true, // the contract check and genesis read, unsigned (runtime/probe.ts)
     log,
-    routes: { [STATE_PATH]: async () => ({ label: (await labels.read()) ?? null }) }, // the gateway's check before it uses a kept answer
+    // The gateway's check before it uses a kept answer, or its request for a grant of the head.
+    routes: { [STATE_PATH]: async (body) => (isGrantRequest(body) ? grants.request(body.grant) : { label: (await labels.read()) ?? null }) },
     metrics: () => cacheMetrics('aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
     context: async (req) => {
       // Read before any resolver runs: the label must not be newer than what they read. Its
