@@ -260,6 +260,16 @@ describe("the main chain's labelled answers through the gateway", () => {
       10_000,
       'a main-chain answer served from the cache',
     );
+    // …and checked against the registry's label as granted by the main chain, without a call.
+    await eventually(
+      async () => {
+        const before = (await stats()).subgraphState!.granted;
+        await codes();
+        return (await stats()).subgraphState!.granted > before ? true : undefined;
+      },
+      10_000,
+      "a check answered by the registry's granted label",
+    );
     const sakai = await cluster.startLedger({ code: 'sakai', name: 'Sakai' });
     expect((await cluster.register({ code: 'sakai', name: 'Sakai' }, [sakai.url])).errors).toBeUndefined();
     // Registered: the very next read lists it, though the list before was cached.

@@ -3,6 +3,7 @@
  * subgraphs. Only this process writes it, so it keeps a revision in memory that changes with every
  * write; the gateway long-polls it (`registryRevision`) and re-reads the registry only then.
  */
+import type { LabelGrants } from '../../runtime/labelGrants.ts';
 import { randomBytes } from 'node:crypto';
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
@@ -73,6 +74,10 @@ export class Registry {
    */
   private readonly known = new Map<string, MunicipalityDoc>();
   private generation = 0;
+  /** Registry writes in progress: the revision is not the registry's state meanwhile. */
+  private writing = 0;
+  /** The registry's label promised to gateways (server.ts); revoked before each write. */
+  grants?: LabelGrants;
 
   constructor(db: Db, private readonly probeTimeoutMs = 3000) {
     this.municipalities = db.collection<MunicipalityDoc>(COLLECTIONS.municipalities);
@@ -81,6 +86,11 @@ export class Registry {
 
   get revision(): string {
     return `${this.epoch}:${this.changes}`;
+  }
+
+  /** The revision, when no write is in progress (what a grant may promise); else undefined. */
+  get settledRevision(): string | undefined {
+    return this.writing > 0 ? undefined : this.revision;
   }
 
   /** The revision once it differs from `after`, or after `waitMs`. */
@@ -209,26 +219,20 @@ export class Registry {
 
   /** Stores a prepared registration: from then on the municipality is listed. */
   async insert({ doc }: Registration): Promise<MunicipalityDoc> {
-    this.forget(doc.code);
-    try {
-      await this.municipalities.insertOne(doc);
-    } catch (err) {
-      if (err instanceof MongoServerError && err.code === 11000) throw exists(doc.code);
-      throw err;
-    } finally {
-      this.changed(doc.code); // even when it failed: it may have been written (see changed())
-    }
+    await this.write(doc.code, async () => {
+      try {
+        await this.municipalities.insertOne(doc);
+      } catch (err) {
+        if (err instanceof MongoServerError && err.code === 11000) throw exists(doc.code);
+        throw err;
+      }
+    });
     return doc;
   }
 
   /** Suspends or resumes a municipality (idempotent). */
   async setStatus(code: string, status: MunicipalityStatus, reason: string | null): Promise<void> {
-    this.forget(code);
-    try {
-      await this.municipalities.updateOne({ _id: code }, { $set: { status, suspendedReason: reason } });
-    } finally {
-      this.changed(code);
-    }
+    await this.write(code, () => this.municipalities.updateOne({ _id: code }, { $set: { status, suspendedReason: reason } }));
   }
 
   /** Extension subgraphs in the supergraph, oldest first. */
@@ -243,18 +247,28 @@ export class Registry {
 
   /** Adds (or, after a removal, re-adds) an extension subgraph. */
   async putSubgraph(doc: SubgraphDoc): Promise<void> {
-    try {
-      await this.subgraphs.replaceOne({ _id: doc._id }, doc, { upsert: true });
-    } finally {
-      this.changed(null);
-    }
+    await this.write(null, () => this.subgraphs.replaceOne({ _id: doc._id }, doc, { upsert: true }));
   }
 
   async removeSubgraph(name: string, proposal: string): Promise<void> {
+    await this.write(null, () => this.subgraphs.updateOne({ _id: name }, { $set: { removed: { at: new Date(), proposal } } }));
+  }
+
+  /**
+   * One registry write, about `code` (null: an extension subgraph): every grant of the registry's
+   * label revoked first (runtime/labelGrants.ts), what is known of it forgotten, and the revision
+   * moved at the end — even when the write failed: it may have reached the database.
+   */
+  private async write(code: string | null, fn: () => Promise<unknown>): Promise<void> {
+    await this.grants?.beginWrite();
+    this.writing++;
+    this.forget(code);
     try {
-      await this.subgraphs.updateOne({ _id: name }, { $set: { removed: { at: new Date(), proposal } } });
+      await fn();
     } finally {
-      this.changed(null);
+      this.changed(code);
+      this.writing--;
+      this.grants?.endWrite();
     }
   }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../../runtime/log.ts';
 import type { MainchainContext } from './context.ts';
 import { registryLabel, statePlugin, WriteClock } from './state.ts';
 import { REGISTRY_SCOPE, STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
+import { isGrantRequest, LABEL_GRANT_MS, LabelGrants } from '../../runtime/labelGrants.ts';
 import { Registry } from './registry.ts';
 import { Anchors } from './anchors.ts';
 import { MainChain } from './chain.ts';
@@ -59,6 +60,15 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   const mongo = await connectMongo(config.mongoUri, config.dbName, 'aiki-mainchain', { monitorCommands: true });
   const clock = new WriteClock(mongo.client);
   const registry = new Registry(mongo.db, config.probeTimeoutMs);
+  // The registry's label promised to the gateways between its writes (runtime/labelGrants.ts).
+  const registryGrants = new LabelGrants({
+    windowMs: LABEL_GRANT_MS,
+    current: () => {
+      const revision = registry.settledRevision;
+      return revision === undefined ? undefined : { label: registryLabel(revision), forMs: LABEL_GRANT_MS };
+    },
+  });
+  registry.grants = registryGrants;
   await registry.init();
   const sealed = new MainSealedCache(config.sealedCacheBytes ?? 64 << 20);
   const chain = new MainChain(mongo.db, {
@@ -124,7 +134,12 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     routes: {
       [VERIFY_OPERATOR_PATH]: (body) => operators.verify(body), // the gateway's operator check (docs/GATEWAY.md)
       // The gateway's check before it uses a kept answer: the registry's label, or the write clock's.
-      [STATE_PATH]: async (body) => ({ label: (body as { scope?: unknown } | null)?.scope === REGISTRY_SCOPE ? registryLabel(registry.revision) : (clock.label() ?? null) }),
+      // A grant is given for the registry's label alone: the write clock moves with every anchor.
+      [STATE_PATH]: async (body) => {
+        const registryScope = (body as { scope?: unknown } | null)?.scope === REGISTRY_SCOPE;
+        if (isGrantRequest(body)) return registryScope ? registryGrants.request(body.grant) : { label: null };
+        return { label: registryScope ? registryLabel(registry.revision) : (clock.label() ?? null) };
+      },
     },
     context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? { writes: clock.label(), registry: registryLabel(registry.revision) } : undefined }),
     metrics: () => cacheMetrics('aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
