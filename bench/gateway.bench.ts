@@ -127,6 +127,8 @@ const peers: Peer[] = [];
 const cluster = await benchCluster(`bench_gw_${process.pid}`, TOWNS, treasury);
 const ours = cluster.gateway.url;
 const ledgerUrls = Object.fromEntries(TOWNS.map((t) => [t, cluster.ledgers.get(t)!.url]));
+/** Stops the recorder of the direct calls, once started. */
+let recorderStop: (() => Promise<void>) | undefined;
 const workdir = mkdtempSync(join(tmpdir(), 'aiki-gateway-bench-')); // the peers' supergraph files
 
 /** Submits each hop `i` of every chain in one batch to its town, and waits until all are credited. Returns their settlement ids. */
@@ -276,13 +278,15 @@ try {
   const variantsOf = (q: Query, mode: Mode) => (mode === 'fresh' ? [] : (q[mode === 'writes' ? 'same' : mode] ?? []));
   const inMode = (q: Query, mode: Mode) => (mode === 'fresh' ? !!q.fresh : !!q.same);
 
-  // The direct calls of every variant, recorded once; in `fresh`, of one request each, once the writer has confirmed and credited transfers.
-  t0 = performance.now();
+  // The direct calls of every variant, recorded at the start of each workload (the writes of one
+  // move the data of the next); in `fresh`, of one request each, once the writer has confirmed and credited transfers.
   const recorder = await directRecorder(await peerSupergraph(cluster.mainchain.url, ledgerUrls.kyoto!), cluster.mainchain.url, ledgerUrls);
+  recorderStop = () => recorder.stop();
   const plans = new Map<string, DirectPlan[]>();
   /** `fresh`: the ids in each query's recorded calls, replaced by each request's. */
   const recordedIds = new Map<string, string[]>();
-  for (const mode of MODES) {
+  const record = async (mode: Mode) => {
+    t0 = performance.now();
     const writer = mode === 'fresh' ? startWrites(mode) : undefined;
     while (writer && !(recent.confirmed.length && recent.credited.length)) await sleep(100);
     await writer?.stop();
@@ -296,9 +300,8 @@ try {
       }
       plans.set(`${q.key}/${mode}`, recorded);
     }
-  }
-  await recorder.stop();
-  console.log(`direct calls recorded in ${seconds1(t0)} s`);
+    console.log(`direct calls recorded in ${seconds1(t0)} s`);
+  };
 
   const processes = {
     'our gateway': cluster.gateway.child.pid,
@@ -335,6 +338,7 @@ try {
   };
   for (const mode of MODES) {
     console.log(`\n### ${headers[mode]}`);
+    await record(mode);
     for (const q of queries.filter((q) => inMode(q, mode))) {
       const variants = variantsOf(q, mode);
       const name = mode === 'fresh' ? q.fresh!.name : q.name;
@@ -465,6 +469,7 @@ try {
     }
   }
 } finally {
+  await recorderStop?.();
   for (const p of peers.reverse()) await p.stop();
   await cluster.stop();
   rmSync(workdir, { recursive: true, force: true });
