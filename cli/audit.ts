@@ -21,17 +21,25 @@ const CHECKPOINT_FIELDS = 'v municipality height root sequencer signature';
 type BlockPage = { municipality: { sequencerKey: string; chain: { blocksFrom: Array<Omit<AuditBlock, 'transactions'> & { transactions: TxPage }> } | null }; anchors: AnchorInput[] };
 type TxPage = { edges: Array<{ node: AuditTransaction }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
+/** The most blocks one page of the audit asks for (`--page`): within the gateway's default cost limit (test/unit/edge.limits.test.ts). */
+export const MAX_AUDIT_PAGE = 100;
+/** Pages asked for ahead of the one being checked. */
+const AHEAD = 3;
+
+/** A page of blocks with their anchors ($m: municipality, $h: first height, $n: how many). */
+export const AUDIT_PAGE_QUERY = `query AikiAuditPage($m: String!, $h: Int!, $n: Int!) { municipality(code: $m) { sequencerKey chain { blocksFrom(height: $h, first: $n) { ${AUDIT_BLOCK_FIELDS} } } } anchors(municipality: $m, from: $h, first: $n) { ${AUDIT_ANCHOR_FIELDS} } }`;
+
+/** The rest of a block's transactions, 100 at a time, after the first ones a page carries. */
+export const AUDIT_TRANSACTIONS_QUERY = 'query AikiAuditTransactions($id: String!, $after: String) { block(id: $id) { transactions(first: 100, after: $after) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } } } }';
+
 /** Blocks `from` … `from + n - 1` with their anchors, every transaction page read. */
 async function auditPage(call: Call, code: string, from: number, n: number): Promise<{ blocks: AuditBlock[]; anchors: AnchorInput[] }> {
-  const page = await call<BlockPage>(
-    `query($m: String!, $h: Int!, $n: Int!) { municipality(code: $m) { sequencerKey chain { blocksFrom(height: $h, first: $n) { ${AUDIT_BLOCK_FIELDS} } } } anchors(municipality: $m, from: $h, first: $n) { ${AUDIT_ANCHOR_FIELDS} } }`,
-    { m: code, h: from, n },
-  );
+  const page = await call<BlockPage>(AUDIT_PAGE_QUERY, { m: code, h: from, n });
   const blocks: AuditBlock[] = [];
   for (const b of page.municipality.chain?.blocksFrom ?? []) {
     const transactions = b.transactions.edges.map((e) => e.node);
     for (let info = b.transactions.pageInfo; info.hasNextPage; ) {
-      const more = await call<{ block: { transactions: TxPage } }>('query($id: String!, $after: String) { block(id: $id) { transactions(first: 100, after: $after) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } } } }', { id: `${code}:${b.height}`, after: info.endCursor });
+      const more = await call<{ block: { transactions: TxPage } }>(AUDIT_TRANSACTIONS_QUERY, { id: `${code}:${b.height}`, after: info.endCursor });
       transactions.push(...more.block.transactions.edges.map((e) => e.node));
       info = more.block.transactions.pageInfo;
     }
@@ -42,6 +50,7 @@ async function auditPage(call: Call, code: string, from: number, n: number): Pro
 
 /** Audits `code`'s chain from `opts.from` to `opts.to` (default: the newest anchored block). */
 export async function auditChain(call: Call, code: string, opts: AuditOptions): Promise<void> {
+  if (opts.page > MAX_AUDIT_PAGE) throw new Error(`--page is at most ${MAX_AUDIT_PAGE}`);
   const info = await call<{ mainChain: { sequencer: string }; municipality: { sequencerKey: string; anchoredHeight: number } }>('query($m: String!) { mainChain { sequencer } municipality(code: $m) { sequencerKey anchoredHeight } }', { m: code });
   const mainKey = opts.mainchainKey ?? info.mainChain.sequencer;
   if (!opts.mainchainKey) console.log(`trusting main-chain key ${mainKey} (pin it with --mainchain-key)`);
@@ -73,12 +82,25 @@ export async function auditChain(call: Call, code: string, opts: AuditOptions): 
   const started = Date.now();
   let lastReport = started;
   let audited = 0;
-  const fetchFrom = (h: number) => (h > to ? null : auditPage(call, code, h, Math.min(opts.page, to - h + 1)));
-  let next = fetchFrom(opts.from);
-  for (let h = opts.from; next; ) {
-    const { blocks, anchors } = await next;
+  let checking = 0;
+  // Pages fetched ahead while one is checked, at most AHEAD at once: memory stays bounded.
+  const pages: Array<Promise<{ blocks: AuditBlock[]; anchors: AnchorInput[] }>> = [];
+  let asked = opts.from;
+  const fetchAhead = () => {
+    while (pages.length < AHEAD && asked <= to) {
+      const n = Math.min(opts.page, to - asked + 1);
+      const page = auditPage(call, code, asked, n);
+      page.catch(() => {}); // awaited in turn below
+      pages.push(page);
+      asked += n;
+    }
+  };
+  fetchAhead();
+  for (let h = opts.from; pages.length > 0; ) {
+    const { blocks, anchors } = await pages.shift()!;
     if (blocks.length === 0) throw new Error(`${code} has no block ${h}: its chain ends below --to ${to}`);
-    next = fetchFrom(h + blocks.length); // fetched while this page is checked
+    fetchAhead();
+    const t0 = performance.now();
     const byHeight = new Map(anchors.map((a) => [a.height, a]));
     for (const b of blocks) {
       if (b.height !== h) throw new Error(`asked for block ${h}, the ledger answered ${b.height}`);
@@ -87,6 +109,7 @@ export async function auditChain(call: Call, code: string, opts: AuditOptions): 
       h++;
       audited++;
     }
+    checking += performance.now() - t0;
     if (Date.now() - lastReport >= 2000) {
       lastReport = Date.now();
       console.error(`… block ${h - 1} of ${to}: ${audited} audited, ${Math.round((audited * 1000) / (lastReport - started))} blocks/s`);
@@ -100,7 +123,7 @@ export async function auditChain(call: Call, code: string, opts: AuditOptions): 
   }
   const seconds = (Date.now() - started) / 1000;
   for (const [name, t] of tally) if (t.ok + t.failed > 0) console.log(`${t.failed ? '✗' : '✓'} ${name.padEnd(20)} ${t.ok} ok${t.failed ? `, ${t.failed} failed` : ''}`);
-  console.log(`${audited} blocks in ${seconds.toFixed(1)} s (${Math.round(audited / Math.max(seconds, 0.001))} blocks/s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  console.log(`${audited} blocks in ${seconds.toFixed(1)} s (${Math.round(audited / Math.max(seconds, 0.001))} blocks/s; ${(checking / 1000).toFixed(1)} s of it checking), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   if (first) throw new Error(`audit failed: block ${first.height}, check ${first.name}: ${first.detail}`);
   console.log(`verified: ${code} blocks ${opts.from}–${to}${opts.checkpoint ? `; checkpoint at ${to} written to ${opts.checkpoint}` : ''}`);
 }

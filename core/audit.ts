@@ -12,7 +12,7 @@ import { blockHash, GENESIS_PREV_HASH, txRootOf, type BlockHeader } from './bloc
 import { hexToBytes, bytesToHex } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import { checkCheckpointSignature, type Checkpoint } from './checkpoint.ts';
-import { verify } from './ed25519.ts';
+import { verifyFast } from './ed25519.ts';
 import { allocationsRoot, type Allocation } from './genesis.ts';
 import { MerkleFrontier } from './merkle.ts';
 import { pohGenesis, verifyPohSegment, type PohEntry } from './poh.ts';
@@ -22,10 +22,14 @@ import { sealed, type AnchorInput } from './trace.ts';
 import { checkTransaction, MAX_AMOUNT, type TransferBody } from './transaction.ts';
 import { parseAddress } from './address.ts';
 
-/** The GraphQL selection of a block that {@link ChainAuditor} reads (schema/ledger.graphql). */
+/**
+ * The GraphQL selection of a block that {@link ChainAuditor} reads (schema/ledger.graphql): its first 10
+ * transactions, the caller reads the rest (`Block.transactions`, `after` the end cursor) — 10 keeps a
+ * page of 100 blocks within the gateway's default cost limit.
+ */
 export const AUDIT_BLOCK_FIELDS = `v municipality height hash prevHash time txRoot txCount pohEnd pohCount sequencer signature
   poh { ticks event hash } allocations { address amount }
-  transactions(first: 100) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } }`;
+  transactions(first: 10) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } }`;
 
 /** The GraphQL selection of an anchor that {@link ChainAuditor} reads (schema/mainchain.graphql). */
 export const AUDIT_ANCHOR_FIELDS = 'municipality height hash header signature eventId inclusion { index treeSize path mainBlock { height hash header signature txRoot } }';
@@ -102,7 +106,7 @@ export class ChainAuditor {
     check('block hash', () => computed === b.hash || `the header hashes to ${computed}, the chain says ${b.hash}`);
     check('sequencer signature', () => {
       if (header.sequencer !== this.sequencerKey) return `signed by ${header.sequencer}, not the registered sequencer ${this.sequencerKey}`;
-      return verify(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.sequencerKey)) || `the signature does not verify with ${this.sequencerKey}`;
+      return verifyFast(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.sequencerKey)) || `the signature does not verify with ${this.sequencerKey}`;
     });
     check('parent', () => {
       if (genesis) return (header.prevHash === GENESIS_PREV_HASH) || `a genesis block's prevHash is ${GENESIS_PREV_HASH}, not ${header.prevHash}`;
@@ -196,7 +200,7 @@ export class ChainAuditor {
 function sealedBlock(mainBlock: NonNullable<AnchorInput['inclusion']>['mainBlock'], mainchainKey: string): string | true {
   const header = JSON.parse(mainBlock.header) as BlockHeader;
   if (blockHash(header) !== mainBlock.hash) return `main-chain block ${mainBlock.height}'s header hashes to ${blockHash(header)}, not ${mainBlock.hash}`;
-  return verify(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey)) || `main-chain block ${mainBlock.height} is not signed by the main chain`;
+  return verifyFast(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey)) || `main-chain block ${mainBlock.height} is not signed by the main chain`;
 }
 
 /** The id a block entry's signed body gives: a transfer's (§3) or a settlement entry's (§8, signed by the main chain). */

@@ -12,7 +12,7 @@ import { anchorEventId, MAIN_CHAIN } from './anchor.ts';
 import { blockHash, type BlockHeader } from './block.ts';
 import { hexToBytes } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
-import { verify } from './ed25519.ts';
+import { verifyFast } from './ed25519.ts';
 import { verifyInclusion } from './merkle.ts';
 import { checklist, INCLUSION_PROOF_FIELDS, verifyInclusionProof, type InclusionProofInput, type ProofCheck } from './proof.ts';
 import { checkSettlement, checkSteps, settlementEventIds, type SettlementBody, type SettlementStatus } from './settlement.ts';
@@ -193,7 +193,7 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
       if (anchor.height !== header.height) return `the anchor says height ${anchor.height}, its header ${header.height}`;
       if (header.municipality !== municipality || anchor.municipality !== municipality) return `the anchored block is ${header.municipality}'s, not ${municipality}'s`;
       if (blockHash(header) !== anchor.hash || anchor.hash !== hash) return `the anchored header hashes to ${blockHash(header)}, not ${anchor.hash}`;
-      if (anchor.signature !== signature || !verify(hexToBytes(anchor.signature), hexToBytes(anchor.hash), hexToBytes(header.sequencer))) return `the anchored block's signature does not verify with ${header.sequencer}`;
+      if (anchor.signature !== signature || !verifyFast(hexToBytes(anchor.signature), hexToBytes(anchor.hash), hexToBytes(header.sequencer))) return `the anchored block's signature does not verify with ${header.sequencer}`;
       const eventId = anchorEventId({ municipality, height: header.height, hash: anchor.hash });
       if (eventId !== anchor.eventId) return `the anchor's event id is ${eventId}, not ${anchor.eventId}`;
       if (!anchor.inclusion) return 'anchored, not sealed in a main-chain block yet';
@@ -209,6 +209,6 @@ export function sealed(id: string, { index, treeSize, path, mainBlock }: Inclusi
   if (header.sequencer !== mainchainKey) return `main-chain block ${mainBlock.height} names key ${header.sequencer}, not the main chain's ${mainchainKey}`;
   if (blockHash(header) !== mainBlock.hash) return `main-chain block ${mainBlock.height}'s header hashes to ${blockHash(header)}, not ${mainBlock.hash}`;
   if (header.height !== mainBlock.height || header.txRoot !== mainBlock.txRoot || header.txCount !== treeSize) return `main-chain block ${mainBlock.height}'s header does not match its height, root or size`;
-  if (!verify(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey))) return `main-chain block ${mainBlock.height} is not signed by the main chain`;
+  if (!verifyFast(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey))) return `main-chain block ${mainBlock.height} is not signed by the main chain`;
   return verifyInclusion(hexToBytes(id), index, treeSize, path.map(hexToBytes), hexToBytes(header.txRoot)) || `the Merkle path does not lead from ${id} at ${index} to main-chain block ${mainBlock.height}'s root`;
 }

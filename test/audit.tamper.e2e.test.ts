@@ -1,0 +1,122 @@
+/**
+ * `aiki audit` against a chain whose stored blocks are changed one at a time in the database, behind
+ * the ledger: whichever block is changed, and whatever part of it, the audit fails naming that
+ * block (issue 15). The chain (40 blocks of 1–4 transfers) is written by test/support/chain.ts
+ * and anchored by the ledger itself; each change is made while the ledger is stopped (it keeps
+ * sealed blocks in memory), and undone before the next, and the untouched chain audits clean again at the end.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { MongoClient, type Collection } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { blockKey } from '../db/mongo.ts';
+import type { BlockDoc } from '../subgraphs/ledger/models.ts';
+import { fundedSenders, writeChain } from './support/chain.ts';
+import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+
+const KYOTO = { code: 'kyoto', name: 'Kyoto' };
+const BLOCKS = 40;
+const run = promisify(execFile);
+const { senders, genesis } = fundedSenders('kyoto', 24, 10n ** 9n);
+let cluster: Cluster;
+let prefix: string;
+let mongo: MongoClient;
+let blocks: Collection<BlockDoc>;
+let port: number;
+
+beforeAll(async () => {
+  prefix = uniquePrefix('tamper');
+  cluster = await startCluster({
+    municipalities: [KYOTO],
+    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+    dbPrefix: prefix,
+    operatorToken: 'tamper-token',
+    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
+    // The gateway's caches off: rightly, they would answer a sealed block from what they kept (a
+    // sealed block never changes), and this test is about what the ledger's database holds.
+    gatewayEnv: { AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0' },
+    ledgerEnv: () => ({ AIKI_GENESIS: JSON.stringify(genesis), AIKI_ANCHOR_INTERVAL_MS: '50' }),
+  });
+  mongo = new MongoClient(mongoUri());
+  const db = mongo.db(`${prefix}_ledger_kyoto`);
+  blocks = db.collection('blocks');
+  const ledger = cluster.ledgers.get('kyoto')!;
+  port = Number(new URL(ledger.url).port);
+  await ledger.stop();
+  await writeChain({ db, lookups: 'per-key', municipality: 'kyoto', sequencerKey: cluster.keys.sequencer('kyoto'), senders, blocks: BLOCKS });
+  await cluster.startLedger(KYOTO, port);
+  await eventually(async () => ((await gql(cluster.gateway.url, 'query($h: Int!) { anchor(municipality: "kyoto", height: $h) { inclusion { index } } }', { h: BLOCKS })).data?.anchor?.inclusion ? true : undefined), 60_000, `kyoto anchored and sealed up to ${BLOCKS}`);
+}, 240_000);
+
+afterAll(async () => {
+  await mongo?.close();
+  await cluster?.stop();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+async function audit(): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, 'audit', 'kyoto', '--to', String(BLOCKS), '--page', '7']).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => err,
+  );
+}
+
+/** The block changed now, as it was. */
+let changedNow: BlockDoc | undefined;
+
+/** Stops the ledger, puts back the block changed before, applies `change` (if any), and starts the ledger on the database as it is then. */
+async function changeBlock(height?: number, change?: (doc: BlockDoc) => void): Promise<void> {
+  await cluster.ledgers.get('kyoto')!.stop();
+  if (changedNow) await blocks.replaceOne({ _id: changedNow._id }, changedNow);
+  changedNow = undefined;
+  if (height !== undefined && change) {
+    const original = (await blocks.findOne({ _id: blockKey(height) }))!;
+    const changed = structuredClone(original);
+    change(changed);
+    expect(changed).not.toEqual(original);
+    await blocks.replaceOne({ _id: original._id }, changed);
+    changedNow = original;
+  }
+  await cluster.startLedger(KYOTO, port);
+}
+
+const hex = (s: string) => (s[0] === '0' ? `1${s.slice(1)}` : `0${s.slice(1)}`);
+/** A block from 1 to BLOCKS − 1 at random (the head stays untouched: the ledger seals on it). */
+const someBlock = () => 1 + Math.floor(Math.random() * (BLOCKS - 1));
+
+// One change of each kind, each to a block picked at random; the check expected first for it.
+const CHANGES: Array<[string, () => number, (doc: BlockDoc) => void, string]> = [
+  ["a transfer's amount is changed", someBlock, (d) => (d.txs[0]!.body.amount = String(Number(d.txs[0]!.body.amount) + 1)), 'transactions'],
+  ["a transfer's recipient is changed", someBlock, (d) => (d.txs.at(-1)!.body.to = senders[0]!.address), 'transactions'],
+  ['a transaction is dropped', someBlock, (d) => d.txs.pop(), 'transactions'],
+  ["the header's time is changed", someBlock, (d) => (d.header.time = new Date(Date.parse(d.header.time) + 1).toISOString()), 'block hash'],
+  ["the header's pohCount is changed", someBlock, (d) => (d.header.pohCount += 1), 'block hash'],
+  ['the stored block hash is changed', someBlock, (d) => (d.hash = hex(d.hash)), 'block hash'],
+  ['the block signature is changed', someBlock, (d) => (d.signature = hex(d.signature)), 'sequencer signature'],
+  ["a PoH entry's ticks are changed", someBlock, (d) => (d.txs[0]!.poh.ticks += 1), 'proof of history'],
+  ['a genesis allocation is changed', () => 0, (d) => (d.allocations![0]!.amount = '1'), 'genesis allocations'],
+];
+
+describe('aiki audit on a chain changed in the database', () => {
+  it('passes on the chain as written', async () => {
+    const r = await audit();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`verified: kyoto blocks 0–${BLOCKS}`));
+  });
+
+  it.each(CHANGES)('fails naming the block when %s', async (_what, pick, change, check) => {
+    const height = pick();
+    await changeBlock(height, change);
+    const r = await audit();
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
+    expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
+  }, 120_000);
+
+  it('passes again once every block is back as it was', async () => {
+    await changeBlock();
+    const r = await audit();
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
