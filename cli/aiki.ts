@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
-import { auditChain, type AuditOptions } from './audit.ts';
+import { auditChain, auditMainChain, type AuditOptions, type Call } from './audit.ts';
 import { newKeyFile, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
@@ -200,14 +200,19 @@ const nonNegativeInt = (v: string) => {
 
 program
   .command('audit')
-  .description("walk a municipality's whole chain through the API and check every block against its parent and its anchor on the main chain, locally with core/")
-  .argument('<municipality>')
-  .option('--from <height>', 'first block to check (its parent is checked for the link only)', nonNegativeInt, 0)
-  .option('--to <height>', 'last block to check (default: the newest anchored)', nonNegativeInt)
-  .option('--checkpoint <file>', 'a checkpoint kept from an earlier run: the chain must have only grown from it; the checkpoint at --to is written back to it')
+  .description("walk a municipality's whole chain (or the main chain's) through the API and check every block against its parent and its anchor on the main chain, locally with core/")
+  .argument('[municipality]')
+  .option('--mainchain', "audit the main chain's own blocks instead")
+  .option('--from <height>', 'first block to check (its parent is checked for the link only); default 0, or the block after a kept checkpoint', nonNegativeInt)
+  .option('--to <height>', 'last block to check (default: the newest anchored; the main chain: its head)', nonNegativeInt)
+  .option('--checkpoint <file>', 'a checkpoint kept from an earlier run: the chain must extend it, and the next run goes on from it; the checkpoint at --to is written back to it')
   .option('--page <n>', 'blocks per request (1–100)', positiveInt, 20)
   .option('--mainchain-key <hex>', "the main chain's public key to trust (default: the one the server names, printed)")
-  .action((code: string, opts: AuditOptions) => auditChain((query, variables) => call(url(), query, variables), code, opts));
+  .action((code: string | undefined, opts: AuditOptions & { mainchain?: boolean }) => {
+    const gql: Call = (query, variables) => call(url(), query, variables);
+    if (opts.mainchain === (code !== undefined)) throw new Error('name a municipality, or give --mainchain');
+    return opts.mainchain ? auditMainChain(gql, opts) : auditChain(gql, code!, opts);
+  });
 
 const municipality = program.command('municipality').description('the registry of municipalities');
 

@@ -7,8 +7,8 @@
  * Trusted: the main chain's key and the municipality's sequencer key (the key the main chain
  * registered; the genesis block must be signed by it).
  */
-import { anchorEventId } from './anchor.ts';
-import { blockHash, GENESIS_PREV_HASH, txRootOf, type BlockHeader } from './block.ts';
+import { anchorEventId, MAIN_CHAIN } from './anchor.ts';
+import { blockHash, checkHeaderShape, GENESIS_PREV_HASH, txRootOf, type BlockHeader } from './block.ts';
 import { hexToBytes, bytesToHex } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import { checkCheckpointSignature, type Checkpoint } from './checkpoint.ts';
@@ -80,9 +80,11 @@ export class ChainAuditor {
     readonly sequencerKey: string,
     readonly mainchainKey: string,
     parent: { header: BlockHeader; hash: string } | null = null,
+    /** With a parent: the frontier of blocks 0 … parent (kept beside a checkpoint), to go on comparing checkpoints. */
+    frontier: MerkleFrontier | null = null,
   ) {
     this.parent = parent;
-    this.frontier = parent === null ? new MerkleFrontier() : null;
+    this.frontier = parent === null ? new MerkleFrontier() : frontier;
   }
 
   /** Checks the next block and its anchor (null: not anchored). Returns every check, named as {@link AUDIT_CHECKS}. */
@@ -108,13 +110,7 @@ export class ChainAuditor {
       if (header.sequencer !== this.sequencerKey) return `signed by ${header.sequencer}, not the registered sequencer ${this.sequencerKey}`;
       return verifyFast(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.sequencerKey)) || `the signature does not verify with ${this.sequencerKey}`;
     });
-    check('parent', () => {
-      if (genesis) return (header.prevHash === GENESIS_PREV_HASH) || `a genesis block's prevHash is ${GENESIS_PREV_HASH}, not ${header.prevHash}`;
-      if (!parent) return `block ${b.height} has no parent to follow`;
-      if (header.height !== parent.header.height + 1) return `height ${header.height} does not follow ${parent.header.height}`;
-      if (header.prevHash !== parent.hash) return `prevHash ${header.prevHash} is not block ${parent.header.height}'s hash ${parent.hash}`;
-      return header.time >= parent.header.time || `time ${header.time} is before the parent's ${parent.header.time}`;
-    });
+    check('parent', () => followsParent(header, parent));
     check('transactions', () => {
       if (b.transactions.length !== header.txCount) return `${b.transactions.length} transactions for txCount ${header.txCount}`;
       for (const [i, t] of b.transactions.entries()) {
@@ -129,14 +125,7 @@ export class ChainAuditor {
       const root = txRootOf(ids);
       return root === header.txRoot || `the transactions' Merkle root is ${root}, the header says ${header.txRoot}`;
     });
-    check('proof of history', () => {
-      if (b.poh.length !== ids.length || b.poh.some((e, i) => e.event !== ids[i])) return 'the PoH entries are not the transactions, in order';
-      const start = genesis || !parent ? pohGenesis(this.municipality) : hexToBytes(parent.header.pohEnd);
-      const count = genesis || !parent ? 0 : parent.header.pohCount;
-      if (genesis && (header.pohCount !== 0 || header.pohEnd !== bytesToHex(start))) return `a genesis block ends its PoH at the seed with count 0, not ${header.pohEnd} / ${header.pohCount}`;
-      const r = verifyPohSegment(start, b.poh, header.pohEnd, header.pohCount - count);
-      return r.ok || `entry ${r.index}: ${r.reason}`;
-    });
+    check('proof of history', () => pohFollows(header, parent, b.poh, ids, 'transactions'));
     check('genesis allocations', () => {
       if (!genesis) return b.allocations === null || b.allocations.length === 0 || 'allocations outside the genesis block';
       const allocations = b.allocations ?? [];
@@ -170,16 +159,7 @@ export class ChainAuditor {
 
   /** Compares `c`, signed by the sequencer, with the chain seen so far; call when exactly c.height + 1 blocks were audited. */
   checkpoint(c: Checkpoint): ProofCheck & { name: 'checkpoint' } {
-    const r = ((): string | true => {
-      if (!this.frontier) return 'a checkpoint is compared from genesis: audit from height 0';
-      if (c.municipality !== this.municipality) return `the checkpoint is ${c.municipality}'s`;
-      if (this.frontier.size !== c.height + 1) return `${this.frontier.size} blocks audited, the checkpoint covers ${c.height + 1}`;
-      const signed = checkCheckpointSignature(c, this.sequencerKey);
-      if (signed !== true) return signed;
-      const root = bytesToHex(this.frontier.root());
-      return root === c.root || `the root of blocks 0–${c.height} is ${root}, the checkpoint's ${c.root}: the chain was rewritten`;
-    })();
-    return { name: 'checkpoint', ok: r === true, detail: r === true ? 'ok' : r };
+    return compareCheckpoint(this.frontier, c, this.municipality, this.sequencerKey);
   }
 
   private sealedIn(eventId: string, anchor: AnchorInput): string | true {
@@ -194,6 +174,157 @@ export class ChainAuditor {
     if (verdict !== true) return verdict;
     return sealed(eventId, anchor.inclusion!, this.mainchainKey);
   }
+}
+
+/** The GraphQL selection of a main-chain block that {@link MainChainAuditor} reads (schema/mainchain.graphql). */
+export const AUDIT_MAIN_BLOCK_FIELDS = 'height hash header signature poh events { id kind subject } anchors { municipality height hash header signature }';
+
+export interface AuditMainBlock {
+  height: number;
+  hash: string;
+  /** The header as canonical JSON: exactly the bytes its hash is over, after the domain prefix. */
+  header: string;
+  signature: string;
+  /** The PoH entries as canonical JSON. */
+  poh: string;
+  events: Array<{ id: string; kind: string; subject: string }>;
+  /** The anchors it seals, in order. */
+  anchors: Array<{ municipality: string; height: number; hash: string; header: string; signature: string }>;
+}
+
+/** Every check `aiki audit --mainchain` makes of each main-chain block, in the order made. */
+export const MAIN_AUDIT_CHECKS = ['header', 'block hash', 'main-chain signature', 'parent', 'merkle root', 'proof of history', 'anchors'] as const;
+export type MainAuditCheckName = (typeof MAIN_AUDIT_CHECKS)[number] | 'checkpoint';
+
+/**
+ * The main chain's own blocks checked one after another (docs/PROTOCOL.md §11): each header, hash,
+ * signature, parent link, the Merkle root over its event ids, its Proof of History, and every
+ * anchor it seals — the anchor event id recomputed from the anchored block, whose header hashes to
+ * it and is signed by the key the municipality registered. Settlement steps and governance events
+ * are checked where their bodies are served (`aiki verify`, `aiki proposal verify`). Keeps the
+ * parent and the checkpoint frontier only. Trusted: the main chain's key and the registered
+ * sequencer keys.
+ */
+export class MainChainAuditor {
+  private parent: { header: BlockHeader; hash: string } | null;
+  readonly frontier: MerkleFrontier | null;
+
+  constructor(
+    readonly mainchainKey: string,
+    /** Each registered municipality's sequencer key, by code. */
+    private readonly sequencerKeys: ReadonlyMap<string, string>,
+    parent: { header: BlockHeader; hash: string } | null = null,
+    frontier: MerkleFrontier | null = null,
+  ) {
+    this.parent = parent;
+    this.frontier = parent === null ? new MerkleFrontier() : frontier;
+  }
+
+  block(b: AuditMainBlock): Array<ProofCheck & { name: MainAuditCheckName }> {
+    const checks: Array<ProofCheck & { name: MainAuditCheckName }> = [];
+    const check = (name: MainAuditCheckName, fn: () => string | true) => {
+      let r: string | true;
+      try {
+        r = fn();
+      } catch (err) {
+        r = (err as Error).message;
+      }
+      checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
+    };
+    let header: BlockHeader | undefined;
+    check('header', () => {
+      const parsed: unknown = JSON.parse(b.header);
+      checkHeaderShape(parsed);
+      header = parsed;
+      if (canonicalJson(parsed) !== b.header) return 'the header is not in canonical JSON';
+      if (parsed.municipality !== MAIN_CHAIN) return `municipality ${parsed.municipality}: not a main-chain block`;
+      if (parsed.height !== b.height) return `the header says height ${parsed.height}, the block is served as ${b.height}`;
+      return parsed.sequencer === this.mainchainKey || `sealed by ${parsed.sequencer}, not the main chain's key ${this.mainchainKey}`;
+    });
+    const h = header;
+    const ids = b.events.map((e) => e.id);
+    if (!h) {
+      for (const name of MAIN_AUDIT_CHECKS.slice(1)) checks.push({ name, ok: false, detail: 'no header to check it against' });
+    } else {
+      const computed = blockHash(h);
+      check('block hash', () => computed === b.hash || `the header hashes to ${computed}, the chain says ${b.hash}`);
+      check('main-chain signature', () => verifyFast(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.mainchainKey)) || `the signature does not verify with ${this.mainchainKey}`);
+      check('parent', () => followsParent(h, this.parent));
+      check('merkle root', () => {
+        if (ids.length !== h.txCount) return `${ids.length} events for txCount ${h.txCount}`;
+        const root = txRootOf(ids);
+        return root === h.txRoot || `the events' Merkle root is ${root}, the header says ${h.txRoot}`;
+      });
+      check('proof of history', () => {
+        const poh = JSON.parse(b.poh) as PohEntry[];
+        if (canonicalJson(poh) !== b.poh) return 'the PoH entries are not in canonical JSON';
+        return pohFollows(h, this.parent, poh, ids, 'events');
+      });
+    }
+    check('anchors', () => {
+      const anchorEvents = b.events.filter((e) => e.kind === 'anchor');
+      if (anchorEvents.length !== b.anchors.length) return `${anchorEvents.length} anchor events, ${b.anchors.length} anchors served`;
+      for (const [i, a] of b.anchors.entries()) {
+        const event = anchorEvents[i]!;
+        if (event.subject !== `${a.municipality}:${a.height}`) return `anchor event ${event.id} is of ${event.subject}, the anchor served of ${a.municipality}:${a.height}`;
+        const id = anchorEventId({ municipality: a.municipality, height: a.height, hash: a.hash });
+        if (id !== event.id) return `the anchor of ${a.municipality}:${a.height} has event id ${id}, the block seals ${event.id}`;
+        const anchored = JSON.parse(a.header) as unknown;
+        checkHeaderShape(anchored);
+        if (canonicalJson(anchored) !== a.header) return `the anchored header of ${a.municipality}:${a.height} is not in canonical JSON`;
+        if (anchored.municipality !== a.municipality || anchored.height !== a.height) return `the anchored header is of ${anchored.municipality}:${anchored.height}, not ${a.municipality}:${a.height}`;
+        if (blockHash(anchored) !== a.hash) return `the anchored header of ${a.municipality}:${a.height} hashes to ${blockHash(anchored)}, not ${a.hash}`;
+        const key = this.sequencerKeys.get(a.municipality);
+        if (!key) return `${a.municipality} is not a registered municipality`;
+        if (anchored.sequencer !== key) return `${a.municipality}:${a.height} is sealed by ${anchored.sequencer}, not ${a.municipality}'s registered key ${key}`;
+        if (!verifyFast(hexToBytes(a.signature), hexToBytes(a.hash), hexToBytes(key))) return `the signature of ${a.municipality}:${a.height} does not verify with ${key}`;
+      }
+      return true;
+    });
+    this.frontier?.push(hexToBytes(b.hash));
+    if (h) this.parent = { header: h, hash: b.hash };
+    return checks;
+  }
+
+  /** As {@link ChainAuditor.checkpoint}, for a checkpoint of the main chain signed with its key. */
+  checkpoint(c: Checkpoint): ProofCheck & { name: 'checkpoint' } {
+    return compareCheckpoint(this.frontier, c, MAIN_CHAIN, this.mainchainKey);
+  }
+}
+
+/** Compares checkpoint `c` of `chain`, signed by `key`, with the root of the blocks seen so far. */
+function compareCheckpoint(frontier: MerkleFrontier | null, c: Checkpoint, chain: string, key: string): ProofCheck & { name: 'checkpoint' } {
+  const r = ((): string | true => {
+    if (!frontier) return 'a checkpoint is compared from genesis, or from a kept checkpoint\'s frontier: audit from height 0';
+    if (c.municipality !== chain) return `the checkpoint is ${c.municipality}'s`;
+    if (frontier.size !== c.height + 1) return `${frontier.size} blocks audited, the checkpoint covers ${c.height + 1}`;
+    const signed = checkCheckpointSignature(c, key);
+    if (signed !== true) return signed;
+    const root = bytesToHex(frontier.root());
+    return root === c.root || `the root of blocks 0–${c.height} is ${root}, the checkpoint's ${c.root}: the chain was rewritten`;
+  })();
+  return { name: 'checkpoint', ok: r === true, detail: r === true ? 'ok' : r };
+}
+
+/** The parent check of both audits: genesis, or height + 1, the parent's hash, time not earlier. */
+function followsParent(header: BlockHeader, parent: { header: BlockHeader; hash: string } | null): string | true {
+  if (parent === null) {
+    if (header.height !== 0) return `block ${header.height} has no parent to follow`;
+    return header.prevHash === GENESIS_PREV_HASH || `a genesis block's prevHash is ${GENESIS_PREV_HASH}, not ${header.prevHash}`;
+  }
+  if (header.height !== parent.header.height + 1) return `height ${header.height} does not follow ${parent.header.height}`;
+  if (header.prevHash !== parent.hash) return `prevHash ${header.prevHash} is not block ${parent.header.height}'s hash ${parent.hash}`;
+  return header.time >= parent.header.time || `time ${header.time} is before the parent's ${parent.header.time}`;
+}
+
+/** The proof-of-history check of both audits: the entries' events are `ids` in order, and the segment from the parent's end (the seed for genesis) ends at the header's. */
+function pohFollows(header: BlockHeader, parent: { header: BlockHeader } | null, poh: PohEntry[], ids: string[], what: string): string | true {
+  if (poh.length !== ids.length || poh.some((e, i) => e.event !== ids[i])) return `the PoH entries are not the ${what}, in order`;
+  const start = parent ? hexToBytes(parent.header.pohEnd) : pohGenesis(header.municipality);
+  const count = parent ? parent.header.pohCount : 0;
+  if (!parent && (header.pohCount !== 0 || header.pohEnd !== bytesToHex(start))) return `a genesis block ends its PoH at the seed with count 0, not ${header.pohEnd} / ${header.pohCount}`;
+  const r = verifyPohSegment(start, poh, header.pohEnd, header.pohCount - count);
+  return r.ok || `entry ${r.index}: ${r.reason}`;
 }
 
 /** A main-chain block's header verdict alone (no path), cached per height by the auditor. */

@@ -8,6 +8,7 @@
 import { bytesToHex, concatBytes, hexToBytes, utf8 } from './bytes.ts';
 import { canonicalBytes } from './canonical.ts';
 import { sign, verify } from './ed25519.ts';
+import { verifyConsistency } from './merkle.ts';
 
 export const CHECKPOINT_DOMAIN = 'aiki/checkpoint/v1\n';
 
@@ -40,4 +41,25 @@ export function checkCheckpointSignature(c: Checkpoint, sequencerKey: string): s
   if (c.sequencer !== sequencerKey) return `the checkpoint names sequencer ${c.sequencer}, not ${sequencerKey}`;
   if (typeof c.signature !== 'string' || !/^[0-9a-f]{128}$/.test(c.signature)) return 'the checkpoint signature is not 128 lower-case hex';
   return verify(hexToBytes(c.signature), checkpointBytes({ ...c, v: 1 }), hexToBytes(sequencerKey)) || `the checkpoint of height ${c.height} is not signed by ${sequencerKey}`;
+}
+
+/**
+ * A consistency proof between two checkpoints of one chain (docs/PROTOCOL.md §10): `path` is
+ * RFC 6962 PROOF(kept.height + 1, D[now.height + 1]) over the block hashes, hex. The chain only
+ * grew from `kept` to `now` when both are signed by `sequencerKey` for the same municipality,
+ * `now` is not lower, and the path verifies by RFC 9162 §2.1.4.2 from `kept.root` to `now.root`.
+ * Equal heights need an empty path and equal roots. True, or what is wrong.
+ */
+export function checkConsistency(kept: Checkpoint, now: Checkpoint, path: readonly string[], sequencerKey: string): string | true {
+  if (kept.municipality !== now.municipality) return `the checkpoints are of ${kept.municipality} and ${now.municipality}`;
+  for (const c of [kept, now]) {
+    const signed = checkCheckpointSignature(c, sequencerKey);
+    if (signed !== true) return signed;
+  }
+  if (now.height < kept.height) return `the chain's checkpoint is at height ${now.height}, below the kept one at ${kept.height}: the chain lost blocks`;
+  const isHash = (h: unknown) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h);
+  if (!isHash(kept.root) || !isHash(now.root)) return 'a checkpoint root is not 64 lower-case hex characters';
+  if (!Array.isArray(path) || !path.every(isHash)) return 'the consistency proof is not a list of 64 lower-case hex hashes';
+  const ok = verifyConsistency(kept.height + 1, now.height + 1, hexToBytes(kept.root), hexToBytes(now.root), path.map(hexToBytes));
+  return ok || `the chain at height ${now.height} (root ${now.root}) does not extend the checkpoint at height ${kept.height} (root ${kept.root}): its history was rewritten`;
 }

@@ -137,27 +137,55 @@ export function verifyInclusion(leaf: Uint8Array, index: number, treeSize: numbe
  */
 export function consistencyProof(leaves: Uint8Array[], oldSize: number): Uint8Array[] {
   assertIndex(oldSize, 'oldSize', 0, leaves.length);
-  if (oldSize === 0 || oldSize === leaves.length) return [];
   const hashes = hashLeaves(leaves);
-  const proof: Uint8Array[] = [];
+  return consistencyRanges(oldSize, leaves.length).map(([lo, hi]) => rootOfHashes(hashes, lo, hi));
+}
+
+/**
+ * The subtrees whose roots make PROOF(m, D[n]) of RFC 6962 §2.1.2, in proof order, as leaf ranges
+ * `[lo, hi)`: the proof is MTH(D[lo:hi]) of each. Pure arithmetic on the sizes, so that a server
+ * holding only some of a large tree's nodes (a chain's block hashes: runtime/chainTree.ts) knows
+ * what to compute — each range with {@link rangeRoot}. Empty when oldSize is 0 or newSize.
+ */
+export function consistencyRanges(oldSize: number, newSize: number): Array<[number, number]> {
+  assertIndex(newSize, 'newSize', 0, Number.MAX_SAFE_INTEGER);
+  assertIndex(oldSize, 'oldSize', 0, newSize);
+  if (oldSize === 0 || oldSize === newSize) return [];
+  const ranges: Array<[number, number]> = [];
   // SUBPROOF(m, D[lo:hi], b)
   const sub = (m: number, lo: number, hi: number, b: boolean): void => {
     const n = hi - lo;
     if (m === n) {
-      if (!b) proof.push(rootOfHashes(hashes, lo, hi));
+      if (!b) ranges.push([lo, hi]);
       return;
     }
     const k = largestPowerOfTwoBelow(n);
     if (m <= k) {
       sub(m, lo, lo + k, b);
-      proof.push(rootOfHashes(hashes, lo + k, hi));
+      ranges.push([lo + k, hi]);
     } else {
       sub(m - k, lo + k, hi, false);
-      proof.push(rootOfHashes(hashes, lo, lo + k));
+      ranges.push([lo, lo + k]);
     }
   };
-  sub(oldSize, 0, hashes.length, true);
-  return proof;
+  sub(oldSize, 0, newSize, true);
+  return ranges;
+}
+
+/**
+ * MTH(D[lo:hi]) as RFC 6962 §2.1 splits it — at the largest power of two below its size — from the
+ * roots of perfect subtrees: `perfect(level, index)` must be the MTH of the 2^level leaves from
+ * index · 2^level on. A range of the tree of any size (a node of it, or a range of
+ * {@link consistencyRanges}) calls `perfect` only for subtrees inside `[lo, hi)`, O(log n) times.
+ */
+export function rangeRoot(lo: number, hi: number, perfect: (level: number, index: number) => Uint8Array): Uint8Array {
+  assertIndex(lo, 'lo', 0, Number.MAX_SAFE_INTEGER);
+  assertIndex(hi, 'hi', lo, Number.MAX_SAFE_INTEGER);
+  const n = hi - lo;
+  if (n === 0) return sha256Native(new Uint8Array(0));
+  if (isPowerOfTwo(n) && lo % n === 0) return perfect(log2(n), lo / n);
+  const k = largestPowerOfTwoBelow(n);
+  return nodeHash(rangeRoot(lo, lo + k, perfect), rangeRoot(lo + k, hi, perfect));
 }
 
 /**
@@ -231,6 +259,13 @@ function largestPowerOfTwoBelow(n: number): number {
   return k;
 }
 
+/** log2 of a power of two (a safe integer: no 32-bit shifts). */
+function log2(n: number): number {
+  let level = 0;
+  for (let k = 1; k < n; k *= 2) level++;
+  return level;
+}
+
 function isPowerOfTwo(n: number): boolean {
   let k = 1;
   while (k < n) k *= 2;
@@ -264,6 +299,29 @@ function assertIndex(value: number, name: string, min: number, max: number): voi
 export class MerkleFrontier {
   size = 0;
   private readonly stack: Array<{ size: number; hash: Uint8Array }> = [];
+
+  /**
+   * A frontier taken up again from its {@link nodes} (kept by `aiki audit` beside a checkpoint, so
+   * that the next run goes on from there): the sizes must be the binary digits of the total, from
+   * the largest down, each a power of two.
+   */
+  static from(nodes: ReadonlyArray<{ size: number; hash: Uint8Array }>): MerkleFrontier {
+    const frontier = new MerkleFrontier();
+    let previous = Infinity;
+    for (const { size, hash } of nodes) {
+      if (!Number.isSafeInteger(size) || size < 1 || !isPowerOfTwo(size) || size >= previous) throw new RangeError(`frontier node sizes must be decreasing powers of two, got ${size} after ${previous}`);
+      assertBytes(hash, HASH_BYTES, 'frontier node hash');
+      frontier.stack.push({ size, hash });
+      frontier.size += size;
+      previous = size;
+    }
+    return frontier;
+  }
+
+  /** The roots of the perfect subtrees the leaves so far make, largest first: what {@link from} takes. */
+  nodes(): Array<{ size: number; hash: Uint8Array }> {
+    return this.stack.map(({ size, hash }) => ({ size, hash }));
+  }
 
   push(leaf: Uint8Array): void {
     let node = { size: 1, hash: leafHash(leaf) };

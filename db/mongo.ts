@@ -2,7 +2,7 @@
  * Connecting to MongoDB with the concerns the ledger relies on (docs/ARCHITECTURE.md, "Ledger rules"):
  * acknowledged writes are `majority` and journaled, confirmed reads are `majority`.
  */
-import { MongoClient, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
 import type { Logger } from '../runtime/log.ts';
 import { envChoice } from '../runtime/env.ts';
 
@@ -67,13 +67,13 @@ export const blockKey = (height: number): string => height.toString().padStart(1
 
 const PARALLEL_LOOKUPS = 16;
 
-/** Documents of `collection` by `_id`, read as `lookups` says (see {@link Mongo.lookups}); missing ones are absent. */
-export async function findByIds<T extends { _id: string }>(collection: Collection<T>, ids: readonly string[], lookups: Lookups): Promise<T[]> {
+/** Documents of `collection` by `_id`, read as `lookups` says (see {@link Mongo.lookups}); missing ones are absent. With `projection`, only those fields. */
+export async function findByIds<T extends { _id: string }>(collection: Collection<T>, ids: readonly string[], lookups: Lookups, projection?: Document): Promise<T[]> {
   if (ids.length === 0) return [];
-  if (lookups === 'batched') return (await collection.find({ _id: { $in: [...ids] } } as Filter<T>, oneBatch(ids.length)).toArray()) as T[];
+  if (lookups === 'batched') return (await collection.find({ _id: { $in: [...ids] } } as Filter<T>, { ...oneBatch(ids.length), projection }).toArray()) as T[];
   const found: T[] = [];
   for (let i = 0; i < ids.length; i += PARALLEL_LOOKUPS) {
-    const docs = await Promise.all(ids.slice(i, i + PARALLEL_LOOKUPS).map((_id) => collection.findOne({ _id } as Filter<T>)));
+    const docs = await Promise.all(ids.slice(i, i + PARALLEL_LOOKUPS).map((_id) => collection.findOne({ _id } as Filter<T>, { projection })));
     for (const doc of docs) if (doc) found.push(doc as T);
   }
   return found;

@@ -136,6 +136,14 @@ export type Chain = {
    * grew from it.
    */
   checkpoint: Checkpoint;
+  /**
+   * Proof that the chain at height `to` (default: the head) only grew from the chain at height
+   * `from`: RFC 6962 PROOF(from + 1, D[to + 1]) over the block hashes, with the signed checkpoint
+   * at `to` (docs/PROTOCOL.md §10). Keep a checkpoint at `from`; this proves its root is the root
+   * of the first `from + 1` block hashes under the new one. `from` above `to` is BAD_USER_INPUT, a
+   * height above the head BLOCK_NOT_FOUND.
+   */
+  consistency: ConsistencyProof;
   /** The newest sealed block. */
   head: Block;
   /** Hex SHA-256 hash of the newest sealed block. */
@@ -185,6 +193,13 @@ export type ChainCheckpointArgs = {
 
 
 /** One municipality's chain. */
+export type ChainConsistencyArgs = {
+  from: Scalars['Int']['input'];
+  to?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One municipality's chain. */
 export type ChainTransactionArgs = {
   txid: Scalars['String']['input'];
 };
@@ -204,6 +219,24 @@ export type Checkpoint = {
   sequencer: Scalars['String']['output'];
   signature: Scalars['String']['output'];
   v: Scalars['Int']['output'];
+};
+
+/**
+ * A consistency proof between two heights of a chain (docs/PROTOCOL.md §10), checked by RFC 9162
+ * §2.1.4.2 with first size `from + 1`, second size `to.height + 1`, first root the kept
+ * checkpoint's `root` and second root `to.root`.
+ */
+export type ConsistencyProof = {
+  __typename?: 'ConsistencyProof';
+  /** The height of the older checkpoint: the first `from + 1` block hashes. */
+  from: Scalars['Int']['output'];
+  /**
+   * Hex of each 32-byte node of RFC 6962 §2.1.2 PROOF(from + 1, D[to.height + 1]), in the RFC's
+   * order; empty when `from` = `to.height`.
+   */
+  path: Array<Scalars['String']['output']>;
+  /** The signed checkpoint at the newer height. */
+  to: Checkpoint;
 };
 
 /** Proof that a confirmed transaction is in its block (docs/PROTOCOL.md, Merkle and Proof of History). */
@@ -551,6 +584,7 @@ export type ResolversTypes = ResolversObject<{
   BlockHeader: ResolverTypeWrapper<BlockHeader>;
   Chain: ResolverTypeWrapper<ChainModel>;
   Checkpoint: ResolverTypeWrapper<Checkpoint>;
+  ConsistencyProof: ResolverTypeWrapper<ConsistencyProof>;
   InclusionProof: ResolverTypeWrapper<InclusionProof>;
   Municipality: ResolverTypeWrapper<Omit<Municipality, 'chain'> & { chain?: Maybe<ResolversTypes['Chain']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -583,6 +617,7 @@ export type ResolversParentTypes = ResolversObject<{
   BlockHeader: BlockHeader;
   Chain: ChainModel;
   Checkpoint: Checkpoint;
+  ConsistencyProof: ConsistencyProof;
   InclusionProof: InclusionProof;
   Municipality: Omit<Municipality, 'chain'> & { chain?: Maybe<ResolversParentTypes['Chain']> } | FederationReferenceTypes['Municipality'];
   Mutation: Record<PropertyKey, never>;
@@ -665,6 +700,7 @@ export type ChainResolvers<ContextType = LedgerContext, ParentType extends Resol
   blocks?: Resolver<ResolversTypes['BlockConnection'], ParentType, ContextType, RequireFields<ChainBlocksArgs, 'first'>>;
   blocksFrom?: Resolver<Array<ResolversTypes['Block']>, ParentType, ContextType, RequireFields<ChainBlocksFromArgs, 'first' | 'height'>>;
   checkpoint?: Resolver<ResolversTypes['Checkpoint'], ParentType, ContextType, Partial<ChainCheckpointArgs>>;
+  consistency?: Resolver<ResolversTypes['ConsistencyProof'], ParentType, ContextType, RequireFields<ChainConsistencyArgs, 'from'>>;
   head?: Resolver<ResolversTypes['Block'], ParentType, ContextType>;
   headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   headTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -680,6 +716,12 @@ export type CheckpointResolvers<ContextType = LedgerContext, ParentType extends 
   sequencer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   v?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ConsistencyProofResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['ConsistencyProof'] = ResolversParentTypes['ConsistencyProof']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Checkpoint'], ParentType, ContextType>;
 }>;
 
 export type InclusionProofResolvers<ContextType = LedgerContext, ParentType extends ResolversParentTypes['InclusionProof'] = ResolversParentTypes['InclusionProof']> = ResolversObject<{
@@ -771,6 +813,7 @@ export type Resolvers<ContextType = LedgerContext> = ResolversObject<{
   BlockHeader?: BlockHeaderResolvers<ContextType>;
   Chain?: ChainResolvers<ContextType>;
   Checkpoint?: CheckpointResolvers<ContextType>;
+  ConsistencyProof?: ConsistencyProofResolvers<ContextType>;
   InclusionProof?: InclusionProofResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

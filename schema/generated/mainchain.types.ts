@@ -95,6 +95,24 @@ export type MainChain = {
   __typename?: 'MainChain';
   /** A main-chain block by height; null if there is none. */
   block?: Maybe<MainBlock>;
+  /**
+   * Main-chain blocks from height `height` upward, oldest first, at most `first` (1–100): fewer
+   * (none) past the head. What `aiki audit --mainchain` walks.
+   */
+  blocksFrom: Array<MainBlock>;
+  /**
+   * A signed checkpoint of the main chain at `height` (default: the head): the RFC 6962 root over
+   * the 32-byte hashes of main-chain blocks 0 … height, signed with the main chain's key
+   * (docs/PROTOCOL.md §10). A height above the head is BLOCK_NOT_FOUND.
+   */
+  checkpoint: MainCheckpoint;
+  /**
+   * Proof that the main chain at height `to` (default: the head) only grew from the main chain at
+   * height `from`: RFC 6962 PROOF(from + 1, D[to + 1]) over its block hashes, with the signed
+   * checkpoint at `to` (docs/PROTOCOL.md §10). `from` above `to` is BAD_USER_INPUT, a height above
+   * the head BLOCK_NOT_FOUND.
+   */
+  consistency: MainConsistencyProof;
   head: MainBlock;
   headHash: Scalars['String']['output'];
   height: Scalars['Int']['output'];
@@ -108,6 +126,59 @@ export type MainChain = {
 /** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
 export type MainChainBlockArgs = {
   height: Scalars['Int']['input'];
+};
+
+
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+export type MainChainBlocksFromArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  height: Scalars['Int']['input'];
+};
+
+
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+export type MainChainCheckpointArgs = {
+  height?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+export type MainChainConsistencyArgs = {
+  from: Scalars['Int']['input'];
+  to?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * The main chain's head signed with its key (docs/PROTOCOL.md §10): `signature` = hex Ed25519 over
+ * UTF-8("aiki/checkpoint/v1\n") ‖ UTF-8(canonicalJson({v: 1, municipality: "main", height, root})).
+ */
+export type MainCheckpoint = {
+  __typename?: 'MainCheckpoint';
+  /** The newest main-chain block covered: the tree has height + 1 leaves. */
+  height: Scalars['Int']['output'];
+  /** Always `main`. */
+  municipality: Scalars['String']['output'];
+  /** Hex RFC 6962 root over the 32-byte main-chain block hashes 0 … height, in height order. */
+  root: Scalars['String']['output'];
+  /** Hex Ed25519 public key of the main chain (`MainChain.sequencer`), and its signature. */
+  sequencer: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  v: Scalars['Int']['output'];
+};
+
+/**
+ * A consistency proof between two main-chain heights (docs/PROTOCOL.md §10), checked by RFC 9162
+ * §2.1.4.2 with first size `from + 1`, second size `to.height + 1`, first root the kept
+ * checkpoint's `root` and second root `to.root`.
+ */
+export type MainConsistencyProof = {
+  __typename?: 'MainConsistencyProof';
+  /** The height of the older checkpoint: the first `from + 1` block hashes. */
+  from: Scalars['Int']['output'];
+  /** Hex of each 32-byte node of RFC 6962 §2.1.2 PROOF(from + 1, D[to.height + 1]), in the RFC's order; empty when `from` = `to.height`. */
+  path: Array<Scalars['String']['output']>;
+  /** The signed checkpoint at the newer height. */
+  to: MainCheckpoint;
 };
 
 /** An event sealed in a main-chain block. */

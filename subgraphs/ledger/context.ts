@@ -1,5 +1,5 @@
 import type { Admission } from './admission.ts';
-import type { Checkpoints } from './checkpoints.ts';
+import type { SignedCheckpoints } from '../../runtime/chainTree.ts';
 import type { Loaders } from './loaders.ts';
 import type { RequestState } from './state.ts';
 import type { SealedCache } from './sealed.ts';
@@ -13,8 +13,8 @@ export interface LedgerContext {
   /** What this process keeps of sealed blocks and confirmed transactions (sealed.ts). */
   sealed: SealedCache;
   admission: Admission;
-  /** Signed checkpoints of the chain (checkpoints.ts). */
-  checkpoints: Checkpoints;
+  /** Signed checkpoints of the chain and consistency proofs (checkpoints.ts). */
+  checkpoints: SignedCheckpoints;
   /** The request was forwarded by another replica of this ledger (admission.ts): never forward it again. */
   forwarded: boolean;
   /** When the caller asked for a state label (state.ts): the head it was read at, and whether it stayed within sealed blocks. */

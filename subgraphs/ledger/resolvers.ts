@@ -238,6 +238,15 @@ export const resolvers: Resolvers = {
       if (height != null && height > head) throw aikiError('BLOCK_NOT_FOUND', `no block at height ${height} on ${municipality}: the head is ${head}`, { municipality });
       return checkpoints.at(height ?? head);
     },
+    consistency: async (_chain, { from, to }, { loaders, checkpoints, municipality }) => {
+      const head = await loaders.headHeight();
+      if (!Number.isSafeInteger(from) || from < 0) throw aikiError('BAD_USER_INPUT', `from must be >= 0 (got ${from})`, { field: 'from' });
+      if (to != null && (!Number.isSafeInteger(to) || to < 0)) throw aikiError('BAD_USER_INPUT', `to must be >= 0 (got ${to})`, { field: 'to' });
+      const upper = to ?? head;
+      if (upper > head) throw aikiError('BLOCK_NOT_FOUND', `no block at height ${upper} on ${municipality}: the head is ${head}`, { municipality });
+      if (from > upper) throw aikiError('BAD_USER_INPUT', `from ${from} is above to ${upper}`, { field: 'from' });
+      return checkpoints.consistency(from, upper);
+    },
     block: async (_chain, { height, hash }, { store, loaders, sealed }) => {
       if ((height == null) === (hash == null)) throw aikiError('BAD_USER_INPUT', 'give exactly one of height and hash', { field: 'height' });
       if (height != null) {

@@ -4,8 +4,8 @@ import { connectMongo, type Lookups, type Mongo } from '../../db/mongo.ts';
 import { serve, type Served } from '../../runtime/http.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
-import { bytesToHex, publicKeyOf } from '../../core/index.ts';
-import { Checkpoints } from './checkpoints.ts';
+import { publicKeyOf } from '../../core/index.ts';
+import { ledgerCheckpoints } from './checkpoints.ts';
 import type { LedgerContext } from './context.ts';
 import { genesisBlock, type Allocation } from './genesis.ts';
 import { createLoaders } from './loaders.ts';
@@ -89,7 +89,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   });
   const admission = new Admission(store, sequencer, log, leaseMs, config.mainchainKey);
 
-  const checkpoints = new Checkpoints(store, config.municipality, config.sequencerKey, bytesToHex(publicKey));
+  const checkpoints = ledgerCheckpoints(store, config.municipality, config.sequencerKey, publicKey);
   const sealed = new SealedCache(config.sealedCacheBytes ?? 64 << 20);
   const heads = new HeadReader(store, sealed, () => sequencer.knownHead());
   const labels = new LabelReader(store, heads, sealed);

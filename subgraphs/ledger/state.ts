@@ -104,7 +104,7 @@ export class LabelReader {
 export const FROM_SEALED_BLOCKS: ReadonlySet<string> = new Set(
   Object.entries({
     Municipality: ['__resolveReference', 'chain'],
-    Chain: ['municipality', 'height', 'headHash', 'headTime', 'head', 'blocks', 'blocksFrom', 'block', 'checkpoint', 'transaction', 'account'],
+    Chain: ['municipality', 'height', 'headHash', 'headTime', 'head', 'blocks', 'blocksFrom', 'block', 'checkpoint', 'consistency', 'transaction', 'account'],
     Block: ['__resolveReference', 'id', 'v', 'municipality', 'height', 'hash', 'prevHash', 'time', 'txRoot', 'txCount', 'pohEnd', 'pohCount', 'sequencer', 'signature', 'poh', 'allocations', 'transactions'],
     Transaction: ['__resolveReference', 'id', 'txid', 'municipality', 'status', 'rejection', 'kind', 'settlement', 'from', 'to', 'amount', 'nonce', 'memo', 'time', 'signature', 'sender', 'recipient', 'height', 'block', 'proof'],
     Account: ['__resolveReference', 'id', 'municipality', 'balance', 'nonce', 'transactions'],

@@ -1,5 +1,6 @@
 import type { Anchors } from './anchors.ts';
 import type { MainChain } from './chain.ts';
+import type { SignedCheckpoints } from '../../runtime/chainTree.ts';
 import type { Governance } from './governance.ts';
 import type { Operator, Operators } from './operators.ts';
 import type { Registry } from './registry.ts';
@@ -11,6 +12,8 @@ export interface MainchainContext {
   registry: Registry;
   anchors: Anchors;
   chain: MainChain;
+  /** Signed checkpoints of the main chain and consistency proofs (checkpoints.ts). */
+  checkpoints: SignedCheckpoints;
   settler: Settler;
   governance: Governance;
   operators: Operators;

@@ -24,6 +24,18 @@ const proposalId = (id: unknown) => {
   return id;
 };
 
+/** `height` if it is a sealed main-chain height (default: the head's), else a coded error naming `field`. */
+async function sealedHeight(head: () => Promise<MainBlockDoc>, height: number | null | undefined, field: string): Promise<number> {
+  if (height != null && (!Number.isSafeInteger(height) || height < 0)) throw aikiError('BAD_USER_INPUT', `${field} must be >= 0 (got ${height})`, { field });
+  const top = (await head()).height;
+  if (height != null && height > top) throw aikiError('BLOCK_NOT_FOUND', `no main-chain block at height ${height}: the head is ${top}`, { field });
+  return height ?? top;
+}
+
+function missingBlock(height: number, head: number): never {
+  throw new Error(`main-chain block ${height} is missing below block ${head}`); // blocks are never deleted
+}
+
 /** A header offered as canonical JSON; anything else is BAD_BLOCK (the bytes the hash is over must be exact). */
 function parseHeader(json: string, index: number): unknown {
   try {
@@ -142,6 +154,21 @@ export const resolvers: Resolvers = {
     headHash: async ({ head }) => (await head()).hash,
     head: ({ head }) => head(),
     block: (_model, { height }, { chain }) => chain.block(height),
+    blocksFrom: async ({ head }, { height, first }, { chain }) => {
+      const n = first ?? 10;
+      if (!Number.isInteger(n) || n < 1 || n > 100) throw aikiError('BAD_USER_INPUT', `first must be 1–100 (got ${n})`, { field: 'first' });
+      if (!Number.isSafeInteger(height) || height < 0) throw aikiError('BAD_USER_INPUT', `height must be >= 0 (got ${height})`, { field: 'height' });
+      const top = (await head()).height;
+      const heights = Array.from({ length: Math.max(0, Math.min(n, top - height + 1)) }, (_, i) => height + i);
+      return Promise.all(heights.map(async (h) => (await chain.block(h)) ?? missingBlock(h, top)));
+    },
+    checkpoint: async ({ head }, { height }, { checkpoints }) => checkpoints.at(await sealedHeight(head, height, 'height')),
+    consistency: async ({ head }, { from, to }, { checkpoints }) => {
+      const upper = await sealedHeight(head, to, 'to');
+      if (!Number.isSafeInteger(from) || from < 0) throw aikiError('BAD_USER_INPUT', `from must be >= 0 (got ${from})`, { field: 'from' });
+      if (from > upper) throw aikiError('BAD_USER_INPUT', `from ${from} is above to ${upper}`, { field: 'from' });
+      return checkpoints.consistency(from, upper);
+    },
     sequencer: (_model, _args, { chain }) => chain.sequencer,
     smallOrderPublicKeys: () => [...SMALL_ORDER_PUBLIC_KEYS],
   },

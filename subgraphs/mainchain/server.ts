@@ -7,6 +7,7 @@ import { OPERATOR_HEADER, VERIFY_OPERATOR_PATH } from '../../runtime/signing.ts'
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainchainContext } from './context.ts';
+import { mainCheckpoints } from './checkpoints.ts';
 import { registryLabel, statePlugin, WriteClock } from './state.ts';
 import { REGISTRY_SCOPE, STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 import { isGrantRequest, LABEL_GRANT_MS, LabelGrants } from '../../runtime/labelGrants.ts';
@@ -108,6 +109,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   await settler.init();
   await governance.init();
   await chain.init();
+  const checkpoints = mainCheckpoints(chain, mongo.lookups, config.secretKey);
   chain.start();
   settler.start();
   governance.start();
@@ -141,7 +143,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
         return { label: registryScope ? registryLabel(registry.revision) : (clock.label() ?? null) };
       },
     },
-    context: async (req) => ({ registry, anchors, chain, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? { writes: clock.label(), registry: registryLabel(registry.revision) } : undefined }),
+    context: async (req) => ({ registry, anchors, chain, checkpoints, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? { writes: clock.label(), registry: registryLabel(registry.revision) } : undefined }),
     metrics: () => cacheMetrics('aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });

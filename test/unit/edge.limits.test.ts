@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROPOSAL_QUERY, TRACE_QUERY } from '../../core/index.ts';
 import { checkMeasure, checkSource, countTokens, DEFAULT_LIMITS, limitsPlugin, measureOperation } from '../../gateway/edge/limits.ts';
-import { AUDIT_PAGE_QUERY, AUDIT_TRANSACTIONS_QUERY, MAX_AUDIT_PAGE } from '../../cli/audit.ts';
+import { AUDIT_CONSISTENCY_QUERY, AUDIT_MAIN_CONSISTENCY_QUERY, AUDIT_MAIN_PAGE_QUERY, AUDIT_PAGE_QUERY, AUDIT_TRANSACTIONS_QUERY, MAX_AUDIT_PAGE } from '../../cli/audit.ts';
 import { codes, startEdgeGateway, supergraphApiSchema, type EdgeGateway } from './edge.support.ts';
 
 /**
@@ -91,6 +91,9 @@ describe('edge limits: what the ledger workload asks passes', () => {
     console.log('AUDIT_PAGE_QUERY', m);
     expect(checkMeasure(m)).toBeUndefined();
     expect(checkMeasure(measure(schema, AUDIT_TRANSACTIONS_QUERY, { id: 'kyoto:1' }))).toBeUndefined();
+    expect(checkMeasure(measure(schema, AUDIT_MAIN_PAGE_QUERY, { h: 0, n: MAX_AUDIT_PAGE }))).toBeUndefined();
+    expect(checkMeasure(measure(schema, AUDIT_CONSISTENCY_QUERY, { m: 'kyoto', from: 0, to: 1 }))).toBeUndefined();
+    expect(checkMeasure(measure(schema, AUDIT_MAIN_CONSISTENCY_QUERY, { from: 0, to: 1 }))).toBeUndefined();
   });
 
   it('passes the deepest path a client has reason to ask: municipalities → blocks → transactions → PoH segment', () => {
