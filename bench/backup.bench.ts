@@ -51,6 +51,7 @@ try {
       genesis: { allocations: wallets.map((w) => ({ address: w.address, amount: '1000000000' })), time: '2026-01-01T00:00:00.000Z' },
       blockIntervalMs: 10,
       maxTxPerBlock: PER_BLOCK,
+      leaseMs: 15_000,
     },
     log,
   );
@@ -65,9 +66,13 @@ try {
           const body: TransferBody = { v: 1, type: 'transfer', from: w.address, to: recipients[(n * 7 + s) % ACCOUNTS]!, amount: String(1 + (n % 97)), nonce: n, memo: n % 5 === 0 ? `invoice ${n}` : '', time: new Date().toISOString() };
           txs.push(signTransfer(body, w.secretKey));
         }
-        const results = await ledger.admission.submit(txs);
-        const refused = results.find((r) => r instanceof Error);
-        if (refused) throw refused;
+        // Sent again as a whole while the lease is being handed over (a busy machine): resubmitting is idempotent.
+        for (;;) {
+          const refused = (await ledger.admission.submit(txs)).find((r) => r instanceof Error) as (Error & { code?: string }) | undefined;
+          if (!refused) break;
+          if (refused.code !== 'SEQUENCER_UNAVAILABLE') throw refused;
+          await new Promise((r) => setTimeout(r, 500));
+        }
       }),
     );
   }

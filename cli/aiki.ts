@@ -9,6 +9,7 @@ import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, sig
 import { auditChain, auditMainChain, type AuditOptions, type Call } from './audit.ts';
 import { newKeyFile, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
+import { installTlsTrust } from '../runtime/tls.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
 class CallError extends Error {
@@ -425,6 +426,7 @@ operatorCmd
   });
 
 addBackupCommands(program, url);
+installTlsTrust(); // AIKI_TLS_CA: HTTPS calls trust the federation's CA alone (runtime/tls.ts)
 
 program.parseAsync().catch((err: Error) => {
   console.error(err.message);

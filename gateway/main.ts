@@ -13,6 +13,7 @@ import { ensureSubgraphSecret, envInt, envString, envUrl } from '../runtime/env.
 import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
+import { metricsListenerFromEnv } from '../runtime/http.ts';
 import { startGateway } from './server.ts';
 import { FAN_OUT } from './router/ShardRouter.ts';
 import { readEdgeConfig } from './edge/index.ts';
@@ -20,23 +21,13 @@ import { readCacheConfig } from './cache/index.ts';
 
 const log = createLogger('gateway');
 
-/**
- * Set (0 = any free port): /metrics and a detailed /ready on a listener of their own, on loopback
- * unless AIKI_METRICS_HOST says otherwise. Unset: nowhere, unless AIKI_METRICS_PUBLIC=1 puts them
- * on the public port (tests and benchmarks: several gateways on one machine need no port each).
- */
-function metricsListener(): { port: number; host: string } | undefined {
-  if (!process.env.AIKI_METRICS_PORT) return undefined;
-  return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: envString('AIKI_METRICS_HOST', '127.0.0.1') };
-}
-
 /** Where `npm run build` puts the explorer: dist/explorer/ beside dist/gateway/ when run compiled, under dist/ when run from source. */
 const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
 
 runMain(log, 'gateway', async () => {
   ensureSubgraphSecret(log);
   const host = envString('AIKI_HOST', '127.0.0.1');
-  const metrics = metricsListener();
+  const metrics = metricsListenerFromEnv();
   const publicDetails = process.env.AIKI_METRICS_PUBLIC === '1';
   if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics and /ready's details are served on the public port (AIKI_METRICS_PUBLIC=1, AIKI_HOST=${host}): set AIKI_METRICS_PORT instead to serve them on a port of their own`);
   const gateway = await startGateway(

@@ -107,6 +107,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   ready?: () => Promise<Record<string, unknown>>;
   /** `GET /metrics` (Prometheus text format) on this port when given; {@link serveMetrics} serves it on a port of its own. */
   metrics?: () => MetricsText;
+  /** `metrics` and `ready` on a listener of their own (plain HTTP, {@link serveMetrics}) instead of this port's `/metrics`: see {@link metricsListenerFromEnv}. */
+  metricsListener?: { port: number; host?: string };
   /**
    * Internal JSON endpoints besides /graphql, by path: `POST <path>` with a JSON body, answered with
    * what the handler returns (the main chain's operator check). Signed like /graphql when
@@ -155,6 +157,8 @@ export interface MetricsText {
 
 export interface Served {
   url: string;
+  /** Where `GET /metrics` is served on a listener of its own, if it is. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -189,7 +193,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
         return send(res, 503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) });
       }
     }
-    if (req.method === 'GET' && url.pathname === '/metrics' && opts.metrics) return sendMetrics(res, opts.metrics());
+    if (req.method === 'GET' && url.pathname === '/metrics' && opts.metrics && !opts.metricsListener) return sendMetrics(res, opts.metrics());
     const route = opts.routes?.[url.pathname];
     if (route) return internal(req, res, url, route);
     if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found: GraphQL is served at /graphql' });
@@ -283,13 +287,34 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
   }
 
   const { url, close } = await listen(listener, opts.port, opts.host);
+  let scrape: Served | undefined;
+  if (opts.metricsListener && opts.metrics) {
+    try {
+      scrape = await serveMetrics({ ...opts.metricsListener, metrics: opts.metrics, ready: opts.ready ?? (async () => ({})), log });
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  }
   return {
     url: `${url}/graphql`,
+    metricsUrl: scrape?.url,
     async close() {
+      await scrape?.close();
       await close();
       await apollo.stop();
     },
   };
+}
+
+/**
+ * AIKI_METRICS_PORT (0 = any free port) and AIKI_METRICS_HOST (default loopback): `GET /metrics` and
+ * `GET /ready` on a listener of their own, for scrapers and health checks on the private network;
+ * unset, none.
+ */
+export function metricsListenerFromEnv(): { port: number; host: string } | undefined {
+  if (!process.env.AIKI_METRICS_PORT) return undefined;
+  return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: process.env.AIKI_METRICS_HOST || '127.0.0.1' };
 }
 
 /**

@@ -9,6 +9,7 @@ import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
 import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString, envUrl } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
+import { metricsListenerFromEnv } from '../../runtime/http.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
 import { defaultLedgerDbName } from './collections.ts';
@@ -38,6 +39,7 @@ runMain(log, `ledger-${municipality}`, async () => {
       port: envInt('AIKI_PORT', 4100, { max: 65535 }),
       subgraphSecret: subgraphSecret(),
       host: envString('AIKI_HOST', '127.0.0.1'),
+      metricsListener: metricsListenerFromEnv(),
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', defaultLedgerDbName(municipality)),
       sequencerKey: key,

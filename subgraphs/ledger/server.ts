@@ -50,6 +50,8 @@ export interface LedgerConfig {
   sealedCacheBytes?: number;
   /** Emit the driver's command events on `mongo.client` (tests count database round-trips). */
   monitorCommands?: boolean;
+  /** `GET /metrics` and `GET /ready` on a listener of their own (AIKI_METRICS_PORT), not on the GraphQL port. */
+  metricsListener?: { port: number; host?: string };
 }
 
 export interface RunningLedger extends Served {
@@ -103,6 +105,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     // The gateway's check before it uses a kept answer, or its request for a grant of the head.
     routes: { [STATE_PATH]: async (body) => (isGrantRequest(body) ? grants.request(body.grant) : { label: (await labels.read()) ?? null }) },
     metrics: () => cacheMetrics('aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
+    metricsListener: config.metricsListener,
     context: async (req) => {
       // Read before any resolver runs: the label must not be newer than what they read. Its
       // height is then the request's head, saving a second read.
@@ -136,6 +139,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   pusher?.start();
   return {
     url: served.url,
+    metricsUrl: served.metricsUrl,
     mongo,
     store,
     sequencer,

@@ -7,6 +7,7 @@
 import { ensureSubgraphSecret, envInt, envSecretKey, envString } from '../../runtime/env.ts';
 import { dataDir, keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
+import { metricsListenerFromEnv } from '../../runtime/http.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
 import { DEFAULT_MAINCHAIN_DB } from './collections.ts';
@@ -30,6 +31,7 @@ runMain(log, 'mainchain', async () => {
       port: envInt('AIKI_PORT', 4001, { max: 65535 }),
       subgraphSecret: subgraphSecret(),
       host: envString('AIKI_HOST', '127.0.0.1'),
+      metricsListener: metricsListenerFromEnv(),
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', DEFAULT_MAINCHAIN_DB),
       operatorToken: operatorToken(),

@@ -26,6 +26,8 @@ import { cacheMetrics } from '../../runtime/immutableCache.ts';
 export interface MainchainConfig {
   port: number;
   host?: string;
+  /** `GET /metrics` and `GET /ready` on a listener of their own (AIKI_METRICS_PORT), not on the GraphQL port. */
+  metricsListener?: { port: number; host?: string };
   mongoUri: string;
   dbName: string;
   /** The root operator token, sent as `Authorization: Bearer <token>`; when absent, operator mutations are open (development only). */
@@ -145,6 +147,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     },
     context: async (req) => ({ registry, anchors, chain, checkpoints, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? { writes: clock.label(), registry: registryLabel(registry.revision) } : undefined }),
     metrics: () => cacheMetrics('aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
+    metricsListener: config.metricsListener,
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });
   return {
