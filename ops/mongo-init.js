@@ -5,6 +5,7 @@
 //   aiki-backup   the backup role (mongodump --oplog) and read on SERVICE_DB (aiki backup)
 // Environment: RS_NAME, RS_HOSTS (host:port,…), ROOT_PASSWORD, SERVICE_USER, SERVICE_PASSWORD,
 // SERVICE_DB, BACKUP_PASSWORD; TLS with the CA in /certs/ca.pem.
+/* global process, print, printjson, sleep, connect -- mongosh's */
 const env = process.env;
 const hosts = env.RS_HOSTS.split(',');
 const tls = 'tls=true&tlsCAFile=/certs/ca.pem';
@@ -28,7 +29,7 @@ const first = connect(`mongodb://root:${encodeURIComponent(env.ROOT_PASSWORD)}@$
 try {
   first.adminCommand({ replSetGetStatus: 1 }); // throws NotYetInitialized before the first run
   print(`${env.RS_NAME} is initiated`);
-} catch (e) {
+} catch {
   printjson(first.adminCommand({ replSetInitiate: { _id: env.RS_NAME, members: hosts.map((host, i) => ({ _id: i, host })) } }));
 }
 
