@@ -10,8 +10,10 @@ export default defineConfig({
     // One database server for the whole run (FerretDB unless MONGODB_URI or mongod is there);
     // each test makes its own databases in it and drops them.
     globalSetup: ['test/support/globalSetup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Liveness bounds for a busy machine (CI runs beside other work): a service may take up to
+    // cluster/services.ts START_TIMEOUT_MS to start, and a CPU-bound test several times its quiet time.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     // End-to-end files start many processes: on 2 cores, two files at a time is the most that helps.
     maxWorkers: 2,
   },

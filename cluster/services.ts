@@ -39,10 +39,19 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * A liveness bound, not a speed target: a service that has not said it is ready by then is taken
+ * for hung. A start costs a few seconds of CPU (tsx compiles the TypeScript it loads); on a machine
+ * at load 40 a process gets a twentieth of a core, and a ledger once took over 60 s — the chaos
+ * test's failure on a busy machine (issue 18). A service that crashes fails at once, whatever this is.
+ */
+export const START_TIMEOUT_MS = 180_000;
+
 export interface SpawnOptions {
   env: Record<string, string>;
   /** Called with each stderr line (JSON logs); by default they are kept for error messages only. */
   onLog?: (line: string) => void;
+  /** How long a start may take before it counts as hung (default {@link START_TIMEOUT_MS}); a service that exits fails at once. */
   timeoutMs?: number;
   /** Run the built JavaScript (dist/, `npm run build:server`) with plain node, as the images do, and not the TypeScript through tsx. */
   compiled?: boolean;
@@ -73,7 +82,7 @@ export async function spawnService(name: string, entry: keyof typeof ENTRIES, op
     if (recent.length > 20) recent.shift();
     opts.onLog?.(line);
   });
-  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const timeoutMs = opts.timeoutMs ?? START_TIMEOUT_MS;
   const url = await new Promise<string>((resolveUrl, reject) => {
     const fail = (why: string) => {
       child.kill('SIGKILL');
