@@ -39,6 +39,7 @@ export type AccountTransactionsArgs = {
 /** An initial balance of a genesis block: the leaf is SHA-256 of the canonical JSON `{address, amount}`. */
 export type Allocation = {
   __typename?: 'Allocation';
+  /** The account funded, `<municipality>:<64 hex public key>`. */
   address: Scalars['String']['output'];
   /** Integer in the smallest unit, as a decimal string. */
   amount: Scalars['String']['output'];
@@ -49,10 +50,16 @@ export type Block = {
   __typename?: 'Block';
   /** Genesis only (null otherwise): the initial balances, in the order the genesis txRoot commits to (docs/PROTOCOL.md §6). */
   allocations?: Maybe<Array<Allocation>>;
+  /**
+   * Hex of the 32-byte block hash: SHA-256(UTF-8("aiki/block/v1\n") ‖ UTF-8(canonicalJson(header)))
+   * over the ten header members (docs/PROTOCOL.md §6). Not a header member itself.
+   */
   hash: Scalars['String']['output'];
+  /** The header's `height`: 0 for the genesis block, the parent's + 1 after. */
   height: Scalars['Int']['output'];
   /** `<municipality>:<height>` */
   id: Scalars['String']['output'];
+  /** The header's `municipality`: the municipality code, the same for the whole chain. */
   municipality: Scalars['String']['output'];
   /**
    * The block's Proof of History entries, one per transaction in block order: `ticks` done since
@@ -61,21 +68,35 @@ export type Block = {
    * `pohCount − parent pohCount − Σ(ticks + 1)` trailing ticks end at `pohEnd` (docs/PROTOCOL.md §5).
    */
   poh: Array<PohEntry>;
-  /** A whole number, as a Float: GraphQL's Int is 32-bit and the count passes 2^31 within days (exact up to 2^53). */
+  /**
+   * The header's `pohCount`: Proof of History hashes since the seed, cumulative. A whole number, as
+   * a Float: GraphQL's Int is 32-bit and the count passes 2^31 within days (exact up to 2^53).
+   */
   pohCount: Scalars['Float']['output'];
-  /** Proof of History hash and count at the end of the block. */
+  /** The header's `pohEnd`: hex of the 32-byte Proof of History hash at the end of the block (docs/PROTOCOL.md §5). */
   pohEnd: Scalars['String']['output'];
+  /** The header's `prevHash`: hex of the parent's 32-byte block hash; 64 zeros for the genesis block. */
   prevHash: Scalars['String']['output'];
-  /** Hex Ed25519 public key of the sequencer that sealed it, and its signature over the block hash. */
+  /** The header's `sequencer`: hex of the 32-byte Ed25519 public key that sealed the block. */
   sequencer: Scalars['String']['output'];
+  /** Hex of the 64-byte Ed25519 signature (R ‖ S) by `sequencer` over the 32 bytes of the block hash (not its hex). */
   signature: Scalars['String']['output'];
+  /** The header's `time`: ISO 8601 UTC with milliseconds, as `Date.prototype.toISOString()` writes it; never before the parent's. */
   time: Scalars['String']['output'];
   /** The block's transactions, in order, at most `first` (1–100) per page. */
   transactions: TransactionConnection;
+  /** The header's `txCount`: how many transactions the block holds (0 for the genesis block). */
   txCount: Scalars['Int']['output'];
-  /** RFC 6962 Merkle root over the block's transaction ids. */
+  /**
+   * The header's `txRoot`: hex of the RFC 6962 Merkle root whose leaves are the 32 bytes of each
+   * transaction id, in block order (docs/PROTOCOL.md §4); for the genesis block, of its allocations' leaves (§6).
+   */
   txRoot: Scalars['String']['output'];
-  /** The header's format version: 1 (docs/PROTOCOL.md §6). With the fields below it is the ten-member header the hash is over. */
+  /**
+   * The header's `v`, the format version: 1 (docs/PROTOCOL.md §6). With `municipality`, `height`,
+   * `prevHash`, `time`, `txRoot`, `txCount`, `pohEnd`, `pohCount` and `sequencer` it is the
+   * ten-member header whose canonical JSON the hash is over.
+   */
   v: Scalars['Int']['output'];
 };
 
@@ -98,20 +119,32 @@ export type BlockEdge = {
   node: Block;
 };
 
+/** A block's ten header members (docs/PROTOCOL.md §6), each as in `Block`, with the block's hash and signature. */
 export type BlockHeader = {
   __typename?: 'BlockHeader';
+  /** Hex of the 32-byte block hash over the canonical JSON of the ten members above (docs/PROTOCOL.md §6). */
   hash: Scalars['String']['output'];
+  /** The header's `height`. */
   height: Scalars['Int']['output'];
+  /** The header's `municipality`: the municipality code. */
   municipality: Scalars['String']['output'];
-  /** A whole number (see Block.pohCount). */
+  /** The header's `pohCount`: cumulative Proof of History hashes. A whole number (see Block.pohCount). */
   pohCount: Scalars['Float']['output'];
+  /** The header's `pohEnd`: hex of the 32-byte Proof of History hash at the end of the block. */
   pohEnd: Scalars['String']['output'];
+  /** The header's `prevHash`: hex of the parent's 32-byte block hash; 64 zeros for the genesis block. */
   prevHash: Scalars['String']['output'];
+  /** The header's `sequencer`: hex of the 32-byte Ed25519 public key that sealed the block. */
   sequencer: Scalars['String']['output'];
+  /** Hex of the 64-byte Ed25519 signature by `sequencer` over the 32 bytes of `hash`. */
   signature: Scalars['String']['output'];
+  /** The header's `time`: ISO 8601 UTC with milliseconds. */
   time: Scalars['String']['output'];
+  /** The header's `txCount`. */
   txCount: Scalars['Int']['output'];
+  /** The header's `txRoot`: hex of the RFC 6962 root over the 32-byte transaction ids. */
   txRoot: Scalars['String']['output'];
+  /** The header's `v`: 1. */
   v: Scalars['Int']['output'];
 };
 
@@ -212,12 +245,15 @@ export type Checkpoint = {
   __typename?: 'Checkpoint';
   /** The newest block covered: the tree has height + 1 leaves. */
   height: Scalars['Int']['output'];
+  /** The code of the municipality whose chain it covers. */
   municipality: Scalars['String']['output'];
   /** Hex RFC 6962 root over the 32-byte block hashes 0 … height, in height order. */
   root: Scalars['String']['output'];
-  /** Hex Ed25519 public key of the sequencer, and its signature. */
+  /** Hex of the sequencer's 32-byte Ed25519 public key (the key the main chain registered for the municipality). */
   sequencer: Scalars['String']['output'];
+  /** Hex of the 64-byte Ed25519 signature over the checkpoint bytes above. */
   signature: Scalars['String']['output'];
+  /** The format version: 1. */
   v: Scalars['Int']['output'];
 };
 
@@ -252,14 +288,15 @@ export type InclusionProof = {
    * continuity is checked offline (docs/PROTOCOL.md, "Inclusion proofs").
    */
   parent: BlockHeader;
-  /** RFC 6962 audit path, leaf to root, hex. */
+  /** RFC 6962 §2.1.1 PATH(index, D[treeSize]): hex of each 32-byte sibling node, from the leaf up to the root. */
   path: Array<Scalars['String']['output']>;
   /** Where the transaction was mixed into the Proof of History. */
   poh: PohPosition;
-  /** The block's txRoot the path leads to. */
+  /** Hex of the 32-byte Merkle root the path leads to: the header's `txRoot`. */
   root: Scalars['String']['output'];
   /** Number of transactions in the block (the Merkle tree size). */
   treeSize: Scalars['Int']['output'];
+  /** Hex of the 32-byte transaction id: the leaf, taken as its 32 bytes. */
   txid: Scalars['String']['output'];
 };
 
@@ -342,11 +379,11 @@ export type PohEntry = {
 
 export type PohPosition = {
   __typename?: 'PohPosition';
-  /** The PoH hash right after the mix. */
+  /** Hex of the 32-byte PoH hash right after the mix. */
   hash: Scalars['String']['output'];
   /** The whole segment of the block: every entry, in order, to recompute pohEnd. */
   segment: Array<PohEntry>;
-  /** The PoH hash the block started from (the previous block's pohEnd). */
+  /** Hex of the 32-byte PoH hash the block started from (the previous block's pohEnd; the seed for the genesis block). */
   start: Scalars['String']['output'];
   /** Ticks (hashes) done after the previous entry (or the block's start) and before the transaction id was mixed in: per entry, not cumulative. */
   ticks: Scalars['Int']['output'];
@@ -386,15 +423,19 @@ export type SignedTransactionInput = {
 /** A signed transfer or settlement entry, and what became of it. */
 export type Transaction = {
   __typename?: 'Transaction';
+  /** The body's `amount`: a decimal string of an integer 1 … 2^53 − 1 in the smallest unit, exactly as signed. */
   amount: Scalars['String']['output'];
   /** The block that confirmed it. */
   block?: Maybe<Block>;
+  /** The body's `from`: an address, `<municipality>:<64 hex public key>` (for a credit, the original sender; a refund, the original recipient). */
   from: Scalars['String']['output'];
   /** Height of the block that confirmed it. */
   height?: Maybe<Scalars['Int']['output']>;
   /** `<municipality>:<txid>` */
   id: Scalars['String']['output'];
+  /** A transfer (body of docs/PROTOCOL.md §3), or a credit or refund entry (body of §8): which signing bytes `txid` is over. */
   kind: TransactionKind;
+  /** The body's `memo`, as signed (up to 256 UTF-8 bytes); empty for a credit or refund, whose body has none. */
   memo: Scalars['String']['output'];
   municipality: Scalars['String']['output'];
   /** The sender's nonce; 0 for a credit or refund. A whole number (see TransferInput.nonce). */
@@ -409,12 +450,18 @@ export type Transaction = {
   sender?: Maybe<Account>;
   /** For a credit or refund: the transfer it settles, `<source municipality>:<txid>`. */
   settlement?: Maybe<Scalars['String']['output']>;
-  /** The sender's signature; for a credit or refund, the main chain's. */
+  /** Hex of the 64-byte Ed25519 signature over the signing bytes (see `txid`): the sender's for a transfer, the main chain's for a credit or refund. */
   signature: Scalars['String']['output'];
   status: TransactionStatus;
+  /** The body's `time`: ISO 8601 UTC with milliseconds, exactly as signed. */
   time: Scalars['String']['output'];
+  /** The body's `to`: an address, `<municipality>:<64 hex public key>`. */
   to: Scalars['String']['output'];
-  /** Hex SHA-256 of the signing bytes. */
+  /**
+   * Hex of the 32-byte transaction id: SHA-256 of the signing bytes — for a transfer
+   * UTF-8("aiki/tx/v1\n") ‖ UTF-8(canonicalJson(body)) (docs/PROTOCOL.md §3), for a credit or refund
+   * the entry bytes UTF-8("aiki/settlement/v1\n") ‖ UTF-8(canonicalJson(body)) (§8).
+   */
   txid: Scalars['String']['output'];
 };
 

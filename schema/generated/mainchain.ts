@@ -25,15 +25,22 @@ export type Anchor = {
   __typename?: 'Anchor';
   /** The municipal block itself, answered by its ledger. */
   block: Block;
-  /** The anchor's event id: the leaf of the main-chain block's Merkle tree (docs/PROTOCOL.md, "Anchors"). */
+  /**
+   * Hex of the 32-byte anchor event id, the leaf of the main-chain block's Merkle tree:
+   * SHA-256(UTF-8("aiki/anchor/v1\n") ‖ UTF-8(canonicalJson({v: 1, municipality, height, hash}))) (docs/PROTOCOL.md §7).
+   */
   eventId: Scalars['String']['output'];
+  /** Hex of the municipal block's 32-byte hash (docs/PROTOCOL.md §6). */
   hash: Scalars['String']['output'];
-  /** The municipal block header as canonical JSON, and the sequencer's signature over its hash. */
+  /** The municipal block header as canonical JSON: exactly the bytes its hash is over, after the domain prefix. */
   header: Scalars['String']['output'];
+  /** The municipal block's height. */
   height: Scalars['Int']['output'];
   /** Where it is sealed on the main chain; null until the next main-chain block. */
   inclusion?: Maybe<EventInclusion>;
+  /** The code of the municipality whose block it is. */
   municipality: Scalars['String']['output'];
+  /** Hex of the 64-byte Ed25519 signature by the municipality's registered sequencer key over the 32 bytes of `hash`. */
   signature: Scalars['String']['output'];
 };
 
@@ -54,9 +61,13 @@ export type Block = {
 /** A Merkle path from an event id to the txRoot of the main-chain block that seals it. */
 export type EventInclusion = {
   __typename?: 'EventInclusion';
+  /** The event's position among the block's events: its leaf index. */
   index: Scalars['Int']['output'];
+  /** The main-chain block that seals the event. */
   mainBlock: MainBlock;
+  /** RFC 6962 §2.1.1 PATH(index, D[treeSize]): hex of each 32-byte sibling node, from the leaf up to the block's `txRoot`. */
   path: Array<Scalars['String']['output']>;
+  /** How many events the block seals: the Merkle tree's size (the header's `txCount`). */
   treeSize: Scalars['Int']['output'];
 };
 
@@ -79,9 +90,11 @@ export type MainBlock = {
   anchors: Array<Anchor>;
   /** Every event it seals, in order: the leaves of its Merkle tree. */
   events: Array<MainEvent>;
+  /** Hex of the 32-byte block hash: SHA-256(UTF-8("aiki/block/v1\n") ‖ UTF-8(header)) (docs/PROTOCOL.md §6). */
   hash: Scalars['String']['output'];
   /** The header as canonical JSON: what `hash` is over (with the block domain prefix). */
   header: Scalars['String']['output'];
+  /** The header's `height`: 0 for the main chain's genesis block. */
   height: Scalars['Int']['output'];
   /**
    * Its Proof of History entries as canonical JSON, `[{"event", "hash", "ticks"}, …]`, one per event
@@ -89,13 +102,15 @@ export type MainBlock = {
    * these and the trailing ticks `pohCount` implies end at this header's `pohEnd` (docs/PROTOCOL.md §5, §7).
    */
   poh: Scalars['String']['output'];
+  /** Hex of the 64-byte Ed25519 signature by the main chain's key over the 32 bytes of `hash`. */
   signature: Scalars['String']['output'];
+  /** The header's `time`: ISO 8601 UTC with milliseconds. */
   time: Scalars['String']['output'];
-  /** RFC 6962 Merkle root over the ids of the events, in order. */
+  /** The header's `txRoot`: hex of the RFC 6962 Merkle root whose leaves are the 32 bytes of each event id, in order. */
   txRoot: Scalars['String']['output'];
 };
 
-/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, settlement steps, proposals, votes, outcomes). */
 export type MainChain = {
   __typename?: 'MainChain';
   /** A main-chain block by height; null if there is none. */
@@ -118,36 +133,39 @@ export type MainChain = {
    * the head BLOCK_NOT_FOUND.
    */
   consistency: MainConsistencyProof;
+  /** The newest main-chain block. */
   head: MainBlock;
+  /** Hex of the newest main-chain block's 32-byte hash. */
   headHash: Scalars['String']['output'];
+  /** Height of the newest main-chain block; the genesis block has height 0. */
   height: Scalars['Int']['output'];
-  /** Hex Ed25519 key the main chain signs its blocks with. */
+  /** Hex of the 32-byte Ed25519 public key the main chain signs its blocks, checkpoints and settlement orders with. */
   sequencer: Scalars['String']['output'];
   /** The 8 encodings of Ed25519 points of small order (hex, 32 bytes each): a signature by one of these keys is never valid (docs/PROTOCOL.md §2, rule 2). */
   smallOrderPublicKeys: Array<Scalars['String']['output']>;
 };
 
 
-/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, settlement steps, proposals, votes, outcomes). */
 export type MainChainBlockArgs = {
   height: Scalars['Int']['input'];
 };
 
 
-/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, settlement steps, proposals, votes, outcomes). */
 export type MainChainBlocksFromArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   height: Scalars['Int']['input'];
 };
 
 
-/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, settlement steps, proposals, votes, outcomes). */
 export type MainChainCheckpointArgs = {
   height?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** The main chain's own blocks: each seals the events recorded since the one before (anchors, for now). */
+/** The main chain's own blocks: each seals the events recorded since the one before (anchors, settlement steps, proposals, votes, outcomes). */
 export type MainChainConsistencyArgs = {
   from: Scalars['Int']['input'];
   to?: InputMaybe<Scalars['Int']['input']>;
@@ -161,13 +179,15 @@ export type MainCheckpoint = {
   __typename?: 'MainCheckpoint';
   /** The newest main-chain block covered: the tree has height + 1 leaves. */
   height: Scalars['Int']['output'];
-  /** Always `main`. */
+  /** The code the main chain's checkpoints name: always `main`. */
   municipality: Scalars['String']['output'];
   /** Hex RFC 6962 root over the 32-byte main-chain block hashes 0 … height, in height order. */
   root: Scalars['String']['output'];
-  /** Hex Ed25519 public key of the main chain (`MainChain.sequencer`), and its signature. */
+  /** Hex of the main chain's 32-byte Ed25519 public key (`MainChain.sequencer`). */
   sequencer: Scalars['String']['output'];
+  /** Hex of the 64-byte Ed25519 signature over the checkpoint bytes above. */
   signature: Scalars['String']['output'];
+  /** The format version: 1. */
   v: Scalars['Int']['output'];
 };
 
@@ -189,8 +209,9 @@ export type MainConsistencyProof = {
 /** An event sealed in a main-chain block. */
 export type MainEvent = {
   __typename?: 'MainEvent';
+  /** Hex of the 32-byte event id, a leaf of the block's Merkle tree: an anchor's (docs/PROTOCOL.md §7), a settlement step's (§8), a proposal's, vote's or outcome's (§9). */
   id: Scalars['String']['output'];
-  /** anchor, settlement, proposal, vote or outcome. */
+  /** What the event is, as one of these words: `anchor`, `settlement` (a step), `proposal`, `vote` or `outcome` — which rule made its `id`. */
   kind: Scalars['String']['output'];
   /** What it concerns: `<municipality>:<height>` for an anchor, the settlement or proposal id otherwise. */
   subject: Scalars['String']['output'];
@@ -211,12 +232,12 @@ export type Municipality = {
   code: Scalars['String']['output'];
   /** GraphQL URLs of its ledger subgraph replicas, as registered. */
   endpoints: Array<Scalars['String']['output']>;
-  /** Hex Ed25519 key that signs its governance votes. */
+  /** Hex of the 32-byte Ed25519 public key that signs its governance votes. */
   governanceKey: Scalars['String']['output'];
   name: Scalars['String']['output'];
   /** When it was registered (ISO 8601). */
   registeredAt: Scalars['String']['output'];
-  /** Hex Ed25519 key its blocks are signed with, from its genesis block at registration. */
+  /** Hex of the 32-byte Ed25519 public key its blocks and checkpoints are signed with, from its genesis block at registration. */
   sequencerKey: Scalars['String']['output'];
   status: MunicipalityStatus;
   /** Why it is suspended; null when active. */
@@ -342,23 +363,32 @@ export type Proposal = {
   description: Scalars['String']['output'];
   /** Member codes and the keys their votes must be signed with, fixed at submission. */
   electorate: Array<Member>;
-  /** Its event id on the main chain (docs/GOVERNANCE.md), and where it is sealed. */
+  /**
+   * Hex of its 32-byte event id on the main chain: SHA-256(UTF-8("aiki/proposal/v1\n") ‖ UTF-8(body))
+   * (docs/PROTOCOL.md §9) — also the votes' `proposalHash`.
+   */
   eventId: Scalars['String']['output'];
   /** Why it FAILED (passed, but could not be carried out), with every composition error for a subgraph. */
   failure?: Maybe<ProposalFailure>;
+  /** The proposal's number, as a decimal string: the body's `id`. */
   id: Scalars['String']['output'];
+  /** Where the proposal event is sealed on the main chain; null until the next main-chain block. */
   inclusion?: Maybe<EventInclusion>;
   /** The outcome as canonical JSON (status, tally, the ids of the votes counted); null while voting. */
   outcome?: Maybe<Scalars['String']['output']>;
+  /** Hex of the 32-byte outcome event id: SHA-256(UTF-8("aiki/outcome/v1\n") ‖ UTF-8(outcome)) (docs/PROTOCOL.md §9); null while voting. */
   outcomeEventId?: Maybe<Scalars['String']['output']>;
+  /** Where the outcome event is sealed on the main chain; null until it is. */
   outcomeInclusion?: Maybe<EventInclusion>;
   /** Name of the operator who submitted it. */
   proposer: Scalars['String']['output'];
   rules: VotingRules;
+  /** Where it stands; once decided, the outcome's `status` (canonical JSON in `outcome`). */
   status: ProposalStatus;
   submittedAt: Scalars['String']['output'];
   tally: Tally;
   title: Scalars['String']['output'];
+  /** The votes recorded, each with its signed body and where it is sealed. */
   votes: Array<Vote>;
   /** Votes are taken until then (ISO 8601); the outcome is decided earlier once no remaining vote can change it. */
   votingEndsAt: Scalars['String']['output'];
@@ -604,12 +634,15 @@ export type ResumeMunicipalityInput = {
 /** A transfer from one municipality to another, and how it was settled (docs/SETTLEMENT.md). */
 export type Settlement = {
   __typename?: 'Settlement';
+  /** The transfer's `amount`: a decimal string, in the smallest unit. */
   amount: Scalars['String']['output'];
   /** The credit entry on the destination ledger, once ordered (none if the destination refused the order outright). */
   credit?: Maybe<Transaction>;
   /** Id of the credit entry ordered at the destination (hex), once ordered. */
   creditId?: Maybe<Scalars['String']['output']>;
+  /** The code of the municipality its recipient is on. */
   destination: Scalars['String']['output'];
+  /** The transfer's `from`: an address, `<municipality>:<64 hex public key>`. */
   from: Scalars['String']['output'];
   /** `<source>:<txid>`, the source transfer's id. */
   id: Scalars['String']['output'];
@@ -619,10 +652,13 @@ export type Settlement = {
   refund?: Maybe<Transaction>;
   /** Id of the refund entry ordered at the source (hex), once ordered. */
   refundId?: Maybe<Scalars['String']['output']>;
+  /** The code of the municipality the transfer was sent from. */
   source: Scalars['String']['output'];
+  /** Where it stands; the last step's status. */
   status: SettlementStatus;
   /** Every step, oldest first, each with the main-chain block that sealed it. */
   steps: Array<SettlementStep>;
+  /** The transfer's `to`: an address, `<municipality>:<64 hex public key>`. */
   to: Scalars['String']['output'];
   /** The transfer on the source ledger. */
   transfer: Transaction;
@@ -656,11 +692,17 @@ export type SettlementStatus =
 
 export type SettlementStep = {
   __typename?: 'SettlementStep';
+  /** When the main chain recorded it (ISO 8601); not part of any signed or hashed bytes. */
   at: Scalars['String']['output'];
-  /** The step's event id: the leaf of the main-chain block's Merkle tree (docs/PROTOCOL.md). */
+  /**
+   * Hex of the 32-byte step event id, the leaf of the main-chain block's Merkle tree:
+   * SHA-256(UTF-8("aiki/settlement-event/v2\n") ‖ UTF-8(canonicalJson({v: 2, settlement, status, entry, prev}))),
+   * chained to the step before (docs/PROTOCOL.md §8).
+   */
   eventId: Scalars['String']['output'];
   /** The main-chain block that seals it and the Merkle path to its txRoot; null until sealed. */
   inclusion?: Maybe<EventInclusion>;
+  /** The step: one of the statuses of docs/PROTOCOL.md §8, in the order the table there allows. */
   status: SettlementStatus;
 };
 
@@ -679,9 +721,12 @@ export type Tally = {
   yes: Scalars['Int']['output'];
 };
 
+/** A transfer between municipalities and the ones its recipients sent on, each hop with its proofs (docs/PROTOCOL.md §8). */
 export type Trace = {
   __typename?: 'Trace';
+  /** The traced transfer first (depth 0), then the hops it led to, by depth. */
   hops: Array<TraceHop>;
+  /** The transfer traced, `<source municipality>:<hex txid>`. */
   transactionId: Scalars['String']['output'];
 };
 
@@ -694,6 +739,7 @@ export type TraceHop = {
   entry?: Maybe<Transaction>;
   /** The block holding that entry, anchored on the main chain; null until it is anchored. */
   entryAnchor?: Maybe<Anchor>;
+  /** The settlement of this hop's transfer: its state and every step. */
   settlement: Settlement;
   /** The transfer on its source ledger, with its Merkle inclusion proof (`proof`). */
   transfer: Transaction;
@@ -711,11 +757,16 @@ export type Vote = {
   __typename?: 'Vote';
   /** The vote as canonical JSON: what `signature` is over (with the domain prefix) and `eventId` hashes. */
   body: Scalars['String']['output'];
+  /** Hex of the 32-byte vote event id: SHA-256 of those same bytes (docs/PROTOCOL.md §9). */
   eventId: Scalars['String']['output'];
+  /** Where the vote event is sealed on the main chain; null until the next main-chain block. */
   inclusion?: Maybe<EventInclusion>;
+  /** The member's municipality code (the body's `municipality`). */
   municipality: Scalars['String']['output'];
   option: VoteOption;
+  /** The proposal's number, as a decimal string (the body's `proposal`). */
   proposal: Scalars['String']['output'];
+  /** Hex of the 64-byte Ed25519 signature by the member's governance key over UTF-8("aiki/vote/v1\n") ‖ UTF-8(body). */
   signature: Scalars['String']['output'];
   time: Scalars['String']['output'];
 };
