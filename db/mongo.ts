@@ -2,9 +2,9 @@
  * Connecting to MongoDB with the concerns the ledger relies on (docs/ARCHITECTURE.md, "Ledger rules"):
  * acknowledged writes are `majority` and journaled, confirmed reads are `majority`.
  */
-import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { MongoClient, ReadPreference, type Collection, type Db, type Document, type Filter } from 'mongodb';
 import type { Logger } from '../runtime/log.ts';
-import { envChoice } from '../runtime/env.ts';
+import { envChoice, envInt } from '../runtime/env.ts';
 
 export interface Mongo {
   client: MongoClient;
@@ -15,7 +15,25 @@ export interface Mongo {
    * `_id` equality: an `$in` reads the whole collection, docs/DATABASE.md).
    */
   lookups: Lookups;
+  /**
+   * Where reads of sealed data go (blocks, confirmed transactions' places, history: documents
+   * written once and never changed): `secondaryPreferred` with a bounded staleness on a replica
+   * set, the primary elsewhere (docs/DATABASE.md, "Where reads go"). Everything else — heads,
+   * balances, the mempool, leases — reads the primary with read concern majority.
+   */
+  sealedReads: ReadPreference;
   close(): Promise<void>;
+}
+
+/**
+ * AIKI_SEALED_READS (`secondary`, default: secondaryPreferred on a replica set; `primary`) and
+ * AIKI_READ_MAX_STALENESS_S (90, MongoDB's least): the read preference of sealed reads. A
+ * secondary further behind its primary than that is not read.
+ */
+export function sealedReadPreference(replicaSet: boolean): ReadPreference {
+  const choice = envChoice('AIKI_SEALED_READS', ['secondary', 'primary'], 'secondary');
+  if (!replicaSet || choice === 'primary') return ReadPreference.primary;
+  return new ReadPreference('secondaryPreferred', undefined, { maxStalenessSeconds: envInt('AIKI_READ_MAX_STALENESS_S', 90, { min: 90, max: 86_400 }) });
 }
 
 export type Lookups = 'batched' | 'per-key';
@@ -44,7 +62,8 @@ export async function connectMongo(
   await client.connect();
   const override = envChoice('AIKI_DB_LOOKUPS', ['batched', 'per-key', 'auto'], 'auto');
   const lookups: Lookups = override !== 'auto' ? override : 'ferretdbVersion' in (await client.db('admin').command({ buildInfo: 1 })) ? 'per-key' : 'batched';
-  return { client, db: client.db(dbName), lookups, close: () => client.close() };
+  const hello = await client.db('admin').command({ hello: 1 });
+  return { client, db: client.db(dbName), lookups, sealedReads: sealedReadPreference(typeof hello.setName === 'string'), close: () => client.close() };
 }
 
 /**
@@ -77,4 +96,16 @@ export async function findByIds<T extends { _id: string }>(collection: Collectio
     for (const doc of docs) if (doc) found.push(doc as T);
   }
   return found;
+}
+
+/**
+ * Sealed documents by `_id`, read where `sealed` points (a secondary, see {@link Mongo.sealedReads})
+ * and, for any not found there, from `primary`: a secondary that has not caught up yet misses the
+ * newest documents, and a document the head says exists must be found.
+ */
+export async function findSealedByIds<T extends { _id: string }>(sealed: Collection<T>, primary: Collection<T>, ids: readonly string[], lookups: Lookups, projection?: Document): Promise<T[]> {
+  const found = await findByIds(sealed, ids, lookups, projection);
+  if (found.length === ids.length || sealed === primary) return found;
+  const have = new Set(found.map((d) => d._id));
+  return [...found, ...(await findByIds(primary, ids.filter((id) => !have.has(id)), lookups, projection))];
 }

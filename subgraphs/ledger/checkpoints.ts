@@ -5,14 +5,13 @@
  * reads and a few chunks, not the chain's.
  */
 import { bytesToHex } from '../../core/index.ts';
-import { findByIds } from '../../db/mongo.ts';
 import { SignedCheckpoints } from '../../runtime/chainTree.ts';
 import { blockKey } from './models.ts';
 import type { LedgerStore } from './store.ts';
 
 export function ledgerCheckpoints(store: LedgerStore, municipality: string, secretKey: Uint8Array, publicKey: Uint8Array): SignedCheckpoints {
   const read = async (heights: number[]) => {
-    const docs = await findByIds(store.blocks, heights.map(blockKey), store.lookups, { height: 1, hash: 1 });
+    const docs = await store.findSealed('blocks', heights.map(blockKey), { height: 1, hash: 1 });
     return new Map(docs.map((d) => [d.height, d.hash]));
   };
   return new SignedCheckpoints(read, municipality, secretKey, bytesToHex(publicKey));

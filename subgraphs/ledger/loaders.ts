@@ -35,7 +35,7 @@ export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: He
   let head: Promise<number> | undefined = labelHeight === undefined ? undefined : Promise.resolve(labelHeight);
   const block = new DataLoader<number, BlockDoc | null>(async (heights) => {
     const hits = heights.map((h) => sealed.block(h));
-    const docs = await findByIds(store.blocks, heights.filter((_, i) => !hits[i]).map(blockKey), store.lookups);
+    const docs = await store.findSealed('blocks', heights.filter((_, i) => !hits[i]).map(blockKey));
     docs.forEach((d) => sealed.putBlock(d));
     const byHeight = new Map(docs.map((d) => [d.height, d]));
     return heights.map((h, i) => hits[i] ?? byHeight.get(h) ?? null);
@@ -49,7 +49,7 @@ export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: He
     block,
     /** A confirmed transaction's place, if this process has seen it: no lookup needed. */
     knownTx: (txid: string) => sealed.txIndex(txid),
-    txIndex: immutable((ids) => findByIds(store.txIndex, ids, store.lookups), (id) => sealed.txIndex(id), (d) => sealed.putTxIndex(d)),
+    txIndex: immutable((ids) => store.findSealed('txIndex', ids), (id) => sealed.txIndex(id), (d) => sealed.putTxIndex(d)),
     pending: new DataLoader<string, PendingTx | null>(async (ids) => {
       const entries = await store.mempool.find({ 'txs.id': { $in: [...ids] } }).toArray();
       const found = new Map(entries.flatMap((e) => e.txs).map((tx) => [tx.id, tx]));
@@ -58,7 +58,7 @@ export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: He
     rejected: byId<RejectedDoc>((ids) => findByIds(store.rejected, ids, store.lookups)),
     account: byId<AccountDoc>((ids) => findByIds(store.accounts, ids, store.lookups)),
     /** History documents by `_id` (`<address>|<height>`): the pages of Account.transactions. */
-    history: immutable<HistoryDoc>((ids) => findByIds(store.history, ids, store.lookups), (id) => sealed.history(id), (d) => sealed.putHistory(d)),
+    history: immutable<HistoryDoc>((ids) => store.findSealed('history', ids), (id) => sealed.history(id), (d) => sealed.putHistory(d)),
   };
 }
 

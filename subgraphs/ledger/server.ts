@@ -65,7 +65,7 @@ export const DEFAULT_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
 
 export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Promise<RunningLedger> {
   const mongo = await connectMongo(config.mongoUri, config.dbName, `aiki-ledger-${config.municipality}`, { monitorCommands: config.monitorCommands, log });
-  const store = new LedgerStore(mongo.db, config.municipality, config.lookups ?? mongo.lookups);
+  const store = new LedgerStore(mongo.db, config.municipality, config.lookups ?? mongo.lookups, mongo.sealedReads);
   const publicKey = publicKeyOf(config.sequencerKey);
   const genesis = config.genesis ?? { allocations: [], time: DEFAULT_GENESIS_TIME };
   await store.init(genesisBlock(config.municipality, genesis.allocations, genesis.time, config.sequencerKey, publicKey));

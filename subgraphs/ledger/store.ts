@@ -11,9 +11,9 @@
  * What to admit and seal is decided by the sequencer lease holder from its in-memory book
  * (book.ts); this class only reads and writes.
  */
-import { findByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
+import { findByIds, findSealedByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
 import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
-import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
+import { MongoServerError, ReadPreference, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
 import { applyBlock, touchedByEntry, type AccountState } from '../../core/balances.ts';
 import { blockKey, emptyAccount, mempoolKey, OLDER_HISTORY, RECENT_HISTORY, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
@@ -103,11 +103,20 @@ export class LedgerStore {
   /** The last mempool log sequence number written or read here. */
   private lastSeq = 0;
 
+  /**
+   * The same collections for reads of sealed documents — blocks, tx index, history: written once,
+   * never changed — with the read preference `sealedReads` (a secondary when the database is a
+   * replica set, db/mongo.ts); read through {@link LedgerStore.findSealed}, which falls back to the
+   * primary for what a secondary does not have yet.
+   */
+  readonly sealedReads: { blocks: Collection<BlockDoc>; txIndex: Collection<TxIndexDoc>; history: Collection<HistoryDoc> };
+
   constructor(
     readonly db: Db,
     readonly municipality: string,
     /** How several documents are read by `_id` on this database (db/mongo.ts). */
     readonly lookups: Lookups = 'per-key',
+    sealedReads: ReadPreference = ReadPreference.primary,
   ) {
     this.blocks = db.collection(COLLECTIONS.blocks);
     this.mempool = db.collection(COLLECTIONS.mempool);
@@ -116,6 +125,17 @@ export class LedgerStore {
     this.accounts = db.collection(COLLECTIONS.accounts);
     this.history = db.collection(COLLECTIONS.history);
     this.meta = db.collection(COLLECTIONS.meta);
+    const sealed = <T extends Document>(name: string, primary: Collection<T>) => (sealedReads.equals(ReadPreference.primary) ? primary : db.collection<T>(name, { readPreference: sealedReads }));
+    this.sealedReads = { blocks: sealed(COLLECTIONS.blocks, this.blocks), txIndex: sealed(COLLECTIONS.txIndex, this.txIndex), history: sealed(COLLECTIONS.history, this.history) };
+  }
+
+  /** Sealed documents by `_id`: from where {@link LedgerStore.sealedReads} points, the primary for any missing there. */
+  findSealed(collection: 'blocks', ids: readonly string[], projection?: Document): Promise<BlockDoc[]>;
+  findSealed(collection: 'txIndex', ids: readonly string[]): Promise<TxIndexDoc[]>;
+  findSealed(collection: 'history', ids: readonly string[]): Promise<HistoryDoc[]>;
+  findSealed(collection: keyof LedgerStore['sealedReads'], ids: readonly string[], projection?: Document): Promise<unknown[]> {
+    const primary = { blocks: this.blocks, txIndex: this.txIndex, history: this.history }[collection] as unknown as Collection<{ _id: string }>;
+    return findSealedByIds(this.sealedReads[collection] as unknown as Collection<{ _id: string }>, primary, ids, this.lookups, projection);
   }
 
   /**
