@@ -25,7 +25,7 @@ it("checks every ledger query shape's index, says what FerretDB cannot show, and
   ledger = await startLedgerSubgraph({ municipality: 'kyoto', port: 0, mongoUri: mongoUri(), dbName, sequencerKey: sha256(utf8('indexes test')) }, createLogger('test', 'error'));
   const { stdout } = await check('--service', 'ledger', '--ledger-db', dbName);
   expect(stdout).toMatch(/^FerretDB .*explain is not run/m);
-  const lines = stdout.split('\n').filter((l) => /^(ok  |FAIL) /.test(l));
+  const lines = stdout.split('\n').filter((l) => /^(ok {2}|FAIL) /.test(l));
   expect(lines).toHaveLength(SHAPES.filter((s) => s.service === 'ledger').length);
   expect(lines.every((l) => l.startsWith('ok  '))).toBe(true);
   expect(stdout).toMatch(/blocks\.find\(\{"hash":.*index hash_unique exists; FerretDB scans/);
