@@ -8,9 +8,16 @@
  * blocks and the nodes above, 32 bytes each in flat arrays: about a megabyte per million blocks
  * — and reads the block hashes below that size from the database when a proof needs them (at
  * most a few chunks at the ends of the ranges). Sealed blocks never change, so nothing kept here
- * ever goes stale; the tree grows, one chunk at a time, up to the heights asked for. Reading a
- * long chain's hashes the first time costs a read per block, once per process.
+ * ever goes stale; the tree grows, one chunk at a time, up to the heights asked for, and in the
+ * background up to the head ({@link SignedCheckpoints.keepUp}). Each chunk root is also written to
+ * the database (a {@link ChunkStore}: unique-key inserts of what the sealed blocks determine, so
+ * two replicas writing the same chunk agree), and read back at start: a process reads the block
+ * hashes of a long chain once, not at every start.
  */
+import type { Collection } from 'mongodb';
+import { writeErrorsOf } from '../db/batcher.ts';
+import { blockKey } from '../db/mongo.ts';
+import type { Logger } from './log.ts';
 import { bytesToHex, consistencyRanges, hexToBytes, merkleRoot, nodeHash, rangeRoot, signCheckpoint, type Checkpoint } from '../core/index.ts';
 
 const CHUNK_LEVEL = 6;
@@ -20,6 +27,14 @@ const CHUNKS_PER_READ = 4;
 
 /** Block hashes (hex) by height; every height asked for must be sealed. */
 export type ReadHashes = (heights: number[]) => Promise<Map<number, string>>;
+
+/** Where chunk roots are kept: chunk `index` is the MTH of the block hashes 64·index … 64·index + 63. */
+export interface ChunkStore {
+  /** Every chunk root kept, hex, by index. */
+  load(): Promise<Map<number, string>>;
+  /** Keeps chunk roots; one kept already (by another replica) is no error. */
+  save(chunks: Array<{ index: number; root: string }>): Promise<void>;
+}
 
 /** 32-byte hashes in one growing buffer. */
 class HashColumn {
@@ -45,12 +60,19 @@ export class ChainTree {
   /** levels[l]: the roots of the perfect subtrees of 2^(CHUNK_LEVEL + l) leaves, left to right. */
   private readonly levels: HashColumn[] = [new HashColumn()];
   private growing: Promise<unknown> = Promise.resolve();
+  private loaded = false;
 
   constructor(
     private readonly read: ReadHashes,
     /** Names the chain in errors. */
     private readonly name: string,
+    private readonly chunks?: ChunkStore,
   ) {}
+
+  /** The chunks kept so far: the tree covers the first 64 × that many blocks without a read. */
+  get chunkCount(): number {
+    return this.levels[0]!.length;
+  }
 
   /** MTH of the first `size` block hashes (blocks 0 … size − 1, all sealed). */
   async root(size: number): Promise<Uint8Array> {
@@ -87,14 +109,21 @@ export class ChainTree {
     );
   }
 
-  /** Extends the kept subtrees to the first `chunks` chunks; one growth at a time. */
-  private grow(chunks: number): Promise<unknown> {
+  /** Extends the kept subtrees to the first `chunks` chunks (those the database keeps first); one growth at a time. */
+  grow(chunks: number): Promise<unknown> {
     const run = this.growing.then(async () => {
+      if (!this.loaded && this.chunks) {
+        const kept = await this.chunks.load();
+        for (let i = this.levels[0]!.length; kept.has(i); i++) this.add(hexToBytes(kept.get(i)!));
+        this.loaded = true;
+      }
       while (this.levels[0]!.length < chunks) {
         const first = this.levels[0]!.length;
         const count = Math.min(CHUNKS_PER_READ, chunks - first);
         const leaves = await this.readLeaves(first * CHUNK, (first + count) * CHUNK);
-        for (let c = 0; c < count; c++) this.add(merkleRoot(leaves.slice(c * CHUNK, (c + 1) * CHUNK)));
+        const roots = Array.from({ length: count }, (_, c) => merkleRoot(leaves.slice(c * CHUNK, (c + 1) * CHUNK)));
+        await this.chunks?.save(roots.map((root, c) => ({ index: first + c, root: bytesToHex(root) })));
+        for (const root of roots) this.add(root);
       }
     });
     this.growing = run.catch(() => undefined);
@@ -124,6 +153,20 @@ export class ChainTree {
   }
 }
 
+/** Chunk roots in a collection: `_id` = the chunk index as 12 digits, `root` = hex. */
+export function collectionChunks(collection: Collection<{ _id: string; root: string }>): ChunkStore {
+  return {
+    load: async () => new Map((await collection.find({}).toArray()).map((d) => [Number(d._id), d.root])),
+    save: async (chunks) => {
+      if (chunks.length === 0) return;
+      await collection.insertMany(chunks.map((c) => ({ _id: blockKey(c.index), root: c.root })), { ordered: false }).catch((err: unknown) => {
+        const errors = writeErrorsOf(err);
+        if (!(errors.length > 0 && errors.every((e) => e.code === 11000))) throw err; // kept already (another replica)
+      });
+    },
+  };
+}
+
 /** A consistency proof as served (schema: `ConsistencyProof`, `MainConsistencyProof`). */
 export interface ServedConsistency {
   from: number;
@@ -133,15 +176,48 @@ export interface ServedConsistency {
 
 /** Signed checkpoints of one chain and the consistency proofs between its heights (docs/PROTOCOL.md §10). */
 export class SignedCheckpoints {
-  private readonly tree: ChainTree;
+  readonly tree: ChainTree;
 
   constructor(
     read: ReadHashes,
     private readonly municipality: string,
     private readonly secretKey: Uint8Array,
     private readonly sequencer: string,
+    chunks?: ChunkStore,
   ) {
-    this.tree = new ChainTree(read, municipality);
+    this.tree = new ChainTree(read, municipality, chunks);
+  }
+
+  /**
+   * Grows the tree to the head every `everyMs` in the background, so that a checkpoint or a proof
+   * asked for reads only the blocks sealed since (the first growth of a long chain with no chunk
+   * kept reads every block hash once: minutes for 100,000 blocks on FerretDB, too long for one
+   * request). Returns the stop.
+   */
+  keepUp(headHeight: () => Promise<number>, everyMs: number, log: Logger): () => Promise<void> {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let round: Promise<void> = Promise.resolve();
+    let lastProblem = '';
+    const tick = () => {
+      round = (async () => {
+        try {
+          await this.tree.grow(Math.floor(((await headHeight()) + 1) / CHUNK));
+          lastProblem = '';
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          if (message !== lastProblem) log.warn('growing the checkpoint tree failed; trying again', { chain: this.municipality, err: message });
+          lastProblem = message;
+        }
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      })();
+    };
+    tick();
+    return async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await round;
+    };
   }
 
   /** The checkpoint of blocks 0 … `height` (sealed). */

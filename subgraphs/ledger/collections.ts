@@ -19,6 +19,8 @@ export const COLLECTIONS = {
   history: 'history',
   /** Small documents: the sequencer lease and the height applied to the derived state. */
   meta: 'meta',
+  /** Roots of every 64 block hashes, `_id` = chunk index as 12 digits: the checkpoint tree's (runtime/chainTree.ts). Derived from blocks. */
+  chunks: 'chunks',
 } as const;
 
 export const INDEXES: Record<string, IndexDescription[]> = {

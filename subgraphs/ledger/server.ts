@@ -137,6 +137,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   // just after it was confirmed needs no lookup (the tx index is written last, docs/LEDGER.md).
   sequencer.onApplied = (block) => block.txs.forEach((tx, index) => sealed.putTxIndex({ _id: tx.id, height: block.height, index }));
   pusher?.start();
+  const stopTree = checkpoints.keepUp(async () => (await store.head({ light: true })).height, 10_000, log);
   return {
     url: served.url,
     metricsUrl: served.metricsUrl,
@@ -148,6 +149,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
       await served.close();
       await pusher?.stop();
       await sequencer.stop();
+      await stopTree();
       await mongo.close();
     },
   };

@@ -5,13 +5,15 @@
  */
 import { bytesToHex, MAIN_CHAIN, publicKeyOf } from '../../core/index.ts';
 import { blockKey, findByIds, type Lookups } from '../../db/mongo.ts';
-import { SignedCheckpoints } from '../../runtime/chainTree.ts';
+import type { Db } from 'mongodb';
+import { collectionChunks, SignedCheckpoints } from '../../runtime/chainTree.ts';
+import { COLLECTIONS } from './collections.ts';
 import type { MainChain } from './chain.ts';
 
-export function mainCheckpoints(chain: MainChain, lookups: Lookups, secretKey: Uint8Array): SignedCheckpoints {
+export function mainCheckpoints(db: Db, chain: MainChain, lookups: Lookups, secretKey: Uint8Array): SignedCheckpoints {
   const read = async (heights: number[]) => {
     const docs = await findByIds(chain.blocks, heights.map(blockKey), lookups, { height: 1, hash: 1 });
     return new Map(docs.map((d) => [d.height, d.hash]));
   };
-  return new SignedCheckpoints(read, MAIN_CHAIN, secretKey, bytesToHex(publicKeyOf(secretKey)));
+  return new SignedCheckpoints(read, MAIN_CHAIN, secretKey, bytesToHex(publicKeyOf(secretKey)), collectionChunks(db.collection(COLLECTIONS.chunks)));
 }

@@ -20,6 +20,8 @@ export const COLLECTIONS = {
   events: 'events',
   /** Small documents: the height applied to the derived state, the proposal counter, the governance parameters. */
   meta: 'meta',
+  /** Roots of every 64 main-chain block hashes, `_id` = chunk index as 12 digits: the checkpoint tree's (runtime/chainTree.ts). Derived from blocks. */
+  chunks: 'chunks',
 } as const;
 
 /** The main chain's database unless AIKI_DB_NAME says otherwise. */

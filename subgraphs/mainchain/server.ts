@@ -111,7 +111,8 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   await settler.init();
   await governance.init();
   await chain.init();
-  const checkpoints = mainCheckpoints(chain, mongo.lookups, config.secretKey);
+  const checkpoints = mainCheckpoints(mongo.db, chain, mongo.lookups, config.secretKey);
+  const stopTree = checkpoints.keepUp(async () => (await chain.headBlock()).height, 10_000, log);
   chain.start();
   settler.start();
   governance.start();
@@ -163,6 +164,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
       await governance.stop();
       await settler.stop();
       await chain.stop();
+      await stopTree();
       await mongo.close();
     },
   };

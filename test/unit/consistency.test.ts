@@ -6,9 +6,9 @@
  * with the real key is refused against the old checkpoint.
  */
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bytesToHex, checkConsistency, consistencyProof, consistencyRanges, generateKeyPair, merkleRoot, MerkleFrontier, rangeRoot, signCheckpoint, verifyConsistency } from '../../core/index.ts';
-import { ChainTree } from '../../runtime/chainTree.ts';
+import { ChainTree, SignedCheckpoints } from '../../runtime/chainTree.ts';
 
 const leaves = Array.from({ length: 300 }, () => new Uint8Array(randomBytes(32)));
 const hex = (list: Uint8Array[]) => list.map(bytesToHex);
@@ -72,6 +72,36 @@ describe('the chain tree a server keeps', () => {
     reads.count = 0;
     await tree.consistency(7, 299); // the edges of both sizes, and the chunks grown to 299
     expect(reads.count).toBeLessThanOrEqual(64 + 64 + 43);
+  });
+
+  it('keeps its chunk roots in a store, from which another process starts without reading those blocks', async () => {
+    const kept = new Map<number, string>();
+    const store = { load: async () => new Map(kept), save: async (chunks: Array<{ index: number; root: string }>) => chunks.forEach((c) => kept.set(c.index, c.root)) };
+    let reads = 0;
+    const read = async (heights: number[]) => {
+      reads += heights.length;
+      return new Map(heights.map((h) => [h, bytesToHex(leaves[h]!)]));
+    };
+    await new ChainTree(read, 'test', store).root(300);
+    expect([...kept.keys()]).toEqual([0, 1, 2, 3]);
+    reads = 0;
+    const again = new ChainTree(read, 'test', store);
+    expect(bytesToHex(await again.root(300))).toBe(bytesToHex(merkleRoot(leaves)));
+    expect(again.chunkCount).toBe(4);
+    expect(reads).toBe(300 - 256); // the tail only
+  });
+
+  it('grows to the head in the background until stopped', async () => {
+    const reads = { count: 0 };
+    const checkpoints = new SignedCheckpoints(async (heights) => {
+      reads.count += heights.length;
+      return new Map(heights.map((h) => [h, bytesToHex(leaves[h]!)]));
+    }, 'kyoto', generateKeyPair().secretKey, 'aa');
+    const log = { warn: () => {} } as unknown as Parameters<typeof checkpoints.keepUp>[2];
+    const stop = checkpoints.keepUp(async () => 299, 10, log);
+    await vi.waitFor(() => expect(checkpoints.tree.chunkCount).toBe(4));
+    await stop();
+    expect(reads.count).toBe(256);
   });
 
   it('fails, naming the block, when a sealed block hash is missing', async () => {
