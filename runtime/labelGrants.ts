@@ -9,8 +9,10 @@
  *   holds now (null: none);
  * - the subgraph answers `{label, ms}` when it can promise the label: no change to it before `ms`
  *   have passed since it received the request, unless it revokes the grant first and the holder
- *   has acknowledged. A request holding the current label is kept open up to half that time and
- *   then answered again (the renewal), so the holder's next request is already out when it ends;
+ *   has acknowledged. A request holding the current label is kept open up to a quarter of that
+ *   time and then answered again (the renewal): the holder trusts each answer only from when it
+ *   reads it, so a renewal must come back within the grant before — a quarter each way leaves
+ *   room for slow round trips on a busy machine;
  * - before a write that changes the label, the subgraph answers every held request
  *   `{revoked: true}` and waits until each holder has acknowledged — its next request, holding
  *   null — or its grant has run out. Only then does it write;
@@ -109,9 +111,9 @@ export class LabelGrants {
     this.grants.set(holder, granted);
     this.counts.granted++;
     if (holding === null) return { label: now.label, ms };
-    // A renewal: kept open, answered at half its time or to revoke it.
+    // A renewal: kept open, answered at a quarter of its time or to revoke it.
     return new Promise((answer) => {
-      granted.held = { answer, timer: setTimeout(() => this.answerHeld(granted, { label: now.label, ms }), ms / 2) };
+      granted.held = { answer, timer: setTimeout(() => this.answerHeld(granted, { label: now.label, ms }), ms / 4) };
     });
   }
 
