@@ -12,7 +12,8 @@ const at = (height: number): StateLabel => ({ height, hash: `h${height}` });
 function ledger(windowMs = 60_000) {
   let head = at(1);
   let writing = false;
-  const grants = new LabelGrants({ windowMs, current: () => (writing ? undefined : { label: head, forMs: 60_000 }) });
+  // Promised for longer than the window: every grant is the whole window, however long it waited.
+  const grants = new LabelGrants({ windowMs, current: () => (writing ? undefined : { label: head, forMs: 10 * windowMs }) });
   /** A block: revoke, write, done. Resolves once written; `written` tells whether it has been. */
   const commit = () => {
     const state = { written: false };
