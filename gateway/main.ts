@@ -8,6 +8,7 @@
  * AIKI_SINGLE_FLIGHT; AIKI_METRICS_PORT and AIKI_METRICS_HOST (GET /metrics on a port of its own), AIKI_METRICS_PUBLIC;
  * AIKI_CORS_ORIGINS and AIKI_EXPLORER_DIR (the browser front: gateway/front.ts).
  */
+import './tracing.ts'; // first: see the file
 import { fileURLToPath } from 'node:url';
 import { ensureSubgraphSecret, envInt, envString, envUrl } from '../runtime/env.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
@@ -24,7 +25,7 @@ const log = createLogger('gateway');
 /** Where `npm run build` puts the explorer: dist/explorer/ beside dist/gateway/ when run compiled, under dist/ when run from source. */
 const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
 
-runMain(log, 'gateway', async () => {
+runMain(log, async () => {
   ensureSubgraphSecret(log);
   const host = envString('AIKI_HOST', '127.0.0.1');
   const metrics = metricsListenerFromEnv();

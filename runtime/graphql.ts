@@ -4,7 +4,6 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { signRequest, subgraphSecret } from './signing.ts';
-import { traceHeaders } from './observability/index.ts';
 
 export interface GraphQLReply<T = Record<string, any>> {
   data?: T | null;
@@ -38,7 +37,7 @@ async function postOnce<T>(url: string, query: string, opts: PostOptions): Promi
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}), ...traceHeaders(), ...opts.headers },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}), ...opts.headers },
       body,
       signal: opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs),
       redirect: 'manual', // never followed: a signed request would carry its signature to wherever it points

@@ -9,10 +9,10 @@ import { tlsServerOptions } from './tls.ts';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './log.ts';
+import type { MetricsText } from './metrics.ts';
 import { AikiError } from '../core/errors.ts';
 import { checkSignature, SIGNATURE_HEADER } from './signing.ts';
 import { isProbe } from './probe.ts';
-import { traceRequest } from './observability/index.ts';
 import { envInt } from './env.ts';
 
 /**
@@ -106,7 +106,7 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** Readiness: resolves to details when the service can serve, throws when it cannot. */
   ready?: () => Promise<Record<string, unknown>>;
   /** `GET /metrics` (Prometheus text format) on this port when given; {@link serveMetrics} serves it on a port of its own. */
-  metrics?: () => MetricsText;
+  metrics?: () => Promise<MetricsText>;
   /** `metrics` and `ready` on a listener of their own (plain HTTP, {@link serveMetrics}) instead of this port's `/metrics`: see {@link metricsListenerFromEnv}. */
   metricsListener?: { port: number; host?: string };
   /**
@@ -150,11 +150,6 @@ export interface Shortcut<TContext> {
   heard(key: string, context: TContext, answer: SentAnswer): void;
 }
 
-export interface MetricsText {
-  contentType: string;
-  body: string;
-}
-
 export interface Served {
   url: string;
   /** Where `GET /metrics` is served on a listener of its own, if it is. */
@@ -193,12 +188,12 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
         return send(res, 503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) });
       }
     }
-    if (req.method === 'GET' && url.pathname === '/metrics' && opts.metrics && !opts.metricsListener) return sendMetrics(res, opts.metrics());
+    if (req.method === 'GET' && url.pathname === '/metrics' && opts.metrics && !opts.metricsListener) return sendMetrics(res, await opts.metrics());
     const route = opts.routes?.[url.pathname];
     if (route) return internal(req, res, url, route);
     if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found: GraphQL is served at /graphql' });
-    // Every GraphQL request continues its caller's trace (W3C traceparent) or starts one.
-    return traceRequest(req, res, () => graphql(req, res, url));
+    // Traced, when tracing is on, by the HTTP instrumentation (runtime/observability/tracing.ts).
+    return graphql(req, res, url);
   }
 
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -321,7 +316,7 @@ export function metricsListenerFromEnv(): { port: number; host: string } | undef
  * `GET /metrics` alone, on a listener of its own (the gateway's AIKI_METRICS_PORT): scrapers reach
  * it on an internal address while the public port answers 404 for it. Nothing else is served.
  */
-export async function serveMetrics(opts: { port: number; host?: string; metrics: () => MetricsText; ready?: () => Promise<Record<string, unknown>>; log: Logger }): Promise<Served> {
+export async function serveMetrics(opts: { port: number; host?: string; metrics: () => Promise<MetricsText>; ready?: () => Promise<Record<string, unknown>>; log: Logger }): Promise<Served> {
   const listener = limitedServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/ready' && opts.ready) {
@@ -332,12 +327,14 @@ export async function serveMetrics(opts: { port: number; host?: string; metrics:
       return;
     }
     if (req.method === 'GET' && url.pathname === '/metrics') {
-      try {
-        return sendMetrics(res, opts.metrics());
-      } catch (err) {
-        opts.log.error('metrics failed', { err });
-        return send(res, 500, { error: 'internal error' });
-      }
+      opts.metrics().then(
+        (text) => sendMetrics(res, text),
+        (err: unknown) => {
+          opts.log.error('metrics failed', { err });
+          send(res, 500, { error: 'internal error' });
+        },
+      );
+      return;
     }
     return send(res, 404, { error: 'not found: this port serves GET /metrics and GET /ready only' });
   });

@@ -5,7 +5,6 @@
  * metrics. Only a document read from the database (or just written there) goes in; an absence
  * is never kept, since what is missing now may be written a moment later.
  */
-import type { MetricsText } from './http.ts';
 import { Lru, type LruStats } from './lru.ts';
 
 export interface ImmutableCacheStats extends LruStats {
@@ -41,25 +40,6 @@ export class ImmutableCache<V> {
   stats(): ImmutableCacheStats {
     return { ...this.lru.stats(), hits: this.hits, misses: this.misses, maxBytes: this.maxBytes };
   }
-}
-
-/**
- * `GET /metrics` (Prometheus text format 0.0.4) of a subgraph's cache: what it holds and how often
- * it answers, so that an operator can size it. `prefix` names the metrics (`aiki_ledger_sealed_cache`),
- * `setting` the variable that bounds it.
- */
-export function cacheMetrics(prefix: string, setting: string, s: ImmutableCacheStats): MetricsText {
-  const lines = (
-    [
-      ['bytes', 'gauge', 'Estimated heap held by immutable documents kept in memory.', s.bytes],
-      ['max_bytes', 'gauge', `The bound on ${prefix}_bytes (${setting}).`, s.maxBytes],
-      ['entries', 'gauge', 'Documents kept in memory.', s.entries],
-      ['hits_total', 'counter', 'Reads answered from memory.', s.hits],
-      ['misses_total', 'counter', 'Reads that went to the database.', s.misses],
-      ['evictions_total', 'counter', 'Documents dropped to stay within the bound, least recently used first.', s.evictions],
-    ] as const
-  ).flatMap(([name, type, help, value]) => [`# HELP ${prefix}_${name} ${help}`, `# TYPE ${prefix}_${name} ${type}`, `${prefix}_${name} ${value}`]);
-  return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: `${lines.join('\n')}\n` };
 }
 
 /**

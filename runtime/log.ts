@@ -1,6 +1,18 @@
-/** Structured logs: one JSON object per line on stderr, so stdout stays free for the ready line. */
+/**
+ * Structured logs (pino): one JSON object per line on stderr, so stdout stays free for the ready
+ * line. Each line carries `time`, `level` (`debug`…`error`), `service`, `msg`, the caller's fields,
+ * and — inside a traced request — the current span's `traceId` and `spanId`, so a line can be found
+ * from its trace and the trace from the line (runtime/observability/).
+ *
+ * Secrets never reach the log: the values of the fields named in {@link REDACTED} (tokens, keys,
+ * signatures, passwords), at the top level, one level down and in `headers`, are written as
+ * `[redacted]`, and a URL's password (`scheme://user:password@host`) in any string field is too.
+ */
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { pino, stdSerializers } from 'pino';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -15,25 +27,83 @@ export interface Logger {
  */
 export function logLevel(raw = process.env.AIKI_LOG_LEVEL): Level {
   if (raw === undefined || raw === '') return 'info';
-  if (Object.hasOwn(ORDER, raw)) return raw as Level;
-  throw new Error(`AIKI_LOG_LEVEL must be one of ${Object.keys(ORDER).join(', ')} (got ${JSON.stringify(raw)})`);
+  if ((LEVELS as readonly string[]).includes(raw)) return raw as Level;
+  throw new Error(`AIKI_LOG_LEVEL must be one of ${LEVELS.join(', ')} (got ${JSON.stringify(raw)})`);
 }
 
-export function createLogger(service: string, level: Level = logLevel()): Logger {
-  const min = ORDER[level];
-  const write = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < min) return;
-    const line = { time: new Date().toISOString(), level: lvl, service, msg, ...fields };
-    process.stderr.write(JSON.stringify(line, errorReplacer) + '\n');
-  };
-  return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-  };
+/**
+ * Field names whose values are secrets: bearer and operator tokens, API keys, the federation's
+ * secret and request signatures, Ed25519 secret keys, passwords, cookies. Matched exactly (pino's
+ * paths are case-sensitive), so both spellings in use are listed.
+ */
+export const REDACTED: readonly string[] = [
+  'authorization',
+  'Authorization',
+  'cookie',
+  'token',
+  'operatorToken',
+  'apiKey',
+  'x-api-key',
+  'secret',
+  'subgraphSecret',
+  'x-aiki-signature',
+  'signature',
+  'key',
+  'secretKey',
+  'privateKey',
+  'sequencerKey',
+  'password',
+];
+
+const REDACT_PATHS = REDACTED.flatMap((name) => {
+  const quoted = `["${name}"]`; // a name with a dash is not a plain path segment
+  return [quoted, `*${quoted}`, `headers${quoted}`, `*.headers${quoted}`];
+});
+
+/** `scheme://user:password@` in a string: the password goes (a MongoDB URI in an error message, say). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi;
+
+function scrub(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('@') ? value.replace(URL_PASSWORD, '$1[redacted]@') : value;
+  if (value instanceof Error) return { ...stdSerializers.err(value), message: scrub(value.message), stack: scrub(value.stack) };
+  return value;
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+/** The current span's ids, when this code runs inside a recorded trace (nothing otherwise, and nothing to pay). */
+function traceIds(): Record<string, string> {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const ids = span.spanContext();
+  return isSpanContextValid(ids) ? { traceId: ids.traceId, spanId: ids.spanId } : {};
+}
+
+/** Where the lines go: stderr, or (tests) anything with a `write`. */
+export interface LogDestination {
+  write(line: string): unknown;
+}
+
+export function createLogger(service: string, level: Level = logLevel(), destination?: LogDestination): Logger {
+  const log = pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(fields)) out[k] = scrub(v);
+          return out;
+        },
+      },
+      mixin: traceIds,
+      // Errors are serialized by `scrub`, wherever they are (pino's own serializer reads `err` alone).
+      serializers: { err: (value: unknown) => value },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    // Synchronous writes, as before: a line is out before the process exits, and in order with the launcher's reads.
+    destination ?? pino.destination({ fd: 2, sync: true }),
+  );
+  const at = (lvl: Level) => (msg: string, fields?: Record<string, unknown>) => log[lvl](fields ?? {}, scrub(msg) as string);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

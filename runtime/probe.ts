@@ -22,7 +22,6 @@ import { isIP } from 'node:net';
 import { aikiError, type AikiError, type ErrorCode } from '../core/errors.ts';
 import { addressRefusal, allowPrivateEndpoints, EndpointRefused, guardedLookup } from './endpoint.ts';
 import type { GraphQLReply } from './graphql.ts';
-import { traceHeaders } from './observability/index.ts';
 
 /** The probe documents, the only requests a subgraph answers unsigned. */
 export const PROBES = {
@@ -121,7 +120,7 @@ export function probeGraphQL<T = Record<string, any>>(url: string, query: (typeo
       agent: false, // a connection of its own, to the address just checked
       ...tlsClientOptions(), // AIKI_TLS_CA: the federation's CA alone
       lookup: guardedLookup(allowPrivate) as never,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body), ...traceHeaders() },
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) },
     });
     const deadline = setTimeout(() => finish(fail('SUBGRAPH_TIMEOUT', `did not answer within ${timeoutMs} ms`, { timeoutMs })), timeoutMs);
     req.on('error', (err) => {

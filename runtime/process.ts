@@ -5,7 +5,7 @@
 import type { Logger } from './log.ts';
 import { envInt } from './env.ts';
 import { installTlsTrust } from './tls.ts';
-import { readTracingConfig, setTracer, tracer } from './observability/index.ts';
+import { stopTracing } from './observability/tracing.ts';
 
 export function announceReady(fields: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ event: 'ready', pid: process.pid, ...fields }) + '\n');
@@ -33,7 +33,7 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
     }, deadline).unref();
     stop()
       .then(() => log.info('stopped', { ms: Date.now() - started }))
-      .then(() => tracer().shutdown()) // the last spans reach their exporter
+      .then(() => stopTracing()) // the last spans reach their collector
       .then(
         () => process.exit(0),
         (err: unknown) => {
@@ -48,13 +48,11 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
 
 /**
  * Runs a service's `main`, logging a start-up failure with its message instead of a stack dump.
- * First installs the process's tracer (`OTEL_*`, `AIKI_TRACE_LOG`: runtime/observability/config.ts)
- * under the service's name.
+ * Tracing was started before (each service's tracing.ts, imported first by its main.ts).
  */
-export function runMain(log: Logger, service: string, main: () => Promise<void>): void {
+export function runMain(log: Logger, main: () => Promise<void>): void {
   const started = (async () => {
     installTlsTrust(); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
-    setTracer(readTracingConfig(service, log).tracer);
     await main();
   })();
   started.catch((err: unknown) => {

@@ -1,13 +1,13 @@
 /**
- * The gateway's observability, the public door of `gateway/observability/`: Prometheus metrics
- * (a dependency-free registry, the gateway's metrics, an Apollo plugin that counts and times
- * requests) and the spans of calls to subgraphs. Tracing itself — W3C `traceparent`, spans,
- * export — is shared with the subgraphs in runtime/observability/.
+ * The gateway's observability, the public door of `gateway/observability/`: its Prometheus metrics
+ * (prom-client, beside the standard process metrics of runtime/metrics.ts), the cap on their label
+ * sets, an Apollo plugin that counts and times requests, and the spans of calls to subgraphs.
+ * Tracing itself — the OpenTelemetry SDK, W3C `traceparent`, export — is shared with the
+ * subgraphs in runtime/observability/.
  */
-import { CONTENT_TYPE } from './metrics.ts';
+import { metricsEndpoint as registryEndpoint, type MetricsText } from '../../runtime/metrics.ts';
 import type { GatewayMetrics } from './gatewayMetrics.ts';
 
-export { CONTENT_TYPE, Counter, DEFAULT_BUCKETS, escapeHelp, escapeLabelValue, formatValue, Gauge, Histogram, OVERFLOW, Registry, type Labels, type MetricOptions } from './metrics.ts';
 export {
   codeLabel,
   GatewayMetrics,
@@ -19,10 +19,11 @@ export {
   type SubgraphObservation,
   type SubgraphOutcome,
 } from './gatewayMetrics.ts';
+export { LabelCap, MAX_SERIES, OVERFLOW } from './labelCap.ts';
 export { metricsPlugin, observeAdmit } from './plugin.ts';
 export { observeDataSource, traceSubgraphCall, type SubgraphCall } from './subgraphCalls.ts';
 
 /** What runtime/http.ts sends for `GET /metrics`: the exposition and its content type, read at each scrape. */
-export function metricsEndpoint(metrics: GatewayMetrics): () => { contentType: string; body: string } {
-  return () => ({ contentType: CONTENT_TYPE, body: metrics.metricsText() });
+export function metricsEndpoint(metrics: GatewayMetrics): () => Promise<MetricsText> {
+  return registryEndpoint(metrics.registry);
 }

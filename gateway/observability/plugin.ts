@@ -9,11 +9,12 @@
  * - `error`: errors from execution (a subgraph's code, SHARD_UNAVAILABLE, …), data possibly partial.
  *
  * The code is the one the client sees (after `formatError`'s masking), bounded by
- * {@link codeLabel}. The request's span, when runtime/http.ts made one current
- * (runtime/observability `traceRequest`), is named after the operation and given its outcome.
+ * {@link codeLabel}. The request's server span, when tracing is on (the HTTP instrumentation made
+ * it current: runtime/observability/tracing.ts), is named after the operation and given its outcome.
  */
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { activeSpan } from '../../runtime/observability/index.ts';
 import { wasRefused } from '../edge/refusal.ts';
 import { codeLabel, type GatewayMetrics, type OperationType, type RequestOutcome } from './gatewayMetrics.ts';
@@ -44,7 +45,7 @@ export function metricsPlugin<TContext extends BaseContext>(metrics: GatewayMetr
               'aiki.outcome': outcome,
               'aiki.error.code': code || undefined,
             });
-            if (code === 'INTERNAL_SERVER_ERROR') span.setStatus('error', 'INTERNAL_SERVER_ERROR');
+            if (code === 'INTERNAL_SERVER_ERROR') span.setStatus({ code: SpanStatusCode.ERROR, message: 'INTERNAL_SERVER_ERROR' });
           }
         },
       };

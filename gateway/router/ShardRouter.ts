@@ -263,8 +263,8 @@ export class ShardRouter implements GraphQLDataSource {
   private async post(code: string, endpoints: string[], query: string, variables: Record<string, unknown>, operationName: string | undefined, extraHeaders?: Record<string, string>): Promise<Reply> {
     for (const endpoint of endpoints) {
       try {
-        return await traceSubgraphCall(this.metrics, { subgraph: 'ledger', municipality: code, url: endpoint }, (headers) =>
-          postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs, headers: { ...headers, ...extraHeaders } }),
+        return await traceSubgraphCall(this.metrics, { subgraph: 'ledger', municipality: code, url: endpoint }, () =>
+          postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs, headers: extraHeaders }),
         );
       } catch (err) {
         if (!(err instanceof GraphQLTransportError)) throw err;

@@ -6,6 +6,7 @@
  * AIKI_HOST, and AIKI_EVENTS_SEED — a JSON array of `{ id, municipality, title, startsAt }`
  * written (by id, so a restart does not duplicate them) before it serves.
  */
+import './tracing.ts'; // first: see the file
 import { connectMongo, oneBatch } from '../../db/mongo.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 import { aikiError } from '../../core/errors.ts';
@@ -29,7 +30,7 @@ const MAX_EVENTS = 100;
 
 const log = createLogger('events');
 
-runMain(log, 'events', async () => {
+runMain(log, async () => {
   ensureSubgraphSecret(log);
   const seed = parseSeed(process.env.AIKI_EVENTS_SEED);
   const mongo = await connectMongo(envString('MONGODB_URI'), envString('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });

@@ -5,6 +5,7 @@
  * AIKI_MAX_TX_PER_BLOCK, AIKI_LEASE_MS, AIKI_POH_TICKS_PER_MS, AIKI_PUBLIC_URL, AIKI_MAINCHAIN_URL,
  * AIKI_ANCHOR_INTERVAL_MS, AIKI_MAINCHAIN_PUBLIC_KEY, AIKI_SUBGRAPH_SECRET, AIKI_SEALED_CACHE_MB.
  */
+import './tracing.ts'; // first: see the file
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
 import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString, envUrl } from '../../runtime/env.ts';
@@ -30,7 +31,7 @@ function genesisAllocations(): Allocation[] {
   return parsed as Allocation[];
 }
 
-runMain(log, `ledger-${municipality}`, async () => {
+runMain(log, async () => {
   ensureSubgraphSecret(log);
   const key = envSecretKey('AIKI_SEQUENCER_KEY', `${municipality}-sequencer.key`, log);
   const served = await startLedgerSubgraph(

@@ -16,7 +16,7 @@ import { LedgerStore } from './store.ts';
 import { AnchorPusher } from './anchoring.ts';
 import { HeadReader, LabelReader, statePlugin } from './state.ts';
 import { SealedCache } from './sealed.ts';
-import { cacheMetrics } from '../../runtime/immutableCache.ts';
+import { metricsEndpoint, serviceRegistry, watchImmutableCache } from '../../runtime/metrics.ts';
 import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 import { isGrantRequest, LABEL_GRANT_MS, LabelGrants } from '../../runtime/labelGrants.ts';
 
@@ -96,6 +96,8 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const heads = new HeadReader(store, sealed, () => sequencer.knownHead());
   const labels = new LabelReader(store, heads, sealed);
   const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>(resolvers as Record<string, unknown>)]);
+  const metrics = serviceRegistry('ledger');
+  watchImmutableCache(metrics, 'aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', () => sealed.stats());
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
@@ -104,7 +106,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     log,
     // The gateway's check before it uses a kept answer, or its request for a grant of the head.
     routes: { [STATE_PATH]: async (body) => (isGrantRequest(body) ? grants.request(body.grant) : { label: (await labels.read()) ?? null }) },
-    metrics: () => cacheMetrics('aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
+    metrics: metricsEndpoint(metrics),
     metricsListener: config.metricsListener,
     context: async (req) => {
       // Read before any resolver runs: the label must not be newer than what they read. Its

@@ -4,6 +4,7 @@
  * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS, AIKI_SETTLEMENT_TIMEOUT_MS,
  * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS, AIKI_SUBGRAPH_SECRET, AIKI_SEALED_CACHE_MB.
  */
+import './tracing.ts'; // first: see the file
 import { ensureSubgraphSecret, envInt, envSecretKey, envString } from '../../runtime/env.ts';
 import { dataDir, keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
@@ -24,7 +25,7 @@ function operatorToken(): string {
   return keptSecret(file, 24);
 }
 
-runMain(log, 'mainchain', async () => {
+runMain(log, async () => {
   ensureSubgraphSecret(log);
   const served = await startMainchainSubgraph(
     {

@@ -21,7 +21,7 @@ import { ParameterStore } from './parameters.ts';
 import { Operators, type Operator } from './operators.ts';
 import { resolvers } from './resolvers.ts';
 import { MainSealedCache } from './sealed.ts';
-import { cacheMetrics } from '../../runtime/immutableCache.ts';
+import { metricsEndpoint, serviceRegistry, watchImmutableCache } from '../../runtime/metrics.ts';
 
 export interface MainchainConfig {
   port: number;
@@ -131,6 +131,8 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   };
 
   const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log, [statePlugin<MainchainContext>()]);
+  const metrics = serviceRegistry('mainchain');
+  watchImmutableCache(metrics, 'aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', () => sealed.stats());
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
@@ -147,7 +149,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
       },
     },
     context: async (req) => ({ registry, anchors, chain, checkpoints, settler, governance, operators, operator: operatorOf(req), state: req.headers[STATE_HEADER] ? { writes: clock.label(), registry: registryLabel(registry.revision) } : undefined }),
-    metrics: () => cacheMetrics('aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', sealed.stats()),
+    metrics: metricsEndpoint(metrics),
     metricsListener: config.metricsListener,
     ready: async () => ({ municipalities: await registry.municipalities.countDocuments() }),
   });

@@ -1,190 +1,124 @@
-import { describe, expect, it } from 'vitest';
-import { CONTENT_TYPE, OVERFLOW, Registry } from '../../gateway/observability/metrics.ts';
-
 /**
- * A strict reader of the Prometheus text format 0.0.4 (prometheus.io "Exposition formats"): HELP
- * and TYPE lines, then samples `name{label="value",…} value`, label values unescaped. It throws on
- * anything else, so a malformed exposition fails the test rather than being skipped.
+ * The metrics every service serves (runtime/metrics.ts) and the gateway's label-set cap
+ * (gateway/observability/labelCap.ts). The exposition is prom-client's; values are read back with
+ * its registry's JSON (`getMetricsAsJSON`), the text checked only for what a scraper depends on.
  */
-interface Family {
-  help: string;
-  type: string;
-  samples: Array<{ name: string; labels: Record<string, string>; value: number }>;
-}
+import { Counter, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { GatewayMetrics, LabelCap, MAX_SERIES, metricsEndpoint, OVERFLOW } from '../../gateway/observability/index.ts';
+import { ShardMap } from '../../gateway/router/ShardMap.ts';
+import { metricsEndpoint as serviceEndpoint, packageVersion, serviceRegistry, setCounter, watchImmutableCache } from '../../runtime/metrics.ts';
 
-function parseExposition(text: string): Map<string, Family> {
-  expect(text.endsWith('\n')).toBe(true);
-  const families = new Map<string, Family>();
-  let current: Family | undefined;
-  let currentName = '';
-  for (const line of text.slice(0, -1).split('\n')) {
-    let m = /^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
-    if (m) {
-      expect(families.has(m[1]!), `second HELP for ${m[1]}`).toBe(false);
-      currentName = m[1]!;
-      current = { help: unescapeHelp(m[2]!), type: '', samples: [] };
-      families.set(currentName, current);
-      continue;
+/** The samples of `name` (a histogram's `_bucket`, `_sum`, `_count` too) as `labels → value`, labels sorted. */
+async function samplesOf(registry: Registry, name: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const metric of await registry.getMetricsAsJSON()) {
+    for (const v of metric.values) {
+      if (((v as { metricName?: string }).metricName ?? metric.name) !== name) continue;
+      const labels = Object.entries(v.labels).sort(([a], [b]) => a.localeCompare(b));
+      out[labels.map(([k, val]) => `${k}=${String(val)}`).join(',')] = v.value;
     }
-    m = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
-    if (m) {
-      expect(m[1]).toBe(currentName);
-      current!.type = m[2]!;
-      continue;
-    }
-    m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/.exec(line);
-    if (!m) throw new Error(`not a sample line: ${JSON.stringify(line)}`);
-    const [, name, labelText, valueText] = m;
-    const suffixes = current!.type === 'histogram' ? ['_bucket', '_sum', '_count'] : [''];
-    expect(suffixes.map((s) => currentName + s), `sample ${name} outside its family`).toContain(name);
-    const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : Number(valueText);
-    expect(Number.isNaN(value) && valueText !== 'NaN', `bad value ${valueText}`).toBe(false);
-    current!.samples.push({ name: name!, labels: parseLabels(labelText ?? ''), value });
   }
-  return families;
+  return out;
 }
 
-function unescapeHelp(s: string): string {
-  return s.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\'));
-}
+/** 1,741 municipality codes, as the registry would hold at national scale. */
+const CODES = Array.from({ length: 1741 }, (_, i) => `m${String(i).padStart(4, '0')}`);
 
-function parseLabels(text: string): Record<string, string> {
-  const labels: Record<string, string> = {};
-  if (text === '') return labels;
-  const body = text.slice(1, -1);
-  const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"(,|$)/y;
-  let at = 0;
-  while (at < body.length) {
-    re.lastIndex = at;
-    const m = re.exec(body);
-    if (!m) throw new Error(`bad labels at ${at}: ${text}`);
-    labels[m[1]!] = m[2]!.replace(/\\([\\"n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    at = re.lastIndex;
-  }
-  return labels;
-}
-
-describe('Prometheus registry: the text exposition format', () => {
-  it('writes a known registry exactly', () => {
-    const r = new Registry();
-    const c = r.counter({ name: 'jobs_total', help: 'Jobs done.', labelNames: ['queue'] });
-    const g = r.gauge({ name: 'temperature', help: 'Degrees.' });
-    const h = r.histogram({ name: 'wait_seconds', help: 'Waits.', buckets: [0.1, 1] });
-    c.inc({ queue: 'a' });
-    c.inc({ queue: 'b' }, 2);
-    c.inc({ queue: 'a' });
-    g.set(undefined, -1.5);
-    h.observe(undefined, 0.05);
-    h.observe(undefined, 0.1); // on the bound: le is "less than or equal"
-    h.observe(undefined, 0.5);
-    h.observe(undefined, 7);
-    expect(r.metricsText()).toBe(
-      [
-        '# HELP jobs_total Jobs done.',
-        '# TYPE jobs_total counter',
-        'jobs_total{queue="a"} 2',
-        'jobs_total{queue="b"} 2',
-        '# HELP temperature Degrees.',
-        '# TYPE temperature gauge',
-        'temperature -1.5',
-        '# HELP wait_seconds Waits.',
-        '# TYPE wait_seconds histogram',
-        'wait_seconds_bucket{le="0.1"} 2',
-        'wait_seconds_bucket{le="1"} 3',
-        'wait_seconds_bucket{le="+Inf"} 4',
-        'wait_seconds_sum 7.65',
-        'wait_seconds_count 4',
-        '',
-      ].join('\n'),
-    );
-    expect(CONTENT_TYPE).toBe('text/plain; version=0.0.4; charset=utf-8');
-  });
-
-  it('exposes a metric without labels at 0 before it is used, and a labelled one only once used', () => {
-    const r = new Registry();
-    r.counter({ name: 'a_total', help: 'A.' });
-    r.counter({ name: 'b_total', help: 'B.', labelNames: ['x'] });
-    expect(r.metricsText()).toBe('# HELP a_total A.\n# TYPE a_total counter\na_total 0\n# HELP b_total B.\n# TYPE b_total counter\n');
-  });
-
-  it('keeps histogram buckets cumulative, +Inf equal to the count, and the sum, per label set', () => {
-    const r = new Registry();
-    const h = r.histogram({ name: 'd_seconds', help: 'D.', labelNames: ['route'], buckets: [0.01, 0.1, 1, 10] });
-    const observed: Record<string, number[]> = { fast: [0.001, 0.002, 0.05], slow: [0.5, 3, 30, 0.1, 10] };
-    for (const [route, values] of Object.entries(observed)) for (const v of values) h.observe({ route }, v);
-
-    const family = parseExposition(r.metricsText()).get('d_seconds')!;
-    expect(family.type).toBe('histogram');
-    for (const [route, values] of Object.entries(observed)) {
-      const of = (name: string) => family.samples.filter((s) => s.name === name && s.labels.route === route);
-      const buckets = of('d_seconds_bucket');
-      expect(buckets.map((b) => b.labels.le)).toEqual(['0.01', '0.1', '1', '10', '+Inf']);
-      for (const b of buckets) {
-        const le = b.labels.le === '+Inf' ? Infinity : Number(b.labels.le);
-        expect(b.value, `${route} le=${b.labels.le}`).toBe(values.filter((v) => v <= le).length);
-      }
-      expect(buckets.at(-1)!.value).toBe(values.length);
-      expect(of('d_seconds_count')[0]!.value).toBe(values.length);
-      expect(of('d_seconds_sum')[0]!.value).toBeCloseTo(values.reduce((a, b) => a + b, 0), 12);
+describe('GET /metrics of every service', () => {
+  it('serves the standard process and Node.js metrics and the build info, in the Prometheus text format', async () => {
+    const registry = serviceRegistry('ledger');
+    const { contentType, body } = await serviceEndpoint(registry)();
+    expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+    for (const [name, type] of [
+      ['process_cpu_seconds_total', 'counter'],
+      ['process_resident_memory_bytes', 'gauge'],
+      ['process_start_time_seconds', 'gauge'],
+      ['nodejs_heap_size_used_bytes', 'gauge'],
+      ['nodejs_heap_space_size_used_bytes', 'gauge'],
+      ['nodejs_eventloop_lag_seconds', 'gauge'],
+      ['nodejs_eventloop_lag_p99_seconds', 'gauge'],
+      ['nodejs_gc_duration_seconds', 'histogram'],
+      ['nodejs_version_info', 'gauge'],
+      ['aiki_build_info', 'gauge'],
+    ]) {
+      expect(body, name).toMatch(new RegExp(`^# TYPE ${name} ${type}$`, 'm'));
     }
+    expect(body).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(body).toContain(`aiki_build_info{service="ledger",version="${packageVersion()}",node_version="${process.version}"} 1\n`);
+    expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+    // Several servers in one process (tests) share the process's metrics: each is exposed once.
+    const again = (await serviceEndpoint(serviceRegistry('mainchain'))()).body;
+    expect(again.match(/^# TYPE process_cpu_seconds_total /gm)).toHaveLength(1);
   });
 
-  it('escapes label values and help so that they read back exactly', () => {
-    const r = new Registry();
-    const nasty = 'back\\slash "quoted"\nnew line, {braces}=';
-    r.counter({ name: 'e_total', help: 'Help with \\ and\na new line.', labelNames: ['v'] }).inc({ v: nasty });
-    const text = r.metricsText();
-    expect(text).toContain('e_total{v="back\\\\slash \\"quoted\\"\\nnew line, {braces}="} 1\n');
-    expect(text).toContain('# HELP e_total Help with \\\\ and\\na new line.\n');
-    const family = parseExposition(text).get('e_total')!;
-    expect(family.help).toBe('Help with \\ and\na new line.');
-    expect(family.samples).toEqual([{ name: 'e_total', labels: { v: nasty }, value: 1 }]);
+  it('exposes a subgraph’s immutable cache as it is at each scrape', async () => {
+    const registry = serviceRegistry('ledger');
+    const stats = { hits: 3, misses: 1, evictions: 0, entries: 2, bytes: 420, maxBytes: 1024 };
+    watchImmutableCache(registry, 'aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', () => stats);
+    expect(await samplesOf(registry, 'aiki_ledger_sealed_cache_hits_total')).toEqual({ '': 3 });
+    stats.hits = 10;
+    stats.bytes = 900;
+    expect(await samplesOf(registry, 'aiki_ledger_sealed_cache_hits_total')).toEqual({ '': 10 });
+    expect(await samplesOf(registry, 'aiki_ledger_sealed_cache_bytes')).toEqual({ '': 900 });
+    const text = await registry.metrics();
+    expect(text).toContain('# TYPE aiki_ledger_sealed_cache_hits_total counter\n');
+    expect(text).toContain('# HELP aiki_ledger_sealed_cache_max_bytes The bound on aiki_ledger_sealed_cache_bytes (AIKI_SEALED_CACHE_MB).\n');
   });
 
-  it('writes special values as Prometheus reads them', () => {
-    const r = new Registry();
-    const g = r.gauge({ name: 'g', help: 'G.', labelNames: ['k'] });
-    g.set({ k: 'inf' }, Infinity);
-    g.set({ k: 'ninf' }, -Infinity);
-    g.set({ k: 'nan' }, NaN);
-    g.set({ k: 'big' }, 1e21);
-    expect(r.metricsText()).toBe('# HELP g G.\n# TYPE g gauge\ng{k="inf"} +Inf\ng{k="ninf"} -Inf\ng{k="nan"} NaN\ng{k="big"} 1e+21\n');
+  it('sets a counter read from a source’s own running totals', async () => {
+    const registry = new Registry();
+    const c = new Counter({ name: 't_total', help: 'T.', labelNames: ['cache'], registers: [registry] });
+    setCounter(c, [[{ cache: 'a' }, 5], [{ cache: 'b' }, 0]]);
+    setCounter(c, [[{ cache: 'a' }, 7]]);
+    expect(await samplesOf(registry, 't_total')).toEqual({ 'cache=a': 7 }); // a source that went away is no longer exposed
+  });
+});
+
+describe('the cap on label sets', () => {
+  it('folds label sets beyond the cap into one _overflow series; a set seen before still counts as itself', async () => {
+    const registry = new Registry();
+    const c = new Counter({ name: 'o_total', help: 'O.', labelNames: ['id', 'kind'], registers: [registry] });
+    const cap = new LabelCap<'id' | 'kind'>(['id', 'kind'], 3);
+    for (let i = 0; i < 10; i++) c.inc(cap.labels({ id: String(i), kind: 'k' }));
+    c.inc(cap.labels({ id: '1', kind: 'k' }));
+    expect(await samplesOf(registry, 'o_total')).toEqual({ 'id=0,kind=k': 1, 'id=1,kind=k': 2, 'id=2,kind=k': 1, [`id=${OVERFLOW},kind=${OVERFLOW}`]: 7 });
+    expect(cap.size).toBe(3);
   });
 
-  it('folds label sets beyond maxSeries into one _overflow series', () => {
-    const r = new Registry();
-    const c = r.counter({ name: 'o_total', help: 'O.', labelNames: ['id', 'kind'], maxSeries: 3 });
-    for (let i = 0; i < 10; i++) c.inc({ id: String(i), kind: 'k' });
-    c.inc({ id: '1', kind: 'k' }); // an existing series still counts as itself
-    const samples = parseExposition(r.metricsText()).get('o_total')!.samples;
-    expect(samples).toEqual([
-      { name: 'o_total', labels: { id: '0', kind: 'k' }, value: 1 },
-      { name: 'o_total', labels: { id: '1', kind: 'k' }, value: 2 },
-      { name: 'o_total', labels: { id: '2', kind: 'k' }, value: 1 },
-      { name: 'o_total', labels: { id: OVERFLOW, kind: OVERFLOW }, value: 7 },
-    ]);
+  it('keeps every municipality of a national shard map in its own series: 1,741 municipalities, three outcomes each', async () => {
+    const metrics = new GatewayMetrics(new Registry());
+    const shards = new ShardMap();
+    for (const code of CODES) shards.set({ code, state: 'serving', endpoints: [`http://${code}`], registered: [`http://${code}`] });
+    metrics.watchShardMap(shards);
+    for (const code of CODES) for (const outcome of ['ok', 'error', 'unavailable'] as const) metrics.observeSubgraphCall({ subgraph: 'ledger', municipality: code, durationMs: 3, outcome });
+    metrics.observeSubgraphCall({ subgraph: 'mainchain', durationMs: 2, ok: true });
+
+    const calls = await samplesOf(metrics.registry, 'aiki_subgraph_requests_total');
+    expect(Object.keys(calls)).toHaveLength(CODES.length * 3 + 1);
+    expect(Object.keys(calls).filter((k) => k.includes(OVERFLOW))).toEqual([]);
+    expect(calls['municipality=m1740,outcome=unavailable,subgraph=ledger']).toBe(1);
+    const durations = await samplesOf(metrics.registry, 'aiki_subgraph_request_duration_seconds_count');
+    expect(Object.keys(durations)).toHaveLength(CODES.length + 1);
+    expect(durations['municipality=m0000,subgraph=ledger']).toBe(3);
+    expect(await samplesOf(metrics.registry, 'aiki_shard_map_municipalities')).toEqual({ 'state=serving': 1741, 'state=pending': 0, 'state=suspended': 0 });
+
+    // A bug that labels by something unbounded still folds, past the cap that grows with the shard map.
+    const cap = MAX_SERIES + 3 * CODES.length;
+    for (let i = 0; i < cap; i++) metrics.observeSubgraphCall({ subgraph: `bug-${i}`, durationMs: 1, ok: true });
+    const after = await samplesOf(metrics.registry, 'aiki_subgraph_requests_total');
+    expect(Object.keys(after)).toHaveLength(cap + 1);
+    // Kept: the 5,224 series above and 999 of the bug's; folded: the bug's other 5,224 calls.
+    expect(after[`municipality=${OVERFLOW},outcome=${OVERFLOW},subgraph=${OVERFLOW}`]).toBe(CODES.length * 3 + 1);
+    expect(after['municipality=m0000,outcome=ok,subgraph=ledger']).toBe(1); // and the municipalities' own series go on
   });
 
-  it('reads collected metrics at each scrape and leaves out one whose source throws', () => {
-    const r = new Registry();
-    let hits = 1;
-    r.collected({ name: 'hits_total', help: 'H.', type: 'counter', labelNames: ['cache'], collect: () => [[{ cache: 'entity' }, hits]] });
-    r.collected({ name: 'broken', help: 'B.', type: 'gauge', collect: () => { throw new Error('source down'); } });
-    expect(r.metricsText()).toBe('# HELP hits_total H.\n# TYPE hits_total counter\nhits_total{cache="entity"} 1\n');
-    hits = 5;
-    expect(r.metricsText()).toContain('hits_total{cache="entity"} 5\n');
-  });
-
-  it('refuses what would make an invalid exposition or a wrong count', () => {
-    const r = new Registry();
-    expect(() => r.counter({ name: 'bad-name', help: '' })).toThrow(/invalid metric name/);
-    expect(() => r.counter({ name: 'x_total', help: '', labelNames: ['__reserved'] })).toThrow(/invalid label name/);
-    expect(() => r.histogram({ name: 'h', help: '', labelNames: ['le'] })).toThrow(/invalid label name/);
-    expect(() => r.histogram({ name: 'h2', help: '', buckets: [1, 1] })).toThrow(/strictly increasing/);
-    const c = r.counter({ name: 'c_total', help: '', labelNames: ['a'] });
-    expect(() => r.counter({ name: 'c_total', help: '' })).toThrow(/already registered/);
-    expect(() => c.inc({ a: 'x' }, -1)).toThrow(/only goes up/);
-    expect(() => c.inc({} as { a: string })).toThrow(/expected labels a/);
-    expect(() => c.inc({ a: 'x', b: 'y' } as { a: string })).toThrow(/expected labels a/);
+  it('counts one label set in one series however often it comes, beside the standard metrics', async () => {
+    const metrics = new GatewayMetrics(new Registry());
+    for (let i = 0; i < MAX_SERIES + 5; i++) metrics.observeRequest({ operationType: 'query', outcome: 'error', code: 'INSUFFICIENT_FUNDS', durationMs: 1 });
+    expect(await samplesOf(metrics.registry, 'aiki_gateway_requests_total')).toEqual({ 'code=INSUFFICIENT_FUNDS,operation_type=query,outcome=error': MAX_SERIES + 5 });
+    const text = (await metricsEndpoint(metrics)()).body;
+    expect(text).toMatch(/^aiki_gateway_requests_total\{operation_type="query",outcome="error",code="INSUFFICIENT_FUNDS"\} 1005$/m);
+    expect(text).toMatch(/^# TYPE process_cpu_seconds_total counter$/m); // the gateway's /metrics has the standard ones too
   });
 });
