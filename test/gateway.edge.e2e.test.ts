@@ -139,6 +139,8 @@ describe('the gateway edge', () => {
     expect(text).toMatch(/^aiki_gateway_requests_total\{[^}]*outcome="refused",code="QUERY_TOO_DEEP"\} [1-9]/m); // from the first test
     expect(text).toMatch(/^aiki_subgraph_requests_total\{subgraph="ledger",municipality="kyoto",outcome="ok"\} [1-9]/m);
     expect(text).toMatch(/^aiki_shard_map_municipalities\{state="serving"\} 1$/m);
-    expect(text).toMatch(/^aiki_gateway_request_duration_seconds_bucket\{[^}]*le="\+Inf"\} [1-9]/m);
+    expect(text).toMatch(/^aiki_gateway_request_duration_seconds_bucket\{[^}]*le="\+Inf"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m); // and the standard process metrics
+    expect(text).toMatch(/^aiki_build_info\{service="gateway",version="[^"]+",node_version="v\d+[^"]*"\} 1$/m);
   });
 });
