@@ -44,8 +44,12 @@ function processRegistry(): Registry {
   return processMetrics;
 }
 
-/** A registry for a service's own metrics, starting with `aiki_build_info{service,version,node_version} 1`. */
+/**
+ * A registry for a service's own metrics, starting with `aiki_build_info{service,version,node_version} 1`;
+ * the process's standard metrics start being sampled now (GC durations, event-loop delay).
+ */
 export function serviceRegistry(service: string): Registry {
+  processRegistry();
   const registry = new Registry();
   new Gauge({
     name: 'aiki_build_info',
