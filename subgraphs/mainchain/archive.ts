@@ -57,8 +57,8 @@ export const ARCHIVED = [
   COLLECTIONS.settlements,
   COLLECTIONS.meta,
 ] as const;
-/** Derived, not archived. */
-const DERIVED: readonly string[] = [COLLECTIONS.blocks, COLLECTIONS.events];
+/** The blocks (archived as blocks) and what is derived from them: where each event is sealed, the checkpoint tree's chunk roots. */
+const DERIVED: readonly string[] = [COLLECTIONS.blocks, COLLECTIONS.events, COLLECTIONS.chunks];
 
 export interface MainchainArchiveHeader {
   format: typeof ARCHIVE_FORMAT;
