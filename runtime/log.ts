@@ -63,10 +63,16 @@ const REDACT_PATHS = REDACTED.flatMap((name) => {
 /** `scheme://user:password@` in a string: the password goes (a MongoDB URI in an error message, say). */
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi;
 
-function scrub(value: unknown): unknown {
+/** A field's value as written: URL passwords out of strings, errors as `{type, message, stack, …}`, at any depth up to 4. */
+function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.includes('@') ? value.replace(URL_PASSWORD, '$1[redacted]@') : value;
   if (value instanceof Error) return { ...stdSerializers.err(value), message: scrub(value.message), stack: scrub(value.stack) };
-  return value;
+  if (depth >= 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
+  return out;
 }
 
 /** The current span's ids, when this code runs inside a recorded trace (nothing otherwise, and nothing to pay). */
@@ -92,7 +98,7 @@ export function createLogger(service: string, level: Level = logLevel(), destina
         level: (label) => ({ level: label }),
         log: (fields) => {
           const out: Record<string, unknown> = {};
-          for (const [k, v] of Object.entries(fields)) out[k] = scrub(v);
+          for (const [k, v] of Object.entries(fields)) out[k] = scrub(v, 1);
           return out;
         },
       },

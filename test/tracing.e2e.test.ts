@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { spawnService } from '../cluster/services.ts';
 import { dropDatabases, eventually, mongoUri, uniquePrefix } from './support/helpers.ts';
 
 /** One span as OTLP/JSON carries it (opentelemetry-proto, trace.proto; ids as hex). */
@@ -137,6 +138,19 @@ describe('a gateway request traced across the federation', () => {
     expect(attribute(call, 'aiki.outcome')).toBe('ok');
     expect(fetches.map((f) => f.spanId)).toContain(call.parentSpanId);
     expect(chainOf(mongo, byId).map((s) => s.spanId)).toEqual(expect.arrayContaining([ledgerServer.spanId, call.spanId, request!.spanId]));
+  });
+});
+
+describe('a tracing variable that is wrong', () => {
+  it('stops the service at start with a log line naming the variable', async () => {
+    const lines: string[] = [];
+    const start = spawnService('gateway-bad-otel', 'gateway', {
+      env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_TRACES_SAMPLER_ARG: '1.5' },
+      onLog: (line) => void lines.push(line),
+    });
+    await expect(start).rejects.toThrow(/did not start: exited \(1\)/);
+    const failed = lines.map((l) => JSON.parse(l) as { level: string; msg: string; err?: { message: string } }).find((l) => l.msg === 'failed to start');
+    expect(failed).toMatchObject({ level: 'error', err: { message: 'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got "1.5")' } });
   });
 });
 

@@ -45,7 +45,7 @@ describe('the log', () => {
       secretKey: secrets[7],
       reason: `cannot reach mongodb://aiki:${secrets[6]}@db.internal:27017/aiki`,
     });
-    log.error(`connect failed: mongodb://aiki:${secrets[6]}@db.internal:27017`, { err: new Error(`auth failed for https://u:${secrets[6]}@h/`) });
+    log.error(`connect failed: mongodb://aiki:${secrets[6]}@db.internal:27017`, { err: new Error(`auth failed for https://u:${secrets[6]}@h/`), attempts: [{ url: `mongodb://a:${secrets[6]}@x`, cause: new Error('nested') }] });
     for (const secret of secrets) expect(raw.join(''), secret).not.toContain(secret);
     const [refused, failed] = lines();
     expect(refused).toMatchObject({
@@ -59,6 +59,7 @@ describe('the log', () => {
     });
     expect(failed!.msg).toBe('connect failed: mongodb://aiki:[redacted]@db.internal:27017');
     expect((failed!.err as { message: string }).message).toBe('auth failed for https://u:[redacted]@h/');
+    expect(failed!.attempts).toEqual([{ url: 'mongodb://a:[redacted]@x', cause: expect.objectContaining({ type: 'Error', message: 'nested' }) }]); // at depth too
     expect(REDACTED).toEqual(expect.arrayContaining(['authorization', 'token', 'secret', 'key', 'sequencerKey', 'x-api-key']));
   });
 
