@@ -7,6 +7,7 @@
  *     gateway (p50, p99) — as it runs, and one with nothing cached (AIKI_ENTITY_CACHE=0,
  *     AIKI_STATE_CACHE=0, AIKI_SINGLE_FLIGHT=0) — next to the same trace without the ledgers'
  *     proofs, straight from the main chain (what the main chain alone costs).
+ * BENCH_MAINCHAIN_REPLICAS=2 runs two main-chain processes (one holds the lease and settles).
  */
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { startCluster } from '../cluster/cluster.ts';
@@ -33,6 +34,7 @@ const cluster = await startCluster({
   municipalities: TOWNS.map((code) => ({ code, name: code })),
   dbPrefix: `bench_settle_${process.pid}`,
   operatorToken: 'bench',
+  mainchainReplicas: Number(process.env.BENCH_MAINCHAIN_REPLICAS ?? 1),
   mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_SETTLE_INTERVAL_MS: '50' },
   ledgerEnv: (spec) => ({
     AIKI_BLOCK_INTERVAL_MS: '50',
@@ -49,7 +51,12 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
   return reply.data!;
 }
 
-const credited = async () => (await gql<{ settlementCounts: Array<{ status: string; count: number }> }>(cluster.mainchain.url, '{ settlementCounts { status count } }')).settlementCounts;
+// The lease holder keeps the counts in memory (another process would read every settlement).
+let holderUrl: string | undefined;
+const credited = async () => {
+  holderUrl ??= (await cluster.mainchainHolder())?.url;
+  return (await gql<{ settlementCounts: Array<{ status: string; count: number }> }>(holderUrl ?? cluster.mainchain.url, '{ settlementCounts { status count } }')).settlementCounts;
+};
 
 /** Submits every sender's transfers to `to(i)` in batches; resolves when `done()` holds. Returns transfers per second. */
 async function run(label: string, firstNonce: number, to: () => string, done: (n: number) => Promise<boolean>): Promise<number> {

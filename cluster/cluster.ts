@@ -31,8 +31,10 @@ export interface ClusterOptions {
   ports?: { gateway?: number; mainchain?: number; ledgerBase?: number };
   operatorToken: string;
   pollIntervalMs?: number;
-  /** Extra environment of the main-chain process (key, block interval…). */
+  /** Extra environment of the main-chain processes (key, block interval…). */
   mainchainEnv?: Record<string, string>;
+  /** How many main-chain processes over its one database (one holds the lease; docs/SETTLEMENT.md). Default 1. */
+  mainchainReplicas?: number;
   /** Extra environment of the gateway process (edge settings…). Without it, no rate limit: tests and benches send from one address. */
   gatewayEnv?: Record<string, string>;
   /** The gateway from dist/ (`npm run build:server`) with plain node, as deployed; default: from source through tsx. */
@@ -44,7 +46,12 @@ export interface ClusterOptions {
 
 export interface Cluster {
   db: Database;
+  /** The first main-chain process (as started; after a restart, the one restarted last). */
   mainchain: ServiceProcess;
+  /** Every main-chain process, in the order of their ports. */
+  mainchains: ServiceProcess[];
+  /** Their URLs, as the gateway and the ledgers are given them (AIKI_MAINCHAIN_URL). */
+  mainchainUrls: string[];
   ledgers: Map<string, ServiceProcess>;
   gateway: ServiceProcess;
   dbPrefix: string;
@@ -52,8 +59,10 @@ export interface Cluster {
   keys: { mainchain: string; sequencer(code: string): string };
   /** Starts one more ledger subgraph process for a municipality (not registered): a new one, or a replica. */
   startLedger(spec: MunicipalitySpec, port?: number, env?: Record<string, string>): Promise<ServiceProcess>;
-  /** Starts the main chain again (after a kill) on the port it had, so that every URL of it still holds. */
-  restartMainchain(): Promise<ServiceProcess>;
+  /** Starts main-chain process `index` (default 0) again (after a kill) on the port it had, so that every URL of it still holds. */
+  restartMainchain(index?: number): Promise<ServiceProcess>;
+  /** The main-chain process holding the lease now (its /ready says so), or undefined. */
+  mainchainHolder(): Promise<ServiceProcess | undefined>;
   /** Registers a municipality on the main chain, as an operator would. */
   register(spec: MunicipalitySpec, endpoints: string[]): Promise<GraphQLReply>;
   stop(): Promise<void>;
@@ -79,7 +88,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const log = (service: string) => (line: string) => opts.onLog?.(service, line);
   const started: ServiceProcess[] = [];
   const ledgers = new Map<string, ServiceProcess>();
-  let mainchainUrl = '';
+  let mainchainUrls: string[] = [];
   let mainchainKey = '';
 
   const startLedger = async (spec: MunicipalitySpec, port = 0, env: Record<string, string> = {}) => {
@@ -88,7 +97,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       MONGODB_URI: db.uri,
       AIKI_DB_NAME: `${prefix}_ledger_${spec.code.replaceAll('-', '_')}`,
       AIKI_PORT: String(port),
-      AIKI_MAINCHAIN_URL: mainchainUrl,
+      AIKI_MAINCHAIN_URL: mainchainUrls.join(','),
       AIKI_MAINCHAIN_PUBLIC_KEY: mainchainKey,
       AIKI_SEQUENCER_KEY: sequencerKey(spec.code),
       ...opts.ledgerEnv?.(spec),
@@ -106,18 +115,24 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if (!opts.db) await db.stop();
   };
 
-  const startMainchain = async (port: number) => {
-    const mainchain = await spawnService('mainchain', 'mainchain', {
+  const replicas = opts.mainchainReplicas ?? 1;
+  const startMainchain = async (port: number, index: number) => {
+    const name = replicas > 1 ? `mainchain-${index + 1}` : 'mainchain';
+    const mainchain = await spawnService(name, 'mainchain', {
       env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(port), AIKI_OPERATOR_TOKEN: opts.operatorToken, AIKI_MAINCHAIN_KEY: mainchainSecret, ...opts.mainchainEnv },
-      onLog: log('mainchain'),
+      onLog: log(name),
     });
     started.push(mainchain);
     return mainchain;
   };
 
   try {
-    const mainchain = await startMainchain(opts.ports?.mainchain ?? 0);
-    mainchainUrl = mainchain.url;
+    const base = opts.ports?.mainchain;
+    const mainchains: ServiceProcess[] = [];
+    // One at a time: the first takes the lease at once, the others find it held.
+    for (let i = 0; i < replicas; i++) mainchains.push(await startMainchain(base ? base + i : 0, i));
+    const mainchain = mainchains[0]!;
+    mainchainUrls = mainchains.map((m) => m.url);
     // The ledgers check settlement orders against the main chain's key (docs/SETTLEMENT.md).
     const chain = await postGraphQL<{ mainChain: { sequencer: string } }>(mainchain.url, '{ mainChain { sequencer } }');
     mainchainKey = chain.data?.mainChain.sequencer ?? '';
@@ -129,8 +144,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         headers: { authorization: `Bearer ${opts.operatorToken}` },
       });
 
-    const base = opts.ports?.ledgerBase;
-    await Promise.all(opts.municipalities.map((spec, i) => startLedger(spec, base ? base + i : 0)));
+    const ledgerBase = opts.ports?.ledgerBase;
+    await Promise.all(opts.municipalities.map((spec, i) => startLedger(spec, ledgerBase ? ledgerBase + i : 0)));
     for (const spec of opts.municipalities) {
       const result = await register(spec, [ledgers.get(spec.code)!.url]);
       const code = result.errors?.[0]?.extensions?.code;
@@ -139,7 +154,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
     const gateway = await spawnService('gateway', 'gateway', {
       env: {
-        AIKI_MAINCHAIN_URL: mainchain.url,
+        AIKI_MAINCHAIN_URL: mainchainUrls.join(','),
         AIKI_PORT: String(opts.ports?.gateway ?? 0),
         AIKI_REGISTRY_POLL_MS: String(opts.pollIntervalMs ?? 1000),
         AIKI_RATE_LIMIT_RPS: '0',
@@ -153,6 +168,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const cluster: Cluster = {
       db,
       mainchain,
+      mainchains,
+      mainchainUrls,
       ledgers,
       gateway,
       dbPrefix: prefix,
@@ -160,7 +177,19 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       startLedger,
       register,
       stop,
-      restartMainchain: async () => (cluster.mainchain = await startMainchain(Number(new URL(mainchainUrl).port))),
+      restartMainchain: async (index = 0) => {
+        const restarted = await startMainchain(Number(new URL(mainchainUrls[index]!).port), index);
+        mainchains[index] = restarted;
+        cluster.mainchain = restarted;
+        return restarted;
+      },
+      mainchainHolder: async () => {
+        for (const m of mainchains) {
+          const ready = await fetch(new URL('/ready', m.url)).then((r) => r.json() as Promise<{ lease?: boolean }>).catch(() => undefined);
+          if (ready?.lease) return m;
+        }
+        return undefined;
+      },
     };
     return cluster;
   } catch (err) {

@@ -21,6 +21,8 @@ const dataDir = resolve(envString('AIKI_DATA_DIR', '.data'));
 mkdirSync(dataDir, { recursive: true });
 const gatewayPort = envInt('AIKI_GATEWAY_PORT', 4000, { max: 65535 });
 const verbose = process.env.AIKI_LOG_LEVEL === 'debug' || process.env.AIKI_VERBOSE === '1';
+// Main-chain processes over its one database: one holds the lease, the others take over when it stops (docs/SETTLEMENT.md).
+const mainchainReplicas = envInt('AIKI_MAINCHAIN_REPLICAS', 1, { min: 1, max: 9 });
 
 // Every key and secret is made at random once per data folder and kept there (0600), so restarts
 // keep them and nobody else can know them: the operator token here, the main chain's key, the
@@ -46,6 +48,7 @@ const cluster = await startCluster({
   dataDir: join(dataDir, 'db'),
   keyDir: join(dataDir, 'keys'),
   ports: { gateway: gatewayPort, mainchain: gatewayPort + 1, ledgerBase: gatewayPort + 101 },
+  mainchainReplicas,
   operatorToken,
   // The explorer's own origin, and web apps in development on any localhost port (runtime/cors.ts).
   // Safe to expose by mistake: no /metrics or /ready details on the public port unless asked for.
@@ -64,7 +67,7 @@ console.log(`
 Aiki federation is up.
   explorer    ${gql.replace(/\/graphql$/, '/')}   (GraphiQL: ${gql} in a browser)
   gateway     ${gql}
-  main chain  ${cluster.mainchain.url}
+  main chain  ${cluster.mainchainUrls.join('\n              ')}
   ledgers     ${DEMO.map(({ code }) => `${code} ${cluster.ledgers.get(code)!.url}`).join('\n              ')}
   database    ${cluster.db.kind} ${cluster.db.uri}
   operator    Authorization: Bearer ${operatorToken}   (kept in ${tokenFile})

@@ -43,6 +43,7 @@ export const ERRORS = {
   TOO_MANY_PENDING: 'The sender already has 1,000 transactions waiting to be sealed; retry when some are confirmed.',
   MEMPOOL_FULL: 'The ledger has 200,000 transactions waiting to be sealed; retry shortly.',
   SEQUENCER_UNAVAILABLE: "No replica of the municipality's ledger holds the sequencer lease now (a hand-over after a crash takes up to two lease times); retry after `extensions.retryAfterMs`.",
+  MAINCHAIN_UNAVAILABLE: 'No process of the main chain holds its lease now (a hand-over after a crash takes up to three lease terms); retry after `extensions.retryAfterMs`.',
   ANCHOR_SIGNATURE_INVALID: "A block offered for anchoring is not signed by its municipality's registered sequencer key.",
   ANCHOR_PREV_HASH_MISMATCH: "A block offered for anchoring does not name the municipality's last anchored block as its previous hash.",
   ANCHOR_HEIGHT_GAP: 'A block offered for anchoring skips heights; `extensions.expected` is the next height the main chain anchors.',

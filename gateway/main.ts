@@ -10,7 +10,7 @@
  */
 import './tracing.ts'; // first: see the file
 import { fileURLToPath } from 'node:url';
-import { ensureSubgraphSecret, envInt, envString, envUrl } from '../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envString, envUrls } from '../runtime/env.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
@@ -35,7 +35,7 @@ runMain(log, async () => {
     {
       port: envInt('AIKI_PORT', 4000, { max: 65535 }),
       host,
-      mainchainUrl: envUrl('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
+      mainchainUrl: envUrls('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 10_000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
       shardFanOut: envInt('AIKI_SHARD_FANOUT', FAN_OUT, { min: 1, max: 10_000 }),

@@ -17,6 +17,7 @@ import { apolloLogger, schemaDisclosure } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
 import { fetchLabel } from '../runtime/stateLabel.ts';
 import { askGrant } from '../runtime/labelGrants.ts';
+import { Endpoints } from '../runtime/failover.ts';
 import type { CorsPolicy } from '../runtime/cors.ts';
 import { staticSite } from '../runtime/staticSite.ts';
 import { browserFront } from './front.ts';
@@ -31,7 +32,8 @@ import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDa
 export interface GatewayConfig {
   port: number;
   host?: string;
-  mainchainUrl: string;
+  /** The main chain's GraphQL URL, or its processes' URLs: calls go to one that answers (runtime/failover.ts). */
+  mainchainUrl: string | readonly string[];
   pollIntervalMs?: number;
   shardTimeoutMs?: number;
   /** The most ledger calls one request has in flight at once (ShardRouter.ts, default 16). */
@@ -87,7 +89,11 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const bounds = cacheBounds(cache.budgetBytes);
   const plans = new PlanCache(undefined, bounds.plans);
   // The subgraphs' labels held under their grants: a kept answer checked without a call (cache/GrantedLabels.ts).
-  const grants = cache.state === false ? undefined : new GrantedLabels(askGrant);
+  const mainchain = new Endpoints(typeof config.mainchainUrl === 'string' ? [config.mainchainUrl] : config.mainchainUrl);
+  // The main chain's grants come from its lease holder alone: asked of whichever process answers (the others grant nothing).
+  const ask: typeof askGrant = (url, body, signal) =>
+    mainchain.urls.includes(url) ? mainchain.run((u) => askGrant(u, body, signal).then((a) => a ?? Promise.reject(new TypeError(`no grant from ${u}`))), (err) => err instanceof TypeError && !signal.aborted).catch(() => undefined) : askGrant(url, body, signal);
+  const grants = cache.state === false ? undefined : new GrantedLabels(ask);
   const router = new ShardRouter(shards, {
     timeoutMs: config.shardTimeoutMs,
     fanOut: config.shardFanOut,
@@ -104,14 +110,19 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const stateCache = router.state;
   if (stateCache) metrics.watchCache(() => stateCache.stats(), 'state');
   // The main chain's (and extension subgraphs') labelled answers, checked at their /state before each use.
-  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: (url, labelScope) => fetchLabel(url, undefined, labelScope), granted: grants && ((url, labelScope) => grants.current(url, labelScope)), singleFlight, maxBytes: bounds.subgraphState, maxEntries: cache.maxEntries });
+  // Any main-chain process answers a label check with the lease holder's label; one that does not answer (or has none to give) is passed over.
+  const label = (url: string, labelScope?: string) =>
+    mainchain.urls.includes(url)
+      ? mainchain.run((u) => fetchLabel(u, undefined, labelScope).then((l) => l ?? Promise.reject(new TypeError(`no label from ${u}`)))).catch(() => undefined)
+      : fetchLabel(url, undefined, labelScope);
+  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: label, granted: grants && ((url, labelScope) => grants.current(url, labelScope)), singleFlight, maxBytes: bounds.subgraphState, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.
   const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: bounds.responses, maxEntries: cache.maxEntries });
   if (responses) metrics.watchCache(() => responses.stats(), 'response');
   const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, grants: grants?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
-    registry: new RegistryClient(config.mainchainUrl),
+    registry: new RegistryClient(mainchain),
     shards,
     log,
     pollIntervalMs: config.pollIntervalMs,
@@ -135,7 +146,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     buildService: ({ name, url }) => {
       if (name === 'ledger') return router; // counted once, where it is made
       const signed = federationFetcher(secret);
-      const fetcher = name === 'mainchain' ? signed : boundedFetcher(signed, { subgraph: name, ...(config.extensionLimits ?? { timeoutMs: 10_000, maxBytes: 4 << 20 }) });
+      const fetcher = name === 'mainchain' ? failoverFetcher(signed, mainchain) : boundedFetcher(signed, { subgraph: name, ...(config.extensionLimits ?? { timeoutMs: 10_000, maxBytes: 4 << 20 }) });
       const source = new SharedReadsDataSource<GatewayContext>(
         { url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
         { singleFlight, forward, state: subgraphState },
@@ -205,5 +216,19 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     },
     shards,
     cacheStats,
+  };
+}
+
+/**
+ * The main chain's data source calls whichever of its processes answers: a call that gets no answer
+ * (a process killed) goes to the next. A mutation goes on only if the refused process never got it
+ * (connection refused): one cut off mid-way may have been carried out, so its caller is told.
+ */
+function failoverFetcher(fetcher: ReturnType<typeof federationFetcher>, mainchain: Endpoints): ReturnType<typeof federationFetcher> {
+  return (url, init) => {
+    if (!mainchain.urls.includes(url)) return fetcher(url, init);
+    const mutation = typeof init?.body === 'string' && /^\s*mutation\b/.test((JSON.parse(init.body) as { query?: string }).query ?? '');
+    const refused = (err: unknown) => (err as { cause?: { code?: unknown } } | undefined)?.cause?.code === 'ECONNREFUSED';
+    return mainchain.run((u) => fetcher(u, init), (err) => err instanceof TypeError && (!mutation || refused(err)));
   };
 }

@@ -11,7 +11,7 @@ set -eu
 dir=/certs
 days=${AIKI_CERT_DAYS:-825}
 mongo_hosts="mongo-main-1 mongo-main-2 mongo-main-3 mongo-kyoto-1 mongo-kyoto-2 mongo-kyoto-3 mongo-osaka-1 mongo-osaka-2 mongo-osaka-3"
-service_hosts="mainchain ledger-kyoto ledger-osaka gateway"
+service_hosts="mainchain mainchain-2 ledger-kyoto ledger-osaka gateway"
 
 if [ -s "$dir/ca.pem" ]; then
   echo "certificates exist in $dir: kept (delete the volume to make new ones)"

@@ -46,6 +46,31 @@ export function envUrl(name: string, fallback?: string): string | undefined {
   return raw;
 }
 
+/** A comma-separated list of http(s) URLs from `name` (the main chain's processes: runtime/failover.ts), each checked; `fallback` when unset. */
+export function envUrls(name: string, fallback: string): string[];
+export function envUrls(name: string): string[] | undefined;
+export function envUrls(name: string, fallback?: string): string[] | undefined {
+  const raw = process.env[name] || fallback;
+  if (raw === undefined || raw === '') return undefined;
+  const urls = raw
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const u of urls) {
+    let url: URL | undefined;
+    try {
+      url = new URL(u);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new Error(`${name} must be one or more http:// or https:// URLs, comma-separated, like http://127.0.0.1:4001/graphql,http://127.0.0.1:4002/graphql (got ${JSON.stringify(u)})`);
+    }
+  }
+  if (urls.length === 0) throw new Error(`${name} names no URL (got ${JSON.stringify(raw)})`);
+  return urls;
+}
+
 /**
  * An Ed25519 secret key from `name` (64 lower-case hex characters). Unset, the development key
  * of this data folder (`<AIKI_DATA_DIR>/keys/<devFile>`, made at random on first use), with a

@@ -125,6 +125,12 @@ export interface ServeOptions<TContext extends BaseContext> {
   admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
   /** The listener's certificate and key: HTTPS. Default: from AIKI_TLS_CERT and AIKI_TLS_KEY (runtime/tls.ts); none, HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /**
+   * A look at a GraphQL request once its signature is checked and its body parsed: a reply to send
+   * instead of executing it here (the main chain's processes hand a write to the lease holder), or
+   * undefined to execute it.
+   */
+  relay?: (req: IncomingMessage, raw: string, body: unknown) => Promise<{ status: number; body: string } | undefined>;
   /** What browsers get before anything else (the gateway's gateway/front.ts: CORS, the explorer, GraphiQL): true when it answered. */
   front?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
   /** Answers a POST /graphql with bytes kept from an earlier answer, before Apollo Server (the gateway's response cache). */
@@ -228,6 +234,11 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
       } else {
         body = raw;
       }
+    }
+    const relayed = opts.relay && (await opts.relay(req, raw, body));
+    if (relayed) {
+      res.writeHead(relayed.status, { 'content-type': 'application/json' });
+      return void res.end(relayed.body);
     }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);

@@ -27,8 +27,8 @@ export interface StateLabel {
 export const REGISTRY_SCOPE = 'registry';
 
 /** The label of the subgraph serving GraphQL at `graphqlUrl` now (of `scope` in it); undefined when it has none or does not answer. */
-export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000, scope?: string): Promise<StateLabel | undefined> {
-  const answer = await postState(graphqlUrl, scope ? { scope } : {}, AbortSignal.timeout(timeoutMs));
+export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000, scope?: string, ask: Record<string, unknown> = {}): Promise<StateLabel | undefined> {
+  const answer = await postState(graphqlUrl, { ...(scope ? { scope } : {}), ...ask }, AbortSignal.timeout(timeoutMs));
   const label = (answer as { label?: StateLabel | null } | undefined)?.label;
   return isLabel(label) ? label : undefined;
 }

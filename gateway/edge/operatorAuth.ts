@@ -9,6 +9,7 @@
  * at most that long (the main chain refuses a revoked token's claim at once). The operator is then
  * passed to the subgraphs as a signed `x-aiki-operator` claim (runtime/signing.ts).
  */
+import { Endpoints } from '../../runtime/failover.ts';
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
@@ -124,8 +125,8 @@ export function operatorFieldIn(schema: GraphQLSchema, document: DocumentNode, o
 export type Verdict = { operator: OperatorClaim } | { refused: 'missing' | 'invalid' | 'unverified' };
 
 export interface OperatorVerifierOptions {
-  /** The main chain's GraphQL URL; the check is {@link VERIFY_OPERATOR_PATH} on its origin. */
-  mainchainUrl: string;
+  /** The main chain's GraphQL URL, or its processes' (tried in turn: runtime/failover.ts); the check is {@link VERIFY_OPERATOR_PATH} on its origin. */
+  mainchainUrl: string | readonly string[];
   /** How long a verdict is kept (default {@link DEFAULT_VERDICT_TTL_MS}). */
   ttlMs?: number;
   /** Most verdicts kept (a flood of made-up tokens evicts the oldest; default 10,000). */
@@ -146,14 +147,14 @@ export class OperatorVerifier {
   /** By SHA-256 of the Authorization header. */
   private readonly verdicts: Lru<string, { operator: OperatorClaim | null; until: number }>;
   private readonly asking = new Map<string, Promise<OperatorClaim | null>>();
-  private readonly url: string;
+  private readonly mainchain: Endpoints;
   private readonly ttlMs: number;
   private readonly now: () => number;
   /** Calls made to the main chain, and verdicts answered from memory. */
   readonly counts = { calls: 0, remembered: 0 };
 
   constructor(private readonly opts: OperatorVerifierOptions) {
-    this.url = new URL(VERIFY_OPERATOR_PATH, opts.mainchainUrl).toString();
+    this.mainchain = new Endpoints(typeof opts.mainchainUrl === 'string' ? [opts.mainchainUrl] : opts.mainchainUrl);
     this.ttlMs = opts.ttlMs ?? DEFAULT_VERDICT_TTL_MS;
     this.verdicts = new Lru(opts.maxEntries ?? 10_000);
     this.now = opts.now ?? Date.now;
@@ -187,11 +188,14 @@ export class OperatorVerifier {
     const asked = this.now();
     const body = JSON.stringify({ authorization });
     const secret = this.opts.secret ?? subgraphSecret();
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', this.url, body) : {}) },
-      body,
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
+    const res = await this.mainchain.run((graphqlUrl) => {
+      const url = new URL(VERIFY_OPERATOR_PATH, graphqlUrl).toString();
+      return fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) },
+        body,
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
+      });
     });
     const answer = (await res.json().catch(() => undefined)) as { operator?: OperatorClaim | null } | undefined;
     if (!res.ok || !answer || answer.operator === undefined) throw new Error(`the main chain's operator check answered HTTP ${res.status}`);

@@ -1,4 +1,5 @@
 /** Reads the main chain's registry over HTTP, as any client of its subgraph would. */
+import { Endpoints, noAnswer } from '../../runtime/failover.ts';
 import { request as httpRequest } from 'node:http';
 import { tlsClientOptions } from '../../runtime/tls.ts';
 import { request as httpsRequest } from 'node:https';
@@ -23,10 +24,20 @@ export interface RegisteredSubgraph {
 const REVISION_QUERY = 'query AikiRegistryRevision($after: String, $waitMs: Int) { registryRevision(after: $after, waitMs: $waitMs) }';
 
 export class RegistryClient {
+  private readonly mainchain: Endpoints;
+
+  /** `url`: the main chain's GraphQL URL, or its processes' URLs, asked in turn when one does not answer (runtime/failover.ts). */
   constructor(
-    readonly url: string,
+    url: string | readonly string[] | Endpoints,
     private readonly timeoutMs = 5000,
-  ) {}
+  ) {
+    this.mainchain = url instanceof Endpoints ? url : new Endpoints(typeof url === 'string' ? [url] : url);
+  }
+
+  /** The main chain's URL as the supergraph names it (the first given): the gateway's calls to it go to whichever process answers. */
+  get url(): string {
+    return this.mainchain.urls[0]!;
+  }
 
   /** The main chain's subgraph SDL, for composition. */
   async serviceSdl(): Promise<string> {
@@ -61,14 +72,17 @@ export class RegistryClient {
     // The main chain holds the request for up to waitMs: the time-out must outlast it.
     const timeout = AbortSignal.timeout(waitMs + this.timeoutMs);
     const body = JSON.stringify({ query: REVISION_QUERY, variables: { after, waitMs } });
-    const { data, errors } = (await postOnOwnConnection(this.url, body, signal ? AbortSignal.any([timeout, signal]) : timeout)) as GraphQLReply<{ registryRevision: string }>;
-    if (typeof data?.registryRevision !== 'string') throw new Error(`main chain at ${this.url}: ${errors?.[0]?.message ?? 'no revision'}`);
+    const { data, errors } = (await this.mainchain.run(
+      (url) => postOnOwnConnection(url, body, signal ? AbortSignal.any([timeout, signal]) : timeout),
+      (err) => noAnswer(err) && !signal?.aborted && !timeout.aborted,
+    )) as GraphQLReply<{ registryRevision: string }>;
+    if (typeof data?.registryRevision !== 'string') throw new Error(`main chain at ${this.mainchain.url}: ${errors?.[0]?.message ?? 'no revision'}`);
     return data.registryRevision;
   }
 
   private async query<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const { data, errors } = await postGraphQL<T>(this.url, query, { variables, timeoutMs: this.timeoutMs });
-    if (!data) throw new Error(`main chain at ${this.url}: ${errors?.[0]?.message ?? 'no data'}`);
+    const { data, errors } = await this.mainchain.run((url) => postGraphQL<T>(url, query, { variables, timeoutMs: this.timeoutMs }));
+    if (!data) throw new Error(`main chain at ${this.mainchain.url}: ${errors?.[0]?.message ?? 'no data'}`);
     return data;
   }
 }

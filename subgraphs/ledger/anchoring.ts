@@ -7,6 +7,7 @@
  * block offered twice (after a crash, or by two holders during a hand-over) is anchored once.
  */
 import { bytesToHex, canonicalJson, hexToBytes, isErrorCode, MerkleTree } from '../../core/index.ts';
+import type { Endpoints } from '../../runtime/failover.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
 import { shutdownGraceMs } from '../../runtime/http.ts';
 import type { Logger } from '../../runtime/log.ts';
@@ -52,7 +53,8 @@ export class AnchorPusher {
   constructor(
     private readonly store: LedgerStore,
     private readonly sequencer: Sequencer,
-    private readonly mainchainUrl: string,
+    /** The main chain's processes: calls go to one that answers (runtime/failover.ts). */
+    private readonly mainchain: Endpoints,
     private readonly intervalMs: number,
     private readonly log: Logger,
   ) {}
@@ -86,7 +88,7 @@ export class AnchorPusher {
     }
     const { municipality } = this.store;
     if (this.anchored === undefined) {
-      const reply = await postGraphQL<{ municipality: { anchoredHeight: number } | null }>(this.mainchainUrl, ANCHORED, { variables: { c: municipality }, timeoutMs: 10_000 });
+      const reply = await this.mainchain.run((url) => postGraphQL<{ municipality: { anchoredHeight: number } | null }>(url, ANCHORED, { variables: { c: municipality }, timeoutMs: 10_000 }));
       const height = reply.data?.municipality?.anchoredHeight;
       if (typeof height !== 'number') {
         this.problem(`the main chain does not list ${municipality} yet; blocks are anchored once it is registered`, reply.errors?.[0]?.message);
@@ -102,7 +104,8 @@ export class AnchorPusher {
       blocks.push(offer);
     }
     if (blocks.length === 0) return false;
-    const reply = await postGraphQL<{ anchorBlocks: Array<{ height: number }> | null }>(this.mainchainUrl, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 });
+    // An offer is idempotent (anchors are inserted under their heights): sent again elsewhere when unanswered.
+    const reply = await this.mainchain.run((url) => postGraphQL<{ anchorBlocks: Array<{ height: number }> | null }>(url, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 }));
     const anchored = reply.data?.anchorBlocks;
     if (anchored) {
       this.anchored = anchored[anchored.length - 1]?.height ?? this.anchored;

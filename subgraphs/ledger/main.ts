@@ -8,7 +8,7 @@
 import './tracing.ts'; // first: see the file
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString, envUrl } from '../../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString, envUrl, envUrls } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { metricsListenerFromEnv } from '../../runtime/http.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
@@ -51,7 +51,7 @@ runMain(log, async () => {
       leaseMs: envInt('AIKI_LEASE_MS', 5000, { min: 100 }),
       pohTicksPerMs: envInt('AIKI_POH_TICKS_PER_MS', 10, { min: 0, max: 10_000 }),
       publicUrl: envUrl('AIKI_PUBLIC_URL'),
-      mainchainUrl: envUrl('AIKI_MAINCHAIN_URL'),
+      mainchainUrl: envUrls('AIKI_MAINCHAIN_URL'),
       mainchainKey: process.env.AIKI_MAINCHAIN_PUBLIC_KEY ? envPublicKey('AIKI_MAINCHAIN_PUBLIC_KEY') : undefined,
       anchorIntervalMs: envInt('AIKI_ANCHOR_INTERVAL_MS', 500, { min: 10 }),
       sealedCacheBytes: envInt('AIKI_SEALED_CACHE_MB', 64, { min: 1, max: 65_536 }) * 1024 * 1024,

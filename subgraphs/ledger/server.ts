@@ -12,6 +12,7 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 import { Sequencer } from './sequencer.ts';
 import { Admission, FORWARDED_HEADER } from './admission.ts';
+import { Endpoints } from '../../runtime/failover.ts';
 import { LedgerStore } from './store.ts';
 import { AnchorPusher } from './anchoring.ts';
 import { HeadReader, LabelReader, statePlugin } from './state.ts';
@@ -39,8 +40,8 @@ export interface LedgerConfig {
   pohTicksPerMs?: number;
   /** Where other replicas reach this one (forwarded submissions); default: the URL it serves on. */
   publicUrl?: string;
-  /** The main chain's GraphQL URL: sealed blocks are pushed there to be anchored. None: not anchored. */
-  mainchainUrl?: string;
+  /** The main chain's GraphQL URL, or its processes' URLs (tried in turn: runtime/failover.ts): sealed blocks are pushed there to be anchored. None: not anchored. */
+  mainchainUrl?: string | readonly string[];
   /** The main chain's Ed25519 public key: settlement orders must be signed by it. */
   mainchainKey?: Uint8Array;
   anchorIntervalMs?: number;
@@ -129,7 +130,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   // applied every committed block (genesis included) first. It needs the URL it serves on.
   sequencer.url = config.publicUrl ?? served.url;
   if (config.sequence !== false) await sequencer.start();
-  const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, config.mainchainUrl, config.anchorIntervalMs ?? 500, log) : undefined;
+  const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, new Endpoints(typeof config.mainchainUrl === 'string' ? [config.mainchainUrl] : config.mainchainUrl), config.anchorIntervalMs ?? 500, log) : undefined;
   // The lease holder keeps what it has just committed: the newest block is the one read most.
   sequencer.onCommitted = (block) => {
     sealed.putBlock(block);

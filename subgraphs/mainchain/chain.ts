@@ -6,8 +6,9 @@
  *
  * As on a ledger, the block document is the commit point: an event is recorded first (an anchor
  * or settlement document), sealed into a block (one insert under its height), and only then
- * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). One process
- * seals; a second would lose the race for the next height and rebuild (docs/ARCHITECTURE.md, "Main chain").
+ * indexed by id in `events` (derived, idempotent, redone after a crash from `meta.applied`). Only
+ * the main chain's lease holder seals (server.ts); should two ever believe they hold it, the
+ * second loses the race for the next height and rebuilds (docs/ARCHITECTURE.md, "Main chain").
  */
 import { stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock } from '../../core/index.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
@@ -31,6 +32,8 @@ export interface MainChainOptions {
   /** The genesis block's time (fixed, so that a restart finds the same genesis). */
   genesisTime: string;
   log: Logger;
+  /** Whether this process may seal now (it holds the main chain's lease). */
+  may: () => boolean;
 }
 
 const TICKS_PER_EVENT = 10;
@@ -49,6 +52,8 @@ export class MainChain {
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<void> = Promise.resolve();
   private running = false;
+  /** Counts starts and stops of the sealing rounds. */
+  private runs = 0;
 
   constructor(
     private readonly db: Db,
@@ -71,7 +76,7 @@ export class MainChain {
     return bytesToHex(this.opts.publicKey);
   }
 
-  /** Writes the genesis block if there is none, applies what a crash left unapplied, and reads the unsealed events. */
+  /** Writes the genesis block if there is none (every process; the same block from the same key). */
   async init(): Promise<void> {
     const header = genesisHeader(MAIN_CHAIN, this.opts.genesisTime, this.sequencer);
     const genesis: MainBlockDoc = { _id: blockKey(0), height: 0, header, ...signBlock(header, this.opts.secretKey), events: [], poh: [] };
@@ -82,19 +87,37 @@ export class MainChain {
     if (stored?.hash !== genesis.hash) {
       throw new Error(`the main chain's database holds another genesis (${stored?.hash}, expected ${genesis.hash}): check AIKI_MAINCHAIN_KEY and AIKI_GENESIS_TIME`);
     }
-    await this.rebuild();
+  }
+
+  /**
+   * The lease holder's start, and again a while after it: applies what a crash left unapplied and
+   * reads every recorded event no block holds yet. Never while a block is being sealed.
+   */
+  load(): Promise<void> {
+    const loaded = this.sealing.then(() => this.rebuild());
+    this.sealing = loaded.catch(() => {});
+    return loaded;
+  }
+
+  /** Forgets the events waiting to be sealed (the lease is lost: the next holder reads them). */
+  async unload(): Promise<void> {
+    await this.stop();
+    this.queue.clear();
+    this.head = undefined;
   }
 
   start(): void {
     this.running = true;
+    const run = ++this.runs; // a round of an earlier start, still sealing when it was stopped, ends its loop
     const round = () => {
-      this.sealing = this.sealOne()
+      this.sealing = this.sealing
+        .then(() => this.sealOne())
         .catch(async (err: unknown) => {
           this.opts.log.error('sealing a main-chain block failed; rebuilding from the database', { err });
           await this.rebuild().catch(() => {});
         })
         .finally(() => {
-          if (this.running) this.timer = setTimeout(round, this.queue.size >= this.opts.maxEventsPerBlock ? 0 : this.opts.blockIntervalMs);
+          if (this.running && run === this.runs) this.timer = setTimeout(round, this.queue.size >= this.opts.maxEventsPerBlock ? 0 : this.opts.blockIntervalMs);
         });
     };
     round();
@@ -102,6 +125,7 @@ export class MainChain {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.runs++;
     clearTimeout(this.timer);
     await this.sealing;
   }
@@ -173,7 +197,7 @@ export class MainChain {
   }
 
   private async sealOne(): Promise<void> {
-    if (this.queue.size === 0 || !this.head) return;
+    if (this.queue.size === 0 || !this.head || !this.opts.may()) return;
     const events = [...this.queue.values()].slice(0, this.opts.maxEventsPerBlock);
     const sealed = sealNext(this.head, events.map((e) => e.id), { time: new Date(), ticksPerEvent: TICKS_PER_EVENT, secretKey: this.opts.secretKey, sequencer: this.sequencer });
     const block: MainBlockDoc = { _id: blockKey(sealed.header.height), height: sealed.header.height, ...sealed, events };

@@ -14,6 +14,18 @@ export const COLLECTIONS = {
   anchors: 'anchors',
   /** Transfers between municipalities and their steps, `_id` = `<source>:<txid>` (settlements.ts). */
   settlements: 'settlements',
+  /**
+   * Each step of a settlement after its first decision, `_id` = `<settlement>|<step index>`: the
+   * commit point of a step (a unique-key insert, so one step per index whichever process decides),
+   * copied into the settlement document after (settlements.ts).
+   */
+  settlementSteps: 'settlementSteps',
+  /** The main chain's lease: one document per term, `_id` = the term's number (runtime/lease.ts). */
+  lease: 'lease',
+  /** The registry's changes, `_id` = the change's number (12 digits): its revision is the newest (registry.ts). */
+  registryLog: 'registryLog',
+  /** Each decided proposal's outcome, `_id` = the proposal: decided once, whichever process decides (governance.ts). */
+  outcomes: 'outcomes',
   /** The main chain's own blocks, `_id` = height as 12 digits, with the events they commit to. The commit point. */
   blocks: 'blocks',
   /** Where each event is sealed: `_id` = event id → main-chain block height and index. Derived from blocks. */

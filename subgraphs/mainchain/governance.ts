@@ -9,6 +9,9 @@
  * votes are kept in memory (there are few); every decision about one proposal runs under its
  * own lock, so a vote and the deadline never race. Carrying out a proposal is idempotent: after a
  * crash between carrying it out and recording its outcome, it is carried out again, harmlessly.
+ * Only the main chain's lease holder decides; it reads the open proposals when it takes the lease
+ * (docs/SETTLEMENT.md, "Several main-chain processes"). A proposal's number is taken by its insert,
+ * its outcome by an insert under its id: decided once, whichever process decides.
  */
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import {
@@ -47,17 +50,34 @@ export interface GovernanceOptions {
   /** What the actions check against and change (actions.ts), the parameters in force among them. */
   actions: ActionServices;
   log: Logger;
+  /** Whether this process holds the main chain's lease: only then does it decide proposals. */
+  may: () => boolean;
+}
+
+/** A decided proposal's outcome, `_id` = the proposal (collections.ts `outcomes`). */
+interface OutcomeDoc {
+  _id: string;
+  status: Exclude<ProposalStatus, 'VOTING'>;
+  outcome: OutcomeBody;
+  outcomeId: string;
+  decidedAt: Date;
+  failure?: ProposalDoc['failure'];
 }
 
 export class Governance {
   private readonly proposals: Collection<ProposalDoc>;
   private readonly votes: Collection<VoteDoc>;
   private readonly meta: Collection<{ _id: string; seq?: number }>;
+  private readonly outcomes: Collection<OutcomeDoc>;
   /** Proposals still VOTING, with their votes. */
   private readonly open = new Map<string, { doc: ProposalDoc; votes: VoteDoc[] }>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private submitted = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Counts starts and stops of the deadline ticks. */
+  private runs = 0;
+  /** While the holder reads its state, votes and proposals wait (none may land between the read and its use). */
+  private loading: Promise<void> = Promise.resolve();
 
   constructor(
     db: Db,
@@ -67,28 +87,68 @@ export class Governance {
     this.proposals = db.collection(COLLECTIONS.proposals);
     this.votes = db.collection(COLLECTIONS.votes);
     this.meta = db.collection(COLLECTIONS.meta);
+    this.outcomes = db.collection(COLLECTIONS.outcomes);
   }
 
-  /** Reads the parameters governance set, the proposal counter and the open proposals with their votes. */
+  /** Every process: the parameters governance set and the proposal counter. */
   async init(): Promise<void> {
     await this.opts.actions.parameters.init();
-    this.submitted = (await this.meta.findOne({ _id: 'proposals' }))?.seq ?? 0;
-    for (const doc of await this.proposals.find({ status: 'VOTING' }, oneBatch(10_000)).toArray()) {
-      const votes = await this.votes.find({ proposal: doc._id }, oneBatch(10_000)).toArray();
-      this.open.set(doc._id, { doc, votes });
+    this.submitted = Math.max((await this.meta.findOne({ _id: 'proposals' }))?.seq ?? 0, await this.proposals.countDocuments());
+  }
+
+  /**
+   * The lease holder's start (and again a while after it): the parameters, the proposal counter,
+   * the open proposals with their votes. A proposal still VOTING whose outcome is recorded (the
+   * holder that decided it died before marking it) is marked now. Votes and proposals wait meanwhile.
+   */
+  async load(): Promise<void> {
+    let loaded = () => {};
+    const gate = this.loading;
+    this.loading = new Promise<void>((resolve) => (loaded = resolve));
+    await gate;
+    try {
+      await Promise.allSettled([...this.locks.values()]); // votes and decisions under way land first
+      await this.init();
+      const open = new Map<string, { doc: ProposalDoc; votes: VoteDoc[] }>();
+      for (const doc of await this.proposals.find({ status: 'VOTING' }, oneBatch(10_000)).toArray()) {
+        const decided = await this.outcomes.findOne({ _id: doc._id });
+        if (decided) {
+          const { _id, ...fields } = decided;
+          await this.proposals.updateOne({ _id, status: 'VOTING' }, { $set: fields });
+          continue;
+        }
+        open.set(doc._id, { doc, votes: await this.votes.find({ proposal: doc._id }, oneBatch(10_000)).toArray() });
+      }
+      this.open.clear();
+      for (const [id, o] of open) this.open.set(id, o);
+    } finally {
+      loaded();
     }
   }
 
+  /** Drops the open proposals (the lease is lost: the next holder reads them). */
+  async unload(): Promise<void> {
+    await this.stop();
+    this.open.clear();
+  }
+
   start(): void {
+    clearTimeout(this.timer);
+    const run = ++this.runs; // a tick of an earlier start, still deciding when it was stopped, stops there
     const tick = () => {
+      if (run !== this.runs) return;
+      if (!this.opts.may()) return void (this.timer = setTimeout(tick, TICK_MS));
       Promise.all([...this.open.keys()].map((id) => this.conclude(id)))
         .catch((err: unknown) => this.opts.log.error('deciding proposals failed; retrying', { err }))
-        .finally(() => (this.timer = setTimeout(tick, TICK_MS)));
+        .finally(() => {
+          if (run === this.runs) this.timer = setTimeout(tick, TICK_MS);
+        });
     };
     this.timer = setTimeout(tick, TICK_MS);
   }
 
   async stop(): Promise<void> {
+    this.runs++;
     clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.allSettled([...this.locks.values()]);
@@ -96,6 +156,12 @@ export class Governance {
 
   get parameters(): Parameters {
     return this.opts.actions.parameters.current;
+  }
+
+  /** The parameters now: kept by the lease holder, which changes them; read from the database by another process. */
+  async currentParameters(): Promise<Parameters> {
+    if (!this.opts.may()) await this.opts.actions.parameters.init();
+    return this.parameters;
   }
 
   /** Whether any proposal was ever submitted: from then on municipalities join by governance only. */
@@ -119,15 +185,33 @@ export class Governance {
 
   /** Checks a proposal's shape and records it, open for votes by the municipalities active now. */
   async propose(input: ProposalInput, proposer: string): Promise<ProposalDoc> {
+    await this.loading;
     const { title, description, action } = await this.check(input);
     const members: Member[] = (await this.opts.actions.registry.list('ACTIVE')).map((m) => ({ code: m.code, governanceKey: m.governanceKey ?? m.sequencerKey }));
     if (members.length === 0) throw aikiError('BAD_PROPOSAL', 'no municipality is active to vote: register the founding members first (registerMunicipality)', { field: 'input' });
     // What the proposal's hash is over must encode before a proposal number is taken: a failure
     // after it would leave a number spent and the federation in governance mode for nothing.
     canonicalJson({ title, description, proposer, action, members });
-    const counter = await this.meta.findOneAndUpdate({ _id: 'proposals' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
-    const seq = counter!.seq!;
-    this.submitted = Math.max(this.submitted, seq);
+    // The number is taken by the proposal's own insert under it (a unique `_id`): the next one free.
+    for (;;) {
+      const doc = this.proposalDoc(this.submitted + 1, { title, description, proposer, action, members });
+      try {
+        await this.proposals.insertOne(doc);
+      } catch (err) {
+        if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+        this.submitted = doc.seq;
+        continue;
+      }
+      this.submitted = doc.seq;
+      await this.meta.updateOne({ _id: 'proposals' }, { $max: { seq: doc.seq } }, { upsert: true });
+      this.chain.record({ id: doc.hash, kind: 'proposal', proposal: doc._id });
+      this.open.set(doc._id, { doc, votes: [] });
+      this.opts.log.info('proposal submitted', { proposal: doc._id, action: action.type, proposer, members: members.length });
+      return doc;
+    }
+  }
+
+  private proposalDoc(seq: number, { title, description, proposer, action, members }: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[] }): ProposalDoc {
     const now = new Date();
     const params = this.parameters;
     const body: ProposalBody<ProposalAction> = {
@@ -142,16 +226,12 @@ export class Governance {
       electorate: members,
       rules: params.rules,
     };
-    const doc: ProposalDoc = { _id: body.id, seq, body, hash: proposalEventId(body), status: 'VOTING' };
-    await this.proposals.insertOne(doc);
-    this.chain.record({ id: doc.hash, kind: 'proposal', proposal: doc._id });
-    this.open.set(doc._id, { doc, votes: [] });
-    this.opts.log.info('proposal submitted', { proposal: doc._id, action: action.type, proposer, members: members.length });
-    return doc;
+    return { _id: body.id, seq, body, hash: proposalEventId(body), status: 'VOTING' };
   }
 
   /** Records a member's signed vote; the outcome is decided (and carried out) as soon as it is certain. */
   async vote(input: { body: string; signature: string }): Promise<VoteDoc> {
+    await this.loading;
     let parsed: unknown;
     try {
       parsed = JSON.parse(input.body);
@@ -190,7 +270,7 @@ export class Governance {
   private conclude(id: string): Promise<void> {
     return this.locked(id, async () => {
       const open = this.open.get(id);
-      if (!open) return;
+      if (!open || !this.opts.may()) return;
       const { doc, votes } = open;
       const tally = countVotes(
         votes.map((v) => v.body.option),
@@ -220,13 +300,21 @@ export class Governance {
         votes: votes.map((v) => v.id).sort(),
         failure: failure ? { code: failure.code, message: failure.message } : null,
       };
-      const outcomeId = outcomeEventId(outcome);
-      const decidedAt = new Date();
-      await this.proposals.updateOne({ _id: id, status: 'VOTING' }, { $set: { status, outcome, outcomeId, decidedAt, ...(failure ? { failure } : {}) } });
-      this.chain.record({ id: outcomeId, kind: 'outcome', proposal: id });
+      let decision: Omit<OutcomeDoc, '_id'> = { status, outcome, outcomeId: outcomeEventId(outcome), decidedAt: new Date(), ...(failure ? { failure } : {}) };
+      // The decision is its insert under the proposal's id: decided once, whichever process decides.
+      try {
+        await this.outcomes.insertOne({ _id: id, ...decision });
+      } catch (err) {
+        if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+        const { _id, ...theirs } = (await this.outcomes.findOne({ _id: id }))!;
+        this.opts.log.warn('a proposal was decided by another process first; taking its outcome', { proposal: id, status: theirs.status });
+        decision = theirs;
+      }
+      await this.proposals.updateOne({ _id: id, status: 'VOTING' }, { $set: decision });
+      this.chain.record({ id: decision.outcomeId, kind: 'outcome', proposal: id });
       this.open.delete(id);
-      Object.assign(doc, { status, outcome, outcomeId, decidedAt, failure });
-      this.opts.log.info('proposal decided', { proposal: id, status, ...tally, ...(failure ? { failure: failure.code } : {}) });
+      Object.assign(doc, { status: decision.status, outcome: decision.outcome, outcomeId: decision.outcomeId, decidedAt: decision.decidedAt, failure: decision.failure });
+      this.opts.log.info('proposal decided', { proposal: id, status: decision.status, ...tally, ...(decision.failure ? { failure: decision.failure.code } : {}) });
     });
   }
 

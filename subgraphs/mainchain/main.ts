@@ -2,10 +2,12 @@
  * `tsx subgraphs/mainchain/main.ts`: the main-chain subgraph.
  * Configuration (README.md): MONGODB_URI, AIKI_PORT, AIKI_HOST, AIKI_DB_NAME, AIKI_OPERATOR_TOKEN,
  * AIKI_MAINCHAIN_KEY, AIKI_MAIN_BLOCK_INTERVAL_MS, AIKI_PROBE_TIMEOUT_MS, AIKI_SETTLEMENT_TIMEOUT_MS,
- * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS, AIKI_SUBGRAPH_SECRET, AIKI_SEALED_CACHE_MB.
+ * AIKI_SETTLE_INTERVAL_MS, AIKI_VOTING_PERIOD_MS, AIKI_SUBGRAPH_SECRET, AIKI_SEALED_CACHE_MB, AIKI_LEASE_MS,
+ * AIKI_PUBLIC_URL. Several processes over one database make one main chain: one holds the lease and
+ * decides, the others answer reads and hand it writes (docs/SETTLEMENT.md).
  */
 import './tracing.ts'; // first: see the file
-import { ensureSubgraphSecret, envInt, envSecretKey, envString } from '../../runtime/env.ts';
+import { ensureSubgraphSecret, envInt, envSecretKey, envString, envUrl } from '../../runtime/env.ts';
 import { dataDir, keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { metricsListenerFromEnv } from '../../runtime/http.ts';
@@ -43,6 +45,8 @@ runMain(log, async () => {
       settleIntervalMs: envInt('AIKI_SETTLE_INTERVAL_MS', 500, { min: 10 }),
       votingPeriodMs: envInt('AIKI_VOTING_PERIOD_MS', 2 * 86_400_000, { min: 1000 }),
       sealedCacheBytes: envInt('AIKI_SEALED_CACHE_MB', 64, { min: 1, max: 65_536 }) * 1024 * 1024,
+      leaseMs: envInt('AIKI_LEASE_MS', 2000, { min: 200 }),
+      publicUrl: envUrl('AIKI_PUBLIC_URL'),
     },
     log,
   );

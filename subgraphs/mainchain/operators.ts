@@ -44,9 +44,20 @@ export class Operators {
   private readonly byId = new Map<string, OperatorDoc>();
   private readonly root: Buffer | undefined;
 
-  constructor(db: Db, rootToken: string | undefined) {
+  constructor(
+    db: Db,
+    rootToken: string | undefined,
+    /** Whether this process holds the main chain's lease: it alone mints and revokes, so its map is whole. */
+    private readonly may: () => boolean = () => true,
+  ) {
     this.tokens = db.collection(COLLECTIONS.operators);
     this.root = rootToken ? digest(rootToken) : undefined;
+  }
+
+  /** A token by id: kept by the lease holder, read from the database by any other process (minted or revoked by the holder). */
+  private async token(id: string): Promise<OperatorDoc | undefined> {
+    if (this.may()) return this.byId.get(id);
+    return (await this.tokens.findOne({ _id: id })) ?? undefined;
   }
 
   /** Without a root token every request is an operator's (development only). */
@@ -54,18 +65,21 @@ export class Operators {
     return !this.root;
   }
 
+  /** Reads every token (at start, and when this process takes the lease). */
   async init(): Promise<void> {
-    for (const doc of await this.tokens.find({}).toArray()) this.byId.set(doc._id, doc);
+    const docs = await this.tokens.find({}).toArray();
+    this.byId.clear();
+    for (const doc of docs) this.byId.set(doc._id, doc);
   }
 
   /** The operator an Authorization header proves, or null. */
-  authenticate(authorization: string | undefined): Operator {
+  async authenticate(authorization: string | undefined): Promise<Operator> {
     if (this.open) return DEVELOPMENT;
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
     if (!bearer) return null;
     const minted = TOKEN.exec(bearer);
     if (minted) {
-      const doc = this.byId.get(minted[1]!);
+      const doc = await this.token(minted[1]!);
       return doc && timingSafeEqual(digest(minted[2]!), Buffer.from(doc.digest, 'hex')) ? { name: doc.name, token: doc._id } : null;
     }
     return timingSafeEqual(digest(bearer), this.root!) ? { name: 'root', token: 'root' } : null;
@@ -79,7 +93,7 @@ export class Operators {
   async verify(body: unknown): Promise<{ operator: Operator }> {
     const authorization = (body as { authorization?: unknown } | null)?.authorization;
     if (typeof authorization !== 'string') throw aikiError('BAD_USER_INPUT', 'expected {"authorization": "Bearer <token>"}', { field: 'authorization' });
-    return { operator: this.authenticate(authorization) };
+    return { operator: await this.authenticate(authorization) };
   }
 
   /**
@@ -87,12 +101,12 @@ export class Operators {
    * signature covered the claim (runtime/http.ts checks it before any context is made): the claim
    * is the gateway's word. Its token must still be live here — revoked, it names nobody.
    */
-  fromClaim(claim: string): Operator {
+  async fromClaim(claim: string): Promise<Operator> {
     const claimed = parseOperatorClaim(claim);
     if (!claimed) return null;
     if (this.open) return claimed;
     if (claimed.token === 'root') return { name: 'root', token: 'root' };
-    const doc = this.byId.get(claimed.token);
+    const doc = await this.token(claimed.token);
     return doc ? { name: doc.name, token: doc._id } : null;
   }
 

@@ -1,7 +1,9 @@
 /**
  * The registry: municipalities (who they are, where their ledger subgraphs answer) and extension
- * subgraphs. Only this process writes it, so it keeps a revision in memory that changes with every
- * write; the gateway long-polls it (`registryRevision`) and re-reads the registry only then.
+ * subgraphs. Only the main chain's lease holder writes it. Its revision is kept in the database —
+ * a log of its changes, one document per change under a number that only grows — so that every
+ * main-chain process answers the same revision and the changes since one; the gateway long-polls it
+ * (`registryRevision`) and re-reads the registry only then.
  */
 import type { LabelGrants } from '../../runtime/labelGrants.ts';
 import { randomBytes } from 'node:crypto';
@@ -54,23 +56,36 @@ const MAX_ENDPOINTS = 8;
 /** Japan has about 1,741 municipalities; the registry is read whole, in one batch. */
 const MAX_MUNICIPALITIES = 10_000;
 const MAX_NAME = 100;
-/** Changes remembered for {@link Registry.changesSince}; a reader further behind reads the whole registry. */
-const RECENT_CHANGES = 10_000;
+/** At most this many changes are read one by one by {@link Registry.changesSince}; a reader further behind reads the whole registry. */
+const RECENT_CHANGES = 1000;
+/** How often a long poll looks at the change log (a process that does not hold the lease learns of changes only there). */
+const POLL_MS = 250;
+
+/** One change of the registry: the municipality it was about, null for an extension subgraph, or `all` (anything may have changed). */
+interface ChangeDoc {
+  _id: string;
+  code: string | null;
+  all?: boolean;
+  at: Date;
+}
+const changeKey = (n: number) => String(n).padStart(12, '0');
+const EPOCH_KEY = 'epoch';
 
 export class Registry {
   readonly municipalities: Collection<MunicipalityDoc>;
   readonly subgraphs: Collection<SubgraphDoc>;
-  /** `<epoch>:<n>`: a new epoch per process, so that a gateway re-reads everything after a restart. */
-  private readonly epoch = randomBytes(6).toString('hex');
+  private readonly log: Collection<ChangeDoc>;
+  /** `<epoch>:<n>`: the epoch is the database's (made once), so every process answers the same revision. */
+  private epoch = '';
+  /** The newest change known here: certain on the lease holder, which writes them; probed elsewhere. */
   private changes = 0;
-  /** What each recent change was about: a municipality's code, or null (an extension subgraph). */
-  private readonly recent: Array<string | null> = [];
   private waiters: Array<() => void> = [];
   /**
-   * Municipalities as read here, by code: every lookup of a reference (an account, a transaction,
-   * a block, a municipality) needs one, and this process is the registry's only writer. Each write
-   * moves {@link generation} when it begins and when it ends — a read that overlaps it is not kept —
-   * and forgets the code it writes (a registry write) or raises its anchored height (an anchor).
+   * Municipalities as read here, by code — kept only while this process holds the lease and so is
+   * the registry's only writer: every lookup of a reference (an account, a transaction, a block, a
+   * municipality) needs one. Each write moves {@link generation} when it begins and when it ends —
+   * a read that overlaps it is not kept — and forgets the code it writes (a registry write) or raises
+   * its anchored height (an anchor).
    */
   private readonly known = new Map<string, MunicipalityDoc>();
   private generation = 0;
@@ -79,66 +94,114 @@ export class Registry {
   /** The registry's label promised to gateways (server.ts); revoked before each write. */
   grants?: LabelGrants;
 
-  constructor(db: Db, private readonly probeTimeoutMs = 3000) {
+  constructor(
+    db: Db,
+    private readonly probeTimeoutMs = 3000,
+    /** Whether this process holds the main chain's lease (it alone writes the registry then). */
+    private readonly may: () => boolean = () => true,
+  ) {
     this.municipalities = db.collection<MunicipalityDoc>(COLLECTIONS.municipalities);
     this.subgraphs = db.collection<SubgraphDoc>(COLLECTIONS.subgraphs);
+    this.log = db.collection<ChangeDoc>(COLLECTIONS.registryLog);
   }
 
-  get revision(): string {
+  /** The revision now: from memory on the lease holder, else the newest change in the log (one `_id` probe while none is newer). */
+  async revision(): Promise<string> {
+    if (!this.may()) await this.probe();
     return `${this.epoch}:${this.changes}`;
   }
 
-  /** The revision, when no write is in progress (what a grant may promise); else undefined. */
+  /** The revision, when no write is in progress (what a grant may promise); else undefined. Only the lease holder, which writes the registry, promises it. */
   get settledRevision(): string | undefined {
-    return this.writing > 0 ? undefined : this.revision;
+    return this.writing > 0 || !this.may() ? undefined : `${this.epoch}:${this.changes}`;
+  }
+
+  /** Reads changes newer than the newest known here; returns whether there were any. */
+  private async probe(): Promise<boolean> {
+    let moved = false;
+    while (await this.log.findOne({ _id: changeKey(this.changes + 1) }, { projection: { _id: 1 } })) {
+      this.changes++;
+      moved = true;
+    }
+    return moved;
   }
 
   /** The revision once it differs from `after`, or after `waitMs`. */
   async nextRevision(after: string | null | undefined, waitMs: number): Promise<string> {
-    if (after !== this.revision || waitMs <= 0) return this.revision;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, waitMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.waiters.push(done);
-    });
-    return this.revision;
+    const deadline = Date.now() + waitMs;
+    let revision = await this.revision();
+    while (revision === after && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.waiters.push(done);
+      });
+      revision = await this.revision();
+    }
+    return revision;
   }
 
   /**
    * The municipalities changed since revision `after`, read one by one, and the revision that
-   * covers them; the whole registry when `after` is from another process or older than the
-   * {@link RECENT_CHANGES} changes kept. (A change made while this reads is seen again later: harmless.)
+   * covers them; the whole registry when `after` is of another database, further behind than
+   * {@link RECENT_CHANGES}, or before a change that may have touched anything (a hand-over).
+   * (A change made while this reads is seen again later: harmless.)
    */
   async changesSince(after: string): Promise<{ revision: string; complete: boolean; municipalities: MunicipalityDoc[] }> {
-    const revision = this.revision;
+    const revision = await this.revision();
     const [epoch, n] = after.split(':');
     const from = Number(n);
-    const oldest = this.changes - this.recent.length;
-    if (epoch !== this.epoch || !Number.isInteger(from) || from < oldest || from > this.changes) {
-      return { revision, complete: true, municipalities: await this.list() };
-    }
-    const codes = new Set(this.recent.slice(from - oldest).filter((c) => c !== null));
+    const whole = async () => ({ revision, complete: true, municipalities: await this.list() });
+    if (epoch !== this.epoch || !Number.isInteger(from) || from < this.changes - RECENT_CHANGES || from > this.changes) return whole();
+    const changes = await Promise.all(Array.from({ length: this.changes - from }, (_, i) => this.log.findOne({ _id: changeKey(from + 1 + i) })));
+    if (changes.some((c) => !c || c.all)) return whole();
+    const codes = new Set(changes.map((c) => c!.code).filter((c) => c !== null));
     const docs = await Promise.all([...codes].map((code) => this.find(code)));
     return { revision, complete: false, municipalities: docs.filter((d) => d !== null) };
   }
 
   /**
    * Every write to the registry ends here, with what it was about — after the write, even a failed
-   * one (it may have reached the database): the registry's state label is this revision
-   * (state.ts), and must move past every answer read before the write's end. The anchored height
-   * written with every anchor ({@link anchored}) is not registry state and moves nothing here.
+   * one (it may have reached the database): a change is logged under the next number (a unique-key
+   * insert), so the registry's state label, its revision (state.ts), moves past every answer read
+   * before the write's end. The anchored height written with every anchor ({@link anchored}) is not
+   * registry state and moves nothing here.
    */
-  private changed(code: string | null): void {
+  private async changed(code: string | null, all = false): Promise<void> {
     this.forget(code);
-    this.changes++;
-    this.recent.push(code);
-    if (this.recent.length > RECENT_CHANGES) this.recent.shift();
+    for (;;) {
+      try {
+        await this.log.insertOne({ _id: changeKey(this.changes + 1), code, ...(all ? { all } : {}), at: new Date() });
+        this.changes++;
+        break;
+      } catch (err) {
+        if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+        await this.probe(); // another process logged that number (a holder before this one)
+      }
+    }
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
+  }
+
+  /**
+   * The lease holder's start: what was kept is dropped, and a change that may have touched anything
+   * is logged — a holder killed between a write and its log entry left the write unlogged, and
+   * every gateway re-reads the whole registry once.
+   */
+  async load(): Promise<void> {
+    this.unload();
+    await this.probe();
+    await this.changed(null, true);
+  }
+
+  /** Drops what the lease holder kept (the lease is lost). */
+  unload(): void {
+    this.generation++;
+    this.known.clear();
   }
 
   /** Wakes every long poll (at shutdown). */
@@ -146,8 +209,15 @@ export class Registry {
     for (const w of this.waiters.splice(0)) w();
   }
 
+  /** Every process: the index, the database's epoch (made by the first process ever), the newest change. */
   async init(): Promise<void> {
-    await this.municipalities.createIndex({ registeredAt: 1, _id: 1 }, { name: 'registeredAt' });
+    const present = new Set((await this.municipalities.listIndexes().toArray().catch(() => [])).map((i) => i.name as string));
+    if (!present.has('registeredAt')) await this.municipalities.createIndex({ registeredAt: 1, _id: 1 }, { name: 'registeredAt' });
+    await this.log.insertOne({ _id: EPOCH_KEY, code: randomBytes(6).toString('hex'), at: new Date() }).catch((err: unknown) => {
+      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+    });
+    this.epoch = (await this.log.findOne({ _id: EPOCH_KEY }))!.code!;
+    await this.probe();
   }
 
   async list(status?: MunicipalityStatus | null): Promise<MunicipalityDoc[]> {
@@ -156,12 +226,13 @@ export class Registry {
 
   /** A municipality by code, or null (no error). */
   async find(code: string): Promise<MunicipalityDoc | null> {
-    const known = this.known.get(code);
+    const holding = this.may();
+    const known = holding ? this.known.get(code) : undefined;
     if (known) return { ...known };
     const generation = this.generation;
     const doc = await this.municipalities.findOne({ _id: code });
     // Kept only if no write began meanwhile: it might have read the document before that write.
-    if (doc && generation === this.generation) this.known.set(code, doc);
+    if (doc && holding && generation === this.generation) this.known.set(code, doc);
     return doc && { ...doc };
   }
 
@@ -266,9 +337,10 @@ export class Registry {
     try {
       await fn();
     } finally {
-      this.changed(code);
-      this.writing--;
-      this.grants?.endWrite();
+      await this.changed(code).finally(() => {
+        this.writing--;
+        this.grants?.endWrite();
+      });
     }
   }
 

@@ -99,8 +99,8 @@ export const resolvers: Resolvers = {
       if (!Number.isInteger(n) || n < 1 || n > 1000) throw aikiError('BAD_USER_INPUT', 'first must be 1–1,000', { field: 'first' });
       return governance.list(status, n);
     },
-    parameters: (_root, _args, { governance }) => {
-      const p = governance.parameters;
+    parameters: async (_root, _args, { governance }) => {
+      const p = await governance.currentParameters();
       return { votingPeriodMs: p.votingPeriodMs, ...rules(p.rules), mainBlockIntervalMs: p.mainBlockIntervalMs, settlementTimeoutMs: p.settlementTimeoutMs };
     },
     subgraphs: (_root, _args, { registry }) => registry.extensions(),

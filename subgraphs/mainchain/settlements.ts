@@ -27,8 +27,8 @@ import {
   hexToBytes,
   parseAddress,
   settlementEntryId,
-  
   sign,
+  stepEntry,
   signSettlement,
   verifyInclusion,
   type BlockHeader,
@@ -42,7 +42,7 @@ import type { MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { MunicipalityDoc, Registry } from './registry.ts';
 import type { MainSealedCache } from './sealed.ts';
-import { stepEventIds, type OutboundOffer, type SettlementDoc, type TraceHopModel, type TraceModel } from './models.ts';
+import { orderIds, stepEventIds, type OutboundOffer, type SettlementDoc, type TraceHopModel, type TraceModel } from './models.ts';
 
 
 
@@ -82,11 +82,25 @@ export interface SettlerOptions {
   timeoutMs: number;
   intervalMs: number;
   log: Logger;
+  /** Whether this process may decide now (it holds the main chain's lease). */
+  may: () => boolean;
 }
+
+/** A step's commit point (collections.ts `settlementSteps`): the status and the fields that came with it. */
+interface StepDoc {
+  _id: string;
+  settlement: string;
+  index: number;
+  status: SettlementStatus;
+  set: Partial<SettlementDoc>;
+  at: Date;
+}
+const stepKey = (settlement: string, index: number) => `${settlement}|${index}`;
 
 export class Settler {
   readonly settlements: Collection<SettlementDoc>;
-  /** Every settlement not final, as stored (this process is the only writer of them). */
+  private readonly steps: Collection<StepDoc>;
+  /** Every settlement not final, as stored (the lease holder is the only writer of them). */
   private readonly active = new Map<string, SettlementDoc>();
   private readonly count = new Map<SettlementStatus, number>();
   /** When a settlement answered "pending" or was not answered, when to ask again. */
@@ -96,9 +110,13 @@ export class Settler {
    * settlement, then added to before each is inserted, so it holds every stored settlement and
    * perhaps one whose insert failed — a trace reads each by id, which finds only what is stored.
    * Kept here because the query behind it, by `from`, reads the whole collection on FerretDB
-   * (docs/DATABASE.md); this process is the settlements' only writer (docs/SETTLEMENT.md).
+   * (docs/DATABASE.md). The lease holder adds to it as it records; another process follows the
+   * main chain's blocks, whose ESCROWED events name every settlement sealed ({@link follow}).
    */
   private readonly sentBy = new Map<string, string[]>();
+  /** The main-chain height up to which {@link sentBy} holds every settlement sealed (followed when not the holder). */
+  private followed = 0;
+  private following: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   /**
@@ -109,6 +127,10 @@ export class Settler {
   private writing: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<string>();
   private running = false;
+  /** Counts starts and stops of the rounds. */
+  private runs = 0;
+  /** When this process last loaded the settlements (took the lease): a destination's time-out counts from then at the earliest. */
+  private loadedAt = 0;
 
   constructor(
     db: Db,
@@ -118,17 +140,77 @@ export class Settler {
     private readonly sealed: MainSealedCache,
   ) {
     this.settlements = db.collection(COLLECTIONS.settlements);
+    this.steps = db.collection(COLLECTIONS.settlementSteps);
   }
 
+  /** Every process: the indexes, and the senders' index from every settlement stored. */
   async init(): Promise<void> {
-    await this.settlements.createIndex({ status: 1 }, { name: 'status' });
-    await this.settlements.createIndex({ from: 1 }, { name: 'from' });
-    // Once at start-up, one read of every settlement (a scan on FerretDB whatever the filter).
+    const present = new Set((await this.settlements.listIndexes().toArray().catch(() => [])).map((i) => i.name as string));
+    if (!present.has('status')) await this.settlements.createIndex({ status: 1 }, { name: 'status' });
+    if (!present.has('from')) await this.settlements.createIndex({ from: 1 }, { name: 'from' });
+    this.followed = (await this.chain.headBlock()).height; // what is sealed after it is followed
+    for (const s of await this.settlements.find({}, { projection: { _id: 1, from: 1 } }).toArray()) this.sent(s);
+  }
+
+  /**
+   * The lease holder's start (and again a while after it, for a dead holder's late writes): one read
+   * of every settlement (a scan on FerretDB whatever the filter), and of every step recorded past
+   * what a settlement not final shows — written by a holder that died before copying it there.
+   */
+  async load(): Promise<void> {
+    await this.writing;
+    const counts = new Map<SettlementStatus, number>();
+    const active = new Map<string, SettlementDoc>();
     for (const s of await this.settlements.find({}).toArray()) {
       this.sent(s);
-      this.count.set(s.status, (this.count.get(s.status) ?? 0) + 1);
-      if (ACTIVE.includes(s.status)) this.active.set(s._id, s);
+      if (ACTIVE.includes(s.status)) active.set(s._id, this.active.get(s._id) ?? s);
+      else counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
     }
+    for (const doc of active.values()) {
+      const known = this.active.get(doc._id) === doc;
+      if (!known) await this.catchUpSteps(doc);
+      if (TERMINAL.includes(doc.status)) {
+        active.delete(doc._id);
+        this.sealed.putFinal(doc);
+      }
+      counts.set(doc.status, (counts.get(doc.status) ?? 0) + 1);
+    }
+    // Recorded while this read (an anchor offer does not wait for it): kept.
+    for (const [id, doc] of this.active) if (!active.has(id) && ACTIVE.includes(doc.status)) active.set(id, doc);
+    this.active.clear();
+    for (const [id, doc] of active) this.active.set(id, doc);
+    this.count.clear();
+    for (const [status, n] of counts) this.count.set(status, n);
+    // No order was sent while nobody held the lease: a destination's time-out starts again now.
+    this.loadedAt = Date.now();
+  }
+
+  /** Forgets what the lease holder keeps (the lease is lost). */
+  async unload(): Promise<void> {
+    await this.stop();
+    this.active.clear();
+    this.count.clear();
+    this.retryAt.clear();
+  }
+
+  /**
+   * Steps recorded for `doc` past those its document shows (the holder that recorded them died
+   * before copying them there): applied to `doc` and copied to the document, where the main chain's
+   * load finds their events not sealed yet (chain.ts).
+   */
+  private async catchUpSteps(doc: SettlementDoc): Promise<void> {
+    let found = false;
+    for (;;) {
+      const step = await this.steps.findOne({ _id: stepKey(doc._id, doc.steps.length) });
+      if (!step) break;
+      Object.assign(doc, step.set, { status: step.status });
+      doc.steps.push({ status: step.status, at: step.at });
+      found = true;
+    }
+    if (!found) return;
+    const { _id, ...fields } = doc;
+    await this.settlements.updateOne({ _id, [`steps.${doc.steps.length - 1}`]: { $exists: false } }, { $set: fields });
+    this.opts.log.info('settlement steps recovered from their records', { settlement: _id, status: doc.status });
   }
 
   private sent(s: Pick<SettlementDoc, '_id' | 'from'>): void {
@@ -139,11 +221,12 @@ export class Settler {
 
   start(): void {
     this.running = true;
+    const run = ++this.runs; // a round of an earlier start, still running when it was stopped, ends its loop
     const loop = () => {
       this.round = this.advanceAll()
         .catch((err: unknown) => this.opts.log.error('settling failed; retrying', { err }))
         .finally(() => {
-          if (this.running) this.timer = setTimeout(loop, this.opts.intervalMs);
+          if (this.running && run === this.runs) this.timer = setTimeout(loop, this.opts.intervalMs);
         });
     };
     loop();
@@ -151,6 +234,7 @@ export class Settler {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.runs++;
     clearTimeout(this.timer);
     await this.round;
     await this.writing;
@@ -170,9 +254,32 @@ export class Settler {
     this.opts.timeoutMs = ms;
   }
 
-  /** How many settlements are in each state: counted once at start-up, then kept by their only writer. */
-  counts(): Array<{ status: SettlementStatus; count: number }> {
-    return [...ACTIVE, ...TERMINAL].map((status) => ({ status, count: this.count.get(status) ?? 0 }));
+  /** How many settlements are in each state: the lease holder counts as it writes; another process reads them all. */
+  async counts(): Promise<Array<{ status: SettlementStatus; count: number }>> {
+    let count = this.count;
+    if (!this.opts.may()) {
+      count = new Map();
+      for (const { status } of await this.settlements.find({}, { projection: { status: 1 } }).toArray()) count.set(status, (count.get(status) ?? 0) + 1);
+    }
+    return [...ACTIVE, ...TERMINAL].map((status) => ({ status, count: count.get(status) ?? 0 }));
+  }
+
+  /**
+   * Brings {@link sentBy} up to the main chain's head on a process that does not hold the lease:
+   * every settlement is sealed in a block with its ESCROWED event, read here once per block.
+   */
+  private follow(): Promise<void> {
+    this.following ??= (async () => {
+      const head = (await this.chain.headBlock()).height;
+      for (let h = this.followed + 1; h <= head; h++) {
+        const block = await this.chain.block(h);
+        if (!block) break;
+        const ids = block.events.filter((e) => e.kind === 'settlement' && e.status === 'ESCROWED').map((e) => (e as { settlement: string }).settlement);
+        for (const doc of await Promise.all(ids.map((id) => this.get(id)))) if (doc) this.sent(doc);
+        this.followed = h;
+      }
+    })().finally(() => (this.following = undefined));
+    return this.following;
   }
 
   private counted(from: SettlementStatus | undefined, to: SettlementStatus): void {
@@ -189,6 +296,7 @@ export class Settler {
    * municipalities that each credited recipient made afterwards. Null if `id` is unknown.
    */
   async trace(id: string, depth: number): Promise<TraceModel | null> {
+    if (!this.opts.may()) await this.follow();
     const root = await this.get(id);
     if (!root) return null;
     const hops: TraceHopModel[] = [{ depth: 0, settlement: root }];
@@ -276,6 +384,20 @@ export class Settler {
       if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
       for (const e of errors) duplicates.add(e.index);
     });
+    // One already recorded — by a holder that died before it could move it on, or by this one — is
+    // taken as it is stored, and moved on from there.
+    for (const i of duplicates) {
+      const id = decided[i]!.stored._id;
+      if (this.active.has(id)) continue;
+      const existing = await this.settlements.findOne({ _id: id });
+      if (existing && ACTIVE.includes(existing.status)) {
+        await this.catchUpSteps(existing);
+        if (ACTIVE.includes(existing.status)) {
+          this.active.set(id, existing);
+          this.counted(undefined, existing.status);
+        }
+      }
+    }
     decided.forEach(({ stored, next }, i) => {
       if (duplicates.has(i)) return;
       const [escrowed, decision] = stepEventIds(stored);
@@ -291,6 +413,7 @@ export class Settler {
    * store the orders), then the orders, sent in one call per ledger, then the aborts.
    */
   private async advanceAll(): Promise<void> {
+    if (!this.opts.may()) return;
     const now = Date.now();
     // A settlement whose order was just answered "pending" (or not answered) is asked again
     // only after RETRY_MS: every ask costs the ledger its lookups.
@@ -362,7 +485,7 @@ export class Settler {
     if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return { doc, status: 'CREDITED', set: { entryHeight: answer.height }, entry: doc.credit!.id };
     if (answer.kind === 'entry' && answer.status === 'REJECTED') return this.refund(doc, answer.rejection!);
     if (answer.kind === 'refused' && FINAL_REFUSALS.has(answer.code)) return this.refund(doc, { code: answer.code, message: answer.message });
-    if (Date.now() - doc.creditOrderedAt!.getTime() > this.opts.timeoutMs) return { doc, status: 'ABORTING', set: {} };
+    if (Date.now() - Math.max(doc.creditOrderedAt!.getTime(), this.loadedAt) > this.opts.timeoutMs) return { doc, status: 'ABORTING', set: {} };
     return undefined; // pending, or not answered: ask again next round
   }
 
@@ -380,25 +503,57 @@ export class Settler {
 
   private refund(doc: SettlementDoc, reason: { code: string; message: string }): Move {
     // The original recipient gives the amount back to the original sender, on the source ledger.
-    const body = { v: 1 as const, type: 'refund' as const, settlement: doc.txid, from: doc.to, to: doc.from, amount: doc.amount, time: new Date().toISOString() };
+    // Dated when the transfer was escrowed, not now: whichever holder signs it, it is the same order
+    // (Ed25519 signatures are deterministic), written once by its id.
+    const time = (doc.steps[0]?.at ?? new Date()).toISOString();
+    const body = { v: 1 as const, type: 'refund' as const, settlement: doc.txid, from: doc.to, to: doc.from, amount: doc.amount, time };
     const refund = { ...signSettlement(body, this.opts.secretKey), id: settlementEntryId(body) };
     return { doc, status: 'REFUNDING', set: { refund, reason }, entry: refund.id };
   }
 
-  /** Writes steps (by `_id`; this process is the only writer), then records their events for the next main-chain block. */
+  /**
+   * Writes steps: first each step's record under `<settlement>|<index>` (a unique-key insert: the
+   * commit point, so that a step is decided once whichever process decides it), then the settlement
+   * documents (by `_id`, and only if they do not show that step already), then records their events
+   * for the next main-chain block. A step another process recorded first at that index is taken
+   * instead of ours, as it was recorded.
+   */
   private async write(moves: Move[]): Promise<void> {
+    if (!this.opts.may()) return;
     const at = new Date();
-    for (let i = 0; i < moves.length; i += MAX_STATEMENTS_PER_COMMAND) {
-      const chunk = moves.slice(i, i + MAX_STATEMENTS_PER_COMMAND);
+    const records: StepDoc[] = moves.map(({ doc, status, set }) => ({ _id: stepKey(doc._id, doc.steps.length), settlement: doc._id, index: doc.steps.length, status, set, at }));
+    const taken = new Set<number>();
+    await this.steps.insertMany(records, { ordered: false }).catch((err: unknown) => {
+      const errors = writeErrorsOf(err);
+      if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
+      for (const e of errors) taken.add(e.index);
+    });
+    const applied: Array<{ move: Move; record: StepDoc }> = [];
+    for (const [i, move] of moves.entries()) {
+      if (!taken.has(i)) applied.push({ move, record: records[i]! });
+      else {
+        const theirs = await this.steps.findOne({ _id: records[i]!._id });
+        if (!theirs) throw new Error(`settlement step ${records[i]!._id} was refused as a duplicate and is not there`);
+        this.opts.log.warn('a settlement step was recorded by another process first; taking it', { settlement: move.doc._id, status: theirs.status });
+        applied.push({ move: { doc: move.doc, status: theirs.status, set: theirs.set }, record: theirs });
+      }
+    }
+    for (let i = 0; i < applied.length; i += MAX_STATEMENTS_PER_COMMAND) {
+      const chunk = applied.slice(i, i + MAX_STATEMENTS_PER_COMMAND);
       await this.settlements.bulkWrite(
-        chunk.map(({ doc, status, set }) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { ...set, status }, $push: { steps: { status, at } } } } })),
+        chunk.map(({ move: { doc }, record }) => {
+          const { _id, ...fields } = { ...doc, ...record.set, status: record.status, steps: [...doc.steps, { status: record.status, at: record.at }] };
+          return { updateOne: { filter: { _id, [`steps.${record.index}`]: { $exists: false } }, update: { $set: fields } } };
+        }),
         { ordered: false },
       );
-      for (const { doc, status, set, entry } of chunk) {
+      for (const { move, record } of chunk) {
+        const { doc, entry } = move;
+        const { status, set } = record;
         this.counted(doc.status, status);
         Object.assign(doc, set, { status });
-        doc.steps.push({ status, at });
-        this.chain.record({ id: stepEventIds(doc).at(-1)!, kind: 'settlement', settlement: doc._id, status, entry });
+        doc.steps.push({ status, at: record.at });
+        this.chain.record({ id: stepEventIds(doc).at(-1)!, kind: 'settlement', settlement: doc._id, status, entry: entry ?? (stepEntry(status, orderIds(doc)) || undefined) });
         this.retryAt.delete(doc._id); // a new step is tried at once
         if (TERMINAL.includes(status)) {
           this.active.delete(doc._id);

@@ -28,6 +28,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, visit, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { MongoClient } from 'mongodb';
 import { REGISTRY_SCOPE, STATE_EXTENSION, type StateLabel } from '../../runtime/stateLabel.ts';
+import { COLLECTIONS } from './collections.ts';
 
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes']);
 
@@ -55,10 +56,18 @@ export class WriteClock {
   /** Changes with every start of the process: its counts start again at zero. */
   private readonly boot = randomBytes(16).toString('hex');
 
-  /** `client` must be created with `monitorCommands: true`. */
-  constructor(client: MongoClient) {
+  /**
+   * `client` must be created with `monitorCommands: true`. `term` names the lease holder's term of
+   * office (runtime/lease.ts `LeaseKeeper.epoch`): a label of one term is never current in another.
+   */
+  constructor(
+    client: MongoClient,
+    private readonly term: () => string = () => '',
+  ) {
     client.on('commandStarted', (event) => {
       if (!WRITES.has(event.commandName)) return;
+      // The lease's terms (runtime/lease.ts) are state of no answer: a renewal every term would end every label.
+      if (event.command?.[event.commandName] === COLLECTIONS.lease) return;
       this.inFlight.add(event.requestId);
       this.started++;
     });
@@ -71,7 +80,7 @@ export class WriteClock {
 
   /** The label now, or undefined while a write is in flight. */
   label(): StateLabel | undefined {
-    return this.started === this.finished ? { height: this.started, hash: this.boot } : undefined;
+    return this.started === this.finished ? { height: this.started, hash: `${this.boot}.${this.term()}` } : undefined;
   }
 }
 

@@ -1,0 +1,95 @@
+/**
+ * The pause in settlement when the main chain's lease holder is killed: two main-chain processes,
+ * transfers kyoto → osaka sent all along (a batch every 100 ms, straight to kyoto's ledger), and the
+ * holder `kill -9`ed BENCH_KILLS times (default 5), started again after each. Each pause is the time
+ * from the kill to the next transfer the main chain records CREDITED (its settlements, read from the
+ * database every 25 ms); a credit the dead holder's last commands still wrote within 500 ms of the
+ * kill is not counted as the next one. Prints every pause and the median.
+ * BENCH_LEASE_MS sets the lease term (default: the main chain's, 2000 ms).
+ */
+import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
+import { MongoClient } from 'mongodb';
+import { startCluster } from '../cluster/cluster.ts';
+import { formatAddress, generateKeyPair, signTransfer } from '../core/index.ts';
+import { postGraphQL } from '../runtime/graphql.ts';
+
+const KILLS = Number(process.env.BENCH_KILLS ?? 5);
+const LEASE_MS = process.env.BENCH_LEASE_MS;
+const SUBMIT_MANY = 'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { txid } }';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wallet = (town: string) => {
+  const keys = generateKeyPair();
+  return { ...keys, address: formatAddress(town, keys.publicKey) };
+};
+const senders = Array.from({ length: 4 }, () => wallet('kyoto'));
+const recipients = Array.from({ length: 4 }, () => wallet('osaka').address);
+const prefix = `bench_failover_${process.pid}`;
+const cluster = await startCluster({
+  municipalities: [
+    { code: 'kyoto', name: 'kyoto' },
+    { code: 'osaka', name: 'osaka' },
+  ],
+  dbPrefix: prefix,
+  operatorToken: 'bench',
+  mainchainReplicas: 2,
+  mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_SETTLE_INTERVAL_MS: '50', ...(LEASE_MS ? { AIKI_LEASE_MS: LEASE_MS } : {}) },
+  ledgerEnv: (spec) => ({
+    AIKI_BLOCK_INTERVAL_MS: '50',
+    AIKI_ANCHOR_INTERVAL_MS: '50',
+    AIKI_GENESIS: JSON.stringify(spec.code === 'kyoto' ? senders.map((s) => ({ address: s.address, amount: '1000000000' })) : []),
+  }),
+});
+const mongo = new MongoClient(cluster.db.uri);
+const settlements = mongo.db(`${prefix}_mainchain`).collection<{ _id: string; status: string }>('settlements');
+const credited = () => settlements.countDocuments({ status: 'CREDITED' });
+
+let sending = true;
+const nonces = senders.map(() => 0);
+const traffic = (async () => {
+  while (sending) {
+    await Promise.all(
+      senders.map(async (s, i) => {
+        const ts = Array.from({ length: 2 }, (_, k) => signTransfer({ v: 1, type: 'transfer', from: s.address, to: recipients[(i + k) % recipients.length]!, amount: '1', nonce: ++nonces[i]!, memo: '', time: new Date().toISOString() }, s.secretKey));
+        const reply = await postGraphQL(cluster.ledgers.get('kyoto')!.url, SUBMIT_MANY, { variables: { m: 'kyoto', ts } }).catch(() => undefined);
+        if (!reply?.data) nonces[i]! -= ts.length; // not acknowledged: the same nonces again
+      }),
+    );
+    await sleep(100);
+  }
+})();
+
+try {
+  const pauses: number[] = [];
+  await sleep(5000);
+  for (let k = 0; k < KILLS; k++) {
+    let holder;
+    while (!(holder = await cluster.mainchainHolder())) await sleep(100);
+    const index = cluster.mainchains.indexOf(holder);
+    const before = await credited();
+    while ((await credited()) === before) await sleep(25); // traffic is crediting
+    const killedAt = performance.now();
+    await holder.kill(); // kill -9
+    await sleep(500);
+    const settled = await credited(); // with whatever the dead holder's last commands wrote
+    let next: number;
+    for (;;) {
+      if ((await credited()) > settled) {
+        next = performance.now();
+        break;
+      }
+      await sleep(25);
+    }
+    pauses.push(next - killedAt);
+    console.log(`  kill ${k + 1}: next transfer credited ${((next - killedAt) / 1000).toFixed(2)} s after the kill`);
+    await cluster.restartMainchain(index);
+    await sleep(3000);
+  }
+  const sorted = [...pauses].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  console.log(`Settlement pause when the main chain's lease holder is killed (lease term ${LEASE_MS ?? 2000} ms), ${KILLS} kills: median ${(median / 1000).toFixed(2)} s, min ${(sorted[0]! / 1000).toFixed(2)} s, max ${(sorted.at(-1)! / 1000).toFixed(2)} s`);
+} finally {
+  sending = false;
+  await traffic;
+  await mongo.close();
+  await cluster.stop();
+}

@@ -1,0 +1,124 @@
+/**
+ * Two main-chain processes behind one gateway: writes through the process without the lease reach
+ * the holder, and what the gateway keeps of the main chain is refreshed after them — a registry
+ * answer after a registration, a database answer after an anchor, both sent to the non-holder. Then
+ * the holder is killed: the gateway and a ledger move to the other process, which takes the lease.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import type { ServiceProcess } from '../cluster/services.ts';
+import type { CacheStats } from '../gateway/cache/index.ts';
+import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { SUBMIT, transfer, wallet } from './support/ledger.ts';
+
+const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
+const NARA: MunicipalitySpec = { code: 'nara', name: 'Nara' };
+const TOKEN = 'replicas-token';
+const narai = wallet('nara');
+const kyotoan = wallet('kyoto');
+let cluster: Cluster;
+let prefix: string;
+let holder: ServiceProcess;
+let other: ServiceProcess;
+
+beforeAll(async () => {
+  prefix = uniquePrefix('mcrepl');
+  cluster = await startCluster({
+    municipalities: [KYOTO],
+    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+    dbPrefix: prefix,
+    operatorToken: TOKEN,
+    pollIntervalMs: 60_000, // changes reach the gateway by its long poll and its labels, not this
+    mainchainReplicas: 2,
+    mainchainEnv: { AIKI_LEASE_MS: '2000', AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
+    ledgerEnv: (spec) => ({ AIKI_BLOCK_INTERVAL_MS: '50', AIKI_ANCHOR_INTERVAL_MS: '50', ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: kyotoan.address, amount: '1000' }]) } : {}) }),
+  });
+  holder = await eventually(() => cluster.mainchainHolder(), 120_000, 'a lease holder');
+  other = cluster.mainchains.find((m) => m !== holder)!;
+}, 600_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  await dropDatabases(mongoUri(), prefix);
+});
+
+async function stats(): Promise<CacheStats> {
+  return ((await (await fetch(cluster.gateway.url.replace(/\/graphql$/, '/ready'))).json()) as { cache: CacheStats }).cache;
+}
+
+/** Reads `query` through the gateway until an answer comes from its response cache; returns that answer. */
+async function cached(query: string): Promise<unknown> {
+  return eventually(
+    async () => {
+      await gql(cluster.gateway.url, query);
+      const before = (await stats()).responses!.hits;
+      const reply = await gql(cluster.gateway.url, query);
+      return (await stats()).responses!.hits > before ? reply.data : undefined;
+    },
+    240_000,
+    `${query} answered from the gateway's cache`,
+  );
+}
+
+it('has one lease holder; the other process answers reads and says it does not hold the lease', async () => {
+  const ready = await Promise.all(cluster.mainchains.map(async (m) => ((await (await fetch(new URL('/ready', m.url))).json()) as { lease: boolean }).lease));
+  expect(ready.filter(Boolean)).toHaveLength(1);
+  const fromOther = await gql(other.url, '{ municipalities { code } mainChain { sequencer } }');
+  expect(fromOther.errors).toBeUndefined();
+  expect(fromOther.data!.municipalities).toEqual([{ code: 'kyoto' }]);
+});
+
+it('refreshes a cached registry answer at the gateway after a registration sent to the process without the lease', { timeout: 600_000 }, async () => {
+  const LIST = '{ municipalities { code name } }';
+  expect(await cached(LIST)).toEqual({ municipalities: [{ code: 'kyoto', name: 'Kyoto' }] });
+  // Nara's ledger pushes its blocks to the non-holder alone.
+  const nara = await cluster.startLedger(NARA, 0, { AIKI_MAINCHAIN_URL: other.url, AIKI_GENESIS: JSON.stringify([{ address: narai.address, amount: '1000' }]) });
+  const registered = await gql(other.url, 'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', { input: { ...NARA, endpoints: [nara.url] } }, { authorization: `Bearer ${TOKEN}` });
+  expect(registered.errors).toBeUndefined();
+  // The very next read through the gateway lists it, though the list before was kept.
+  expect((await gql(cluster.gateway.url, LIST)).data).toEqual({ municipalities: [{ code: 'kyoto', name: 'Kyoto' }, { code: 'nara', name: 'Nara' }] });
+});
+
+it('refreshes a cached database answer at the gateway after an anchor sent to the process without the lease', { timeout: 600_000 }, async () => {
+  const ANCHORS = '{ anchors(municipality: "nara", from: 0, first: 100) { height hash } }';
+  const heights = (data: unknown) => (data as { anchors: Array<{ height: number }> }).anchors.map((a) => a.height);
+  const before = heights(await cached(ANCHORS));
+  const sent = await gql(nara().url, SUBMIT, { m: 'nara', t: transfer(narai, wallet('nara').address, 1, 1) });
+  expect(sent.errors).toBeUndefined();
+  // Nara pushes the block to the non-holder, which hands it to the holder; once the holder has it…
+  const top = Math.max(...before);
+  await eventually(async () => {
+    const direct = await gql(holder.url, ANCHORS);
+    return Math.max(...heights(direct.data)) > top ? true : undefined;
+  }, 240_000, "nara's new block anchored");
+  // …the gateway's next read has it too: the kept answer was not used.
+  expect(Math.max(...heights((await gql(cluster.gateway.url, ANCHORS)).data))).toBeGreaterThan(top);
+});
+
+it('moves the gateway and the ledgers to the other process when the holder is killed, which takes the lease and decides', { timeout: 600_000 }, async () => {
+  await holder.kill(); // kill -9
+  const next = await eventually(() => cluster.mainchainHolder(), 240_000, 'the other process to take the lease');
+  expect(next).toBe(other);
+  // Reads and an operator's write through the gateway, which called the killed process before.
+  const sakai = await cluster.startLedger({ code: 'sakai', name: 'Sakai' });
+  const registered = await eventually(
+    async () => {
+      const r = await gql(cluster.gateway.url, 'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', { input: { code: 'sakai', name: 'Sakai', endpoints: [sakai.url] } }, { authorization: `Bearer ${TOKEN}` });
+      return r.errors?.[0]?.extensions?.code === 'MUNICIPALITY_EXISTS' || !r.errors ? r : undefined;
+    },
+    240_000,
+    'sakai registered through the gateway',
+  );
+  expect(registered.errors ?? []).toEqual([]);
+  expect(((await gql(cluster.gateway.url, '{ municipalities { code } }')).data!.municipalities as Array<{ code: string }>).map((m) => m.code)).toEqual(['kyoto', 'nara', 'sakai']);
+  // Kyoto's ledger (given both URLs, the killed one among them) anchors its next block at the new holder.
+  const kyotoTop = async () => ((await gql(other.url, '{ municipality(code: "kyoto") { anchoredHeight } }')).data!.municipality as { anchoredHeight: number }).anchoredHeight;
+  const before = await kyotoTop();
+  const sent = await gql(cluster.ledgers.get('kyoto')!.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoan, wallet('kyoto').address, 1, 1) });
+  expect(sent.errors).toBeUndefined();
+  await eventually(async () => ((await kyotoTop()) > before ? true : undefined), 240_000, "kyoto's next block anchored at the process left");
+});
+
+function nara(): ServiceProcess {
+  return cluster.ledgers.get('nara')!;
+}
