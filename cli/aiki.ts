@@ -1,13 +1,19 @@
-#!/usr/bin/env -S node --import tsx
 /**
- * `aiki`: the command line for operators and analysts. Run it as `npx aiki …` (or
- * `node --import tsx cli/aiki.ts …`); it talks to the gateway or the main chain over GraphQL.
+ * `aiki`: the command line for operators and analysts. It talks to the gateway or the main chain
+ * over GraphQL. `npm run aiki -- …` (or the package's `aiki` bin) runs it compiled (cli/bin.js,
+ * cli/build.js); `npx tsx cli/aiki.ts …` runs it from source.
+ *
+ * Exit codes: 0 done; 1 the command failed (a refusal, an unreachable server, a bad file, a check
+ * that failed); 2 the command line is wrong (an unknown command or option, a missing or malformed
+ * argument). Every command takes `--json`: one JSON document on stdout instead of lines for people.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
 import { auditChain, auditMainChain, type AuditOptions, type Call } from './audit.ts';
-import { newKeyFile, readKeyFile } from './keys.ts';
+import { newKeyFile, readKey, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
 import { installTlsTrust } from '../runtime/tls.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
@@ -18,18 +24,49 @@ class CallError extends Error {
   }
 }
 
+/** The command line is wrong in a way only the command itself can tell: exit code 2, like commander's own. */
+class UsageError extends Error {}
+
 async function call<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const reply = await postGraphQL<T>(url, query, { variables, headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (reply.errors?.length) throw new CallError(reply.errors);
   return reply.data as T;
 }
 
-const url = () => program.opts<{ url: string }>().url;
+const DEFAULT_URL = 'http://127.0.0.1:4000/graphql';
+const url = () => program.opts<{ gateway: string }>().gateway;
+const json = () => program.opts<{ json?: boolean }>().json === true;
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+/** What a command found: `value` as JSON with --json, else `human()` prints lines for people. */
+const output = (value: unknown, human: () => void = () => print(value)) => (json() ? print(value) : human());
+/** A remark for people (which key is trusted, progress): stdout, or stderr with --json so that stdout stays one JSON document. */
+const note = (line: string) => (json() ? console.error(line) : console.log(line));
 const positiveInt = (v: string) => {
   if (!/^[1-9][0-9]*$/.test(v)) throw new InvalidArgumentError('expected a positive integer');
   return Number(v);
 };
+const httpUrl = (v: string) => {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(v);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new InvalidArgumentError(`expected an http:// or https:// URL, like ${DEFAULT_URL}`);
+  return v;
+};
+
+/** This package's version, from the package.json above this file (cli/ from source, dist/cli/ compiled). */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'aiki-federation' && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 const TX_FIELDS = `id txid municipality status rejection { code message } from to amount nonce memo time signature
   block { height hash }
@@ -47,18 +84,27 @@ async function showTransaction(id: string): Promise<TxView> {
   return (await call<{ transaction: TxView }>(url(), `query($id: String!) { transaction(id: $id) { ${TX_FIELDS} } }`, { id })).transaction;
 }
 
-/** Verifies a confirmed transaction's proof with core/ alone and prints each check. */
-function verifyAndPrint(tx: TxView): boolean {
-  if (!tx.proof) return false;
+type Check = { name: string; ok: boolean; detail: string };
+
+/** A confirmed transaction's proof checked with core/ alone (none without a proof). */
+function proofChecks(tx: TxView): Check[] {
+  if (!tx.proof) return [];
   const body: TransferBody = { v: 1, type: 'transfer', from: tx.from, to: tx.to, amount: tx.amount, nonce: tx.nonce, memo: tx.memo, time: tx.time };
-  const checks = verifyInclusionProof(tx.proof, body);
-  for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
-  return checks.every((c) => c.ok);
+  return verifyInclusionProof(tx.proof, body);
 }
+
+const printChecks = (checks: Check[]) => {
+  for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
+};
 
 const program = new Command('aiki')
   .description('Operate and inspect an Aiki federation')
-  .option('--url <url>', 'GraphQL URL of the gateway (or of the main chain)', process.env.AIKI_URL ?? 'http://127.0.0.1:4000/graphql');
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .addOption(new Option('--gateway <url>', "the GraphQL URL to talk to: the gateway's (or the main chain's)").env('AIKI_URL').default(DEFAULT_URL).argParser(httpUrl))
+  .option('--json', 'print one JSON document on stdout (for programs) instead of lines for people')
+  .configureHelp({ showGlobalOptions: true })
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride(); // errors thrown, not exited on: see the end of this file for the exit codes
 
 /** Operator commands send AIKI_OPERATOR_TOKEN as a bearer token. */
 const operator = <T>(query: string, variables: Record<string, unknown> = {}) => call<T>(url(), query, variables, process.env.AIKI_OPERATOR_TOKEN);
@@ -71,7 +117,7 @@ async function propose(input: Record<string, unknown>): Promise<void> {
     `mutation($input: ProposalInput!) { propose(input: $input) { ${PROPOSAL_FIELDS} } }`,
     { input },
   );
-  console.log(`proposal ${p.id} ${p.status} until ${p.votingEndsAt}: ${p.tally.pending} members to vote (aiki vote ${p.id} yes|no|abstain|veto --municipality <code> --key <file>)`);
+  output(p, () => console.log(`proposal ${p.id} ${p.status} until ${p.votingEndsAt}: ${p.tally.pending} members to vote (aiki vote ${p.id} yes|no|abstain|veto --municipality <code> --key <file>)`));
 }
 
 const TITLE = ['--title <text>', 'one line for the members voting (default: made from the action)'] as const;
@@ -84,7 +130,8 @@ key
   .requiredOption('--municipality <code>', 'the municipality whose ledger holds the account')
   .requiredOption('--out <file>', 'key file to create (never overwritten)')
   .action((opts: { municipality: string; out: string }) => {
-    console.log(newKeyFile(opts.municipality, opts.out).address);
+    const { address, publicKey } = newKeyFile(opts.municipality, opts.out);
+    output({ address, publicKey, file: opts.out }, () => console.log(address));
   });
 
 program
@@ -118,15 +165,20 @@ program
       nonce = expected;
       submitted = await submit(nonce);
     }
-    const { id } = submitted.submitTransaction;
-    console.log(`${id} ${submitted.submitTransaction.status}`);
-    if (!opts.wait) return;
+    const { id, status } = submitted.submitTransaction;
+    if (!opts.wait) return output({ id, status }, () => console.log(`${id} ${status}`));
+    note(`${id} ${status}`);
     for (let i = 0; ; i++) {
       const tx = await showTransaction(id);
       if (tx.status === 'REJECTED') throw new Error(`${id} rejected: ${tx.rejection?.code}: ${tx.rejection?.message}`);
       if (tx.status === 'CONFIRMED') {
-        console.log(`${id} CONFIRMED in block ${tx.block!.height} (${tx.block!.hash})`);
-        if (!verifyAndPrint(tx)) throw new Error('the inclusion proof does not verify');
+        const checks = proofChecks(tx);
+        const verified = checks.length > 0 && checks.every((c) => c.ok);
+        output({ id, status: tx.status, block: tx.block, verified, checks }, () => {
+          console.log(`${id} CONFIRMED in block ${tx.block!.height} (${tx.block!.hash})`);
+          printChecks(checks);
+        });
+        if (!verified) throw new Error('the inclusion proof does not verify');
         return;
       }
       if (i > 300) throw new Error(`${id} still pending after 30 s`);
@@ -142,8 +194,14 @@ tx.command('show')
   .option('--verify', 'verify the inclusion proof locally with core/')
   .action(async (id: string, opts: { verify?: boolean }) => {
     const view = await showTransaction(id);
-    print(view);
-    if (opts.verify && !verifyAndPrint(view)) throw new Error(view.proof ? 'the inclusion proof does not verify' : `${id} is ${view.status}: no proof yet`);
+    if (!opts.verify) return print(view);
+    const checks = proofChecks(view);
+    const verified = checks.length > 0 && checks.every((c) => c.ok);
+    output({ transaction: view, verified, checks }, () => {
+      print(view);
+      printChecks(checks);
+    });
+    if (!verified) throw new Error(view.proof ? 'the inclusion proof does not verify' : `${id} is ${view.status}: no proof yet`);
   });
 
 program
@@ -183,6 +241,7 @@ program
   .option('--trace <file>', 'verify a trace saved by `aiki trace` instead, offline')
   .option('--mainchain-key <hex>', "the main chain's public key to trust (default: the one the server names, printed)")
   .action(async (id: string | undefined, opts: { depth: number; trace?: string; mainchainKey?: string }) => {
+    if (!id && !opts.trace) throw new UsageError('give a transaction id (<municipality>:<txid>), or --trace <file>');
     const data = opts.trace ? (JSON.parse(readFileSync(opts.trace, 'utf8')) as Awaited<ReturnType<typeof fetchTrace>>) : await fetchTrace(id ?? '', opts.depth);
     if (!data.trace) throw new Error(`the main chain knows no transfer between municipalities with id ${id}`);
     const key = opts.mainchainKey ?? data.mainChain.sequencer;
@@ -226,9 +285,11 @@ municipality
       '{ municipalities { code name status endpoints chain { height } } }',
       {},
     );
-    for (const m of data.municipalities) {
-      console.log(`${m.code.padEnd(16)} ${m.status.padEnd(9)} height ${String(m.chain?.height ?? '?').padEnd(8)} ${m.name}  ${m.endpoints.join(' ')}`);
-    }
+    output(data.municipalities, () => {
+      for (const m of data.municipalities) {
+        console.log(`${m.code.padEnd(16)} ${m.status.padEnd(9)} height ${String(m.chain?.height ?? '?').padEnd(8)} ${m.name}  ${m.endpoints.join(' ')}`);
+      }
+    });
   });
 
 municipality
@@ -283,11 +344,10 @@ municipality
         await operator('mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
           input: { code: opts.code, name: opts.name, endpoints: opts.endpoint },
         });
-        console.log(`registered ${opts.code}`);
-        return;
+        return output({ code: opts.code, registered: true }, () => console.log(`registered ${opts.code}`));
       } catch (err) {
         const message = (err as Error).message;
-        if (message.startsWith('MUNICIPALITY_EXISTS')) return console.log(`${opts.code} is already registered`);
+        if (message.startsWith('MUNICIPALITY_EXISTS')) return output({ code: opts.code, registered: false, reason: 'MUNICIPALITY_EXISTS' }, () => console.log(`${opts.code} is already registered`));
         if (Date.now() >= deadline) throw err;
         await new Promise((r) => setTimeout(r, 2000));
       }
@@ -300,19 +360,23 @@ program
   .command('vote')
   .description("sign a member municipality's vote on a proposal with its governance key and submit it (votes are final)")
   .argument('<proposal>', 'proposal id')
-  .argument('<option>', 'yes, no, abstain or veto')
-  .requiredOption('--municipality <code>', 'the member voting')
-  .requiredOption('--key <file>', "key file holding the member's governance key (aiki key new)")
-  .action(async (id: string, choice: string, opts: { municipality: string; key: string }) => {
+  .argument('<option>', 'yes, no, abstain or veto', (choice: string) => {
     const option = VOTE_OPTIONS.get(choice.toLowerCase());
-    if (!option) throw new Error(`option must be yes, no, abstain or veto, not ${choice}`);
+    if (!option) throw new InvalidArgumentError('expected yes, no, abstain or veto');
+    return option;
+  })
+  .requiredOption('--municipality <code>', 'the member voting')
+  .requiredOption('--key <file>', "the member's governance key: a key file of `aiki key new`, or a bare secret key such as npm start's .data/keys/<code>-sequencer.key")
+  .action(async (id: string, option: VoteOption, opts: { municipality: string; key: string }) => {
+    const key = readKey(opts.key);
     const { proposal } = await call<{ proposal: { eventId: string } | null }>(url(), 'query($id: String!) { proposal(id: $id) { eventId } }', { id });
     if (!proposal) throw new Error(`no proposal ${id}`);
-    const key = readKeyFile(opts.key);
     const signed = signVote({ v: 1, type: 'vote', proposal: id, proposalHash: proposal.eventId, municipality: opts.municipality, option, time: new Date().toISOString() }, key.secret);
     await call(url(), 'mutation($input: VoteInput!) { vote(input: $input) { eventId } }', { input: { body: JSON.stringify(signed.body), signature: signed.signature } });
     const after = await call<{ proposal: { status: string; tally: Record<string, number> } }>(url(), 'query($id: String!) { proposal(id: $id) { status tally { yes no abstain veto pending } } }', { id });
-    console.log(`${opts.municipality} voted ${option} on proposal ${id}: now ${after.proposal.status}, ${JSON.stringify(after.proposal.tally)}`);
+    output({ proposal: id, municipality: opts.municipality, option, status: after.proposal.status, tally: after.proposal.tally }, () =>
+      console.log(`${opts.municipality} voted ${option} on proposal ${id}: now ${after.proposal.status}, ${JSON.stringify(after.proposal.tally)}`),
+    );
   });
 
 const proposal = program.command('proposal').description('governance proposals');
@@ -324,10 +388,12 @@ proposal
   .action(async (opts: { status?: string }) => {
     type Row = { id: string; status: string; title?: string; action: { kind: string }; tally: Record<string, number> };
     const data = await call<{ proposals: Row[] }>(url(), `query($s: ProposalStatus) { proposals(status: $s) { ${PROPOSAL_FIELDS} } }`, { s: opts.status?.toUpperCase() });
-    for (const p of data.proposals) {
-      const t = p.tally;
-      console.log(`${p.id.padStart(4)} ${p.status.padEnd(8)} ${p.action.kind.padEnd(22)} yes ${t.yes} no ${t.no} abstain ${t.abstain} veto ${t.veto} pending ${t.pending}  ${p.title}`);
-    }
+    output(data.proposals, () => {
+      for (const p of data.proposals) {
+        const t = p.tally;
+        console.log(`${p.id.padStart(4)} ${p.status.padEnd(8)} ${p.action.kind.padEnd(22)} yes ${t.yes} no ${t.no} abstain ${t.abstain} veto ${t.veto} pending ${t.pending}  ${p.title}`);
+      }
+    });
   });
 
 proposal
@@ -347,12 +413,14 @@ proposal
     const data = await call<{ mainChain: { sequencer: string }; proposal: ProposalView | null }>(url(), PROPOSAL_QUERY, { id });
     if (!data.proposal) throw new Error(`no proposal ${id}`);
     const key = opts.mainchainKey ?? data.mainChain.sequencer;
-    if (!opts.mainchainKey) console.log(`trusting main-chain key ${key} (pin it with --mainchain-key)`);
+    if (!opts.mainchainKey) note(`trusting main-chain key ${key} (pin it with --mainchain-key)`);
     const checks = verifyProposal(data.proposal, key);
-    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
     const failed = checks.filter((c) => !c.ok).length;
+    output({ proposal: id, status: data.proposal.status, votes: data.proposal.votes.length, mainchainKey: key, verified: failed === 0, checks }, () => {
+      printChecks(checks);
+      if (failed === 0) console.log(`verified: proposal ${id} ${data.proposal!.status}, ${data.proposal!.votes.length} vote(s), ${checks.length} checks`);
+    });
     if (failed > 0) throw new Error(`${failed} of ${checks.length} checks failed`);
-    console.log(`verified: proposal ${id} ${data.proposal.status}, ${data.proposal.votes.length} vote(s), ${checks.length} checks`);
   });
 
 const subgraph = program.command('subgraph').description('extension subgraphs composed into the supergraph');
@@ -381,7 +449,9 @@ subgraph
   .description('list the extension subgraphs in the supergraph')
   .action(async () => {
     const data = await call<{ subgraphs: Array<{ name: string; url: string; registeredAt: string; proposal: string }> }>(url(), '{ subgraphs { name url registeredAt proposal } }', {});
-    for (const s of data.subgraphs) console.log(`${s.name.padEnd(16)} ${s.url}  registered ${s.registeredAt} by proposal ${s.proposal}`);
+    output(data.subgraphs, () => {
+      for (const s of data.subgraphs) console.log(`${s.name.padEnd(16)} ${s.url}  registered ${s.registeredAt} by proposal ${s.proposal}`);
+    });
   });
 
 const parameters = program.command('parameters').description('governance parameters');
@@ -399,7 +469,7 @@ parameters
   .action(async (pairs: string[], opts: { title?: string }) => {
     const changeParameters = pairs.map((pair) => {
       const at = pair.indexOf('=');
-      if (at < 1) throw new Error(`expected name=value, got ${pair}`);
+      if (at < 1) throw new UsageError(`expected name=value, got ${pair}`);
       return { name: pair.slice(0, at), value: pair.slice(at + 1) };
     });
     await propose({ title: opts.title || `Set ${pairs.join(', ')}`, changeParameters });
@@ -413,7 +483,7 @@ operatorCmd
   .argument('<name>')
   .action(async (name: string) => {
     const { createOperatorToken: t } = await operator<{ createOperatorToken: { id: string; token: string } }>('mutation($n: String!) { createOperatorToken(name: $n) { id token } }', { n: name });
-    console.log(`operator ${name}: id ${t.id}\n${t.token}`);
+    output({ name, id: t.id, token: t.token }, () => console.log(`operator ${name}: id ${t.id}\n${t.token}`));
   });
 
 operatorCmd
@@ -422,13 +492,36 @@ operatorCmd
   .argument('<id>')
   .action(async (id: string) => {
     const { revokeOperatorToken } = await operator<{ revokeOperatorToken: boolean }>('mutation($id: String!) { revokeOperatorToken(id: $id) }', { id });
-    console.log(revokeOperatorToken ? `revoked ${id}` : `no token ${id}`);
+    output({ id, revoked: revokeOperatorToken }, () => console.log(revokeOperatorToken ? `revoked ${id}` : `no token ${id}`));
+    if (!revokeOperatorToken) process.exitCode = 1;
   });
 
 addBackupCommands(program, url);
 installTlsTrust(); // AIKI_TLS_CA: HTTPS calls trust the federation's CA alone (runtime/tls.ts)
 
-program.parseAsync().catch((err: Error) => {
+/**
+ * `--url` was the name of `--gateway` until `subgraph register` needed its own `--url`: still
+ * accepted before the command's name (as in scripts written for it), where it cannot be the
+ * command's own option.
+ */
+function legacyUrl(args: string[]): string[] {
+  const out = [...args];
+  for (let i = 0; i < out.length; i++) {
+    const arg = out[i]!;
+    if (arg === '--url') out[i] = '--gateway';
+    else if (arg.startsWith('--url=')) out[i] = `--gateway=${arg.slice('--url='.length)}`;
+    if (out[i] === '--gateway') i++; // its value
+    else if (!out[i]!.startsWith('-')) break; // the command's name: what follows is the command's
+  }
+  return out;
+}
+
+program.parseAsync(legacyUrl(process.argv.slice(2)), { from: 'user' }).catch((err: Error) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2); // help or version; else commander has printed the usage error
+  if (err instanceof UsageError) {
+    console.error(`error: ${err.message}`);
+    process.exit(2);
+  }
   console.error(err.message);
   process.exit(1);
 });

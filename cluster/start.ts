@@ -3,13 +3,14 @@
  * demo municipalities and the gateway on http://127.0.0.1:4000/graphql, registers the
  * municipalities, and prints what to try. Ctrl-C stops everything; data stays in AIKI_DATA_DIR.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { keptSecret } from '../runtime/devSecrets.ts';
 import { join, resolve } from 'node:path';
 import { envInt, envString } from '../runtime/env.ts';
 import { readKeyFile, newKeyFile } from '../cli/keys.ts';
 import { startCluster, type MunicipalitySpec } from './cluster.ts';
 import { ensureExplorerBuilt } from '../explorer/build.ts';
+import { bytesToHex, hexToBytes, publicKeyOf } from '../core/index.ts';
 
 const DEMO: MunicipalitySpec[] = [
   { code: 'kyoto', name: '京都市 Kyoto' },
@@ -62,6 +63,26 @@ const cluster = await startCluster({
   },
 });
 
+// What one more service needs to join this federation by hand (README, "run one more municipality
+// by hand"): `node --env-file=.data/federation.env …`. It holds the federation's secret: 0600,
+// written aside and renamed into place, anew at every start (the database's port may change).
+const envFile = join(dataDir, 'federation.env');
+const joinEnv = {
+  MONGODB_URI: cluster.db.uri,
+  AIKI_DATA_DIR: dataDir,
+  AIKI_MAINCHAIN_URL: cluster.mainchain.url,
+  AIKI_MAINCHAIN_PUBLIC_KEY: bytesToHex(publicKeyOf(hexToBytes(cluster.keys.mainchain))),
+  AIKI_SUBGRAPH_SECRET: process.env.AIKI_SUBGRAPH_SECRET ?? '',
+};
+writeFileSync(`${envFile}.${process.pid}`, [
+  '# Written by npm start at every start: what a service needs to join this federation,',
+  '# e.g. AIKI_MUNICIPALITY=kobe AIKI_PORT=4104 npx tsx --env-file=.data/federation.env subgraphs/ledger/main.ts',
+  "# It holds the federation's secret: keep it readable by you only.",
+  ...Object.entries(joinEnv).map(([name, value]) => `${name}=${value}`),
+  '',
+].join('\n'), { mode: 0o600 });
+renameSync(`${envFile}.${process.pid}`, envFile);
+
 const gql = cluster.gateway.url;
 console.log(`
 Aiki federation is up.
@@ -71,6 +92,7 @@ Aiki federation is up.
   ledgers     ${DEMO.map(({ code }) => `${code} ${cluster.ledgers.get(code)!.url}`).join('\n              ')}
   database    ${cluster.db.kind} ${cluster.db.uri}
   operator    Authorization: Bearer ${operatorToken}   (kept in ${tokenFile})
+  joining     ${envFile}   (database, main chain and the federation's secret, for one more service: README)
 
   treasury    ${DEMO.map(({ code }) => `${code} ${treasury.get(code)!.file}`).join('\n              ')}
 
