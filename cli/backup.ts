@@ -7,13 +7,25 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { AikiError, AUDIT_ANCHOR_FIELDS, isMunicipalityCode, type AnchorInput } from '../core/index.ts';
-import { ArchiveWriter, readArchiveHeader } from '../db/archive.ts';
-import { connectMongo, type Mongo } from '../db/mongo.ts';
+import type { Mongo } from '../db/mongo.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
-import { backupLedger, restoreLedger, verifyLedgerArchive, type LedgerTrust } from '../subgraphs/ledger/archive.ts';
-import { defaultLedgerDbName } from '../subgraphs/ledger/collections.ts';
-import { backupMainchain, restoreMainchain, verifyMainchainArchive } from '../subgraphs/mainchain/archive.ts';
-import { DEFAULT_MAINCHAIN_DB } from '../subgraphs/mainchain/collections.ts';
+import type { LedgerTrust } from '../subgraphs/ledger/archive.ts';
+
+/**
+ * What backup and restore run on — the database driver, the archive, the chains' stores — loaded
+ * when one of them runs: every other command starts without them (docs/BENCHMARKS.md, the CLI).
+ */
+const load = async () => {
+  const [archive, mongo, ledger, ledgerCollections, mainchain, mainchainCollections] = await Promise.all([
+    import('../db/archive.ts'),
+    import('../db/mongo.ts'),
+    import('../subgraphs/ledger/archive.ts'),
+    import('../subgraphs/ledger/collections.ts'),
+    import('../subgraphs/mainchain/archive.ts'),
+    import('../subgraphs/mainchain/collections.ts'),
+  ]);
+  return { ...archive, ...mongo, ...ledger, ...ledgerCollections, ...mainchain, ...mainchainCollections };
+};
 
 const hexKey = (v: string) => {
   if (!/^[0-9a-f]{64}$/.test(v)) throw new InvalidArgumentError('expected 64 lower-case hex characters (an Ed25519 public key)');
@@ -58,6 +70,7 @@ export function addBackupCommands(program: Command, url: () => string): void {
       if (Boolean(code) === Boolean(opts.mainchain)) throw new Error('name a municipality or give --mainchain (one of them)');
       if (code && !isMunicipalityCode(code)) throw new Error(`${code} is not a municipality code`);
       if (existsSync(opts.out)) throw new Error(`${opts.out} exists: an archive is never overwritten`);
+      const { ArchiveWriter, backupLedger, backupMainchain, connectMongo, DEFAULT_MAINCHAIN_DB, defaultLedgerDbName } = await load();
       const mainchainKey = opts.mainchainKey ?? (process.env.AIKI_MAINCHAIN_PUBLIC_KEY ? hexKey(process.env.AIKI_MAINCHAIN_PUBLIC_KEY) : undefined);
       const dbName = opts.db ?? (code ? defaultLedgerDbName(code) : DEFAULT_MAINCHAIN_DB);
       let stopped = false;
@@ -112,6 +125,7 @@ export function addBackupCommands(program: Command, url: () => string): void {
     .option('--verify-only', 'verify the archive and write nothing')
     .action(async (opts: { in: string; mongoUri?: string; db?: string; sequencerKey?: string; mainchainKey?: string; checkAnchors?: boolean; verifyOnly?: boolean }) => {
       if (!existsSync(opts.in)) throw new Error(`${opts.in} does not exist`);
+      const { connectMongo, DEFAULT_MAINCHAIN_DB, defaultLedgerDbName, readArchiveHeader, restoreLedger, restoreMainchain, verifyLedgerArchive, verifyMainchainArchive } = await load();
       const header = await readArchiveHeader(opts.in);
       const chain = header?.chain;
       if (chain !== 'ledger' && chain !== 'mainchain') throw coded(new AikiError('ARCHIVE_INVALID', `${opts.in} is not an aiki archive: its first line names no ledger or main chain. Nothing was written.`, { line: 1 }));

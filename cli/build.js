@@ -1,13 +1,15 @@
 /**
- * Compiles the `aiki` CLI — cli/aiki.ts and everything it imports, dependencies included — into one
- * file, dist/cli/aiki.js, so that a call starts without compiling TypeScript (tsx took about 2 s a
- * call). Beside it, dist/cli/aiki.inputs.json lists the files it was built from, so that cli/bin.js
- * can tell when a source changed since. `npm run build:cli` (part of `npm run build`); cli/bin.js
- * runs it by itself when the bundle is missing or stale. Plain JavaScript: it runs before anything
- * is compiled.
+ * Compiles the `aiki` CLI — cli/aiki.ts and everything it imports, dependencies included — into
+ * dist/cli/aiki.js, so that a call starts without compiling TypeScript (tsx took about 2 s a call).
+ * What a command loads only when it runs (backup and restore: the database driver, the archive) is
+ * split into dist/cli/chunks/, and the mongodb driver is left in node_modules. Beside it,
+ * dist/cli/aiki.inputs.json lists the files it was built from, so that cli/bin.js can tell when a
+ * source changed since. `npm run build:cli` (part of `npm run build`); cli/bin.js runs it by itself
+ * when the bundle is missing or stale. Plain JavaScript: it runs before anything is compiled.
  */
 import { build } from 'esbuild';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
@@ -21,7 +23,11 @@ export async function buildCli() {
   const result = await build({
     absWorkingDir: root,
     entryPoints: ['cli/aiki.ts'],
-    outfile: BUNDLE,
+    outdir: 'dist/cli',
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    external: ['mongodb'],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -36,11 +42,20 @@ export async function buildCli() {
     write: false,
     logLevel: 'warning',
   });
-  mkdirSync(`${root}dist/cli`, { recursive: true });
   const aside = (path) => `${path}.${process.pid}.tmp`;
-  for (const file of result.outputFiles) {
+  // Chunks first (new names: a running older CLI keeps its own), the entry last.
+  const files = result.outputFiles.sort((a, b) => Number(basename(a.path).startsWith('aiki.')) - Number(basename(b.path).startsWith('aiki.')));
+  for (const file of files) {
+    mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(aside(file.path), file.contents, { mode: 0o755 });
     renameSync(aside(file.path), file.path);
+  }
+  // Chunks no build uses any more, once no CLI started before could still load them.
+  const chunks = `${root}dist/cli/chunks`;
+  const current = new Set(files.map((f) => f.path));
+  for (const name of readdirSync(chunks)) {
+    const path = `${chunks}/${name}`;
+    if (!current.has(path) && Date.now() - statSync(path).mtimeMs > 600_000) rmSync(path, { force: true });
   }
   const inputs = { started, inputs: Object.keys(result.metafile.inputs).sort() };
   writeFileSync(aside(`${root}${INPUTS}`), `${JSON.stringify(inputs, null, 1)}\n`);

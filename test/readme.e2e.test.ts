@@ -473,6 +473,33 @@ const STEPS: Step[] = [
       expect(lastLine(r.stdout)).toBe(`revoked ${seen.operator}`);
     },
   },
+  // Backups, from npm start's database
+  { readme: 'set -a && . .data/federation.env && set +a', exports: true },
+  {
+    readme: 'npm run aiki -- backup kyoto --out kyoto.aiki.gz [--follow]',
+    // --follow runs until Ctrl-C: test/backup.e2e.test.ts follows a chain under load and stops it.
+    forms: ['none'],
+    check: (r) => {
+      ok(r);
+      expect(npmOutput(r.stdout)).toMatch(/^backed up kyoto: blocks 0–\d+/m);
+      expect(statSync(join(project, 'kyoto.aiki.gz')).size).toBeGreaterThan(0);
+    },
+  },
+  {
+    readme: 'npm run aiki -- backup --mainchain --out mainchain.aiki.gz',
+    check: (r) => {
+      ok(r);
+      expect(npmOutput(r.stdout)).toMatch(/^backed up the main chain: blocks 0–\d+/m);
+    },
+  },
+  {
+    readme: 'npm run aiki -- restore --in kyoto.aiki.gz --check-anchors --db aiki_restored_kyoto',
+    check: (r) => {
+      ok(r);
+      expect(npmOutput(r.stdout)).toMatch(/^verified kyoto: blocks 0–\d+ .*, \d+ checked against their anchors/m);
+      expect(npmOutput(r.stdout)).toMatch(/^restored kyoto into aiki_restored_kyoto: /m);
+    },
+  },
   // Running against real MongoDB replica sets: the command with the suite's database for the replica set
   {
     readme:
