@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
-import { auditChain, auditMainChain, type AuditOptions, type Call } from './audit.ts';
+import { AuditFailed, auditChain, auditMainChain, type AuditOptions, type Call } from './audit.ts';
 import { newKeyFile, readKey, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
 import { installTlsTrust } from '../runtime/tls.ts';
@@ -36,7 +36,7 @@ async function call<T>(url: string, query: string, variables: Record<string, unk
 const DEFAULT_URL = 'http://127.0.0.1:4000/graphql';
 const url = () => program.opts<{ gateway: string }>().gateway;
 const json = () => program.opts<{ json?: boolean }>().json === true;
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 /** What a command found: `value` as JSON with --json, else `human()` prints lines for people. */
 const output = (value: unknown, human: () => void = () => print(value)) => (json() ? print(value) : human());
 /** A remark for people (which key is trusted, progress): stdout, or stderr with --json so that stdout stays one JSON document. */
@@ -245,12 +245,14 @@ program
     const data = opts.trace ? (JSON.parse(readFileSync(opts.trace, 'utf8')) as Awaited<ReturnType<typeof fetchTrace>>) : await fetchTrace(id ?? '', opts.depth);
     if (!data.trace) throw new Error(`the main chain knows no transfer between municipalities with id ${id}`);
     const key = opts.mainchainKey ?? data.mainChain.sequencer;
-    if (!opts.mainchainKey) console.log(`trusting main-chain key ${key} (pin it with --mainchain-key)`);
+    if (!opts.mainchainKey) note(`trusting main-chain key ${key} (pin it with --mainchain-key)`);
     const checks = verifyTrace(data.trace, key);
-    for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
     const failed = checks.filter((c) => !c.ok).length;
+    output({ transactionId: data.trace.transactionId, hops: data.trace.hops.length, mainchainKey: key, verified: failed === 0, checks }, () => {
+      printChecks(checks);
+      if (failed === 0) console.log(`verified: ${data.trace!.hops.length} hop(s), ${checks.length} checks`);
+    });
     if (failed > 0) throw new Error(`${failed} of ${checks.length} checks failed`);
-    console.log(`verified: ${data.trace.hops.length} hop(s), ${checks.length} checks`);
   });
 
 const nonNegativeInt = (v: string) => {
@@ -268,10 +270,21 @@ program
   .option('--checkpoint <file>', 'a checkpoint kept from an earlier run: the chain must extend it, and the next run goes on from it; the checkpoint at --to is written back to it')
   .option('--page <n>', 'blocks per request (1–100)', positiveInt, 20)
   .option('--mainchain-key <hex>', "the main chain's public key to trust (default: the one the server names, printed)")
-  .action((code: string | undefined, opts: AuditOptions & { mainchain?: boolean }) => {
+  .action(async (code: string | undefined, opts: AuditOptions & { mainchain?: boolean }) => {
     const gql: Call = (query, variables) => call(url(), query, variables);
-    if (opts.mainchain === (code !== undefined)) throw new Error('name a municipality, or give --mainchain');
-    return opts.mainchain ? auditMainChain(gql, opts) : auditChain(gql, code!, opts);
+    if (opts.mainchain === (code !== undefined)) throw new UsageError('name a municipality, or give --mainchain');
+    // --json: the audit's lines for people go to stderr (cli/audit.ts prints them), its summary to stdout.
+    const log = console.log;
+    if (json()) console.log = console.error;
+    try {
+      const summary = await (opts.mainchain ? auditMainChain(gql, opts) : auditChain(gql, code!, opts));
+      if (json()) print(summary);
+    } catch (err) {
+      if (json() && err instanceof AuditFailed) print(err.summary);
+      throw err;
+    } finally {
+      console.log = log;
+    }
   });
 
 const municipality = program.command('municipality').description('the registry of municipalities');

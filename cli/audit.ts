@@ -98,8 +98,26 @@ interface Walk<B extends { height: number; hash: string }> {
   consistency(from: number, to: number): Promise<Served>;
 }
 
+/** What an audit found (`aiki audit --json`): every check's tally, and the first failure. */
+export interface AuditSummary {
+  chain: string;
+  from: number;
+  to: number;
+  blocks: number;
+  verified: boolean;
+  checks: Record<string, { ok: number; failed: number }>;
+  failure: { height: number; name: string; detail: string } | null;
+}
+
+/** An audit that found a failure, with its summary. */
+export class AuditFailed extends Error {
+  constructor(message: string, readonly summary: AuditSummary) {
+    super(message);
+  }
+}
+
 /** Audits `code`'s chain from `opts.from` to `opts.to` (default: the newest anchored block). */
-export async function auditChain(call: Call, code: string, opts: AuditOptions): Promise<void> {
+export async function auditChain(call: Call, code: string, opts: AuditOptions): Promise<AuditSummary> {
   const info = await call<{ mainChain: { sequencer: string }; municipality: { sequencerKey: string; anchoredHeight: number } }>('query($m: String!) { mainChain { sequencer } municipality(code: $m) { sequencerKey anchoredHeight } }', { m: code });
   const mainKey = trusted(opts, info.mainChain.sequencer);
   const sequencerKey = info.municipality.sequencerKey;
@@ -110,7 +128,7 @@ export async function auditChain(call: Call, code: string, opts: AuditOptions): 
     const byHeight = new Map(anchors.map((a) => [a.height, a]));
     return blocks.map((b) => ({ ...b, anchor: byHeight.get(b.height) ?? null }));
   };
-  await walk<Anchored>(
+  return walk<Anchored>(
     {
       label: code,
       chain: code,
@@ -131,12 +149,12 @@ export async function auditChain(call: Call, code: string, opts: AuditOptions): 
 }
 
 /** Audits the main chain's own blocks from `opts.from` to `opts.to` (default: its head). */
-export async function auditMainChain(call: Call, opts: AuditOptions): Promise<void> {
+export async function auditMainChain(call: Call, opts: AuditOptions): Promise<AuditSummary> {
   const info = await call<{ mainChain: { sequencer: string; height: number }; municipalities: Array<{ code: string; sequencerKey: string }> }>('{ mainChain { sequencer height } municipalities { code sequencerKey } }', {});
   const mainKey = trusted(opts, info.mainChain.sequencer);
   const keys = new Map(info.municipalities.map((m) => [m.code, m.sequencerKey]));
   console.log(`${keys.size} registered municipalities, whose sequencer keys sign the blocks anchored`);
-  await walk<AuditMainBlock>(
+  return walk<AuditMainBlock>(
     {
       label: 'the main chain',
       chain: MAIN_CHAIN,
@@ -187,7 +205,7 @@ function resume(kept: KeptCheckpoint, key: string): { frontier: MerkleFrontier; 
   return { frontier, parent };
 }
 
-async function walk<B extends { height: number; hash: string }>(w: Walk<B>, opts: AuditOptions): Promise<void> {
+async function walk<B extends { height: number; hash: string }>(w: Walk<B>, opts: AuditOptions): Promise<AuditSummary> {
   const kept = opts.checkpoint && existsSync(opts.checkpoint) ? (JSON.parse(readFileSync(opts.checkpoint, 'utf8')) as KeptCheckpoint) : undefined;
   if (kept && kept.municipality !== w.chain) throw new Error(`the checkpoint in ${opts.checkpoint} is ${kept.municipality}'s, not ${w.chain}'s`);
   const resuming = kept !== undefined && (opts.from === undefined || opts.from === kept.height + 1);
@@ -275,10 +293,12 @@ async function walk<B extends { height: number; hash: string }>(w: Walk<B>, opts
   const seconds = (Date.now() - started) / 1000;
   for (const [name, t] of tally) if (t.ok + t.failed > 0) console.log(`${t.failed ? '✗' : '✓'} ${name.padEnd(20)} ${t.ok} ok${t.failed ? `, ${t.failed} failed` : ''}`);
   console.log(`${audited} blocks in ${seconds.toFixed(1)} s (${Math.round(audited / Math.max(seconds, 0.001))} blocks/s; ${(checking / 1000).toFixed(1)} s of it checking), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
-  if (first) throw new Error(`audit failed: block ${first.height}, check ${first.name}: ${first.detail}`);
+  const summary: AuditSummary = { chain: w.chain, from, to, blocks: audited, verified: !first, checks: Object.fromEntries([...tally].filter(([, t]) => t.ok + t.failed > 0)), failure: first ?? null };
+  if (first) throw new AuditFailed(`audit failed: block ${first.height}, check ${first.name}: ${first.detail}`, summary);
   if (opts.checkpoint && now && auditor.frontier && last) {
     const file: KeptCheckpoint = { ...now, audit: { frontier: auditor.frontier.nodes().map((n) => ({ size: n.size, hash: bytesToHex(n.hash) })), parent: last } };
     writeFileSync(opts.checkpoint, `${JSON.stringify(file, null, 2)}\n`);
   }
   console.log(`verified: ${w.label} blocks ${from}–${to}${opts.checkpoint ? `; checkpoint at ${to} written to ${opts.checkpoint}` : ''}`);
+  return summary;
 }
