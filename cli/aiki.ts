@@ -16,6 +16,7 @@ import { AuditFailed, auditChain, auditMainChain, type AuditOptions, type Call }
 import { newKeyFile, readKey, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
 import { installTlsTrust } from '../runtime/tls.ts';
+import { UsageError } from './usage.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
 class CallError extends Error {
@@ -24,8 +25,6 @@ class CallError extends Error {
   }
 }
 
-/** The command line is wrong in a way only the command itself can tell: exit code 2, like commander's own. */
-class UsageError extends Error {}
 
 async function call<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const reply = await postGraphQL<T>(url, query, { variables, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -36,7 +35,7 @@ async function call<T>(url: string, query: string, variables: Record<string, unk
 const DEFAULT_URL = 'http://127.0.0.1:4000/graphql';
 const url = () => program.opts<{ gateway: string }>().gateway;
 const json = () => program.opts<{ json?: boolean }>().json === true;
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+const print = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 /** What a command found: `value` as JSON with --json, else `human()` prints lines for people. */
 const output = (value: unknown, human: () => void = () => print(value)) => (json() ? print(value) : human());
 /** A remark for people (which key is trusted, progress): stdout, or stderr with --json so that stdout stays one JSON document. */
@@ -414,7 +413,9 @@ proposal
   .description('show a proposal with its votes')
   .argument('<id>')
   .action(async (id: string) => {
-    print((await call<{ proposal: unknown }>(url(), `query($id: String!) { proposal(id: $id) { ${PROPOSAL_FIELDS} description proposer submittedAt decidedAt rules { quorum threshold veto } electorate { code } action { json } votes { municipality option time } } }`, { id })).proposal);
+    const { proposal: p } = await call<{ proposal: unknown }>(url(), `query($id: String!) { proposal(id: $id) { ${PROPOSAL_FIELDS} description proposer submittedAt decidedAt rules { quorum threshold veto } electorate { code } action { json } votes { municipality option time } } }`, { id });
+    if (!p) throw new Error(`no proposal ${id}`);
+    print(p);
   });
 
 proposal

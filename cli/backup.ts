@@ -10,6 +10,7 @@ import { AikiError, AUDIT_ANCHOR_FIELDS, isMunicipalityCode, type AnchorInput } 
 import type { Mongo } from '../db/mongo.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
 import type { LedgerTrust } from '../subgraphs/ledger/archive.ts';
+import { UsageError } from './usage.ts';
 
 /**
  * What backup and restore run on — the database driver, the archive, the chains' stores — loaded
@@ -56,6 +57,9 @@ function reporter(what: string) {
 }
 
 export function addBackupCommands(program: Command, url: () => string): void {
+  // --json (aiki.ts): one JSON document on stdout; the lines for people, and remarks, then go to stderr.
+  const json = () => program.opts<{ json?: boolean }>().json === true;
+  const say = (line: string) => (json() ? console.error(line) : console.log(line));
   program
     .command('backup')
     .description("write a verifiable archive of a municipality's ledger (or of the main chain) from its database, while it runs")
@@ -67,8 +71,8 @@ export function addBackupCommands(program: Command, url: () => string): void {
     .option('--mainchain-key <hex>', "the main chain's public key, recorded for checking settlement entries (default: AIKI_MAINCHAIN_PUBLIC_KEY)", hexKey)
     .option('--follow', 'once at the head, keep archiving new blocks until SIGINT or SIGTERM, then finish at the head')
     .action(async (code: string | undefined, opts: { mainchain?: boolean; out: string; mongoUri?: string; db?: string; mainchainKey?: string; follow?: boolean }) => {
-      if (Boolean(code) === Boolean(opts.mainchain)) throw new Error('name a municipality or give --mainchain (one of them)');
-      if (code && !isMunicipalityCode(code)) throw new Error(`${code} is not a municipality code`);
+      if (Boolean(code) === Boolean(opts.mainchain)) throw new UsageError('name a municipality or give --mainchain (one of them)');
+      if (code && !isMunicipalityCode(code)) throw new UsageError(`${code} is not a municipality code`);
       if (existsSync(opts.out)) throw new Error(`${opts.out} exists: an archive is never overwritten`);
       const { ArchiveWriter, backupLedger, backupMainchain, connectMongo, DEFAULT_MAINCHAIN_DB, defaultLedgerDbName } = await load();
       const mainchainKey = opts.mainchainKey ?? (process.env.AIKI_MAINCHAIN_PUBLIC_KEY ? hexKey(process.env.AIKI_MAINCHAIN_PUBLIC_KEY) : undefined);
@@ -90,19 +94,23 @@ export function addBackupCommands(program: Command, url: () => string): void {
         const what = code ?? 'main chain';
         let summary: string;
         let blocks: number;
+        let found: Record<string, unknown>;
         if (code) {
           const r = await backupLedger(mongo.db, mongo.lookups, writer, { municipality: code, mainchainKey, follow, progress: reporter(what) });
           blocks = r.blocks;
+          found = { chain: 'ledger', municipality: code, head: r.head, transactions: r.transactions, rejected: r.rejected, pending: r.pending };
           summary = `${code}: blocks 0–${r.head.height} (${r.transactions} transactions, head ${r.head.hash}), ${r.rejected} rejected, ${r.pending} pending`;
           if (!mainchainKey) console.error('no main-chain key recorded (--mainchain-key, AIKI_MAINCHAIN_PUBLIC_KEY): a restore needs one to check settlement entries');
         } else {
           const r = await backupMainchain(mongo.db, mongo.lookups, writer, { follow, progress: reporter(what) });
           blocks = r.blocks;
+          found = { chain: 'mainchain', head: r.head, events: r.events, documents: r.documents, unknown: r.unknown };
           summary = `the main chain: blocks 0–${r.head.height} (${r.events} events, head ${r.head.hash}), documents ${Object.entries(r.documents).map(([c, n]) => `${c} ${n}`).join(', ')}`;
           if (r.unknown.length > 0) console.error(`not archived (unknown to this version): ${r.unknown.join(', ')}`);
         }
         const end = await writer.finish();
         const ms = Date.now() - started;
+        if (json()) return console.log(JSON.stringify({ ...found, blocks, archive: { file: opts.out, ...end }, ms }, null, 2));
         console.log(`backed up ${summary}`);
         console.log(`${opts.out}: ${mb(end.fileBytes)} (${mb(end.bytes)} uncompressed), ${end.records} records, sha256 ${end.sha256}; ${(ms / 1000).toFixed(1)} s, ${rate(blocks, ms)} blocks/s`);
       } catch (err) {
@@ -138,25 +146,27 @@ export function addBackupCommands(program: Command, url: () => string): void {
           if (opts.checkAnchors) Object.assign(trust, await federationTrust(url(), code, trust));
           const verified = await verifyLedgerArchive(opts.in, trust);
           const ms = Date.now() - started;
-          if (!verified.trusted.pinned) console.log(`trusting sequencer key ${verified.trusted.sequencer} from the archive (pin it with --sequencer-key or --check-anchors)`);
-          console.log(`verified ${code}: blocks 0–${verified.head.height} (${verified.transactions} transactions, head ${verified.head.hash})${trust.anchors ? `, ${verified.anchored} checked against their anchors` : ''}, ${verified.rejected} rejected, ${verified.pending} pending; ${(ms / 1000).toFixed(1)} s, ${rate(verified.blocks, ms)} blocks/s`);
-          if (opts.verifyOnly) return;
+          if (!verified.trusted.pinned) say(`trusting sequencer key ${verified.trusted.sequencer} from the archive (pin it with --sequencer-key or --check-anchors)`);
+          say(`verified ${code}: blocks 0–${verified.head.height} (${verified.transactions} transactions, head ${verified.head.hash})${trust.anchors ? `, ${verified.anchored} checked against their anchors` : ''}, ${verified.rejected} rejected, ${verified.pending} pending; ${(ms / 1000).toFixed(1)} s, ${rate(verified.blocks, ms)} blocks/s`);
+          if (opts.verifyOnly) return json() ? console.log(JSON.stringify({ chain, municipality: code, head: verified.head, trusted: verified.trusted, anchored: verified.anchored, verified: true }, null, 2)) : undefined;
           mongo = await connectMongo(mongoUri(opts.mongoUri), opts.db ?? defaultLedgerDbName(code), 'aiki-restore');
           const writing = Date.now();
           const r = await restoreLedger(opts.in, mongo.db, mongo.lookups, verified, reporter(`restoring ${code}`));
           const wms = Date.now() - writing;
-          console.log(`restored ${code} into ${mongo.db.databaseName}: ${r.blocks} blocks replayed (accounts, histories, tx index), ${r.rejected} rejected, ${r.pending} pending; ${(wms / 1000).toFixed(1)} s, ${rate(r.blocks, wms)} blocks/s`);
+          if (json()) console.log(JSON.stringify({ chain, municipality: code, database: mongo.db.databaseName, head: verified.head, trusted: verified.trusted, anchored: verified.anchored, restored: r }, null, 2));
+          say(`restored ${code} into ${mongo.db.databaseName}: ${r.blocks} blocks replayed (accounts, histories, tx index), ${r.rejected} rejected, ${r.pending} pending; ${(wms / 1000).toFixed(1)} s, ${rate(r.blocks, wms)} blocks/s`);
         } else {
           const verified = await verifyMainchainArchive(opts.in, { sequencerKey: opts.mainchainKey });
           const ms = Date.now() - started;
-          if (!verified.trusted.pinned) console.log(`trusting main-chain key ${verified.trusted.sequencer} from the archive (pin it with --mainchain-key)`);
-          console.log(`verified the main chain: blocks 0–${verified.head.height} (${verified.events} events, head ${verified.head.hash}), documents ${Object.entries(verified.documents).map(([c, n]) => `${c} ${n}`).join(', ')}; ${(ms / 1000).toFixed(1)} s, ${rate(verified.blocks, ms)} blocks/s`);
-          if (opts.verifyOnly) return;
+          if (!verified.trusted.pinned) say(`trusting main-chain key ${verified.trusted.sequencer} from the archive (pin it with --mainchain-key)`);
+          say(`verified the main chain: blocks 0–${verified.head.height} (${verified.events} events, head ${verified.head.hash}), documents ${Object.entries(verified.documents).map(([c, n]) => `${c} ${n}`).join(', ')}; ${(ms / 1000).toFixed(1)} s, ${rate(verified.blocks, ms)} blocks/s`);
+          if (opts.verifyOnly) return json() ? console.log(JSON.stringify({ chain, head: verified.head, trusted: verified.trusted, verified: true }, null, 2)) : undefined;
           mongo = await connectMongo(mongoUri(opts.mongoUri), opts.db ?? DEFAULT_MAINCHAIN_DB, 'aiki-restore');
           const writing = Date.now();
           const r = await restoreMainchain(opts.in, mongo.db, verified);
           const wms = Date.now() - writing;
-          console.log(`restored the main chain into ${mongo.db.databaseName}: ${r.blocks} blocks, ${r.documents} documents; ${(wms / 1000).toFixed(1)} s, ${rate(r.blocks, wms)} blocks/s (where each event is sealed is derived again when the main chain starts)`);
+          if (json()) console.log(JSON.stringify({ chain, database: mongo.db.databaseName, head: verified.head, trusted: verified.trusted, restored: r }, null, 2));
+          say(`restored the main chain into ${mongo.db.databaseName}: ${r.blocks} blocks, ${r.documents} documents; ${(wms / 1000).toFixed(1)} s, ${rate(r.blocks, wms)} blocks/s (where each event is sealed is derived again when the main chain starts)`);
         }
       } catch (err) {
         throw coded(err);
