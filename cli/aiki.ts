@@ -80,7 +80,9 @@ interface TxView extends Omit<TransferBody, 'v' | 'type'> {
 }
 
 async function showTransaction(id: string): Promise<TxView> {
-  return (await call<{ transaction: TxView }>(url(), `query($id: String!) { transaction(id: $id) { ${TX_FIELDS} } }`, { id })).transaction;
+  const { transaction } = await call<{ transaction: TxView | null }>(url(), `query($id: String!) { transaction(id: $id) { ${TX_FIELDS} } }`, { id });
+  if (!transaction) throw new Error(`no transaction ${id}`);
+  return transaction;
 }
 
 type Check = { name: string; ok: boolean; detail: string };
@@ -506,8 +508,8 @@ operatorCmd
   .argument('<id>')
   .action(async (id: string) => {
     const { revokeOperatorToken } = await operator<{ revokeOperatorToken: boolean }>('mutation($id: String!) { revokeOperatorToken(id: $id) }', { id });
-    output({ id, revoked: revokeOperatorToken }, () => console.log(revokeOperatorToken ? `revoked ${id}` : `no token ${id}`));
-    if (!revokeOperatorToken) process.exitCode = 1;
+    if (!revokeOperatorToken) throw new Error(`no operator token ${id}`);
+    output({ id, revoked: true }, () => console.log(`revoked ${id}`));
   });
 
 addBackupCommands(program, url);
