@@ -60,7 +60,7 @@ export function readKey(path: string): Key {
   const secret = hexToBytes(file.secretKey);
   const publicKey = bytesToHex(publicKeyOf(secret));
   if (file.publicKey !== undefined && file.publicKey !== publicKey) throw new KeyFileError(`${path}: the public key does not match the secret key`);
-  if (file.address !== undefined && (!isAddress(file.address) || !file.address.endsWith(`:${publicKey}`))) {
+  if (file.address && (!isAddress(file.address) || !file.address.endsWith(`:${publicKey}`))) {
     throw new KeyFileError(`${path}: the address ${JSON.stringify(file.address)} is not the secret key's`);
   }
   return { secret, publicKey, ...(file.address ? { address: file.address } : {}) };
