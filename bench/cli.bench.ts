@@ -53,9 +53,9 @@ try {
     ['node dist/cli/aiki.js --version', process.execPath, ['dist/cli/aiki.js', '--version']],
     ['node cli/bin.js --version', process.execPath, ['cli/bin.js', '--version']],
     ['npm run -s aiki -- --version', 'npm', ['run', '-s', 'aiki', '--', '--version']],
-    ['node --import tsx cli/aiki.ts --version (before)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--version']],
+    ['node --import tsx cli/aiki.ts --version (before)', process.execPath, ['cli/bin.js', '--version']],
     ['node cli/bin.js municipality list', process.execPath, ['cli/bin.js', 'municipality', 'list']],
-    ['node --import tsx cli/aiki.ts municipality list (before)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'municipality', 'list']],
+    ['node --import tsx cli/aiki.ts municipality list (before)', process.execPath, ['cli/bin.js', 'municipality', 'list']],
   ];
   // Built (and fresh) before anything is measured; one warm-up run of each.
   for (const [, command, args] of ways) await time(command, args, env);

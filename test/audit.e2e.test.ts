@@ -79,7 +79,7 @@ const anchored = (height: number) =>
   }, 20_000, `kyoto anchored up to ${height}`);
 
 async function audit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, 'audit', 'kyoto', ...args]).then(
+  return run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', 'kyoto', ...args]).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => err,
   );

@@ -60,7 +60,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const aiki = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, ...args], { maxBuffer: 1 << 24 });
+const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args], { maxBuffer: 1 << 24 });
 const failed = (...args: string[]) =>
   aiki(...args).then(
     (r) => {
@@ -127,7 +127,7 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   const archive = join(dir, 'kyoto.aiki.gz');
   const startedAt = (await kyotoHead()).height;
   await aiki('backup', 'kyoto', '--out', early, ...dbArgs, '--mainchain-key', mainKey);
-  const follower = spawn(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'backup', 'kyoto', '--out', archive, '--follow', ...dbArgs, '--mainchain-key', mainKey], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const follower = spawn(process.execPath, ['cli/bin.js', 'backup', 'kyoto', '--out', archive, '--follow', ...dbArgs, '--mainchain-key', mainKey], { stdio: ['ignore', 'pipe', 'pipe'] });
   let followerOut = '';
   let followerErr = '';
   follower.stdout.on('data', (d: Buffer) => (followerOut += d.toString()));

@@ -213,7 +213,7 @@ describe('the explorer, in Chromium', () => {
     await download.saveAs(file);
     expect(JSON.parse(readFileSync(file, 'utf8')).trace.hops).toHaveLength(3);
     const key = (await gql(gateway, '{ mainChain { sequencer } }')).data!.mainChain.sequencer as string;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'verify', '--trace', file, '--mainchain-key', key]);
+    const { stdout } = await run(process.execPath, ['cli/bin.js', 'verify', '--trace', file, '--mainchain-key', key]);
     expect(stdout).toMatch(/verified: 3 hop\(s\)/);
     expect(stdout).not.toMatch(/FAIL/);
   });

@@ -63,7 +63,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const aiki = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, ...args], { env: { ...process.env, AIKI_OPERATOR_TOKEN: TOKEN } });
+const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args], { env: { ...process.env, AIKI_OPERATOR_TOKEN: TOKEN } });
 const operator = { authorization: `Bearer ${TOKEN}` };
 const PROPOSE = 'mutation($input: ProposalInput!) { propose(input: $input) { id status eventId votingEndsAt electorate { code } } }';
 const VOTE = 'mutation($input: VoteInput!) { vote(input: $input) { municipality option eventId } }';

@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 const kyotoDb = () => client.db(`${prefix}_ledger_kyoto`);
-const aiki = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, ...args]);
+const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args]);
 
 function keyFile(name: string, w: Wallet): string {
   const path = join(dir, `${name}.key`);

@@ -239,7 +239,7 @@ describe('transfers between municipalities', () => {
       [0, 'kyoto', 'osaka'],
       [1, 'osaka', 'nara'],
     ]);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, 'verify', traced]);
+    const { stdout } = await run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'verify', traced]);
     expect(stdout).toMatch(/ok {3}hop 1 credit block/);
     expect(stdout).toMatch(/verified: 2 hop\(s\)/);
   });
@@ -266,7 +266,7 @@ describe('transfers between municipalities', () => {
       const sig = saved.trace.hops[1]!.entryAnchor!.inclusion!.mainBlock;
       sig.signature = alter(sig.signature) as string;
       writeFileSync(file, JSON.stringify(saved));
-      const failed = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'verify', '--trace', file, '--mainchain-key', mainKey]).then(
+      const failed = await run(process.execPath, ['cli/bin.js', 'verify', '--trace', file, '--mainchain-key', mainKey]).then(
         () => undefined,
         (err: { code: number; stdout: string; stderr: string }) => err,
       );
@@ -304,7 +304,7 @@ describe('transfers between municipalities', () => {
       for (const [name, trace, expected] of cases) {
         const file = join(dir, 'trace.json');
         writeFileSync(file, JSON.stringify({ mainChain: { sequencer: mainKey }, trace }));
-        const failed = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'verify', '--trace', file, '--mainchain-key', mainKey]).then(
+        const failed = await run(process.execPath, ['cli/bin.js', 'verify', '--trace', file, '--mainchain-key', mainKey]).then(
           () => undefined,
           (err: { code: number; stdout: string }) => err,
         );
