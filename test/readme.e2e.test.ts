@@ -546,7 +546,9 @@ const STEPS: Step[] = [
     server: () => answers(BASE + 100),
   },
   // docker-compose: the environment it needs, made as the README makes it
-  { readme: 'export AIKI_MONGO_ROOT_PASSWORD=$(openssl rand -hex 16) AIKI_OPERATOR_TOKEN=$(openssl rand -hex 16) AIKI_SUBGRAPH_SECRET=$(openssl rand -hex 32)', exports: true },
+  { readme: 'export AIKI_MONGO_ROOT_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_BACKUP_PASSWORD=$(openssl rand -hex 16)', exports: true },
+  { readme: 'export AIKI_MONGO_MAINCHAIN_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_KYOTO_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_OSAKA_PASSWORD=$(openssl rand -hex 16)', exports: true },
+  { readme: 'export AIKI_OPERATOR_TOKEN=$(openssl rand -hex 16) AIKI_SUBGRAPH_SECRET=$(openssl rand -hex 32)', exports: true },
   { readme: 'export AIKI_KYOTO_SEQUENCER_KEY=$(openssl rand -hex 32) AIKI_OSAKA_SEQUENCER_KEY=$(openssl rand -hex 32)', exports: true },
   {
     readme: 'npm run aiki -- key new --municipality main --out main.key',
