@@ -216,7 +216,8 @@ describe('aiki', () => {
       const a = await run('audit', ['kyoto']);
       return a.to >= 2 ? a : undefined;
     }, 60_000, 'kyoto anchored');
-    expect(audited).toMatchObject({ municipality: 'kyoto', from: 0, verified: true, failure: null });
+    expect(audited).toMatchObject({ chain: 'kyoto', from: 0, verified: true, failure: null, checks: { 'sequencer signature': { failed: 0 }, anchor: { failed: 0 } } });
+    expect(await json(['audit', '--mainchain'])).toMatchObject({ chain: 'main', from: 0, verified: true, failure: null });
 
     expect((await run('municipality list', [])).map((m: { code: string }) => m.code)).toEqual(['kyoto', 'osaka']);
     expect(await run('municipality register', ['--code', 'kyoto', '--name', 'Kyoto', '--endpoint', cluster.ledgers.get('kyoto')!.url])).toEqual({ code: 'kyoto', registered: false, reason: 'MUNICIPALITY_EXISTS' });
