@@ -15,7 +15,6 @@ import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, sig
 import { AuditFailed, auditChain, auditMainChain, type AuditOptions, type Call } from './audit.ts';
 import { newKeyFile, readKey, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
-import { installTlsTrust } from '../runtime/tls.ts';
 import { UsageError } from './usage.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
 
@@ -513,7 +512,11 @@ operatorCmd
   });
 
 addBackupCommands(program, url);
-installTlsTrust(); // AIKI_TLS_CA: HTTPS calls trust the federation's CA alone (runtime/tls.ts)
+// AIKI_TLS_CA: HTTPS calls trust the federation's CA alone (runtime/tls.ts). Loaded only then: undici's
+// dispatcher is most of what the CLI would load at every start otherwise.
+program.hook('preAction', async () => {
+  if (process.env.AIKI_TLS_CA) (await import('../runtime/tls.ts')).installTlsTrust();
+});
 
 /**
  * `--url` was the name of `--gateway` until `subgraph register` needed its own `--url`: still
