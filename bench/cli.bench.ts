@@ -7,7 +7,8 @@
  *  - `aiki --version`: the compiled CLI alone (`node dist/cli/aiki.js`), through its launcher (`node
  *    cli/bin.js`, which stats every source the bundle was built from), through npm (`npm run -s aiki
  *    --`, the README's way), and from source through tsx (`node --import tsx cli/aiki.ts`, how it ran
- *    before it was compiled);
+ *    before it was compiled) — with tsx's disk cache of compiled files warm, and with it off
+ *    (TSX_DISABLE_CACHE=1: what tsx does on a first call, and for every file changed since);
  *  - `aiki municipality list`: a real read of three municipalities through a real gateway (a cluster
  *    of processes, cluster/cluster.ts, on the embedded database), compiled and from source.
  */
@@ -48,22 +49,25 @@ const cluster = await startCluster({
 });
 try {
   const env = { ...process.env, AIKI_URL: cluster.gateway.url };
-  const ways: Array<[string, string, string[]]> = [
+  const noCache = { ...env, TSX_DISABLE_CACHE: '1' };
+  const ways: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
     ['node -e 0 (Node alone)', process.execPath, ['-e', '0']],
     ['node dist/cli/aiki.js --version', process.execPath, ['dist/cli/aiki.js', '--version']],
     ['node cli/bin.js --version', process.execPath, ['cli/bin.js', '--version']],
     ['npm run -s aiki -- --version', 'npm', ['run', '-s', 'aiki', '--', '--version']],
-    ['node --import tsx cli/aiki.ts --version (before)', process.execPath, ['cli/bin.js', '--version']],
+    ['node --import tsx cli/aiki.ts --version (before; tsx cache warm)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--version']],
+    ['node --import tsx cli/aiki.ts --version (before; tsx cache off)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--version'], noCache],
     ['node cli/bin.js municipality list', process.execPath, ['cli/bin.js', 'municipality', 'list']],
-    ['node --import tsx cli/aiki.ts municipality list (before)', process.execPath, ['cli/bin.js', 'municipality', 'list']],
+    ['node --import tsx cli/aiki.ts municipality list (before; tsx cache warm)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'municipality', 'list']],
+    ['node --import tsx cli/aiki.ts municipality list (before; tsx cache off)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'municipality', 'list'], noCache],
   ];
   // Built (and fresh) before anything is measured; one warm-up run of each.
-  for (const [, command, args] of ways) await time(command, args, env);
+  for (const [, command, args, own] of ways) await time(command, args, own ?? env);
   const times = new Map<string, number[]>(ways.map(([name]) => [name, []]));
   const loads: number[] = [];
   for (let i = 0; i < runs; i++) {
     loads.push(loadavg()[0]!);
-    for (const [name, command, args] of ways) times.get(name)!.push(await time(command, args, env));
+    for (const [name, command, args, own] of ways) times.get(name)!.push(await time(command, args, own ?? env));
   }
   loads.sort((a, b) => a - b);
   console.log(`\n${runs} runs each, interleaved; load average (1 min) ${loads[0]!.toFixed(1)}–${loads.at(-1)!.toFixed(1)} on ${process.env.BENCH_NOISE === '1' ? 'a machine kept busy (BENCH_NOISE=1)' : 'this machine'}\n`);
