@@ -4,10 +4,10 @@
  *
  * The archive (db/archive.ts) holds the main chain's blocks, then every document its events stand
  * for and the registry, collection by collection in {@link ARCHIVED} order: the municipalities, the
- * extension subgraphs, operator tokens (digests only), proposals, votes, anchors, settlements, and
- * `meta` (the proposal counter, governance's parameters). Not `events` nor `meta.applied`: where
- * each event is sealed is derived from the blocks, and the main chain derives it again when it
- * starts on the restored database (`MainChain.init`, as after a crash).
+ * extension subgraphs, operator tokens (digests only), proposals and their outcomes, votes,
+ * anchors, settlements and their steps, and `meta` (the proposal counter, governance's parameters).
+ * Not `events` nor `meta.applied`: where each event is sealed is derived from the blocks, again by
+ * the restore ({@link NOT_ARCHIVED} says what else is left out and why).
  *
  * Blocks are read first, then the documents, so every event a block holds is backed by a document
  * at least as new (a settlement's steps only grow). Documents recorded after the last block read
@@ -38,11 +38,12 @@ import {
   outcomeEventId,
   proposalEventId,
   type BlockHeader,
+  type OutcomeBody,
   type ProposalBody,
 } from '../../core/index.ts';
 import { blockKey } from '../../db/mongo.ts';
 import { COLLECTIONS } from './collections.ts';
-import { anchorEvent, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type ProposalDoc, type SettlementDoc, type VoteDoc } from './models.ts';
+import { anchorEvent, eventPositions, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type ProposalDoc, type SettlementDoc, type VoteDoc } from './models.ts';
 
 const ARCHIVE_FORMAT = 'aiki-archive';
 
@@ -52,13 +53,20 @@ export const ARCHIVED = [
   COLLECTIONS.subgraphs,
   COLLECTIONS.operators,
   COLLECTIONS.proposals,
+  COLLECTIONS.outcomes,
   COLLECTIONS.votes,
   COLLECTIONS.anchors,
   COLLECTIONS.settlements,
+  COLLECTIONS.settlementSteps,
   COLLECTIONS.meta,
 ] as const;
-/** The blocks (archived as blocks) and what is derived from them: where each event is sealed, the checkpoint tree's chunk roots. */
-const DERIVED: readonly string[] = [COLLECTIONS.blocks, COLLECTIONS.events, COLLECTIONS.chunks];
+/**
+ * Not archived, and not unknown: the blocks (archived as blocks) and what is derived from them
+ * (where each event is sealed, the checkpoint tree's chunk roots); the lease (a process started on
+ * the restored database takes a term of its own); the registry's change log (a restored registry
+ * starts a new epoch, so no label the gateway kept from before matches it).
+ */
+const NOT_ARCHIVED: readonly string[] = [COLLECTIONS.blocks, COLLECTIONS.events, COLLECTIONS.chunks, COLLECTIONS.lease, COLLECTIONS.registryLog];
 
 export interface MainchainArchiveHeader {
   format: typeof ARCHIVE_FORMAT;
@@ -128,7 +136,7 @@ export async function backupMainchain(
     }
   }
   const present = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-  const unknown = present.filter((c) => !(ARCHIVED as readonly string[]).includes(c) && !DERIVED.includes(c) && !c.startsWith('system.'));
+  const unknown = present.filter((c) => !(ARCHIVED as readonly string[]).includes(c) && !NOT_ARCHIVED.includes(c) && !c.startsWith('system.'));
   return { blocks: next, events, head, documents, unknown };
 }
 
@@ -195,6 +203,7 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
   let collectionAt = -1;
   const sequencerKeys = new Map<string, string>();
   const proposals = new Map<string, { body: ProposalBody; hash: string }>();
+  const settlements = new Set<string>();
   const account = (id: string | undefined) => {
     if (id) sealed.delete(id);
   };
@@ -268,6 +277,14 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
           account(p.outcomeId);
           break;
         }
+        case COLLECTIONS.outcomes: {
+          // A decision's commit point (governance.ts), copied into its proposal after.
+          const o = value as { _id: string; outcome: OutcomeBody; outcomeId: string };
+          if (!proposals.has(o._id)) throw new Error('an outcome of a proposal the archive does not hold');
+          if (outcomeEventId(o.outcome) !== o.outcomeId) throw new Error('its outcome does not hash to its outcome id');
+          account(o.outcomeId);
+          break;
+        }
         case COLLECTIONS.votes: {
           const v = value as unknown as VoteDoc;
           const proposal = proposals.get(v.proposal);
@@ -291,6 +308,16 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
             if (order && checkSettlement({ body: order.body, signature: order.signature }, hexToBytes(key)).id !== order.id) throw new Error('an order does not hash to its id');
           }
           for (const id of stepEventIds(s)) account(id);
+          settlements.add(s._id);
+          break;
+        }
+        case COLLECTIONS.settlementSteps: {
+          // A step's commit point (settlements.ts), copied into its settlement after: its orders are checked as the settlement's are.
+          const step = value as { settlement: string; set?: Partial<SettlementDoc> };
+          if (!settlements.has(step.settlement)) throw new Error(`a step of settlement ${step.settlement}, which the archive does not hold`);
+          for (const order of [step.set?.credit, step.set?.refund]) {
+            if (order && checkSettlement({ body: order.body, signature: order.signature }, hexToBytes(key)).id !== order.id) throw new Error('an order does not hash to its id');
+          }
           break;
         }
       }
@@ -301,7 +328,11 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
   }
 }
 
-/** Writes a verified main-chain archive into the empty database `db`: the documents, then the blocks. The main chain derives `events` when it starts. */
+/**
+ * Writes a verified main-chain archive into the empty database `db`: the blocks, with where each of
+ * their events is sealed (`events`, as `MainChain` derives it, so that a process started on it
+ * answers every inclusion at once, before any holds the lease), then the documents.
+ */
 export async function restoreMainchain(path: string, db: Db, verified: MainchainArchiveSummary): Promise<{ blocks: number; documents: number }> {
   await assertEmpty(db);
   let batch: { collection: string; docs: Array<Record<string, unknown>> } | undefined;
@@ -313,7 +344,11 @@ export async function restoreMainchain(path: string, db: Db, verified: Mainchain
     if (batch && batch.docs.length > 0) await db.collection(batch.collection).insertMany(batch.docs, { ordered: false });
     if (batch) written += batch.docs.length;
     batch = undefined;
-    if (blocks.length > 0) await db.collection<MainBlockDoc>(COLLECTIONS.blocks).insertMany(blocks, { ordered: true });
+    if (blocks.length > 0) {
+      await db.collection<MainBlockDoc>(COLLECTIONS.blocks).insertMany(blocks, { ordered: true });
+      const positions = blocks.flatMap(eventPositions);
+      if (positions.length > 0) await db.collection<{ _id: string; height: number; index: number }>(COLLECTIONS.events).insertMany(positions, { ordered: false });
+    }
     blocks = [];
   };
   const reader = readArchive(path);
@@ -344,5 +379,6 @@ export async function restoreMainchain(path: string, db: Db, verified: Mainchain
   }
   await flush();
   if (parent !== verified.head.hash) throw invalid(0, 'the archive changed since it was verified', { check: 'head' });
+  await db.collection<{ _id: string; height: number }>(COLLECTIONS.meta).insertOne({ _id: 'applied', height: height - 1 });
   return { blocks: height, documents: written };
 }

@@ -19,7 +19,7 @@ import { COLLECTIONS } from './collections.ts';
 import { governanceEvents } from './governanceEvents.ts';
 import type { MainSealedCache } from './sealed.ts';
 import { memoizedBy } from '../../runtime/immutableCache.ts';
-import { anchorEvent, orderIds, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type SettlementDoc } from './models.ts';
+import { anchorEvent, eventPositions, orderIds, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type SettlementDoc } from './models.ts';
 
 
 
@@ -219,7 +219,7 @@ export class MainChain {
   /** Records where every event of `block` is sealed (inserts of the same documents every time: idempotent). */
   private async apply(block: MainBlockDoc): Promise<void> {
     if (block.events.length > 0) {
-      await this.events.insertMany(block.events.map((e, index) => ({ _id: e.id, height: block.height, index })), { ordered: false }).catch((err: unknown) => {
+      await this.events.insertMany(eventPositions(block), { ordered: false }).catch((err: unknown) => {
         if (!writeErrorsOf(err).every((e) => e.code === 11000) || writeErrorsOf(err).length === 0) throw err;
       });
     }

@@ -27,6 +27,9 @@ export interface MainBlockDoc {
   poh: PohEntry[];
 }
 
+/** Where each event of `block` is sealed (collections.ts `events`, derived from the blocks). */
+export const eventPositions = (block: MainBlockDoc) => block.events.map((e, index) => ({ _id: e.id, height: block.height, index }));
+
 /** What `Query.mainChain` resolves from: the newest block, read once per request and only when a field needs it. */
 export interface MainChainModel {
   head: () => Promise<MainBlockDoc>;
