@@ -402,9 +402,11 @@ export type ProposalAction = {
 
 export type ProposalFailure = {
   __typename?: 'ProposalFailure';
+  /** The error code, as in the outcome's `failure` `{code, message}` (docs/PROTOCOL.md §9). */
   code: Scalars['String']['output'];
   /** Each composition error, for a subgraph that did not compose. */
   errors: Array<Scalars['String']['output']>;
+  /** The error message, as in the outcome's `failure`. */
   message: Scalars['String']['output'];
 };
 
@@ -779,10 +781,18 @@ export type VoteOption =
   | 'VETO'
   | 'YES';
 
-/** Fractions as decimal strings ("0.334"): quorum of the electorate voting, yes among non-abstaining votes above threshold, veto among votes above veto. */
+/**
+ * Fractions as decimal strings ("0.334"): quorum of the electorate voting, yes among non-abstaining
+ * votes above threshold, veto among votes above veto. For reading only: the proposal's `body`, which
+ * its event id is over, holds the same rules as integers in basis points (3340 for "0.334";
+ * docs/PROTOCOL.md §9).
+ */
 export type VotingRules = {
   __typename?: 'VotingRules';
+  /** Share of the electorate that must vote (abstentions count), as a decimal string; `rules.quorum` in the body, in basis points. */
   quorum: Scalars['String']['output'];
+  /** Share of non-abstaining votes YES must exceed, as a decimal string; `rules.threshold` in the body, in basis points. */
   threshold: Scalars['String']['output'];
+  /** Share of the votes cast VETO must exceed to reject, as a decimal string; `rules.veto` in the body, in basis points. */
   veto: Scalars['String']['output'];
 };
