@@ -228,6 +228,21 @@ describe('the state cache through the gateway', () => {
     expect((await stats(uncached.url)).responses).toBeNull();
   });
 
+  it('answers identical requests arriving together with one execution, each checked as a cache hit', async () => {
+    const dave = wallet('kyoto');
+    const id = await send(treasury, dave.address, 77, ++nonce);
+    await eventually(async () => ((await status(id)) === 'CONFIRMED' ? true : undefined), 10_000, `${id} confirmed`);
+    const plain = await text(uncached.url, ACCOUNT, { a: dave.address });
+    const before = await stats();
+    // Never asked before: the first request executes; the others, in flight meanwhile, wait for its answer.
+    const answers = await Promise.all(Array.from({ length: 16 }, () => text(cluster.gateway.url, ACCOUNT, { a: dave.address })));
+    const after = await stats();
+    for (const answer of answers) expect(answer).toBe(plain);
+    expect(JSON.parse(plain).data.account.balance).toBe('77');
+    expect(after.responses!.collapsed - before.responses!.collapsed, 'requests answered by an identical one made meanwhile').toBeGreaterThan(0);
+    expect(after.responses!.misses - before.responses!.misses, 'executed: fewer than asked').toBeLessThan(16);
+  });
+
   it('never keeps an answer that read a pending transaction or nothing', async () => {
     // Chain.transaction answers null without an error: the ledger must say it read outside the blocks.
     const query = 'query($t: String!) { municipality(code: "kyoto") { chain { transaction(txid: $t) { id status } } } }';

@@ -15,6 +15,13 @@
  * the query text, operation name, variables, the caller's Authorization and the supergraph it was
  * planned on.
  *
+ * **Collapsed requests.** While a request that found nothing current is being executed, identical
+ * requests wait for its answer instead of executing too, then check its labels as above, exactly as
+ * if they had arrived just after it was kept: the same rule, so the same freshness. All current,
+ * they are answered with it; a label changed meanwhile (or nothing was kept), each executes itself.
+ * Under writes this is what matters: every block changes a label, and the requests arriving
+ * together after it would otherwise each plan, fetch and merge the same answer.
+ *
  * **On the wire.** Apollo Server's own path costs as much CPU per request as a full fetch by another
  * gateway (parsing its body, hashing its text, every plugin, serializing the kept answer again). So
  * the bytes a kept answer went out as are kept too, under the request's bytes (its body, its
@@ -42,7 +49,12 @@ export interface ResponseCacheStats extends LruStats {
   stored: number;
   /** Of the hits, answered with the kept bytes before Apollo Server (`answerWire`). */
   wireHits: number;
+  /** Of the hits, requests that waited for an identical request's answer being made ("Collapsed requests"). */
+  collapsed: number;
 }
+
+/** A request waits at most this long for an identical one's answer before executing itself. */
+const COLLAPSE_WAIT_MS = 10_000;
 
 interface Entry {
   result: FormattedExecutionResult;
@@ -70,7 +82,9 @@ const noteOf = (context: unknown): WireNote | undefined => (context as { wire?: 
 export class ResponseCache {
   private readonly store: Lru<string, Entry>;
   private readonly wires: Lru<string, Wire>;
-  private readonly counts = { hits: 0, misses: 0, stale: 0, stored: 0, wireHits: 0 };
+  private readonly counts = { hits: 0, misses: 0, stale: 0, stored: 0, wireHits: 0, collapsed: 0 };
+  /** Per key, the answer being made by a request that found nothing current (undefined once made: nothing kept). */
+  private readonly making = new Map<string, Promise<Entry | undefined>>();
   private readonly schemas = new WeakMap<GraphQLSchema, number>();
   private schemaCount = 0;
 
@@ -120,43 +134,69 @@ export class ResponseCache {
         (contextValue as { [READS]?: Reads })[READS] = reads;
         let key: string | undefined;
         let served = false;
+        /** Set when this request makes the answer identical requests wait for: called once with what it kept. */
+        let made: ((entry: Entry | undefined) => void) | undefined;
         return {
           responseForOperation: async (rc) => {
             if (rc.operation.operation !== 'query') return null;
             key = this.keyOf(rc);
-            const entry = this.store.get(key);
+            let entry = this.store.get(key);
+            const making = entry ? undefined : this.making.get(key);
+            if (making) entry = await making;
             if (entry) {
               const current = await Promise.all(entry.dependencies.map((d) => d.cache.check(d.scope, d.label, reads)));
               if (current.every(Boolean)) {
                 this.counts.hits++;
+                if (making) this.counts.collapsed++;
                 served = true;
                 const note = noteOf(contextValue);
                 if (note) note.kept = { key, entry };
                 return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: entry.result } };
               }
               this.counts.stale++;
-              this.store.delete(key);
+              if (this.store.get(key) === entry) this.store.delete(key);
             }
             this.counts.misses++;
+            if (!this.making.has(key)) made = this.startMaking(key);
             return null;
           },
           willSendResponse: async ({ response }) => {
-            if (served || key === undefined || !reads.keepable || response.body.kind !== 'single') return;
-            const result = response.body.singleResult;
-            if (result.errors?.length || !result.data) return;
-            const text = JSON.stringify(result);
-            // Frozen: the same object is given to every request it answers.
-            const kept = deepFreeze(JSON.parse(text) as FormattedExecutionResult);
-            const entry: Entry = { result: kept, dependencies: [...reads.dependencies.values()], bytes: text.length * 2 };
-            if (this.store.set(key, entry)) {
-              this.counts.stored++;
-              const note = noteOf(contextValue);
-              if (note) note.kept = { key, entry };
+            let entry: Entry | undefined;
+            try {
+              if (served || key === undefined || !reads.keepable || response.body.kind !== 'single') return;
+              const result = response.body.singleResult;
+              if (result.errors?.length || !result.data) return;
+              const text = JSON.stringify(result);
+              // Frozen: the same object is given to every request it answers.
+              const kept = deepFreeze(JSON.parse(text) as FormattedExecutionResult);
+              entry = { result: kept, dependencies: [...reads.dependencies.values()], bytes: text.length * 2 };
+              if (this.store.set(key, entry)) {
+                this.counts.stored++;
+                const note = noteOf(contextValue);
+                if (note) note.kept = { key, entry };
+              }
+            } finally {
+              made?.(entry);
             }
           },
         };
       },
     };
+  }
+
+  /** Marks `key`'s answer as being made; identical requests wait for it (at most {@link COLLAPSE_WAIT_MS}). */
+  private startMaking(key: string): (entry: Entry | undefined) => void {
+    let resolve!: (entry: Entry | undefined) => void;
+    const making = new Promise<Entry | undefined>((r) => (resolve = r));
+    const timer = setTimeout(() => done(undefined), COLLAPSE_WAIT_MS);
+    timer.unref();
+    const done = (entry: Entry | undefined) => {
+      clearTimeout(timer);
+      if (this.making.get(key) === making) this.making.delete(key);
+      resolve(entry);
+    };
+    this.making.set(key, making);
+    return done;
   }
 
   private keyOf(rc: GraphQLRequestContext<BaseContext & { authorization?: string }>): string {
