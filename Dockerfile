@@ -14,4 +14,4 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 # The gateway's node flags: cluster/services.ts (SERVICE_FLAGS). Overridden per service: dist/subgraphs/ledger/main.js, dist/subgraphs/mainchain/main.js, dist/cli/aiki.js
-CMD ["node", "--optimize-for-size", "dist/gateway/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=15", "dist/gateway/main.js"]
