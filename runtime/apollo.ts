@@ -1,6 +1,6 @@
 /** An Apollo Server for an Aiki subgraph: federated schema, masked errors, our logger, no tracing noise. */
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { maskErrors } from './errors.ts';
@@ -29,10 +29,29 @@ export function createSubgraphServer<TContext extends BaseContext>(typeDefs: Doc
     ...schemaDisclosure(),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
-    plugins: [operationGuardPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins], // the landing page loads from a CDN
+    plugins: [
+      operationGuardPlugin<TContext>(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(), // it loads from a CDN
+      // Apollo's cache-control plugin computes a policy from @cacheControl hints, which no schema
+      // here has, through a hook on every field resolved: a fifth of a ledger's CPU on a block page
+      // (docs/BENCHMARKS.md). Off; every answer says what the plugin said for want of hints.
+      ApolloServerPluginCacheControlDisabled(),
+      noStore<TContext>(),
+      ...plugins,
+    ],
     // runtime/process.ts stops the service on SIGINT/SIGTERM. Apollo's own handler would stop it
     // too, and @apollo/server 5.5 never resolves the wait of a second stop() called while the first
     // runs: every subgraph then hung on SIGTERM until SIGKILL (and wrote no --cpu-prof profile).
     stopOnTerminationSignals: false,
   });
+}
+
+/** `Cache-Control: no-store` on every answer, as Apollo's cache-control plugin set it on answers without hints. */
+function noStore<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    requestDidStart: async () => ({
+      willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store'),
+    }),
+  };
 }
