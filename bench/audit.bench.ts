@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startCluster } from '../cluster/cluster.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { fundedSenders, writeChain } from '../test/support/chain.ts';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 10_000);
@@ -67,7 +68,7 @@ try {
     const r = await postGraphQL<{ anchor: { inclusion: { index: number } | null } | null; municipality: { anchoredHeight: number } }>(
       cluster.gateway.url,
       'query($h: Int!) { municipality(code: "kyoto") { anchoredHeight } anchor(municipality: "kyoto", height: $h) { inclusion { index } } }',
-      { variables: { h: head } },
+      { variables: { h: head }, secret: subgraphSecret() },
     );
     if (r.data?.anchor?.inclusion) break;
     if (performance.now() - last > 10_000) {

@@ -12,6 +12,7 @@ import { MongoClient } from 'mongodb';
 import { startCluster } from '../cluster/cluster.ts';
 import { formatAddress, generateKeyPair, signTransfer } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 
 const KILLS = Number(process.env.BENCH_KILLS ?? 5);
 const LEASE_MS = process.env.BENCH_LEASE_MS;
@@ -50,7 +51,7 @@ const traffic = (async () => {
     await Promise.all(
       senders.map(async (s, i) => {
         const ts = Array.from({ length: 2 }, (_, k) => signTransfer({ v: 1, type: 'transfer', from: s.address, to: recipients[(i + k) % recipients.length]!, amount: '1', nonce: ++nonces[i]!, memo: '', time: new Date().toISOString() }, s.secretKey));
-        const reply = await postGraphQL(cluster.ledgers.get('kyoto')!.url, SUBMIT_MANY, { variables: { m: 'kyoto', ts } }).catch(() => undefined);
+        const reply = await postGraphQL(cluster.ledgers.get('kyoto')!.url, SUBMIT_MANY, { variables: { m: 'kyoto', ts }, secret: subgraphSecret() }).catch(() => undefined);
         if (!reply?.data) nonces[i]! -= ts.length; // not acknowledged: the same nonces again
       }),
     );

@@ -55,6 +55,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRACE_QUERY } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { closedLoop, load, post, row, type LoadResult } from './load.ts';
 import { formatCpu, withCpu } from './support/cpu.ts';
 import { checkPlan, directRecorder, loadPlans, prepare, replay, substitute, type DirectCall, type DirectPlan, type PreparedPlan } from './support/direct-plan.ts';
@@ -345,7 +346,7 @@ try {
       console.log(`\n${name}, ${mode === 'fresh' ? 'picked for each request' : `${variants.length} variant(s)`}`);
       const results: Record<string, Cell> = {};
       summaries.push({ mode, name, results });
-      const references = await Promise.all(variants.map((v) => postGraphQL(ours, q.query, { variables: v })));
+      const references = await Promise.all(variants.map((v) => postGraphQL(ours, q.query, { variables: v, secret: subgraphSecret() })));
       const failed = references.find((r) => r.errors?.length || !r.data);
       if (failed) {
         console.log(`  ✗ ours answered with errors, nothing measured: ${JSON.stringify(failed.errors).slice(0, 400)}`);
@@ -378,11 +379,11 @@ try {
           }
         } else if (mode === 'fresh') {
           const { variables, accept } = q.fresh!.next();
-          const answer = await postGraphQL(t.url, q.query, { variables }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
+          const answer = await postGraphQL(t.url, q.query, { variables, secret: subgraphSecret() }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
           wrong = answer.errors?.length ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : !answer.data || !accept(answer.data) ? `not the newest data: ${JSON.stringify(answer.data).slice(0, 300)}` : undefined;
         } else {
           for (const [i, v] of variants.entries()) {
-            const answer = await postGraphQL(t.url, q.query, { variables: v }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
+            const answer = await postGraphQL(t.url, q.query, { variables: v, secret: subgraphSecret() }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
             wrong = answer.errors?.length ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : canonical(answer.data) !== expected[i] ? `variant ${i}: a different answer from ours` : undefined;
             if (wrong) break;
           }

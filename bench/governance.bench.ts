@@ -40,6 +40,7 @@ import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startDatabase } from '../db/launcher.ts';
 import { bytesToHex, canonicalJson, countVotes, decide, hexToBytes, parseFraction, publicKeyOf, signVote, type VoteOption } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { fillerCodes, fillerSecretKey, registerFillers, startFillers, type FillerServer } from './support/fillers.ts';
 import { memoryOf } from './support/memory.ts';
 import { pool } from '../runtime/pool.ts';
@@ -81,7 +82,7 @@ function registryWatch(): string {
 }
 
 async function call<T>(url: string, query: string, variables?: Record<string, unknown>, operator = false): Promise<T> {
-  const reply = await postGraphQL<T>(url, query, { variables, headers: operator ? { authorization: `Bearer ${TOKEN}` } : {}, timeoutMs: 60_000 });
+  const reply = await postGraphQL<T>(url, query, { variables, headers: operator ? { authorization: `Bearer ${TOKEN}` } : {}, timeoutMs: 60_000, secret: subgraphSecret() });
   if (reply.errors || !reply.data) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(reply.errors ?? 'no data')}`);
   return reply.data;
 }
@@ -149,13 +150,13 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       await pool(p.electorate.slice(0, needed - 1), 8, vote);
 
       const query = `{ municipality(code: "${code}") { chain { height } } }`;
-      const before = await postGraphQL<{ municipality: { chain: { height: number } | null } | null }>(gateway, query);
+      const before = await postGraphQL<{ municipality: { chain: { height: number } | null } | null }>(gateway, query, { secret: subgraphSecret() });
       if (before.data?.municipality?.chain) throw new Error(`${code} answered before its proposal passed`);
 
       await vote(p.electorate[needed - 1]!);
       const votedAt = performance.now();
       for (;;) {
-        const reply = await postGraphQL<{ municipality: { chain: { height: number } | null } | null }>(gateway, query, { timeoutMs: 30_000 });
+        const reply = await postGraphQL<{ municipality: { chain: { height: number } | null } | null }>(gateway, query, { timeoutMs: 30_000, secret: subgraphSecret() });
         if (!reply.errors && typeof reply.data?.municipality?.chain?.height === 'number') break;
         if (performance.now() - votedAt > 120_000) throw new Error(`${code} did not answer within 120 s: ${JSON.stringify(reply.errors)}`);
         await sleep(5);

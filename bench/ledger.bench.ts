@@ -7,7 +7,8 @@
  *  3. the Proof of History tick rate next to this machine's bare sequential SHA-256 rate.
  */
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
-import { signRequest, subgraphSecret } from '../runtime/signing.ts';
+import { signRequest } from '../runtime/signing.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { createHash, hash } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';

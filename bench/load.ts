@@ -1,5 +1,6 @@
 /** A closed-loop HTTP load generator: `concurrency` clients POST one GraphQL request in a loop. */
-import { signRequest, subgraphSecret } from '../runtime/signing.ts';
+import { signRequest } from '../runtime/signing.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 
 export interface LoadResult {
   requests: number;

@@ -20,6 +20,7 @@ import { bytesToHex, formatAddress, generateKeyPair, sha256, utf8 } from '../cor
 import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
 import { blockKey, type BlockDoc, type EntryBody, type StoredTx } from '../subgraphs/ledger/models.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { createLogger } from '../runtime/log.ts';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 120);
@@ -86,7 +87,7 @@ try {
   await peer.store.history.updateMany({}, { $unset: { prev: '' } });
 
   const ask = (ledger: RunningLedger, query: string, variables: Record<string, unknown>) => async () => {
-    const reply = await postGraphQL(ledger.url, query, { variables });
+    const reply = await postGraphQL(ledger.url, query, { variables, secret: subgraphSecret() });
     if (reply.errors?.length) throw new Error(JSON.stringify(reply.errors));
   };
   const account = [{ __typename: 'Account', id: target }];

@@ -14,6 +14,7 @@ import { startCluster } from '../cluster/cluster.ts';
 import { spawnService } from '../cluster/services.ts';
 import { formatAddress, generateKeyPair, signTransfer, TRACE_QUERY, type SignedTransaction } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
 const PER_SENDER = Number(process.env.BENCH_PER_SENDER ?? 60);
@@ -46,7 +47,7 @@ const cluster = await startCluster({
 const gateway = cluster.gateway.url;
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const reply = await postGraphQL<T>(url, query, { variables });
+  const reply = await postGraphQL<T>(url, query, { variables, secret: subgraphSecret() });
   if (reply.errors?.length) throw new Error(JSON.stringify(reply.errors));
   return reply.data!;
 }

@@ -17,6 +17,7 @@ import { newKeyFile, readKey, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
 import { UsageError } from './usage.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 
 class CallError extends Error {
   constructor(readonly errors: NonNullable<GraphQLReply['errors']>) {
@@ -26,7 +27,7 @@ class CallError extends Error {
 
 
 async function call<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const reply = await postGraphQL<T>(url, query, { variables, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const reply = await postGraphQL<T>(url, query, { variables, headers: token ? { authorization: `Bearer ${token}` } : {}, secret: subgraphSecret() });
   if (reply.errors?.length) throw new CallError(reply.errors);
   return reply.data as T;
 }

@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AikiError, AUDIT_ANCHOR_FIELDS, isMunicipalityCode, type AnchorInput } from '../core/index.ts';
 import type { Mongo } from '../db/mongo.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import type { LedgerTrust } from '../subgraphs/ledger/archive.ts';
 import { UsageError } from './usage.ts';
 
@@ -179,7 +180,7 @@ export function addBackupCommands(program: Command, url: () => string): void {
 /** The keys and anchors the federation holds for `code`, at the gateway (or main chain) `url`. */
 async function federationTrust(url: string, code: string, pinned: LedgerTrust): Promise<LedgerTrust> {
   const ask = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    const reply = await postGraphQL<T>(url, query, { variables, timeoutMs: 30_000 });
+    const reply = await postGraphQL<T>(url, query, { variables, timeoutMs: 30_000, secret: subgraphSecret() });
     if (reply.errors?.length) throw new Error(`the federation at ${url}: ${reply.errors.map((e) => `${String(e.extensions?.code ?? 'ERROR')}: ${e.message}`).join('; ')}`);
     return reply.data as T;
   };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startDatabase, type Database } from '../db/launcher.ts';
 import { spawnService, type ServiceProcess } from './services.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { keptSecret } from '../runtime/devSecrets.ts';
 
 export interface MunicipalitySpec {
@@ -134,7 +135,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const mainchain = mainchains[0]!;
     mainchainUrls = mainchains.map((m) => m.url);
     // The ledgers check settlement orders against the main chain's key (docs/SETTLEMENT.md).
-    const chain = await postGraphQL<{ mainChain: { sequencer: string } }>(mainchain.url, '{ mainChain { sequencer } }');
+    const chain = await postGraphQL<{ mainChain: { sequencer: string } }>(mainchain.url, '{ mainChain { sequencer } }', { secret: subgraphSecret() });
     mainchainKey = chain.data?.mainChain.sequencer ?? '';
     if (!mainchainKey) throw new Error(`the main chain did not tell its key: ${JSON.stringify(chain.errors)}`);
 
@@ -142,6 +143,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       postGraphQL(mainchain.url, 'mutation Register($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
         variables: { input: { ...spec, endpoints } },
         headers: { authorization: `Bearer ${opts.operatorToken}` },
+        secret: subgraphSecret(),
       });
 
     const ledgerBase = opts.ports?.ledgerBase;

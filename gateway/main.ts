@@ -10,7 +10,8 @@
  */
 import './tracing.ts'; // first: see the file
 import { fileURLToPath } from 'node:url';
-import { ensureSubgraphSecret, envInt, envString, envUrls } from '../runtime/env.ts';
+import { envInt, envString, envUrls, readSubgraphSecret } from '../runtime/env.ts';
+import { federationClient } from '../runtime/federation.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
@@ -26,13 +27,14 @@ const log = createLogger('gateway');
 const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
 
 runMain(log, async () => {
-  ensureSubgraphSecret(log);
+  const federation = federationClient({ secret: readSubgraphSecret(log), log });
   const host = envString('AIKI_HOST', '127.0.0.1');
   const metrics = metricsListenerFromEnv();
   const publicDetails = process.env.AIKI_METRICS_PUBLIC === '1';
   if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics and /ready's details are served on the public port (AIKI_METRICS_PUBLIC=1, AIKI_HOST=${host}): set AIKI_METRICS_PORT instead to serve them on a port of their own`);
   const gateway = await startGateway(
     {
+      federation,
       port: envInt('AIKI_PORT', 4000, { max: 65535 }),
       host,
       mainchainUrl: envUrls('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),

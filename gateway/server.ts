@@ -9,14 +9,13 @@ import { ApolloGateway, type RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { serve, serveMetrics, type Served } from '../runtime/http.ts';
-import { federationFetcher, OPERATOR_HEADER, operatorClaim, subgraphSecret, type OperatorClaim } from '../runtime/signing.ts';
+import { OPERATOR_HEADER, operatorClaim, type OperatorClaim } from '../runtime/signing.ts';
+import type { FederationClient } from '../runtime/federation.ts';
 import { maskErrors } from '../runtime/errors.ts';
 import { boundedFetcher } from '../runtime/boundedFetcher.ts';
 import { operationGuardPlugin } from '../runtime/operationGuard.ts';
 import { apolloLogger, schemaDisclosure } from '../runtime/apollo.ts';
 import type { Logger } from '../runtime/log.ts';
-import { fetchLabel } from '../runtime/stateLabel.ts';
-import { askGrant } from '../runtime/labelGrants.ts';
 import { Endpoints } from '../runtime/failover.ts';
 import type { CorsPolicy } from '../runtime/cors.ts';
 import { staticSite } from '../runtime/staticSite.ts';
@@ -30,6 +29,8 @@ import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, Share
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
+  /** How the gateway calls the federation's services: signed with its secret (runtime/federation.ts; gateway/main.ts makes it). */
+  federation: FederationClient;
   port: number;
   host?: string;
   /** The main chain's GraphQL URL, or its processes' URLs: calls go to one that answers (runtime/failover.ts). */
@@ -91,13 +92,14 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   // The subgraphs' labels held under their grants: a kept answer checked without a call (cache/GrantedLabels.ts).
   const mainchain = new Endpoints(typeof config.mainchainUrl === 'string' ? [config.mainchainUrl] : config.mainchainUrl);
   // The main chain's grants come from its lease holder alone: asked of whichever process answers (the others grant nothing).
-  const ask: typeof askGrant = (url, body, signal) =>
-    mainchain.urls.includes(url) ? mainchain.run((u) => askGrant(u, body, signal).then((a) => a ?? Promise.reject(new TypeError(`no grant from ${u}`))), (err) => err instanceof TypeError && !signal.aborted).catch(() => undefined) : askGrant(url, body, signal);
+  const { federation } = config;
+  const ask: FederationClient['grant'] = (url, body, signal) =>
+    mainchain.urls.includes(url) ? mainchain.run((u) => federation.grant(u, body, signal).then((a) => a ?? Promise.reject(new TypeError(`no grant from ${u}`))), (err) => err instanceof TypeError && !signal.aborted).catch(() => undefined) : federation.grant(url, body, signal);
   const grants = cache.state === false ? undefined : new GrantedLabels(ask);
   const router = new ShardRouter(shards, {
     timeoutMs: config.shardTimeoutMs,
     fanOut: config.shardFanOut,
-    log,
+    federation,
     singleFlight,
     metrics,
     cache: cache.entities ? (scope) => new EntityCache({ scope, maxBytes: bounds.entities, maxEntries: cache.maxEntries }) : undefined,
@@ -113,8 +115,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   // Any main-chain process answers a label check with the lease holder's label; one that does not answer (or has none to give) is passed over.
   const label = (url: string, labelScope?: string) =>
     mainchain.urls.includes(url)
-      ? mainchain.run((u) => fetchLabel(u, undefined, labelScope).then((l) => l ?? Promise.reject(new TypeError(`no label from ${u}`)))).catch(() => undefined)
-      : fetchLabel(url, undefined, labelScope);
+      ? mainchain.run((u) => federation.label(u, undefined, labelScope).then((l) => l ?? Promise.reject(new TypeError(`no label from ${u}`)))).catch(() => undefined)
+      : federation.label(url, undefined, labelScope);
   const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: label, granted: grants && ((url, labelScope) => grants.current(url, labelScope)), singleFlight, maxBytes: bounds.subgraphState, maxEntries: cache.maxEntries });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.
@@ -122,14 +124,14 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   if (responses) metrics.watchCache(() => responses.stats(), 'response');
   const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, grants: grants?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
-    registry: new RegistryClient(mainchain),
+    registry: new RegistryClient(mainchain, federation),
     shards,
     log,
     pollIntervalMs: config.pollIntervalMs,
   });
   // Signed calls carry the verified operator as a claim and never the caller's token; unsigned
   // (development, no secret) a claim would be trusted by nobody, so the token goes on as before.
-  const secret = subgraphSecret();
+  const { secret } = federation;
   const forward = (context: GatewayContext): Record<string, string> => {
     if (!secret) return context.authorization ? { authorization: context.authorization } : {};
     return context.operator ? { [OPERATOR_HEADER]: operatorClaim(context.operator) } : {};
@@ -145,7 +147,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     // Every call counted: a response is kept only if each was vouched for (cache/readThrough.ts).
     buildService: ({ name, url }) => {
       if (name === 'ledger') return router; // counted once, where it is made
-      const signed = federationFetcher(secret);
+      const signed = federation.fetch;
       const fetcher = name === 'mainchain' ? failoverFetcher(signed, mainchain) : boundedFetcher(signed, { subgraph: name, ...(config.extensionLimits ?? { timeoutMs: 10_000, maxBytes: 4 << 20 }) });
       const source = new SharedReadsDataSource<GatewayContext>(
         { url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
@@ -224,7 +226,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
  * (a process killed) goes to the next. A mutation goes on only if the refused process never got it
  * (connection refused): one cut off mid-way may have been carried out, so its caller is told.
  */
-function failoverFetcher(fetcher: ReturnType<typeof federationFetcher>, mainchain: Endpoints): ReturnType<typeof federationFetcher> {
+function failoverFetcher(fetcher: FederationClient['fetch'], mainchain: Endpoints): FederationClient['fetch'] {
   return (url, init) => {
     if (!mainchain.urls.includes(url)) return fetcher(url, init);
     const mutation = typeof init?.body === 'string' && /^\s*mutation\b/.test((JSON.parse(init.body) as { query?: string }).query ?? '');

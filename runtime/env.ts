@@ -87,16 +87,23 @@ export function envSecretKey(name: string, devFile: string, log: Logger): Uint8A
   return hexToBytes(keptSecret(file));
 }
 
+/** The federation's shared secret (AIKI_SUBGRAPH_SECRET, runtime/signing.ts), or undefined (development: nothing signed or checked). */
+export function subgraphSecret(): string | undefined {
+  return process.env.AIKI_SUBGRAPH_SECRET || undefined;
+}
+
 /**
- * The federation's shared secret (runtime/signing.ts) into this process's environment: unset, the
- * development secret of this data folder (`<AIKI_DATA_DIR>/keys/subgraph-secret`), so that the
- * services started from one folder sign for each other and nobody else can.
+ * The federation's shared secret (runtime/signing.ts) for this service to sign and check with:
+ * AIKI_SUBGRAPH_SECRET, or unset, the development secret of this data folder
+ * (`<AIKI_DATA_DIR>/keys/subgraph-secret`), so that the services started from one folder sign for
+ * each other and nobody else can. Each main.ts hands it to its service (runtime/federation.ts).
  */
-export function ensureSubgraphSecret(log: Logger): void {
-  if (process.env.AIKI_SUBGRAPH_SECRET) return;
+export function readSubgraphSecret(log: Logger): string {
+  const secret = subgraphSecret();
+  if (secret) return secret;
   const file = devSecretFile('subgraph-secret');
   log.warn(`AIKI_SUBGRAPH_SECRET is not set: using the development secret of this data folder, ${file}`);
-  process.env.AIKI_SUBGRAPH_SECRET = keptSecret(file);
+  return keptSecret(file);
 }
 
 /** An Ed25519 public key from `name` (64 lower-case hex characters). */

@@ -3,7 +3,7 @@
  * the ledger contract check, the gateway's registry reader, the cluster launcher and the CLI.
  */
 import type { GraphQLFormattedError } from 'graphql';
-import { signRequest, subgraphSecret } from './signing.ts';
+import { signRequest } from './signing.ts';
 
 export interface GraphQLReply<T = Record<string, any>> {
   data?: T | null;
@@ -16,15 +16,21 @@ export interface PostOptions {
   headers?: Record<string, string>;
   /** Abort after this many ms (none by default). */
   timeoutMs?: number;
+  /**
+   * The federation's secret to sign with (runtime/signing.ts); undefined: unsigned. Always stated, so
+   * no caller forgets it: services call through their federation client (runtime/federation.ts),
+   * which gives it; tools give runtime/env.ts `subgraphSecret()`.
+   */
+  secret: string | undefined;
 }
 
 /**
- * POSTs `query` to `url` — signed when this process holds the federation's secret (runtime/signing.ts) —
+ * POSTs `query` to `url` — signed with `opts.secret`, the federation's secret (runtime/signing.ts), when given —
  * and returns the parsed GraphQL reply, errors included. Throws
  * {@link GraphQLTransportError} when nothing GraphQL came back: no answer, a time-out, or a body
  * that is not JSON.
  */
-export async function postGraphQL<T = Record<string, any>>(url: string, query: string, opts: PostOptions = {}): Promise<GraphQLReply<T>> {
+export async function postGraphQL<T = Record<string, any>>(url: string, query: string, opts: PostOptions): Promise<GraphQLReply<T>> {
   const reply = await postOnce<T>(url, query, opts);
   // Refused before anything read it, and signed afresh by postOnce: resending is safe (runtime/signing.ts).
   return reply.errors?.[0]?.extensions?.code === 'SIGNATURE_EXPIRED' ? postOnce<T>(url, query, opts) : reply;
@@ -33,7 +39,7 @@ export async function postGraphQL<T = Record<string, any>>(url: string, query: s
 async function postOnce<T>(url: string, query: string, opts: PostOptions): Promise<GraphQLReply<T>> {
   let res: Response;
   const body = JSON.stringify({ query, variables: opts.variables, operationName: opts.operationName });
-  const secret = subgraphSecret();
+  const secret = opts.secret;
   try {
     res = await fetch(url, {
       method: 'POST',

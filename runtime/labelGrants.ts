@@ -51,9 +51,9 @@ export function isGrantRequest(body: unknown): body is { grant: GrantRequest } {
   return typeof grant?.holder === 'string' && grant.holder.length > 0 && grant.holder.length <= 64 && (grant.holding === null || isLabel(grant.holding));
 }
 
-/** A grant asked of the subgraph serving GraphQL at `graphqlUrl` (the holder's side); undefined when it does not answer one. */
-export async function askGrant(graphqlUrl: string, body: { grant: GrantRequest; scope?: string }, signal: AbortSignal): Promise<GrantAnswer | undefined> {
-  const answer = (await postState(graphqlUrl, body, signal)) as Partial<GrantAnswer> | undefined;
+/** A grant asked of the subgraph serving GraphQL at `graphqlUrl` (the holder's side), signed with `secret`; undefined when it does not answer one. */
+export async function askGrant(secret: string | undefined, graphqlUrl: string, body: { grant: GrantRequest; scope?: string }, signal: AbortSignal): Promise<GrantAnswer | undefined> {
+  const answer = (await postState(secret, graphqlUrl, body, signal)) as Partial<GrantAnswer> | undefined;
   if (answer?.revoked === true) return { label: null, revoked: true };
   return isLabel(answer?.label) && typeof answer.ms === 'number' && answer.ms > 0 ? { label: answer.label, ms: answer.ms } : undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * Signed requests between the federation's services. Subgraphs answer only requests signed with
- * the federation's shared secret (AIKI_SUBGRAPH_SECRET), so that nobody reaches a ledger or the
+ * the federation's shared secret (AIKI_SUBGRAPH_SECRET, read by runtime/env.ts `subgraphSecret` and
+ * handed to each service by its main.ts: runtime/federation.ts), so that nobody reaches a ledger or the
  * main chain except through the gateway — or as one of the services themselves (the main chain
  * ordering settlements, ledgers anchoring blocks, replicas forwarding to their lease holder), which
  * hold the secret too. The gateway's own endpoint is public and checks no signature.
@@ -58,11 +59,6 @@ export function parseOperatorClaim(value: string): OperatorClaim | null {
   }
 }
 
-/** The shared secret from the environment, or undefined (development: nothing signed or checked). */
-export function subgraphSecret(): string | undefined {
-  return process.env.AIKI_SUBGRAPH_SECRET || undefined;
-}
-
 /** Header values as a request carries them (lower-case names; Node gives repeated ones as arrays). */
 export type HeaderValues = Record<string, string | string[] | undefined>;
 
@@ -115,12 +111,12 @@ export function checkSignature(secret: string, header: string | undefined, metho
 
 /**
  * A `fetch` for @apollo/gateway's RemoteGraphQLDataSource (its `fetcher` option) that signs each
- * request when this process holds the secret — its claim headers included (the data source gives
+ * request with `secret` when there is one — its claim headers included (the data source gives
  * them lower-case). Node's own fetch (undici) also keeps connections to each subgraph alive, where
  * the data source's default (make-fetch-happen) adds a cache layer we do not want between the
  * gateway and a subgraph.
  */
-export function federationFetcher(secret = subgraphSecret()) {
+export function federationFetcher(secret: string | undefined) {
   return (url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; signal?: unknown } = {}) => {
     const body = typeof init.body === 'string' ? init.body : (init.body?.toString('utf8') ?? '');
     const headers = secret ? { ...init.headers, ...signRequest(secret, init.method ?? 'POST', url, body, Date.now(), init.headers) } : init.headers;

@@ -6,7 +6,7 @@
  * label now at {@link STATE_PATH}: a signed POST answered without GraphQL, `{"label": … | null}`.
  */
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { signRequest, subgraphSecret } from './signing.ts';
+import { signRequest } from './signing.ts';
 import { readCapped } from './readCapped.ts';
 
 export const STATE_HEADER = 'x-aiki-state';
@@ -26,20 +26,19 @@ export interface StateLabel {
 
 export const REGISTRY_SCOPE = 'registry';
 
-/** The label of the subgraph serving GraphQL at `graphqlUrl` now (of `scope` in it); undefined when it has none or does not answer. */
-export async function fetchLabel(graphqlUrl: string, timeoutMs = 10_000, scope?: string, ask: Record<string, unknown> = {}): Promise<StateLabel | undefined> {
-  const answer = await postState(graphqlUrl, { ...(scope ? { scope } : {}), ...ask }, AbortSignal.timeout(timeoutMs));
+/** The label of the subgraph serving GraphQL at `graphqlUrl` now (of `scope` in it), asked signed with `secret`; undefined when it has none or does not answer. */
+export async function fetchLabel(secret: string | undefined, graphqlUrl: string, timeoutMs = 10_000, scope?: string, ask: Record<string, unknown> = {}): Promise<StateLabel | undefined> {
+  const answer = await postState(secret, graphqlUrl, { ...(scope ? { scope } : {}), ...ask }, AbortSignal.timeout(timeoutMs));
   const label = (answer as { label?: StateLabel | null } | undefined)?.label;
   return isLabel(label) ? label : undefined;
 }
 
 export const isLabel = (label: unknown): label is StateLabel => typeof (label as StateLabel | null)?.height === 'number' && typeof (label as StateLabel).hash === 'string';
 
-/** `POST /state`, signed; its JSON answer, or undefined when there is none. */
-export async function postState(graphqlUrl: string, payload: unknown, signal: AbortSignal): Promise<unknown> {
+/** `POST /state`, signed with `secret` (the federation's; none: unsigned); its JSON answer, or undefined when there is none. */
+export async function postState(secret: string | undefined, graphqlUrl: string, payload: unknown, signal: AbortSignal): Promise<unknown> {
   const url = new URL(STATE_PATH, graphqlUrl).toString();
   const body = JSON.stringify(payload);
-  const secret = subgraphSecret();
   try {
     const res = await fetch(url, {
       method: 'POST',

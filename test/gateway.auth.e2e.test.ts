@@ -11,7 +11,8 @@ import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { sha256, utf8 } from '../core/index.ts';
 import { createLogger } from '../runtime/log.ts';
-import { OPERATOR_HEADER, operatorClaim, signRequest, subgraphSecret, VERIFY_OPERATOR_PATH } from '../runtime/signing.ts';
+import { OPERATOR_HEADER, operatorClaim, signRequest, VERIFY_OPERATOR_PATH } from '../runtime/signing.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { startMainchainSubgraph, type RunningMainchain } from '../subgraphs/mainchain/server.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { manifestOf, sha256Hex } from '../gateway/edge/index.ts';
-import { signRequest, subgraphSecret } from '../runtime/signing.ts';
+import { signRequest } from '../runtime/signing.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 
 const RATE = 5;

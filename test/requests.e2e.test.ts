@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { signRequest, subgraphSecret } from '../runtime/signing.ts';
+import { signRequest } from '../runtime/signing.ts';
+import { subgraphSecret } from '../runtime/env.ts';
 import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
 
 let cluster: Cluster;

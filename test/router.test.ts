@@ -11,6 +11,7 @@ import { ShardMap } from '../gateway/router/ShardMap.ts';
 import { ShardRouter } from '../gateway/router/ShardRouter.ts';
 import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
 import { createLogger } from '../runtime/log.ts';
+import { federationClient } from '../runtime/federation.ts';
 import { aikiError } from '../core/errors.ts';
 import { sha256, utf8 } from '../core/index.ts';
 import { dropDatabases, eventually, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
@@ -48,7 +49,7 @@ afterAll(async () => {
 function routerFor(entries: Array<[string, string[]]>, options: { timeoutMs?: number; fanOut?: number } = {}) {
   const shards = new ShardMap();
   for (const [code, endpoints] of entries) shards.set({ code, state: 'serving', endpoints, registered: endpoints });
-  return { shards, router: new ShardRouter(shards, { timeoutMs: 2000, log, ...options }) };
+  return { shards, router: new ShardRouter(shards, { timeoutMs: 2000, federation: federationClient({ log }), ...options }) };
 }
 
 /**

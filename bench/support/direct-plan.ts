@@ -14,6 +14,7 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { postGraphQL } from '../../runtime/graphql.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 import { closedLoop, post, type LoadOptions, type LoadResult } from '../load.ts';
 import { splitEntities, type GraphQLBody, type GraphQLResult } from './entity-split.ts';
 
@@ -45,7 +46,7 @@ export async function directRecorder(supergraphSdl: string, mainchainUrl: string
   let finished = 0;
   const post = (call: DirectCall, stage: number) => {
     calls.push({ ...call, stage });
-    return postGraphQL(call.url, call.body.query, { variables: call.body.variables, operationName: call.body.operationName });
+    return postGraphQL(call.url, call.body.query, { variables: call.body.variables, operationName: call.body.operationName, secret: subgraphSecret() });
   };
   const source = (name: string): GraphQLDataSource => ({
     async process({ request }) {
@@ -84,7 +85,7 @@ export async function checkPlan(plan: PreparedPlan): Promise<string | undefined>
   for (const stage of plan) {
     for (const call of stage) {
       const body = JSON.parse(call.payload) as GraphQLBody;
-      const reply = await postGraphQL(call.url, body.query, { variables: body.variables, operationName: body.operationName });
+      const reply = await postGraphQL(call.url, body.query, { variables: body.variables, operationName: body.operationName, secret: subgraphSecret() });
       if (reply.errors?.length) return `${call.target}: ${JSON.stringify(reply.errors).slice(0, 300)}`;
       const entities = reply.data?._entities as unknown[] | undefined;
       if (!reply.data || entities?.some((e) => e === null)) return `${call.target}: missing data`;

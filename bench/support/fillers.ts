@@ -19,6 +19,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql } from 'graphql';
 import { aikiError, bytesToHex, publicKeyOf, sha256, utf8 } from '../../core/index.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 import { ledger } from '../../schema/sdl.ts';
 import { genesisBlock } from '../../subgraphs/ledger/genesis.ts';
 import type { BlockDoc } from '../../subgraphs/ledger/models.ts';
@@ -128,14 +129,14 @@ export async function registerFillers(
     const reply = await postGraphQL(
       mainchain,
       'mutation R($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
-      { variables: { input: { code, name: `Filler ${code}`, endpoints: [fillers.endpoint(code)] } }, headers: { authorization: `Bearer ${token}` }, timeoutMs: 60_000 },
+      { variables: { input: { code, name: `Filler ${code}`, endpoints: [fillers.endpoint(code)] } }, headers: { authorization: `Bearer ${token}` }, timeoutMs: 60_000, secret: subgraphSecret() },
     );
     if (reply.errors || !reply.data) throw new Error(`registering ${code}: ${JSON.stringify(reply.errors ?? 'no data')}`);
   });
   const registerS = (performance.now() - t0) / 1000;
   t0 = performance.now();
   for (let tries = 0; ; tries++) {
-    const reply = await postGraphQL<{ municipalities: Array<{ code: string; chain: { municipality: string } | null }> }>(gateway, '{ municipalities { code chain { municipality } } }', { timeoutMs: 60_000 });
+    const reply = await postGraphQL<{ municipalities: Array<{ code: string; chain: { municipality: string } | null }> }>(gateway, '{ municipalities { code chain { municipality } } }', { timeoutMs: 60_000, secret: subgraphSecret() });
     const list = reply.data?.municipalities ?? [];
     if (!reply.errors && list.length === total && list.every((m) => m.chain?.municipality === m.code)) break;
     if (tries > 600) throw new Error(`the gateway did not admit all ${total} municipalities: ${JSON.stringify(reply.errors?.slice(0, 3))}`);

@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort, stopChild } from '../../db/launcher.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 import { composeFederation, LEDGER_ROUTER_URL } from '../../schema/compose.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -32,7 +33,7 @@ export interface Peer {
  * does) composed with the ledger contract by `composeFederation`, the `ledger` subgraph at `ledgerUrl`.
  */
 export async function peerSupergraph(mainchainUrl: string, ledgerUrl: string): Promise<string> {
-  const reply = await postGraphQL<{ _service: { sdl: string } }>(mainchainUrl, '{ _service { sdl } }');
+  const reply = await postGraphQL<{ _service: { sdl: string } }>(mainchainUrl, '{ _service { sdl } }', { secret: subgraphSecret() });
   const sdl = reply.data?._service.sdl;
   if (!sdl) throw new Error(`the main chain did not give its SDL: ${JSON.stringify(reply.errors)}`);
   const composed = composeFederation({ url: mainchainUrl, sdl });

@@ -10,7 +10,8 @@
  * (@graphql-tools/executor-http `deduplicateInflightRequests`).
  */
 import { defineConfig } from '@graphql-hive/gateway';
-import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
+import { signRequest } from '../../runtime/signing.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 
 const secret = subgraphSecret();
 

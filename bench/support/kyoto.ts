@@ -8,6 +8,7 @@
 import { startCluster, type Cluster } from '../../cluster/cluster.ts';
 import { formatAddress, generateKeyPair, signTransfer, type SignedTransaction } from '../../core/index.ts';
 import { postGraphQL } from '../../runtime/graphql.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 
 export const SUBMIT_MANY = 'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { txid } }';
 
@@ -33,7 +34,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `data` of a GraphQL reply; throws on errors. */
 export async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const reply = await postGraphQL<T>(url, query, { variables });
+  const reply = await postGraphQL<T>(url, query, { variables, secret: subgraphSecret() });
   if (reply.errors?.length) throw new Error(JSON.stringify(reply.errors));
   return reply.data!;
 }

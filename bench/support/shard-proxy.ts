@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { postGraphQL } from '../../runtime/graphql.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 import { splitEntities, type GraphQLBody } from './entity-split.ts';
 
 const shards = JSON.parse(process.env.AIKI_BENCH_SHARDS ?? '{}') as Record<string, string>;
@@ -32,7 +33,7 @@ const server = createServer((req, res) => {
     splitEntities(body, async (code, part) => {
       const url = shards[code];
       if (!url) return { errors: [{ message: `the bench shard proxy knows no municipality ${code}` }] };
-      return postGraphQL(url, part.query, { variables: part.variables, operationName: part.operationName });
+      return postGraphQL(url, part.query, { variables: part.variables, operationName: part.operationName, secret: subgraphSecret() });
     }).then(
       (result) => reply(200, result),
       (err: unknown) => reply(502, { errors: [{ message: `shard proxy: ${(err as Error).message}` }] }),

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
+import { signRequest } from '../../runtime/signing.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 
 const supergraphSdl = readFileSync(process.argv[2]!, 'utf8');
 const secret = subgraphSecret();

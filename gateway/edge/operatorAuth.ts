@@ -28,7 +28,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { signRequest, subgraphSecret, VERIFY_OPERATOR_PATH, type OperatorClaim } from '../../runtime/signing.ts';
+import { signRequest, VERIFY_OPERATOR_PATH, type OperatorClaim } from '../../runtime/signing.ts';
 import { Lru } from '../../runtime/lru.ts';
 import { refusal, wasRefused } from './refusal.ts';
 
@@ -132,8 +132,8 @@ export interface OperatorVerifierOptions {
   /** Most verdicts kept (a flood of made-up tokens evicts the oldest; default 10,000). */
   maxEntries?: number;
   timeoutMs?: number;
-  /** Signs the check (default: the federation's secret from the environment). */
-  secret?: string;
+  /** Signs the check: the federation's secret (runtime/federation.ts); none: unsigned (development). */
+  secret: string | undefined;
   now?: () => number;
 }
 
@@ -187,7 +187,7 @@ export class OperatorVerifier {
     this.counts.calls++;
     const asked = this.now();
     const body = JSON.stringify({ authorization });
-    const secret = this.opts.secret ?? subgraphSecret();
+    const secret = this.opts.secret;
     const res = await this.mainchain.run((graphqlUrl) => {
       const url = new URL(VERIFY_OPERATOR_PATH, graphqlUrl).toString();
       return fetch(url, {

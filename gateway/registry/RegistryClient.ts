@@ -1,10 +1,11 @@
 /** Reads the main chain's registry over HTTP, as any client of its subgraph would. */
 import { Endpoints, noAnswer } from '../../runtime/failover.ts';
 import { request as httpRequest } from 'node:http';
-import { tlsClientOptions } from '../../runtime/tls.ts';
 import { request as httpsRequest } from 'node:https';
-import { GraphQLTransportError, postGraphQL, type GraphQLReply } from '../../runtime/graphql.ts';
-import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
+import { GraphQLTransportError, type GraphQLReply } from '../../runtime/graphql.ts';
+import { signRequest } from '../../runtime/signing.ts';
+import type { FederationClient } from '../../runtime/federation.ts';
+import { tlsClientOptions } from '../../runtime/tls.ts';
 
 export interface RegisteredMunicipality {
   code: string;
@@ -29,6 +30,8 @@ export class RegistryClient {
   /** `url`: the main chain's GraphQL URL, or its processes' URLs, asked in turn when one does not answer (runtime/failover.ts). */
   constructor(
     url: string | readonly string[] | Endpoints,
+    /** Signs the calls to the main chain (runtime/federation.ts). */
+    private readonly federation: FederationClient,
     private readonly timeoutMs = 5000,
   ) {
     this.mainchain = url instanceof Endpoints ? url : new Endpoints(typeof url === 'string' ? [url] : url);
@@ -73,7 +76,7 @@ export class RegistryClient {
     const timeout = AbortSignal.timeout(waitMs + this.timeoutMs);
     const body = JSON.stringify({ query: REVISION_QUERY, variables: { after, waitMs } });
     const { data, errors } = (await this.mainchain.run(
-      (url) => postOnOwnConnection(url, body, signal ? AbortSignal.any([timeout, signal]) : timeout),
+      (url) => postOnOwnConnection(this.federation.secret, url, body, signal ? AbortSignal.any([timeout, signal]) : timeout),
       (err) => noAnswer(err) && !signal?.aborted && !timeout.aborted,
     )) as GraphQLReply<{ registryRevision: string }>;
     if (typeof data?.registryRevision !== 'string') throw new Error(`main chain at ${this.mainchain.url}: ${errors?.[0]?.message ?? 'no revision'}`);
@@ -81,22 +84,21 @@ export class RegistryClient {
   }
 
   private async query<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const { data, errors } = await this.mainchain.run((url) => postGraphQL<T>(url, query, { variables, timeoutMs: this.timeoutMs }));
+    const { data, errors } = await this.mainchain.run((url) => this.federation.graphql<T>(url, query, { variables, timeoutMs: this.timeoutMs }));
     if (!data) throw new Error(`main chain at ${this.mainchain.url}: ${errors?.[0]?.message ?? 'no data'}`);
     return data;
   }
 }
 
 /**
- * POSTs a JSON body on a connection of its own (no pool) that `signal` closes. For the long poll:
+ * POSTs a JSON body, signed with `secret`, on a connection of its own (no pool) that `signal` closes. For the long poll:
  * aborting a pooled fetch() makes Node 20's fetch open a spare connection to the main chain, which
  * its server then waits on when it closes (up to its 60 s headers time-out; seen with both in one
  * process). A connection of our own just ends.
  */
-function postOnOwnConnection(url: string, body: string, signal: AbortSignal): Promise<unknown> {
+function postOnOwnConnection(secret: string | undefined, url: string, body: string, signal: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const secret = subgraphSecret();
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) };
     const req = send(url, { method: 'POST', agent: false, signal, headers, ...tlsClientOptions() }, (res) => {
       const chunks: Buffer[] = [];

@@ -14,13 +14,14 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { AikiError, aikiError } from '../../core/errors.ts';
 import { routeRootFields } from './rootFields.ts';
-import { GraphQLTransportError, postGraphQL } from '../../runtime/graphql.ts';
+import { GraphQLTransportError } from '../../runtime/graphql.ts';
+import type { FederationClient } from '../../runtime/federation.ts';
 import { pool } from '../../runtime/pool.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { municipalityOf } from './shardKey.ts';
 import type { ShardMap } from './ShardMap.ts';
 import { copyJson, readsOf, readThrough, StateCache, type EntityCache, type GrantedLabels, type Reads, type SingleFlight } from '../cache/index.ts';
-import { fetchLabel, STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
+import { STATE_HEADER, type StateLabel } from '../../runtime/stateLabel.ts';
 import { traceSubgraphCall, type GatewayMetrics } from '../observability/index.ts';
 
 export interface ShardRouterOptions {
@@ -32,7 +33,8 @@ export interface ShardRouterOptions {
    * ledgers — then holds that many sockets and answers at a time, not 1,741.
    */
   fanOut?: number;
-  log: Logger;
+  /** Calls the ledgers signed with the federation's secret (runtime/federation.ts), and logs. */
+  federation: FederationClient;
   /** Answers immutable ledger entities without calling their ledger; none: every read is sent. */
   cache?: (scope: (representation: unknown) => string | undefined) => EntityCache;
   /** Shares one call among identical reads issued together; none: each is sent. */
@@ -72,6 +74,7 @@ export class ShardRouter implements GraphQLDataSource {
   private readonly timeoutMs: number;
   private readonly fanOut: number;
   private readonly log: Logger;
+  private readonly federation: FederationClient;
   readonly cache?: EntityCache;
   readonly singleFlight?: SingleFlight;
   readonly state?: StateCache<Reply>;
@@ -81,13 +84,14 @@ export class ShardRouter implements GraphQLDataSource {
 
   constructor(
     private readonly shards: ShardMap,
-    { timeoutMs = 10_000, fanOut = FAN_OUT, log, cache, singleFlight, metrics, stateCache, grants }: ShardRouterOptions,
+    { timeoutMs = 10_000, fanOut = FAN_OUT, federation, cache, singleFlight, metrics, stateCache, grants }: ShardRouterOptions,
   ) {
     if (!(Number.isInteger(fanOut) && fanOut > 0)) throw new RangeError(`ShardRouter: fanOut must be a positive integer, got ${fanOut}`);
     this.timeoutMs = timeoutMs;
     this.fanOut = fanOut;
     this.metrics = metrics;
-    this.log = log;
+    this.federation = federation;
+    this.log = federation.log;
     this.cache = cache?.((rep) => this.cacheScope(rep));
     this.singleFlight = singleFlight;
     if (stateCache) this.state = new StateCache<Reply>({ ...stateCache, singleFlight, head: (code) => this.head(code), granted: grants && ((code) => this.grantedHead(grants, code)) });
@@ -242,7 +246,7 @@ export class ShardRouter implements GraphQLDataSource {
     const shard = this.shards.get(code);
     if (!shard || shard.state === 'pending') return undefined;
     for (const endpoint of shard.endpoints) {
-      const label = await fetchLabel(endpoint, this.timeoutMs);
+      const label = await this.federation.label(endpoint, this.timeoutMs);
       if (label) return label;
     }
     return undefined;
@@ -264,7 +268,7 @@ export class ShardRouter implements GraphQLDataSource {
     for (const endpoint of endpoints) {
       try {
         return await traceSubgraphCall(this.metrics, { subgraph: 'ledger', municipality: code, url: endpoint }, () =>
-          postGraphQL(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs, headers: extraHeaders }),
+          this.federation.graphql(endpoint, query, { variables, operationName, timeoutMs: this.timeoutMs, headers: extraHeaders }),
         );
       } catch (err) {
         if (!(err instanceof GraphQLTransportError)) throw err;

@@ -11,12 +11,11 @@ import { connectMongo, oneBatch } from '../../db/mongo.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 import { aikiError } from '../../core/errors.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
-import { ensureSubgraphSecret, envInt, envString } from '../../runtime/env.ts';
+import { envInt, envString, readSubgraphSecret } from '../../runtime/env.ts';
 import { serve } from '../../runtime/http.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { eventsTypeDefs } from './schema.ts';
-import { subgraphSecret } from '../../runtime/signing.ts';
 
 interface EventDoc {
   _id: string;
@@ -31,7 +30,7 @@ const MAX_EVENTS = 100;
 const log = createLogger('events');
 
 runMain(log, async () => {
-  ensureSubgraphSecret(log);
+  const secret = readSubgraphSecret(log);
   const seed = parseSeed(process.env.AIKI_EVENTS_SEED);
   const mongo = await connectMongo(envString('MONGODB_URI'), envString('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
   const events = mongo.db.collection<EventDoc>('events');
@@ -53,7 +52,7 @@ runMain(log, async () => {
 
   const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log), {
     port: envInt('AIKI_PORT', 4200, { max: 65535 }),
-    requireSignature: subgraphSecret(),
+    requireSignature: secret,
     answerProbes: true, // the main chain reads its SDL unsigned at registration (runtime/probe.ts)
     host: envString('AIKI_HOST', '127.0.0.1'),
     log,

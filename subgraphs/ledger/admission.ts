@@ -10,7 +10,7 @@
  * for the hand-over, up to {@link Admission.waitMs}, then fails with SEQUENCER_UNAVAILABLE.
  */
 import { abortBytes, AikiError, aikiError, assertCreditable, checkSettlement, checkTransaction, hexToBytes, isErrorCode, parseAddress, verifyFast, type CheckedTransaction } from '../../core/index.ts';
-import { postGraphQL } from '../../runtime/graphql.ts';
+import type { FederationClient } from '../../runtime/federation.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { nonceReused, type Book } from './book.ts';
 import type { EntryBody, TransactionModel } from './models.ts';
@@ -35,17 +35,20 @@ type Result = TransactionModel | AikiError;
 export class Admission {
   /** How long a submission waits for a lease holder before SEQUENCER_UNAVAILABLE. */
   readonly waitMs: number;
+  private readonly log: Logger;
 
   constructor(
     private readonly store: LedgerStore,
     private readonly sequencer: Sequencer,
-    private readonly log: Logger,
+    /** Forwards to the lease holder, signed (runtime/federation.ts), and logs. */
+    private readonly federation: FederationClient,
     leaseMs: number,
     /** The main chain's public key, which signs settlement orders; none: settle() is refused. */
     private readonly mainchainKey?: Uint8Array,
   ) {
     // A hand-over takes up to two lease times (expiry, then the new holder's wait: sequencer.ts).
     this.waitMs = 3 * leaseMs;
+    this.log = federation.log;
   }
 
   /**
@@ -165,7 +168,7 @@ export class Admission {
    * item's coded error. Undefined if the replica is not the holder (any more).
    */
   private async forwardList(url: string, mutation: string, variables: Record<string, unknown>, items: Array<{ id: string; body: EntryBody; signature: string }>): Promise<Result[] | undefined> {
-    const reply = await postGraphQL<Record<string, Array<{ txid: string; status: string } | null> | null>>(url, mutation, {
+    const reply = await this.federation.graphql<Record<string, Array<{ txid: string; status: string } | null> | null>>(url, mutation, {
       variables: { m: this.store.municipality, ...variables },
       headers: { [FORWARDED_HEADER]: '1' },
       timeoutMs: this.waitMs,
@@ -259,7 +262,7 @@ export class Admission {
 
   /** Sends an abort to the lease holder; undefined if it is not the holder (any more). */
   private async forwardAbort(url: string, { id, order }: CheckedSettlement, signature: string): Promise<Result | undefined> {
-    const reply = await postGraphQL<{ abortSettlement: { txid: string } | null }>(url, ABORT_FORWARD, {
+    const reply = await this.federation.graphql<{ abortSettlement: { txid: string } | null }>(url, ABORT_FORWARD, {
       variables: { m: this.store.municipality, o: order, s: signature },
       headers: { [FORWARDED_HEADER]: '1' },
       timeoutMs: this.waitMs,

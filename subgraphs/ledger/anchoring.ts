@@ -8,7 +8,7 @@
  */
 import { bytesToHex, canonicalJson, hexToBytes, isErrorCode, MerkleTree } from '../../core/index.ts';
 import type { Endpoints } from '../../runtime/failover.ts';
-import { postGraphQL } from '../../runtime/graphql.ts';
+import type { FederationClient } from '../../runtime/federation.ts';
 import { shutdownGraceMs } from '../../runtime/http.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { blockKey, type BlockDoc } from './models.ts';
@@ -49,6 +49,7 @@ export class AnchorPusher {
   private lastProblem = '';
   /** Offers of blocks this replica committed, by height, not yet anchored: no need to read them back. */
   private readonly recent = new Map<number, Offer>();
+  private readonly log: Logger;
 
   constructor(
     private readonly store: LedgerStore,
@@ -56,8 +57,11 @@ export class AnchorPusher {
     /** The main chain's processes: calls go to one that answers (runtime/failover.ts). */
     private readonly mainchain: Endpoints,
     private readonly intervalMs: number,
-    private readonly log: Logger,
-  ) {}
+    /** Signs the calls to the main chain (runtime/federation.ts), and logs. */
+    private readonly federation: FederationClient,
+  ) {
+    this.log = federation.log;
+  }
 
   start(): void {
     this.running = true;
@@ -88,7 +92,7 @@ export class AnchorPusher {
     }
     const { municipality } = this.store;
     if (this.anchored === undefined) {
-      const reply = await this.mainchain.run((url) => postGraphQL<{ municipality: { anchoredHeight: number } | null }>(url, ANCHORED, { variables: { c: municipality }, timeoutMs: 10_000 }));
+      const reply = await this.mainchain.run((url) => this.federation.graphql<{ municipality: { anchoredHeight: number } | null }>(url, ANCHORED, { variables: { c: municipality }, timeoutMs: 10_000 }));
       const height = reply.data?.municipality?.anchoredHeight;
       if (typeof height !== 'number') {
         this.problem(`the main chain does not list ${municipality} yet; blocks are anchored once it is registered`, reply.errors?.[0]?.message);
@@ -105,7 +109,7 @@ export class AnchorPusher {
     }
     if (blocks.length === 0) return false;
     // An offer is idempotent (anchors are inserted under their heights): sent again elsewhere when unanswered.
-    const reply = await this.mainchain.run((url) => postGraphQL<{ anchorBlocks: Array<{ height: number }> | null }>(url, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 }));
+    const reply = await this.mainchain.run((url) => this.federation.graphql<{ anchorBlocks: Array<{ height: number }> | null }>(url, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 }));
     const anchored = reply.data?.anchorBlocks;
     if (anchored) {
       this.anchored = anchored[anchored.length - 1]?.height ?? this.anchored;

@@ -8,14 +8,14 @@
 import './tracing.ts'; // first: see the file
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { ensureSubgraphSecret, envInt, envPublicKey, envSecretKey, envString, envUrl, envUrls } from '../../runtime/env.ts';
+import { envInt, envPublicKey, envSecretKey, envString, envUrl, envUrls, readSubgraphSecret } from '../../runtime/env.ts';
+import { federationClient } from '../../runtime/federation.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { metricsListenerFromEnv } from '../../runtime/http.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
 import { defaultLedgerDbName } from './collections.ts';
 import { DEFAULT_GENESIS_TIME, startLedgerSubgraph } from './server.ts';
-import { subgraphSecret } from '../../runtime/signing.ts';
 
 const municipality = assertMunicipalityCode(envString('AIKI_MUNICIPALITY'), 'AIKI_MUNICIPALITY');
 const log = createLogger(`ledger:${municipality}`);
@@ -32,13 +32,13 @@ function genesisAllocations(): Allocation[] {
 }
 
 runMain(log, async () => {
-  ensureSubgraphSecret(log);
+  const federation = federationClient({ secret: readSubgraphSecret(log), log });
   const key = envSecretKey('AIKI_SEQUENCER_KEY', `${municipality}-sequencer.key`, log);
   const served = await startLedgerSubgraph(
     {
       municipality,
       port: envInt('AIKI_PORT', 4100, { max: 65535 }),
-      subgraphSecret: subgraphSecret(),
+      federation,
       host: envString('AIKI_HOST', '127.0.0.1'),
       metricsListener: metricsListenerFromEnv(),
       mongoUri: envString('MONGODB_URI'),

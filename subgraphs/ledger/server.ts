@@ -20,13 +20,17 @@ import { SealedCache } from './sealed.ts';
 import { metricsEndpoint, serviceRegistry, watchImmutableCache } from '../../runtime/metrics.ts';
 import { STATE_HEADER, STATE_PATH } from '../../runtime/stateLabel.ts';
 import { isGrantRequest, LABEL_GRANT_MS, LabelGrants } from '../../runtime/labelGrants.ts';
+import { federationClient, type FederationClient } from '../../runtime/federation.ts';
 
 export interface LedgerConfig {
   municipality: string;
   port: number;
   host?: string;
-  /** The federation's secret: requests not signed with it are refused (runtime/signing.ts). */
-  subgraphSecret?: string;
+  /**
+   * How it calls the federation's other services, and the secret they sign with: requests not signed
+   * with `federation.secret` are refused (runtime/signing.ts). None: nothing signed or checked (tests in one process).
+   */
+  federation?: FederationClient;
   mongoUri: string;
   dbName: string;
   /** The sequencer's Ed25519 secret key (32 bytes); every replica of a municipality has the same. */
@@ -65,6 +69,7 @@ export interface RunningLedger extends Served {
 export const DEFAULT_GENESIS_TIME = '2026-01-01T00:00:00.000Z';
 
 export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Promise<RunningLedger> {
+  const federation = config.federation ?? federationClient({ log });
   const mongo = await connectMongo(config.mongoUri, config.dbName, `aiki-ledger-${config.municipality}`, { monitorCommands: config.monitorCommands, log });
   const store = new LedgerStore(mongo.db, config.municipality, config.lookups ?? mongo.lookups, mongo.sealedReads);
   const publicKey = publicKeyOf(config.sequencerKey);
@@ -90,7 +95,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
     pohTicksPerMs: config.pohTicksPerMs ?? 10,
     log,
   });
-  const admission = new Admission(store, sequencer, log, leaseMs, config.mainchainKey);
+  const admission = new Admission(store, sequencer, federation, leaseMs, config.mainchainKey);
 
   const checkpoints = ledgerCheckpoints(store, config.municipality, config.sequencerKey, publicKey);
   const sealed = new SealedCache(config.sealedCacheBytes ?? 64 << 20);
@@ -102,7 +107,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
-    requireSignature: config.subgraphSecret,
+    requireSignature: federation.secret,
     answerProbes: true, // the contract check and genesis read, unsigned (runtime/probe.ts)
     log,
     // The gateway's check before it uses a kept answer, or its request for a grant of the head.
@@ -130,7 +135,7 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   // applied every committed block (genesis included) first. It needs the URL it serves on.
   sequencer.url = config.publicUrl ?? served.url;
   if (config.sequence !== false) await sequencer.start();
-  const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, new Endpoints(typeof config.mainchainUrl === 'string' ? [config.mainchainUrl] : config.mainchainUrl), config.anchorIntervalMs ?? 500, log) : undefined;
+  const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, new Endpoints(typeof config.mainchainUrl === 'string' ? [config.mainchainUrl] : config.mainchainUrl), config.anchorIntervalMs ?? 500, federation) : undefined;
   // The lease holder keeps what it has just committed: the newest block is the one read most.
   sequencer.onCommitted = (block) => {
     sealed.putBlock(block);

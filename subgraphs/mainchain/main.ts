@@ -7,14 +7,14 @@
  * decides, the others answer reads and hand it writes (docs/SETTLEMENT.md).
  */
 import './tracing.ts'; // first: see the file
-import { ensureSubgraphSecret, envInt, envSecretKey, envString, envUrl } from '../../runtime/env.ts';
+import { envInt, envSecretKey, envString, envUrl, readSubgraphSecret } from '../../runtime/env.ts';
+import { federationClient } from '../../runtime/federation.ts';
 import { dataDir, keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { metricsListenerFromEnv } from '../../runtime/http.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
 import { DEFAULT_MAINCHAIN_DB } from './collections.ts';
-import { subgraphSecret } from '../../runtime/signing.ts';
 import { join } from 'node:path';
 
 const log = createLogger('mainchain');
@@ -28,11 +28,11 @@ function operatorToken(): string {
 }
 
 runMain(log, async () => {
-  ensureSubgraphSecret(log);
+  const federation = federationClient({ secret: readSubgraphSecret(log), log });
   const served = await startMainchainSubgraph(
     {
       port: envInt('AIKI_PORT', 4001, { max: 65535 }),
-      subgraphSecret: subgraphSecret(),
+      federation,
       host: envString('AIKI_HOST', '127.0.0.1'),
       metricsListener: metricsListenerFromEnv(),
       mongoUri: envString('MONGODB_URI'),

@@ -11,7 +11,7 @@ import { getOperationAST, parse } from 'graphql';
 import { aikiError } from '../../core/index.ts';
 import type { LeaseKeeper } from '../../runtime/lease.ts';
 import type { Logger } from '../../runtime/log.ts';
-import { OPERATOR_HEADER, signRequest, subgraphSecret } from '../../runtime/signing.ts';
+import { OPERATOR_HEADER, signRequest } from '../../runtime/signing.ts';
 
 export const FORWARDED_HEADER = 'x-aiki-forwarded';
 /** Headers a forwarded request carries on: the caller's credentials and the gateway's claim (signed again), the trace. */
@@ -22,6 +22,8 @@ export interface RelayOptions {
   /** How long a write waits for a lease holder. */
   waitMs: number;
   log: Logger;
+  /** The federation's secret: a forwarded write is signed again with it (none: unsigned). */
+  secret: string | undefined;
 }
 
 /** Whether a parsed GraphQL request body runs a mutation. */
@@ -35,7 +37,7 @@ export function isMutation(body: unknown): boolean {
   }
 }
 
-export function mainchainRelay({ keeper, waitMs, log }: RelayOptions) {
+export function mainchainRelay({ keeper, waitMs, log, secret }: RelayOptions) {
   const unavailable = () => ({ status: 200, body: JSON.stringify({ errors: [aikiError('MAINCHAIN_UNAVAILABLE', 'no main-chain process holds the lease now; retry shortly', { retryAfterMs: 1000 }).toJSON()] }) });
   return async (req: IncomingMessage, raw: string, body: unknown): Promise<{ status: number; body: string } | undefined> => {
     if (keeper.holding || !isMutation(body)) return undefined;
@@ -50,7 +52,7 @@ export function mainchainRelay({ keeper, waitMs, log }: RelayOptions) {
       }
       if (holder) {
         let sent = false;
-        const answer = await forward(holder.url, req, raw).catch((err: unknown) => {
+        const answer = await forward(secret, holder.url, req, raw).catch((err: unknown) => {
           // Refused before anything was sent: safe to try again. Otherwise the holder may have
           // carried the write out before it failed, so the caller decides (it is told to retry).
           sent = (err as { cause?: { code?: unknown } } | null)?.cause?.code !== 'ECONNREFUSED';
@@ -66,13 +68,12 @@ export function mainchainRelay({ keeper, waitMs, log }: RelayOptions) {
   };
 }
 
-async function forward(url: string, req: IncomingMessage, raw: string): Promise<{ status: number; body: string } | undefined> {
+async function forward(secret: string | undefined, url: string, req: IncomingMessage, raw: string): Promise<{ status: number; body: string } | undefined> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', [FORWARDED_HEADER]: '1' };
   for (const name of CARRIED) {
     const value = req.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
-  const secret = subgraphSecret();
   const res = await fetch(url, {
     method: 'POST',
     headers: { ...headers, ...(secret ? signRequest(secret, 'POST', url, raw, Date.now(), headers) : {}) },

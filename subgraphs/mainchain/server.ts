@@ -23,7 +23,8 @@ import { resolvers } from './resolvers.ts';
 import { MainSealedCache } from './sealed.ts';
 import { metricsEndpoint, serviceRegistry, watchImmutableCache } from '../../runtime/metrics.ts';
 import { Lease, LeaseKeeper, type LeaseDoc } from '../../runtime/lease.ts';
-import { fetchLabel, type StateLabel } from '../../runtime/stateLabel.ts';
+import type { StateLabel } from '../../runtime/stateLabel.ts';
+import { federationClient, type FederationClient } from '../../runtime/federation.ts';
 import { COLLECTIONS } from './collections.ts';
 import { mainchainRelay } from './relay.ts';
 
@@ -36,8 +37,11 @@ export interface MainchainConfig {
   dbName: string;
   /** The root operator token, sent as `Authorization: Bearer <token>`; when absent, operator mutations are open (development only). */
   operatorToken?: string;
-  /** The federation's secret: requests not signed with it are refused (runtime/signing.ts). */
-  subgraphSecret?: string;
+  /**
+   * How it calls the federation's other services, and the secret they sign with: requests not signed
+   * with `federation.secret` are refused (runtime/signing.ts). None: nothing signed or checked (tests in one process).
+   */
+  federation?: FederationClient;
   /** How long a proposal is open for votes, until governance changes it (default two days). */
   votingPeriodMs?: number;
   probeTimeoutMs?: number;
@@ -71,6 +75,7 @@ export interface RunningMainchain extends Served {
 }
 
 export async function startMainchainSubgraph(config: MainchainConfig, log: Logger): Promise<RunningMainchain> {
+  const federation = config.federation ?? federationClient({ log });
   // Command events let the write clock count this process's writes (state.ts).
   const mongo = await connectMongo(config.mongoUri, config.dbName, 'aiki-mainchain', { monitorCommands: true });
   const lease = new Lease(mongo.db.collection<LeaseDoc>(COLLECTIONS.lease), { termMs: config.leaseMs ?? 2000 });
@@ -114,6 +119,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     timeoutMs: config.settlementTimeoutMs ?? 30_000,
     intervalMs: config.settleIntervalMs ?? 500,
     log,
+    federation,
     may,
   }, sealed);
   const anchors = new Anchors(mongo.db, registry, chain, settler, sealed);
@@ -188,7 +194,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
    */
   const operatorOf = (req: IncomingMessage): Promise<Operator> => {
     const claim = req.headers[OPERATOR_HEADER];
-    if (config.subgraphSecret && typeof claim === 'string') return operators.fromClaim(claim);
+    if (federation.secret && typeof claim === 'string') return operators.fromClaim(claim);
     return operators.authenticate(req.headers.authorization);
   };
 
@@ -202,7 +208,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     if (local) return undefined;
     const holder = await lease.holderUrl().catch(() => undefined);
     if (!holder || holder.holder === lease.holder) return undefined;
-    return fetchLabel(holder.url, 2000, undefined, { local: true });
+    return federation.label(holder.url, 2000, undefined, { local: true });
   };
 
   const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log, [statePlugin<MainchainContext>()]);
@@ -211,9 +217,9 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
-    requireSignature: config.subgraphSecret,
+    requireSignature: federation.secret,
     log,
-    relay: mainchainRelay({ keeper, waitMs: 3 * lease.termMs + RELOAD_AFTER_MS, log }),
+    relay: mainchainRelay({ keeper, waitMs: 3 * lease.termMs + RELOAD_AFTER_MS, log, secret: federation.secret }),
     routes: {
       [VERIFY_OPERATOR_PATH]: (body) => operators.verify(body), // the gateway's operator check (docs/GATEWAY.md)
       // The gateway's check before it uses a kept answer: the registry's label, or the write clock's.

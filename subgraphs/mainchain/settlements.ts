@@ -36,7 +36,8 @@ import {
   type SignedSettlement,
 } from '../../core/index.ts';
 import { oneBatch } from '../../db/mongo.ts';
-import { postGraphQL, GraphQLTransportError } from '../../runtime/graphql.ts';
+import { GraphQLTransportError } from '../../runtime/graphql.ts';
+import type { FederationClient } from '../../runtime/federation.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
@@ -82,6 +83,8 @@ export interface SettlerOptions {
   timeoutMs: number;
   intervalMs: number;
   log: Logger;
+  /** Calls the ledgers, signed with the federation's secret (runtime/federation.ts). */
+  federation: FederationClient;
   /** Whether this process may decide now (it holds the main chain's lease). */
   may: () => boolean;
 }
@@ -573,7 +576,7 @@ export class Settler {
     type Entry = { status: string; height: number | null; rejection: { code: string; message: string } | null } | null;
     let reply;
     try {
-      reply = await postGraphQL<Record<string, Entry | Entry[] | null>>(url, mutation, { variables: { m: code, ...variables }, timeoutMs: 10_000 });
+      reply = await this.opts.federation.graphql<Record<string, Entry | Entry[] | null>>(url, mutation, { variables: { m: code, ...variables }, timeoutMs: 10_000 });
     } catch (err) {
       if (err instanceof GraphQLTransportError) return unreachable;
       throw err;

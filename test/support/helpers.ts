@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { inject } from 'vitest';
-import { signRequest, subgraphSecret } from '../../runtime/signing.ts';
+import { signRequest } from '../../runtime/signing.ts';
+import { subgraphSecret } from '../../runtime/env.ts';
 import { blockKey, type BlockDoc } from '../../subgraphs/ledger/models.ts';
 
 export function mongoUri(): string {

@@ -11,6 +11,7 @@ import { SharedReadsDataSource, SingleFlight } from '../../gateway/cache/index.t
 import { ShardMap } from '../../gateway/router/ShardMap.ts';
 import { ShardRouter } from '../../gateway/router/ShardRouter.ts';
 import { createLogger } from '../../runtime/log.ts';
+import { federationClient } from '../../runtime/federation.ts';
 
 const log = createLogger('test', 'error');
 /** What the subgraph received: each request's body and Authorization header. */
@@ -120,7 +121,7 @@ describe('the shard router with single-flight', () => {
   beforeAll(() => shards.set({ code: 'kyoto', state: 'serving', endpoints: [url], registered: [url] }));
 
   it('collapses identical concurrent reads into one call to the ledger', async () => {
-    const router = new ShardRouter(shards, { log, singleFlight: new SingleFlight() });
+    const router = new ShardRouter(shards, { federation: federationClient({ log }), singleFlight: new SingleFlight() });
     const reps = [{ __typename: 'Account', id: 'kyoto:aa' }];
     const replies = await Promise.all(Array.from({ length: 8 }, () => router.process(request(QUERY, { representations: reps }))));
     expect(received).toHaveLength(1);
@@ -129,7 +130,7 @@ describe('the shard router with single-flight', () => {
   });
 
   it('sends different reads, and every mutation, on their own', async () => {
-    const router = new ShardRouter(shards, { log, singleFlight: new SingleFlight() });
+    const router = new ShardRouter(shards, { federation: federationClient({ log }), singleFlight: new SingleFlight() });
     await Promise.all([
       router.process(request(QUERY, { representations: [{ __typename: 'Account', id: 'kyoto:aa' }] })),
       router.process(request(QUERY, { representations: [{ __typename: 'Account', id: 'kyoto:bb' }] })),
@@ -140,7 +141,7 @@ describe('the shard router with single-flight', () => {
   });
 
   it('without single-flight, sends each read', async () => {
-    const router = new ShardRouter(shards, { log });
+    const router = new ShardRouter(shards, { federation: federationClient({ log }) });
     await Promise.all(Array.from({ length: 4 }, () => router.process(request(QUERY, { representations: [{ __typename: 'Account', id: 'kyoto:aa' }] }))));
     expect(received).toHaveLength(4);
   });

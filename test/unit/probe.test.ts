@@ -177,7 +177,7 @@ describe("the gateway's fetch for extension subgraphs", () => {
 
   it('reads no more than its cap of a 50 MB answer: RESPONSE_TOO_LARGE', async () => {
     const huge = await server(() => ({ kind: 'huge', bytes: FIFTY_MB }));
-    await expect(boundedFetcher(federationFetcher(), { timeoutMs: 30_000, maxBytes: 1 << 20, subgraph: 'hostile' })(huge.url, { method: 'POST', body: '{}' })).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE', limit: 1 << 20 } });
+    await expect(boundedFetcher(federationFetcher('probe-test-secret'), { timeoutMs: 30_000, maxBytes: 1 << 20, subgraph: 'hostile' })(huge.url, { method: 'POST', body: '{}' })).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE', limit: 1 << 20 } });
     const written = await eventually(async () => (huge.written.length === 1 ? huge.written[0] : undefined), 10_000, 'the server to stop');
     expect(written).toBeLessThan(FIFTY_MB / 4);
   });
@@ -200,13 +200,13 @@ describe("the federation's own calls", () => {
   it('postGraphQL follows no redirect: the signed request is not sent on', async () => {
     const before = internal.requests.length;
     const redirect = await server(() => ({ kind: 'redirect', to: internal.url, status: 308 }));
-    await expect(postGraphQL(redirect.url, '{ a }', { timeoutMs: 30_000 })).rejects.toThrow(GraphQLTransportError);
+    await expect(postGraphQL(redirect.url, '{ a }', { timeoutMs: 30_000, secret: 'probe-test-secret' })).rejects.toThrow(GraphQLTransportError);
     expect(internal.requests.length).toBe(before);
     expect(redirect.requests[0]!.headers[SIGNATURE_HEADER]).toBeDefined(); // internal calls are signed: hence no redirect
   });
 
   it("a state label check reads no more than a label's size", async () => {
     const huge = await server(() => ({ kind: 'huge', bytes: FIFTY_MB }));
-    await expect(fetchLabel(huge.url, 30_000)).resolves.toBeUndefined();
+    await expect(fetchLabel('probe-test-secret', huge.url, 30_000)).resolves.toBeUndefined();
   });
 });

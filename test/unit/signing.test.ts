@@ -75,13 +75,8 @@ describe('a request held up on the way', () => {
   });
 
   it('is refused SIGNATURE_EXPIRED, and postGraphQL sends it again signed afresh', async () => {
-    process.env.AIKI_SUBGRAPH_SECRET = SECRET;
-    try {
-      const reply = await postGraphQL(relayUrl, '{ ok }');
-      expect(reply).toEqual({ data: { ok: true } });
-      expect(seen).toHaveLength(2); // the held-up one, refused; the one signed again, answered
-    } finally {
-      delete process.env.AIKI_SUBGRAPH_SECRET;
-    }
+    const reply = await postGraphQL(relayUrl, '{ ok }', { secret: SECRET });
+    expect(reply).toEqual({ data: { ok: true } });
+    expect(seen).toHaveLength(2); // the held-up one, refused; the one signed again, answered
   });
 });
