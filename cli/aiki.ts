@@ -17,7 +17,7 @@ import { newKeyFile, readKey, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
 import { UsageError } from './usage.ts';
 import { postGraphQL, type GraphQLReply } from '../runtime/graphql.ts';
-import { subgraphSecret } from '../runtime/env.ts';
+import { envPemFile, subgraphSecret } from '../runtime/env.ts';
 
 class CallError extends Error {
   constructor(readonly errors: NonNullable<GraphQLReply['errors']>) {
@@ -516,7 +516,7 @@ addBackupCommands(program, url);
 // AIKI_TLS_CA: HTTPS calls trust the federation's CA alone (runtime/tls.ts). Loaded only then: undici's
 // dispatcher is most of what the CLI would load at every start otherwise.
 program.hook('preAction', async () => {
-  if (process.env.AIKI_TLS_CA) (await import('../runtime/tls.ts')).installTlsTrust();
+  if (process.env.AIKI_TLS_CA) (await import('../runtime/tls.ts')).installTlsTrust(envPemFile('AIKI_TLS_CA'));
 });
 
 /**

@@ -8,6 +8,10 @@
  * When none can be had, the error says what is missing and how to fix it.
  *
  * `tsx db/launcher.ts build` builds the FerretDB server ahead of time (CI does, to time it).
+ *
+ * A tool of the tests and of `npm start`, not part of a service: it reads its settings from the
+ * environment itself (MONGODB_URI, AIKI_CACHE_DIR, AIKI_FERRETDB_LOG_LEVEL, AIKI_FERRETDB_PPROF,
+ * AIKI_FERRETDB_LOG), one of the readers test/unit/envReaders.test.ts allows.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -44,8 +44,8 @@ export async function connectMongo(
   appName: string,
   { monitorCommands = false, log }: { monitorCommands?: boolean; log?: Logger } = {},
 ): Promise<Mongo> {
-  // At AIKI_LOG_LEVEL=debug every database command is logged with its duration.
-  const debug = log && process.env.AIKI_LOG_LEVEL === 'debug';
+  // With a logger at debug (AIKI_LOG_LEVEL=debug) every database command is logged with its duration.
+  const debug = log?.level === 'debug' ? log : undefined;
   const client = new MongoClient(uri, {
     appName,
     monitorCommands: monitorCommands || Boolean(debug),
@@ -55,9 +55,9 @@ export async function connectMongo(
     ignoreUndefined: true,
   });
   if (debug) {
-    client.on('commandStarted', (e) => log.debug('db command', { id: e.requestId, command: e.commandName, collection: e.command[e.commandName] }));
-    client.on('commandSucceeded', (e) => log.debug('db done', { id: e.requestId, ms: e.duration }));
-    client.on('commandFailed', (e) => log.debug('db failed', { id: e.requestId, ms: e.duration, err: e.failure.message }));
+    client.on('commandStarted', (e) => debug.debug('db command', { id: e.requestId, command: e.commandName, collection: e.command[e.commandName] }));
+    client.on('commandSucceeded', (e) => debug.debug('db done', { id: e.requestId, ms: e.duration }));
+    client.on('commandFailed', (e) => debug.debug('db failed', { id: e.requestId, ms: e.duration, err: e.failure.message }));
   }
   await client.connect();
   const override = envChoice('AIKI_DB_LOOKUPS', ['batched', 'per-key', 'auto'], 'auto');

@@ -10,27 +10,29 @@
  */
 import './tracing.ts'; // first: see the file
 import { fileURLToPath } from 'node:url';
-import { envInt, envString, envUrls, readSubgraphSecret } from '../runtime/env.ts';
+import { envAllowPrivateEndpoints, envFlag, envInt, envIntrospection, envLogLevel, envMetricsListener, envString, envTls, envUrls, readSubgraphSecret } from '../runtime/env.ts';
 import { federationClient } from '../runtime/federation.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
-import { metricsListenerFromEnv } from '../runtime/http.ts';
+import { installTlsTrust } from '../runtime/tls.ts';
 import { startGateway } from './server.ts';
 import { FAN_OUT } from './router/ShardRouter.ts';
 import { readEdgeConfig } from './edge/index.ts';
 import { readCacheConfig } from './cache/index.ts';
 
-const log = createLogger('gateway');
+const log = createLogger('gateway', envLogLevel());
 
 /** Where `npm run build` puts the explorer: dist/explorer/ beside dist/gateway/ when run compiled, under dist/ when run from source. */
 const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
 
 runMain(log, async () => {
-  const federation = federationClient({ secret: readSubgraphSecret(log), log });
+  const tls = envTls();
+  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
+  const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
   const host = envString('AIKI_HOST', '127.0.0.1');
-  const metrics = metricsListenerFromEnv();
-  const publicDetails = process.env.AIKI_METRICS_PUBLIC === '1';
+  const metrics = envMetricsListener();
+  const publicDetails = envFlag('AIKI_METRICS_PUBLIC');
   if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics and /ready's details are served on the public port (AIKI_METRICS_PUBLIC=1, AIKI_HOST=${host}): set AIKI_METRICS_PORT instead to serve them on a port of their own`);
   const gateway = await startGateway(
     {
@@ -48,6 +50,8 @@ runMain(log, async () => {
       publicDetails,
       cors: parseCorsOrigins(process.env.AIKI_CORS_ORIGINS),
       explorerDir: envString('AIKI_EXPLORER_DIR', BUILT_EXPLORER),
+      introspection: envIntrospection(),
+      tls: tls.server,
     },
     log,
   );

@@ -62,6 +62,10 @@ export interface GatewayConfig {
   cors?: CorsPolicy;
   /** The built explorer and GraphiQL (dist/explorer/), served at `/` and at GET /graphql for browsers; not served when absent. */
   explorerDir?: string;
+  /** Introspection and field suggestions (runtime/apollo.ts `schemaDisclosure`; main.ts: off when NODE_ENV=production); default on. */
+  introspection?: boolean;
+  /** The listener's certificate and key (AIKI_TLS_CERT, AIKI_TLS_KEY): HTTPS; none, HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface GatewayContext {
@@ -125,6 +129,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, grants: grants?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(mainchain, federation),
+    probes: federation,
     shards,
     log,
     pollIntervalMs: config.pollIntervalMs,
@@ -175,7 +180,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ],
     persistedQueries: false, // edge/persisted.ts serves APQ and the safelist
     formatError: maskErrors(log),
-    ...schemaDisclosure(),
+    ...schemaDisclosure(config.introspection ?? true),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
   });
@@ -184,6 +189,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
+    tls: config.tls,
     log,
     admit: limiter && observeAdmit(metrics, httpRateLimit(limiter)), // before the body is read: the cheapest refusal
     front: browserFront(config.cors ?? { origins: [], anyOrigin: false }, staticSite(config.explorerDir ?? '')),

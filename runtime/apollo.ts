@@ -12,21 +12,21 @@ export function apolloLogger(log: Logger) {
 }
 
 /**
- * Introspection as Apollo Server decides it (on unless NODE_ENV=production, as in the Docker
- * image), and, where it is off, no field suggestions in validation errors either: "Did you mean
- * proposal?" would give the schema away field by field. Every Aiki Apollo Server takes these.
+ * Introspection on or off (each main.ts reads it: runtime/env.ts `envIntrospection`, on unless
+ * NODE_ENV=production, as in the Docker image), and, where it is off, no field suggestions in
+ * validation errors either: "Did you mean proposal?" would give the schema away field by field.
+ * Every Aiki Apollo Server takes these.
  */
-export function schemaDisclosure(): { introspection: boolean; hideSchemaDetailsFromClientErrors: boolean } {
-  const introspection = process.env.NODE_ENV !== 'production';
+export function schemaDisclosure(introspection: boolean): { introspection: boolean; hideSchemaDetailsFromClientErrors: boolean } {
   return { introspection, hideSchemaDetailsFromClientErrors: !introspection };
 }
 
-export function createSubgraphServer<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: object, log: Logger, plugins: ApolloServerPlugin<TContext>[] = []): ApolloServer<TContext> {
+export function createSubgraphServer<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: object, log: Logger, { introspection, plugins = [] }: { introspection: boolean; plugins?: ApolloServerPlugin<TContext>[] }): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     // The generated resolver types are stricter than @apollo/subgraph's resolver map.
     schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as Parameters<typeof buildSubgraphSchema>[0] extends { resolvers?: infer R } ? R : never }),
     formatError: maskErrors(log),
-    ...schemaDisclosure(),
+    ...schemaDisclosure(introspection),
     includeStacktraceInErrorResponses: false,
     logger: apolloLogger(log),
     plugins: [

@@ -5,12 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-
-/** The data folder: `AIKI_DATA_DIR`, by default `.data` (where `npm start` keeps its data). */
-export function dataDir(): string {
-  return resolve(process.env.AIKI_DATA_DIR || '.data');
-}
+import { dirname } from 'node:path';
 
 /**
  * The secret kept in `file` (`bytes` random bytes, hex), made now if there is none. Several
@@ -28,9 +23,4 @@ export function keptSecret(file: string, bytes = 32): string {
     unlinkSync(aside);
   }
   return readFileSync(file, 'utf8').trim();
-}
-
-/** A development key or secret of this data folder: `<data folder>/keys/<name>`. */
-export function devSecretFile(name: string): string {
-  return join(dataDir(), 'keys', name);
 }

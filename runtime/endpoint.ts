@@ -40,13 +40,8 @@ for (const [kind, network, prefix, family] of RANGES) {
   if (family === 'ipv4') list.addSubnet(`::ffff:${network}`, 96 + prefix, 'ipv6');
 }
 
-/** Private and loopback endpoints are allowed (development: `npm start`, the tests). */
-export function allowPrivateEndpoints(): boolean {
-  return process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS === '1';
-}
-
-/** Why the federation does not call `address` (an IP), or undefined when it may. */
-export function addressRefusal(address: string, allowPrivate = allowPrivateEndpoints()): string | undefined {
+/** Why the federation does not call `address` (an IP), or undefined when it may; `allowPrivate`: AIKI_ALLOW_PRIVATE_ENDPOINTS=1 (runtime/env.ts). */
+export function addressRefusal(address: string, allowPrivate: boolean): string | undefined {
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
   for (const [kind, list] of lists) {
     if (!list.check(address, family)) continue;

@@ -1,7 +1,16 @@
-/** Reading configuration from environment variables, with errors that name the variable. */
+/**
+ * Reading configuration from environment variables, with errors that name the variable and what
+ * it accepts. With gateway/cache/config.ts and runtime/observability/config.ts (and the tools
+ * db/launcher.ts and db/indexes.ts), the one place below the services' `main.ts` files that reads
+ * `process.env`: each main.ts reads its configuration through these and hands the values down
+ * (test/unit/envReaders.test.ts keeps it so; docs/ARCHITECTURE.md, "Processes and HTTP").
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { hexToBytes } from '../core/index.ts';
-import { devSecretFile, keptSecret } from './devSecrets.ts';
+import { keptSecret } from './devSecrets.ts';
 import type { Logger } from './log.ts';
+import { LOG_LEVELS, type LogLevel } from './logLevels.ts';
 
 export function envString(name: string, fallback?: string): string {
   const value = process.env[name];
@@ -111,4 +120,81 @@ export function envPublicKey(name: string): Uint8Array {
   const hex = envString(name);
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${name} must be 64 lower-case hex characters (an Ed25519 public key)`);
   return hexToBytes(hex);
+}
+
+/** The data folder: `AIKI_DATA_DIR`, by default `.data` (where `npm start` keeps its data). */
+export function dataDir(): string {
+  return resolve(process.env.AIKI_DATA_DIR || '.data');
+}
+
+/** A development key or secret of this data folder: `<data folder>/keys/<name>` (runtime/devSecrets.ts). */
+export function devSecretFile(name: string): string {
+  return join(dataDir(), 'keys', name);
+}
+
+/**
+ * AIKI_LOG_LEVEL: debug, info (default), warn or error. An unknown level (say "verbose") is refused
+ * at start, naming the variable and the accepted values, rather than quietly logging at info.
+ */
+export function envLogLevel(): LogLevel {
+  return envChoice('AIKI_LOG_LEVEL', LOG_LEVELS, 'info');
+}
+
+/** A flag from `name`: `1` on, `0` off, unset `fallback`; anything else is refused, naming the variable and the accepted values. */
+export function envFlag(name: string, fallback = false): boolean {
+  return envChoice(name, ['0', '1'], fallback ? '1' : '0') === '1';
+}
+
+/**
+ * Introspection (and field suggestions in validation errors: runtime/apollo.ts `schemaDisclosure`):
+ * on unless NODE_ENV=production, as in the Docker image. NODE_ENV is the Node ecosystem's, not
+ * ours: any other value means "not production".
+ */
+export function envIntrospection(): boolean {
+  return process.env.NODE_ENV !== 'production';
+}
+
+/** AIKI_ALLOW_PRIVATE_ENDPOINTS=1: probes may call private and loopback addresses (development: runtime/endpoint.ts). */
+export function envAllowPrivateEndpoints(): boolean {
+  return envFlag('AIKI_ALLOW_PRIVATE_ENDPOINTS');
+}
+
+/**
+ * AIKI_METRICS_PORT (0 = any free port) and AIKI_METRICS_HOST (default loopback): `GET /metrics` and
+ * `GET /ready` on a listener of their own, for scrapers and health checks on the private network
+ * (runtime/http.ts `serveMetrics`); unset, none.
+ */
+export function envMetricsListener(): { port: number; host: string } | undefined {
+  if (!process.env.AIKI_METRICS_PORT) return undefined;
+  return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: envString('AIKI_METRICS_HOST', '127.0.0.1') };
+}
+
+/** The PEM file named by `name`, read; unset: undefined. One that cannot be read or is not PEM is refused, naming the variable. */
+export function envPemFile(name: string): Buffer | undefined {
+  const file = process.env[name];
+  if (!file) return undefined;
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch (err) {
+    throw new Error(`${name}: cannot read ${file} (${(err as Error).message})`, { cause: err });
+  }
+  if (!text.includes('-----BEGIN ')) throw new Error(`${name}: ${file} is not a PEM file`);
+  return text;
+}
+
+export interface TlsConfig {
+  /** The listener's certificate and key (AIKI_TLS_CERT, AIKI_TLS_KEY): HTTPS. None: plain HTTP. */
+  server?: { cert: Buffer; key: Buffer };
+  /** AIKI_TLS_CA: the certificate authorities every outbound HTTPS call trusts alone (runtime/tls.ts). */
+  ca?: Buffer;
+}
+
+/** HTTPS between the federation's services (runtime/tls.ts, docs/OPERATIONS.md): AIKI_TLS_CERT and AIKI_TLS_KEY together or neither, AIKI_TLS_CA. */
+export function envTls(): TlsConfig {
+  const cert = envPemFile('AIKI_TLS_CERT');
+  const key = envPemFile('AIKI_TLS_KEY');
+  if (Boolean(cert) !== Boolean(key)) throw new Error('AIKI_TLS_CERT and AIKI_TLS_KEY go together: set both (HTTPS) or neither (HTTP)');
+  const ca = envPemFile('AIKI_TLS_CA');
+  return { ...(cert && key ? { server: { cert, key } } : {}), ...(ca ? { ca } : {}) };
 }

@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { tlsServerOptions } from './tls.ts';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './log.ts';
@@ -107,7 +106,7 @@ export interface ServeOptions<TContext extends BaseContext> {
   ready?: () => Promise<Record<string, unknown>>;
   /** `GET /metrics` (Prometheus text format) on this port when given; {@link serveMetrics} serves it on a port of its own. */
   metrics?: () => Promise<MetricsText>;
-  /** `metrics` and `ready` on a listener of their own (plain HTTP, {@link serveMetrics}) instead of this port's `/metrics`: see {@link metricsListenerFromEnv}. */
+  /** `metrics` and `ready` on a listener of their own (plain HTTP, {@link serveMetrics}) instead of this port's `/metrics`: AIKI_METRICS_PORT, runtime/env.ts `envMetricsListener`. */
   metricsListener?: { port: number; host?: string };
   /**
    * Internal JSON endpoints besides /graphql, by path: `POST <path>` with a JSON body, answered with
@@ -123,7 +122,7 @@ export interface ServeOptions<TContext extends BaseContext> {
   answerProbes?: boolean;
   /** A check before the body is read (the gateway's rate limit): a refusal to send, or undefined to go on. */
   admit?: (req: IncomingMessage) => { status: number; headers: Record<string, string>; body: string } | undefined;
-  /** The listener's certificate and key: HTTPS. Default: from AIKI_TLS_CERT and AIKI_TLS_KEY (runtime/tls.ts); none, HTTP. */
+  /** The listener's certificate and key: HTTPS (AIKI_TLS_CERT and AIKI_TLS_KEY, read by runtime/env.ts `envTls`); none, HTTP. */
   tls?: { cert: Buffer; key: Buffer };
   /**
    * A look at a GraphQL request once its signature is checked and its body parsed: a reply to send
@@ -179,7 +178,7 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();
     });
-  }, opts.tls ?? tlsServerOptions());
+  }, opts.tls);
   /** When each request's head arrived: its signature's age is measured there, not after its body was read on a busy event loop. */
   const arrivals = new WeakMap<IncomingMessage, number>();
 
@@ -311,16 +310,6 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
       await apollo.stop();
     },
   };
-}
-
-/**
- * AIKI_METRICS_PORT (0 = any free port) and AIKI_METRICS_HOST (default loopback): `GET /metrics` and
- * `GET /ready` on a listener of their own, for scrapers and health checks on the private network;
- * unset, none.
- */
-export function metricsListenerFromEnv(): { port: number; host: string } | undefined {
-  if (!process.env.AIKI_METRICS_PORT) return undefined;
-  return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: process.env.AIKI_METRICS_HOST || '127.0.0.1' };
 }
 
 /**

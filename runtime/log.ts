@@ -11,24 +11,18 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, stdSerializers } from 'pino';
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
+import type { LogLevel } from './logLevels.ts';
+
+export type { LogLevel } from './logLevels.ts';
+type Level = LogLevel;
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
-}
-
-/**
- * AIKI_LOG_LEVEL, checked: an unknown level (say "verbose") is refused at start, naming the
- * variable and the accepted values, rather than quietly logging at info.
- */
-export function logLevel(raw = process.env.AIKI_LOG_LEVEL): Level {
-  if (raw === undefined || raw === '') return 'info';
-  if ((LEVELS as readonly string[]).includes(raw)) return raw as Level;
-  throw new Error(`AIKI_LOG_LEVEL must be one of ${LEVELS.join(', ')} (got ${JSON.stringify(raw)})`);
+  /** The lowest level written (createLogger's); absent on a logger made by hand. */
+  readonly level?: LogLevel;
 }
 
 /**
@@ -88,7 +82,8 @@ export interface LogDestination {
   write(line: string): unknown;
 }
 
-export function createLogger(service: string, level: Level = logLevel(), destination?: LogDestination): Logger {
+/** A logger writing `level` and above; each service's main.ts gives AIKI_LOG_LEVEL's (runtime/env.ts `envLogLevel`). */
+export function createLogger(service: string, level: Level = 'info', destination?: LogDestination): Logger {
   const log = pino(
     {
       level,
@@ -111,5 +106,5 @@ export function createLogger(service: string, level: Level = logLevel(), destina
     destination ?? pino.destination({ fd: 2, sync: true }),
   );
   const at = (lvl: Level) => (msg: string, fields?: Record<string, unknown>) => log[lvl](fields ?? {}, scrub(msg) as string);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), level };
 }

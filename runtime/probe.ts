@@ -16,11 +16,10 @@
  * Each failure is an AikiError with its code, so a proposal FAILS at once with the reason.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { tlsClientOptions } from './tls.ts';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { aikiError, type AikiError, type ErrorCode } from '../core/errors.ts';
-import { addressRefusal, allowPrivateEndpoints, EndpointRefused, guardedLookup } from './endpoint.ts';
+import { addressRefusal, EndpointRefused, guardedLookup } from './endpoint.ts';
 import type { GraphQLReply } from './graphql.ts';
 
 /** The probe documents, the only requests a subgraph answers unsigned. */
@@ -71,7 +70,19 @@ export function clip(text: string, max = RELAYED_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
+/**
+ * Where probes may go and whom they trust, from the service's configuration (runtime/env.ts; the
+ * federation client carries it: runtime/federation.ts).
+ */
+export interface ProbePolicy {
+  /** Private and loopback addresses allowed (AIKI_ALLOW_PRIVATE_ENDPOINTS=1: development). */
+  allowPrivateEndpoints: boolean;
+  /** The federation's CA, trusted alone for HTTPS (AIKI_TLS_CA); none: the system's roots. */
+  ca?: Buffer;
+}
+
 export interface ProbeOptions {
+  policy: ProbePolicy;
   variables?: Record<string, unknown>;
   timeoutMs: number;
   maxBytes?: number;
@@ -97,7 +108,7 @@ export function probeGraphQL<T = Record<string, any>>(url: string, query: (typeo
   if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username || target.password) {
     return Promise.reject(fail('ENDPOINT_REFUSED', 'is not an http(s) URL without credentials'));
   }
-  const allowPrivate = allowPrivateEndpoints();
+  const allowPrivate = opts.policy.allowPrivateEndpoints;
   const host = target.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
     const why = addressRefusal(host, allowPrivate);
@@ -118,7 +129,7 @@ export function probeGraphQL<T = Record<string, any>>(url: string, query: (typeo
     const req = request(target, {
       method: 'POST',
       agent: false, // a connection of its own, to the address just checked
-      ...tlsClientOptions(), // AIKI_TLS_CA: the federation's CA alone
+      ...(opts.policy.ca ? { ca: opts.policy.ca } : {}), // AIKI_TLS_CA: the federation's CA alone
       lookup: guardedLookup(allowPrivate) as never,
       headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) },
     });

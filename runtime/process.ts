@@ -4,7 +4,6 @@
  */
 import type { Logger } from './log.ts';
 import { envInt } from './env.ts';
-import { installTlsTrust } from './tls.ts';
 import { stopTracing } from './observability/tracing.ts';
 
 export function announceReady(fields: Record<string, unknown>): void {
@@ -51,10 +50,7 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
  * Tracing was started before (each service's tracing.ts, imported first by its main.ts).
  */
 export function runMain(log: Logger, main: () => Promise<void>): void {
-  const started = (async () => {
-    installTlsTrust(); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
-    await main();
-  })();
+  const started = main();
   started.catch((err: unknown) => {
     log.error('failed to start', { err });
     process.exit(1);

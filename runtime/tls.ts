@@ -9,47 +9,21 @@
  *   dispatcher) and node:https requests (probes, the registry's long poll) — trusts these alone,
  *   not the system's roots: a service whose certificate this CA did not sign is refused.
  *
- * Requests between services stay signed with the federation's secret (runtime/signing.ts) either way.
+ * Read and checked by runtime/env.ts `envTls` (each service's main.ts). Requests between services stay
+ * signed with the federation's secret (runtime/signing.ts) either way.
  */
-import { readFileSync } from 'node:fs';
 import { Agent, setGlobalDispatcher } from 'undici';
-
-function pem(name: string): Buffer | undefined {
-  const file = process.env[name];
-  if (!file) return undefined;
-  let text: Buffer;
-  try {
-    text = readFileSync(file);
-  } catch (err) {
-    throw new Error(`${name}: cannot read ${file} (${(err as Error).message})`, { cause: err });
-  }
-  if (!text.includes('-----BEGIN ')) throw new Error(`${name}: ${file} is not a PEM file`);
-  return text;
-}
-
-/** The listener's certificate and key (AIKI_TLS_CERT, AIKI_TLS_KEY), or undefined: plain HTTP. */
-export function tlsServerOptions(): { cert: Buffer; key: Buffer } | undefined {
-  const cert = pem('AIKI_TLS_CERT');
-  const key = pem('AIKI_TLS_KEY');
-  if (Boolean(cert) !== Boolean(key)) throw new Error('AIKI_TLS_CERT and AIKI_TLS_KEY go together: set both (HTTPS) or neither (HTTP)');
-  return cert && key ? { cert, key } : undefined;
-}
-
-/** Options for a node:https request: the federation's CA alone when AIKI_TLS_CA is set. */
-export function tlsClientOptions(): { ca?: Buffer } {
-  const ca = pem('AIKI_TLS_CA');
-  return ca ? { ca } : {};
-}
 
 let installed = false;
 
 /**
- * Makes every fetch of this process trust AIKI_TLS_CA alone (when set): undici's global
- * dispatcher, which Node's fetch uses, with the CA as its only roots. Once per process, at start.
+ * Makes every fetch of this process trust `ca` alone (AIKI_TLS_CA, read by runtime/env.ts `envTls`;
+ * none: the system's roots, nothing changed): undici's global dispatcher, which Node's fetch uses,
+ * with the CA as its only roots. Once per process, at start. node:https requests (probes, the
+ * registry's long poll) are given the CA by the federation client (runtime/federation.ts).
  */
-export function installTlsTrust(): void {
-  if (installed) return;
+export function installTlsTrust(ca: Buffer | undefined): void {
+  if (installed || !ca) return;
   installed = true;
-  const { ca } = tlsClientOptions();
-  if (ca) setGlobalDispatcher(new Agent({ connect: { ca } }));
+  setGlobalDispatcher(new Agent({ connect: { ca } }));
 }

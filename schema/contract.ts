@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode } from 'graphql';
 import { aikiError, AikiError } from '../core/errors.ts';
 import { ledger } from './sdl.ts';
-import { clip, firstError, probeGraphQL, PROBES } from '../runtime/probe.ts';
+import { clip, firstError, probeGraphQL, PROBES, type ProbePolicy } from '../runtime/probe.ts';
 
 /**
  * The contract surface of an SDL in a normal form: the types and fields a client sees, with their
@@ -56,13 +56,13 @@ export type LedgerEndpointCheck = { ok: true; height: number } | { ok: false; er
 /**
  * Checks that `url` answers within `timeoutMs`, serves exactly `schema/ledger.graphql`, and is the
  * ledger of `municipality` — with unsigned probes under the rules for operator-given URLs
- * (runtime/probe.ts). Never throws: a failure comes back as a coded error.
+ * (runtime/probe.ts), following `policy`. Never throws: a failure comes back as a coded error.
  */
-export async function checkLedgerEndpoint(url: string, municipality: string, { timeoutMs = 3000 }: { timeoutMs?: number } = {}): Promise<LedgerEndpointCheck> {
+export async function checkLedgerEndpoint(url: string, municipality: string, { timeoutMs = 3000, policy }: { timeoutMs?: number; policy: ProbePolicy }): Promise<LedgerEndpointCheck> {
   const details = { municipality, endpoint: url };
   const post = async (query: (typeof PROBES)[keyof typeof PROBES], variables?: Record<string, unknown>) => {
     try {
-      return await probeGraphQL<Record<string, any>>(url, query, { variables, timeoutMs, details });
+      return await probeGraphQL<Record<string, any>>(url, query, { policy, variables, timeoutMs, details });
     } catch (err) {
       if (err instanceof AikiError) return { refused: err };
       throw err;

@@ -76,7 +76,7 @@ beforeAll(async () => {
     env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: JSON.stringify(SEED) },
   });
   conflicting = await serve(
-    createSubgraphServer(parse(CONFLICTING_SDL), { Query: { weather: () => 'sunny' }, Municipality: { weather: () => 'sunny', events: () => 'none' } }, log),
+    createSubgraphServer(parse(CONFLICTING_SDL), { Query: { weather: () => 'sunny' }, Municipality: { weather: () => 'sunny', events: () => 'none' } }, log, { introspection: true }),
     { port: 0, log, context: async () => ({}) },
   );
 });

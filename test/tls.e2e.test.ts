@@ -14,6 +14,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { installTlsTrust } from '../runtime/tls.ts';
+import { envTls } from '../runtime/env.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
   prefix = uniquePrefix('tls');
   // Every service of the cluster inherits these; this process trusts the federation's CA alone too.
   Object.assign(process.env, { AIKI_TLS_CERT: federation.cert, AIKI_TLS_KEY: federation.key, AIKI_TLS_CA: federation.ca });
-  installTlsTrust();
+  installTlsTrust(envTls().ca);
   cluster = await startCluster({
     municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
     db: { uri: mongoUri(), kind: 'external', stop: async () => {} },

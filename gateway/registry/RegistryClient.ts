@@ -5,7 +5,6 @@ import { request as httpsRequest } from 'node:https';
 import { GraphQLTransportError, type GraphQLReply } from '../../runtime/graphql.ts';
 import { signRequest } from '../../runtime/signing.ts';
 import type { FederationClient } from '../../runtime/federation.ts';
-import { tlsClientOptions } from '../../runtime/tls.ts';
 
 export interface RegisteredMunicipality {
   code: string;
@@ -76,7 +75,7 @@ export class RegistryClient {
     const timeout = AbortSignal.timeout(waitMs + this.timeoutMs);
     const body = JSON.stringify({ query: REVISION_QUERY, variables: { after, waitMs } });
     const { data, errors } = (await this.mainchain.run(
-      (url) => postOnOwnConnection(this.federation.secret, url, body, signal ? AbortSignal.any([timeout, signal]) : timeout),
+      (url) => postOnOwnConnection(this.federation, url, body, signal ? AbortSignal.any([timeout, signal]) : timeout),
       (err) => noAnswer(err) && !signal?.aborted && !timeout.aborted,
     )) as GraphQLReply<{ registryRevision: string }>;
     if (typeof data?.registryRevision !== 'string') throw new Error(`main chain at ${this.mainchain.url}: ${errors?.[0]?.message ?? 'no revision'}`);
@@ -91,16 +90,16 @@ export class RegistryClient {
 }
 
 /**
- * POSTs a JSON body, signed with `secret`, on a connection of its own (no pool) that `signal` closes. For the long poll:
+ * POSTs a JSON body, signed with the federation's secret (trusting its CA), on a connection of its own (no pool) that `signal` closes. For the long poll:
  * aborting a pooled fetch() makes Node 20's fetch open a spare connection to the main chain, which
  * its server then waits on when it closes (up to its 60 s headers time-out; seen with both in one
  * process). A connection of our own just ends.
  */
-function postOnOwnConnection(secret: string | undefined, url: string, body: string, signal: AbortSignal): Promise<unknown> {
+function postOnOwnConnection({ secret, ca }: FederationClient, url: string, body: string, signal: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, 'POST', url, body) : {}) };
-    const req = send(url, { method: 'POST', agent: false, signal, headers, ...tlsClientOptions() }, (res) => {
+    const req = send(url, { method: 'POST', agent: false, signal, headers, ...(ca ? { ca } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {

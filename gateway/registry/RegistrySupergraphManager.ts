@@ -24,6 +24,7 @@ import type { Logger } from '../../runtime/log.ts';
 import { pool } from '../../runtime/pool.ts';
 import type { ShardMap } from '../router/ShardMap.ts';
 import type { RegisteredMunicipality, RegisteredSubgraph, RegistryClient } from './RegistryClient.ts';
+import type { ProbePolicy } from '../../runtime/probe.ts';
 
 /**
  * How many municipalities are admitted (their endpoints checked against the ledger contract) at
@@ -44,6 +45,8 @@ export interface RegistrySupergraphManagerOptions {
   /** How long the main chain may take to answer at start-up, in ms. */
   startTimeoutMs?: number;
   probeTimeoutMs?: number;
+  /** Where the ledger contract check may go and whom it trusts (the federation client: runtime/federation.ts). */
+  probes: ProbePolicy;
 }
 
 export class RegistrySupergraphManager implements SupergraphManager {
@@ -159,7 +162,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
       if (current.status !== m.status) shards.set({ ...current, status: m.status });
       return;
     }
-    const checks = await Promise.all(m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs })));
+    const checks = await Promise.all(m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs, policy: this.opts.probes })));
     const endpoints = m.endpoints.filter((_, i) => checks[i]!.ok);
     if (endpoints.length > 0) {
       shards.set({ code: m.code, state: 'serving', endpoints, registered: m.endpoints, status: m.status });

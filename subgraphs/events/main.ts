@@ -11,7 +11,8 @@ import { connectMongo, oneBatch } from '../../db/mongo.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 import { aikiError } from '../../core/errors.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
-import { envInt, envString, readSubgraphSecret } from '../../runtime/env.ts';
+import { envInt, envIntrospection, envLogLevel, envString, envTls, readSubgraphSecret } from '../../runtime/env.ts';
+import { installTlsTrust } from '../../runtime/tls.ts';
 import { serve } from '../../runtime/http.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
@@ -27,9 +28,11 @@ interface EventDoc {
 /** Events per municipality per request at most: a list a page shows, not an export. */
 const MAX_EVENTS = 100;
 
-const log = createLogger('events');
+const log = createLogger('events', envLogLevel());
 
 runMain(log, async () => {
+  const tls = envTls();
+  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
   const secret = readSubgraphSecret(log);
   const seed = parseSeed(process.env.AIKI_EVENTS_SEED);
   const mongo = await connectMongo(envString('MONGODB_URI'), envString('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
@@ -50,9 +53,10 @@ runMain(log, async () => {
     LocalEvent: { id: (doc: EventDoc) => doc._id },
   };
 
-  const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log), {
+  const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log, { introspection: envIntrospection() }), {
     port: envInt('AIKI_PORT', 4200, { max: 65535 }),
     requireSignature: secret,
+    tls: tls.server,
     answerProbes: true, // the main chain reads its SDL unsigned at registration (runtime/probe.ts)
     host: envString('AIKI_HOST', '127.0.0.1'),
     log,

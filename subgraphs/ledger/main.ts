@@ -8,17 +8,17 @@
 import './tracing.ts'; // first: see the file
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { envInt, envPublicKey, envSecretKey, envString, envUrl, envUrls, readSubgraphSecret } from '../../runtime/env.ts';
+import { envAllowPrivateEndpoints, envInt, envIntrospection, envLogLevel, envMetricsListener, envTls, envPublicKey, envSecretKey, envString, envUrl, envUrls, readSubgraphSecret } from '../../runtime/env.ts';
 import { federationClient } from '../../runtime/federation.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { metricsListenerFromEnv } from '../../runtime/http.ts';
+import { installTlsTrust } from '../../runtime/tls.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
 import { defaultLedgerDbName } from './collections.ts';
 import { DEFAULT_GENESIS_TIME, startLedgerSubgraph } from './server.ts';
 
 const municipality = assertMunicipalityCode(envString('AIKI_MUNICIPALITY'), 'AIKI_MUNICIPALITY');
-const log = createLogger(`ledger:${municipality}`);
+const log = createLogger(`ledger:${municipality}`, envLogLevel());
 
 
 function genesisAllocations(): Allocation[] {
@@ -32,7 +32,9 @@ function genesisAllocations(): Allocation[] {
 }
 
 runMain(log, async () => {
-  const federation = federationClient({ secret: readSubgraphSecret(log), log });
+  const tls = envTls();
+  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
+  const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
   const key = envSecretKey('AIKI_SEQUENCER_KEY', `${municipality}-sequencer.key`, log);
   const served = await startLedgerSubgraph(
     {
@@ -40,7 +42,9 @@ runMain(log, async () => {
       port: envInt('AIKI_PORT', 4100, { max: 65535 }),
       federation,
       host: envString('AIKI_HOST', '127.0.0.1'),
-      metricsListener: metricsListenerFromEnv(),
+      metricsListener: envMetricsListener(),
+      introspection: envIntrospection(),
+      tls: tls.server,
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', defaultLedgerDbName(municipality)),
       sequencerKey: key,

@@ -57,6 +57,10 @@ export interface LedgerConfig {
   monitorCommands?: boolean;
   /** `GET /metrics` and `GET /ready` on a listener of their own (AIKI_METRICS_PORT), not on the GraphQL port. */
   metricsListener?: { port: number; host?: string };
+  /** Introspection and field suggestions (runtime/apollo.ts `schemaDisclosure`; main.ts: off when NODE_ENV=production); default on. */
+  introspection?: boolean;
+  /** The listener's certificate and key (AIKI_TLS_CERT, AIKI_TLS_KEY): HTTPS; none, HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface RunningLedger extends Served {
@@ -101,13 +105,14 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const sealed = new SealedCache(config.sealedCacheBytes ?? 64 << 20);
   const heads = new HeadReader(store, sealed, () => sequencer.knownHead());
   const labels = new LabelReader(store, heads, sealed);
-  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, [statePlugin<LedgerContext>(resolvers as Record<string, unknown>)]);
+  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, { introspection: config.introspection ?? true, plugins: [statePlugin<LedgerContext>(resolvers as Record<string, unknown>)] });
   const metrics = serviceRegistry('ledger');
   watchImmutableCache(metrics, 'aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', () => sealed.stats());
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     requireSignature: federation.secret,
+    tls: config.tls,
     answerProbes: true, // the contract check and genesis read, unsigned (runtime/probe.ts)
     log,
     // The gateway's check before it uses a kept answer, or its request for a grant of the head.

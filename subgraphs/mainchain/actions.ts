@@ -16,6 +16,7 @@ import type { Anchors } from './anchors.ts';
 import { checkComposes, fetchSdl } from './extensions.ts';
 import { parameter, PARAMETERS, type ParameterStore } from './parameters.ts';
 import { validate as validateRegistration, type Registry, type RegisterInput } from './registry.ts';
+import type { ProbePolicy } from '../../runtime/probe.ts';
 
 /** What actions check against and change. */
 export interface ActionServices {
@@ -24,6 +25,8 @@ export interface ActionServices {
   parameters: ParameterStore;
   /** Deadline of a probe of an operator-given URL (an extension's SDL). */
   probeTimeoutMs: number;
+  /** Where such a probe may go and whom it trusts (the federation client: runtime/federation.ts). */
+  probes: ProbePolicy;
 }
 
 /** One action: `I` is its input in `ProposalInput`, `A` the action as sealed in the proposal's body. */
@@ -105,7 +108,7 @@ export const ACTIONS = {
     async execute(a, s, proposal) {
       const existing = await s.registry.findSubgraph(a.name);
       if (existing?.proposal === proposal && !existing.removed) return;
-      const sdl = await fetchSdl(a.name, a.url, s.probeTimeoutMs);
+      const sdl = await fetchSdl(a.name, a.url, s.probeTimeoutMs, s.probes);
       checkComposes(a.name, a.url, sdl, await s.registry.extensions());
       await s.registry.putSubgraph({ _id: a.name, name: a.name, url: a.url, sdl, registeredAt: new Date(), proposal });
     },

@@ -6,11 +6,11 @@
  */
 import { aikiError } from '../../core/index.ts';
 import { composeFederation, mainchain, type ExtensionSdl } from '../../schema/index.ts';
-import { firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
+import { firstError, probeGraphQL, PROBES, type ProbePolicy } from '../../runtime/probe.ts';
 
 /** The SDL the extension `name` serves at `url`; SUBGRAPH_UNREACHABLE (or the probe's code) when there is none. */
-export async function fetchSdl(name: string, url: string, timeoutMs: number): Promise<string> {
-  const reply = await probeGraphQL<{ _service?: { sdl?: string } }>(url, PROBES.sdl, { timeoutMs, details: { subgraph: name } });
+export async function fetchSdl(name: string, url: string, timeoutMs: number, policy: ProbePolicy): Promise<string> {
+  const reply = await probeGraphQL<{ _service?: { sdl?: string } }>(url, PROBES.sdl, { policy, timeoutMs, details: { subgraph: name } });
   const sdl = reply.data?._service?.sdl;
   if (typeof sdl !== 'string') throw aikiError('SUBGRAPH_UNREACHABLE', `${name} at ${url} is not a federation subgraph (no _service { sdl }): ${firstError(reply, 'no SDL')}`, { subgraph: name, endpoint: url });
   return sdl;

@@ -7,17 +7,17 @@
  * decides, the others answer reads and hand it writes (docs/SETTLEMENT.md).
  */
 import './tracing.ts'; // first: see the file
-import { envInt, envSecretKey, envString, envUrl, readSubgraphSecret } from '../../runtime/env.ts';
+import { dataDir, envAllowPrivateEndpoints, envInt, envIntrospection, envLogLevel, envMetricsListener, envSecretKey, envString, envTls, envUrl, readSubgraphSecret } from '../../runtime/env.ts';
 import { federationClient } from '../../runtime/federation.ts';
-import { dataDir, keptSecret } from '../../runtime/devSecrets.ts';
+import { keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { metricsListenerFromEnv } from '../../runtime/http.ts';
+import { installTlsTrust } from '../../runtime/tls.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
 import { DEFAULT_MAINCHAIN_DB } from './collections.ts';
 import { join } from 'node:path';
 
-const log = createLogger('mainchain');
+const log = createLogger('mainchain', envLogLevel());
 
 /** AIKI_OPERATOR_TOKEN; unset, the data folder's (`<AIKI_DATA_DIR>/operator-token`, the one `npm start` prints), made at random on first use. */
 function operatorToken(): string {
@@ -28,13 +28,17 @@ function operatorToken(): string {
 }
 
 runMain(log, async () => {
-  const federation = federationClient({ secret: readSubgraphSecret(log), log });
+  const tls = envTls();
+  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
+  const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
   const served = await startMainchainSubgraph(
     {
       port: envInt('AIKI_PORT', 4001, { max: 65535 }),
       federation,
       host: envString('AIKI_HOST', '127.0.0.1'),
-      metricsListener: metricsListenerFromEnv(),
+      metricsListener: envMetricsListener(),
+      introspection: envIntrospection(),
+      tls: tls.server,
       mongoUri: envString('MONGODB_URI'),
       dbName: envString('AIKI_DB_NAME', DEFAULT_MAINCHAIN_DB),
       operatorToken: operatorToken(),

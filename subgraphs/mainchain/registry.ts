@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { aikiError, checkSigned, GENESIS_PREV_HASH, hexToBytes, isStrictPublicKey, isWellFormed, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
-import { firstError, probeGraphQL, PROBES } from '../../runtime/probe.ts';
+import { firstError, probeGraphQL, PROBES, type ProbePolicy } from '../../runtime/probe.ts';
 import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
 import type { MunicipalityStatus } from '../../schema/generated/mainchain.types.ts';
@@ -96,6 +96,8 @@ export class Registry {
 
   constructor(
     db: Db,
+    /** Where probes of operator-given URLs may go and whom they trust (the federation client: runtime/federation.ts). */
+    private readonly probes: ProbePolicy,
     private readonly probeTimeoutMs = 3000,
     /** Whether this process holds the main chain's lease (it alone writes the registry then). */
     private readonly may: () => boolean = () => true,
@@ -264,7 +266,7 @@ export class Registry {
   async prepare(input: RegisterInput): Promise<Registration> {
     const fields = validate(input);
     if (await this.municipalities.findOne({ _id: fields._id }, { projection: { _id: 1 } })) throw exists(fields.code);
-    const checks = await Promise.all(fields.endpoints.map((url) => checkLedgerEndpoint(url, fields.code, { timeoutMs: this.probeTimeoutMs })));
+    const checks = await Promise.all(fields.endpoints.map((url) => checkLedgerEndpoint(url, fields.code, { timeoutMs: this.probeTimeoutMs, policy: this.probes })));
     for (const check of checks) if (!check.ok) throw check.error;
     const genesis = await this.fetchGenesis(fields.endpoints[0]!, fields.code);
     if (input.sequencerKey != null && input.sequencerKey !== genesis.header.sequencer) {
@@ -276,6 +278,7 @@ export class Registry {
   private async fetchGenesis(url: string, code: string): Promise<Registration['genesis']> {
     const reply = await probeGraphQL<{ _entities: Array<{ chain: { block: Record<string, unknown> | null } | null } | null> }>(url, PROBES.genesis, {
       variables: { r: [{ __typename: 'Municipality', code }] },
+      policy: this.probes,
       timeoutMs: this.probeTimeoutMs,
       details: { municipality: code },
     });

@@ -58,6 +58,10 @@ export interface MainchainConfig {
   leaseMs?: number;
   /** This process's GraphQL URL as the other main-chain processes reach it (default: the URL it serves on). */
   publicUrl?: string;
+  /** Introspection and field suggestions (runtime/apollo.ts `schemaDisclosure`; main.ts: off when NODE_ENV=production); default on. */
+  introspection?: boolean;
+  /** The listener's certificate and key (AIKI_TLS_CERT, AIKI_TLS_KEY): HTTPS; none, HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 /** After taking the lease, the holder reads its state again this much later (runtime/lease.ts `LeaseKeeper`). */
@@ -90,7 +94,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   });
   const may = () => keeper.holding;
   const clock = new WriteClock(mongo.client, () => keeper.epoch);
-  const registry = new Registry(mongo.db, config.probeTimeoutMs, may);
+  const registry = new Registry(mongo.db, federation, config.probeTimeoutMs, may);
   // The registry's label promised to the gateways between its writes (runtime/labelGrants.ts) —
   // by the lease holder alone (registry.settledRevision): another process cannot revoke a grant
   // before the holder writes. A dead holder's grants run out (LABEL_GRANT_MS) before its successor,
@@ -137,7 +141,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     },
   );
   const governance = new Governance(mongo.db, chain, {
-    actions: { registry, anchors, parameters, probeTimeoutMs: config.probeTimeoutMs ?? 3000 },
+    actions: { registry, anchors, parameters, probeTimeoutMs: config.probeTimeoutMs ?? 3000, probes: federation },
     log,
     may,
   });
@@ -211,13 +215,14 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     return federation.label(holder.url, 2000, undefined, { local: true });
   };
 
-  const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log, [statePlugin<MainchainContext>()]);
+  const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log, { introspection: config.introspection ?? true, plugins: [statePlugin<MainchainContext>()] });
   const metrics = serviceRegistry('mainchain');
   watchImmutableCache(metrics, 'aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', () => sealed.stats());
   const served = await serve(apollo, {
     port: config.port,
     host: config.host,
     requireSignature: federation.secret,
+    tls: config.tls,
     log,
     relay: mainchainRelay({ keeper, waitMs: 3 * lease.termMs + RELOAD_AFTER_MS, log, secret: federation.secret }),
     routes: {

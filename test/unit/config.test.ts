@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { envChoice, envUrl } from '../../runtime/env.ts';
-import { logLevel } from '../../runtime/log.ts';
+import { envChoice, envLogLevel, envUrl } from '../../runtime/env.ts';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -15,9 +14,12 @@ afterEach(() => {
 
 describe('configuration', () => {
   it('refuses AIKI_LOG_LEVEL=verbose, naming the variable and the levels', () => {
-    expect(() => logLevel('verbose')).toThrow('AIKI_LOG_LEVEL must be one of debug, info, warn, error (got "verbose")');
-    expect(logLevel('warn')).toBe('warn');
-    expect(logLevel(undefined)).toBe('info');
+    process.env.AIKI_LOG_LEVEL = 'verbose';
+    expect(() => envLogLevel()).toThrow('AIKI_LOG_LEVEL must be one of debug, info, warn, error (got "verbose")');
+    process.env.AIKI_LOG_LEVEL = 'warn';
+    expect(envLogLevel()).toBe('warn');
+    delete process.env.AIKI_LOG_LEVEL;
+    expect(envLogLevel()).toBe('info');
   });
 
   it('refuses a URL that is not http(s), naming the variable', () => {

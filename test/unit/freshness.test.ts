@@ -24,7 +24,7 @@ function ledgerWithNewField() {
   let mempoolSize = 0;
   const typeDefs = parse(`${ledger.sdl}\nextend type Chain { pendingCount: Int! }`);
   const all = { ...resolvers, Chain: { ...resolvers.Chain, pendingCount: () => ++mempoolSize } };
-  const server = createSubgraphServer<{ municipality: string; state?: RequestState }>(typeDefs, all, log, [statePlugin(all as Record<string, unknown>)]);
+  const server = createSubgraphServer<{ municipality: string; state?: RequestState }>(typeDefs, all, log, { introspection: true, plugins: [statePlugin(all as Record<string, unknown>)] });
   return server;
 }
 

@@ -7,7 +7,7 @@
  * link-local (nor, outside development, private or loopback) address. The gateway's fetch for
  * extension subgraphs has the same time-out, cap and no redirect; internal calls follow no redirect.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedgerEndpoint } from '../../schema/index.ts';
 import { addressRefusal } from '../../runtime/endpoint.ts';
 import { isProbe, probeGraphQL, PROBE_MAX_BYTES, PROBES } from '../../runtime/probe.ts';
@@ -21,7 +21,10 @@ import { eventually } from '../support/helpers.ts';
 const FIFTY_MB = 50 * 1024 * 1024;
 const servers: HostileServer[] = [];
 let internal: HostileServer;
-const env = { secret: process.env.AIKI_SUBGRAPH_SECRET, allow: process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS };
+const env = { secret: process.env.AIKI_SUBGRAPH_SECRET };
+/** Development: private and loopback addresses allowed (AIKI_ALLOW_PRIVATE_ENDPOINTS=1, which a service's main.ts reads). */
+const DEV = { allowPrivateEndpoints: true };
+const PRODUCTION = { allowPrivateEndpoints: false };
 
 async function server(...args: Parameters<typeof hostileServer>): Promise<HostileServer> {
   const s = await hostileServer(...args);
@@ -34,25 +37,21 @@ beforeAll(async () => {
   internal = await server(() => ({ kind: 'json', body: { data: { _service: { sdl: 'type Query { secret: String }' } } } }));
   process.env.AIKI_SUBGRAPH_SECRET = 'probe-test-secret';
 });
-afterEach(() => {
-  process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS = '1';
-});
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  for (const [name, value] of [['AIKI_SUBGRAPH_SECRET', env.secret], ['AIKI_ALLOW_PRIVATE_ENDPOINTS', env.allow]] as const) {
+  for (const [name, value] of [['AIKI_SUBGRAPH_SECRET', env.secret]] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
 });
 
 async function check(url: string, timeoutMs = 500) {
-  const result = await checkLedgerEndpoint(url, 'kyoto', { timeoutMs });
+  const result = await checkLedgerEndpoint(url, 'kyoto', { timeoutMs, policy: DEV });
   expect(result.ok).toBe(false);
   return result.ok ? undefined! : result.error;
 }
 
 describe('the ledger contract check against a hostile endpoint', () => {
-  beforeAll(() => void (process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS = '1'));
 
   it('gives up on one that never answers: SUBGRAPH_TIMEOUT', async () => {
     const hang = await server(() => ({ kind: 'hang' }));
@@ -127,20 +126,17 @@ describe('which addresses the federation calls', () => {
   });
 
   it.each(['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]:4100/graphql', 'http://[::ffff:a9fe:a9fe]/graphql'])('refuses a link-local URL even in development, without connecting: %s', async (url) => {
-    process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS = '1';
-    await expect(probeGraphQL(url, PROBES.sdl, { timeoutMs: 30_000 })).rejects.toMatchObject({ extensions: { code: 'ENDPOINT_REFUSED' } });
+    await expect(probeGraphQL(url, PROBES.sdl, { policy: DEV, timeoutMs: 30_000 })).rejects.toMatchObject({ extensions: { code: 'ENDPOINT_REFUSED' } });
   });
 
   it('refuses loopback and private targets outside development — by literal, by name after DNS, and IPv4-mapped', async () => {
     const ledgerish = await server(() => ({ kind: 'json', body: { data: { _service: { sdl: 'type Query { a: Int }' } } } }));
     const port = new URL(ledgerish.url).port;
-    process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS = '0';
     for (const url of [ledgerish.url, `http://localhost:${port}/graphql`, `http://[::ffff:127.0.0.1]:${port}/graphql`, `http://0.0.0.0:${port}/graphql`, 'http://10.0.0.7:4100/graphql']) {
-      await expect(probeGraphQL(url, PROBES.sdl, { timeoutMs: 30_000 }), url).rejects.toMatchObject({ extensions: { code: 'ENDPOINT_REFUSED' } });
+      await expect(probeGraphQL(url, PROBES.sdl, { policy: PRODUCTION, timeoutMs: 30_000 }), url).rejects.toMatchObject({ extensions: { code: 'ENDPOINT_REFUSED' } });
     }
     expect(ledgerish.requests).toHaveLength(0);
-    process.env.AIKI_ALLOW_PRIVATE_ENDPOINTS = '1';
-    await expect(probeGraphQL(ledgerish.url, PROBES.sdl, { timeoutMs: 30_000 })).resolves.toEqual({ data: { _service: { sdl: 'type Query { a: Int }' } } });
+    await expect(probeGraphQL(ledgerish.url, PROBES.sdl, { policy: DEV, timeoutMs: 30_000 })).resolves.toEqual({ data: { _service: { sdl: 'type Query { a: Int }' } } });
   });
 });
 

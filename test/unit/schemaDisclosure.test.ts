@@ -1,10 +1,11 @@
 /**
- * Where introspection is off (NODE_ENV=production, as in the Docker image), validation errors
- * suggest no field names either (runtime/apollo.ts, schemaDisclosure): a real Apollo Server built
- * as every Aiki service builds it.
+ * Where introspection is off (NODE_ENV=production, as in the Docker image: runtime/env.ts
+ * envIntrospection), validation errors suggest no field names either (runtime/apollo.ts,
+ * schemaDisclosure): a real Apollo Server built as every Aiki service builds it.
  */
 import { HeaderMap } from '@apollo/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { envIntrospection } from '../../runtime/env.ts';
 import { parse } from 'graphql';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
 import type { Logger } from '../../runtime/log.ts';
@@ -16,7 +17,7 @@ afterEach(() => void (process.env.NODE_ENV = saved));
 
 async function ask(nodeEnv: string, query: string): Promise<Array<{ message: string; extensions?: { code?: string } }>> {
   process.env.NODE_ENV = nodeEnv;
-  const apollo = createSubgraphServer(typeDefs, { Query: { proposal: () => 'p' } }, silent);
+  const apollo = createSubgraphServer(typeDefs, { Query: { proposal: () => 'p' } }, silent, { introspection: envIntrospection() });
   await apollo.start();
   try {
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -45,7 +46,7 @@ describe('schema details in errors', () => {
 describe('answers of a subgraph', () => {
   it('are never to be stored by anyone on the way (no-store), with no per-field hook of Apollo\'s cache-control plugin', async () => {
     let resolved = 0;
-    const apollo = createSubgraphServer(typeDefs, { Query: { proposal: () => String(++resolved) } }, silent);
+    const apollo = createSubgraphServer(typeDefs, { Query: { proposal: () => String(++resolved) } }, silent, { introspection: true });
     await apollo.start();
     try {
       const result = await apollo.executeHTTPGraphQLRequest({
