@@ -25,7 +25,7 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, GrantedLabels, type CacheConfig, type CacheStats, type SubgraphAnswer, type WireNote } from './cache/index.ts';
+import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, GrantedLabels, type CacheConfig, type GatewayCacheStats, type SubgraphAnswer, type WireNote } from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -82,7 +82,7 @@ export interface RunningGateway extends Served {
   metricsUrl: string | undefined;
   shards: ShardMap;
   /** The caches' counters (also `GET /ready`'s `cache`). */
-  cacheStats(): CacheStats;
+  cacheStats(): GatewayCacheStats;
 }
 
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
@@ -126,7 +126,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   // Whole responses made only of labelled answers, used again while every label holds.
   const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: bounds.responses, maxEntries: cache.maxEntries });
   if (responses) metrics.watchCache(() => responses.stats(), 'response');
-  const cacheStats = (): CacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, grants: grants?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
+  const cacheStats = (): GatewayCacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, grants: grants?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(mainchain, federation),
     probes: federation,

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
-import type { CacheStats } from '../gateway/cache/index.ts';
+import type { GatewayCacheStats } from '../gateway/cache/index.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
@@ -65,9 +65,9 @@ async function text(url: string, query: string, variables: Record<string, unknow
   return res.text();
 }
 
-async function stats(url = cluster.gateway.url): Promise<CacheStats> {
+async function stats(url = cluster.gateway.url): Promise<GatewayCacheStats> {
   const res = await fetch(url.replace(/\/graphql$/, '/ready'));
-  return ((await res.json()) as { cache: CacheStats }).cache;
+  return ((await res.json()) as { cache: GatewayCacheStats }).cache;
 }
 
 async function send(from: typeof treasury, to: string, amount: number, n: number): Promise<string> {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
 import type { ServiceProcess } from '../cluster/services.ts';
-import type { CacheStats } from '../gateway/cache/index.ts';
+import type { GatewayCacheStats } from '../gateway/cache/index.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
@@ -42,8 +42,8 @@ afterAll(async () => {
   await dropDatabases(mongoUri(), prefix);
 });
 
-async function stats(): Promise<CacheStats> {
-  return ((await (await fetch(cluster.gateway.url.replace(/\/graphql$/, '/ready'))).json()) as { cache: CacheStats }).cache;
+async function stats(): Promise<GatewayCacheStats> {
+  return ((await (await fetch(cluster.gateway.url.replace(/\/graphql$/, '/ready'))).json()) as { cache: GatewayCacheStats }).cache;
 }
 
 /** Reads `query` through the gateway until an answer comes from its response cache; returns that answer. */

@@ -48,7 +48,7 @@ afterAll(async () => {
 
 function routerFor(entries: Array<[string, string[]]>, options: { timeoutMs?: number; fanOut?: number } = {}) {
   const shards = new ShardMap();
-  for (const [code, endpoints] of entries) shards.set({ code, state: 'serving', endpoints, registered: endpoints });
+  for (const [code, endpoints] of entries) shards.set({ code, admission: 'serving', endpoints, registered: endpoints });
   return { shards, router: new ShardRouter(shards, { timeoutMs: 2000, federation: federationClient({ log }), ...options }) };
 }
 
@@ -110,7 +110,7 @@ describe('ShardRouter', () => {
       ['kyoto', [ledgers.get('kyoto')!.url]],
       ['osaka', [ledgers.get('kyoto')!.url]],
     ]);
-    shards.set({ code: 'nara', state: 'pending', registered: ['http://127.0.0.1:9/graphql'], reason: aikiError('SUBGRAPH_UNREACHABLE', 'refused') });
+    shards.set({ code: 'nara', admission: 'pending', registered: ['http://127.0.0.1:9/graphql'], reason: aikiError('SUBGRAPH_UNREACHABLE', 'refused') });
     const reps = [rep('kyoto'), rep('osaka'), { __typename: 'Municipality' }, rep('atlantis'), rep('nara'), rep('kyoto'), 'junk'];
     const reply = await router.process(entitiesRequest(reps));
     const entities = reply.data?._entities as unknown[];

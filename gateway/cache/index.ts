@@ -21,7 +21,8 @@ export { SingleFlight, copyJson, type SingleFlightOptions, type SingleFlightStat
 export { cacheBounds, readCacheConfig, CACHE_BUDGET_MB, type CacheConfig, type CacheStore } from './config.ts';
 export { countedCalls, readThrough, type Read } from './readThrough.ts';
 
-export interface CacheStats {
+/** The counters of all the gateway's caches together (`GET /ready`'s `cache`); one cache's counters, as metrics read them, are gateway/observability's `CacheCounters`. */
+export interface GatewayCacheStats {
   /** Null when the entity cache is off. */
   entities: EntityCacheStats | null;
   /** Null when the state cache is off: the ledgers' answers, and the other subgraphs' (the main chain's). */

@@ -57,10 +57,11 @@ export type SubgraphObservation = {
 } & ({ ok: boolean } | { outcome: SubgraphOutcome });
 
 /**
- * What a cache reports (gateway/cache's `EntityCache.stats()` has this shape): running totals
- * since it started, and its size now. The optional ones are exposed when present.
+ * What one cache reports (gateway/cache's `EntityCache.stats()` has this shape): running totals
+ * since it started, and its size now. The optional ones are exposed when present. (All the
+ * gateway's caches together are gateway/cache's `GatewayCacheStats`.)
  */
-export interface CacheStats {
+export interface CacheCounters {
   hits: number;
   misses: number;
   bypasses?: number;
@@ -94,7 +95,7 @@ export class GatewayMetrics {
   /** Grows with the shard map: every municipality of the registry keeps its own series. */
   private readonly subgraphCap = new LabelCap<SubgraphLabels | 'outcome'>(['subgraph', 'municipality', 'outcome'], MAX_SERIES, () => SERIES_PER_MUNICIPALITY * this.municipalities());
   private readonly subgraphDurationCap = new LabelCap<SubgraphLabels>(['subgraph', 'municipality'], MAX_SERIES, () => this.municipalities());
-  private readonly caches = new Map<string, () => CacheStats>();
+  private readonly caches = new Map<string, () => CacheCounters>();
   private shards: Pick<ShardMap, 'codes' | 'get'> | undefined;
 
   constructor(registry: Registry = serviceRegistry('gateway'), { buckets = REQUEST_BUCKETS }: { buckets?: readonly number[] } = {}) {
@@ -128,7 +129,7 @@ export class GatewayMetrics {
     });
     const caches = this.caches;
     /** A source's own totals, read at each scrape; a source that throws leaves its series out of that scrape. */
-    const cacheSamples = (field: keyof CacheStats) => {
+    const cacheSamples = (field: keyof CacheCounters) => {
       const samples: Array<readonly [{ cache: string }, number]> = [];
       for (const [cache, stats] of caches) {
         try {
@@ -140,9 +141,9 @@ export class GatewayMetrics {
       }
       return samples;
     };
-    const cacheCounter = (field: keyof CacheStats, name: string, help: string) =>
+    const cacheCounter = (field: keyof CacheCounters, name: string, help: string) =>
       new Counter({ name, help, labelNames: ['cache'], registers, collect() { setCounter(this, cacheSamples(field)); } });
-    const cacheGauge = (field: keyof CacheStats, name: string, help: string) =>
+    const cacheGauge = (field: keyof CacheCounters, name: string, help: string) =>
       new Gauge({
         name,
         help,
@@ -171,7 +172,7 @@ export class GatewayMetrics {
         const counts = { serving: 0, pending: 0, suspended: 0 };
         for (const code of shards.codes()) {
           const shard = shards.get(code);
-          if (shard) counts[shard.status === 'SUSPENDED' ? 'suspended' : shard.state]++;
+          if (shard) counts[shard.status === 'SUSPENDED' ? 'suspended' : shard.admission]++;
         }
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
@@ -197,7 +198,7 @@ export class GatewayMetrics {
   }
 
   /** Exposes a cache's stats as `aiki_gateway_cache_*{cache=name}`, read at each scrape: `watchCache(() => entityCache.stats())`. */
-  watchCache(stats: () => CacheStats, name = 'entity'): void {
+  watchCache(stats: () => CacheCounters, name = 'entity'): void {
     this.caches.set(name, stats);
   }
 

@@ -12,7 +12,7 @@ export {
   codeLabel,
   GatewayMetrics,
   REQUEST_BUCKETS,
-  type CacheStats,
+  type CacheCounters,
   type OperationType,
   type RequestObservation,
   type RequestOutcome,

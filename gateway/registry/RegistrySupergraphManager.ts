@@ -140,7 +140,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
       return;
     }
     const seen = new Set(changed.municipalities.map((m) => m.code));
-    const pending = shards.codes().map((code) => shards.get(code)!).filter((s) => s.state === 'pending' && !seen.has(s.code));
+    const pending = shards.codes().map((code) => shards.get(code)!).filter((s) => s.admission === 'pending' && !seen.has(s.code));
     await pool([...changed.municipalities, ...pending.map((s) => ({ code: s.code, status: s.status ?? 'ACTIVE', endpoints: s.registered }))], ADMISSION_WIDTH, (m) => this.admit(m));
     if (changed.complete) {
       for (const code of shards.codes()) {
@@ -158,22 +158,22 @@ export class RegistrySupergraphManager implements SupergraphManager {
     const { shards, log } = this.opts;
     const current = shards.get(m.code);
     if (current && (current.status ?? 'ACTIVE') !== m.status) log.info('municipality status changed', { municipality: m.code, status: m.status });
-    if (current?.state === 'serving' && sameList(current.registered, m.endpoints)) {
+    if (current?.admission === 'serving' && sameList(current.registered, m.endpoints)) {
       if (current.status !== m.status) shards.set({ ...current, status: m.status });
       return;
     }
     const checks = await Promise.all(m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs, policy: this.opts.probes })));
     const endpoints = m.endpoints.filter((_, i) => checks[i]!.ok);
     if (endpoints.length > 0) {
-      shards.set({ code: m.code, state: 'serving', endpoints, registered: m.endpoints, status: m.status });
+      shards.set({ code: m.code, admission: 'serving', endpoints, registered: m.endpoints, status: m.status });
       log.info('municipality joined the shard map', { municipality: m.code, endpoints });
     } else {
       const failed = checks.find((c) => !c.ok);
       const reason = failed && !failed.ok ? failed.error : aikiError('SHARD_UNAVAILABLE', `${m.code} has no endpoints`);
-      if (current?.state !== 'pending' || current.reason.message !== reason.message) {
+      if (current?.admission !== 'pending' || current.reason.message !== reason.message) {
         log.warn('municipality refused by the ledger contract check', { municipality: m.code, code: reason.extensions.code, reason: reason.message });
       }
-      shards.set({ code: m.code, state: 'pending', registered: m.endpoints, reason, status: m.status });
+      shards.set({ code: m.code, admission: 'pending', registered: m.endpoints, reason, status: m.status });
     }
   }
 

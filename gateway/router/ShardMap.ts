@@ -5,7 +5,7 @@
  */
 import type { AikiError } from '../../core/errors.ts';
 
-export type Shard = ShardState & {
+export type Shard = ShardAdmission & {
   /**
    * As governance set it on the main chain; absent means ACTIVE. A suspended municipality stays
    * in the map, its data readable, but the router refuses writes to it.
@@ -13,11 +13,11 @@ export type Shard = ShardState & {
   status?: 'ACTIVE' | 'SUSPENDED';
 };
 
-type ShardState =
+type ShardAdmission =
   /** Admitted: at least one endpoint passed the ledger contract check. */
-  | { code: string; state: 'serving'; endpoints: string[]; registered: string[] }
+  | { code: string; admission: 'serving'; endpoints: string[]; registered: string[] }
   /** Registered on the main chain but not admitted (yet): no endpoint passed the check. */
-  | { code: string; state: 'pending'; registered: string[]; reason: AikiError };
+  | { code: string; admission: 'pending'; registered: string[]; reason: AikiError };
 
 export class ShardMap {
   private readonly shards = new Map<string, Shard>();
@@ -40,6 +40,6 @@ export class ShardMap {
 
   /** Codes of the admitted shards. */
   serving(): string[] {
-    return [...this.shards.values()].filter((s) => s.state === 'serving').map((s) => s.code);
+    return [...this.shards.values()].filter((s) => s.admission === 'serving').map((s) => s.code);
   }
 }

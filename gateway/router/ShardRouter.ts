@@ -217,13 +217,13 @@ export class ShardRouter implements GraphQLDataSource {
     { operationName, write, reads }: { operationName?: string; write: boolean; reads?: Reads },
   ): Promise<Reply> {
     // A shard not serving answers with an error, which no response is kept with; said here all the same.
-    if (reads && this.shards.get(code)?.state !== 'serving') reads.unlabelled = true;
+    if (reads && this.shards.get(code)?.admission !== 'serving') reads.unlabelled = true;
     const shard = this.shards.get(code);
     if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
     if (write && shard.status === 'SUSPENDED') {
       return { errors: [format(aikiError('MUNICIPALITY_SUSPENDED', `${code} is suspended by governance: its ledger takes no writes`, { municipality: code }))] };
     }
-    if (shard.state === 'pending') {
+    if (shard.admission === 'pending') {
       // The reason's text names endpoints and schema fingerprints: the gateway logged it when it checked; clients get its code.
       return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted (${String(shard.reason.extensions.code)}); retry later`, { municipality: code, reason: shard.reason.extensions.code }))] };
     }
@@ -244,7 +244,7 @@ export class ShardRouter implements GraphQLDataSource {
   /** The label of `code`'s ledger now (its head, when every committed block is applied), from the first endpoint that says; or undefined. */
   private async head(code: string): Promise<StateLabel | undefined> {
     const shard = this.shards.get(code);
-    if (!shard || shard.state === 'pending') return undefined;
+    if (!shard || shard.admission === 'pending') return undefined;
     for (const endpoint of shard.endpoints) {
       const label = await this.federation.label(endpoint, this.timeoutMs);
       if (label) return label;
@@ -255,7 +255,7 @@ export class ShardRouter implements GraphQLDataSource {
   /** The head of `code`'s ledger as granted by one of its endpoints (its lease holder's), or undefined. */
   private grantedHead(grants: GrantedLabels, code: string): StateLabel | undefined {
     const shard = this.shards.get(code);
-    if (!shard || shard.state === 'pending') return undefined;
+    if (!shard || shard.admission === 'pending') return undefined;
     for (const endpoint of shard.endpoints) {
       const label = grants.current(endpoint);
       if (label) return label;

@@ -118,7 +118,7 @@ describe('the shard router with single-flight', () => {
   const QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Account { balance } } }';
   const MUTATION = 'mutation($t: SignedTransactionInput!) { submitTransaction(municipality: "kyoto", transaction: $t) { id } }';
   const request = (query: string, variables: Record<string, unknown>) => ({ request: { query, variables } }) as unknown as GraphQLDataSourceProcessOptions;
-  beforeAll(() => shards.set({ code: 'kyoto', state: 'serving', endpoints: [url], registered: [url] }));
+  beforeAll(() => shards.set({ code: 'kyoto', admission: 'serving', endpoints: [url], registered: [url] }));
 
   it('collapses identical concurrent reads into one call to the ledger', async () => {
     const router = new ShardRouter(shards, { federation: federationClient({ log }), singleFlight: new SingleFlight() });

@@ -168,9 +168,9 @@ describe('gateway metrics read at scrape time and at the HTTP edge', () => {
       throw new Error('a cache that fails to report is left out of the scrape, not the scrape');
     }, 'broken');
     const shards = new ShardMap();
-    shards.set({ code: 'kyoto', state: 'serving', endpoints: ['http://k'], registered: ['http://k'] });
-    shards.set({ code: 'osaka', state: 'serving', endpoints: ['http://o'], registered: ['http://o'], status: 'SUSPENDED' });
-    shards.set({ code: 'nara', state: 'pending', registered: ['http://n'], reason: aikiError('SCHEMA_MISMATCH', 'no') });
+    shards.set({ code: 'kyoto', admission: 'serving', endpoints: ['http://k'], registered: ['http://k'] });
+    shards.set({ code: 'osaka', admission: 'serving', endpoints: ['http://o'], registered: ['http://o'], status: 'SUSPENDED' });
+    shards.set({ code: 'nara', admission: 'pending', registered: ['http://n'], reason: aikiError('SCHEMA_MISMATCH', 'no') });
     metrics.watchShardMap(shards);
 
     let text = await metrics.metricsText();
@@ -182,7 +182,7 @@ describe('gateway metrics read at scrape time and at the HTTP edge', () => {
     expect(samplesOf(text, 'aiki_shard_map_municipalities')).toEqual({ '{state="serving"}': 1, '{state="pending"}': 1, '{state="suspended"}': 1 });
 
     stats.hits = 10;
-    shards.set({ code: 'nara', state: 'serving', endpoints: ['http://n'], registered: ['http://n'] });
+    shards.set({ code: 'nara', admission: 'serving', endpoints: ['http://n'], registered: ['http://n'] });
     const scraped = await metricsEndpoint(metrics)();
     text = scraped.body;
     expect(samplesOf(text, 'aiki_gateway_cache_hits_total')).toEqual({ '{cache="entity"}': 10 });

@@ -89,7 +89,7 @@ describe('the cap on label sets', () => {
   it('keeps every municipality of a national shard map in its own series: 1,741 municipalities, three outcomes each', async () => {
     const metrics = new GatewayMetrics(new Registry());
     const shards = new ShardMap();
-    for (const code of CODES) shards.set({ code, state: 'serving', endpoints: [`http://${code}`], registered: [`http://${code}`] });
+    for (const code of CODES) shards.set({ code, admission: 'serving', endpoints: [`http://${code}`], registered: [`http://${code}`] });
     metrics.watchShardMap(shards);
     for (const code of CODES) for (const outcome of ['ok', 'error', 'unavailable'] as const) metrics.observeSubgraphCall({ subgraph: 'ledger', municipality: code, durationMs: 3, outcome });
     metrics.observeSubgraphCall({ subgraph: 'mainchain', durationMs: 2, ok: true });
