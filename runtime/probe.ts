@@ -116,10 +116,10 @@ export function probeGraphQL<T = Record<string, any>>(url: string, query: (typeo
   }
   const body = JSON.stringify({ query, variables: opts.variables });
   return new Promise<GraphQLReply<T>>((resolve, reject) => {
-    let settled = false;
+    let finished = false;
     const finish = (err: AikiError | null, reply?: GraphQLReply<T>) => {
-      if (settled) return;
-      settled = true;
+      if (finished) return;
+      finished = true;
       clearTimeout(deadline);
       req.destroy();
       if (err) reject(err);

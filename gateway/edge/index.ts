@@ -19,7 +19,7 @@ export { readEdgeConfig, type EdgeConfig } from './config.ts';
 
 /**
  * The edge's Apollo plugins, in the order they must run — Apollo calls `requestDidStart` hooks in
- * plugin order, and each check needs what the one before it settled: who the client is and
+ * plugin order, and each check needs what the one before it decided: who the client is and
  * whether it may ask now, then which text a persisted query stands for, then that text's limits.
  * `rateLimit` puts the limiter in the pipeline; leave it out when runtime/http.ts checks the rate
  * before reading the body ({@link httpRateLimit}).

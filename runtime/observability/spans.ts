@@ -21,7 +21,7 @@ export function failSpan(span: Span, err: unknown): void {
 
 /**
  * Runs `fn` in a new span, current while it runs (the calls it makes are its children), ended when
- * `fn` settles; a rejection marks the span failed and is rethrown.
+ * `fn` resolves or rejects; a rejection marks the span failed and is rethrown.
  */
 export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
   return tracer().startActiveSpan(name, options, async (span) => {

@@ -50,9 +50,9 @@ export class Book {
   private readonly queue = new Map<string, PendingTx>();
   /** The mempool log entry of each durable pending transaction, and how many each entry still has. */
   private readonly entryOf = new Map<string, string>();
-  private readonly unsettled = new Map<string, number>();
-  /** Log entries whose transactions are all sealed or rejected: to be deleted. */
-  private settled: string[] = [];
+  private readonly open = new Map<string, number>();
+  /** Log entries whose transactions are all sealed or rejected (done): to be deleted. */
+  private done: string[] = [];
   /** Each sender's pending transactions, reserved or durable, in nonce order. */
   private readonly pending = new Map<string, Pending[]>();
   private readonly pendingIds = new Set<string>();
@@ -176,25 +176,25 @@ export class Book {
   queued(tx: PendingTx, entry: string): void {
     this.queue.set(tx.id, tx);
     this.entryOf.set(tx.id, entry);
-    this.unsettled.set(entry, (this.unsettled.get(entry) ?? 0) + 1);
+    this.open.set(entry, (this.open.get(entry) ?? 0) + 1);
   }
 
   /** Whether mempool log entry `entry` holds a pending transaction. */
   holds(entry: string): boolean {
-    return this.unsettled.has(entry);
+    return this.open.has(entry);
   }
 
-  /** The mempool log entries settled since the last call (their transactions all sealed or rejected). */
-  takeSettled(): string[] {
-    const settled = this.settled;
-    this.settled = [];
-    return settled;
+  /** The mempool log entries done with since the last call (their transactions all sealed or rejected). */
+  takeDone(): string[] {
+    const done = this.done;
+    this.done = [];
+    return done;
   }
 
   /**
    * Restores a pending transaction read from the mempool (rebuilding the book), in arrival
    * order. Returns false if it cannot be pending: its nonce is spent or does not follow the
-   * sender's last pending one; the caller then settles it as confirmed or rejected.
+   * sender's last pending one; the caller then finds it confirmed or rejects it.
    */
   restore(tx: PendingTx, entry: string): boolean {
     if (this.pendingIds.has(tx.id)) return true; // the same transaction twice in the log: once is enough
@@ -269,11 +269,11 @@ export class Book {
     const entry = this.entryOf.get(id);
     if (entry !== undefined) {
       this.entryOf.delete(id);
-      const left = this.unsettled.get(entry)! - 1;
-      if (left > 0) this.unsettled.set(entry, left);
+      const left = this.open.get(entry)! - 1;
+      if (left > 0) this.open.set(entry, left);
       else {
-        this.unsettled.delete(entry);
-        this.settled.push(entry);
+        this.open.delete(entry);
+        this.done.push(entry);
       }
     }
     if (!this.pendingIds.delete(id)) return;

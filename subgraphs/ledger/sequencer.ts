@@ -35,7 +35,7 @@ export interface SequencerOptions {
 }
 
 const MAX_TICKS_PER_EVENT = 1000;
-/** Settled mempool log entries are deleted when the queue is empty or this many accrue. */
+/** Mempool log entries done with are deleted when the queue is empty or this many accrue. */
 const FORGET_BATCH = 64;
 
 export class Sequencer {
@@ -53,8 +53,8 @@ export class Sequencer {
   private markReady: () => void = () => {};
   /** Mempool writes in flight: a rebuild waits for them so that it reads every one. */
   private readonly writing = new Set<Promise<unknown>>();
-  /** Mempool log entries settled (all sealed or rejected), to delete once their blocks are applied. */
-  private settled: string[] = [];
+  /** Mempool log entries done with (all sealed or rejected), to delete once their blocks are applied. */
+  private done: string[] = [];
   /** The derived-state writes of sealed blocks, one after the other. */
   private applying: Promise<void> = Promise.resolve();
   private lastEventAt = Date.now();
@@ -227,11 +227,11 @@ export class Sequencer {
         if (this.leader) {
           if (!this.book) await this.rebuild();
           sealedFull = (await this.sealOne(this.book!)) >= this.opts.maxTxPerBlock;
-          this.settled.push(...this.book!.takeSettled());
-          if (this.settled.length >= FORGET_BATCH || (this.settled.length > 0 && this.book!.queuedCount === 0)) {
+          this.done.push(...this.book!.takeDone());
+          if (this.done.length >= FORGET_BATCH || (this.done.length > 0 && this.book!.queuedCount === 0)) {
             await this.applying; // a sealed transaction stays findable: in the mempool until in the tx index
-            const keys = this.settled;
-            this.settled = [];
+            const keys = this.done;
+            this.done = [];
             await this.store.forgetPending(keys);
           }
         }
@@ -279,7 +279,7 @@ export class Sequencer {
     );
     // Entries with nothing pending left: everything in them is sealed (and applied, by
     // catchUp above) or rejected.
-    this.settled = [...new Set(entries.map((e) => e._id))].filter((key) => !book.holds(key));
+    this.done = [...new Set(entries.map((e) => e._id))].filter((key) => !book.holds(key));
     this.chain = { head, applied: head.height }; // catchUp applied every committed block
     this.book = book;
     this.markReady();

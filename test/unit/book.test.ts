@@ -57,13 +57,13 @@ describe('Book', () => {
     b.queued(t2, 'e1');
     b.queued(t3, 'e2');
     b.sealed(block(1, [t1]), [{ _id: alice.address, balance: 90, nonce: 1, height: 1 }]);
-    expect(b.takeSettled()).toEqual([]);
+    expect(b.takeDone()).toEqual([]);
     expect(b.holds('e1')).toBe(true);
     b.sealed(block(2, [t2]), [{ _id: alice.address, balance: 80, nonce: 2, height: 2 }]);
-    expect(b.takeSettled()).toEqual(['e1']);
-    expect(b.takeSettled()).toEqual([]);
+    expect(b.takeDone()).toEqual(['e1']);
+    expect(b.takeDone()).toEqual([]);
     b.rejected([t3]);
-    expect(b.takeSettled()).toEqual(['e2']);
+    expect(b.takeDone()).toEqual(['e2']);
     expect(b.pendingCount).toBe(0);
     expect(b.queuedCount).toBe(0);
   });
