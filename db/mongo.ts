@@ -4,7 +4,7 @@
  */
 import { MongoClient, ReadPreference, type Collection, type Db, type Document, type Filter } from 'mongodb';
 import type { Logger } from '../runtime/log.ts';
-import { envChoice, envInt } from '../runtime/env.ts';
+import { runtimeSettings } from '../runtime/settings.ts';
 
 export interface Mongo {
   client: MongoClient;
@@ -30,10 +30,9 @@ export interface Mongo {
  * AIKI_READ_MAX_STALENESS_S (90, MongoDB's least): the read preference of sealed reads. A
  * secondary further behind its primary than that is not read.
  */
-export function sealedReadPreference(replicaSet: boolean): ReadPreference {
-  const choice = envChoice('AIKI_SEALED_READS', ['secondary', 'primary'], 'secondary');
-  if (!replicaSet || choice === 'primary') return ReadPreference.primary;
-  return new ReadPreference('secondaryPreferred', undefined, { maxStalenessSeconds: envInt('AIKI_READ_MAX_STALENESS_S', 90, { min: 90, max: 86_400 }) });
+export function sealedReadPreference(replicaSet: boolean, { sealedReads, readMaxStalenessS } = runtimeSettings().db): ReadPreference {
+  if (!replicaSet || sealedReads === 'primary') return ReadPreference.primary;
+  return new ReadPreference('secondaryPreferred', undefined, { maxStalenessSeconds: readMaxStalenessS });
 }
 
 export type Lookups = 'batched' | 'per-key';
@@ -60,7 +59,7 @@ export async function connectMongo(
     client.on('commandFailed', (e) => debug.debug('db failed', { id: e.requestId, ms: e.duration, err: e.failure.message }));
   }
   await client.connect();
-  const override = envChoice('AIKI_DB_LOOKUPS', ['batched', 'per-key', 'auto'], 'auto');
+  const override = runtimeSettings().db.lookups;
   const lookups: Lookups = override !== 'auto' ? override : 'ferretdbVersion' in (await client.db('admin').command({ buildInfo: 1 })) ? 'per-key' : 'batched';
   const hello = await client.db('admin').command({ hello: 1 });
   return { client, db: client.db(dbName), lookups, sealedReads: sealedReadPreference(typeof hello.setName === 'string'), close: () => client.close() };

@@ -10,7 +10,8 @@
  */
 import './tracing.ts'; // first: see the file
 import { fileURLToPath } from 'node:url';
-import { envAllowPrivateEndpoints, envFlag, envInt, envIntrospection, envLogLevel, envMetricsListener, envString, envTls, envUrls, readSubgraphSecret } from '../runtime/env.ts';
+import { envAllowPrivateEndpoints, envFlag, envHost, envInt, envIntrospection, envLogLevel, envMetricsListener, envString, envTls, envUrls, readSubgraphSecret, envRuntimeSettings } from '../runtime/env.ts';
+import { configureRuntime } from '../runtime/settings.ts';
 import { federationClient } from '../runtime/federation.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
@@ -27,10 +28,11 @@ const log = createLogger('gateway', envLogLevel());
 const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
 
 runMain(log, async () => {
+  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
   const tls = envTls();
   installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
   const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
-  const host = envString('AIKI_HOST', '127.0.0.1');
+  const host = envHost('AIKI_HOST', '127.0.0.1');
   const metrics = envMetricsListener();
   const publicDetails = envFlag('AIKI_METRICS_PUBLIC');
   if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics and /ready's details are served on the public port (AIKI_METRICS_PUBLIC=1, AIKI_HOST=${host}): set AIKI_METRICS_PORT instead to serve them on a port of their own`);

@@ -11,6 +11,7 @@ import { hexToBytes } from '../core/index.ts';
 import { keptSecret } from './devSecrets.ts';
 import type { Logger } from './log.ts';
 import { LOG_LEVELS, type LogLevel } from './logLevels.ts';
+import { DEFAULT_RUNTIME_SETTINGS, type RuntimeSettings } from './settings.ts';
 
 export function envString(name: string, fallback?: string): string {
   const value = process.env[name];
@@ -24,7 +25,8 @@ export function envInt(name: string, fallback: number, { min = 0, max = Number.M
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer in [${min}, ${max}] (got ${JSON.stringify(raw)})`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `in [${min}, ${max}]`;
+    throw new Error(`${name} must be an integer ${range} (got ${JSON.stringify(raw)})`);
   }
   return value;
 }
@@ -109,6 +111,7 @@ export function subgraphSecret(): string | undefined {
  */
 export function readSubgraphSecret(log: Logger): string {
   const secret = subgraphSecret();
+  if (secret && !/^[\x21-\x7e]{16,1024}$/.test(secret)) throw new Error('AIKI_SUBGRAPH_SECRET must be 16 to 1024 visible ASCII characters without spaces, like the output of openssl rand -hex 32');
   if (secret) return secret;
   const file = devSecretFile('subgraph-secret');
   log.warn(`AIKI_SUBGRAPH_SECRET is not set: using the development secret of this data folder, ${file}`);
@@ -166,7 +169,7 @@ export function envAllowPrivateEndpoints(): boolean {
  */
 export function envMetricsListener(): { port: number; host: string } | undefined {
   if (!process.env.AIKI_METRICS_PORT) return undefined;
-  return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: envString('AIKI_METRICS_HOST', '127.0.0.1') };
+  return { port: envInt('AIKI_METRICS_PORT', 0, { max: 65535 }), host: envHost('AIKI_METRICS_HOST', '127.0.0.1') };
 }
 
 /** The PEM file named by `name`, read; unset: undefined. One that cannot be read or is not PEM is refused, naming the variable. */
@@ -197,4 +200,84 @@ export function envTls(): TlsConfig {
   if (Boolean(cert) !== Boolean(key)) throw new Error('AIKI_TLS_CERT and AIKI_TLS_KEY go together: set both (HTTPS) or neither (HTTP)');
   const ca = envPemFile('AIKI_TLS_CA');
   return { ...(cert && key ? { server: { cert, key } } : {}), ...(ca ? { ca } : {}) };
+}
+
+/** A host name or IP address to listen on from `name` (unset: `fallback`); anything else is refused, naming the variable. */
+export function envHost(name: string, fallback: string): string {
+  const host = envString(name, fallback);
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(host) && !/^[0-9A-Fa-f:.]{2,45}$/.test(host)) {
+    throw new Error(`${name} must be a host name or an IP address, like 127.0.0.1, 0.0.0.0 or ::1 (got ${JSON.stringify(host)})`);
+  }
+  return host;
+}
+
+/** A database name from `name` (unset: `fallback`): 1–63 letters, digits, `_` or `-`, as FerretDB and MongoDB both take it. */
+export function envDbName(name: string, fallback: string): string {
+  const db = envString(name, fallback);
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(db)) throw new Error(`${name} must be 1 to 63 letters, digits, _ or - (a database name; got ${JSON.stringify(db)})`);
+  return db;
+}
+
+/** MONGODB_URI (required): a `mongodb://` or `mongodb+srv://` connection string. */
+export function envMongoUri(name = 'MONGODB_URI'): string {
+  const uri = envString(name);
+  if (!/^mongodb(\+srv)?:\/\/[^\s]+$/.test(uri)) throw new Error(`${name} must be a mongodb:// or mongodb+srv:// connection string, like mongodb://127.0.0.1:27017 (got a value starting ${JSON.stringify(uri.slice(0, 12))})`);
+  return uri;
+}
+
+/** A point in time from `name` (unset: `fallback`), ISO 8601 with its zone, like 2026-01-01T00:00:00.000Z; kept as written. */
+export function envTime(name: string, fallback: string): string {
+  const time = envString(name, fallback);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(time) || Number.isNaN(Date.parse(time))) {
+    throw new Error(`${name} must be an ISO 8601 time with its zone, like 2026-01-01T00:00:00.000Z (got ${JSON.stringify(time)})`);
+  }
+  return time;
+}
+
+/** JSON from `name`, checked by `valid`; unset: `fallback`. Text that is not JSON, or JSON that `valid` refuses, is refused with `shape`, naming the variable. */
+export function envJson<T>(name: string, fallback: T, valid: (value: unknown) => value is T, shape: string): T {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`${name} must be ${shape} (it is not JSON: ${(err as Error).message})`, { cause: err });
+  }
+  if (!valid(value)) throw new Error(`${name} must be ${shape}`);
+  return value;
+}
+
+/** A bearer token from `name`, or undefined when unset: one word of visible characters (it is sent as `Authorization: Bearer <token>`). */
+export function envToken(name: string): string | undefined {
+  const token = process.env[name];
+  if (token === undefined || token === '') return undefined;
+  if (!/^[\x21-\x7e]{8,512}$/.test(token)) throw new Error(`${name} must be 8 to 512 visible ASCII characters without spaces, like the output of openssl rand -hex 16`);
+  return token;
+}
+
+/**
+ * The runtime's settings (runtime/settings.ts), each checked now: AIKI_HTTP_HEADERS_TIMEOUT_MS,
+ * AIKI_HTTP_REQUEST_TIMEOUT_MS, AIKI_HTTP_KEEPALIVE_MS (kept above the 4 s idle time of Node's fetch
+ * agent the services call each other with, docs/GATEWAY.md), AIKI_HTTP_MAX_CONNECTIONS,
+ * AIKI_SHUTDOWN_GRACE_MS, AIKI_STOP_TIMEOUT_MS, AIKI_SEALED_READS (`secondary`: secondaryPreferred on a
+ * replica set; `primary`), AIKI_READ_MAX_STALENESS_S (90, MongoDB's least), AIKI_DB_LOOKUPS.
+ */
+export function envRuntimeSettings(): RuntimeSettings {
+  const d = DEFAULT_RUNTIME_SETTINGS;
+  return {
+    http: {
+      headersTimeout: envInt('AIKI_HTTP_HEADERS_TIMEOUT_MS', d.http.headersTimeout, { min: 100 }),
+      requestTimeout: envInt('AIKI_HTTP_REQUEST_TIMEOUT_MS', d.http.requestTimeout, { min: 100 }),
+      keepAliveTimeout: envInt('AIKI_HTTP_KEEPALIVE_MS', d.http.keepAliveTimeout, { min: 100 }),
+      maxConnections: envInt('AIKI_HTTP_MAX_CONNECTIONS', d.http.maxConnections, { min: 1 }),
+    },
+    shutdownGraceMs: envInt('AIKI_SHUTDOWN_GRACE_MS', d.shutdownGraceMs, { min: 0, max: 60_000 }),
+    stopTimeoutMs: envInt('AIKI_STOP_TIMEOUT_MS', d.stopTimeoutMs, { min: 100, max: 60_000 }),
+    db: {
+      sealedReads: envChoice('AIKI_SEALED_READS', ['secondary', 'primary'], d.db.sealedReads),
+      readMaxStalenessS: envInt('AIKI_READ_MAX_STALENESS_S', d.db.readMaxStalenessS, { min: 90, max: 86_400 }),
+      lookups: envChoice('AIKI_DB_LOOKUPS', ['batched', 'per-key', 'auto'], d.db.lookups),
+    },
+  };
 }

@@ -12,22 +12,17 @@ import type { MetricsText } from './metrics.ts';
 import { AikiError } from '../core/errors.ts';
 import { checkSignature, SIGNATURE_HEADER } from './signing.ts';
 import { isProbe } from './probe.ts';
-import { envInt } from './env.ts';
+import { runtimeSettings, type HttpLimits } from './settings.ts';
 
 /**
  * Limits of every listener, so that a client that sends slowly or opens many sockets cannot keep
- * them (Node's defaults: 60 s for headers, 300 s for a request, no cap on connections). Each is
- * read from the environment (README, Configuration). The keep-alive time stays above the 4 s idle
+ * them (Node's defaults: 60 s for headers, 300 s for a request, no cap on connections). Each is a
+ * runtime setting (runtime/settings.ts: AIKI_HTTP_*, read by each main.ts; README, Configuration). The keep-alive time stays above the 4 s idle
  * time of Node's fetch agent that the services call each other with (docs/GATEWAY.md), so a
  * kept connection is never closed under a request being sent on it.
  */
-export function httpLimits() {
-  return {
-    headersTimeout: envInt('AIKI_HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100 }),
-    requestTimeout: envInt('AIKI_HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100 }),
-    keepAliveTimeout: envInt('AIKI_HTTP_KEEPALIVE_MS', 10_000, { min: 100 }),
-    maxConnections: envInt('AIKI_HTTP_MAX_CONNECTIONS', 1000, { min: 1 }),
-  };
+export function httpLimits(): HttpLimits {
+  return runtimeSettings().http;
 }
 
 /**
@@ -36,7 +31,7 @@ export function httpLimits() {
  * connected (a gateway's kept-alive connections, a long poll), well inside the 10 s a container
  * gets before SIGKILL.
  */
-export const shutdownGraceMs = () => envInt('AIKI_SHUTDOWN_GRACE_MS', 1000, { min: 0, max: 60_000 });
+export const shutdownGraceMs = (): number => runtimeSettings().shutdownGraceMs;
 
 /** A listener that can stop cleanly: see {@link limitedServer}. */
 interface Stoppable {

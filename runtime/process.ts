@@ -3,7 +3,7 @@
  * launcher and the tests wait for it), and shut down cleanly on SIGINT/SIGTERM.
  */
 import type { Logger } from './log.ts';
-import { envInt } from './env.ts';
+import { runtimeSettings } from './settings.ts';
 import { stopTracing } from './observability/tracing.ts';
 
 export function announceReady(fields: Record<string, unknown>): void {
@@ -25,7 +25,7 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
     // A backstop: a stop that hangs (a database that does not answer, a peer that holds a call)
     // ends the process anyway, before a container's 10 s grace runs out; nothing acknowledged rests
     // on a clean stop (every service survives kill -9).
-    const deadline = envInt('AIKI_STOP_TIMEOUT_MS', 5000, { min: 100, max: 60_000 });
+    const deadline = runtimeSettings().stopTimeoutMs;
     setTimeout(() => {
       log.error('stop took too long; exiting', { ms: Date.now() - started });
       process.exit(1);

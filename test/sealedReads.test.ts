@@ -8,6 +8,7 @@
 import { MongoClient, ReadPreference } from 'mongodb';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { findSealedByIds, sealedReadPreference } from '../db/mongo.ts';
+import { envRuntimeSettings } from '../runtime/env.ts';
 import { LedgerStore } from '../subgraphs/ledger/store.ts';
 import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
 
@@ -31,15 +32,16 @@ it('reads sealed data from a secondary with a bounded staleness on a replica set
   expect(pref.mode).toBe('secondaryPreferred');
   expect(pref.maxStalenessSeconds).toBe(90);
   expect(sealedReadPreference(false)).toBe(ReadPreference.primary);
+  // As a service's main.ts reads them (runtime/env.ts envRuntimeSettings).
   process.env.AIKI_SEALED_READS = 'primary';
-  expect(sealedReadPreference(true)).toBe(ReadPreference.primary);
+  expect(sealedReadPreference(true, envRuntimeSettings().db)).toBe(ReadPreference.primary);
   process.env.AIKI_SEALED_READS = 'secondary';
   process.env.AIKI_READ_MAX_STALENESS_S = '300';
-  expect(sealedReadPreference(true).maxStalenessSeconds).toBe(300);
+  expect(sealedReadPreference(true, envRuntimeSettings().db).maxStalenessSeconds).toBe(300);
   process.env.AIKI_READ_MAX_STALENESS_S = '30';
-  expect(() => sealedReadPreference(true)).toThrow(/AIKI_READ_MAX_STALENESS_S must be an integer in \[90,/);
+  expect(() => envRuntimeSettings()).toThrow(/AIKI_READ_MAX_STALENESS_S must be an integer in \[90,/);
   process.env.AIKI_SEALED_READS = 'nearest';
-  expect(() => sealedReadPreference(true)).toThrow(/AIKI_SEALED_READS must be one of secondary, primary/);
+  expect(() => envRuntimeSettings()).toThrow(/AIKI_SEALED_READS must be one of secondary, primary/);
 });
 
 it('finds on the primary what a secondary behind it does not have yet', async () => {

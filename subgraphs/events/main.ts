@@ -11,7 +11,8 @@ import { connectMongo, oneBatch } from '../../db/mongo.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 import { aikiError } from '../../core/errors.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
-import { envInt, envIntrospection, envLogLevel, envString, envTls, readSubgraphSecret } from '../../runtime/env.ts';
+import { envDbName, envHost, envInt, envIntrospection, envJson, envLogLevel, envMongoUri, envTls, readSubgraphSecret, envRuntimeSettings } from '../../runtime/env.ts';
+import { configureRuntime } from '../../runtime/settings.ts';
 import { installTlsTrust } from '../../runtime/tls.ts';
 import { serve } from '../../runtime/http.ts';
 import { createLogger } from '../../runtime/log.ts';
@@ -31,11 +32,16 @@ const MAX_EVENTS = 100;
 const log = createLogger('events', envLogLevel());
 
 runMain(log, async () => {
+  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
   const tls = envTls();
   installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
   const secret = readSubgraphSecret(log);
-  const seed = parseSeed(process.env.AIKI_EVENTS_SEED);
-  const mongo = await connectMongo(envString('MONGODB_URI'), envString('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
+  const seed = parseSeed(envJson('AIKI_EVENTS_SEED', [], (v): v is unknown[] => Array.isArray(v), 'a JSON array of { id, municipality, title, startsAt }'));
+  // Every setting read before anything is done, so a bad one stops the start at once.
+  const port = envInt('AIKI_PORT', 4200, { max: 65535 });
+  const host = envHost('AIKI_HOST', '127.0.0.1');
+  const introspection = envIntrospection();
+  const mongo = await connectMongo(envMongoUri(), envDbName('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
   const events = mongo.db.collection<EventDoc>('events');
   await events.createIndex({ municipality: 1, startsAt: 1 });
   for (const doc of seed) await events.replaceOne({ _id: doc._id }, doc, { upsert: true });
@@ -53,12 +59,12 @@ runMain(log, async () => {
     LocalEvent: { id: (doc: EventDoc) => doc._id },
   };
 
-  const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log, { introspection: envIntrospection() }), {
-    port: envInt('AIKI_PORT', 4200, { max: 65535 }),
+  const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log, { introspection }), {
+    port,
     requireSignature: secret,
     tls: tls.server,
     answerProbes: true, // the main chain reads its SDL unsigned at registration (runtime/probe.ts)
-    host: envString('AIKI_HOST', '127.0.0.1'),
+    host,
     log,
     context: async () => ({}),
     ready: async () => {
@@ -74,12 +80,9 @@ runMain(log, async () => {
   });
 });
 
-function parseSeed(raw: string | undefined): EventDoc[] {
-  if (!raw) return [];
-  const list: unknown = JSON.parse(raw);
-  if (!Array.isArray(list)) throw new Error('AIKI_EVENTS_SEED must be a JSON array');
-  return list.map((e: Record<string, unknown>, i) => {
-    const { id, municipality, title, startsAt } = e ?? {};
+function parseSeed(list: unknown[]): EventDoc[] {
+  return list.map((e, i) => {
+    const { id, municipality, title, startsAt } = (e ?? {}) as Record<string, unknown>;
     if (typeof id !== 'string' || !isMunicipalityCode(municipality) || typeof title !== 'string' || typeof startsAt !== 'string' || Number.isNaN(Date.parse(startsAt))) {
       throw new Error(`AIKI_EVENTS_SEED[${i}] must be { id, municipality (a code), title, startsAt (ISO 8601) }`);
     }

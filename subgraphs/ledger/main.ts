@@ -8,7 +8,8 @@
 import './tracing.ts'; // first: see the file
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { envAllowPrivateEndpoints, envInt, envIntrospection, envLogLevel, envMetricsListener, envTls, envPublicKey, envSecretKey, envString, envUrl, envUrls, readSubgraphSecret } from '../../runtime/env.ts';
+import { envAllowPrivateEndpoints, envDbName, envFlag, envHost, envInt, envJson, envMongoUri, envTime, envIntrospection, envLogLevel, envMetricsListener, envTls, envPublicKey, envSecretKey, envString, envUrl, envUrls, readSubgraphSecret, envRuntimeSettings } from '../../runtime/env.ts';
+import { configureRuntime } from '../../runtime/settings.ts';
 import { federationClient } from '../../runtime/federation.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { installTlsTrust } from '../../runtime/tls.ts';
@@ -21,17 +22,14 @@ const municipality = assertMunicipalityCode(envString('AIKI_MUNICIPALITY'), 'AIK
 const log = createLogger(`ledger:${municipality}`, envLogLevel());
 
 
+const isAllocations = (value: unknown): value is Allocation[] => Array.isArray(value) && value.every((a) => typeof a?.address === 'string' && typeof a?.amount === 'string');
+
 function genesisAllocations(): Allocation[] {
-  const raw = process.env.AIKI_GENESIS;
-  if (!raw) return [];
-  const parsed: unknown = JSON.parse(raw);
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a?.address === 'string' && typeof a?.amount === 'string')) {
-    throw new Error('AIKI_GENESIS must be a JSON array of {"address": "<municipality>:<hex>", "amount": "<integer>"}');
-  }
-  return parsed as Allocation[];
+  return envJson('AIKI_GENESIS', [], isAllocations, 'a JSON array of {"address": "<municipality>:<hex>", "amount": "<integer>"}');
 }
 
 runMain(log, async () => {
+  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
   const tls = envTls();
   installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
   const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
@@ -41,15 +39,15 @@ runMain(log, async () => {
       municipality,
       port: envInt('AIKI_PORT', 4100, { max: 65535 }),
       federation,
-      host: envString('AIKI_HOST', '127.0.0.1'),
+      host: envHost('AIKI_HOST', '127.0.0.1'),
       metricsListener: envMetricsListener(),
       introspection: envIntrospection(),
       tls: tls.server,
-      mongoUri: envString('MONGODB_URI'),
-      dbName: envString('AIKI_DB_NAME', defaultLedgerDbName(municipality)),
+      mongoUri: envMongoUri(),
+      dbName: envDbName('AIKI_DB_NAME', defaultLedgerDbName(municipality)),
       sequencerKey: key,
-      genesis: { allocations: genesisAllocations(), time: envString('AIKI_GENESIS_TIME', DEFAULT_GENESIS_TIME) },
-      sequence: envString('AIKI_SEQUENCE', '1') !== '0',
+      genesis: { allocations: genesisAllocations(), time: envTime('AIKI_GENESIS_TIME', DEFAULT_GENESIS_TIME) },
+      sequence: envFlag('AIKI_SEQUENCE', true),
       blockIntervalMs: envInt('AIKI_BLOCK_INTERVAL_MS', 200, { min: 1 }),
       maxTxPerBlock: envInt('AIKI_MAX_TX_PER_BLOCK', 1000, { min: 1, max: 10_000 }),
       leaseMs: envInt('AIKI_LEASE_MS', 5000, { min: 100 }),

@@ -7,7 +7,8 @@
  * decides, the others answer reads and hand it writes (docs/SETTLEMENT.md).
  */
 import './tracing.ts'; // first: see the file
-import { dataDir, envAllowPrivateEndpoints, envInt, envIntrospection, envLogLevel, envMetricsListener, envSecretKey, envString, envTls, envUrl, readSubgraphSecret } from '../../runtime/env.ts';
+import { dataDir, envAllowPrivateEndpoints, envDbName, envHost, envInt, envMongoUri, envToken, envIntrospection, envLogLevel, envMetricsListener, envSecretKey, envTls, envUrl, readSubgraphSecret, envRuntimeSettings } from '../../runtime/env.ts';
+import { configureRuntime } from '../../runtime/settings.ts';
 import { federationClient } from '../../runtime/federation.ts';
 import { keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
@@ -21,13 +22,15 @@ const log = createLogger('mainchain', envLogLevel());
 
 /** AIKI_OPERATOR_TOKEN; unset, the data folder's (`<AIKI_DATA_DIR>/operator-token`, the one `npm start` prints), made at random on first use. */
 function operatorToken(): string {
-  if (process.env.AIKI_OPERATOR_TOKEN) return process.env.AIKI_OPERATOR_TOKEN;
+  const given = envToken('AIKI_OPERATOR_TOKEN');
+  if (given) return given;
   const file = join(dataDir(), 'operator-token');
   log.warn(`AIKI_OPERATOR_TOKEN is not set: operators use the development token of this data folder, ${file}`);
   return keptSecret(file, 24);
 }
 
 runMain(log, async () => {
+  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
   const tls = envTls();
   installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
   const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
@@ -35,12 +38,12 @@ runMain(log, async () => {
     {
       port: envInt('AIKI_PORT', 4001, { max: 65535 }),
       federation,
-      host: envString('AIKI_HOST', '127.0.0.1'),
+      host: envHost('AIKI_HOST', '127.0.0.1'),
       metricsListener: envMetricsListener(),
       introspection: envIntrospection(),
       tls: tls.server,
-      mongoUri: envString('MONGODB_URI'),
-      dbName: envString('AIKI_DB_NAME', DEFAULT_MAINCHAIN_DB),
+      mongoUri: envMongoUri(),
+      dbName: envDbName('AIKI_DB_NAME', DEFAULT_MAINCHAIN_DB),
       operatorToken: operatorToken(),
       probeTimeoutMs: envInt('AIKI_PROBE_TIMEOUT_MS', 3000, { min: 100 }),
       secretKey: envSecretKey('AIKI_MAINCHAIN_KEY', 'mainchain.key', log),
