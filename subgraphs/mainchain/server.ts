@@ -124,6 +124,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     intervalMs: config.settleIntervalMs ?? 500,
     log,
     federation,
+    lookups: mongo.lookups,
     may,
   }, sealed);
   const anchors = new Anchors(mongo.db, registry, chain, settler, sealed);

@@ -19,6 +19,7 @@
  */
 import type { Collection, Db } from 'mongodb';
 import { writeErrorsOf } from '../../db/batcher.ts';
+import { findByIds, type Lookups } from '../../db/mongo.ts';
 import {
   abortBytes,
   aikiError,
@@ -85,6 +86,8 @@ export interface SettlerOptions {
   log: Logger;
   /** Calls the ledgers, signed with the federation's secret (runtime/federation.ts). */
   federation: FederationClient;
+  /** How the database is read by `_id` (db/mongo.ts): 'per-key' on FerretDB, where a filter of more than `_id` reads the whole collection. */
+  lookups: Lookups;
   /** Whether this process may decide now (it holds the main chain's lease). */
   may: () => boolean;
 }
@@ -211,9 +214,8 @@ export class Settler {
       found = true;
     }
     if (!found) return;
-    const { _id, ...fields } = doc;
-    await this.settlements.updateOne({ _id, [`steps.${doc.steps.length - 1}`]: { $exists: false } }, { $set: fields });
-    this.opts.log.info('settlement steps recovered from their records', { settlement: _id, status: doc.status });
+    await this.copySteps([doc]);
+    this.opts.log.info('settlement steps recovered from their records', { settlement: doc._id, status: doc.status });
   }
 
   private sent(s: Pick<SettlementDoc, '_id' | 'from'>): void {
@@ -543,13 +545,7 @@ export class Settler {
     }
     for (let i = 0; i < applied.length; i += MAX_STATEMENTS_PER_COMMAND) {
       const chunk = applied.slice(i, i + MAX_STATEMENTS_PER_COMMAND);
-      await this.settlements.bulkWrite(
-        chunk.map(({ move: { doc }, record }) => {
-          const { _id, ...fields } = { ...doc, ...record.set, status: record.status, steps: [...doc.steps, { status: record.status, at: record.at }] };
-          return { updateOne: { filter: { _id, [`steps.${record.index}`]: { $exists: false } }, update: { $set: fields } } };
-        }),
-        { ordered: false },
-      );
+      await this.copySteps(chunk.map(({ move: { doc }, record }) => ({ ...doc, ...record.set, status: record.status, steps: [...doc.steps, { status: record.status, at: record.at }] })));
       for (const { move, record } of chunk) {
         const { doc, entry } = move;
         const { status, set } = record;
@@ -565,6 +561,32 @@ export class Settler {
         if (status !== 'CREDITING' && status !== 'CREDITED') this.opts.log.info('settlement step', { settlement: doc._id, status, reason: set.reason?.code });
       }
     }
+  }
+
+  /**
+   * Copies each settlement's newest step (recorded in `settlementSteps`, the commit point) into its
+   * document — only where the document does not show that step yet, so that a late write of a
+   * process that lost the lease never takes a document back to an older step. On MongoDB that
+   * condition is part of each update's filter (atomic). On FerretDB a filter of more than `_id`
+   * reads the whole collection per statement (docs/DATABASE.md: 32 statements took 1.3–6 s and
+   * grew with the collection) and no update is atomic anyway: the documents are read by `_id`
+   * first, and those already showing the step are left out.
+   */
+  private async copySteps(docs: SettlementDoc[]): Promise<void> {
+    const shown = (stored: Pick<SettlementDoc, 'steps'>, doc: SettlementDoc) => stored.steps.length >= doc.steps.length;
+    let due = docs;
+    if (this.opts.lookups === 'per-key') {
+      const stored = new Map((await findByIds(this.settlements, docs.map((d) => d._id), 'per-key', { steps: 1 })).map((d) => [d._id, d]));
+      due = docs.filter((d) => !stored.has(d._id) || !shown(stored.get(d._id)!, d));
+    }
+    if (due.length === 0) return;
+    await this.settlements.bulkWrite(
+      due.map(({ _id, ...fields }) => {
+        const guard = this.opts.lookups === 'per-key' ? {} : { [`steps.${fields.steps.length - 1}`]: { $exists: false } };
+        return { updateOne: { filter: { _id, ...guard }, update: { $set: fields } } };
+      }),
+      { ordered: false },
+    );
   }
 
   /** Sends orders to a municipality's ledger; one answer per order: the entry as it stands there, a coded refusal, or unreachable. */
