@@ -3,7 +3,7 @@
  * its configuration through the config readers and hands the values down — the federation's secret
  * in a federation client (runtime/federation.ts). This test reads the source tree as
  * `grep -rn "process.env" --include=*.ts gateway subgraphs runtime db core` does and fails on any
- * other file that reads `process.env`.
+ * other file that reads `process.env`, or that imports runtime/env.ts's readers.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +51,21 @@ function unexpectedReaders(root: string, folders: readonly string[], allowed: Re
 describe('reading the environment', () => {
   it('happens only in main.ts files and the config readers', () => {
     expect(unexpectedReaders(ROOT, FOLDERS, READERS)).toEqual([]);
+  });
+
+  it('nor through runtime/env.ts: only main.ts files and the config readers import it', () => {
+    const importers = new Set(['gateway/edge/config.ts', 'gateway/cache/config.ts']);
+    const IMPORTS_ENV = /from '(\.\.?\/)+(runtime\/)?env\.ts'/;
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        const name = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) walk(name);
+        else if (entry.name.endsWith('.ts') && entry.name !== 'main.ts' && !importers.has(name) && !READERS.has(name) && IMPORTS_ENV.test(readFileSync(join(ROOT, name), 'utf8'))) found.push(name);
+      }
+    };
+    for (const folder of [...FOLDERS, 'schema']) walk(folder);
+    expect(found).toEqual([]);
   });
 
   it('every allowed reader exists and reads it (a stale entry is a hole)', () => {
