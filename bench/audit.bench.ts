@@ -8,8 +8,11 @@
  * the ledger is started again and anchors them on the main chain itself (100 per call, as
  * always). Then `aiki audit kyoto --page 100 --checkpoint <file>` runs as its own process through
  * the gateway, every block checked; a second run audits the whole chain again (`--from 0`), and a
- * third goes on from the kept checkpoint. BENCH_BLOCKS=100000 shows whether memory stays flat
- * (takes long: the writing and the anchoring too).
+ * third goes on from the kept checkpoint. A fourth, `aiki audit --mainchain --page 100
+ * --checkpoint <file>`, walks the main chain that anchored them (every anchor's event id and
+ * registered signature checked). The CLI runs compiled (cli/bin.js), as `npm run aiki` and the
+ * tests run it. BENCH_BLOCKS=100000 shows whether memory stays flat (takes long: the writing and
+ * the anchoring too).
  */
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { spawn } from 'node:child_process';
@@ -79,14 +82,17 @@ try {
   console.log(`  anchored and sealed on the main chain in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const checkpoint = join(dir, 'kyoto.checkpoint.json');
+  const kyoto = ['audit', 'kyoto', '--page', '100', '--to', String(head), '--checkpoint', checkpoint];
+  const main = ['audit', '--mainchain', '--page', '100', '--checkpoint', join(dir, 'main.checkpoint.json')];
   const runs: Array<[string, string[], RegExp]> = [
-    ['first run, the whole chain (keeps a checkpoint)', [], /verified: kyoto blocks 0–/],
-    ['second run, the whole chain again through warm caches (checks the kept checkpoint on the way)', ['--from', '0'], /verified: kyoto blocks 0–/],
-    ['third run, going on from the kept checkpoint (nothing new: the consistency proof only)', [], new RegExp(`verified: kyoto blocks ${head + 1}–${head}`)],
+    ['first run, the whole chain (keeps a checkpoint)', kyoto, /verified: kyoto blocks 0–/],
+    ['second run, the whole chain again through warm caches (checks the kept checkpoint on the way)', [...kyoto, '--from', '0'], /verified: kyoto blocks 0–/],
+    ['third run, going on from the kept checkpoint (nothing new: the consistency proof only)', kyoto, new RegExp(`verified: kyoto blocks ${head + 1}–${head}`)],
+    ['the main chain that anchored them, whole (`--mainchain`)', main, /verified: the main chain blocks 0–/],
   ];
-  for (const [run, extra, verified] of runs) {
+  for (const [run, args, verified] of runs) {
     console.log(`  ${run}, load average ${load()}:`);
-    const out = await audit(['--url', cluster.gateway.url, 'audit', 'kyoto', '--page', '100', '--to', String(head), '--checkpoint', checkpoint, ...extra]);
+    const out = await audit(['--url', cluster.gateway.url, ...args]);
     const speed = /(\d+) blocks in ([\d.]+) s \((\d+) blocks\/s; ([\d.]+) s of it checking\), peak RSS (\d+) MiB/.exec(out);
     if (!speed || !verified.test(out)) throw new Error(`the audit did not pass:\n${out}`);
     console.log(`    ${speed[1]} blocks in ${speed[2]} s: ${speed[3]} blocks/s (${speed[4]} s of it checking, the rest waiting for the API), peak RSS ${speed[5]} MiB`);
@@ -101,7 +107,7 @@ try {
 /** Runs `aiki` with `args`; its stdout, or throws with both streams if it failed. */
 function audit(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['cli/bin.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -148,14 +148,14 @@ describe('aiki audit', () => {
 
   it('audits the main chain: every check ✓, a checkpoint kept, and the next run goes on from it', async () => {
     const file = join(dir, 'main.checkpoint.json');
-    const r = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file, '--page', '7']);
+    const r = await run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file, '--page', '7']);
     for (const name of ['header', 'block hash', 'main-chain signature', 'parent', 'merkle root', 'proof of history', 'anchors', 'checkpoint']) {
       expect(r.stdout).toMatch(new RegExp(`✓ ${name} +\\d+ ok\n`));
     }
     expect(r.stdout).toMatch(/verified: the main chain blocks 0–\d+; checkpoint at \d+ written/);
     const kept = JSON.parse(readFileSync(file, 'utf8')) as { height: number };
     await anchored(await transfers(1));
-    const next = await run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file]);
+    const next = await run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file]);
     expect(next.stdout).toMatch(new RegExp(`verified: the main chain blocks ${kept.height + 1}–\\d+`));
     expect(next.stdout).toMatch(/✓ consistency +1 ok/);
   });

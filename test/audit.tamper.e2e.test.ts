@@ -4,6 +4,8 @@
  * block (issue 15). The chain (40 blocks of 1–4 transfers) is written by test/support/chain.ts
  * and anchored by the ledger itself; each change is made while the ledger is stopped (it keeps
  * sealed blocks in memory), and undone before the next, and the untouched chain audits clean again at the end.
+ * The same for the main chain that anchored it and `aiki audit --mainchain`, each change made
+ * while the main chain is stopped.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -12,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { blockKey } from '../db/mongo.ts';
 import type { BlockDoc } from '../subgraphs/ledger/models.ts';
+import type { MainBlockDoc } from '../subgraphs/mainchain/models.ts';
 import { fundedSenders, writeChain } from './support/chain.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 
@@ -23,6 +26,7 @@ let cluster: Cluster;
 let prefix: string;
 let mongo: MongoClient;
 let blocks: Collection<BlockDoc>;
+let mainBlocks: Collection<MainBlockDoc>;
 let port: number;
 
 beforeAll(async () => {
@@ -41,6 +45,7 @@ beforeAll(async () => {
   mongo = new MongoClient(mongoUri());
   const db = mongo.db(`${prefix}_ledger_kyoto`);
   blocks = db.collection('blocks');
+  mainBlocks = mongo.db(`${prefix}_mainchain`).collection('blocks');
   const ledger = cluster.ledgers.get('kyoto')!;
   port = Number(new URL(ledger.url).port);
   await ledger.stop();
@@ -55,8 +60,9 @@ afterAll(async () => {
   await dropDatabases(mongoUri(), prefix);
 });
 
-async function audit(): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--url', cluster.gateway.url, 'audit', 'kyoto', '--to', String(BLOCKS), '--page', '7']).then(
+async function audit(...chain: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const what = chain.length ? chain : ['kyoto', '--to', String(BLOCKS)];
+  return run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', ...what, '--page', '7']).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => err,
   );
@@ -117,6 +123,73 @@ describe('aiki audit on a chain changed in the database', () => {
   it('passes again once every block is back as it was', async () => {
     await changeBlock();
     const r = await audit();
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+/** The main-chain block changed now, as it was. */
+let mainChangedNow: MainBlockDoc | undefined;
+
+/** As {@link changeBlock}, for a main-chain block: made while the main chain is stopped (it keeps sealed blocks in memory). */
+async function changeMainBlock(height?: number, change?: (doc: MainBlockDoc) => void): Promise<void> {
+  await cluster.mainchain.stop();
+  if (mainChangedNow) await mainBlocks.replaceOne({ _id: mainChangedNow._id }, mainChangedNow);
+  mainChangedNow = undefined;
+  if (height !== undefined && change) {
+    const original = (await mainBlocks.findOne({ _id: blockKey(height) }))!;
+    const changed = structuredClone(original);
+    change(changed);
+    expect(changed).not.toEqual(original);
+    await mainBlocks.replaceOne({ _id: original._id }, changed);
+    mainChangedNow = original;
+  }
+  await cluster.restartMainchain();
+}
+
+/** A main-chain block below the head that seals an anchor of kyoto, at random (the head stays untouched: the main chain seals on it). */
+async function someMainBlock(): Promise<number> {
+  const [head] = await mainBlocks.find({}, { projection: { height: 1 } }).sort({ height: -1 }).limit(1).toArray();
+  const heights = (await mainBlocks.find({ height: { $lt: head!.height }, 'events.kind': 'anchor' }, { projection: { height: 1 } }).toArray()).map((b) => b.height);
+  expect(heights.length).toBeGreaterThan(0);
+  return heights[Math.floor(Math.random() * heights.length)]!;
+}
+
+const anchorAt = (d: MainBlockDoc) => d.events.findIndex((e) => e.kind === 'anchor');
+
+// One change of each kind to the main chain, each to a block picked at random; the check expected first for it.
+const MAIN_CHANGES: Array<[string, (doc: MainBlockDoc) => void, string]> = [
+  ["the header's time is changed", (d) => (d.header.time = new Date(Date.parse(d.header.time) + 1).toISOString()), 'block hash'],
+  ['the stored block hash is changed', (d) => (d.hash = hex(d.hash)), 'block hash'],
+  ['the block signature is changed', (d) => (d.signature = hex(d.signature)), 'main-chain signature'],
+  ["an event's id is changed", (d) => (d.events[0]!.id = hex(d.events[0]!.id)), 'merkle root'],
+  ['an event is dropped', (d) => d.events.pop(), 'merkle root'],
+  ["a PoH entry's ticks are changed", (d) => (d.poh[0]!.ticks += 1), 'proof of history'],
+  // The block's events and their root as sealed; the anchor it names is another block of kyoto's.
+  ["an anchor event's height is changed", (d) => {
+    const e = d.events[anchorAt(d)]!;
+    if (e.kind === 'anchor') e.height = e.height === 0 ? 1 : e.height - 1;
+  }, 'anchors'],
+];
+
+describe('aiki audit --mainchain on a main chain changed in the database', () => {
+  it('passes on the main chain as sealed', async () => {
+    const r = await audit('--mainchain');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/verified: the main chain blocks 0–\d+/);
+  });
+
+  it.each(MAIN_CHANGES)('fails naming the block when %s', async (_what, change, check) => {
+    const height = await someMainBlock();
+    await changeMainBlock(height, change);
+    const r = await audit('--mainchain');
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
+    expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
+  }, 120_000);
+
+  it('passes again once every block is back as it was', async () => {
+    await changeMainBlock();
+    const r = await audit('--mainchain');
     expect(r.code, r.stderr).toBe(0);
   });
 });
