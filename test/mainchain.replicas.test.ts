@@ -3,7 +3,11 @@
  * the holder, and what the gateway keeps of the main chain is refreshed after them — a registry
  * answer after a registration, a database answer after an anchor, both sent to the non-holder. Then
  * the holder is killed: the gateway and a ledger move to the other process, which takes the lease.
+ * Last, a proposal whose answer was lost is submitted again after a kill: still one proposal.
  */
+import { MongoClient } from 'mongodb';
+import { subgraphSecret } from '../runtime/env.ts';
+import { signRequest } from '../runtime/signing.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
 import type { ServiceProcess } from '../cluster/services.ts';
@@ -117,6 +121,50 @@ it('moves the gateway and the ledgers to the other process when the holder is ki
   const sent = await gql(cluster.ledgers.get('kyoto')!.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoan, wallet('kyoto').address, 1, 1) });
   expect(sent.errors).toBeUndefined();
   await eventually(async () => ((await kyotoTop()) > before ? true : undefined), 240_000, "kyoto's next block anchored at the process left");
+});
+
+it('answers a proposal submitted again after its answer was lost and the holder kill -9ed with the same proposal, not a second', { timeout: 600_000 }, async () => {
+  // Two processes again: the one killed above starts anew (without the lease), the other holds it.
+  const index = cluster.mainchains.indexOf(holder);
+  const restarted = await cluster.restartMainchain(index);
+  const current = await eventually(() => cluster.mainchainHolder(), 240_000, 'a lease holder');
+  expect(current).not.toBe(restarted);
+  const PROPOSE = 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }';
+  const input = { title: 'voting period, submitted twice', changeParameters: [{ name: 'votingPeriodMs', value: '700000' }] };
+  const mongo = new MongoClient(mongoUri());
+  try {
+    const proposals = mongo.db(`${prefix}_mainchain`).collection<{ _id: string; body: { title: string } }>('proposals');
+    const stored = () => proposals.find({ 'body.title': input.title }).toArray();
+    // Sent to the process without the lease, which hands it to the holder; the client stops
+    // listening once the proposal is stored, so its answer is lost, as when a connection breaks.
+    const lost = new AbortController();
+    const body = JSON.stringify({ query: PROPOSE, variables: { input } });
+    const secret = subgraphSecret();
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...(secret ? signRequest(secret, 'POST', restarted.url, body) : {}) };
+    const first = fetch(restarted.url, { method: 'POST', headers, body, signal: lost.signal }).catch(() => undefined);
+    const [doc] = await eventually(async () => ((await stored()).length > 0 ? stored() : undefined), 240_000, 'the proposal stored');
+    lost.abort();
+    await first;
+    await current!.kill(); // kill -9: the restarted process takes the lease
+    await eventually(async () => ((await cluster.mainchainHolder()) === restarted ? true : undefined), 240_000, 'the restarted process to take the lease');
+    // The caller sends it again (to either process, as a client that got no answer would), until answered.
+    const again = await eventually(
+      async () => {
+        const r = await gql(restarted.url, PROPOSE, { input }, { authorization: `Bearer ${TOKEN}` });
+        return r.errors?.[0]?.extensions?.code === 'MAINCHAIN_UNAVAILABLE' ? undefined : r;
+      },
+      240_000,
+      'the proposal submitted again',
+    );
+    expect(again.errors).toBeUndefined();
+    expect((again.data!.propose as { id: string }).id).toBe(doc!._id);
+    expect((await stored()).map((p) => p._id)).toEqual([doc!._id]);
+    // The same submission once more, at the holder: the same open proposal again.
+    expect(((await gql(restarted.url, PROPOSE, { input }, { authorization: `Bearer ${TOKEN}` })).data!.propose as { id: string }).id).toBe(doc!._id);
+    expect(await stored()).toHaveLength(1);
+  } finally {
+    await mongo.close();
+  }
 });
 
 function nara(): ServiceProcess {

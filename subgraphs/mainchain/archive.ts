@@ -64,9 +64,11 @@ export const ARCHIVED = [
  * Not archived, and not unknown: the blocks (archived as blocks) and what is derived from them
  * (where each event is sealed, the checkpoint tree's chunk roots); the lease (a process started on
  * the restored database takes a term of its own); the registry's change log (a restored registry
- * starts a new epoch, so no label the gateway kept from before matches it).
+ * starts a new epoch, so no label the gateway kept from before matches it); the claims of proposal
+ * submissions (they only make a submission sent again answer its open proposal: one retried across
+ * a restore is a proposal of its own).
  */
-const NOT_ARCHIVED: readonly string[] = [COLLECTIONS.blocks, COLLECTIONS.events, COLLECTIONS.chunks, COLLECTIONS.lease, COLLECTIONS.registryLog];
+const NOT_ARCHIVED: readonly string[] = [COLLECTIONS.blocks, COLLECTIONS.events, COLLECTIONS.chunks, COLLECTIONS.lease, COLLECTIONS.registryLog, COLLECTIONS.proposalClaims];
 
 export interface MainchainArchiveHeader {
   format: typeof ARCHIVE_FORMAT;

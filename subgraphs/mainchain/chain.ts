@@ -136,6 +136,19 @@ export class MainChain {
   }
 
   /**
+   * Records an event that a block may already hold (found late, after this holder read what was not
+   * sealed): after the block being sealed now is applied, so that where each sealed event is
+   * (`events`) is known up to this holder's head.
+   */
+  recordUnlessSealed(event: MainEvent): Promise<void> {
+    const recorded = this.sealing.then(async () => {
+      if (!(await this.events.findOne({ _id: event.id }))) this.record(event);
+    });
+    this.sealing = recorded.catch(() => {});
+    return recorded;
+  }
+
+  /**
    * The newest sealed block, exact when asked: blocks are never deleted and heights contiguous, so
    * the head is the last block after the highest height known sealed — one `_id` probe while it
    * stays (as a ledger's head, subgraphs/ledger/state.ts).

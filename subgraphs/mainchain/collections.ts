@@ -6,6 +6,13 @@ export const COLLECTIONS = {
   subgraphs: 'subgraphs',
   /** Governance proposals, `_id` = their number as a string (governance.ts). */
   proposals: 'proposals',
+  /**
+   * Submissions of proposals still open, `_id` = the SHA-256 of what was submitted (proposer, title,
+   * description, action) → the proposal number it took: the same submission sent again (a retry
+   * after a lost answer, through any process) answers that proposal instead of adding one
+   * (governance.ts). A claim whose proposal was decided is replaced by the next such submission.
+   */
+  proposalClaims: 'proposalClaims',
   /** Signed votes, `_id` = `<proposal>|<municipality>`: one per member per proposal. */
   votes: 'votes',
   /** Operator tokens: `_id` = token id, with the SHA-256 digest of the secret (never the secret). */

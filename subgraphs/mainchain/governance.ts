@@ -21,6 +21,8 @@ import {
   countVotes,
   canonicalJson,
   decide,
+  sha256Hex,
+  utf8,
   isWellFormed,
   outcomeEventId,
   proposalEventId,
@@ -40,6 +42,9 @@ import type { Parameters } from './parameters.ts';
 import type { ProposalDoc, VoteDoc } from './models.ts';
 
 const MAX_TITLE = 200;
+/** The lock submissions take, one after the other (a proposal's own locks are under its number). */
+const SUBMISSIONS = 'submissions';
+const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === 11000;
 const MAX_DESCRIPTION = 10_000;
 /** Reasons kept in a failed proposal's outcome (each clipped to 500 characters). */
 const MAX_FAILURE_ERRORS = 50;
@@ -69,6 +74,7 @@ export class Governance {
   private readonly votes: Collection<VoteDoc>;
   private readonly meta: Collection<{ _id: string; seq?: number }>;
   private readonly outcomes: Collection<OutcomeDoc>;
+  private readonly claims: Collection<{ _id: string; seq: number; at: Date }>;
   /** Proposals still VOTING, with their votes. */
   private readonly open = new Map<string, { doc: ProposalDoc; votes: VoteDoc[] }>();
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -88,6 +94,7 @@ export class Governance {
     this.votes = db.collection(COLLECTIONS.votes);
     this.meta = db.collection(COLLECTIONS.meta);
     this.outcomes = db.collection(COLLECTIONS.outcomes);
+    this.claims = db.collection(COLLECTIONS.proposalClaims);
   }
 
   /** Every process: the parameters governance set and the proposal counter. */
@@ -119,6 +126,8 @@ export class Governance {
         }
         open.set(doc._id, { doc, votes: await this.votes.find({ proposal: doc._id }, oneBatch(10_000)).toArray() });
       }
+      // Submitted while this read (a submission checks its action before it takes its lock): kept.
+      for (const [id, o] of this.open) if (!open.has(id) && o.doc.status === 'VOTING') open.set(id, o);
       this.open.clear();
       for (const [id, o] of open) this.open.set(id, o);
     } finally {
@@ -192,26 +201,80 @@ export class Governance {
     // What the proposal's hash is over must encode before a proposal number is taken: a failure
     // after it would leave a number spent and the federation in governance mode for nothing.
     canonicalJson({ title, description, proposer, action, members });
-    // The number is taken by the proposal's own insert under it (a unique `_id`): the next one free.
+    // One submission, one proposal: the same one sent again while its proposal is open answers that
+    // proposal (a retry after a lost answer, through either process) — by a unique-key claim.
+    const claim = sha256Hex(utf8(canonicalJson({ proposer, title, description, action })));
+    return this.locked(SUBMISSIONS, () => this.submit(claim, { title, description, proposer, action, members }));
+  }
+
+  /**
+   * Takes a proposal number for submission `claim` and inserts the proposal under it, or answers the
+   * open proposal the claim already names. The claim (collections.ts `proposalClaims`) is inserted
+   * first, naming the number it means to take; the number is taken by the proposal's own insert
+   * under it (a unique `_id`): the next one free. A claim whose number was never taken (its holder
+   * died first) is carried on; one whose number another proposal took moves to the next.
+   */
+  private async submit(claim: string, fields: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[] }): Promise<ProposalDoc> {
     for (;;) {
-      const doc = this.proposalDoc(this.submitted + 1, { title, description, proposer, action, members });
+      const held = await this.claims.findOne({ _id: claim });
+      let seq = this.submitted + 1;
+      if (held) {
+        const named = await this.proposals.findOne({ _id: String(held.seq) });
+        if (named?.claim === claim) {
+          if (named.status === 'VOTING') return this.submittedAgain(named);
+          // Decided: the same submission is a new proposal now.
+          await this.claims.deleteOne({ _id: claim, seq: held.seq });
+          continue;
+        }
+        if (named) {
+          // Its number went to another proposal: the claim moves on.
+          this.submitted = Math.max(this.submitted, held.seq);
+          await this.claims.updateOne({ _id: claim, seq: held.seq }, { $set: { seq: this.submitted + 1 } });
+          continue;
+        }
+        seq = held.seq; // claimed, never inserted: carried on
+      } else {
+        try {
+          await this.claims.insertOne({ _id: claim, seq, at: new Date() });
+        } catch (err) {
+          if (!isDuplicate(err)) throw err;
+          continue; // claimed meanwhile: read again
+        }
+      }
+      const doc = this.proposalDoc(seq, { ...fields, claim });
       try {
         await this.proposals.insertOne(doc);
       } catch (err) {
-        if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
-        this.submitted = doc.seq;
-        continue;
+        if (!isDuplicate(err)) throw err;
+        continue; // the number is taken (by this submission, or another): read the claim again
       }
-      this.submitted = doc.seq;
+      this.submitted = Math.max(this.submitted, doc.seq);
       await this.meta.updateOne({ _id: 'proposals' }, { $max: { seq: doc.seq } }, { upsert: true });
       this.chain.record({ id: doc.hash, kind: 'proposal', proposal: doc._id });
       this.open.set(doc._id, { doc, votes: [] });
-      this.opts.log.info('proposal submitted', { proposal: doc._id, action: action.type, proposer, members: members.length });
+      this.opts.log.info('proposal submitted', { proposal: doc._id, action: fields.action.type, proposer: fields.proposer, members: fields.members.length });
+      this.stillHolding();
       return doc;
     }
   }
 
-  private proposalDoc(seq: number, { title, description, proposer, action, members }: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[] }): ProposalDoc {
+  /**
+   * An open proposal submitted again. Kept in memory unless its insert landed after this holder read
+   * the open proposals (a dead holder's last command): then it is taken in now, its votes with it,
+   * and its event sealed unless a block holds it.
+   */
+  private async submittedAgain(doc: ProposalDoc): Promise<ProposalDoc> {
+    const open = this.open.get(doc._id);
+    if (open) return open.doc;
+    this.open.set(doc._id, { doc, votes: await this.votes.find({ proposal: doc._id }, oneBatch(10_000)).toArray() });
+    this.submitted = Math.max(this.submitted, doc.seq);
+    await this.chain.recordUnlessSealed({ id: doc.hash, kind: 'proposal', proposal: doc._id });
+    for (const v of this.open.get(doc._id)!.votes) await this.chain.recordUnlessSealed({ id: v.id, kind: 'vote', proposal: doc._id, municipality: v.municipality });
+    this.opts.log.info('proposal submitted again: answered with the open one', { proposal: doc._id });
+    return doc;
+  }
+
+  private proposalDoc(seq: number, { title, description, proposer, action, members, claim }: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[]; claim: string }): ProposalDoc {
     const now = new Date();
     const params = this.parameters;
     const body: ProposalBody<ProposalAction> = {
@@ -226,7 +289,7 @@ export class Governance {
       electorate: members,
       rules: params.rules,
     };
-    return { _id: body.id, seq, body, hash: proposalEventId(body), status: 'VOTING' };
+    return { _id: body.id, seq, body, hash: proposalEventId(body), claim, status: 'VOTING' };
   }
 
   /** Records a member's signed vote; the outcome is decided (and carried out) as soon as it is certain. */
@@ -255,15 +318,33 @@ export class Governance {
       try {
         await this.votes.insertOne(doc);
       } catch (err) {
-        if (err instanceof MongoServerError && err.code === 11000) throw aikiError('VOTE_EXISTS', `${doc.municipality} has already voted on proposal ${id}; votes are final`, { proposal: id, municipality: doc.municipality });
-        throw err;
+        if (!isDuplicate(err)) throw err;
+        // The stored vote is counted, even one whose insert landed after this holder read the votes (a dead holder's last command).
+        const stored = await this.votes.findOne({ _id: doc._id });
+        if (stored && !open.votes.some((v) => v._id === stored._id)) {
+          open.votes.push(stored);
+          await this.chain.recordUnlessSealed({ id: stored.id, kind: 'vote', proposal: id, municipality: stored.municipality });
+        }
+        throw aikiError('VOTE_EXISTS', `${doc.municipality} has already voted on proposal ${id}; votes are final`, { proposal: id, municipality: doc.municipality });
       }
       open.votes.push(doc);
       this.chain.record({ id: doc.id, kind: 'vote', proposal: id, municipality: doc.municipality });
+      this.stillHolding();
       return doc;
     });
     void this.conclude(id).catch((err: unknown) => this.opts.log.error('deciding a proposal failed; retrying', { proposal: id, err }));
     return vote;
+  }
+
+  /**
+   * Called after a proposal or vote is stored, before it is acknowledged: written while this process
+   * held the lease, it is read by the next holder, which loads only after this one's terms end
+   * (runtime/lease.ts). Written after the lease was lost (this process stalled), the next holder may
+   * have read before it: not acknowledged (MAINCHAIN_UNAVAILABLE); sent again, the next holder finds
+   * it stored (the same proposal; VOTE_EXISTS) and counts it if still undecided.
+   */
+  private stillHolding(): void {
+    if (!this.opts.may()) throw aikiError('MAINCHAIN_UNAVAILABLE', 'this main-chain process lost its lease while storing the request; send it again', { retryAfterMs: 1000 });
   }
 
   /** Decides proposal `id` if its outcome is certain or its voting has ended, carries it out if it passed, records the outcome. */

@@ -104,6 +104,8 @@ export interface ProposalDoc {
   body: ProposalBody;
   /** The proposal's event id. */
   hash: string;
+  /** Its submission's key (collections.ts `proposalClaims`); absent on proposals from before it. */
+  claim?: string;
   status: ProposalStatus;
   decidedAt?: Date;
   outcome?: OutcomeBody;

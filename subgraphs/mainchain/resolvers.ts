@@ -84,13 +84,17 @@ export const resolvers: Resolvers = {
       if (typeof id !== 'string' || !SETTLEMENT_ID.test(id)) throw aikiError('BAD_USER_INPUT', `id must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(id)}`, { field: 'id' });
       return settler.get(id);
     },
-    trace: async (_root, { transactionId, depth }, { settler }) => {
+    trace: async (_root, { transactionId, depth }, { settler, state }) => {
       if (typeof transactionId !== 'string' || !SETTLEMENT_ID.test(transactionId)) {
         throw aikiError('BAD_USER_INPUT', `transactionId must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(transactionId)}`, { field: 'transactionId' });
       }
       const d = depth ?? 3;
       if (!Number.isInteger(d) || d < 0 || d > MAX_TRACE_DEPTH) throw aikiError('BAD_USER_INPUT', `depth must be 0–${MAX_TRACE_DEPTH}`, { field: 'depth' });
-      return settler.trace(transactionId, d);
+      const trace = await settler.trace(transactionId, d);
+      // A process without the lease finds next hops from sealed blocks only, so its trace may lack a
+      // settlement the database holds at the label (recorded, not sealed yet): no label (state.ts).
+      if (state && !trace?.complete) state.writes = undefined;
+      return trace;
     },
     settlementCounts: (_root, _args, { settler }) => settler.counts(),
     proposal: async (_root, { id }, { governance }) => governance.get(proposalId(id)),

@@ -299,9 +299,12 @@ export class Settler {
   /**
    * The transfer `id` and, breadth first up to `depth` hops, the transfers between
    * municipalities that each credited recipient made afterwards. Null if `id` is unknown.
+   * `complete`: the next hops are every settlement stored (the lease holder's index), not only those
+   * sealed in the blocks followed (another process's).
    */
-  async trace(id: string, depth: number): Promise<TraceModel | null> {
-    if (!this.opts.may()) await this.follow();
+  async trace(id: string, depth: number): Promise<(TraceModel & { complete: boolean }) | null> {
+    const complete = this.opts.may();
+    if (!complete) await this.follow();
     const root = await this.get(id);
     if (!root) return null;
     const hops: TraceHopModel[] = [{ depth: 0, settlement: root }];
@@ -319,7 +322,7 @@ export class Settler {
       }
       frontier = next;
     }
-    return { transactionId: id, hops };
+    return { transactionId: id, hops, complete };
   }
 
   /**

@@ -2,12 +2,18 @@
  * State labels on the main chain (the ledger's are in subgraphs/ledger/state.ts; how the gateway
  * uses them: gateway/cache/StateCache.ts, docs/GATEWAY.md "State cache").
  *
- * The main chain is one process and the only writer of its database (docs/ARCHITECTURE.md, "Main chain"), so it
- * can count its own writes: every insert, update, delete or findAndModify it sends, seen through
- * the driver's command events. A label is the count of writes started, and this process's
- * start, taken when a request starts and no write is in flight. The gateway uses an answer
- * labelled so only while the main chain still reports the same label — no write has started
- * since — so the answer is what the main chain would answer now.
+ * The main chain may run as several processes over one database, but one writes it: the lease
+ * holder (docs/ARCHITECTURE.md, "Main chain"); the others hand it every mutation (relay.ts), and a
+ * new holder writes nothing before a term has passed since its predecessor stopped renewing
+ * (runtime/lease.ts). So the holder can count every write of the database: every insert, update,
+ * delete or findAndModify it sends, seen through the driver's command events. A label is the count
+ * of writes started and the holder's term of office, taken when a request starts and no write is in
+ * flight; another process asks the holder for it. The gateway uses an answer labelled so only while
+ * the main chain still reports the same label — no write has started since, and the lease has not
+ * changed hands — so the answer is what the main chain would answer now. The label is not read from
+ * the database: a count there would be one more write with every write (an anchor, a settlement
+ * step). What a process that does not hold the lease reads beside the database is not labelled (a
+ * trace's next hops, settlements.ts `trace`).
  *
  * That holds for answers read from the database alone. Some fields read what the process keeps
  * in memory (the head, open proposals, counts, parameters), which changes around its writes
