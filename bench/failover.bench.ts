@@ -8,6 +8,7 @@
  * BENCH_LEASE_MS sets the lease term (default: the main chain's, 2000 ms).
  */
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
+import { loadavg } from 'node:os';
 import { MongoClient } from 'mongodb';
 import { startCluster } from '../cluster/cluster.ts';
 import { formatAddress, generateKeyPair, signTransfer } from '../core/index.ts';
@@ -25,6 +26,8 @@ const wallet = (town: string) => {
 const senders = Array.from({ length: 4 }, () => wallet('kyoto'));
 const recipients = Array.from({ length: 4 }, () => wallet('osaka').address);
 const prefix = `bench_failover_${process.pid}`;
+const loads = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`load average at start ${loads()}`);
 const cluster = await startCluster({
   municipalities: [
     { code: 'kyoto', name: 'kyoto' },
@@ -81,7 +84,7 @@ try {
       await sleep(25);
     }
     pauses.push(next - killedAt);
-    console.log(`  kill ${k + 1}: next transfer credited ${((next - killedAt) / 1000).toFixed(2)} s after the kill`);
+    console.log(`  kill ${k + 1}: next transfer credited ${((next - killedAt) / 1000).toFixed(2)} s after the kill (load average ${loads()})`);
     await cluster.restartMainchain(index);
     await sleep(3000);
   }

@@ -8,7 +8,10 @@
  *     AIKI_STATE_CACHE=0, AIKI_SINGLE_FLIGHT=0) — next to the same trace without the ledgers'
  *     proofs, straight from the main chain (what the main chain alone costs).
  * BENCH_MAINCHAIN_REPLICAS=2 runs two main-chain processes (one holds the lease and settles).
+ * Prints the load average at the start and the end, and how often a main-chain process took up or
+ * lost the lease (its log lines): a hand-over pauses settlement for seconds.
  */
+import { loadavg } from 'node:os';
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { startCluster } from '../cluster/cluster.ts';
 import { spawnService } from '../cluster/services.ts';
@@ -31,9 +34,19 @@ const wallet = (town: string) => {
 };
 const senders = Array.from({ length: SENDERS }, () => wallet('kyoto'));
 const hops = TOWNS.map(wallet); // the 3-hop trace: kyoto → osaka → nara → kyoto
+const loads = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`load average at start ${loads()}`);
+/** Main-chain lease events, counted from the processes' log lines. */
+const lease = { holding: 0, lost: 0, takeovers: 0 };
 const cluster = await startCluster({
   municipalities: TOWNS.map((code) => ({ code, name: code })),
   dbPrefix: `bench_settle_${process.pid}`,
+  onLog: (service, line) => {
+    if (!service.startsWith('mainchain')) return;
+    if (line.includes('holding the main-chain lease')) lease.holding++;
+    if (line.includes('lost the main-chain lease')) lease.lost++;
+    if (line.includes('took the main-chain lease over')) lease.takeovers++;
+  },
   operatorToken: 'bench',
   mainchainReplicas: Number(process.env.BENCH_MAINCHAIN_REPLICAS ?? 1),
   mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_SETTLE_INTERVAL_MS: '50' },
@@ -143,6 +156,7 @@ try {
   console.log(`  with every proof, through the gateway (ours)  p50 ${pct(full, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(full, 0.99).toFixed(1).padStart(6)} ms`);
   console.log(`  the same, nothing cached at the gateway       p50 ${pct(fetched, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(fetched, 0.99).toFixed(1).padStart(6)} ms   (target p50 ≤ 50 ms)`);
   console.log(`  main-chain part only, straight to it          p50 ${pct(mainOnly, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(mainOnly, 0.99).toFixed(1).padStart(6)} ms`);
+  console.log(`main-chain lease: taken up ${lease.holding} times (${lease.takeovers} from a holder that stopped renewing), lost ${lease.lost} times; load average at the end ${loads()}`);
 } finally {
   await cluster.stop();
 }
