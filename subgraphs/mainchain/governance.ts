@@ -57,6 +57,12 @@ export interface GovernanceOptions {
   log: Logger;
   /** Whether this process holds the main chain's lease: only then does it decide proposals. */
   may: () => boolean;
+  /**
+   * The lease holder's term of office now (runtime/lease.ts `LeaseKeeper.epoch`), and whether this
+   * process still holds the lease in that term (waiting a little while it renews): then no other
+   * process has read governance's state since. Without it, {@link may} alone is asked.
+   */
+  term?: { now(): string; heldThrough(term: string): Promise<boolean> };
 }
 
 /** A decided proposal's outcome, `_id` = the proposal (collections.ts `outcomes`). */
@@ -215,6 +221,7 @@ export class Governance {
    * died first) is carried on; one whose number another proposal took moves to the next.
    */
   private async submit(claim: string, fields: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[] }): Promise<ProposalDoc> {
+    const term = this.opts.term?.now();
     for (;;) {
       const held = await this.claims.findOne({ _id: claim });
       let seq = this.submitted + 1;
@@ -253,7 +260,7 @@ export class Governance {
       this.chain.record({ id: doc.hash, kind: 'proposal', proposal: doc._id });
       this.open.set(doc._id, { doc, votes: [] });
       this.opts.log.info('proposal submitted', { proposal: doc._id, action: fields.action.type, proposer: fields.proposer, members: fields.members.length });
-      this.stillHolding();
+      await this.stillHolding(term);
       return doc;
     }
   }
@@ -304,6 +311,7 @@ export class Governance {
     const id = (parsed as { proposal?: unknown } | null)?.proposal;
     if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id)) throw aikiError('BAD_VOTE', `body.proposal must be a proposal id, got ${JSON.stringify(id ?? null)}`, { field: 'body.proposal' });
     const vote = await this.locked(id, async () => {
+      const term = this.opts.term?.now();
       const open = this.open.get(id);
       if (!open) {
         const doc = await this.proposals.findOne({ _id: id });
@@ -329,7 +337,7 @@ export class Governance {
       }
       open.votes.push(doc);
       this.chain.record({ id: doc.id, kind: 'vote', proposal: id, municipality: doc.municipality });
-      this.stillHolding();
+      await this.stillHolding(term);
       return doc;
     });
     void this.conclude(id).catch((err: unknown) => this.opts.log.error('deciding a proposal failed; retrying', { proposal: id, err }));
@@ -337,14 +345,16 @@ export class Governance {
   }
 
   /**
-   * Called after a proposal or vote is stored, before it is acknowledged: written while this process
-   * held the lease, it is read by the next holder, which loads only after this one's terms end
-   * (runtime/lease.ts). Written after the lease was lost (this process stalled), the next holder may
-   * have read before it: not acknowledged (MAINCHAIN_UNAVAILABLE); sent again, the next holder finds
-   * it stored (the same proposal; VOTE_EXISTS) and counts it if still undecided.
+   * Called after a proposal or vote is stored, before it is acknowledged: stored while this process
+   * held the lease, in the term of office it was received in, it is read by the next holder, which
+   * loads only after this one's terms end (runtime/lease.ts). Stored after the lease was lost (this
+   * process stalled), the next holder may have read before it: not acknowledged
+   * (MAINCHAIN_UNAVAILABLE); sent again, the next holder finds it stored (the same proposal;
+   * VOTE_EXISTS) and counts it if still undecided.
    */
-  private stillHolding(): void {
-    if (!this.opts.may()) throw aikiError('MAINCHAIN_UNAVAILABLE', 'this main-chain process lost its lease while storing the request; send it again', { retryAfterMs: 1000 });
+  private async stillHolding(term: string | undefined): Promise<void> {
+    const held = this.opts.term && term !== undefined ? await this.opts.term.heldThrough(term) : this.opts.may();
+    if (!held) throw aikiError('MAINCHAIN_UNAVAILABLE', 'this main-chain process lost its lease while storing the request; send it again', { retryAfterMs: 1000 });
   }
 
   /** Decides proposal `id` if its outcome is certain or its voting has ended, carries it out if it passed, records the outcome. */
