@@ -167,7 +167,9 @@ export class Settler {
     await this.writing;
     const counts = new Map<SettlementStatus, number>();
     const active = new Map<string, SettlementDoc>();
+    const read = new Set<string>();
     for (const s of await this.settlements.find({}).toArray()) {
+      read.add(s._id);
       this.sent(s);
       if (ACTIVE.includes(s.status)) active.set(s._id, this.active.get(s._id) ?? s);
       else counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -181,8 +183,9 @@ export class Settler {
       }
       counts.set(doc.status, (counts.get(doc.status) ?? 0) + 1);
     }
-    // Recorded while this read (an anchor offer does not wait for it): kept.
-    for (const [id, doc] of this.active) if (!active.has(id) && ACTIVE.includes(doc.status)) active.set(id, doc);
+    // Recorded while this read (an anchor offer does not wait for it): kept. One the read found final
+    // (a dead holder's late write) is not kept as this process knew it.
+    for (const [id, doc] of this.active) if (!read.has(id) && ACTIVE.includes(doc.status)) active.set(id, doc);
     this.active.clear();
     for (const [id, doc] of active) this.active.set(id, doc);
     this.count.clear();
@@ -536,26 +539,29 @@ export class Settler {
       if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
       for (const e of errors) taken.add(e.index);
     });
-    const applied: Array<{ move: Move; record: StepDoc }> = [];
+    const applied: Array<{ move: Move; record: StepDoc; theirs?: boolean }> = [];
     for (const [i, move] of moves.entries()) {
       if (!taken.has(i)) applied.push({ move, record: records[i]! });
       else {
         const theirs = await this.steps.findOne({ _id: records[i]!._id });
         if (!theirs) throw new Error(`settlement step ${records[i]!._id} was refused as a duplicate and is not there`);
         this.opts.log.warn('a settlement step was recorded by another process first; taking it', { settlement: move.doc._id, status: theirs.status });
-        applied.push({ move: { doc: move.doc, status: theirs.status, set: theirs.set }, record: theirs });
+        applied.push({ move: { doc: move.doc, status: theirs.status, set: theirs.set }, record: theirs, theirs: true });
       }
     }
     for (let i = 0; i < applied.length; i += MAX_STATEMENTS_PER_COMMAND) {
       const chunk = applied.slice(i, i + MAX_STATEMENTS_PER_COMMAND);
       await this.copySteps(chunk.map(({ move: { doc }, record }) => ({ ...doc, ...record.set, status: record.status, steps: [...doc.steps, { status: record.status, at: record.at }] })));
-      for (const { move, record } of chunk) {
+      for (const { move, record, theirs } of chunk) {
         const { doc, entry } = move;
         const { status, set } = record;
         this.counted(doc.status, status);
         Object.assign(doc, set, { status });
         doc.steps.push({ status, at: record.at });
-        this.chain.record({ id: stepEventIds(doc).at(-1)!, kind: 'settlement', settlement: doc._id, status, entry: entry ?? (stepEntry(status, orderIds(doc)) || undefined) });
+        const event = { id: stepEventIds(doc).at(-1)!, kind: 'settlement' as const, settlement: doc._id, status, entry: entry ?? (stepEntry(status, orderIds(doc)) || undefined) };
+        // Another process's step may be sealed already (read by this one's load meanwhile): once.
+        if (theirs) await this.chain.recordUnlessSealed(event);
+        else this.chain.record(event);
         this.retryAt.delete(doc._id); // a new step is tried at once
         if (TERMINAL.includes(status)) {
           this.active.delete(doc._id);
