@@ -391,7 +391,8 @@ export class Governance {
         votes: votes.map((v) => v.id).sort(),
         failure: failure ? { code: failure.code, message: failure.message } : null,
       };
-      let decision: Omit<OutcomeDoc, '_id'> = { status, outcome, outcomeId: outcomeEventId(outcome), decidedAt: new Date(), ...(failure ? { failure } : {}) };
+      const ours = outcomeEventId(outcome);
+      let decision: Omit<OutcomeDoc, '_id'> = { status, outcome, outcomeId: ours, decidedAt: new Date(), ...(failure ? { failure } : {}) };
       // The decision is its insert under the proposal's id: decided once, whichever process decides.
       try {
         await this.outcomes.insertOne({ _id: id, ...decision });
@@ -402,7 +403,10 @@ export class Governance {
         decision = theirs;
       }
       await this.proposals.updateOne({ _id: id, status: 'VOTING' }, { $set: decision });
-      this.chain.record({ id: decision.outcomeId, kind: 'outcome', proposal: id });
+      const event = { id: decision.outcomeId, kind: 'outcome' as const, proposal: id };
+      // Another process's outcome may be sealed already (read by this one meanwhile): once.
+      if (decision.outcomeId === ours) this.chain.record(event);
+      else await this.chain.recordUnlessSealed(event);
       this.open.delete(id);
       Object.assign(doc, { status: decision.status, outcome: decision.outcome, outcomeId: decision.outcomeId, decidedAt: decision.decidedAt, failure: decision.failure });
       this.opts.log.info('proposal decided', { proposal: id, status: decision.status, ...tally, ...(decision.failure ? { failure: decision.failure.code } : {}) });
