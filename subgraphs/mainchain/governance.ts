@@ -391,8 +391,8 @@ export class Governance {
         votes: votes.map((v) => v.id).sort(),
         failure: failure ? { code: failure.code, message: failure.message } : null,
       };
-      const ours = outcomeEventId(outcome);
-      let decision: Omit<OutcomeDoc, '_id'> = { status, outcome, outcomeId: ours, decidedAt: new Date(), ...(failure ? { failure } : {}) };
+      let decision: Omit<OutcomeDoc, '_id'> = { status, outcome, outcomeId: outcomeEventId(outcome), decidedAt: new Date(), ...(failure ? { failure } : {}) };
+      let ours = true;
       // The decision is its insert under the proposal's id: decided once, whichever process decides.
       try {
         await this.outcomes.insertOne({ _id: id, ...decision });
@@ -401,11 +401,12 @@ export class Governance {
         const { _id, ...theirs } = (await this.outcomes.findOne({ _id: id }))!;
         this.opts.log.warn('a proposal was decided by another process first; taking its outcome', { proposal: id, status: theirs.status });
         decision = theirs;
+        ours = false;
       }
       await this.proposals.updateOne({ _id: id, status: 'VOTING' }, { $set: decision });
       const event = { id: decision.outcomeId, kind: 'outcome' as const, proposal: id };
       // Another process's outcome may be sealed already (read by this one meanwhile): once.
-      if (decision.outcomeId === ours) this.chain.record(event);
+      if (ours) this.chain.record(event);
       else await this.chain.recordUnlessSealed(event);
       this.open.delete(id);
       Object.assign(doc, { status: decision.status, outcome: decision.outcome, outcomeId: decision.outcomeId, decidedAt: decision.decidedAt, failure: decision.failure });
