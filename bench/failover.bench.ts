@@ -34,7 +34,7 @@ const cluster = await startCluster({
     { code: 'osaka', name: 'osaka' },
   ],
   dbPrefix: prefix,
-  operatorToken: 'bench',
+  operatorToken: 'bench-operator', // 8 characters at least (runtime/env.ts envToken)
   mainchainReplicas: 2,
   mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_SETTLE_INTERVAL_MS: '50', ...(LEASE_MS ? { AIKI_LEASE_MS: LEASE_MS } : {}) },
   ledgerEnv: (spec) => ({

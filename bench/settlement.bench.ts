@@ -47,7 +47,7 @@ const cluster = await startCluster({
     if (line.includes('lost the main-chain lease')) lease.lost++;
     if (line.includes('took the main-chain lease over')) lease.takeovers++;
   },
-  operatorToken: 'bench',
+  operatorToken: 'bench-operator', // 8 characters at least (runtime/env.ts envToken)
   mainchainReplicas: Number(process.env.BENCH_MAINCHAIN_REPLICAS ?? 1),
   mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_SETTLE_INTERVAL_MS: '50' },
   ledgerEnv: (spec) => ({
