@@ -89,16 +89,7 @@ export class ChainAuditor {
 
   /** Checks the next block and its anchor (null: not anchored). Returns every check, named as {@link AUDIT_CHECKS}. */
   block(b: AuditBlock, anchor: AnchorInput | null): Array<ProofCheck & { name: AuditCheckName }> {
-    const checks: Array<ProofCheck & { name: AuditCheckName }> = [];
-    const check = (name: AuditCheckName, fn: () => string | true) => {
-      let r: string | true;
-      try {
-        r = fn();
-      } catch (err) {
-        r = (err as Error).message;
-      }
-      checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
-    };
+    const { checks, check } = checkList<AuditCheckName>();
     const header: BlockHeader = { v: b.v, municipality: b.municipality, height: b.height, prevHash: b.prevHash, time: b.time, txRoot: b.txRoot, txCount: b.txCount, pohEnd: b.pohEnd, pohCount: b.pohCount, sequencer: b.sequencer };
     const parent = this.parent;
     const genesis = parent === null && b.height === 0;
@@ -221,16 +212,7 @@ export class MainChainAuditor {
   }
 
   block(b: AuditMainBlock): Array<ProofCheck & { name: MainAuditCheckName }> {
-    const checks: Array<ProofCheck & { name: MainAuditCheckName }> = [];
-    const check = (name: MainAuditCheckName, fn: () => string | true) => {
-      let r: string | true;
-      try {
-        r = fn();
-      } catch (err) {
-        r = (err as Error).message;
-      }
-      checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
-    };
+    const { checks, check } = checkList<MainAuditCheckName>();
     let header: BlockHeader | undefined;
     check('header', () => {
       const parsed: unknown = JSON.parse(b.header);
@@ -388,4 +370,19 @@ export function auditTransactionOf(municipality: string, tx: { id: string; body:
     time: body.time,
     signature: tx.signature,
   };
+}
+
+/** Named checks and how to add one: `fn` returns true when it holds, else what is wrong (a throw is its message). */
+function checkList<N extends string>() {
+  const checks: Array<ProofCheck & { name: N }> = [];
+  const check = (name: N, fn: () => string | true) => {
+    let r: string | true;
+    try {
+      r = fn();
+    } catch (err) {
+      r = (err as Error).message;
+    }
+    checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
+  };
+  return { checks, check };
 }
