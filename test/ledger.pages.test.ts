@@ -312,6 +312,25 @@ describe('reads by _id only (FerretDB pushes down nothing else)', () => {
   });
 });
 
+describe('page sizes: `first` is 1–100 (schema/ledger.graphql), anything else refused with a code', () => {
+  const MUNICIPALITY = { __typename: 'Municipality', code: 'kyoto' };
+  const PAGES: Array<[string, string, Record<string, unknown>]> = [
+    ['Chain.blocks', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Municipality { chain { blocks(first: $n) { edges { cursor } } } } } }', { r: [MUNICIPALITY] }],
+    ['Chain.blocksFrom', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Municipality { chain { blocksFrom(height: 0, first: $n) { height } } } } }', { r: [MUNICIPALITY] }],
+    ['Block.transactions', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Block { transactions(first: $n) { edges { cursor } } } } }', { r: [{ __typename: 'Block', id: 'kyoto:1' }] }],
+    ['Account.transactions', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Account { transactions(first: $n) { edges { cursor } } } } }', { r: [{ __typename: 'Account', id: busy.address }] }],
+  ];
+
+  it.each(PAGES)('%s: 100 answered, 0, 101 and -1 refused as BAD_USER_INPUT naming first', async (_name, query, variables) => {
+    const ok = await gql(ledger.url, query, { ...variables, n: 100 });
+    expect(ok.errors, JSON.stringify(ok.errors)).toBeUndefined();
+    for (const n of [0, 101, -1]) {
+      const r = await gql(ledger.url, query, { ...variables, n });
+      expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message]), `first: ${n}`).toEqual([['BAD_USER_INPUT', 'first', `first must be 1–100 (got ${n})`]]);
+    }
+  });
+});
+
 // --- applying a block again after a crash --------------------------------------------------
 
 describe('history documents list the same predecessors however often a block is applied', () => {
