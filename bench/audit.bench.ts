@@ -35,7 +35,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aiki-audit-bench-'));
 const cluster = await startCluster({
   municipalities: [KYOTO],
   dbPrefix: prefix,
-  operatorToken: 'bench',
+  operatorToken: 'bench-operator', // 8 characters at least (runtime/env.ts envToken)
   mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200' },
   ledgerEnv: () => ({ AIKI_GENESIS: JSON.stringify(genesis), AIKI_ANCHOR_INTERVAL_MS: '50' }),
 });
