@@ -17,8 +17,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
-import { BSON, type Db } from 'mongodb';
+import { BSON, type Collection, type Db } from 'mongodb';
 import { aikiError } from '../core/errors.ts';
+import { blockKey, findByIds, type Lookups } from './mongo.ts';
 
 const { EJSON } = BSON;
 
@@ -185,4 +186,48 @@ export async function assertEmpty(db: Db): Promise<void> {
       throw aikiError('RESTORE_TARGET_NOT_EMPTY', `database ${db.databaseName} is not empty (collection ${name} holds documents): a restore writes only into an empty database. Nothing was written.`, { database: db.databaseName, collection: name });
     }
   }
+}
+
+/** Blocks read by `_id` per batch while a chain is archived. */
+const READ_BATCH = 64;
+
+/** What a backup that follows its chain (`aiki backup --follow`) is told: when to stop, how often to look for a new block. */
+export interface Follow {
+  stopped: () => boolean;
+  pollMs: number;
+}
+
+/**
+ * Every block of a chain from height 0, in order, handed to `each` ({@link READ_BATCH} read by
+ * `_id` at a time; of each batch only the contiguous prefix: a block read by a later findOne may have
+ * been sealed after an earlier one missed, and is read again with the next batch). At the head it
+ * returns — or, with `follow`, waits for the next block until told to stop, then reads to the head
+ * once more. Returns how many blocks it read and the last.
+ */
+export async function eachBlock<T extends { _id: string; height: number; hash: string }>(
+  blocks: Collection<T>,
+  lookups: Lookups,
+  each: (doc: T) => Promise<void>,
+  opts: { follow?: Follow; progress?: (p: { height: number; blocks: number }) => void } = {},
+): Promise<{ blocks: number; head: { height: number; hash: string } | undefined }> {
+  let next = 0;
+  let head: { height: number; hash: string } | undefined;
+  for (;;) {
+    const heights = Array.from({ length: READ_BATCH }, (_, i) => next + i);
+    const found = new Map((await findByIds(blocks, heights.map(blockKey), lookups)).map((d) => [d.height, d]));
+    let read = 0;
+    for (let doc; (doc = found.get(next)); next++, read++) {
+      await each(doc);
+      head = { height: doc.height, hash: doc.hash };
+    }
+    if (read > 0) opts.progress?.({ height: head!.height, blocks: next });
+    if (read === READ_BATCH) continue;
+    if (!opts.follow) break;
+    if (opts.follow.stopped()) {
+      if (read === 0) break;
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, opts.follow!.pollMs));
+  }
+  return { blocks: next, head };
 }

@@ -22,8 +22,8 @@
  * writes, block by block in height order.
  */
 import type { Db } from 'mongodb';
-import { ArchiveDamage, assertEmpty, readArchive, type ArchiveRecord, type ArchiveWriter } from '../../db/archive.ts';
-import { findByIds, type Lookups } from '../../db/mongo.ts';
+import { ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveRecord, type ArchiveWriter, type Follow } from '../../db/archive.ts';
+import type { Lookups } from '../../db/mongo.ts';
 import {
   AikiError,
   aikiError,
@@ -73,13 +73,12 @@ export interface BackupOptions {
   municipality: string;
   mainchainKey?: string | null;
   /** Keep reading new blocks once at the head, every `pollMs`, until `stopped()`; then read to the head once more and finish. */
-  follow?: { stopped: () => boolean; pollMs: number };
+  follow?: Follow;
   /** Called after each batch of blocks written. */
   progress?: (p: { height: number; blocks: number }) => void;
 }
 
 /** Blocks read at once (by `_id`: one `$in` on MongoDB, parallel `findOne`s on FerretDB). */
-const READ_BATCH = 64;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A block as archived: the stored document without `_id` and `height` (both are the header's height). */
@@ -106,30 +105,16 @@ export async function backupLedger(db: Db, lookups: Lookups, writer: ArchiveWrit
   };
   await writer.write({ archive: header });
 
-  let next = 0;
   let transactions = 0;
-  let head = { height: 0, hash: genesis.hash };
-  for (;;) {
-    const heights = Array.from({ length: READ_BATCH }, (_, i) => next + i);
-    const found = new Map((await findByIds(blocks, heights.map(blockKey), lookups)).map((d) => [d.height, d]));
-    // Only the contiguous prefix: a block read by a later findOne may have been sealed after an
-    // earlier one missed (parallel lookups); it is read again in the next batch.
-    let read = 0;
-    for (let doc; (doc = found.get(next)); next++, read++) {
+  const { blocks: read, head } = await eachBlock(
+    blocks,
+    lookups,
+    async (doc) => {
       await writer.write(blockRecord(doc));
       transactions += doc.txs.length;
-      head = { height: doc.height, hash: doc.hash };
-    }
-    if (read > 0) opts.progress?.({ height: head.height, blocks: next });
-    if (read === READ_BATCH) continue;
-    // At the head: finish, or wait for the next block until told to stop (then read to the head once more).
-    if (!opts.follow) break;
-    if (opts.follow.stopped()) {
-      if (read === 0) break;
-      continue;
-    }
-    await new Promise((r) => setTimeout(r, opts.follow!.pollMs));
-  }
+    },
+    opts,
+  );
 
   let rejected = 0;
   for await (const doc of db.collection<RejectedDoc>(COLLECTIONS.rejected).find({}, { batchSize: 1000 })) {
@@ -141,7 +126,7 @@ export async function backupLedger(db: Db, lookups: Lookups, writer: ArchiveWrit
     await writer.write({ pending: doc });
     pending += doc.txs.length;
   }
-  return { blocks: next, transactions, head, rejected, pending };
+  return { blocks: read, transactions, head: head ?? { height: 0, hash: genesis.hash }, rejected, pending };
 }
 
 // --- verification ----------------------------------------------------------------------------

@@ -21,8 +21,8 @@
  * its block.
  */
 import type { Db } from 'mongodb';
-import { ArchiveDamage, assertEmpty, readArchive, type ArchiveWriter } from '../../db/archive.ts';
-import { findByIds, type Lookups } from '../../db/mongo.ts';
+import { ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveWriter, type Follow } from '../../db/archive.ts';
+import type { Lookups } from '../../db/mongo.ts';
 import {
   AikiError,
   aikiError,
@@ -89,7 +89,6 @@ export interface MainchainBackupResult {
   unknown: string[];
 }
 
-const READ_BATCH = 64;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Writes the archive of the main chain in `db`; the caller finishes it. Follows like a ledger's backup (subgraphs/ledger/archive.ts). */
@@ -97,7 +96,7 @@ export async function backupMainchain(
   db: Db,
   lookups: Lookups,
   writer: ArchiveWriter,
-  opts: { follow?: { stopped: () => boolean; pollMs: number }; progress?: (p: { height: number; blocks: number }) => void } = {},
+  opts: { follow?: Follow; progress?: (p: { height: number; blocks: number }) => void } = {},
 ): Promise<MainchainBackupResult> {
   const blocks = db.collection<MainBlockDoc>(COLLECTIONS.blocks);
   const genesis = await blocks.findOne({ _id: blockKey(0) });
@@ -105,28 +104,16 @@ export async function backupMainchain(
   const header: MainchainArchiveHeader = { format: ARCHIVE_FORMAT, v: 1, chain: 'mainchain', sequencer: genesis.header.sequencer, database: db.databaseName, createdAt: new Date().toISOString() };
   await writer.write({ archive: header });
 
-  let next = 0;
   let events = 0;
-  let head = { height: 0, hash: genesis.hash };
-  for (;;) {
-    const heights = Array.from({ length: READ_BATCH }, (_, i) => next + i);
-    const found = new Map((await findByIds(blocks, heights.map(blockKey), lookups)).map((d) => [d.height, d]));
-    let read = 0;
-    for (let doc; (doc = found.get(next)); next++, read++) {
-      const { header: h, hash, signature, events: e, poh } = doc;
+  const { blocks: read, head } = await eachBlock(
+    blocks,
+    lookups,
+    async ({ header: h, hash, signature, events: e, poh }) => {
       await writer.write({ block: { header: h, hash, signature, events: e, poh } });
       events += e.length;
-      head = { height: doc.height, hash };
-    }
-    if (read > 0) opts.progress?.({ height: head.height, blocks: next });
-    if (read === READ_BATCH) continue;
-    if (!opts.follow) break;
-    if (opts.follow.stopped()) {
-      if (read === 0) break;
-      continue;
-    }
-    await new Promise((r) => setTimeout(r, opts.follow!.pollMs));
-  }
+    },
+    opts,
+  );
 
   const documents: Record<string, number> = {};
   for (const collection of ARCHIVED) {
@@ -139,7 +126,7 @@ export async function backupMainchain(
   }
   const present = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
   const unknown = present.filter((c) => !(ARCHIVED as readonly string[]).includes(c) && !NOT_ARCHIVED.includes(c) && !c.startsWith('system.'));
-  return { blocks: next, events, head, documents, unknown };
+  return { blocks: read, events, head: head ?? { height: 0, hash: genesis.hash }, documents, unknown };
 }
 
 export interface MainchainArchiveSummary {
