@@ -45,7 +45,7 @@ const cluster = await startCluster({
   ],
   db,
   dbPrefix: `bench_cli_${process.pid}`,
-  operatorToken: 'bench',
+  operatorToken: 'bench-token',
 });
 try {
   const env = { ...process.env, AIKI_URL: cluster.gateway.url };

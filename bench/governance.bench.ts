@@ -58,7 +58,7 @@ const withPeer = process.env.BENCH_PEER !== '0';
  * by default its own default, 10 s; `BENCH_POLL_MS=1000` is what clusters in tests run with.
  */
 const pollIntervalMs = Number(process.env.BENCH_POLL_MS ?? 10_000);
-const TOKEN = 'bench';
+const TOKEN = 'bench-token';
 const FOUNDERS = [
   { code: 'kyoto', name: 'Kyoto' },
   { code: 'osaka', name: 'Osaka' },

@@ -77,7 +77,7 @@ const recipient = formatAddress('kyoto', generateKeyPair().publicKey);
 const cluster = await startCluster({
   municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
   dbPrefix: `bench_${process.pid}`,
-  operatorToken: 'bench',
+  operatorToken: 'bench-token',
   ledgerEnv: () => ({
     AIKI_GENESIS: JSON.stringify(senders.map((s) => ({ address: s.address, amount: '1000000000' }))),
     AIKI_BLOCK_INTERVAL_MS: '50',

@@ -131,7 +131,7 @@ try {
 
   const small = await measure(TOWNS.length, pages);
   t0 = performance.now();
-  const { registerS, admitS } = await registerFillers({ mainchain: cluster.mainchain.url, gateway: ours, token: 'bench' }, fillers, fillerCodes(FILLERS), TOWNS.length + FILLERS);
+  const { registerS, admitS } = await registerFillers({ mainchain: cluster.mainchain.url, gateway: ours, token: 'bench-token' }, fillers, fillerCodes(FILLERS), TOWNS.length + FILLERS);
   console.log(`\n${FILLERS} filler municipalities registered in ${registerS.toFixed(1)} s, all routed by the gateway ${admitS.toFixed(1)} s later`);
   await sleep(2000); // the registry read settled
   const large = await measure(TOWNS.length + FILLERS, pages);

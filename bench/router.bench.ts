@@ -19,7 +19,7 @@ const cluster = await startCluster({
     { code: 'nara', name: 'Nara' },
   ],
   dbPrefix: `bench_${process.pid}`,
-  operatorToken: 'bench',
+  operatorToken: 'bench-token',
 });
 try {
   const viaGateway = await load(cluster.gateway.url, { query: '{ municipalities { code name chain { height headHash } } }' }, { seconds, concurrency });

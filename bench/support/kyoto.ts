@@ -44,7 +44,7 @@ export function benchCluster(dbPrefix: string, towns: string[], treasury: Wallet
   return startCluster({
     municipalities: towns.map((code) => ({ code, name: code[0]!.toUpperCase() + code.slice(1) })),
     dbPrefix,
-    operatorToken: 'bench',
+    operatorToken: 'bench-token',
     pollIntervalMs: gateway.pollIntervalMs,
     gatewayEnv: gateway.env,
     gatewayCompiled: gateway.compiled,
