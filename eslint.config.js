@@ -36,7 +36,7 @@ export default tseslint.config(
     files: ['explorer/src/**/*.{ts,tsx}'],
     rules: noImport(
       ['node:*', '**/runtime/**', '**/gateway/**', '**/subgraphs/**', '**/schema/**', '**/cluster/**', '**/cli/**', '**/db/**', 'mongodb', '@apollo/*'],
-      "the explorer is a browser app on the public API: it imports core/ (pure rules) and its own files, nothing of the server.",
+      'the explorer is a browser app on the public API: it imports core/ (pure rules) and its own files, nothing of the server.',
     ),
   },
   {

@@ -27,7 +27,10 @@ import { fundedSenders, writeChain } from '../test/support/chain.ts';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 10_000);
 const KYOTO = { code: 'kyoto', name: 'Kyoto' };
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const { senders, genesis } = fundedSenders('kyoto', 256, 10n ** 12n);
 const prefix = `bench_audit_${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'aiki-audit-bench-'));
@@ -95,7 +98,9 @@ try {
     const out = await audit(['--url', cluster.gateway.url, ...args]);
     const speed = /(\d+) blocks in ([\d.]+) s \((\d+) blocks\/s; ([\d.]+) s of it checking\), peak RSS (\d+) MiB/.exec(out);
     if (!speed || !verified.test(out)) throw new Error(`the audit did not pass:\n${out}`);
-    console.log(`    ${speed[1]} blocks in ${speed[2]} s: ${speed[3]} blocks/s (${speed[4]} s of it checking, the rest waiting for the API), peak RSS ${speed[5]} MiB`);
+    console.log(
+      `    ${speed[1]} blocks in ${speed[2]} s: ${speed[3]} blocks/s (${speed[4]} s of it checking, the rest waiting for the API), peak RSS ${speed[5]} MiB`,
+    );
   }
   console.log(`  load average ${load()} at end`);
 } finally {

@@ -63,7 +63,16 @@ try {
       wallets.map(async (w, s) => {
         const txs = [];
         for (let n = from + 1; n <= Math.min(from + 250, perSender) && (n - 1) * SENDERS + s < TRANSFERS; n++) {
-          const body: TransferBody = { v: 1, type: 'transfer', from: w.address, to: recipients[(n * 7 + s) % ACCOUNTS]!, amount: String(1 + (n % 97)), nonce: n, memo: n % 5 === 0 ? `invoice ${n}` : '', time: new Date().toISOString() };
+          const body: TransferBody = {
+            v: 1,
+            type: 'transfer',
+            from: w.address,
+            to: recipients[(n * 7 + s) % ACCOUNTS]!,
+            amount: String(1 + (n % 97)),
+            nonce: n,
+            memo: n % 5 === 0 ? `invoice ${n}` : '',
+            time: new Date().toISOString(),
+          };
           txs.push(signTransfer(body, w.secretKey));
         }
         // Sent again as a whole while the lease is being handed over (a busy machine): resubmitting is idempotent.
@@ -86,7 +95,8 @@ try {
 
   const mongo = await connectMongo(db.uri, `${prefix}_kyoto`, 'bench-backup');
   const rows: string[] = [];
-  const row = (step: string, ms: number, blocks: number, extra = '') => rows.push(`| ${step} | ${(ms / 1000).toFixed(2)} s | ${Math.round((blocks * 1000) / ms)} | ${Math.round((TRANSFERS * 1000) / ms)} | ${extra} |`);
+  const row = (step: string, ms: number, blocks: number, extra = '') =>
+    rows.push(`| ${step} | ${(ms / 1000).toFixed(2)} s | ${Math.round((blocks * 1000) / ms)} | ${Math.round((TRANSFERS * 1000) / ms)} | ${extra} |`);
   const per10k = (bytes: number) => `${((bytes * 10_000) / TRANSFERS / 1e6).toFixed(2)} MB per 10,000 transfers`;
   const blocks = head.height + 1;
 
@@ -114,7 +124,11 @@ try {
     await target.close();
   }
   await mongo.close();
-  console.log(`# ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB 1.24 (SQLite)'}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `# ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB 1.24 (SQLite)'}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log('| step | time | blocks/s | transfers/s | size |');
   console.log('|---|---:|---:|---:|---|');
   for (const r of rows) console.log(r);

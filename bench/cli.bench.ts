@@ -30,7 +30,9 @@ function time(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -59,7 +61,12 @@ try {
     ['node --import tsx cli/aiki.ts --version (before; tsx cache off)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', '--version'], noCache],
     ['node cli/bin.js municipality list', process.execPath, ['cli/bin.js', 'municipality', 'list']],
     ['node --import tsx cli/aiki.ts municipality list (before; tsx cache warm)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'municipality', 'list']],
-    ['node --import tsx cli/aiki.ts municipality list (before; tsx cache off)', process.execPath, ['--import', 'tsx', 'cli/aiki.ts', 'municipality', 'list'], noCache],
+    [
+      'node --import tsx cli/aiki.ts municipality list (before; tsx cache off)',
+      process.execPath,
+      ['--import', 'tsx', 'cli/aiki.ts', 'municipality', 'list'],
+      noCache,
+    ],
   ];
   // Built (and fresh) before anything is measured; one warm-up run of each.
   for (const [, command, args, own] of ways) await time(command, args, own ?? env);
@@ -70,7 +77,9 @@ try {
     for (const [name, command, args, own] of ways) times.get(name)!.push(await time(command, args, own ?? env));
   }
   loads.sort((a, b) => a - b);
-  console.log(`\n${runs} runs each, interleaved; load average (1 min) ${loads[0]!.toFixed(1)}–${loads.at(-1)!.toFixed(1)} on ${process.env.BENCH_NOISE === '1' ? 'a machine kept busy (BENCH_NOISE=1)' : 'this machine'}\n`);
+  console.log(
+    `\n${runs} runs each, interleaved; load average (1 min) ${loads[0]!.toFixed(1)}–${loads.at(-1)!.toFixed(1)} on ${process.env.BENCH_NOISE === '1' ? 'a machine kept busy (BENCH_NOISE=1)' : 'this machine'}\n`,
+  );
   console.log('| way | median ms | p90 ms | min ms |');
   console.log('|---|---|---|---|');
   for (const [name, t] of times) {

@@ -39,17 +39,27 @@ function pageScripts(page: string): { files: number; raw: number; gzip: number }
 ensureExplorerBuilt();
 const explorer = pageScripts('index.html');
 const graphiql = pageScripts('graphiql.html');
-console.log(`explorer JavaScript: ${kb(explorer.gzip)} gzipped (${kb(explorer.raw)} raw, ${explorer.files} files); GraphiQL's page: ${kb(graphiql.gzip)} gzipped (${kb(graphiql.raw)} raw)`);
+console.log(
+  `explorer JavaScript: ${kb(explorer.gzip)} gzipped (${kb(explorer.raw)} raw, ${explorer.files} files); GraphiQL's page: ${kb(graphiql.gzip)} gzipped (${kb(graphiql.raw)} raw)`,
+);
 
 const treasury = wallet('kyoto');
 const loadBefore = loadavg()[0]!;
 const [cluster, browser] = await Promise.all([
   startCluster({
-    municipalities: [{ code: 'kyoto', name: '京都市 Kyoto' }, { code: 'osaka', name: '大阪市 Osaka' }, { code: 'nara', name: '奈良市 Nara' }],
+    municipalities: [
+      { code: 'kyoto', name: '京都市 Kyoto' },
+      { code: 'osaka', name: '大阪市 Osaka' },
+      { code: 'nara', name: '奈良市 Nara' },
+    ],
     dbPrefix: `bench_explorer_${Date.now()}`,
     operatorToken: 'bench-explorer',
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100' },
-    ledgerEnv: (spec) => ({ AIKI_BLOCK_INTERVAL_MS: '50', AIKI_ANCHOR_INTERVAL_MS: '50', ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000000' }]) } : {}) }),
+    ledgerEnv: (spec) => ({
+      AIKI_BLOCK_INTERVAL_MS: '50',
+      AIKI_ANCHOR_INTERVAL_MS: '50',
+      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000000' }]) } : {}),
+    }),
   }),
   launchChromium(),
 ]);
@@ -84,8 +94,12 @@ try {
     inNode.push(performance.now() - started);
     if (!checks.every((c) => c.ok)) throw new Error('the trace does not verify in Node');
   }
-  console.log(`federation page, first render (navigation start to the municipalities' rows, cold cache): median ${median(firstRender).toFixed(0)} ms over ${ROUNDS} (min ${Math.min(...firstRender).toFixed(0)}, max ${Math.max(...firstRender).toFixed(0)})`);
-  console.log(`verify a 3-hop trace (${file.trace.hops.length} hops): in Chromium (noble) median ${median(inBrowser).toFixed(1)} ms; peer, aiki verify's verifyTrace in Node (OpenSSL) median ${median(inNode).toFixed(1)} ms`);
+  console.log(
+    `federation page, first render (navigation start to the municipalities' rows, cold cache): median ${median(firstRender).toFixed(0)} ms over ${ROUNDS} (min ${Math.min(...firstRender).toFixed(0)}, max ${Math.max(...firstRender).toFixed(0)})`,
+  );
+  console.log(
+    `verify a 3-hop trace (${file.trace.hops.length} hops): in Chromium (noble) median ${median(inBrowser).toFixed(1)} ms; peer, aiki verify's verifyTrace in Node (OpenSSL) median ${median(inNode).toFixed(1)} ms`,
+  );
   console.log(`load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`);
 } finally {
   await browser.close();

@@ -27,7 +27,10 @@ const senders = Array.from({ length: 4 }, () => wallet('kyoto'));
 const recipients = Array.from({ length: 4 }, () => wallet('osaka').address);
 const prefix = `bench_failover_${process.pid}`;
 const events: string[] = [];
-const loads = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 console.log(`load average at start ${loads()}`);
 const cluster = await startCluster({
   municipalities: [
@@ -63,7 +66,9 @@ const credited = () => settlements.countDocuments({ status: 'CREDITED' });
 const heldCredited = async (): Promise<number | undefined> => {
   const holder = await cluster.mainchainHolder();
   if (!holder) return undefined;
-  const reply = await postGraphQL<{ settlementCounts: Array<{ status: string; count: number }> }>(holder.url, '{ settlementCounts { status count } }', { secret: subgraphSecret() }).catch(() => undefined);
+  const reply = await postGraphQL<{ settlementCounts: Array<{ status: string; count: number }> }>(holder.url, '{ settlementCounts { status count } }', {
+    secret: subgraphSecret(),
+  }).catch(() => undefined);
   return reply?.data?.settlementCounts.find((c) => c.status === 'CREDITED')?.count;
 };
 
@@ -73,8 +78,24 @@ const traffic = (async () => {
   while (sending) {
     await Promise.all(
       senders.map(async (s, i) => {
-        const ts = Array.from({ length: 2 }, (_, k) => signTransfer({ v: 1, type: 'transfer', from: s.address, to: recipients[(i + k) % recipients.length]!, amount: '1', nonce: ++nonces[i]!, memo: '', time: new Date().toISOString() }, s.secretKey));
-        const reply = await postGraphQL(cluster.ledgers.get('kyoto')!.url, SUBMIT_MANY, { variables: { m: 'kyoto', ts }, secret: subgraphSecret() }).catch(() => undefined);
+        const ts = Array.from({ length: 2 }, (_, k) =>
+          signTransfer(
+            {
+              v: 1,
+              type: 'transfer',
+              from: s.address,
+              to: recipients[(i + k) % recipients.length]!,
+              amount: '1',
+              nonce: ++nonces[i]!,
+              memo: '',
+              time: new Date().toISOString(),
+            },
+            s.secretKey,
+          ),
+        );
+        const reply = await postGraphQL(cluster.ledgers.get('kyoto')!.url, SUBMIT_MANY, { variables: { m: 'kyoto', ts }, secret: subgraphSecret() }).catch(
+          () => undefined,
+        );
         if (!reply?.data) nonces[i]! -= ts.length; // not acknowledged: the same nonces again
       }),
     );
@@ -105,13 +126,17 @@ try {
       await sleep(25);
     }
     pauses.push(next - killedAt);
-    console.log(`  kill ${k + 1}: next transfer credited ${((next - killedAt) / 1000).toFixed(2)} s after the kill (load average ${loads()}; lease since the kill: ${events.join(', ') || 'nothing logged'})`);
+    console.log(
+      `  kill ${k + 1}: next transfer credited ${((next - killedAt) / 1000).toFixed(2)} s after the kill (load average ${loads()}; lease since the kill: ${events.join(', ') || 'nothing logged'})`,
+    );
     await cluster.restartMainchain(index);
     await sleep(3000);
   }
   const sorted = [...pauses].sort((a, b) => a - b);
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  console.log(`Settlement pause when the main chain's lease holder is killed (lease term ${LEASE_MS ?? 2000} ms), ${KILLS} kills: median ${(median / 1000).toFixed(2)} s, min ${(sorted[0]! / 1000).toFixed(2)} s, max ${(sorted.at(-1)! / 1000).toFixed(2)} s`);
+  console.log(
+    `Settlement pause when the main chain's lease holder is killed (lease term ${LEASE_MS ?? 2000} ms), ${KILLS} kills: median ${(median / 1000).toFixed(2)} s, min ${(sorted[0]! / 1000).toFixed(2)} s, max ${(sorted.at(-1)! / 1000).toFixed(2)} s`,
+  );
 } finally {
   sending = false;
   await traffic;

@@ -58,7 +58,17 @@ import { postGraphQL } from '../runtime/graphql.ts';
 import { subgraphSecret } from '../runtime/env.ts';
 import { closedLoop, load, post, row, type LoadResult } from './load.ts';
 import { formatCpu, withCpu } from './support/cpu.ts';
-import { checkPlan, directRecorder, loadPlans, prepare, replay, substitute, type DirectCall, type DirectPlan, type PreparedPlan } from './support/direct-plan.ts';
+import {
+  checkPlan,
+  directRecorder,
+  loadPlans,
+  prepare,
+  replay,
+  substitute,
+  type DirectCall,
+  type DirectPlan,
+  type PreparedPlan,
+} from './support/direct-plan.ts';
 import { peerSupergraph, startHiveGateway, startShardProxy, startStockGateway, type Peer } from './support/gateway-peers.ts';
 import { benchCluster, BLOCK_PAGE, gql, seedKyoto, sleep, SUBMIT_MANY, transferTx, wallet } from './support/kyoto.ts';
 import { Recent, startWriter, type Writer } from './support/writer.ts';
@@ -138,7 +148,9 @@ async function hop(i: number, firstNonce: number): Promise<string[]> {
   const txs = chains.map((c, k) => transferTx(c[i]!, c[i + 1]!.address, 1000 - i, i === 0 ? firstNonce + k : 1));
   const { submitTransactions } = await gql<{ submitTransactions: Array<{ txid: string }> }>(ours, SUBMIT_MANY, { m: town, ts: txs });
   const ids = submitTransactions.map((t) => `${town}:${t.txid}`);
-  const settled = async (id: string) => (await gql<{ settlement: { status: string } | null }>(ours, 'query($id: String!) { settlement(id: $id) { status } }', { id })).settlement?.status === 'CREDITED';
+  const settled = async (id: string) =>
+    (await gql<{ settlement: { status: string } | null }>(ours, 'query($id: String!) { settlement(id: $id) { status } }', { id })).settlement?.status ===
+    'CREDITED';
   while (!(await Promise.all(ids.map(settled))).every(Boolean)) await sleep(100);
   return ids;
 }
@@ -211,70 +223,74 @@ try {
   const txidOf = (id: string) => id.slice(id.indexOf(':') + 1);
   const queries = (
     [
-    {
-      key: 'page',
-      name: 'block page (10 blocks, their txs)',
-      query: BLOCK_PAGE,
-      same: [{ code: 'kyoto', after: null }],
-      distinct: pages.map((after) => ({ code: 'kyoto', after })),
-      fresh: {
-        name: 'head block page (10 blocks, txs)',
-        next() {
-          const head = recent.head;
-          return { variables: { code: 'kyoto', after: null }, ids: [], accept: (d) => d.municipality?.chain?.height >= head && d.municipality.chain.blocks.edges.length > 0 };
+      {
+        key: 'page',
+        name: 'block page (10 blocks, their txs)',
+        query: BLOCK_PAGE,
+        same: [{ code: 'kyoto', after: null }],
+        distinct: pages.map((after) => ({ code: 'kyoto', after })),
+        fresh: {
+          name: 'head block page (10 blocks, txs)',
+          next() {
+            const head = recent.head;
+            return {
+              variables: { code: 'kyoto', after: null },
+              ids: [],
+              accept: (d) => d.municipality?.chain?.height >= head && d.municipality.chain.blocks.edges.length > 0,
+            };
+          },
         },
+        stock: stockKyoto,
+        hive: hiveKyoto,
+        via: 'ledger = kyoto',
       },
-      stock: stockKyoto,
-      hive: hiveKyoto,
-      via: 'ledger = kyoto',
-    },
-    {
-      key: 'account',
-      name: 'account with history (20 txs)',
-      query: ACCOUNT,
-      same: [{ address: treasury.address }],
-      distinct: accounts.map((a) => ({ address: a.address })),
-      stock: stockKyoto,
-      hive: hiveKyoto,
-      via: 'ledger = kyoto',
-    },
-    {
-      key: 'proof',
-      name: 'transaction with its proof',
-      query: PROOF,
-      fresh: {
-        name: 'proof of a tx confirmed < 1 s ago',
-        next() {
-          const { id } = recent.pick('confirmed')!;
-          return { variables: { id }, ids: [txidOf(id)], accept: (d) => d.transaction?.status === 'CONFIRMED' && d.transaction.proof != null };
+      {
+        key: 'account',
+        name: 'account with history (20 txs)',
+        query: ACCOUNT,
+        same: [{ address: treasury.address }],
+        distinct: accounts.map((a) => ({ address: a.address })),
+        stock: stockKyoto,
+        hive: hiveKyoto,
+        via: 'ledger = kyoto',
+      },
+      {
+        key: 'proof',
+        name: 'transaction with its proof',
+        query: PROOF,
+        fresh: {
+          name: 'proof of a tx confirmed < 1 s ago',
+          next() {
+            const { id } = recent.pick('confirmed')!;
+            return { variables: { id }, ids: [txidOf(id)], accept: (d) => d.transaction?.status === 'CONFIRMED' && d.transaction.proof != null };
+          },
         },
+        stock: stockKyoto,
+        hive: hiveKyoto,
+        via: 'ledger = kyoto',
       },
-      stock: stockKyoto,
-      hive: hiveKyoto,
-      via: 'ledger = kyoto',
-    },
-    {
-      key: 'trace',
-      name: '3-hop trace with proofs (3 towns)',
-      query: TRACE_QUERY,
-      same: [{ id: traced[0]!, depth: 3 }],
-      distinct: traced.map((id) => ({ id, depth: 3 })),
-      fresh: {
-        name: 'trace of a transfer credited < 1 s ago',
-        next() {
-          const { id, creditId } = recent.pick('credited')!;
-          return {
-            variables: { id, depth: 3 },
-            ids: [txidOf(id), creditId!],
-            accept: (d) => d.trace?.hops?.[0]?.settlement?.status === 'CREDITED' && d.trace.hops[0].entry?.proof != null,
-          };
+      {
+        key: 'trace',
+        name: '3-hop trace with proofs (3 towns)',
+        query: TRACE_QUERY,
+        same: [{ id: traced[0]!, depth: 3 }],
+        distinct: traced.map((id) => ({ id, depth: 3 })),
+        fresh: {
+          name: 'trace of a transfer credited < 1 s ago',
+          next() {
+            const { id, creditId } = recent.pick('credited')!;
+            return {
+              variables: { id, depth: 3 },
+              ids: [txidOf(id), creditId!],
+              accept: (d) => d.trace?.hops?.[0]?.settlement?.status === 'CREDITED' && d.trace.hops[0].entry?.proof != null,
+            };
+          },
         },
+        stock: stockProxy,
+        hive: hiveProxy,
+        via: 'ledger = shard proxy',
       },
-      stock: stockProxy,
-      hive: hiveProxy,
-      via: 'ledger = shard proxy',
-    },
-  ] satisfies Query[]
+    ] satisfies Query[]
   ).filter((q) => QUERIES.includes(q.key));
   const variantsOf = (q: Query, mode: Mode) => (mode === 'fresh' ? [] : (q[mode === 'writes' ? 'same' : mode] ?? []));
   const inMode = (q: Query, mode: Mode) => (mode === 'fresh' ? !!q.fresh : !!q.same);
@@ -356,7 +372,11 @@ try {
       const recorded = plans.get(`${q.key}/${mode}`)!;
       const direct = recorded.map((p) => p.stages);
       /** `fresh`: the recorded calls with the ids of a request picked now. */
-      const freshPlan = (ids: string[]): PreparedPlan => substitute(prepare(direct[0]!), recordedIds.get(q.key)!.map((id, i) => [id, ids[i]!]));
+      const freshPlan = (ids: string[]): PreparedPlan =>
+        substitute(
+          prepare(direct[0]!),
+          recordedIds.get(q.key)!.map((id, i) => [id, ids[i]!]),
+        );
       const targets = [
         { key: 'ours', label: 'ours', url: ours },
         { key: 'stock', label: `stock @apollo/gateway (${q.via})`, url: q.stock.url },
@@ -379,12 +399,26 @@ try {
           }
         } else if (mode === 'fresh') {
           const { variables, accept } = q.fresh!.next();
-          const answer = await postGraphQL(t.url, q.query, { variables, secret: subgraphSecret() }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
-          wrong = answer.errors?.length ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : !answer.data || !accept(answer.data) ? `not the newest data: ${JSON.stringify(answer.data).slice(0, 300)}` : undefined;
+          const answer = await postGraphQL(t.url, q.query, { variables, secret: subgraphSecret() }).catch((err: Error) => ({
+            errors: [{ message: err.message }],
+            data: undefined,
+          }));
+          wrong = answer.errors?.length
+            ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}`
+            : !answer.data || !accept(answer.data)
+              ? `not the newest data: ${JSON.stringify(answer.data).slice(0, 300)}`
+              : undefined;
         } else {
           for (const [i, v] of variants.entries()) {
-            const answer = await postGraphQL(t.url, q.query, { variables: v, secret: subgraphSecret() }).catch((err: Error) => ({ errors: [{ message: err.message }], data: undefined }));
-            wrong = answer.errors?.length ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : canonical(answer.data) !== expected[i] ? `variant ${i}: a different answer from ours` : undefined;
+            const answer = await postGraphQL(t.url, q.query, { variables: v, secret: subgraphSecret() }).catch((err: Error) => ({
+              errors: [{ message: err.message }],
+              data: undefined,
+            }));
+            wrong = answer.errors?.length
+              ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}`
+              : canonical(answer.data) !== expected[i]
+                ? `variant ${i}: a different answer from ours`
+                : undefined;
             if (wrong) break;
           }
         }
@@ -407,15 +441,29 @@ try {
               ? () => loadPlans(direct, options)
               : variants.length === 1
                 ? () => load(t.url, { query: q.query, variables: variants[0] }, options)
-                : () => loadPlans(variants.map((v) => [[{ target: t.key, url: t.url, body: { query: q.query, variables: v } }]]), options);
+                : () =>
+                    loadPlans(
+                      variants.map((v) => [[{ target: t.key, url: t.url, body: { query: q.query, variables: v } }]]),
+                      options,
+                    );
         runnable.push({ ...t, run });
       }
       console.log(`  direct calls per request: ${direct[0]!.map((s) => s.map((c) => c.target).join(' + ')).join(' → ')}`);
       // Rounds in turn, each starting one target later, so that a busy spell of the machine is shared out.
       const rounds = new Map<string, LoadResult[]>(runnable.map((t) => [t.key, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        if (ROUNDS > 1) console.log(`  round ${round + 1}   (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-        else console.log(`  (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+        if (ROUNDS > 1)
+          console.log(
+            `  round ${round + 1}   (load average ${loadavg()
+              .map((l) => l.toFixed(2))
+              .join(' ')})`,
+          );
+        else
+          console.log(
+            `  (load average ${loadavg()
+              .map((l) => l.toFixed(2))
+              .join(' ')})`,
+          );
         for (let k = 0; k < runnable.length; k++) {
           const t = runnable[(k + round) % runnable.length]!;
           const before = t.key === 'ours' ? await cacheCounts() : undefined;
@@ -424,7 +472,10 @@ try {
           rounds.get(t.key)!.push(await measure(t.label, t.run));
           await writer?.stop();
           if (before) console.log(`      cache: ${cacheDelta(before, await cacheCounts())}`);
-          if (mode === 'fresh') console.log(`      picked: ${recent.takeAges() || 'the head as last seen sealed'}; writer: ${writer!.counts().submitted} transfers, ${writer!.counts().failed} not confirmed or credited`);
+          if (mode === 'fresh')
+            console.log(
+              `      picked: ${recent.takeAges() || 'the head as last seen sealed'}; writer: ${writer!.counts().submitted} transfers, ${writer!.counts().failed} not confirmed or credited`,
+            );
         }
       }
       for (const t of runnable) results[t.key] = median(rounds.get(t.key)!);
@@ -436,7 +487,9 @@ try {
         // What the proxy adds for the stock gateways: the trace's ledger stage through it, and straight.
         const viaProxy: DirectCall[][][] = recorded.map((p) => [p.unsplit.map((body) => ({ target: 'proxy', url: proxy.url, body }))]);
         const straight: DirectCall[][][] = recorded.map((p) => [p.stages.at(-1)!]);
-        console.log(`  the shard proxy's cost: the trace's ledger calls alone (${recorded[0]!.unsplit.length} _entities requests, ${straight[0]![0]!.length} after the split)`);
+        console.log(
+          `  the shard proxy's cost: the trace's ledger calls alone (${recorded[0]!.unsplit.length} _entities requests, ${straight[0]![0]!.length} after the split)`,
+        );
         await measure('through the shard proxy', () => loadPlans(viaProxy, { seconds, concurrency }), '    ');
         await measure('straight to the ledgers', () => loadPlans(straight, { seconds, concurrency }), '    ');
       }
@@ -445,12 +498,20 @@ try {
 
   const rps = (r: Cell | undefined) => (typeof r === 'object' ? r.rps.toFixed(0) : '✗');
   const p99 = (r: Cell | undefined) => (typeof r === 'object' ? r.p99ms.toFixed(0) : '✗');
-  const ratio = (a: Cell | undefined, b: Cell | undefined, f: (r: LoadResult) => number) => (typeof a === 'object' && typeof b === 'object' ? (f(a) / f(b)).toFixed(2) + 'x' : '—');
+  const ratio = (a: Cell | undefined, b: Cell | undefined, f: (r: LoadResult) => number) =>
+    typeof a === 'object' && typeof b === 'object' ? (f(a) / f(b)).toFixed(2) + 'x' : '—';
   console.log('\nsummary: req/s (p99 ms); ratios of ours to the peer (req/s: higher is better; p99: lower is better)');
-  console.log(`${'workload / query'.padEnd(50)}${['ours', 'stock', 'Hive', 'direct'].map((h) => h.padEnd(13)).join('')}${['ours/stock', 'ours/Hive', 'p99 o/stock', 'p99 o/Hive'].map((h) => h.padEnd(12)).join('')}`);
+  console.log(
+    `${'workload / query'.padEnd(50)}${['ours', 'stock', 'Hive', 'direct'].map((h) => h.padEnd(13)).join('')}${['ours/stock', 'ours/Hive', 'p99 o/stock', 'p99 o/Hive'].map((h) => h.padEnd(12)).join('')}`,
+  );
   for (const { mode, name, results: r } of summaries) {
     const cell = (k: string) => `${rps(r[k])} (${p99(r[k])})`.padEnd(13);
-    const ratios = [ratio(r.ours, r.stock, (x) => x.rps), ratio(r.ours, r.hive, (x) => x.rps), ratio(r.ours, r.stock, (x) => x.p99ms), ratio(r.ours, r.hive, (x) => x.p99ms)];
+    const ratios = [
+      ratio(r.ours, r.stock, (x) => x.rps),
+      ratio(r.ours, r.hive, (x) => x.rps),
+      ratio(r.ours, r.stock, (x) => x.p99ms),
+      ratio(r.ours, r.hive, (x) => x.p99ms),
+    ];
     console.log(`${`${mode}: ${name}`.padEnd(50)}${['ours', 'stock', 'hive', 'direct'].map(cell).join('')}${ratios.map((x) => x.padEnd(12)).join('')}`);
   }
   // Issue 13's targets while blocks are sealed: ours at least twice Hive Gateway's requests/s, p99 no worse.

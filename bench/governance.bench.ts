@@ -75,14 +75,21 @@ const median = (xs: number[]) => {
 /** How the gateway learns of registry changes in this tree: by long poll once gateway/registry/ asks for `registryRevision`. */
 function registryWatch(): string {
   const dir = join(here, '..', 'gateway', 'registry');
-  const source = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  const source = readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
   const every = `a complete read every ${pollIntervalMs} ms (AIKI_REGISTRY_POLL_MS)`;
   if (!source.includes('registryRevision')) return every;
   return `long poll of registryRevision${source.includes('registryChanges') ? ', reading only what changed (registryChanges)' : ''}, and ${every}`;
 }
 
 async function call<T>(url: string, query: string, variables?: Record<string, unknown>, operator = false): Promise<T> {
-  const reply = await postGraphQL<T>(url, query, { variables, headers: operator ? { authorization: `Bearer ${TOKEN}` } : {}, timeoutMs: 60_000, secret: subgraphSecret() });
+  const reply = await postGraphQL<T>(url, query, {
+    variables,
+    headers: operator ? { authorization: `Bearer ${TOKEN}` } : {},
+    timeoutMs: 60_000,
+    secret: subgraphSecret(),
+  });
   if (reply.errors || !reply.data) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(reply.errors ?? 'no data')}`);
   return reply.data;
 }
@@ -119,7 +126,14 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
     const { time, municipality } = JSON.parse(line) as { time: string; municipality: string };
     joined.set(municipality, Date.parse(time));
   };
-  const cluster: Cluster = await startCluster({ municipalities: FOUNDERS, db, dbPrefix: `bench_gov_${process.pid}_${n}`, operatorToken: TOKEN, pollIntervalMs, onLog });
+  const cluster: Cluster = await startCluster({
+    municipalities: FOUNDERS,
+    db,
+    dbPrefix: `bench_gov_${process.pid}_${n}`,
+    operatorToken: TOKEN,
+    pollIntervalMs,
+    onLog,
+  });
   try {
     const main = cluster.mainchain.url;
     const gateway = cluster.gateway.url;
@@ -135,16 +149,28 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       const code = `new${r}`;
       const ledger = await cluster.startLedger({ code, name: `New ${r}` });
       const { propose: p } = await call<{
-        propose: { id: string; eventId: string; electorate: Array<{ code: string; governanceKey: string }>; rules: { quorum: string; threshold: string; veto: string } };
+        propose: {
+          id: string;
+          eventId: string;
+          electorate: Array<{ code: string; governanceKey: string }>;
+          rules: { quorum: string; threshold: string; veto: string };
+        };
       }>(main, PROPOSE, { input: { title: `Register ${code}`, registerMunicipality: { code, name: `New ${r}`, endpoints: [ledger.url] } } }, true);
-      const rules = { quorum: parseFraction(p.rules.quorum, 'quorum'), threshold: parseFraction(p.rules.threshold, 'threshold'), veto: parseFraction(p.rules.veto, 'veto') };
+      const rules = {
+        quorum: parseFraction(p.rules.quorum, 'quorum'),
+        threshold: parseFraction(p.rules.threshold, 'threshold'),
+        veto: parseFraction(p.rules.veto, 'veto'),
+      };
       const members = p.electorate.length;
       let needed = 1;
       while (decide(countVotes(Array<VoteOption>(needed).fill('YES'), members), rules, false) !== 'PASSED') needed++;
       const vote = async (member: { code: string; governanceKey: string }) => {
         const sk = keys.get(member.code);
         if (!sk || bytesToHex(publicKeyOf(sk)) !== member.governanceKey) throw new Error(`no governance key of ${member.code}`);
-        const signed = signVote({ v: 1, type: 'vote', proposal: p.id, proposalHash: p.eventId, municipality: member.code, option: 'YES', time: new Date().toISOString() }, sk);
+        const signed = signVote(
+          { v: 1, type: 'vote', proposal: p.id, proposalHash: p.eventId, municipality: member.code, option: 'YES', time: new Date().toISOString() },
+          sk,
+        );
         await call(main, VOTE, { input: { body: canonicalJson(signed.body), signature: signed.signature } });
       };
       await pool(p.electorate.slice(0, needed - 1), 8, vote);
@@ -156,7 +182,10 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       await vote(p.electorate[needed - 1]!);
       const votedAt = performance.now();
       for (;;) {
-        const reply = await postGraphQL<{ municipality: { chain: { height: number } | null } | null }>(gateway, query, { timeoutMs: 30_000, secret: subgraphSecret() });
+        const reply = await postGraphQL<{ municipality: { chain: { height: number } | null } | null }>(gateway, query, {
+          timeoutMs: 30_000,
+          secret: subgraphSecret(),
+        });
         if (!reply.errors && typeof reply.data?.municipality?.chain?.height === 'number') break;
         if (performance.now() - votedAt > 120_000) throw new Error(`${code} did not answer within 120 s: ${JSON.stringify(reply.errors)}`);
         await sleep(5);
@@ -173,7 +202,13 @@ async function measureOurs(n: number, fillers: FillerServer, db: Awaited<ReturnT
       }
       if (proposal.status !== 'PASSED' || !proposal.decidedAt) throw new Error(`proposal ${p.id} is ${proposal.status}`);
       const decidedAt = Date.parse(proposal.decidedAt);
-      const sample = { fromVoteMs: answeredAt - votedAt, fromDecidedMs: answeredWall - decidedAt, decidedToJoinedMs: (joined.get(code) ?? NaN) - decidedAt, votes: needed, electorate: members };
+      const sample = {
+        fromVoteMs: answeredAt - votedAt,
+        fromDecidedMs: answeredWall - decidedAt,
+        decidedToJoinedMs: (joined.get(code) ?? NaN) - decidedAt,
+        votes: needed,
+        electorate: members,
+      };
       samples.push(sample);
       keys.set(code, hexToBytes(cluster.keys.sequencer(code)));
       console.log(
@@ -227,23 +262,31 @@ const ms = (x: number | undefined) => (x === undefined ? '—' : x >= 10_000 ? `
 const db = await startDatabase();
 const fillers = await startFillers();
 try {
-  console.log(`governance: registering a municipality; ${db.kind} database; gateway registry watch: ${registryWatch()}; sizes ${sizes.join(', ')}; ${repeats} registrations each`);
+  console.log(
+    `governance: registering a municipality; ${db.kind} database; gateway registry watch: ${registryWatch()}; sizes ${sizes.join(', ')}; ${repeats} registrations each`,
+  );
   const ours: Ours[] = [];
   for (const n of sizes) {
     console.log(`  N=${n}: starting, ${load()}`);
     const o = await measureOurs(n, fillers, db);
     ours.push(o);
-    console.log(`  N=${n}: fillers registered in ${o.registerFillersS.toFixed(1)} s, all ${n} routed by the gateway ${o.admitAllS.toFixed(1)} s later; one whole registry read (the gateway reads only what changed, registryChanges; this is its 10 s fallback) ${o.registryReadMs.toFixed(0)} ms; gateway RSS ${o.gatewayRssMB.toFixed(0)} MB; ${load()}`);
+    console.log(
+      `  N=${n}: fillers registered in ${o.registerFillersS.toFixed(1)} s, all ${n} routed by the gateway ${o.admitAllS.toFixed(1)} s later; one whole registry read (the gateway reads only what changed, registryChanges; this is its 10 s fallback) ${o.registryReadMs.toFixed(0)} ms; gateway RSS ${o.gatewayRssMB.toFixed(0)} MB; ${load()}`,
+    );
   }
   const peers: Peer[] = [];
   for (const n of withPeer ? sizes : []) {
     const p = await measurePeer(n);
     peers.push(p);
     const r = p.result;
-    console.log(`  peer N=${n}: ${p.outcome}${p.why ? ` (${p.why})` : ''}; compose ${ms(r?.composeMs)}, planner init ${ms(r?.plannerInitMs)}, heap ${r ? r.heapUsedMB.toFixed(0) : '—'} MB; ${load()}`);
+    console.log(
+      `  peer N=${n}: ${p.outcome}${p.why ? ` (${p.why})` : ''}; compose ${ms(r?.composeMs)}, planner init ${ms(r?.plannerInitMs)}, heap ${r ? r.heapUsedMB.toFixed(0) : '—'} MB; ${load()}`,
+    );
   }
 
-  console.log('\n   N | ours: passed -> answering (median / max) | from decidedAt (median / max) | peer: compose | planner init | plan 1 query | heap used (max RSS)');
+  console.log(
+    '\n   N | ours: passed -> answering (median / max) | from decidedAt (median / max) | peer: compose | planner init | plan 1 query | heap used (max RSS)',
+  );
   for (const [i, n] of sizes.entries()) {
     const o = ours[i]!;
     const p = peers[i] ?? { n, result: undefined, outcome: 'skipped' };

@@ -89,7 +89,10 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
   // Sign everything up front: the figure is the federation's, not the client's signing.
   const txs: SignedTransaction[][] = senders.map((s) =>
     Array.from({ length: PER_SENDER * scale }, (_, i) =>
-      signTransfer({ v: 1, type: 'transfer', from: s.address, to: recipient, amount: '1', nonce: firstNonce + i, memo: '', time: new Date().toISOString() }, s.secretKey),
+      signTransfer(
+        { v: 1, type: 'transfer', from: s.address, to: recipient, amount: '1', nonce: firstNonce + i, memo: '', time: new Date().toISOString() },
+        s.secretKey,
+      ),
     ),
   );
   const mongo = new MongoClient(cluster.db.uri);
@@ -121,8 +124,15 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
         const body = batch === 1 ? { query: SUBMIT, variables: { m: 'kyoto', t: chunk[0] } } : { query: SUBMIT_MANY, variables: { m: 'kyoto', ts: chunk } };
         const payload = JSON.stringify(body);
         const secret = subgraphSecret(); // the direct ledger calls are a federation member's
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
-        const reply = (await res.json()) as { data?: { submitTransaction?: { txid: string }; submitTransactions?: Array<{ txid: string } | null> }; errors?: unknown };
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) },
+          body: payload,
+        });
+        const reply = (await res.json()) as {
+          data?: { submitTransaction?: { txid: string }; submitTransactions?: Array<{ txid: string } | null> };
+          errors?: unknown;
+        };
         const ids = batch === 1 ? [reply.data?.submitTransaction?.txid] : (reply.data?.submitTransactions ?? []).map((t) => t?.txid);
         if (ids.length !== chunk.length || ids.some((id) => !id)) throw new Error(`${label}: ${JSON.stringify(reply.errors)}`);
         for (const id of ids) submittedAt.set(id!, before);
@@ -140,7 +150,9 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
   const latencies = [...submittedAt].map(([id, t]) => (confirmedAt.get(id) ?? NaN) - t).sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   const tps = confirmedAt.size / ((end - start) / 1000);
-  console.log(`  ${label.padEnd(26)}  ${fmt(tps)} transfers/s   p50 ${pct(0.5).toFixed(0).padStart(5)} ms   p99 ${pct(0.99).toFixed(0).padStart(5)} ms   confirmed ${confirmedAt.size}/${total}   (all accepted in ${acceptedIn.toFixed(1)} s: ${fmt(total / acceptedIn).trim()} /s)`);
+  console.log(
+    `  ${label.padEnd(26)}  ${fmt(tps)} transfers/s   p50 ${pct(0.5).toFixed(0).padStart(5)} ms   p99 ${pct(0.99).toFixed(0).padStart(5)} ms   confirmed ${confirmedAt.size}/${total}   (all accepted in ${acceptedIn.toFixed(1)} s: ${fmt(total / acceptedIn).trim()} /s)`,
+  );
 }
 
 /** The storage ceiling: how many findOne-by-_id the database answers at the same concurrency. */
@@ -151,9 +163,11 @@ async function databaseRate(): Promise<number> {
     await coll.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: `k${i}`, pad: 'x'.repeat(300) })));
     let n = 0;
     const end = performance.now() + 3000;
-    await Promise.all(Array.from({ length: SENDERS }, async () => {
-      while (performance.now() < end) await coll.findOne({ _id: `k${n++ % 1000}` });
-    }));
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        while (performance.now() < end) await coll.findOne({ _id: `k${n++ % 1000}` });
+      }),
+    );
     await mongo.db(`bench_${process.pid}_probe`).dropDatabase();
     return n / 3;
   } finally {
@@ -162,7 +176,9 @@ async function databaseRate(): Promise<number> {
 }
 
 try {
-  console.log(`Database alone: findOne by _id, ${SENDERS} concurrent clients    ${fmt(await databaseRate())} /s   (an admission makes 3 reads and shares 1 insert)`);
+  console.log(
+    `Database alone: findOne by _id, ${SENDERS} concurrent clients    ${fmt(await databaseRate())} /s   (an admission makes 3 reads and shares 1 insert)`,
+  );
   console.log(`Transfers end to end, ${SENDERS} concurrent clients x ${PER_SENDER} signed transfers, ${cluster.db.kind} database`);
   await endToEnd('through the gateway (ours)', cluster.gateway.url, 1);
   await endToEnd('direct to the ledger', cluster.ledgers.get('kyoto')!.url, PER_SENDER + 1);

@@ -54,7 +54,11 @@ export async function closedLoop(request: () => Promise<boolean>, { seconds = 5,
  */
 export async function post(url: string, payload: string, accept?: (data: any) => boolean): Promise<boolean> {
   const secret = subgraphSecret();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) }, body: payload });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(secret ? signRequest(secret, 'POST', url, payload) : {}) },
+    body: payload,
+  });
   const reply = (await res.json()) as { data?: unknown; errors?: unknown[] };
   return res.ok && !reply.errors && (!accept || (reply.data != null && accept(reply.data)));
 }

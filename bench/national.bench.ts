@@ -70,7 +70,11 @@ async function heapByConstructor(top = 12): Promise<string> {
     if (now > 0 && now === size) break; // written to the end
     size = now;
   }
-  const { snapshot, nodes, strings } = JSON.parse(readFileSync(join(snapshotDir, file), 'utf8')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const { snapshot, nodes, strings } = JSON.parse(readFileSync(join(snapshotDir, file), 'utf8')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
   const fields = snapshot.meta.node_fields;
   const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
   const types = snapshot.meta.node_types[0];
@@ -107,7 +111,9 @@ interface Scale {
 
 async function measure(municipalities: number, pages: Array<string | null>): Promise<Scale> {
   const idle = memoryOf(gatewayPid);
-  console.log(`\n${municipalities} municipalities registered (load average ${loads()}); gateway RSS ${idle.rssMB.toFixed(0)} MB (anonymous ${idle.anonMB.toFixed(0)} MB, files ${idle.fileMB.toFixed(0)} MB)`);
+  console.log(
+    `\n${municipalities} municipalities registered (load average ${loads()}); gateway RSS ${idle.rssMB.toFixed(0)} MB (anonymous ${idle.anonMB.toFixed(0)} MB, files ${idle.fileMB.toFixed(0)} MB)`,
+  );
   const head = await load(ours, { query: BLOCK_PAGE, variables: { code: 'kyoto', after: null } }, { seconds, concurrency });
   console.log('  ' + row("kyoto's head block page, every client the same", head));
   const distinct = await loadPlans(
@@ -116,7 +122,9 @@ async function measure(municipalities: number, pages: Array<string | null>): Pro
   );
   console.log('  ' + row(`the next of ${pages.length} block pages in turn`, distinct));
   const loaded = memoryOf(gatewayPid);
-  console.log(`  gateway RSS after the load ${loaded.rssMB.toFixed(0)} MB (anonymous ${loaded.anonMB.toFixed(0)} MB, files ${loaded.fileMB.toFixed(0)} MB), peak so far ${loaded.peakMB.toFixed(0)} MB (load average ${loads()})`);
+  console.log(
+    `  gateway RSS after the load ${loaded.rssMB.toFixed(0)} MB (anonymous ${loaded.anonMB.toFixed(0)} MB, files ${loaded.fileMB.toFixed(0)} MB), peak so far ${loaded.peakMB.toFixed(0)} MB (load average ${loads()})`,
+  );
   return { municipalities, idle, loaded, head, pages: distinct };
 }
 
@@ -124,14 +132,24 @@ try {
   let t0 = performance.now();
   await seedKyoto(ours, treasury, accounts, TRANSFERS);
   await sleep(1000); // the last blocks anchored: the data no longer changes
-  const { municipality } = await gql<{ municipality: { chain: { blocks: { edges: Array<{ cursor: string }> } } } }>(ours, '{ municipality(code: "kyoto") { chain { blocks(first: 100) { edges { cursor } } } } }');
+  const { municipality } = await gql<{ municipality: { chain: { blocks: { edges: Array<{ cursor: string }> } } } }>(
+    ours,
+    '{ municipality(code: "kyoto") { chain { blocks(first: 100) { edges { cursor } } } } }',
+  );
   const cursors = municipality.chain.blocks.edges.map((e) => e.cursor);
   const pages = [null, ...cursors.slice(0, Math.max(0, Math.min(31, cursors.length - 10)))];
-  console.log(`national: the gateway with ${TOWNS.length} and with ${TOWNS.length + FILLERS} municipalities; ${TRANSFERS} transfers within kyoto (${cursors.length} blocks) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${concurrency} clients, ${seconds} s each after 2 s of warm-up; ${cluster.db.kind} database`);
+  console.log(
+    `national: the gateway with ${TOWNS.length} and with ${TOWNS.length + FILLERS} municipalities; ${TRANSFERS} transfers within kyoto (${cursors.length} blocks) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${concurrency} clients, ${seconds} s each after 2 s of warm-up; ${cluster.db.kind} database`,
+  );
 
   const small = await measure(TOWNS.length, pages);
   t0 = performance.now();
-  const { registerS, admitS } = await registerFillers({ mainchain: cluster.mainchain.url, gateway: ours, token: 'bench-token' }, fillers, fillerCodes(FILLERS), TOWNS.length + FILLERS);
+  const { registerS, admitS } = await registerFillers(
+    { mainchain: cluster.mainchain.url, gateway: ours, token: 'bench-token' },
+    fillers,
+    fillerCodes(FILLERS),
+    TOWNS.length + FILLERS,
+  );
   console.log(`\n${FILLERS} filler municipalities registered in ${registerS.toFixed(1)} s, all routed by the gateway ${admitS.toFixed(1)} s later`);
   await sleep(2000); // the registry read settled
   const large = await measure(TOWNS.length + FILLERS, pages);
@@ -140,7 +158,9 @@ try {
   console.log('municipalities | RSS idle | RSS after load | peak | head page req/s (p50, p99 ms) | pages in turn req/s (p50, p99 ms)');
   const cell = (r: LoadResult) => `${r.rps.toFixed(0)} (${r.p50ms.toFixed(0)}, ${r.p99ms.toFixed(0)})${r.errors ? `, ${r.errors} errors` : ''}`;
   for (const s of [small, large]) {
-    console.log(`${String(s.municipalities).padStart(14)} | ${s.idle.rssMB.toFixed(0).padStart(5)} MB | ${s.loaded.rssMB.toFixed(0).padStart(11)} MB | ${s.loaded.peakMB.toFixed(0).padStart(4)} MB | ${cell(s.head)} | ${cell(s.pages)}`);
+    console.log(
+      `${String(s.municipalities).padStart(14)} | ${s.idle.rssMB.toFixed(0).padStart(5)} MB | ${s.loaded.rssMB.toFixed(0).padStart(11)} MB | ${s.loaded.peakMB.toFixed(0).padStart(4)} MB | ${cell(s.head)} | ${cell(s.pages)}`,
+    );
   }
   const memory = Math.max(large.idle.rssMB, large.loaded.rssMB);
   console.log(

@@ -34,7 +34,10 @@ const target = address(); // sends in every block
 const accounts = Array.from({ length: ACCOUNTS }, address);
 
 async function ledgerWithBlocks(uri: string, dbName: string): Promise<RunningLedger> {
-  const ledger = await startLedgerSubgraph({ municipality: 'kyoto', port: 0, mongoUri: uri, dbName, sequencerKey: sha256(utf8('pages bench')), sequence: false, lookups: 'per-key' }, log);
+  const ledger = await startLedgerSubgraph(
+    { municipality: 'kyoto', port: 0, mongoUri: uri, dbName, sequencerKey: sha256(utf8('pages bench')), sequence: false, lookups: 'per-key' },
+    log,
+  );
   const { store } = ledger;
   const genesis = (await store.blocks.findOne({ _id: blockKey(0) }))!;
   const nonces = new Map<string, number>();
@@ -49,8 +52,20 @@ async function ledgerWithBlocks(uri: string, dbName: string): Promise<RunningLed
       bodies.push({ v: 1, type: 'transfer', from, to, amount: '1', nonce, memo: '', time: '2026-01-01T00:00:00.000Z' });
     }
     // Not signed or sealed: only the reads are measured, and they check neither.
-    const txs: StoredTx[] = bodies.map((body, i) => ({ id: bytesToHex(sha256(utf8(`${height}/${i}`))), body, signature: '00'.repeat(64), poh: {} as StoredTx['poh'] }));
-    const block: BlockDoc = { _id: blockKey(height), height, header: { ...genesis.header, height, txCount: txs.length }, hash: bytesToHex(sha256(utf8(`b${height}`))), signature: '00'.repeat(64), txs };
+    const txs: StoredTx[] = bodies.map((body, i) => ({
+      id: bytesToHex(sha256(utf8(`${height}/${i}`))),
+      body,
+      signature: '00'.repeat(64),
+      poh: {} as StoredTx['poh'],
+    }));
+    const block: BlockDoc = {
+      _id: blockKey(height),
+      height,
+      header: { ...genesis.header, height, txCount: txs.length },
+      hash: bytesToHex(sha256(utf8(`b${height}`))),
+      signature: '00'.repeat(64),
+      txs,
+    };
     await store.commit(block);
     await store.catchUp();
   }
@@ -93,12 +108,25 @@ try {
   const account = [{ __typename: 'Account', id: target }];
   const chain = [{ __typename: 'Municipality', code: 'kyoto' }];
   const middle = Math.floor(BLOCKS / 2);
-  const rangeRead = (before?: number) => () => ours.store.blocks.find(before === undefined ? {} : { _id: { $lt: blockKey(before) } }, oneBatch(21)).sort({ _id: -1 }).toArray();
+  const rangeRead = (before?: number) => () =>
+    ours.store.blocks
+      .find(before === undefined ? {} : { _id: { $lt: blockKey(before) } }, oneBatch(21))
+      .sort({ _id: -1 })
+      .toArray();
 
-  console.log(`${BLOCKS} blocks, ${await ours.store.history.countDocuments()} history documents, FerretDB; median ms per request over ${ROUNDS} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `${BLOCKS} blocks, ${await ours.store.history.countDocuments()} history documents, FerretDB; median ms per request over ${ROUNDS} (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   const rows: Array<[string, () => Promise<unknown>, string, () => Promise<unknown>]> = [
     ['Account.transactions(first: 20)', ask(ours, HISTORY, { r: account }), 'the range read', ask(peer, HISTORY, { r: account })],
-    ['Account.transactions(first: 20, after: <middle>)', ask(ours, HISTORY, { r: account, after: `${target}|${blockKey(middle)}|0` }), 'the range read', ask(peer, HISTORY, { r: account, after: `${target}|${blockKey(middle)}|0` })],
+    [
+      'Account.transactions(first: 20, after: <middle>)',
+      ask(ours, HISTORY, { r: account, after: `${target}|${blockKey(middle)}|0` }),
+      'the range read',
+      ask(peer, HISTORY, { r: account, after: `${target}|${blockKey(middle)}|0` }),
+    ],
     ['Chain.blocks(first: 20)', ask(ours, CHAIN, { r: chain }), 'the range read alone', rangeRead()],
     ['Chain.blocks(first: 20, after: <middle>)', ask(ours, CHAIN, { r: chain, after: String(middle) }), 'the range read alone', rangeRead(middle)],
   ];

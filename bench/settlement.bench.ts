@@ -34,7 +34,10 @@ const wallet = (town: string) => {
 };
 const senders = Array.from({ length: SENDERS }, () => wallet('kyoto'));
 const hops = TOWNS.map(wallet); // the 3-hop trace: kyoto → osaka → nara → kyoto
-const loads = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 console.log(`load average at start ${loads()}`);
 /** Main-chain lease events, counted from the processes' log lines. */
 const lease = { holding: 0, lost: 0, takeovers: 0 };
@@ -69,13 +72,20 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
 let holderUrl: string | undefined;
 const credited = async () => {
   holderUrl ??= (await cluster.mainchainHolder())?.url;
-  return (await gql<{ settlementCounts: Array<{ status: string; count: number }> }>(holderUrl ?? cluster.mainchain.url, '{ settlementCounts { status count } }')).settlementCounts;
+  return (
+    await gql<{ settlementCounts: Array<{ status: string; count: number }> }>(holderUrl ?? cluster.mainchain.url, '{ settlementCounts { status count } }')
+  ).settlementCounts;
 };
 
 /** Submits every sender's transfers to `to(i)` in batches; resolves when `done()` holds. Returns transfers per second. */
 async function run(label: string, firstNonce: number, to: () => string, done: (n: number) => Promise<boolean>): Promise<number> {
   const txs: SignedTransaction[][] = senders.map((s) =>
-    Array.from({ length: PER_SENDER }, (_, i) => signTransfer({ v: 1, type: 'transfer', from: s.address, to: to(), amount: '1', nonce: firstNonce + i, memo: '', time: new Date().toISOString() }, s.secretKey)),
+    Array.from({ length: PER_SENDER }, (_, i) =>
+      signTransfer(
+        { v: 1, type: 'transfer', from: s.address, to: to(), amount: '1', nonce: firstNonce + i, memo: '', time: new Date().toISOString() },
+        s.secretKey,
+      ),
+    ),
   );
   const total = SENDERS * PER_SENDER;
   const start = performance.now();
@@ -98,12 +108,24 @@ try {
   const local = Array.from({ length: 8 }, () => wallet('kyoto').address);
   let pick = 0;
   const baseline = (await credited()).find((c) => c.status === 'CREDITED')!.count;
-  await run('kyoto → osaka, until credited at osaka (ours)', 1, () => osaka[pick++ % osaka.length]!, async (n) => (await credited()).find((c) => c.status === 'CREDITED')!.count - baseline >= n);
+  await run(
+    'kyoto → osaka, until credited at osaka (ours)',
+    1,
+    () => osaka[pick++ % osaka.length]!,
+    async (n) => (await credited()).find((c) => c.status === 'CREDITED')!.count - baseline >= n,
+  );
   // The peer: the same transfers within kyoto, until sealed (watched by the sender's nonce).
-  await run('kyoto → kyoto, until sealed (the ledger alone)', PER_SENDER + 1, () => local[pick++ % local.length]!, async () => {
-    const { account } = await gql<{ account: { nonce: number } }>(gateway, 'query($a: String!) { account(address: $a) { nonce } }', { a: senders.at(-1)!.address });
-    return account.nonce >= 2 * PER_SENDER;
-  });
+  await run(
+    'kyoto → kyoto, until sealed (the ledger alone)',
+    PER_SENDER + 1,
+    () => local[pick++ % local.length]!,
+    async () => {
+      const { account } = await gql<{ account: { nonce: number } }>(gateway, 'query($a: String!) { account(address: $a) { nonce } }', {
+        a: senders.at(-1)!.address,
+      });
+      return account.nonce >= 2 * PER_SENDER;
+    },
+  );
 
   // A 3-hop trace: each hop settled before the next is sent.
   let id = '';
@@ -111,13 +133,18 @@ try {
     const from = hops[i]!;
     const to = hops[(i + 1) % 3]!;
     const nonce = 1; // each wallet sends once
-    const tx = signTransfer({ v: 1, type: 'transfer', from: from.address, to: to.address, amount: String(1000 - i), nonce, memo: '', time: new Date().toISOString() }, from.secretKey);
+    const tx = signTransfer(
+      { v: 1, type: 'transfer', from: from.address, to: to.address, amount: String(1000 - i), nonce, memo: '', time: new Date().toISOString() },
+      from.secretKey,
+    );
     const town = TOWNS[i]!;
     const { submitTransactions } = await gql<{ submitTransactions: Array<{ txid: string }> }>(gateway, SUBMIT_MANY, { m: town, ts: [tx] });
     const hopId = `${town}:${submitTransactions[0]!.txid}`;
     if (i === 0) id = hopId;
     for (;;) {
-      const { settlement } = await gql<{ settlement: { status: string } | null }>(gateway, 'query($id: String!) { settlement(id: $id) { status } }', { id: hopId });
+      const { settlement } = await gql<{ settlement: { status: string } | null }>(gateway, 'query($id: String!) { settlement(id: $id) { status } }', {
+        id: hopId,
+      });
       if (settlement?.status === 'CREDITED') break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -142,7 +169,14 @@ try {
   const full = await time(gateway, TRACE_QUERY);
   // The same gateway with nothing cached and nothing shared: every request planned and fetched.
   const uncached = await spawnService('gateway-uncached', 'gateway', {
-    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_RATE_LIMIT_RPS: '0', AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0', AIKI_SINGLE_FLIGHT: '0' },
+    env: {
+      AIKI_MAINCHAIN_URL: cluster.mainchain.url,
+      AIKI_PORT: '0',
+      AIKI_RATE_LIMIT_RPS: '0',
+      AIKI_ENTITY_CACHE: '0',
+      AIKI_STATE_CACHE: '0',
+      AIKI_SINGLE_FLIGHT: '0',
+    },
   });
   let fetched: number[];
   try {
@@ -153,10 +187,18 @@ try {
   }
   const mainOnly = await time(cluster.mainchain.url, MAIN_ONLY);
   console.log(`3-hop trace, ${TRACES} sequential requests`);
-  console.log(`  with every proof, through the gateway (ours)  p50 ${pct(full, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(full, 0.99).toFixed(1).padStart(6)} ms`);
-  console.log(`  the same, nothing cached at the gateway       p50 ${pct(fetched, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(fetched, 0.99).toFixed(1).padStart(6)} ms   (target p50 ≤ 50 ms)`);
-  console.log(`  main-chain part only, straight to it          p50 ${pct(mainOnly, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(mainOnly, 0.99).toFixed(1).padStart(6)} ms`);
-  console.log(`main-chain lease: taken up ${lease.holding} times (${lease.takeovers} from a holder that stopped renewing), lost ${lease.lost} times; load average at the end ${loads()}`);
+  console.log(
+    `  with every proof, through the gateway (ours)  p50 ${pct(full, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(full, 0.99).toFixed(1).padStart(6)} ms`,
+  );
+  console.log(
+    `  the same, nothing cached at the gateway       p50 ${pct(fetched, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(fetched, 0.99).toFixed(1).padStart(6)} ms   (target p50 ≤ 50 ms)`,
+  );
+  console.log(
+    `  main-chain part only, straight to it          p50 ${pct(mainOnly, 0.5).toFixed(1).padStart(6)} ms   p99 ${pct(mainOnly, 0.99).toFixed(1).padStart(6)} ms`,
+  );
+  console.log(
+    `main-chain lease: taken up ${lease.holding} times (${lease.takeovers} from a holder that stopped renewing), lost ${lease.lost} times; load average at the end ${loads()}`,
+  );
 } finally {
   await cluster.stop();
 }

@@ -11,7 +11,22 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { INCLUSION_PROOF_FIELDS, parseAddress, PROPOSAL_QUERY, signTransfer, signVote, TRACE_QUERY, verifyInclusionProof, verifyProposal, verifyTrace, type InclusionProofInput, type ProposalView, type TraceInput, type TransferBody, type VoteOption } from '../core/index.ts';
+import {
+  INCLUSION_PROOF_FIELDS,
+  parseAddress,
+  PROPOSAL_QUERY,
+  signTransfer,
+  signVote,
+  TRACE_QUERY,
+  verifyInclusionProof,
+  verifyProposal,
+  verifyTrace,
+  type InclusionProofInput,
+  type ProposalView,
+  type TraceInput,
+  type TransferBody,
+  type VoteOption,
+} from '../core/index.ts';
 import { AuditFailed, auditChain, auditMainChain, type AuditOptions, type Call } from './audit.ts';
 import { newKeyFile, readKey, readKeyFile } from './keys.ts';
 import { addBackupCommands } from './backup.ts';
@@ -24,7 +39,6 @@ class CallError extends Error {
     super(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('\n'));
   }
 }
-
 
 async function call<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const reply = await postGraphQL<T>(url, query, { variables, headers: token ? { authorization: `Bearer ${token}` } : {}, secret: subgraphSecret() });
@@ -51,7 +65,8 @@ const httpUrl = (v: string) => {
   } catch {
     parsed = undefined;
   }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new InvalidArgumentError(`expected an http:// or https:// URL, like ${DEFAULT_URL}`);
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    throw new InvalidArgumentError(`expected an http:// or https:// URL, like ${DEFAULT_URL}`);
   return v;
 };
 
@@ -101,7 +116,9 @@ const printChecks = (checks: Check[]) => {
 const program = new Command('aiki')
   .description('Operate and inspect an Aiki federation')
   .version(packageVersion(), '-V, --version', 'print the version')
-  .addOption(new Option('--gateway <url>', "the GraphQL URL to talk to: the gateway's (or the main chain's)").env('AIKI_URL').default(DEFAULT_URL).argParser(httpUrl))
+  .addOption(
+    new Option('--gateway <url>', "the GraphQL URL to talk to: the gateway's (or the main chain's)").env('AIKI_URL').default(DEFAULT_URL).argParser(httpUrl),
+  )
   .option('--json', 'print one JSON document on stdout (for programs) instead of lines for people')
   .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError('(add --help for usage)')
@@ -110,7 +127,8 @@ const program = new Command('aiki')
 /** Operator commands send AIKI_OPERATOR_TOKEN as a bearer token. */
 const operator = <T>(query: string, variables: Record<string, unknown> = {}) => call<T>(url(), query, variables, process.env.AIKI_OPERATOR_TOKEN);
 
-const PROPOSAL_FIELDS = 'id status title action { kind municipality subgraph } votingEndsAt tally { yes no abstain veto pending } failure { code message errors }';
+const PROPOSAL_FIELDS =
+  'id status title action { kind municipality subgraph } votingEndsAt tally { yes no abstain veto pending } failure { code message errors }';
 
 /** Submits a proposal and prints its id and where it stands. */
 async function propose(input: Record<string, unknown>): Promise<void> {
@@ -118,7 +136,11 @@ async function propose(input: Record<string, unknown>): Promise<void> {
     `mutation($input: ProposalInput!) { propose(input: $input) { ${PROPOSAL_FIELDS} } }`,
     { input },
   );
-  output(p, () => console.log(`proposal ${p.id} ${p.status} until ${p.votingEndsAt}: ${p.tally.pending} members to vote (aiki vote ${p.id} yes|no|abstain|veto --municipality <code> --key <file>)`));
+  output(p, () =>
+    console.log(
+      `proposal ${p.id} ${p.status} until ${p.votingEndsAt}: ${p.tally.pending} members to vote (aiki vote ${p.id} yes|no|abstain|veto --municipality <code> --key <file>)`,
+    ),
+  );
 }
 
 const TITLE = ['--title <text>', 'one line for the members voting (default: made from the action)'] as const;
@@ -137,7 +159,7 @@ key
 
 program
   .command('transfer')
-  .description('sign a transfer with a key file and submit it to the sender\'s ledger')
+  .description("sign a transfer with a key file and submit it to the sender's ledger")
   .requiredOption('--key <file>', 'key file of the sender')
   .requiredOption('--to <address>', 'recipient address')
   .requiredOption('--amount <integer>', 'amount in the smallest unit')
@@ -147,9 +169,20 @@ program
   .action(async (opts: { key: string; to: string; amount: string; memo: string; nonce?: number; wait?: boolean }) => {
     const sender = readKeyFile(opts.key);
     const { municipality } = parseAddress(sender.address);
-    let nonce = opts.nonce ?? (await call<{ account: { nonce: number } }>(url(), 'query($a: String!) { account(address: $a) { nonce } }', { a: sender.address })).account.nonce + 1;
+    let nonce =
+      opts.nonce ??
+      (await call<{ account: { nonce: number } }>(url(), 'query($a: String!) { account(address: $a) { nonce } }', { a: sender.address })).account.nonce + 1;
     const submit = (n: number) => {
-      const body: TransferBody = { v: 1, type: 'transfer', from: sender.address, to: opts.to, amount: opts.amount, nonce: n, memo: opts.memo, time: new Date().toISOString() };
+      const body: TransferBody = {
+        v: 1,
+        type: 'transfer',
+        from: sender.address,
+        to: opts.to,
+        amount: opts.amount,
+        nonce: n,
+        memo: opts.memo,
+        time: new Date().toISOString(),
+      };
       return call<{ submitTransaction: { id: string; status: string } }>(
         url(),
         'mutation($m: String!, $t: SignedTransactionInput!) { submitTransaction(municipality: $m, transaction: $t) { id status } }',
@@ -161,7 +194,10 @@ program
       submitted = await submit(nonce);
     } catch (err) {
       // Pending transactions of ours took the nonce we read: the ledger says which is next.
-      const expected = err instanceof CallError && opts.nonce === undefined && err.errors[0]?.extensions?.code === 'NONCE_REUSED' ? (err.errors[0].extensions.expected as number) : undefined;
+      const expected =
+        err instanceof CallError && opts.nonce === undefined && err.errors[0]?.extensions?.code === 'NONCE_REUSED'
+          ? (err.errors[0].extensions.expected as number)
+          : undefined;
       if (expected === undefined) throw err;
       nonce = expected;
       submitted = await submit(nonce);
@@ -210,7 +246,15 @@ program
   .description("show an account's balance, nonce and recent transactions")
   .argument('<address>')
   .action(async (address: string) => {
-    print((await call<{ account: unknown }>(url(), 'query($a: String!) { account(address: $a) { id balance nonce transactions(first: 10) { edges { node { id from to amount status } } } } }', { a: address })).account);
+    print(
+      (
+        await call<{ account: unknown }>(
+          url(),
+          'query($a: String!) { account(address: $a) { id balance nonce transactions(first: 10) { edges { node { id from to amount status } } } } }',
+          { a: address },
+        )
+      ).account,
+    );
   });
 
 const depthOption = (v: string) => {
@@ -263,12 +307,17 @@ const nonNegativeInt = (v: string) => {
 
 program
   .command('audit')
-  .description("walk a municipality's whole chain (or the main chain's) through the API and check every block against its parent and its anchor on the main chain, locally with core/")
+  .description(
+    "walk a municipality's whole chain (or the main chain's) through the API and check every block against its parent and its anchor on the main chain, locally with core/",
+  )
   .argument('[municipality]')
   .option('--mainchain', "audit the main chain's own blocks instead")
   .option('--from <height>', 'first block to check (its parent is checked for the link only); default 0, or the block after a kept checkpoint', nonNegativeInt)
   .option('--to <height>', 'last block to check (default: the newest anchored; the main chain: its head)', nonNegativeInt)
-  .option('--checkpoint <file>', 'a checkpoint kept from an earlier run: the chain must extend it, and the next run goes on from it; the checkpoint at --to is written back to it')
+  .option(
+    '--checkpoint <file>',
+    'a checkpoint kept from an earlier run: the chain must extend it, and the next run goes on from it; the checkpoint at --to is written back to it',
+  )
   .option('--page <n>', 'blocks per request (1–100)', positiveInt, 20)
   .option('--mainchain-key <hex>', "the main chain's public key to trust (default: the one the server names, printed)")
   .action(async (code: string | undefined, opts: AuditOptions & { mainchain?: boolean }) => {
@@ -316,10 +365,18 @@ municipality
   .option('--governance-key <hex>', 'the key its votes will be signed with (default: the sequencer key)')
   .option(...TITLE)
   .option('--description <text>', 'why', '')
-  .action(async (opts: { code: string; name: string; endpoint: string[]; sequencerKey?: string; governanceKey?: string; title?: string; description: string }) => {
-    const registerMunicipality = { code: opts.code, name: opts.name, endpoints: opts.endpoint, sequencerKey: opts.sequencerKey, governanceKey: opts.governanceKey };
-    await propose({ title: opts.title || `Register ${opts.name} (${opts.code})`, description: opts.description, registerMunicipality });
-  });
+  .action(
+    async (opts: { code: string; name: string; endpoint: string[]; sequencerKey?: string; governanceKey?: string; title?: string; description: string }) => {
+      const registerMunicipality = {
+        code: opts.code,
+        name: opts.name,
+        endpoints: opts.endpoint,
+        sequencerKey: opts.sequencerKey,
+        governanceKey: opts.governanceKey,
+      };
+      await propose({ title: opts.title || `Register ${opts.name} (${opts.code})`, description: opts.description, registerMunicipality });
+    },
+  );
 
 municipality
   .command('suspend')
@@ -342,15 +399,20 @@ municipality
 
 municipality
   .command('register')
-  .description("register a founding municipality directly, before the first proposal (needs AIKI_OPERATOR_TOKEN); afterwards: municipality propose")
+  .description('register a founding municipality directly, before the first proposal (needs AIKI_OPERATOR_TOKEN); afterwards: municipality propose')
   .requiredOption('--code <code>', 'municipality code, e.g. kyoto')
   .requiredOption('--name <name>', 'display name')
   .requiredOption('--endpoint <url...>', "GraphQL URL(s) of the municipality's ledger subgraph")
-  .option('--retry-for <seconds>', 'keep retrying while the main chain or the ledger is not up yet', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected whole seconds');
-    return n;
-  }, 0)
+  .option(
+    '--retry-for <seconds>',
+    'keep retrying while the main chain or the ledger is not up yet',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected whole seconds');
+      return n;
+    },
+    0,
+  )
   .action(async (opts: { code: string; name: string; endpoint: string[]; retryFor: number }) => {
     const deadline = Date.now() + opts.retryFor * 1000;
     for (;;) {
@@ -361,14 +423,20 @@ municipality
         return output({ code: opts.code, registered: true }, () => console.log(`registered ${opts.code}`));
       } catch (err) {
         const message = (err as Error).message;
-        if (message.startsWith('MUNICIPALITY_EXISTS')) return output({ code: opts.code, registered: false, reason: 'MUNICIPALITY_EXISTS' }, () => console.log(`${opts.code} is already registered`));
+        if (message.startsWith('MUNICIPALITY_EXISTS'))
+          return output({ code: opts.code, registered: false, reason: 'MUNICIPALITY_EXISTS' }, () => console.log(`${opts.code} is already registered`));
         if (Date.now() >= deadline) throw err;
         await new Promise((r) => setTimeout(r, 2000));
       }
     }
   });
 
-const VOTE_OPTIONS = new Map<string, VoteOption>([['yes', 'YES'], ['no', 'NO'], ['abstain', 'ABSTAIN'], ['veto', 'VETO']]);
+const VOTE_OPTIONS = new Map<string, VoteOption>([
+  ['yes', 'YES'],
+  ['no', 'NO'],
+  ['abstain', 'ABSTAIN'],
+  ['veto', 'VETO'],
+]);
 
 program
   .command('vote')
@@ -380,14 +448,26 @@ program
     return option;
   })
   .requiredOption('--municipality <code>', 'the member voting')
-  .requiredOption('--key <file>', "the member's governance key: a key file of `aiki key new`, or a bare secret key such as npm start's .data/keys/<code>-sequencer.key")
+  .requiredOption(
+    '--key <file>',
+    "the member's governance key: a key file of `aiki key new`, or a bare secret key such as npm start's .data/keys/<code>-sequencer.key",
+  )
   .action(async (id: string, option: VoteOption, opts: { municipality: string; key: string }) => {
     const key = readKey(opts.key);
     const { proposal } = await call<{ proposal: { eventId: string } | null }>(url(), 'query($id: String!) { proposal(id: $id) { eventId } }', { id });
     if (!proposal) throw new Error(`no proposal ${id}`);
-    const signed = signVote({ v: 1, type: 'vote', proposal: id, proposalHash: proposal.eventId, municipality: opts.municipality, option, time: new Date().toISOString() }, key.secret);
-    await call(url(), 'mutation($input: VoteInput!) { vote(input: $input) { eventId } }', { input: { body: JSON.stringify(signed.body), signature: signed.signature } });
-    const after = await call<{ proposal: { status: string; tally: Record<string, number> } }>(url(), 'query($id: String!) { proposal(id: $id) { status tally { yes no abstain veto pending } } }', { id });
+    const signed = signVote(
+      { v: 1, type: 'vote', proposal: id, proposalHash: proposal.eventId, municipality: opts.municipality, option, time: new Date().toISOString() },
+      key.secret,
+    );
+    await call(url(), 'mutation($input: VoteInput!) { vote(input: $input) { eventId } }', {
+      input: { body: JSON.stringify(signed.body), signature: signed.signature },
+    });
+    const after = await call<{ proposal: { status: string; tally: Record<string, number> } }>(
+      url(),
+      'query($id: String!) { proposal(id: $id) { status tally { yes no abstain veto pending } } }',
+      { id },
+    );
     output({ proposal: id, municipality: opts.municipality, option, status: after.proposal.status, tally: after.proposal.tally }, () =>
       console.log(`${opts.municipality} voted ${option} on proposal ${id}: now ${after.proposal.status}, ${JSON.stringify(after.proposal.tally)}`),
     );
@@ -401,11 +481,15 @@ proposal
   .option('--status <status>', 'only VOTING, PASSED, REJECTED, FAILED or EXPIRED')
   .action(async (opts: { status?: string }) => {
     type Row = { id: string; status: string; title?: string; action: { kind: string }; tally: Record<string, number> };
-    const data = await call<{ proposals: Row[] }>(url(), `query($s: ProposalStatus) { proposals(status: $s) { ${PROPOSAL_FIELDS} } }`, { s: opts.status?.toUpperCase() });
+    const data = await call<{ proposals: Row[] }>(url(), `query($s: ProposalStatus) { proposals(status: $s) { ${PROPOSAL_FIELDS} } }`, {
+      s: opts.status?.toUpperCase(),
+    });
     output(data.proposals, () => {
       for (const p of data.proposals) {
         const t = p.tally;
-        console.log(`${p.id.padStart(4)} ${p.status.padEnd(8)} ${p.action.kind.padEnd(22)} yes ${t.yes} no ${t.no} abstain ${t.abstain} veto ${t.veto} pending ${t.pending}  ${p.title}`);
+        console.log(
+          `${p.id.padStart(4)} ${p.status.padEnd(8)} ${p.action.kind.padEnd(22)} yes ${t.yes} no ${t.no} abstain ${t.abstain} veto ${t.veto} pending ${t.pending}  ${p.title}`,
+        );
       }
     });
   });
@@ -415,7 +499,11 @@ proposal
   .description('show a proposal with its votes')
   .argument('<id>')
   .action(async (id: string) => {
-    const { proposal: p } = await call<{ proposal: unknown }>(url(), `query($id: String!) { proposal(id: $id) { ${PROPOSAL_FIELDS} description proposer submittedAt decidedAt rules { quorum threshold veto } electorate { code } action { json } votes { municipality option time } } }`, { id });
+    const { proposal: p } = await call<{ proposal: unknown }>(
+      url(),
+      `query($id: String!) { proposal(id: $id) { ${PROPOSAL_FIELDS} description proposer submittedAt decidedAt rules { quorum threshold veto } electorate { code } action { json } votes { municipality option time } } }`,
+      { id },
+    );
     if (!p) throw new Error(`no proposal ${id}`);
     print(p);
   });
@@ -464,7 +552,11 @@ subgraph
   .command('list')
   .description('list the extension subgraphs in the supergraph')
   .action(async () => {
-    const data = await call<{ subgraphs: Array<{ name: string; url: string; registeredAt: string; proposal: string }> }>(url(), '{ subgraphs { name url registeredAt proposal } }', {});
+    const data = await call<{ subgraphs: Array<{ name: string; url: string; registeredAt: string; proposal: string }> }>(
+      url(),
+      '{ subgraphs { name url registeredAt proposal } }',
+      {},
+    );
     output(data.subgraphs, () => {
       for (const s of data.subgraphs) console.log(`${s.name.padEnd(16)} ${s.url}  registered ${s.registeredAt} by proposal ${s.proposal}`);
     });
@@ -475,7 +567,12 @@ const parameters = program.command('parameters').description('governance paramet
 parameters
   .command('show', { isDefault: true })
   .description('show the parameters in force')
-  .action(async () => print((await call<{ parameters: unknown }>(url(), '{ parameters { votingPeriodMs quorum threshold veto mainBlockIntervalMs settlementTimeoutMs } }', {})).parameters));
+  .action(async () =>
+    print(
+      (await call<{ parameters: unknown }>(url(), '{ parameters { votingPeriodMs quorum threshold veto mainBlockIntervalMs settlementTimeoutMs } }', {}))
+        .parameters,
+    ),
+  );
 
 parameters
   .command('propose')
@@ -498,7 +595,10 @@ operatorCmd
   .description('mint an operator token (needs AIKI_OPERATOR_TOKEN); it is printed once, only its digest is stored')
   .argument('<name>')
   .action(async (name: string) => {
-    const { createOperatorToken: t } = await operator<{ createOperatorToken: { id: string; token: string } }>('mutation($n: String!) { createOperatorToken(name: $n) { id token } }', { n: name });
+    const { createOperatorToken: t } = await operator<{ createOperatorToken: { id: string; token: string } }>(
+      'mutation($n: String!) { createOperatorToken(name: $n) { id token } }',
+      { n: name },
+    );
     output({ name, id: t.id, token: t.token }, () => console.log(`operator ${name}: id ${t.id}\n${t.token}`));
   });
 
@@ -530,7 +630,8 @@ function legacyUrl(args: string[]): string[] {
     const arg = out[i]!;
     if (arg === '--url') out[i] = '--gateway';
     else if (arg.startsWith('--url=')) out[i] = `--gateway=${arg.slice('--url='.length)}`;
-    if (out[i] === '--gateway') i++; // its value
+    if (out[i] === '--gateway')
+      i++; // its value
     else if (!out[i]!.startsWith('-')) break; // the command's name: what follows is the command's
   }
   return out;

@@ -60,7 +60,8 @@ const CHECKPOINT_FIELDS = 'v municipality height root sequencer signature';
 export const AUDIT_PAGE_QUERY = `query AikiAuditPage($m: String!, $h: Int!, $n: Int!) { municipality(code: $m) { sequencerKey chain { blocksFrom(height: $h, first: $n) { ${AUDIT_BLOCK_FIELDS} } } } anchors(municipality: $m, from: $h, first: $n) { ${AUDIT_ANCHOR_FIELDS} } }`;
 
 /** The rest of a block's transactions, 100 at a time, after the first ones a page carries. */
-export const AUDIT_TRANSACTIONS_QUERY = 'query AikiAuditTransactions($id: String!, $after: String) { block(id: $id) { transactions(first: 100, after: $after) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } } } }';
+export const AUDIT_TRANSACTIONS_QUERY =
+  'query AikiAuditTransactions($id: String!, $after: String) { block(id: $id) { transactions(first: 100, after: $after) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } } } }';
 
 /** The consistency proof from a kept checkpoint to the chain at `to` ($m, $from, $to). */
 export const AUDIT_CONSISTENCY_QUERY = `query AikiAuditConsistency($m: String!, $from: Int!, $to: Int!) { municipality(code: $m) { chain { consistency(from: $from, to: $to) { from path to { ${CHECKPOINT_FIELDS} } } } } }`;
@@ -72,7 +73,10 @@ export const AUDIT_MAIN_PAGE_QUERY = `query AikiAuditMainPage($h: Int!, $n: Int!
 export const AUDIT_MAIN_CONSISTENCY_QUERY = `query AikiAuditMainConsistency($from: Int!, $to: Int!) { mainChain { consistency(from: $from, to: $to) { from path to { ${CHECKPOINT_FIELDS} } } } }`;
 
 type TxPage = { edges: Array<{ node: AuditTransaction }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-type BlockPage = { municipality: { sequencerKey: string; chain: { blocksFrom: Array<Omit<AuditBlock, 'transactions'> & { transactions: TxPage }> } | null }; anchors: AnchorInput[] };
+type BlockPage = {
+  municipality: { sequencerKey: string; chain: { blocksFrom: Array<Omit<AuditBlock, 'transactions'> & { transactions: TxPage }> } | null };
+  anchors: AnchorInput[];
+};
 type Served = { from: number; to: Checkpoint; path: string[] };
 type Parent = { header: BlockHeader; hash: string };
 type Named = ProofCheck & { name: string };
@@ -112,7 +116,10 @@ export interface AuditSummary {
 
 /** An audit that found a failure, with its summary. */
 export class AuditFailed extends Error {
-  constructor(message: string, readonly summary: AuditSummary) {
+  constructor(
+    message: string,
+    readonly summary: AuditSummary,
+  ) {
     super(message);
   }
 }
@@ -120,7 +127,10 @@ export class AuditFailed extends Error {
 /** Audits `code`'s chain from `opts.from` to `opts.to` (default: the newest anchored block). */
 export async function auditChain(direct: Call, code: string, opts: AuditOptions): Promise<AuditSummary> {
   const call = retrying(direct);
-  const info = await call<{ mainChain: { sequencer: string }; municipality: { sequencerKey: string; anchoredHeight: number } }>('query($m: String!) { mainChain { sequencer } municipality(code: $m) { sequencerKey anchoredHeight } }', { m: code });
+  const info = await call<{ mainChain: { sequencer: string }; municipality: { sequencerKey: string; anchoredHeight: number } }>(
+    'query($m: String!) { mainChain { sequencer } municipality(code: $m) { sequencerKey anchoredHeight } }',
+    { m: code },
+  );
   const mainKey = trusted(opts, info.mainChain.sequencer);
   const sequencerKey = info.municipality.sequencerKey;
   console.log(`${code}'s sequencer key ${sequencerKey} (as the main chain registered it)`);
@@ -138,13 +148,31 @@ export async function auditChain(direct: Call, code: string, opts: AuditOptions)
       to: opts.to ?? info.municipality.anchoredHeight,
       checks: AUDIT_CHECKS,
       page,
-      headerOf: (p) => ({ v: p.v, municipality: p.municipality, height: p.height, prevHash: p.prevHash, time: p.time, txRoot: p.txRoot, txCount: p.txCount, pohEnd: p.pohEnd, pohCount: p.pohCount, sequencer: p.sequencer }),
+      headerOf: (p) => ({
+        v: p.v,
+        municipality: p.municipality,
+        height: p.height,
+        prevHash: p.prevHash,
+        time: p.time,
+        txRoot: p.txRoot,
+        txCount: p.txCount,
+        pohEnd: p.pohEnd,
+        pohCount: p.pohCount,
+        sequencer: p.sequencer,
+      }),
       auditor: (parent, frontier) => {
         const auditor = new ChainAuditor(code, sequencerKey, mainKey, parent, frontier);
         return { frontier: auditor.frontier, block: (b) => auditor.block(b, b.anchor), checkpoint: (c) => auditor.checkpoint(c) };
       },
-      checkpointAt: async (h) => (await call<{ municipality: { chain: { checkpoint: Checkpoint } } }>(`query($m: String!, $h: Int!) { municipality(code: $m) { chain { checkpoint(height: $h) { ${CHECKPOINT_FIELDS} } } } }`, { m: code, h })).municipality.chain.checkpoint,
-      consistency: async (from, to) => (await call<{ municipality: { chain: { consistency: Served } } }>(AUDIT_CONSISTENCY_QUERY, { m: code, from, to })).municipality.chain.consistency,
+      checkpointAt: async (h) =>
+        (
+          await call<{ municipality: { chain: { checkpoint: Checkpoint } } }>(
+            `query($m: String!, $h: Int!) { municipality(code: $m) { chain { checkpoint(height: $h) { ${CHECKPOINT_FIELDS} } } } }`,
+            { m: code, h },
+          )
+        ).municipality.chain.checkpoint,
+      consistency: async (from, to) =>
+        (await call<{ municipality: { chain: { consistency: Served } } }>(AUDIT_CONSISTENCY_QUERY, { m: code, from, to })).municipality.chain.consistency,
     },
     opts,
   );
@@ -153,7 +181,10 @@ export async function auditChain(direct: Call, code: string, opts: AuditOptions)
 /** Audits the main chain's own blocks from `opts.from` to `opts.to` (default: its head). */
 export async function auditMainChain(direct: Call, opts: AuditOptions): Promise<AuditSummary> {
   const call = retrying(direct);
-  const info = await call<{ mainChain: { sequencer: string; height: number }; municipalities: Array<{ code: string; sequencerKey: string }> }>('{ mainChain { sequencer height } municipalities { code sequencerKey } }', {});
+  const info = await call<{ mainChain: { sequencer: string; height: number }; municipalities: Array<{ code: string; sequencerKey: string }> }>(
+    '{ mainChain { sequencer height } municipalities { code sequencerKey } }',
+    {},
+  );
   const mainKey = trusted(opts, info.mainChain.sequencer);
   const keys = new Map(info.municipalities.map((m) => [m.code, m.sequencerKey]));
   console.log(`${keys.size} registered municipalities, whose sequencer keys sign the blocks anchored`);
@@ -167,7 +198,9 @@ export async function auditMainChain(direct: Call, opts: AuditOptions): Promise<
       page: async (h, n) => (await call<{ mainChain: { blocksFrom: AuditMainBlock[] } }>(AUDIT_MAIN_PAGE_QUERY, { h, n })).mainChain.blocksFrom,
       headerOf: (b) => JSON.parse(b.header) as BlockHeader,
       auditor: (parent, frontier) => new MainChainAuditor(mainKey, keys, parent, frontier),
-      checkpointAt: async (h) => (await call<{ mainChain: { checkpoint: Checkpoint } }>(`query($h: Int!) { mainChain { checkpoint(height: $h) { ${CHECKPOINT_FIELDS} } } }`, { h })).mainChain.checkpoint,
+      checkpointAt: async (h) =>
+        (await call<{ mainChain: { checkpoint: Checkpoint } }>(`query($h: Int!) { mainChain { checkpoint(height: $h) { ${CHECKPOINT_FIELDS} } } }`, { h }))
+          .mainChain.checkpoint,
       consistency: async (from, to) => (await call<{ mainChain: { consistency: Served } }>(AUDIT_MAIN_CONSISTENCY_QUERY, { from, to })).mainChain.consistency,
     },
     opts,
@@ -205,7 +238,7 @@ async function auditPage(call: Call, code: string, from: number, n: number): Pro
   const blocks: AuditBlock[] = [];
   for (const b of page.municipality.chain?.blocksFrom ?? []) {
     const transactions = b.transactions.edges.map((e) => e.node);
-    for (let info = b.transactions.pageInfo; info.hasNextPage; ) {
+    for (let info = b.transactions.pageInfo; info.hasNextPage;) {
       const more = await call<{ block: { transactions: TxPage } }>(AUDIT_TRANSACTIONS_QUERY, { id: `${code}:${b.height}`, after: info.endCursor });
       transactions.push(...more.block.transactions.edges.map((e) => e.node));
       info = more.block.transactions.pageInfo;
@@ -219,11 +252,16 @@ async function auditPage(call: Call, code: string, from: number, n: number): Pro
 function resume(kept: KeptCheckpoint, key: string): { frontier: MerkleFrontier; parent: Parent } {
   const signed = checkCheckpointSignature(kept, key);
   if (signed !== true) throw new Error(`the kept checkpoint: ${signed}`);
-  if (!kept.audit) throw new Error(`the checkpoint file holds no frontier to go on from: audit from 0 (the whole chain), which checks the checkpoint at height ${kept.height}`);
+  if (!kept.audit)
+    throw new Error(
+      `the checkpoint file holds no frontier to go on from: audit from 0 (the whole chain), which checks the checkpoint at height ${kept.height}`,
+    );
   const frontier = MerkleFrontier.from(kept.audit.frontier.map((n) => ({ size: n.size, hash: hexToBytes(n.hash) })));
-  if (frontier.size !== kept.height + 1 || bytesToHex(frontier.root()) !== kept.root) throw new Error('the checkpoint file\'s frontier is not its checkpoint\'s root: audit from 0');
+  if (frontier.size !== kept.height + 1 || bytesToHex(frontier.root()) !== kept.root)
+    throw new Error("the checkpoint file's frontier is not its checkpoint's root: audit from 0");
   const { parent } = kept.audit;
-  if (parent.header.height !== kept.height || blockHash(parent.header) !== parent.hash) throw new Error(`the checkpoint file's last block is not block ${kept.height} as its hash says: audit from 0`);
+  if (parent.header.height !== kept.height || blockHash(parent.header) !== parent.hash)
+    throw new Error(`the checkpoint file's last block is not block ${kept.height} as its hash says: audit from 0`);
   return { frontier, parent };
 }
 
@@ -233,8 +271,10 @@ async function walk<B extends { height: number; hash: string }>(w: Walk<B>, opts
   const resuming = kept !== undefined && (opts.from === undefined || opts.from === kept.height + 1);
   const from = resuming ? kept.height + 1 : (opts.from ?? 0);
   const { to } = w;
-  if (opts.checkpoint && !kept && from !== 0) throw new Error('--checkpoint needs the whole chain the first time: audit from height 0 (later runs go on from the checkpoint kept)');
-  if (kept && from !== 0 && !resuming) throw new Error(`with --checkpoint, audit from 0 (the whole chain) or from ${kept.height + 1} (the blocks after the kept checkpoint), not from ${from}`);
+  if (opts.checkpoint && !kept && from !== 0)
+    throw new Error('--checkpoint needs the whole chain the first time: audit from height 0 (later runs go on from the checkpoint kept)');
+  if (kept && from !== 0 && !resuming)
+    throw new Error(`with --checkpoint, audit from 0 (the whole chain) or from ${kept.height + 1} (the blocks after the kept checkpoint), not from ${from}`);
   if (kept && kept.height > to) throw new Error(`the checkpoint is at height ${kept.height}, past --to ${to}`);
   if (from > to + 1 || (from === to + 1 && !resuming)) throw new Error(`nothing to audit: --from ${from} is above --to ${to}`);
   let parent: Parent | null = null;
@@ -279,7 +319,7 @@ async function walk<B extends { height: number; hash: string }>(w: Walk<B>, opts
   };
   fetchAhead();
   let last = parent;
-  for (let h = from; pages.length > 0; ) {
+  for (let h = from; pages.length > 0;) {
     const blocks = await pages.shift()!;
     if (blocks.length === 0) throw new Error(`${w.label} has no block ${h}: its chain ends below --to ${to}`);
     fetchAhead();
@@ -313,12 +353,26 @@ async function walk<B extends { height: number; hash: string }>(w: Walk<B>, opts
     record(to, auditor.checkpoint(now));
   }
   const seconds = (Date.now() - started) / 1000;
-  for (const [name, t] of tally) if (t.ok + t.failed > 0) console.log(`${t.failed ? '✗' : '✓'} ${name.padEnd(20)} ${t.ok} ok${t.failed ? `, ${t.failed} failed` : ''}`);
-  console.log(`${audited} blocks in ${seconds.toFixed(1)} s (${Math.round(audited / Math.max(seconds, 0.001))} blocks/s; ${(checking / 1000).toFixed(1)} s of it checking), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
-  const summary: AuditSummary = { chain: w.chain, from, to, blocks: audited, verified: !first, checks: Object.fromEntries([...tally].filter(([, t]) => t.ok + t.failed > 0)), failure: first ?? null };
+  for (const [name, t] of tally)
+    if (t.ok + t.failed > 0) console.log(`${t.failed ? '✗' : '✓'} ${name.padEnd(20)} ${t.ok} ok${t.failed ? `, ${t.failed} failed` : ''}`);
+  console.log(
+    `${audited} blocks in ${seconds.toFixed(1)} s (${Math.round(audited / Math.max(seconds, 0.001))} blocks/s; ${(checking / 1000).toFixed(1)} s of it checking), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  );
+  const summary: AuditSummary = {
+    chain: w.chain,
+    from,
+    to,
+    blocks: audited,
+    verified: !first,
+    checks: Object.fromEntries([...tally].filter(([, t]) => t.ok + t.failed > 0)),
+    failure: first ?? null,
+  };
   if (first) throw new AuditFailed(`audit failed: block ${first.height}, check ${first.name}: ${first.detail}`, summary);
   if (opts.checkpoint && now && auditor.frontier && last) {
-    const file: KeptCheckpoint = { ...now, audit: { frontier: auditor.frontier.nodes().map((n) => ({ size: n.size, hash: bytesToHex(n.hash) })), parent: last } };
+    const file: KeptCheckpoint = {
+      ...now,
+      audit: { frontier: auditor.frontier.nodes().map((n) => ({ size: n.size, hash: bytesToHex(n.hash) })), parent: last },
+    };
     writeFileSync(opts.checkpoint, `${JSON.stringify(file, null, 2)}\n`);
   }
   console.log(`verified: ${w.label} blocks ${from}–${to}${opts.checkpoint ? `; checkpoint at ${to} written to ${opts.checkpoint}` : ''}`);

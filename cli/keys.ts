@@ -70,7 +70,9 @@ export function readKey(path: string): Key {
 export function readKeyFile(path: string): KeyFile & { secret: Uint8Array } {
   const key = readKey(path);
   if (!key.address) {
-    throw new KeyFileError(`${path} holds a bare secret key, which names no account: an account's key file is the JSON of \`aiki key new\` ({"address", "publicKey", "secretKey"})`);
+    throw new KeyFileError(
+      `${path} holds a bare secret key, which names no account: an account's key file is the JSON of \`aiki key new\` ({"address", "publicKey", "secretKey"})`,
+    );
   }
   return { address: key.address, publicKey: key.publicKey, secretKey: bytesToHex(key.secret), secret: key.secret };
 }

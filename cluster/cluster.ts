@@ -120,7 +120,14 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const startMainchain = async (port: number, index: number) => {
     const name = replicas > 1 ? `mainchain-${index + 1}` : 'mainchain';
     const mainchain = await spawnService(name, 'mainchain', {
-      env: { MONGODB_URI: db.uri, AIKI_DB_NAME: `${prefix}_mainchain`, AIKI_PORT: String(port), AIKI_OPERATOR_TOKEN: opts.operatorToken, AIKI_MAINCHAIN_KEY: mainchainSecret, ...opts.mainchainEnv },
+      env: {
+        MONGODB_URI: db.uri,
+        AIKI_DB_NAME: `${prefix}_mainchain`,
+        AIKI_PORT: String(port),
+        AIKI_OPERATOR_TOKEN: opts.operatorToken,
+        AIKI_MAINCHAIN_KEY: mainchainSecret,
+        ...opts.mainchainEnv,
+      },
       onLog: log(name),
     });
     started.push(mainchain);
@@ -187,7 +194,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       },
       mainchainHolder: async () => {
         for (const m of mainchains) {
-          const ready = await fetch(new URL('/ready', m.url)).then((r) => r.json() as Promise<{ lease?: boolean }>).catch(() => undefined);
+          const ready = await fetch(new URL('/ready', m.url))
+            .then((r) => r.json() as Promise<{ lease?: boolean }>)
+            .catch(() => undefined);
           if (ready?.lease) return m;
         }
         return undefined;

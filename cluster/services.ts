@@ -68,7 +68,10 @@ export interface SpawnOptions {
  */
 export function nodeFlags(name: string, flags = process.env.AIKI_NODE_FLAGS ?? ''): string[] {
   const file = name.replace(/[^A-Za-z0-9_.-]/g, '-');
-  return flags.split(/\s+/).filter(Boolean).map((flag) => flag.replaceAll('{name}', file));
+  return flags
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((flag) => flag.replaceAll('{name}', file));
 }
 
 export async function spawnService(name: string, entry: keyof typeof ENTRIES, opts: SpawnOptions): Promise<ServiceProcess> {

@@ -53,7 +53,10 @@ const cluster = await startCluster({
   operatorToken,
   // The explorer's own origin, and web apps in development on any localhost port (runtime/cors.ts).
   // Safe to expose by mistake: no /metrics or /ready details on the public port unless asked for.
-  gatewayEnv: { AIKI_CORS_ORIGINS: process.env.AIKI_CORS_ORIGINS ?? `http://127.0.0.1:${gatewayPort},http://localhost:*`, AIKI_METRICS_PUBLIC: process.env.AIKI_METRICS_PUBLIC ?? '' },
+  gatewayEnv: {
+    AIKI_CORS_ORIGINS: process.env.AIKI_CORS_ORIGINS ?? `http://127.0.0.1:${gatewayPort},http://localhost:*`,
+    AIKI_METRICS_PUBLIC: process.env.AIKI_METRICS_PUBLIC ?? '',
+  },
   ledgerEnv: ({ code }) => ({
     AIKI_GENESIS: JSON.stringify([{ address: treasury.get(code)!.address, amount: TREASURY_SUPPLY }]),
   }),
@@ -74,13 +77,17 @@ const joinEnv = {
   AIKI_MAINCHAIN_PUBLIC_KEY: bytesToHex(publicKeyOf(hexToBytes(cluster.keys.mainchain))),
   AIKI_SUBGRAPH_SECRET: process.env.AIKI_SUBGRAPH_SECRET ?? '',
 };
-writeFileSync(`${envFile}.${process.pid}`, [
-  '# Written by npm start at every start: what a service needs to join this federation,',
-  '# e.g. AIKI_MUNICIPALITY=kobe AIKI_PORT=4104 npx tsx --env-file=.data/federation.env subgraphs/ledger/main.ts',
-  "# It holds the federation's secret: keep it readable by you only.",
-  ...Object.entries(joinEnv).map(([name, value]) => `${name}=${value}`),
-  '',
-].join('\n'), { mode: 0o600 });
+writeFileSync(
+  `${envFile}.${process.pid}`,
+  [
+    '# Written by npm start at every start: what a service needs to join this federation,',
+    '# e.g. AIKI_MUNICIPALITY=kobe AIKI_PORT=4104 npx tsx --env-file=.data/federation.env subgraphs/ledger/main.ts',
+    "# It holds the federation's secret: keep it readable by you only.",
+    ...Object.entries(joinEnv).map(([name, value]) => `${name}=${value}`),
+    '',
+  ].join('\n'),
+  { mode: 0o600 },
+);
 renameSync(`${envFile}.${process.pid}`, envFile);
 
 const gql = cluster.gateway.url;

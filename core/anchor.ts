@@ -49,12 +49,20 @@ export function checkAnchor(offered: OfferedBlock, municipality: string, sequenc
   const details = { municipality, height: header.height };
   const expected = previous.header.height + 1;
   if (header.height !== expected) {
-    throw aikiError('ANCHOR_HEIGHT_GAP', `block ${header.height} of ${municipality} does not follow the last anchored one, ${previous.header.height}`, { ...details, expected });
+    throw aikiError('ANCHOR_HEIGHT_GAP', `block ${header.height} of ${municipality} does not follow the last anchored one, ${previous.header.height}`, {
+      ...details,
+      expected,
+    });
   }
   if (header.prevHash !== previous.hash) {
-    throw aikiError('ANCHOR_PREV_HASH_MISMATCH', `block ${header.height} of ${municipality} names ${header.prevHash} as its previous block; the anchored block ${previous.header.height} is ${previous.hash}`, details);
+    throw aikiError(
+      'ANCHOR_PREV_HASH_MISMATCH',
+      `block ${header.height} of ${municipality} names ${header.prevHash} as its previous block; the anchored block ${previous.header.height} is ${previous.hash}`,
+      details,
+    );
   }
-  if (header.time < previous.header.time) throw aikiError('BAD_BLOCK', `block ${header.height}'s time ${header.time} is before its parent's ${previous.header.time}`, details);
+  if (header.time < previous.header.time)
+    throw aikiError('BAD_BLOCK', `block ${header.height}'s time ${header.time} is before its parent's ${previous.header.time}`, details);
   return header;
 }
 
@@ -68,9 +76,14 @@ export function checkSigned(offered: OfferedBlock, municipality: string, sequenc
   }
   const actual = blockHash(header);
   if (hash !== actual) throw aikiError('BAD_BLOCK', `the header hashes to ${actual}, not ${JSON.stringify(hash)}`, details);
-  const signed = typeof signature === 'string' && /^[0-9a-f]{128}$/.test(signature) && verifyFast(hexToBytes(signature), hexToBytes(hash), hexToBytes(sequencerKey));
+  const signed =
+    typeof signature === 'string' && /^[0-9a-f]{128}$/.test(signature) && verifyFast(hexToBytes(signature), hexToBytes(hash), hexToBytes(sequencerKey));
   if (header.sequencer !== sequencerKey || !signed) {
-    throw aikiError('ANCHOR_SIGNATURE_INVALID', `block ${header.height} of ${municipality} is not signed by its registered sequencer key ${sequencerKey}`, details);
+    throw aikiError(
+      'ANCHOR_SIGNATURE_INVALID',
+      `block ${header.height} of ${municipality} is not signed by its registered sequencer key ${sequencerKey}`,
+      details,
+    );
   }
   return header;
 }

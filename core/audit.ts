@@ -32,7 +32,8 @@ export const AUDIT_BLOCK_FIELDS = `v municipality height hash prevHash time txRo
   transactions(first: 10) { edges { node { txid kind settlement from to amount nonce memo time signature } } pageInfo { hasNextPage endCursor } }`;
 
 /** The GraphQL selection of an anchor that {@link ChainAuditor} reads (schema/mainchain.graphql). */
-export const AUDIT_ANCHOR_FIELDS = 'municipality height hash header signature eventId inclusion { index treeSize path mainBlock { height hash header signature txRoot } }';
+export const AUDIT_ANCHOR_FIELDS =
+  'municipality height hash header signature eventId inclusion { index treeSize path mainBlock { height hash header signature txRoot } }';
 
 export interface AuditTransaction {
   txid: string;
@@ -59,7 +60,17 @@ export interface AuditBlock extends BlockHeader {
 }
 
 /** Every check the audit makes of each block, in the order made. */
-export const AUDIT_CHECKS = ['header', 'block hash', 'sequencer signature', 'parent', 'transactions', 'merkle root', 'proof of history', 'genesis allocations', 'anchor'] as const;
+export const AUDIT_CHECKS = [
+  'header',
+  'block hash',
+  'sequencer signature',
+  'parent',
+  'transactions',
+  'merkle root',
+  'proof of history',
+  'genesis allocations',
+  'anchor',
+] as const;
 export type AuditCheckName = (typeof AUDIT_CHECKS)[number] | 'checkpoint';
 
 const MAIN_BLOCK_VERDICTS = 256;
@@ -90,16 +101,34 @@ export class ChainAuditor {
   /** Checks the next block and its anchor (null: not anchored). Returns every check, named as {@link AUDIT_CHECKS}. */
   block(b: AuditBlock, anchor: AnchorInput | null): Array<ProofCheck & { name: AuditCheckName }> {
     const { checks, check } = checkList<AuditCheckName>();
-    const header: BlockHeader = { v: b.v, municipality: b.municipality, height: b.height, prevHash: b.prevHash, time: b.time, txRoot: b.txRoot, txCount: b.txCount, pohEnd: b.pohEnd, pohCount: b.pohCount, sequencer: b.sequencer };
+    const header: BlockHeader = {
+      v: b.v,
+      municipality: b.municipality,
+      height: b.height,
+      prevHash: b.prevHash,
+      time: b.time,
+      txRoot: b.txRoot,
+      txCount: b.txCount,
+      pohEnd: b.pohEnd,
+      pohCount: b.pohCount,
+      sequencer: b.sequencer,
+    };
     const parent = this.parent;
     const genesis = parent === null && b.height === 0;
     const computed = blockHash(header);
 
-    check('header', () => (header.v === 1 && header.municipality === this.municipality) || `v ${header.v}, municipality ${header.municipality}: not a version-1 block of ${this.municipality}`);
+    check(
+      'header',
+      () =>
+        (header.v === 1 && header.municipality === this.municipality) ||
+        `v ${header.v}, municipality ${header.municipality}: not a version-1 block of ${this.municipality}`,
+    );
     check('block hash', () => computed === b.hash || `the header hashes to ${computed}, the chain says ${b.hash}`);
     check('sequencer signature', () => {
       if (header.sequencer !== this.sequencerKey) return `signed by ${header.sequencer}, not the registered sequencer ${this.sequencerKey}`;
-      return verifyFast(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.sequencerKey)) || `the signature does not verify with ${this.sequencerKey}`;
+      return (
+        verifyFast(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.sequencerKey)) || `the signature does not verify with ${this.sequencerKey}`
+      );
     });
     check('parent', () => followsParent(header, parent));
     check('transactions', () => {
@@ -136,7 +165,7 @@ export class ChainAuditor {
       if (anchor.municipality !== this.municipality || anchor.height !== b.height) return `the anchor is of ${anchor.municipality} ${anchor.height}`;
       if (anchor.hash !== b.hash) return `the main chain anchored ${anchor.hash} at height ${b.height}, the chain has ${b.hash}`;
       if (anchor.header !== canonicalJson(header)) return `the anchored header of block ${b.height} is not this header`;
-      if (anchor.signature !== b.signature) return 'the anchored signature is not this block\'s';
+      if (anchor.signature !== b.signature) return "the anchored signature is not this block's";
       const eventId = anchorEventId({ municipality: this.municipality, height: b.height, hash: b.hash });
       if (eventId !== anchor.eventId) return `the anchor's event id is ${eventId}, not ${anchor.eventId}`;
       if (!anchor.inclusion) return 'anchored, not sealed in a main-chain block yet';
@@ -230,7 +259,11 @@ export class MainChainAuditor {
     } else {
       const computed = blockHash(h);
       check('block hash', () => computed === b.hash || `the header hashes to ${computed}, the chain says ${b.hash}`);
-      check('main-chain signature', () => verifyFast(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.mainchainKey)) || `the signature does not verify with ${this.mainchainKey}`);
+      check(
+        'main-chain signature',
+        () =>
+          verifyFast(hexToBytes(b.signature), hexToBytes(computed), hexToBytes(this.mainchainKey)) || `the signature does not verify with ${this.mainchainKey}`,
+      );
       check('parent', () => followsParent(h, this.parent));
       check('merkle root', () => {
         if (ids.length !== h.txCount) return `${ids.length} events for txCount ${h.txCount}`;
@@ -248,18 +281,22 @@ export class MainChainAuditor {
       if (anchorEvents.length !== b.anchors.length) return `${anchorEvents.length} anchor events, ${b.anchors.length} anchors served`;
       for (const [i, a] of b.anchors.entries()) {
         const event = anchorEvents[i]!;
-        if (event.subject !== `${a.municipality}:${a.height}`) return `anchor event ${event.id} is of ${event.subject}, the anchor served of ${a.municipality}:${a.height}`;
+        if (event.subject !== `${a.municipality}:${a.height}`)
+          return `anchor event ${event.id} is of ${event.subject}, the anchor served of ${a.municipality}:${a.height}`;
         const id = anchorEventId({ municipality: a.municipality, height: a.height, hash: a.hash });
         if (id !== event.id) return `the anchor of ${a.municipality}:${a.height} has event id ${id}, the block seals ${event.id}`;
         const anchored = JSON.parse(a.header) as unknown;
         checkHeaderShape(anchored);
         if (canonicalJson(anchored) !== a.header) return `the anchored header of ${a.municipality}:${a.height} is not in canonical JSON`;
-        if (anchored.municipality !== a.municipality || anchored.height !== a.height) return `the anchored header is of ${anchored.municipality}:${anchored.height}, not ${a.municipality}:${a.height}`;
+        if (anchored.municipality !== a.municipality || anchored.height !== a.height)
+          return `the anchored header is of ${anchored.municipality}:${anchored.height}, not ${a.municipality}:${a.height}`;
         if (blockHash(anchored) !== a.hash) return `the anchored header of ${a.municipality}:${a.height} hashes to ${blockHash(anchored)}, not ${a.hash}`;
         const key = this.sequencerKeys.get(a.municipality);
         if (!key) return `${a.municipality} is not a registered municipality`;
-        if (anchored.sequencer !== key) return `${a.municipality}:${a.height} is sealed by ${anchored.sequencer}, not ${a.municipality}'s registered key ${key}`;
-        if (!verifyFast(hexToBytes(a.signature), hexToBytes(a.hash), hexToBytes(key))) return `the signature of ${a.municipality}:${a.height} does not verify with ${key}`;
+        if (anchored.sequencer !== key)
+          return `${a.municipality}:${a.height} is sealed by ${anchored.sequencer}, not ${a.municipality}'s registered key ${key}`;
+        if (!verifyFast(hexToBytes(a.signature), hexToBytes(a.hash), hexToBytes(key)))
+          return `the signature of ${a.municipality}:${a.height} does not verify with ${key}`;
       }
       return true;
     });
@@ -277,7 +314,7 @@ export class MainChainAuditor {
 /** Compares checkpoint `c` of `chain`, signed by `key`, with the root of the blocks seen so far. */
 function compareCheckpoint(frontier: MerkleFrontier | null, c: Checkpoint, chain: string, key: string): ProofCheck & { name: 'checkpoint' } {
   const r = ((): string | true => {
-    if (!frontier) return 'a checkpoint is compared from genesis, or from a kept checkpoint\'s frontier: audit from height 0';
+    if (!frontier) return "a checkpoint is compared from genesis, or from a kept checkpoint's frontier: audit from height 0";
     if (c.municipality !== chain) return `the checkpoint is ${c.municipality}'s`;
     if (frontier.size !== c.height + 1) return `${frontier.size} blocks audited, the checkpoint covers ${c.height + 1}`;
     const signed = checkCheckpointSignature(c, key);
@@ -304,7 +341,8 @@ function pohFollows(header: BlockHeader, parent: { header: BlockHeader } | null,
   if (poh.length !== ids.length || poh.some((e, i) => e.event !== ids[i])) return `the PoH entries are not the ${what}, in order`;
   const start = parent ? hexToBytes(parent.header.pohEnd) : pohGenesis(header.municipality);
   const count = parent ? parent.header.pohCount : 0;
-  if (!parent && (header.pohCount !== 0 || header.pohEnd !== bytesToHex(start))) return `a genesis block ends its PoH at the seed with count 0, not ${header.pohEnd} / ${header.pohCount}`;
+  if (!parent && (header.pohCount !== 0 || header.pohEnd !== bytesToHex(start)))
+    return `a genesis block ends its PoH at the seed with count 0, not ${header.pohEnd} / ${header.pohCount}`;
   const r = verifyPohSegment(start, poh, header.pohEnd, header.pohCount - count);
   return r.ok || `entry ${r.index}: ${r.reason}`;
 }
@@ -313,13 +351,19 @@ function pohFollows(header: BlockHeader, parent: { header: BlockHeader } | null,
 function sealedBlock(mainBlock: NonNullable<AnchorInput['inclusion']>['mainBlock'], mainchainKey: string): string | true {
   const header = JSON.parse(mainBlock.header) as BlockHeader;
   if (blockHash(header) !== mainBlock.hash) return `main-chain block ${mainBlock.height}'s header hashes to ${blockHash(header)}, not ${mainBlock.hash}`;
-  return verifyFast(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey)) || `main-chain block ${mainBlock.height} is not signed by the main chain`;
+  return (
+    verifyFast(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey)) ||
+    `main-chain block ${mainBlock.height} is not signed by the main chain`
+  );
 }
 
 /** The id a block entry's signed body gives: a transfer's (§3) or a settlement entry's (§8, signed by the main chain). */
 function entryId(t: AuditTransaction, mainchainKey: string): string {
   if (t.kind === 'TRANSFER') {
-    return entryIdOf({ body: { v: 1, type: 'transfer', from: t.from, to: t.to, amount: t.amount, nonce: t.nonce, memo: t.memo, time: t.time }, signature: t.signature }, mainchainKey);
+    return entryIdOf(
+      { body: { v: 1, type: 'transfer', from: t.from, to: t.to, amount: t.amount, nonce: t.nonce, memo: t.memo, time: t.time }, signature: t.signature },
+      mainchainKey,
+    );
   }
   const settlement = (t.settlement ?? '').split(':')[1] ?? '';
   const body = { v: 1, type: t.kind === 'CREDIT' ? 'credit' : 'refund', settlement, from: t.from, to: t.to, amount: t.amount, time: t.time };

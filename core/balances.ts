@@ -50,7 +50,8 @@ export function transferRefusal(from: string, sender: AccountState, nonce: numbe
   const next = sender.nonce + 1;
   if (nonce < next) return nonceReused(from, nonce, next);
   if (nonce > next) return aikiError('NONCE_GAP', `nonce ${nonce} of ${from} skips ${next}; nonces go up by one`, { expected: next });
-  if (amount > sender.balance) return aikiError('INSUFFICIENT_FUNDS', `${from} has ${sender.balance} available, the transfer needs ${amount}`, { available: sender.balance.toString() });
+  if (amount > sender.balance)
+    return aikiError('INSUFFICIENT_FUNDS', `${from} has ${sender.balance} available, the transfer needs ${amount}`, { available: sender.balance.toString() });
   return undefined;
 }
 
@@ -78,7 +79,10 @@ export function admitEntry(body: TransferBody | SettlementBody, municipality: st
 }
 
 /** Applies a sealed block: its genesis allocations, then its entries in order. */
-export function applyBlock(block: { municipality: string; allocations?: ReadonlyArray<{ address: string; amount: string }>; entries: ReadonlyArray<TransferBody | SettlementBody> }, stateOf: StateOf): void {
+export function applyBlock(
+  block: { municipality: string; allocations?: ReadonlyArray<{ address: string; amount: string }>; entries: ReadonlyArray<TransferBody | SettlementBody> },
+  stateOf: StateOf,
+): void {
   for (const { address, amount } of block.allocations ?? []) stateOf(address).balance += BigInt(amount);
   for (const body of block.entries) applyEntry(body, block.municipality, stateOf);
 }

@@ -11,7 +11,6 @@
  */
 import { isWellFormed, utf8 } from './bytes.ts';
 
-
 /** The RFC 8785 serialisation of `value`; throws TypeError for anything outside the domain above. */
 export function canonicalJson(value: unknown): string {
   return write(value, '$', new Set());

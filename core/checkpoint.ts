@@ -40,7 +40,10 @@ export function signCheckpoint(body: Omit<CheckpointBody, 'v'>, secretKey: Uint8
 export function checkCheckpointSignature(c: Checkpoint, sequencerKey: string): string | true {
   if (c.sequencer !== sequencerKey) return `the checkpoint names sequencer ${c.sequencer}, not ${sequencerKey}`;
   if (typeof c.signature !== 'string' || !/^[0-9a-f]{128}$/.test(c.signature)) return 'the checkpoint signature is not 128 lower-case hex';
-  return verify(hexToBytes(c.signature), checkpointBytes({ ...c, v: 1 }), hexToBytes(sequencerKey)) || `the checkpoint of height ${c.height} is not signed by ${sequencerKey}`;
+  return (
+    verify(hexToBytes(c.signature), checkpointBytes({ ...c, v: 1 }), hexToBytes(sequencerKey)) ||
+    `the checkpoint of height ${c.height} is not signed by ${sequencerKey}`
+  );
 }
 
 /**
@@ -61,5 +64,8 @@ export function checkConsistency(kept: Checkpoint, now: Checkpoint, path: readon
   if (!isHash(kept.root) || !isHash(now.root)) return 'a checkpoint root is not 64 lower-case hex characters';
   if (!Array.isArray(path) || !path.every(isHash)) return 'the consistency proof is not a list of 64 lower-case hex hashes';
   const ok = verifyConsistency(kept.height + 1, now.height + 1, hexToBytes(kept.root), hexToBytes(now.root), path.map(hexToBytes));
-  return ok || `the chain at height ${now.height} (root ${now.root}) does not extend the checkpoint at height ${kept.height} (root ${kept.root}): its history was rewritten`;
+  return (
+    ok ||
+    `the chain at height ${now.height} (root ${now.root}) does not extend the checkpoint at height ${kept.height} (root ${kept.root}): its history was rewritten`
+  );
 }

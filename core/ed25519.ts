@@ -34,7 +34,6 @@ export const SIGNATURE_BYTES = 64;
 const Point = ed25519.Point;
 const L = Point.Fn.ORDER;
 
-
 /** A fresh key pair from the platform's CSPRNG (RFC 8032 §5.1.5). */
 export function generateKeyPair(): KeyPair {
   const secretKey = ed25519.utils.randomSecretKey();
@@ -163,9 +162,11 @@ const SMALL_ORDER = new Set(SMALL_ORDER_PUBLIC_KEYS);
 
 function wellSized(signature: unknown, message: unknown, publicKey: unknown): boolean {
   return (
-    signature instanceof Uint8Array && signature.length === SIGNATURE_BYTES &&
+    signature instanceof Uint8Array &&
+    signature.length === SIGNATURE_BYTES &&
     message instanceof Uint8Array &&
-    publicKey instanceof Uint8Array && publicKey.length === PUBLIC_KEY_BYTES
+    publicKey instanceof Uint8Array &&
+    publicKey.length === PUBLIC_KEY_BYTES
   );
 }
 

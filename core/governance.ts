@@ -139,15 +139,34 @@ export function checkVote(
   } catch (err) {
     throw bad('time', (err as Error).message);
   }
-  if (typeof b.municipality !== 'string' || !MUNICIPALITY_CODE.test(b.municipality)) throw bad('municipality', `municipality must be a municipality code, got ${show(b.municipality)}`);
+  if (typeof b.municipality !== 'string' || !MUNICIPALITY_CODE.test(b.municipality))
+    throw bad('municipality', `municipality must be a municipality code, got ${show(b.municipality)}`);
   const member = proposal.body.electorate.find((m) => m.code === b.municipality);
   if (!member) {
-    throw aikiError('NOT_A_MEMBER', `${b.municipality} is not among the ${proposal.body.electorate.length} members voting on proposal ${proposal.body.id}`, { municipality: b.municipality, proposal: proposal.body.id });
+    throw aikiError('NOT_A_MEMBER', `${b.municipality} is not among the ${proposal.body.electorate.length} members voting on proposal ${proposal.body.id}`, {
+      municipality: b.municipality,
+      proposal: proposal.body.id,
+    });
   }
-  const body: VoteBody = { v: 1, type: 'vote', proposal: b.proposal, proposalHash: b.proposalHash, municipality: b.municipality, option: b.option as VoteOption, time };
+  const body: VoteBody = {
+    v: 1,
+    type: 'vote',
+    proposal: b.proposal,
+    proposalHash: b.proposalHash,
+    municipality: b.municipality,
+    option: b.option as VoteOption,
+    time,
+  };
   const bytes = voteBytes(body);
-  if (typeof vote.signature !== 'string' || !/^[0-9a-f]{128}$/.test(vote.signature) || !verifyFast(hexToBytes(vote.signature), bytes, hexToBytes(member.governanceKey))) {
-    throw aikiError('BAD_SIGNATURE', `the vote is not signed by ${b.municipality}'s governance key ${member.governanceKey}`, { field: 'signature', municipality: b.municipality });
+  if (
+    typeof vote.signature !== 'string' ||
+    !/^[0-9a-f]{128}$/.test(vote.signature) ||
+    !verifyFast(hexToBytes(vote.signature), bytes, hexToBytes(member.governanceKey))
+  ) {
+    throw aikiError('BAD_SIGNATURE', `the vote is not signed by ${b.municipality}'s governance key ${member.governanceKey}`, {
+      field: 'signature',
+      municipality: b.municipality,
+    });
   }
   return { body, id: sha256Hex(bytes) };
 }
@@ -190,7 +209,8 @@ export function formatFraction(bps: number): string {
 }
 
 export function parseFraction(value: string, field: string): number {
-  if (!/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/.test(value)) throw aikiError('BAD_PROPOSAL', `${field} must be a fraction from 0 to 1 with at most 4 decimals, like "0.334" (got ${JSON.stringify(value)})`, { field });
+  if (!/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/.test(value))
+    throw aikiError('BAD_PROPOSAL', `${field} must be a fraction from 0 to 1 with at most 4 decimals, like "0.334" (got ${JSON.stringify(value)})`, { field });
   return Math.round(Number(value) * 10_000);
 }
 
@@ -224,7 +244,10 @@ export function verifyProposal(p: ProposalView, mainchainKey: string): ProofChec
   const { checks, check } = checklist();
   const body = JSON.parse(p.body) as ProposalBody;
   const proposal = { body, hash: p.eventId };
-  check('proposal', () => (proposalEventId(body) === p.eventId && body.id === p.id) || `the proposal body hashes to ${proposalEventId(body)}, not its event id ${p.eventId}`);
+  check(
+    'proposal',
+    () => (proposalEventId(body) === p.eventId && body.id === p.id) || `the proposal body hashes to ${proposalEventId(body)}, not its event id ${p.eventId}`,
+  );
   check('proposal sealed', () => (p.inclusion ? sealed(p.eventId, p.inclusion, mainchainKey) : 'not sealed in a main-chain block yet'));
   const proposalHeight = p.inclusion?.mainBlock.height ?? Infinity;
   const counted: Array<{ id: string; option: VoteOption }> = [];
@@ -240,7 +263,8 @@ export function verifyProposal(p: ProposalView, mainchainKey: string): ProofChec
     });
     check(`vote ${v.municipality} sealed`, () => {
       if (!v.inclusion) return 'not sealed in a main-chain block yet';
-      if (v.inclusion.mainBlock.height < proposalHeight) return `sealed in main-chain block ${v.inclusion.mainBlock.height}, before the proposal's ${proposalHeight}`;
+      if (v.inclusion.mainBlock.height < proposalHeight)
+        return `sealed in main-chain block ${v.inclusion.mainBlock.height}, before the proposal's ${proposalHeight}`;
       return sealed(v.eventId, v.inclusion, mainchainKey);
     });
   }
@@ -249,17 +273,29 @@ export function verifyProposal(p: ProposalView, mainchainKey: string): ProofChec
     return checks;
   }
   const outcome = JSON.parse(p.outcome) as OutcomeBody;
-  check('outcome', () => (outcomeEventId(outcome) === p.outcomeEventId && outcome.proposalHash === p.eventId && outcome.status === p.status) || 'the outcome does not hash to its event id, or names another proposal or status');
+  check(
+    'outcome',
+    () =>
+      (outcomeEventId(outcome) === p.outcomeEventId && outcome.proposalHash === p.eventId && outcome.status === p.status) ||
+      'the outcome does not hash to its event id, or names another proposal or status',
+  );
   check('outcome sealed', () => {
     if (!p.outcomeInclusion) return 'not sealed in a main-chain block yet';
     const late = p.votes.find((v) => v.inclusion && v.inclusion.mainBlock.height > p.outcomeInclusion!.mainBlock.height);
     if (late) return `${late.municipality}'s vote is sealed after the outcome`;
     return sealed(p.outcomeEventId!, p.outcomeInclusion, mainchainKey);
   });
-  check('votes counted', () => canonicalJson(counted.map((c) => c.id).sort()) === canonicalJson(outcome.votes) || 'the outcome counts other votes than the sealed ones');
+  check(
+    'votes counted',
+    () => canonicalJson(counted.map((c) => c.id).sort()) === canonicalJson(outcome.votes) || 'the outcome counts other votes than the sealed ones',
+  );
   check('tally', () => {
-    const tally = countVotes(counted.map((c) => c.option), body.electorate.length);
-    if (canonicalJson(tally) !== canonicalJson(outcome.tally)) return `the votes tally ${canonicalJson(tally)}, the outcome says ${canonicalJson(outcome.tally)}`;
+    const tally = countVotes(
+      counted.map((c) => c.option),
+      body.electorate.length,
+    );
+    if (canonicalJson(tally) !== canonicalJson(outcome.tally))
+      return `the votes tally ${canonicalJson(tally)}, the outcome says ${canonicalJson(outcome.tally)}`;
     const decided = decide(tally, body.rules, true);
     const recorded = outcome.status === 'FAILED' ? 'PASSED' : outcome.status;
     return decided === recorded || `the rules give ${decided}, the outcome says ${outcome.status}`;

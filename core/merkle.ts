@@ -309,7 +309,8 @@ export class MerkleFrontier {
     const frontier = new MerkleFrontier();
     let previous = Infinity;
     for (const { size, hash } of nodes) {
-      if (!Number.isSafeInteger(size) || size < 1 || !isPowerOfTwo(size) || size >= previous) throw new RangeError(`frontier node sizes must be decreasing powers of two, got ${size} after ${previous}`);
+      if (!Number.isSafeInteger(size) || size < 1 || !isPowerOfTwo(size) || size >= previous)
+        throw new RangeError(`frontier node sizes must be decreasing powers of two, got ${size} after ${previous}`);
       assertBytes(hash, HASH_BYTES, 'frontier node hash');
       frontier.stack.push({ size, hash });
       frontier.size += size;

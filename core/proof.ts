@@ -65,19 +65,31 @@ export function verifyInclusionProof(proof: InclusionProofInput, body?: Transfer
   const { checks, check } = checklist();
   const { header, parent } = proof;
   const { hash, signature, ...fields } = header;
-  if (body) check('transaction id', () => sha256Hex(signingBytes(body)) === proof.txid || `SHA-256 of the signing bytes is ${sha256Hex(signingBytes(body))}, not ${proof.txid}`);
+  if (body)
+    check(
+      'transaction id',
+      () => sha256Hex(signingBytes(body)) === proof.txid || `SHA-256 of the signing bytes is ${sha256Hex(signingBytes(body))}, not ${proof.txid}`,
+    );
   check('merkle inclusion', () => {
     if (proof.root !== header.txRoot) return `proof root ${proof.root} is not the header's txRoot ${header.txRoot}`;
     if (proof.treeSize !== header.txCount) return `tree size ${proof.treeSize} is not the header's txCount ${header.txCount}`;
-    return verifyInclusion(hexToBytes(proof.txid), proof.index, proof.treeSize, proof.path.map(hexToBytes), hexToBytes(proof.root)) || `the audit path does not lead from ${proof.txid} at index ${proof.index} to ${proof.root}`;
+    return (
+      verifyInclusion(hexToBytes(proof.txid), proof.index, proof.treeSize, proof.path.map(hexToBytes), hexToBytes(proof.root)) ||
+      `the audit path does not lead from ${proof.txid} at index ${proof.index} to ${proof.root}`
+    );
   });
   check('block hash', () => blockHash(fields) === hash || `the header hashes to ${blockHash(fields)}, not ${hash}`);
-  check('sequencer signature', () => verify(hexToBytes(signature), hexToBytes(hash), hexToBytes(header.sequencer)) || `the signature does not verify with sequencer key ${header.sequencer}`);
+  check(
+    'sequencer signature',
+    () =>
+      verify(hexToBytes(signature), hexToBytes(hash), hexToBytes(header.sequencer)) || `the signature does not verify with sequencer key ${header.sequencer}`,
+  );
   check('parent block', () => {
     if (!parent) return 'no parent header: the block cannot be checked against its parent';
     const { hash: parentHash, signature: parentSignature, ...parentFields } = parent;
     if (blockHash(parentFields) !== parentHash) return `the parent header hashes to ${blockHash(parentFields)}, not ${parentHash}`;
-    if (!verify(hexToBytes(parentSignature), hexToBytes(parentHash), hexToBytes(header.sequencer))) return `the parent block's signature does not verify with sequencer key ${header.sequencer}`;
+    if (!verify(hexToBytes(parentSignature), hexToBytes(parentHash), hexToBytes(header.sequencer)))
+      return `the parent block's signature does not verify with sequencer key ${header.sequencer}`;
     if (header.prevHash !== parentHash) return `prevHash ${header.prevHash} is not the parent's hash ${parentHash}`;
     if (header.height !== parent.height + 1) return `height ${header.height} is not the parent's ${parent.height} + 1`;
     if (header.municipality !== parent.municipality) return `municipality ${header.municipality} is not the parent's ${parent.municipality}`;
@@ -86,9 +98,11 @@ export function verifyInclusionProof(proof: InclusionProofInput, body?: Transfer
   check('proof of history', () => {
     const { segment } = proof.poh;
     const entry = segment[proof.index];
-    if (!entry || entry.event !== proof.txid || entry.hash !== proof.poh.hash || entry.ticks !== proof.poh.ticks) return `entry ${proof.index} of the segment is not this transaction's`;
+    if (!entry || entry.event !== proof.txid || entry.hash !== proof.poh.hash || entry.ticks !== proof.poh.ticks)
+      return `entry ${proof.index} of the segment is not this transaction's`;
     if (parent && proof.poh.start !== parent.pohEnd) return `the segment starts at ${proof.poh.start}, not at the parent's pohEnd ${parent.pohEnd}`;
-    if (segment.length !== header.txCount || txRootOf(segment.map((e) => e.event)) !== header.txRoot) return `the segment's ${segment.length} events are not the block's ${header.txCount} transactions (their Merkle root is not txRoot)`;
+    if (segment.length !== header.txCount || txRootOf(segment.map((e) => e.event)) !== header.txRoot)
+      return `the segment's ${segment.length} events are not the block's ${header.txCount} transactions (their Merkle root is not txRoot)`;
     const r = verifyPohSegment(hexToBytes(proof.poh.start), segment, header.pohEnd, parent ? header.pohCount - parent.pohCount : undefined);
     return r.ok || `entry ${r.index}: ${r.reason}`;
   });

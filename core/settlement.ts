@@ -66,7 +66,8 @@ export function checkSettlement(order: unknown, mainchainKey: Uint8Array): { id:
   const b = exactRecord(envelope.body, SETTLEMENT_FIELDS, 'settlement body');
   if (b.v !== 1) fail('BAD_TRANSACTION', `v must be 1, got ${show(b.v)}`, 'v');
   if (b.type !== 'credit' && b.type !== 'refund') fail('BAD_TRANSACTION', `type must be "credit" or "refund", got ${show(b.type)}`, 'type');
-  if (typeof b.settlement !== 'string' || !/^[0-9a-f]{64}$/.test(b.settlement)) fail('BAD_TRANSACTION', `settlement must be a 64-hex transaction id, got ${show(b.settlement)}`, 'settlement');
+  if (typeof b.settlement !== 'string' || !/^[0-9a-f]{64}$/.test(b.settlement))
+    fail('BAD_TRANSACTION', `settlement must be a 64-hex transaction id, got ${show(b.settlement)}`, 'settlement');
   addressField(b.from, 'from');
   addressField(b.to, 'to');
   const amount = checkAmount(b.amount);
@@ -108,16 +109,23 @@ export const SETTLEMENT_NEXT: Readonly<Record<SettlementStatus, readonly Settlem
  * exists exactly when a CREDITING step does, the refund exactly when a REFUNDING step does.
  * Returns true or what is wrong.
  */
-export function checkSteps(steps: readonly SettlementStatus[], status: SettlementStatus, ids: { credit?: string | null; refund?: string | null }): string | true {
+export function checkSteps(
+  steps: readonly SettlementStatus[],
+  status: SettlementStatus,
+  ids: { credit?: string | null; refund?: string | null },
+): string | true {
   if (steps.length === 0) return 'it has no steps';
   if (steps[0] !== 'ESCROWED') return `its first step is ${steps[0]}, not ESCROWED`;
   for (let i = 1; i < steps.length; i++) {
     const allowed = SETTLEMENT_NEXT[steps[i - 1]!] ?? [];
-    if (!allowed.includes(steps[i]!)) return `${steps[i]} cannot follow ${steps[i - 1]} (after ${steps[i - 1]}: ${allowed.join(', ') || 'nothing, it is final'})`;
+    if (!allowed.includes(steps[i]!))
+      return `${steps[i]} cannot follow ${steps[i - 1]} (after ${steps[i - 1]}: ${allowed.join(', ') || 'nothing, it is final'})`;
   }
   if (steps.at(-1) !== status) return `its last step is ${steps.at(-1)}, its status ${status}`;
-  if (steps.includes('CREDITING') !== Boolean(ids.credit)) return steps.includes('CREDITING') ? 'a CREDITING step without a credit order' : 'a credit order without a CREDITING step';
-  if (steps.includes('REFUNDING') !== Boolean(ids.refund)) return steps.includes('REFUNDING') ? 'a REFUNDING step without a refund order' : 'a refund order without a REFUNDING step';
+  if (steps.includes('CREDITING') !== Boolean(ids.credit))
+    return steps.includes('CREDITING') ? 'a CREDITING step without a credit order' : 'a credit order without a CREDITING step';
+  if (steps.includes('REFUNDING') !== Boolean(ids.refund))
+    return steps.includes('REFUNDING') ? 'a REFUNDING step without a refund order' : 'a refund order without a REFUNDING step';
   return true;
 }
 

@@ -117,15 +117,32 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
       return hop.depth === credited + 1 || `it is at depth ${hop.depth}, one hop after depth ${credited}`;
     });
     if (s.status === 'CREDITED' && !recipients.has(s.to)) recipients.set(s.to, hop.depth);
-    check(`${at} kinds`, () => (transfer.kind === 'TRANSFER' && (!hop.entry || hop.entry.kind === (s.status === 'CREDITED' ? 'CREDIT' : 'REFUND'))) || 'the transfer or its entry is of the wrong kind');
+    check(
+      `${at} kinds`,
+      () =>
+        (transfer.kind === 'TRANSFER' && (!hop.entry || hop.entry.kind === (s.status === 'CREDITED' ? 'CREDIT' : 'REFUND'))) ||
+        'the transfer or its entry is of the wrong kind',
+    );
 
     // 1. The transfer, signed by its sender, in its source block.
-    const body: TransferBody = { v: 1, type: 'transfer', from: transfer.from, to: transfer.to, amount: transfer.amount, nonce: transfer.nonce!, memo: transfer.memo!, time: transfer.time };
+    const body: TransferBody = {
+      v: 1,
+      type: 'transfer',
+      from: transfer.from,
+      to: transfer.to,
+      amount: transfer.amount,
+      nonce: transfer.nonce!,
+      memo: transfer.memo!,
+      time: transfer.time,
+    };
     check(`${at} transfer signature`, () => {
       const { id } = checkTransaction({ body, signature: transfer.signature });
       return (id === transfer.txid && `${s.source}:${id}` === s.id) || `the signed transfer's id ${id} is not the settlement's ${s.id}`;
     });
-    check(`${at} settlement terms`, () => (s.from === body.from && s.to === body.to && s.amount === body.amount) || 'the settlement does not move what the transfer says');
+    check(
+      `${at} settlement terms`,
+      () => (s.from === body.from && s.to === body.to && s.amount === body.amount) || 'the settlement does not move what the transfer says',
+    );
     entryProof(`${at} transfer`, transfer, body);
     anchored(`${at} transfer block`, transfer.proof, hop.transferAnchor, s.source);
 
@@ -155,7 +172,10 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
       }
       return true;
     });
-    check(`${at} settled`, () => (s.steps.some((x) => x.status === s.status) && (s.status === 'CREDITED' || s.status === 'REFUNDED')) || `status ${s.status} is not final`);
+    check(
+      `${at} settled`,
+      () => (s.steps.some((x) => x.status === s.status) && (s.status === 'CREDITED' || s.status === 'REFUNDED')) || `status ${s.status} is not final`,
+    );
 
     // 3. The entry that settled it, ordered by the main chain, in its block.
     if (!hop.entry) {
@@ -164,9 +184,18 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
     }
     const entry = hop.entry;
     const credit = s.status === 'CREDITED';
-    const order: SettlementBody = { v: 1, type: credit ? 'credit' : 'refund', settlement: transfer.txid, from: credit ? s.from : s.to, to: credit ? s.to : s.from, amount: s.amount, time: entry.time };
+    const order: SettlementBody = {
+      v: 1,
+      type: credit ? 'credit' : 'refund',
+      settlement: transfer.txid,
+      from: credit ? s.from : s.to,
+      to: credit ? s.to : s.from,
+      amount: s.amount,
+      time: entry.time,
+    };
     check(`${at} ${order.type} order`, () => {
-      if (entry.from !== order.from || entry.to !== order.to || entry.amount !== order.amount) return `the entry does not ${order.type} what the settlement says`;
+      if (entry.from !== order.from || entry.to !== order.to || entry.amount !== order.amount)
+        return `the entry does not ${order.type} what the settlement says`;
       const { id } = checkSettlement({ body: order, signature: entry.signature }, hexToBytes(mainchainKey));
       return (id === entry.txid && id === (credit ? s.creditId : s.refundId)) || `the main chain's order has id ${id}, not ${entry.txid}`;
     });
@@ -191,9 +220,11 @@ export function verifyTrace(trace: TraceInput, mainchainKey: string): ProofCheck
       const { hash, signature, ...proven } = proof.header;
       if (canonicalJson(header) !== canonicalJson(proven)) return `the anchored header of block ${anchor.height} is not the header the proof names`;
       if (anchor.height !== header.height) return `the anchor says height ${anchor.height}, its header ${header.height}`;
-      if (header.municipality !== municipality || anchor.municipality !== municipality) return `the anchored block is ${header.municipality}'s, not ${municipality}'s`;
+      if (header.municipality !== municipality || anchor.municipality !== municipality)
+        return `the anchored block is ${header.municipality}'s, not ${municipality}'s`;
       if (blockHash(header) !== anchor.hash || anchor.hash !== hash) return `the anchored header hashes to ${blockHash(header)}, not ${anchor.hash}`;
-      if (anchor.signature !== signature || !verifyFast(hexToBytes(anchor.signature), hexToBytes(anchor.hash), hexToBytes(header.sequencer))) return `the anchored block's signature does not verify with ${header.sequencer}`;
+      if (anchor.signature !== signature || !verifyFast(hexToBytes(anchor.signature), hexToBytes(anchor.hash), hexToBytes(header.sequencer)))
+        return `the anchored block's signature does not verify with ${header.sequencer}`;
       const eventId = anchorEventId({ municipality, height: header.height, hash: anchor.hash });
       if (eventId !== anchor.eventId) return `the anchor's event id is ${eventId}, not ${anchor.eventId}`;
       if (!anchor.inclusion) return 'anchored, not sealed in a main-chain block yet';
@@ -208,7 +239,12 @@ export function sealed(id: string, { index, treeSize, path, mainBlock }: Inclusi
   if (header.municipality !== MAIN_CHAIN) return `block ${mainBlock.height} is not a main-chain block`;
   if (header.sequencer !== mainchainKey) return `main-chain block ${mainBlock.height} names key ${header.sequencer}, not the main chain's ${mainchainKey}`;
   if (blockHash(header) !== mainBlock.hash) return `main-chain block ${mainBlock.height}'s header hashes to ${blockHash(header)}, not ${mainBlock.hash}`;
-  if (header.height !== mainBlock.height || header.txRoot !== mainBlock.txRoot || header.txCount !== treeSize) return `main-chain block ${mainBlock.height}'s header does not match its height, root or size`;
-  if (!verifyFast(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey))) return `main-chain block ${mainBlock.height} is not signed by the main chain`;
-  return verifyInclusion(hexToBytes(id), index, treeSize, path.map(hexToBytes), hexToBytes(header.txRoot)) || `the Merkle path does not lead from ${id} at ${index} to main-chain block ${mainBlock.height}'s root`;
+  if (header.height !== mainBlock.height || header.txRoot !== mainBlock.txRoot || header.txCount !== treeSize)
+    return `main-chain block ${mainBlock.height}'s header does not match its height, root or size`;
+  if (!verifyFast(hexToBytes(mainBlock.signature), hexToBytes(mainBlock.hash), hexToBytes(mainchainKey)))
+    return `main-chain block ${mainBlock.height} is not signed by the main chain`;
+  return (
+    verifyInclusion(hexToBytes(id), index, treeSize, path.map(hexToBytes), hexToBytes(header.txRoot)) ||
+    `the Merkle path does not lead from ${id} at ${index} to main-chain block ${mainBlock.height}'s root`
+  );
 }

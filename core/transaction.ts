@@ -187,7 +187,11 @@ function checkMemo(value: unknown): string {
 
 export function checkTime(value: unknown, opts: CheckOptions): string {
   if (!isCanonicalTime(value)) {
-    fail('BAD_TRANSACTION', `time must be ISO 8601 UTC with milliseconds as Date.toISOString() writes it (2025-04-01T09:30:00.000Z), got ${show(value)}`, 'time');
+    fail(
+      'BAD_TRANSACTION',
+      `time must be ISO 8601 UTC with milliseconds as Date.toISOString() writes it (2025-04-01T09:30:00.000Z), got ${show(value)}`,
+      'time',
+    );
   }
   if (opts.now !== undefined) {
     const maxSkewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;

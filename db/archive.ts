@@ -183,7 +183,11 @@ export async function assertEmpty(db: Db): Promise<void> {
   for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
     if (name.startsWith('system.')) continue;
     if (await db.collection(name).findOne({}, { projection: { _id: 1 } })) {
-      throw aikiError('RESTORE_TARGET_NOT_EMPTY', `database ${db.databaseName} is not empty (collection ${name} holds documents): a restore writes only into an empty database. Nothing was written.`, { database: db.databaseName, collection: name });
+      throw aikiError(
+        'RESTORE_TARGET_NOT_EMPTY',
+        `database ${db.databaseName} is not empty (collection ${name} holds documents): a restore writes only into an empty database. Nothing was written.`,
+        { database: db.databaseName, collection: name },
+      );
     }
   }
 }

@@ -86,7 +86,12 @@ export const blockKey = (height: number): string => height.toString().padStart(1
 const PARALLEL_LOOKUPS = 16;
 
 /** Documents of `collection` by `_id`, read as `lookups` says (see {@link Mongo.lookups}); missing ones are absent. With `projection`, only those fields. */
-export async function findByIds<T extends { _id: string }>(collection: Collection<T>, ids: readonly string[], lookups: Lookups, projection?: Document): Promise<T[]> {
+export async function findByIds<T extends { _id: string }>(
+  collection: Collection<T>,
+  ids: readonly string[],
+  lookups: Lookups,
+  projection?: Document,
+): Promise<T[]> {
   if (ids.length === 0) return [];
   if (lookups === 'batched') return (await collection.find({ _id: { $in: [...ids] } } as Filter<T>, { ...oneBatch(ids.length), projection }).toArray()) as T[];
   const found: T[] = [];
@@ -102,9 +107,23 @@ export async function findByIds<T extends { _id: string }>(collection: Collectio
  * and, for any not found there, from `primary`: a secondary that has not caught up yet misses the
  * newest documents, and a document the head says exists must be found.
  */
-export async function findSealedByIds<T extends { _id: string }>(sealed: Collection<T>, primary: Collection<T>, ids: readonly string[], lookups: Lookups, projection?: Document): Promise<T[]> {
+export async function findSealedByIds<T extends { _id: string }>(
+  sealed: Collection<T>,
+  primary: Collection<T>,
+  ids: readonly string[],
+  lookups: Lookups,
+  projection?: Document,
+): Promise<T[]> {
   const found = await findByIds(sealed, ids, lookups, projection);
   if (found.length === ids.length || sealed === primary) return found;
   const have = new Set(found.map((d) => d._id));
-  return [...found, ...(await findByIds(primary, ids.filter((id) => !have.has(id)), lookups, projection))];
+  return [
+    ...found,
+    ...(await findByIds(
+      primary,
+      ids.filter((id) => !have.has(id)),
+      lookups,
+      projection,
+    )),
+  ];
 }

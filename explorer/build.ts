@@ -31,7 +31,11 @@ export function explorerStale(): boolean {
 /** Builds it if {@link explorerStale}; returns whether it built. Throws with Vite's output if the build fails. */
 export function ensureExplorerBuilt(): boolean {
   if (!explorerStale()) return false;
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'explorer', 'vite.config.ts')], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'explorer', 'vite.config.ts')],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(`building the explorer failed:\n${run.stdout}\n${run.stderr}`);
   return true;
 }

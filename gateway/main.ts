@@ -10,7 +10,20 @@
  */
 import './tracing.ts'; // first: see the file
 import { fileURLToPath } from 'node:url';
-import { envAllowPrivateEndpoints, envFlag, envHost, envInt, envIntrospection, envLogLevel, envMetricsListener, envString, envTls, envUrls, readSubgraphSecret, envRuntimeSettings } from '../runtime/env.ts';
+import {
+  envAllowPrivateEndpoints,
+  envFlag,
+  envHost,
+  envInt,
+  envIntrospection,
+  envLogLevel,
+  envMetricsListener,
+  envString,
+  envTls,
+  envUrls,
+  readSubgraphSecret,
+  envRuntimeSettings,
+} from '../runtime/env.ts';
 import { configureRuntime } from '../runtime/settings.ts';
 import { federationClient } from '../runtime/federation.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
@@ -35,7 +48,10 @@ runMain(log, async () => {
   const host = envHost('AIKI_HOST', '127.0.0.1');
   const metrics = envMetricsListener();
   const publicDetails = envFlag('AIKI_METRICS_PUBLIC');
-  if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host)) log.warn(`GET /metrics and /ready's details are served on the public port (AIKI_METRICS_PUBLIC=1, AIKI_HOST=${host}): set AIKI_METRICS_PORT instead to serve them on a port of their own`);
+  if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host))
+    log.warn(
+      `GET /metrics and /ready's details are served on the public port (AIKI_METRICS_PUBLIC=1, AIKI_HOST=${host}): set AIKI_METRICS_PORT instead to serve them on a port of their own`,
+    );
   const gateway = await startGateway(
     {
       federation,
@@ -45,7 +61,10 @@ runMain(log, async () => {
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 10_000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
       shardFanOut: envInt('AIKI_SHARD_FANOUT', FAN_OUT, { min: 1, max: 10_000 }),
-      extensionLimits: { timeoutMs: envInt('AIKI_EXTENSION_TIMEOUT_MS', 10_000, { min: 100 }), maxBytes: envInt('AIKI_EXTENSION_MAX_BYTES', 4 << 20, { min: 1024 }) },
+      extensionLimits: {
+        timeoutMs: envInt('AIKI_EXTENSION_TIMEOUT_MS', 10_000, { min: 100 }),
+        maxBytes: envInt('AIKI_EXTENSION_MAX_BYTES', 4 << 20, { min: 1024 }),
+      },
       edge: readEdgeConfig(),
       cache: readCacheConfig(),
       metrics,

@@ -25,7 +25,21 @@ import { RegistrySupergraphManager } from './registry/RegistrySupergraphManager.
 import { ShardMap } from './router/ShardMap.ts';
 import { ShardRouter } from './router/ShardRouter.ts';
 import { edgePlugins, httpRateLimit, operatorAuthPlugin, operatorFields, OperatorVerifier, RateLimiter, type EdgeConfig } from './edge/index.ts';
-import { cacheBounds, countedCalls, EntityCache, PlanCache, ResponseCache, SharedReadsDataSource, SingleFlight, StateCache, GrantedLabels, type CacheConfig, type GatewayCacheStats, type SubgraphAnswer, type WireNote } from './cache/index.ts';
+import {
+  cacheBounds,
+  countedCalls,
+  EntityCache,
+  PlanCache,
+  ResponseCache,
+  SharedReadsDataSource,
+  SingleFlight,
+  StateCache,
+  GrantedLabels,
+  type CacheConfig,
+  type GatewayCacheStats,
+  type SubgraphAnswer,
+  type WireNote,
+} from './cache/index.ts';
 import { GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource } from './observability/index.ts';
 
 export interface GatewayConfig {
@@ -90,7 +104,9 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const metrics = new GatewayMetrics();
   metrics.watchShardMap(shards);
   const cache = config.cache ?? { entities: true, singleFlight: true };
-  const singleFlight = cache.singleFlight ? new SingleFlight({ window: cache.singleFlight === 'flight' ? 'flight' : 'tick', queueMs: cache.singleFlightQueueMs }) : undefined;
+  const singleFlight = cache.singleFlight
+    ? new SingleFlight({ window: cache.singleFlight === 'flight' ? 'flight' : 'tick', queueMs: cache.singleFlightQueueMs })
+    : undefined;
   const bounds = cacheBounds(cache.budgetBytes);
   const plans = new PlanCache(undefined, bounds.plans);
   // The subgraphs' labels held under their grants: a kept answer checked without a call (cache/GrantedLabels.ts).
@@ -98,7 +114,14 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   // The main chain's grants come from its lease holder alone: asked of whichever process answers (the others grant nothing).
   const { federation } = config;
   const ask: FederationClient['grant'] = (url, body, signal) =>
-    mainchain.urls.includes(url) ? mainchain.run((u) => federation.grant(u, body, signal).then((a) => a ?? Promise.reject(new TypeError(`no grant from ${u}`))), (err) => err instanceof TypeError && !signal.aborted).catch(() => undefined) : federation.grant(url, body, signal);
+    mainchain.urls.includes(url)
+      ? mainchain
+          .run(
+            (u) => federation.grant(u, body, signal).then((a) => a ?? Promise.reject(new TypeError(`no grant from ${u}`))),
+            (err) => err instanceof TypeError && !signal.aborted,
+          )
+          .catch(() => undefined)
+      : federation.grant(url, body, signal);
   const grants = cache.state === false ? undefined : new GrantedLabels(ask);
   const router = new ShardRouter(shards, {
     timeoutMs: config.shardTimeoutMs,
@@ -119,14 +142,33 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   // Any main-chain process answers a label check with the lease holder's label; one that does not answer (or has none to give) is passed over.
   const label = (url: string, labelScope?: string) =>
     mainchain.urls.includes(url)
-      ? mainchain.run((u) => federation.label(u, undefined, labelScope).then((l) => l ?? Promise.reject(new TypeError(`no label from ${u}`)))).catch(() => undefined)
+      ? mainchain
+          .run((u) => federation.label(u, undefined, labelScope).then((l) => l ?? Promise.reject(new TypeError(`no label from ${u}`))))
+          .catch(() => undefined)
       : federation.label(url, undefined, labelScope);
-  const subgraphState = cache.state === false ? undefined : new StateCache<SubgraphAnswer>({ head: label, granted: grants && ((url, labelScope) => grants.current(url, labelScope)), singleFlight, maxBytes: bounds.subgraphState, maxEntries: cache.maxEntries });
+  const subgraphState =
+    cache.state === false
+      ? undefined
+      : new StateCache<SubgraphAnswer>({
+          head: label,
+          granted: grants && ((url, labelScope) => grants.current(url, labelScope)),
+          singleFlight,
+          maxBytes: bounds.subgraphState,
+          maxEntries: cache.maxEntries,
+        });
   if (subgraphState) metrics.watchCache(() => subgraphState.stats(), 'subgraph-state');
   // Whole responses made only of labelled answers, used again while every label holds.
   const responses = cache.state === false ? undefined : new ResponseCache({ maxBytes: bounds.responses, maxEntries: cache.maxEntries });
   if (responses) metrics.watchCache(() => responses.stats(), 'response');
-  const cacheStats = (): GatewayCacheStats => ({ entities: router.cache?.stats() ?? null, state: router.state?.stats() ?? null, subgraphState: subgraphState?.stats() ?? null, responses: responses?.stats() ?? null, grants: grants?.stats() ?? null, singleFlight: singleFlight?.stats() ?? null, plans: plans.stats() });
+  const cacheStats = (): GatewayCacheStats => ({
+    entities: router.cache?.stats() ?? null,
+    state: router.state?.stats() ?? null,
+    subgraphState: subgraphState?.stats() ?? null,
+    responses: responses?.stats() ?? null,
+    grants: grants?.stats() ?? null,
+    singleFlight: singleFlight?.stats() ?? null,
+    plans: plans.stats(),
+  });
   const manager = new RegistrySupergraphManager({
     registry: new RegistryClient(mainchain, federation),
     probes: federation,
@@ -153,7 +195,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     buildService: ({ name, url }) => {
       if (name === 'ledger') return router; // counted once, where it is made
       const signed = federation.fetch;
-      const fetcher = name === 'mainchain' ? failoverFetcher(signed, mainchain) : boundedFetcher(signed, { subgraph: name, ...(config.extensionLimits ?? { timeoutMs: 10_000, maxBytes: 4 << 20 }) });
+      const fetcher =
+        name === 'mainchain'
+          ? failoverFetcher(signed, mainchain)
+          : boundedFetcher(signed, { subgraph: name, ...(config.extensionLimits ?? { timeoutMs: 10_000, maxBytes: 4 << 20 }) });
       const source = new SharedReadsDataSource<GatewayContext>(
         { url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] }, // signed, kept alive
         { singleFlight, forward, state: subgraphState },
@@ -237,6 +282,9 @@ function failoverFetcher(fetcher: FederationClient['fetch'], mainchain: Endpoint
     if (!mainchain.urls.includes(url)) return fetcher(url, init);
     const mutation = typeof init?.body === 'string' && /^\s*mutation\b/.test((JSON.parse(init.body) as { query?: string }).query ?? '');
     const refused = (err: unknown) => (err as { cause?: { code?: unknown } } | undefined)?.cause?.code === 'ECONNREFUSED';
-    return mainchain.run((u) => fetcher(u, init), (err) => err instanceof TypeError && (!mutation || refused(err)));
+    return mainchain.run(
+      (u) => fetcher(u, init),
+      (err) => err instanceof TypeError && (!mutation || refused(err)),
+    );
   };
 }

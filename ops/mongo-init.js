@@ -46,4 +46,7 @@ function user(name, pwd, roles) {
   print(`user ${name}: ${roles.map((r) => `${r.role}@${r.db}`).join(', ')}`);
 }
 user(env.SERVICE_USER, env.SERVICE_PASSWORD, [{ role: 'readWrite', db: env.SERVICE_DB }]);
-user('aiki-backup', env.BACKUP_PASSWORD, [{ role: 'backup', db: 'admin' }, { role: 'read', db: env.SERVICE_DB }]);
+user('aiki-backup', env.BACKUP_PASSWORD, [
+  { role: 'backup', db: 'admin' },
+  { role: 'read', db: env.SERVICE_DB },
+]);

@@ -1,6 +1,10 @@
 /** An Apollo Server for an Aiki subgraph: federated schema, masked errors, our logger, no tracing noise. */
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { maskErrors } from './errors.ts';
@@ -21,7 +25,12 @@ export function schemaDisclosure(introspection: boolean): { introspection: boole
   return { introspection, hideSchemaDetailsFromClientErrors: !introspection };
 }
 
-export function createSubgraphServer<TContext extends BaseContext>(typeDefs: DocumentNode, resolvers: object, log: Logger, { introspection, plugins = [] }: { introspection: boolean; plugins?: ApolloServerPlugin<TContext>[] }): ApolloServer<TContext> {
+export function createSubgraphServer<TContext extends BaseContext>(
+  typeDefs: DocumentNode,
+  resolvers: object,
+  log: Logger,
+  { introspection, plugins = [] }: { introspection: boolean; plugins?: ApolloServerPlugin<TContext>[] },
+): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     // The generated resolver types are stricter than @apollo/subgraph's resolver map.
     schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as Parameters<typeof buildSubgraphSchema>[0] extends { resolvers?: infer R } ? R : never }),

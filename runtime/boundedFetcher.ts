@@ -41,7 +41,11 @@ export function boundedFetcher(fetcher: Fetcher, { timeoutMs, maxBytes, subgraph
       if (timeout.aborted) throw timedOut();
       throw aikiError('SUBGRAPH_UNREACHABLE', `the ${subgraph} subgraph broke off its answer`, { subgraph });
     }
-    if (!body) throw aikiError('RESPONSE_TOO_LARGE', `the ${subgraph} subgraph answered more than the ${maxBytes} bytes the gateway reads`, { subgraph, limit: maxBytes });
+    if (!body)
+      throw aikiError('RESPONSE_TOO_LARGE', `the ${subgraph} subgraph answered more than the ${maxBytes} bytes the gateway reads`, {
+        subgraph,
+        limit: maxBytes,
+      });
     return new Response(new Uint8Array(body), { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }

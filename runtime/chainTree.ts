@@ -159,10 +159,15 @@ export function collectionChunks(collection: Collection<{ _id: string; root: str
     load: async () => new Map((await collection.find({}).toArray()).map((d) => [Number(d._id), d.root])),
     save: async (chunks) => {
       if (chunks.length === 0) return;
-      await collection.insertMany(chunks.map((c) => ({ _id: blockKey(c.index), root: c.root })), { ordered: false }).catch((err: unknown) => {
-        const errors = writeErrorsOf(err);
-        if (!(errors.length > 0 && errors.every((e) => e.code === 11000))) throw err; // kept already (another replica)
-      });
+      await collection
+        .insertMany(
+          chunks.map((c) => ({ _id: blockKey(c.index), root: c.root })),
+          { ordered: false },
+        )
+        .catch((err: unknown) => {
+          const errors = writeErrorsOf(err);
+          if (!(errors.length > 0 && errors.every((e) => e.code === 11000))) throw err; // kept already (another replica)
+        });
     },
   };
 }

@@ -16,20 +16,27 @@ export interface CorsPolicy {
 }
 
 /** Request headers a browser app may send: JSON bodies, tokens, Apollo's client and CSRF headers, W3C trace context. */
-const ALLOWED_HEADERS = 'content-type, authorization, x-api-key, apollographql-client-name, apollographql-client-version, apollo-require-preflight, x-apollo-operation-name, traceparent, tracestate';
+const ALLOWED_HEADERS =
+  'content-type, authorization, x-api-key, apollographql-client-name, apollographql-client-version, apollo-require-preflight, x-apollo-operation-name, traceparent, tracestate';
 /** Response headers a browser app may read besides the safelisted ones: the rate limit's. */
 const EXPOSED_HEADERS = 'retry-after';
 const ORIGIN = /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::(?:\d{1,5}|\*))?$/;
 
 /** Parses AIKI_CORS_ORIGINS: origins separated by commas; throws on anything that is not one (a path, a trailing slash, upper case). */
 export function parseCorsOrigins(text: string | undefined): CorsPolicy {
-  const entries = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const origins: string[] = [];
   let anyOrigin = false;
   for (const entry of entries) {
     if (entry === '*') anyOrigin = true;
     else if (ORIGIN.test(entry)) origins.push(entry);
-    else throw new Error(`AIKI_CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.jp or http://localhost:* (scheme, lower-case host, optional port; no path)`);
+    else
+      throw new Error(
+        `AIKI_CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.jp or http://localhost:* (scheme, lower-case host, optional port; no path)`,
+      );
   }
   return { origins, anyOrigin };
 }

@@ -75,7 +75,9 @@ export function envUrls(name: string, fallback?: string): string[] | undefined {
       url = undefined;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new Error(`${name} must be one or more http:// or https:// URLs, comma-separated, like http://127.0.0.1:4001/graphql,http://127.0.0.1:4002/graphql (got ${JSON.stringify(u)})`);
+      throw new Error(
+        `${name} must be one or more http:// or https:// URLs, comma-separated, like http://127.0.0.1:4001/graphql,http://127.0.0.1:4002/graphql (got ${JSON.stringify(u)})`,
+      );
     }
   }
   if (urls.length === 0) throw new Error(`${name} names no URL (got ${JSON.stringify(raw)})`);
@@ -111,7 +113,8 @@ export function subgraphSecret(): string | undefined {
  */
 export function readSubgraphSecret(log: Logger): string {
   const secret = subgraphSecret();
-  if (secret && !/^[\x21-\x7e]{16,1024}$/.test(secret)) throw new Error('AIKI_SUBGRAPH_SECRET must be 16 to 1024 visible ASCII characters without spaces, like the output of openssl rand -hex 32');
+  if (secret && !/^[\x21-\x7e]{16,1024}$/.test(secret))
+    throw new Error('AIKI_SUBGRAPH_SECRET must be 16 to 1024 visible ASCII characters without spaces, like the output of openssl rand -hex 32');
   if (secret) return secret;
   const file = devSecretFile('subgraph-secret');
   log.warn(`AIKI_SUBGRAPH_SECRET is not set: using the development secret of this data folder, ${file}`);
@@ -221,7 +224,10 @@ export function envDbName(name: string, fallback: string): string {
 /** MONGODB_URI (required): a `mongodb://` or `mongodb+srv://` connection string. */
 export function envMongoUri(name = 'MONGODB_URI'): string {
   const uri = envString(name);
-  if (!/^mongodb(\+srv)?:\/\/[^\s]+$/.test(uri)) throw new Error(`${name} must be a mongodb:// or mongodb+srv:// connection string, like mongodb://127.0.0.1:27017 (got a value starting ${JSON.stringify(uri.slice(0, 12))})`);
+  if (!/^mongodb(\+srv)?:\/\/[^\s]+$/.test(uri))
+    throw new Error(
+      `${name} must be a mongodb:// or mongodb+srv:// connection string, like mongodb://127.0.0.1:27017 (got a value starting ${JSON.stringify(uri.slice(0, 12))})`,
+    );
   return uri;
 }
 
@@ -252,7 +258,8 @@ export function envJson<T>(name: string, fallback: T, valid: (value: unknown) =>
 export function envToken(name: string): string | undefined {
   const token = process.env[name];
   if (token === undefined || token === '') return undefined;
-  if (!/^[\x21-\x7e]{8,512}$/.test(token)) throw new Error(`${name} must be 8 to 512 visible ASCII characters without spaces, like the output of openssl rand -hex 16`);
+  if (!/^[\x21-\x7e]{8,512}$/.test(token))
+    throw new Error(`${name} must be 8 to 512 visible ASCII characters without spaces, like the output of openssl rand -hex 16`);
   return token;
 }
 

@@ -7,7 +7,8 @@
 import { GraphQLTransportError } from './graphql.ts';
 
 /** Whether a failed call may be tried at another URL: nothing GraphQL came back. */
-export const noAnswer = (err: unknown): boolean => err instanceof GraphQLTransportError || err instanceof TypeError || (err as Error | undefined)?.name === 'TimeoutError';
+export const noAnswer = (err: unknown): boolean =>
+  err instanceof GraphQLTransportError || err instanceof TypeError || (err as Error | undefined)?.name === 'TimeoutError';
 
 export class Endpoints {
   private current = 0;

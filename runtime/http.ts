@@ -259,9 +259,18 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     if (!opts.requireSignature) return undefined;
     const header = req.headers[SIGNATURE_HEADER];
     const arrived = arrivals.get(req) ?? Date.now();
-    const refused = checkSignature(opts.requireSignature, Array.isArray(header) ? header[0] : header, req.method ?? 'GET', url.pathname + url.search, raw, arrived, req.headers);
+    const refused = checkSignature(
+      opts.requireSignature,
+      Array.isArray(header) ? header[0] : header,
+      req.method ?? 'GET',
+      url.pathname + url.search,
+      raw,
+      arrived,
+      req.headers,
+    );
     // Where the time went, should it happen again: signed → arrived (client, network, accept) and arrived → checked (body read here).
-    if (refused?.code === 'SIGNATURE_EXPIRED') log.warn('refused a request signed too long ago', { path: url.pathname, ...refused.extensions, checkedAt: Date.now() });
+    if (refused?.code === 'SIGNATURE_EXPIRED')
+      log.warn('refused a request signed too long ago', { path: url.pathname, ...refused.extensions, checkedAt: Date.now() });
     return refused;
   }
 
@@ -269,7 +278,8 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
     if (req.method !== 'POST') return send(res, 405, { error: `${url.pathname} takes POST` });
     const raw = await readBody(req, maxBodyBytes);
     if (raw === null) return tooLarge(res, maxBodyBytes);
-    if (nestedDeeper(raw, MAX_JSON_DEPTH)) return send(res, 400, { errors: [{ message: `request JSON nested deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    if (nestedDeeper(raw, MAX_JSON_DEPTH))
+      return send(res, 400, { errors: [{ message: `request JSON nested deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_USER_INPUT' } }] });
     const refused = unsigned(req, url, raw);
     if (refused) return send(res, 401, { errors: [refused.toJSON()] });
     let body: unknown;
@@ -311,7 +321,13 @@ export async function serve<TContext extends BaseContext>(apollo: ApolloServer<T
  * `GET /metrics` alone, on a listener of its own (the gateway's AIKI_METRICS_PORT): scrapers reach
  * it on an internal address while the public port answers 404 for it. Nothing else is served.
  */
-export async function serveMetrics(opts: { port: number; host?: string; metrics: () => Promise<MetricsText>; ready?: () => Promise<Record<string, unknown>>; log: Logger }): Promise<Served> {
+export async function serveMetrics(opts: {
+  port: number;
+  host?: string;
+  metrics: () => Promise<MetricsText>;
+  ready?: () => Promise<Record<string, unknown>>;
+  log: Logger;
+}): Promise<Served> {
   const listener = limitedServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/ready' && opts.ready) {
@@ -391,7 +407,8 @@ export function nestedDeeper(raw: string, limit: number): boolean {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

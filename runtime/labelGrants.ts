@@ -52,7 +52,12 @@ export function isGrantRequest(body: unknown): body is { grant: GrantRequest } {
 }
 
 /** A grant asked of the subgraph serving GraphQL at `graphqlUrl` (the holder's side), signed with `secret`; undefined when it does not answer one. */
-export async function askGrant(secret: string | undefined, graphqlUrl: string, body: { grant: GrantRequest; scope?: string }, signal: AbortSignal): Promise<GrantAnswer | undefined> {
+export async function askGrant(
+  secret: string | undefined,
+  graphqlUrl: string,
+  body: { grant: GrantRequest; scope?: string },
+  signal: AbortSignal,
+): Promise<GrantAnswer | undefined> {
   const answer = (await postState(secret, graphqlUrl, body, signal)) as Partial<GrantAnswer> | undefined;
   if (answer?.revoked === true) return { label: null, revoked: true };
   return isLabel(answer?.label) && typeof answer.ms === 'number' && answer.ms > 0 ? { label: answer.label, ms: answer.ms } : undefined;

@@ -142,7 +142,11 @@ export interface KeeperOptions {
   deactivate: () => Promise<void>;
   /** Reads the holder's state again, its work paused, this long after each activation (a dead holder's late writes); none when absent. */
   reload?: { afterMs: number; run: () => Promise<void> };
-  log: { info(msg: string, fields?: Record<string, unknown>): void; warn(msg: string, fields?: Record<string, unknown>): void; error(msg: string, fields?: Record<string, unknown>): void };
+  log: {
+    info(msg: string, fields?: Record<string, unknown>): void;
+    warn(msg: string, fields?: Record<string, unknown>): void;
+    error(msg: string, fields?: Record<string, unknown>): void;
+  };
   /** What the lease is for, in log lines. */
   name: string;
 }

@@ -33,7 +33,8 @@ export class Lru<K, V> {
     { maxBytes = Infinity, sizeOf = () => 0 }: LruOptions<K, V> = {},
   ) {
     if (!(Number.isInteger(maxEntries) && maxEntries > 0)) throw new RangeError(`Lru: expected a positive integer number of entries, got ${maxEntries}`);
-    if (!(maxBytes === Infinity || (Number.isInteger(maxBytes) && maxBytes > 0))) throw new RangeError(`Lru: expected a positive integer number of bytes, got ${maxBytes}`);
+    if (!(maxBytes === Infinity || (Number.isInteger(maxBytes) && maxBytes > 0)))
+      throw new RangeError(`Lru: expected a positive integer number of bytes, got ${maxBytes}`);
     this.maxBytes = maxBytes;
     this.sizeOf = sizeOf;
   }

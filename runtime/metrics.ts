@@ -78,7 +78,14 @@ export function watchImmutableCache(registry: Registry, prefix: string, setting:
     ['entries', 'Documents kept in memory.', (s) => s.entries],
   ];
   for (const [name, help, read] of gauges) {
-    new Gauge({ name: `${prefix}_${name}`, help, registers: [registry], collect() { this.set(read(stats())); } });
+    new Gauge({
+      name: `${prefix}_${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(stats()));
+      },
+    });
   }
   const counters: Array<[string, string, (s: ImmutableCacheStats) => number]> = [
     ['hits_total', 'Reads answered from memory.', (s) => s.hits],
@@ -86,7 +93,14 @@ export function watchImmutableCache(registry: Registry, prefix: string, setting:
     ['evictions_total', 'Documents dropped to stay within the bound, least recently used first.', (s) => s.evictions],
   ];
   for (const [name, help, read] of counters) {
-    new Counter({ name: `${prefix}_${name}`, help, registers: [registry], collect() { setCounter(this, [[{}, read(stats())]]); } });
+    new Counter({
+      name: `${prefix}_${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        setCounter(this, [[{}, read(stats())]]);
+      },
+    });
   }
 }
 

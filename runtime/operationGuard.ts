@@ -23,7 +23,9 @@ function refuse(message: string): GraphQLError {
 
 /** The most representations any root `_entities` field of `operation` is given (a literal list or a variable), fragments at the root included. */
 function representationCount(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d.selectionSet]));
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d.selectionSet]),
+  );
   const seen = new Set<string>();
   let most = 0;
   const walk = (set: SelectionSetNode) => {
@@ -61,7 +63,9 @@ export function operationGuardPlugin<TContext extends BaseContext>(): ApolloServ
         if (operation.operation === 'subscription') throw refuse('subscriptions are not served: send a query or a mutation');
         const count = representationCount(document, operation, request.variables ?? {});
         if (count > MAX_REPRESENTATIONS) {
-          throw new GraphQLError(`at most ${MAX_REPRESENTATIONS} representations per _entities call (got ${count})`, { extensions: { code: 'BAD_USER_INPUT', field: 'representations', http: { status: 400 } } });
+          throw new GraphQLError(`at most ${MAX_REPRESENTATIONS} representations per _entities call (got ${count})`, {
+            extensions: { code: 'BAD_USER_INPUT', field: 'representations', http: { status: 400 } },
+          });
         }
       },
     }),

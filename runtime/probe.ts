@@ -62,7 +62,14 @@ export function isProbe(raw: string): boolean {
   const r = (variables as { r?: unknown } | null)?.r;
   if (!Array.isArray(r) || r.length !== 1 || Object.keys(variables as object).length !== 1) return false;
   const rep = r[0] as Record<string, unknown> | null;
-  return !!rep && typeof rep === 'object' && Object.keys(rep).length === 2 && rep.__typename === 'Municipality' && typeof rep.code === 'string' && rep.code.length <= 64;
+  return (
+    !!rep &&
+    typeof rep === 'object' &&
+    Object.keys(rep).length === 2 &&
+    rep.__typename === 'Municipality' &&
+    typeof rep.code === 'string' &&
+    rep.code.length <= 64
+  );
 }
 
 /** `text` cut to `max` characters, marked when cut, so that a remote text relayed is never larger than that. */
@@ -98,7 +105,8 @@ export interface ProbeOptions {
 export function probeGraphQL<T = Record<string, any>>(url: string, query: (typeof PROBES)[keyof typeof PROBES], opts: ProbeOptions): Promise<GraphQLReply<T>> {
   const { timeoutMs, maxBytes = PROBE_MAX_BYTES } = opts;
   const details = { endpoint: url, ...opts.details };
-  const fail = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}): AikiError => aikiError(code, `${url} ${message}`, { ...details, ...extra });
+  const fail = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}): AikiError =>
+    aikiError(code, `${url} ${message}`, { ...details, ...extra });
   let target: URL;
   try {
     target = new URL(url);

@@ -92,19 +92,32 @@ export function signRequest(secret: string, method: string, url: string, body: s
  * Checks a request's signature, over its claim headers among `headers` too (names lower-case, as
  * node:http gives them); returns the coded refusal, or undefined when it is valid.
  */
-export function checkSignature(secret: string, header: string | undefined, method: string, target: string, body: string, now = Date.now(), headers: HeaderValues = {}): AikiError | undefined {
+export function checkSignature(
+  secret: string,
+  header: string | undefined,
+  method: string,
+  target: string,
+  body: string,
+  now = Date.now(),
+  headers: HeaderValues = {},
+): AikiError | undefined {
   if (!header) return aikiError('SIGNATURE_REQUIRED', 'this subgraph answers only requests signed by the federation (send them through the gateway)');
   const match = /^t=(\d{1,16}),v1=([0-9a-f]{64})$/.exec(header);
   if (!match) return aikiError('BAD_REQUEST_SIGNATURE', `${SIGNATURE_HEADER} must be "t=<unix ms>,v1=<64 hex>"`);
   const t = Number(match[1]);
   const expected = Buffer.from(mac(secret, t, method, target, body, claimsOf(headers)), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'))) return aikiError('BAD_REQUEST_SIGNATURE', 'the request signature does not verify (over its body and claim headers)');
+  if (!timingSafeEqual(expected, Buffer.from(match[2]!, 'hex')))
+    return aikiError('BAD_REQUEST_SIGNATURE', 'the request signature does not verify (over its body and claim headers)');
   // Checked after the MAC: a signature that verifies was made by a holder of the secret, so an
   // old one is a request held up on the way (or a replay), not a forgery — the sender signs it
   // again and resends; nothing of the request was read.
   const age = now - t;
   if (Math.abs(age) > MAX_SKEW_MS) {
-    return aikiError('SIGNATURE_EXPIRED', `the request was signed ${Math.round(age / 1000)} s before it arrived, over the ${MAX_SKEW_MS / 1000} s a signature is valid: sign it again and resend`, { signedAt: t, arrivedAt: now, maxSkewMs: MAX_SKEW_MS });
+    return aikiError(
+      'SIGNATURE_EXPIRED',
+      `the request was signed ${Math.round(age / 1000)} s before it arrived, over the ${MAX_SKEW_MS / 1000} s a signature is valid: sign it again and resend`,
+      { signedAt: t, arrivedAt: now, maxSkewMs: MAX_SKEW_MS },
+    );
   }
   return undefined;
 }
@@ -121,6 +134,12 @@ export function federationFetcher(secret: string | undefined) {
     const body = typeof init.body === 'string' ? init.body : (init.body?.toString('utf8') ?? '');
     const headers = secret ? { ...init.headers, ...signRequest(secret, init.method ?? 'POST', url, body, Date.now(), init.headers) } : init.headers;
     // No redirect is followed: it would carry the signature to wherever the subgraph points.
-    return fetch(url, { method: init.method, headers, body: init.body === undefined ? undefined : body, signal: init.signal as AbortSignal | undefined, redirect: 'manual' });
+    return fetch(url, {
+      method: init.method,
+      headers,
+      body: init.body === undefined ? undefined : body,
+      signal: init.signal as AbortSignal | undefined,
+      redirect: 'manual',
+    });
   };
 }

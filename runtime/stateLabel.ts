@@ -27,13 +27,20 @@ export interface StateLabel {
 export const REGISTRY_SCOPE = 'registry';
 
 /** The label of the subgraph serving GraphQL at `graphqlUrl` now (of `scope` in it), asked signed with `secret`; undefined when it has none or does not answer. */
-export async function fetchLabel(secret: string | undefined, graphqlUrl: string, timeoutMs = 10_000, scope?: string, ask: Record<string, unknown> = {}): Promise<StateLabel | undefined> {
+export async function fetchLabel(
+  secret: string | undefined,
+  graphqlUrl: string,
+  timeoutMs = 10_000,
+  scope?: string,
+  ask: Record<string, unknown> = {},
+): Promise<StateLabel | undefined> {
   const answer = await postState(secret, graphqlUrl, { ...(scope ? { scope } : {}), ...ask }, AbortSignal.timeout(timeoutMs));
   const label = (answer as { label?: StateLabel | null } | undefined)?.label;
   return isLabel(label) ? label : undefined;
 }
 
-export const isLabel = (label: unknown): label is StateLabel => typeof (label as StateLabel | null)?.height === 'number' && typeof (label as StateLabel).hash === 'string';
+export const isLabel = (label: unknown): label is StateLabel =>
+  typeof (label as StateLabel | null)?.height === 'number' && typeof (label as StateLabel).hash === 'string';
 
 /** `POST /state`, signed with `secret` (the federation's; none: unsigned); its JSON answer, or undefined when there is none. */
 export async function postState(secret: string | undefined, graphqlUrl: string, payload: unknown, signal: AbortSignal): Promise<unknown> {
@@ -62,7 +69,12 @@ export async function postState(secret: string | undefined, graphqlUrl: string, 
  * the schema's. A subgraph labels an answer only when this is empty: a new field that reads state
  * is refused a label until it is listed — no label, not kept (docs/GATEWAY.md, "The state cache").
  */
-export function unvouchedFields(schema: GraphQLSchema, document: DocumentNode, resolved: (type: string, field: string) => boolean, vouched: ReadonlySet<string>): string[] {
+export function unvouchedFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  resolved: (type: string, field: string) => boolean,
+  vouched: ReadonlySet<string>,
+): string[] {
   const found: string[] = [];
   const info = new TypeInfo(schema);
   visit(

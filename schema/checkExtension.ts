@@ -70,7 +70,8 @@ export function checkExtension(name: string, doc: DocumentNode, core: Core): str
       case Kind.SCHEMA_DEFINITION:
       case Kind.SCHEMA_EXTENSION: {
         // The SDL a subgraph serves may spell out the default roots (schema { query: Query }).
-        if (d.operationTypes?.some((t) => t.type.name.value !== ({ query: 'Query', mutation: 'Mutation' } as Record<string, string>)[t.operation])) refuse('may not rename the root operation types (schema { … })');
+        if (d.operationTypes?.some((t) => t.type.name.value !== ({ query: 'Query', mutation: 'Mutation' } as Record<string, string>)[t.operation]))
+          refuse('may not rename the root operation types (schema { … })');
         for (const dir of d.directives ?? []) {
           const problem = schemaDirective(dir);
           if (problem === 'federation') linksFederation = true;
@@ -81,7 +82,8 @@ export function checkExtension(name: string, doc: DocumentNode, core: Core): str
       case Kind.DIRECTIVE_DEFINITION:
         // The definitions of federation's own directives come with the SDL a subgraph serves; using them is what is checked.
         if (FEDERATION_DIRECTIVES.test(d.name.value)) break;
-        if (print(d) !== 'directive @operator on FIELD_DEFINITION') refuse(`may not define directive @${d.name.value} (only "directive @operator on FIELD_DEFINITION", the operator mark)`);
+        if (print(d) !== 'directive @operator on FIELD_DEFINITION')
+          refuse(`may not define directive @${d.name.value} (only "directive @operator on FIELD_DEFINITION", the operator mark)`);
         break;
       case Kind.OPERATION_DEFINITION:
       case Kind.FRAGMENT_DEFINITION:
@@ -91,7 +93,10 @@ export function checkExtension(name: string, doc: DocumentNode, core: Core): str
         checkType(d, core, refuse);
     }
   }
-  if (!linksFederation) refuse('must declare federation v2 (extend schema @link(url: "https://specs.apollo.dev/federation/v2.x", import: ["@key"])); a federation 1 SDL makes every field shareable');
+  if (!linksFederation)
+    refuse(
+      'must declare federation v2 (extend schema @link(url: "https://specs.apollo.dev/federation/v2.x", import: ["@key"])); a federation 1 SDL makes every field shareable',
+    );
   return errors;
 }
 
@@ -99,7 +104,9 @@ export function checkExtension(name: string, doc: DocumentNode, core: Core): str
 function schemaDirective(dir: ConstDirectiveNode): string | 'federation' | undefined {
   const args = new Map((dir.arguments ?? []).map((a) => [a.name.value, a.value]));
   if (dir.name.value === 'composeDirective') {
-    return args.size === 1 && stringArg(dir, 'name') === '@operator' ? undefined : `may compose only the operator mark (@composeDirective(name: "@operator")), not ${print(dir)}`;
+    return args.size === 1 && stringArg(dir, 'name') === '@operator'
+      ? undefined
+      : `may compose only the operator mark (@composeDirective(name: "@operator")), not ${print(dir)}`;
   }
   if (dir.name.value !== 'link') return `may not apply @${dir.name.value} to the schema`;
   const url = stringArg(dir, 'url');
@@ -127,7 +134,8 @@ function checkType(d: DefinitionNode, core: Core, refuse: (what: string) => void
   const fieldDirectives = (f: FieldDefinitionNode, allowed: Set<string>) => {
     const where = `${typeName}.${f.name.value}`;
     for (const dir of f.directives ?? []) if (!allowed.has(dir.name.value)) refuse(`may not apply @${dir.name.value} to ${where}`);
-    for (const a of f.arguments ?? []) for (const dir of a.directives ?? []) if (!BUILT_IN.has(dir.name.value)) refuse(`may not apply @${dir.name.value} to an argument of ${where}`);
+    for (const a of f.arguments ?? [])
+      for (const dir of a.directives ?? []) if (!BUILT_IN.has(dir.name.value)) refuse(`may not apply @${dir.name.value} to an argument of ${where}`);
   };
   const coreType = core.get(typeName);
 
@@ -145,17 +153,22 @@ function checkType(d: DefinitionNode, core: Core, refuse: (what: string) => void
 
   if (!coreType) {
     // A type of its own: federation's @key and @shareable concern only it (and other extensions).
-    for (const dir of directivesOf(d)) if (!['key', 'shareable', ...BUILT_IN].includes(dir.name.value)) refuse(`may not apply @${dir.name.value} to ${typeName}`);
+    for (const dir of directivesOf(d))
+      if (!['key', 'shareable', ...BUILT_IN].includes(dir.name.value)) refuse(`may not apply @${dir.name.value} to ${typeName}`);
     for (const f of fields) fieldDirectives(f, new Set([...BUILT_IN, 'operator', 'shareable']));
-    for (const i of 'interfaces' in d ? (d.interfaces ?? []) : []) if (core.has(i.name.value)) refuse(`${typeName} may not implement ${i.name.value}, a type of the contract`);
-    for (const v of 'values' in d ? (d.values ?? []) : []) for (const dir of v.directives ?? []) if (!BUILT_IN.has(dir.name.value)) refuse(`may not apply @${dir.name.value} to ${typeName}.${v.name.value}`);
+    for (const i of 'interfaces' in d ? (d.interfaces ?? []) : [])
+      if (core.has(i.name.value)) refuse(`${typeName} may not implement ${i.name.value}, a type of the contract`);
+    for (const v of 'values' in d ? (d.values ?? []) : [])
+      for (const dir of v.directives ?? []) if (!BUILT_IN.has(dir.name.value)) refuse(`may not apply @${dir.name.value} to ${typeName}.${v.name.value}`);
     return;
   }
 
   // A type of the contract: only a core entity, named by a core key, gaining new fields.
   const isObject = d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION;
   if (!isObject || coreType.kind !== Kind.OBJECT_TYPE_DEFINITION || coreType.keys.size === 0) {
-    return refuse(`${typeName} is a type of the contract: an extension may not define or extend it (only entities with a @key in the contract gain new fields)`);
+    return refuse(
+      `${typeName} is a type of the contract: an extension may not define or extend it (only entities with a @key in the contract gain new fields)`,
+    );
   }
   if ('interfaces' in d && d.interfaces?.length) refuse(`may not add interfaces to ${typeName}, a type of the contract`);
   const keyFields = new Set<string>();
@@ -169,7 +182,9 @@ function checkType(d: DefinitionNode, core: Core, refuse: (what: string) => void
     const fieldSet = stringArg(dir, 'fields');
     const extra = (dir.arguments ?? []).filter((a) => a.name.value !== 'fields' && a.name.value !== 'resolvable');
     if (fieldSet === undefined || extra.length > 0 || !coreType.keys.has(normalizeKey(fieldSet))) {
-      refuse(`${typeName} may be named only by a key of the contract (${[...coreType.keys].map((k) => `@key(fields: "${k}")`).join(' or ')}), not ${print(dir)}`);
+      refuse(
+        `${typeName} may be named only by a key of the contract (${[...coreType.keys].map((k) => `@key(fields: "${k}")`).join(' or ')}), not ${print(dir)}`,
+      );
       continue;
     }
     for (const k of normalizeKey(fieldSet).split(' ')) keyFields.add(k);
@@ -209,7 +224,13 @@ function kindOf(d: DefinitionNode): Kind {
 }
 
 function fieldsOf(d: DefinitionNode): readonly FieldDefinitionNode[] {
-  return (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION || d.kind === Kind.INTERFACE_TYPE_DEFINITION || d.kind === Kind.INTERFACE_TYPE_EXTENSION) && d.fields ? d.fields : [];
+  return (d.kind === Kind.OBJECT_TYPE_DEFINITION ||
+    d.kind === Kind.OBJECT_TYPE_EXTENSION ||
+    d.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+    d.kind === Kind.INTERFACE_TYPE_EXTENSION) &&
+    d.fields
+    ? d.fields
+    : [];
 }
 
 function directivesOf(d: DefinitionNode): readonly ConstDirectiveNode[] {
@@ -223,5 +244,8 @@ function stringArg(dir: ConstDirectiveNode, name: string): string | undefined {
 
 /** A key's field set with its whitespace normalised: `" code "` and `"code"` are one key. */
 function normalizeKey(fields: string): string {
-  return fields.trim().split(/[\s,]+/).join(' ');
+  return fields
+    .trim()
+    .split(/[\s,]+/)
+    .join(' ');
 }

@@ -58,7 +58,11 @@ export type LedgerEndpointCheck = { ok: true; height: number } | { ok: false; er
  * ledger of `municipality` — with unsigned probes under the rules for operator-given URLs
  * (runtime/probe.ts), following `policy`. Never throws: a failure comes back as a coded error.
  */
-export async function checkLedgerEndpoint(url: string, municipality: string, { timeoutMs = 3000, policy }: { timeoutMs?: number; policy: ProbePolicy }): Promise<LedgerEndpointCheck> {
+export async function checkLedgerEndpoint(
+  url: string,
+  municipality: string,
+  { timeoutMs = 3000, policy }: { timeoutMs?: number; policy: ProbePolicy },
+): Promise<LedgerEndpointCheck> {
   const details = { municipality, endpoint: url };
   const post = async (query: (typeof PROBES)[keyof typeof PROBES], variables?: Record<string, unknown>) => {
     try {
@@ -73,7 +77,10 @@ export async function checkLedgerEndpoint(url: string, municipality: string, { t
   if ('refused' in service) return { ok: false, error: service.refused };
   const sdl = service.data?._service?.sdl;
   if (typeof sdl !== 'string') {
-    return fail('SCHEMA_MISMATCH', `${url} is not a federated subgraph: ${firstError(service, 'no _service.sdl in the response')}`, { ...details, expected: expectedFingerprint });
+    return fail('SCHEMA_MISMATCH', `${url} is not a federated subgraph: ${firstError(service, 'no _service.sdl in the response')}`, {
+      ...details,
+      expected: expectedFingerprint,
+    });
   }
   let actual: string;
   try {

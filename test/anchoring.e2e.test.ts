@@ -50,7 +50,9 @@ beforeAll(async () => {
     ledgerEnv: (spec) => ({
       AIKI_BLOCK_INTERVAL_MS: '50',
       AIKI_ANCHOR_INTERVAL_MS: '50',
-      ...(spec.code === 'kyoto' ? { AIKI_SEQUENCER_KEY: bytesToHex(KYOTO_KEY), AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000' }]) } : {}),
+      ...(spec.code === 'kyoto'
+        ? { AIKI_SEQUENCER_KEY: bytesToHex(KYOTO_KEY), AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000' }]) }
+        : {}),
     }),
   });
 });
@@ -64,7 +66,6 @@ const ANCHOR = `query($m: String!, $h: Int!) { mainChain { sequencer } anchor(mu
   municipality height hash header signature eventId
   inclusion { index treeSize path mainBlock { height hash header signature txRoot } }
 } }`;
-
 
 async function sealedAnchor(municipality: string, height: number): Promise<{ anchor: AnchorInput; mainKey: string }> {
   return eventually(
@@ -80,7 +81,10 @@ async function sealedAnchor(municipality: string, height: number): Promise<{ anc
 }
 
 const offer = (municipality: unknown, blocks: Array<{ header: string; hash: string; signature: string }>) =>
-  gql(cluster.mainchain.url, 'mutation($m: String!, $b: [AnchorBlockInput!]!) { anchorBlocks(municipality: $m, blocks: $b) { height hash } }', { m: municipality, b: blocks });
+  gql(cluster.mainchain.url, 'mutation($m: String!, $b: [AnchorBlockInput!]!) { anchorBlocks(municipality: $m, blocks: $b) { height hash } }', {
+    m: municipality,
+    b: blocks,
+  });
 
 const codeOf = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => r.errors?.[0]?.extensions?.code;
 
@@ -91,11 +95,7 @@ describe('anchoring', () => {
     const id = (sent.data!.submitTransaction as { id: string }).id;
     const tx = await eventually(
       async () => {
-        const r = await gql(
-          cluster.gateway.url,
-          `query($id: String!) { transaction(id: $id) { status proof { ${INCLUSION_PROOF_FIELDS} } } }`,
-          { id },
-        );
+        const r = await gql(cluster.gateway.url, `query($id: String!) { transaction(id: $id) { status proof { ${INCLUSION_PROOF_FIELDS} } } }`, { id });
         const t = r.data?.transaction as { status: string; proof: InclusionProofInput } | undefined;
         return t?.status === 'CONFIRMED' ? t : undefined;
       },
@@ -182,7 +182,7 @@ describe('forged anchors', () => {
     await unchanged();
   });
 
-  it('refuses a signed block with a wrong previous hash, a skipped height, or a hash that is not its header\'s', async () => {
+  it("refuses a signed block with a wrong previous hash, a skipped height, or a hash that is not its header's", async () => {
     expect(codeOf(await offer('kyoto', [forge(last, (h) => (h.prevHash = 'ab'.repeat(32)))]))).toBe('ANCHOR_PREV_HASH_MISMATCH');
     const skipped = await offer('kyoto', [forge(last, (h) => (h.height += 1))]);
     expect(codeOf(skipped)).toBe('ANCHOR_HEIGHT_GAP');

@@ -66,17 +66,29 @@ async function transfers(n: number): Promise<number> {
     const r = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, to, 10, ++nonce) });
     expect(r.errors).toBeUndefined();
     const id = (r.data!.submitTransaction as { id: string }).id;
-    height = await eventually(async () => ((await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { height } }', { id })).data?.transaction as { height: number | null } | undefined)?.height ?? undefined, 20_000, `${id} confirmed`);
+    height = await eventually(
+      async () =>
+        (
+          (await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { height } }', { id })).data?.transaction as
+            { height: number | null } | undefined
+        )?.height ?? undefined,
+      20_000,
+      `${id} confirmed`,
+    );
   }
   return height;
 }
 
 /** Waits until kyoto is anchored up to `height`. */
 const anchored = (height: number) =>
-  eventually(async () => {
-    const r = await gql(cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
-    return ((r.data?.municipality as { anchoredHeight: number }).anchoredHeight >= height) || undefined;
-  }, 20_000, `kyoto anchored up to ${height}`);
+  eventually(
+    async () => {
+      const r = await gql(cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
+      return (r.data?.municipality as { anchoredHeight: number }).anchoredHeight >= height || undefined;
+    },
+    20_000,
+    `kyoto anchored up to ${height}`,
+  );
 
 async function audit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', 'kyoto', ...args]).then(
@@ -92,7 +104,18 @@ describe('aiki audit', () => {
     await anchored(await transfers(6));
     const r = await audit('--checkpoint', checkpoint(), '--page', '3');
     expect(r.code, r.stderr).toBe(0);
-    for (const name of ['header', 'block hash', 'sequencer signature', 'parent', 'transactions', 'merkle root', 'proof of history', 'genesis allocations', 'anchor', 'checkpoint']) {
+    for (const name of [
+      'header',
+      'block hash',
+      'sequencer signature',
+      'parent',
+      'transactions',
+      'merkle root',
+      'proof of history',
+      'genesis allocations',
+      'anchor',
+      'checkpoint',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`✓ ${name} +\\d+ ok\\n`));
     }
     expect(r.stdout).toMatch(/verified: kyoto blocks 0–\d+; checkpoint at \d+ written/);
@@ -121,7 +144,8 @@ describe('aiki audit', () => {
   });
 
   it('serves consistency proofs between two heights of a chain and of the main chain, which core/ verifies', async () => {
-    const CHAIN = 'query($from: Int!, $to: Int) { municipality(code: "kyoto") { sequencerKey chain { height checkpoint(height: $from) { v municipality height root sequencer signature } consistency(from: $from, to: $to) { from path to { v municipality height root sequencer signature } } } } }';
+    const CHAIN =
+      'query($from: Int!, $to: Int) { municipality(code: "kyoto") { sequencerKey chain { height checkpoint(height: $from) { v municipality height root sequencer signature } consistency(from: $from, to: $to) { from path to { v municipality height root sequencer signature } } } } }';
     const r = await gql(cluster.gateway.url, CHAIN, { from: 2, to: null });
     expect(r.errors).toBeUndefined();
     const m = r.data!.municipality;
@@ -133,13 +157,15 @@ describe('aiki audit', () => {
     bent[0] = bent[0].replace(/^./, (c: string) => (c === '0' ? '1' : '0'));
     expect(checkConsistency(m.chain.checkpoint, m.chain.consistency.to, bent, m.sequencerKey)).toMatch(/rewritten/);
 
-    const MAIN = 'query($from: Int!) { mainChain { sequencer height checkpoint(height: $from) { v municipality height root sequencer signature } consistency(from: $from) { from path to { v municipality height root sequencer signature } } } }';
+    const MAIN =
+      'query($from: Int!) { mainChain { sequencer height checkpoint(height: $from) { v municipality height root sequencer signature } consistency(from: $from) { from path to { v municipality height root sequencer signature } } } }';
     const main = (await gql(cluster.gateway.url, MAIN, { from: 3 })).data!.mainChain;
     expect(main.checkpoint.municipality).toBe('main');
     expect(checkConsistency(main.checkpoint, main.consistency.to, main.consistency.path, main.sequencer)).toBe(true);
 
     // Heights out of range: coded errors.
-    const codes = async (query: string, variables: Record<string, unknown>) => (await gql(cluster.gateway.url, query, variables)).errors?.map((e) => e.extensions?.code);
+    const codes = async (query: string, variables: Record<string, unknown>) =>
+      (await gql(cluster.gateway.url, query, variables)).errors?.map((e) => e.extensions?.code);
     expect(await codes('{ municipality(code: "kyoto") { chain { consistency(from: 5, to: 2) { from } } } }', {})).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ municipality(code: "kyoto") { chain { consistency(from: 1, to: 100000) { from } } } }', {})).toEqual(['BLOCK_NOT_FOUND']);
     expect(await codes('{ mainChain { consistency(from: 100000) { from } } }', {})).toEqual(['BAD_USER_INPUT']);
@@ -179,8 +205,19 @@ describe('aiki audit', () => {
         txs = txs.map((t, j) => (j === i ? { ...t, body, id: transactionId(body), signature: signTransfer(body, treasury.secretKey).signature } : t));
       }
       const parent = rebuilt.at(-1)!;
-      const sealed = sealNext(parent, txs.map((t) => t.id), { time: new Date(doc.header.time), ticksPerEvent: 1, secretKey, sequencer: doc.header.sequencer });
-      rebuilt.push({ _id: doc._id, height: doc.height, header: sealed.header, hash: sealed.hash, signature: sealed.signature, txs: txs.map((t, j) => ({ ...t, poh: sealed.poh[j]! })) });
+      const sealed = sealNext(
+        parent,
+        txs.map((t) => t.id),
+        { time: new Date(doc.header.time), ticksPerEvent: 1, secretKey, sequencer: doc.header.sequencer },
+      );
+      rebuilt.push({
+        _id: doc._id,
+        height: doc.height,
+        header: sealed.header,
+        hash: sealed.hash,
+        signature: sealed.signature,
+        txs: txs.map((t, j) => ({ ...t, poh: sealed.poh[j]! })),
+      });
     }
     // kyoto's ledger started again, on the same port, over a database holding the rebuilt chain (the genesis is the same).
     const rebuiltDb = `${prefix}_ledger_kyoto_rebuilt`;
@@ -193,11 +230,22 @@ describe('aiki audit', () => {
       const r = await audit('--checkpoint', checkpoint(), '--from', '0', '--to', String(rebuilt.at(-1)!.height));
       expect(r.code, r.stdout).toBe(1);
       // Every block of the rebuilt chain is well sealed and signed by the registered key …
-      for (const name of ['block hash', 'sequencer signature', 'parent', 'transactions', 'merkle root', 'proof of history']) expect(r.stdout).toMatch(new RegExp(`✓ ${name} +\\d+ ok\n`));
+      for (const name of ['block hash', 'sequencer signature', 'parent', 'transactions', 'merkle root', 'proof of history'])
+        expect(r.stdout).toMatch(new RegExp(`✓ ${name} +\\d+ ok\n`));
       // … but it is not the chain the checkpoint was signed over, nor one that extends it (nor the one anchored).
-      expect(r.stdout).toMatch(new RegExp(`✗ block ${kept.height} checkpoint: the root of blocks 0–${kept.height} is [0-9a-f]{64}, the checkpoint's [0-9a-f]{64}: the chain was rewritten`));
-      expect(r.stdout).toMatch(new RegExp(`✗ block \\d+ consistency: the chain at height \\d+ \\(root [0-9a-f]{64}\\) does not extend the checkpoint at height ${kept.height} \\(root [0-9a-f]{64}\\): its history was rewritten`));
-      expect(r.stdout).toMatch(new RegExp(`✗ block ${rebuilt[first]!.height} anchor: the main chain anchored [0-9a-f]{64} at height ${rebuilt[first]!.height}`));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `✗ block ${kept.height} checkpoint: the root of blocks 0–${kept.height} is [0-9a-f]{64}, the checkpoint's [0-9a-f]{64}: the chain was rewritten`,
+        ),
+      );
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `✗ block \\d+ consistency: the chain at height \\d+ \\(root [0-9a-f]{64}\\) does not extend the checkpoint at height ${kept.height} \\(root [0-9a-f]{64}\\): its history was rewritten`,
+        ),
+      );
+      expect(r.stdout).toMatch(
+        new RegExp(`✗ block ${rebuilt[first]!.height} anchor: the main chain anchored [0-9a-f]{64} at height ${rebuilt[first]!.height}`),
+      );
     } finally {
       await cluster.ledgers.get('kyoto')!.stop();
       await cluster.startLedger(KYOTO, port);

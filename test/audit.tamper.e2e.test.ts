@@ -51,7 +51,15 @@ beforeAll(async () => {
   await ledger.stop();
   await writeChain({ db, lookups: 'per-key', municipality: 'kyoto', sequencerKey: cluster.keys.sequencer('kyoto'), senders, blocks: BLOCKS });
   await cluster.startLedger(KYOTO, port);
-  await eventually(async () => ((await gql(cluster.gateway.url, 'query($h: Int!) { anchor(municipality: "kyoto", height: $h) { inclusion { index } } }', { h: BLOCKS })).data?.anchor?.inclusion ? true : undefined), 60_000, `kyoto anchored and sealed up to ${BLOCKS}`);
+  await eventually(
+    async () =>
+      (await gql(cluster.gateway.url, 'query($h: Int!) { anchor(municipality: "kyoto", height: $h) { inclusion { index } } }', { h: BLOCKS })).data?.anchor
+        ?.inclusion
+        ? true
+        : undefined,
+    60_000,
+    `kyoto anchored and sealed up to ${BLOCKS}`,
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -111,14 +119,18 @@ describe('aiki audit on a chain changed in the database', () => {
     expect(r.stdout).toMatch(new RegExp(`verified: kyoto blocks 0–${BLOCKS}`));
   });
 
-  it.each(CHANGES)('fails naming the block when %s', async (_what, pick, change, check) => {
-    const height = pick();
-    await changeBlock(height, change);
-    const r = await audit();
-    expect(r.code, r.stdout).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
-    expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
-  }, 120_000);
+  it.each(CHANGES)(
+    'fails naming the block when %s',
+    async (_what, pick, change, check) => {
+      const height = pick();
+      await changeBlock(height, change);
+      const r = await audit();
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
+      expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
+    },
+    120_000,
+  );
 
   it('passes again once every block is back as it was', async () => {
     await changeBlock();
@@ -148,8 +160,14 @@ async function changeMainBlock(height?: number, change?: (doc: MainBlockDoc) => 
 
 /** A main-chain block below the head that seals an anchor of kyoto, at random (the head stays untouched: the main chain seals on it). */
 async function someMainBlock(): Promise<number> {
-  const [head] = await mainBlocks.find({}, { projection: { height: 1 } }).sort({ height: -1 }).limit(1).toArray();
-  const heights = (await mainBlocks.find({ height: { $lt: head!.height }, 'events.kind': 'anchor' }, { projection: { height: 1 } }).toArray()).map((b) => b.height);
+  const [head] = await mainBlocks
+    .find({}, { projection: { height: 1 } })
+    .sort({ height: -1 })
+    .limit(1)
+    .toArray();
+  const heights = (await mainBlocks.find({ height: { $lt: head!.height }, 'events.kind': 'anchor' }, { projection: { height: 1 } }).toArray()).map(
+    (b) => b.height,
+  );
   expect(heights.length).toBeGreaterThan(0);
   return heights[Math.floor(Math.random() * heights.length)]!;
 }
@@ -165,10 +183,14 @@ const MAIN_CHANGES: Array<[string, (doc: MainBlockDoc) => void, string]> = [
   ['an event is dropped', (d) => d.events.pop(), 'merkle root'],
   ["a PoH entry's ticks are changed", (d) => (d.poh[0]!.ticks += 1), 'proof of history'],
   // The block's events and their root as sealed; the anchor it names is another block of kyoto's.
-  ["an anchor event's height is changed", (d) => {
-    const e = d.events[anchorAt(d)]!;
-    if (e.kind === 'anchor') e.height = e.height === 0 ? 1 : e.height - 1;
-  }, 'anchors'],
+  [
+    "an anchor event's height is changed",
+    (d) => {
+      const e = d.events[anchorAt(d)]!;
+      if (e.kind === 'anchor') e.height = e.height === 0 ? 1 : e.height - 1;
+    },
+    'anchors',
+  ],
 ];
 
 describe('aiki audit --mainchain on a main chain changed in the database', () => {
@@ -178,14 +200,18 @@ describe('aiki audit --mainchain on a main chain changed in the database', () =>
     expect(r.stdout).toMatch(/verified: the main chain blocks 0–\d+/);
   });
 
-  it.each(MAIN_CHANGES)('fails naming the block when %s', async (_what, change, check) => {
-    const height = await someMainBlock();
-    await changeMainBlock(height, change);
-    const r = await audit('--mainchain');
-    expect(r.code, r.stdout).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
-    expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
-  }, 120_000);
+  it.each(MAIN_CHANGES)(
+    'fails naming the block when %s',
+    async (_what, change, check) => {
+      const height = await someMainBlock();
+      await changeMainBlock(height, change);
+      const r = await audit('--mainchain');
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
+      expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
+    },
+    120_000,
+  );
 
   it('passes again once every block is back as it was', async () => {
     await changeMainBlock();

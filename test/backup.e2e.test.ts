@@ -14,7 +14,15 @@ import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
-import { bytesToHex, hexToBytes, INCLUSION_PROOF_FIELDS, publicKeyOf, verifyInclusionProof, type InclusionProofInput, type TransferBody } from '../core/index.ts';
+import {
+  bytesToHex,
+  hexToBytes,
+  INCLUSION_PROOF_FIELDS,
+  publicKeyOf,
+  verifyInclusionProof,
+  type InclusionProofInput,
+  type TransferBody,
+} from '../core/index.ts';
 import { creditedAndSealed } from './support/threeHops.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
@@ -47,7 +55,9 @@ beforeAll(async () => {
       AIKI_BLOCK_INTERVAL_MS: '50',
       AIKI_ANCHOR_INTERVAL_MS: '50',
       AIKI_MAX_TX_PER_BLOCK: '8',
-      AIKI_GENESIS: JSON.stringify((spec.code === 'kyoto' ? [kyotoTreasury, kyotoSender] : [osakaTreasury]).map((w) => ({ address: w.address, amount: '100000000' }))),
+      AIKI_GENESIS: JSON.stringify(
+        (spec.code === 'kyoto' ? [kyotoTreasury, kyotoSender] : [osakaTreasury]).map((w) => ({ address: w.address, amount: '100000000' })),
+      ),
     }),
   });
   mongo = new MongoClient(mongoUri());
@@ -86,8 +96,16 @@ async function accounts(wallets: Wallet[]): Promise<Array<{ id: string; balance:
 }
 
 /** Transactions with their proofs, as the gateway answers them. */
-async function proofs(ids: string[]): Promise<Array<{ id: string; status: string; from: string; to: string; amount: string; nonce: number; memo: string; time: string; proof: InclusionProofInput }>> {
-  const fields = ids.map((id, i) => `t${i}: transaction(id: "${id}") { id status kind from to amount nonce memo time block { height hash } proof { ${INCLUSION_PROOF_FIELDS} } }`).join('\n');
+async function proofs(
+  ids: string[],
+): Promise<
+  Array<{ id: string; status: string; from: string; to: string; amount: string; nonce: number; memo: string; time: string; proof: InclusionProofInput }>
+> {
+  const fields = ids
+    .map(
+      (id, i) => `t${i}: transaction(id: "${id}") { id status kind from to amount nonce memo time block { height hash } proof { ${INCLUSION_PROOF_FIELDS} } }`,
+    )
+    .join('\n');
   const r = await gql(cluster.gateway.url, `{ ${fields} }`);
   expect(r.errors).toBeUndefined();
   return ids.map((_id, i) => r.data![`t${i}`]);
@@ -127,7 +145,9 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   const archive = join(dir, 'kyoto.aiki.gz');
   const startedAt = (await kyotoHead()).height;
   await aiki('backup', 'kyoto', '--out', early, ...dbArgs, '--mainchain-key', mainKey);
-  const follower = spawn(process.execPath, ['cli/bin.js', 'backup', 'kyoto', '--out', archive, '--follow', ...dbArgs, '--mainchain-key', mainKey], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const follower = spawn(process.execPath, ['cli/bin.js', 'backup', 'kyoto', '--out', archive, '--follow', ...dbArgs, '--mainchain-key', mainKey], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let followerOut = '';
   let followerErr = '';
   follower.stdout.on('data', (d: Buffer) => (followerOut += d.toString()));
@@ -141,22 +161,31 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   expect(sent).toBeGreaterThan(10);
 
   // Everything acknowledged is sealed, every transfer between municipalities credited and sealed, kyoto anchored to its head.
-  await eventually(async () => {
-    const [t, k, o] = await accounts([kyotoTreasury, kyotoSender, osakaTreasury]);
-    return t!.nonce === local.nonce() && k!.nonce === cross.nonce() && o!.nonce === inbound.nonce() ? true : undefined;
-  }, 60_000, 'every transfer sealed');
+  await eventually(
+    async () => {
+      const [t, k, o] = await accounts([kyotoTreasury, kyotoSender, osakaTreasury]);
+      return t!.nonce === local.nonce() && k!.nonce === cross.nonce() && o!.nonce === inbound.nonce() ? true : undefined;
+    },
+    60_000,
+    'every transfer sealed',
+  );
   for (const id of [...cross.ids, ...inbound.ids]) await creditedAndSealed(cluster.gateway.url, id);
-  await eventually(async () => {
-    const h = await kyotoHead();
-    return h.anchored === h.height ? true : undefined;
-  }, 60_000, 'kyoto anchored to its head');
+  await eventually(
+    async () => {
+      const h = await kyotoHead();
+      return h.anchored === h.height ? true : undefined;
+    },
+    60_000,
+    'kyoto anchored to its head',
+  );
 
   // What kyoto answers now, through the gateway.
   const head = await kyotoHead();
   const wallets = [kyotoTreasury, kyotoSender, ...kyotoLocals];
   const balances = await accounts(wallets);
   const sample = [local.ids[0]!, local.ids.at(-1)!, cross.ids[0]!, cross.ids.at(-1)!];
-  const credit = (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { credit { id } } }', { id: inbound.ids[0] })).data!.settlement.credit.id as string;
+  const credit = (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { credit { id } } }', { id: inbound.ids[0] })).data!.settlement
+    .credit.id as string;
   expect(credit).toMatch(/^kyoto:/);
   const before = await proofs([...sample, credit]);
   for (const t of before) expect(t.status).toBe('CONFIRMED');
@@ -189,7 +218,9 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
 
   // The archive of the moment ends below what the main chain anchored: refused, nothing written.
   const behind = await failed('restore', '--in', early, '--check-anchors', ...dbArgs);
-  expect(behind.stderr).toMatch(new RegExp(`ARCHIVE_BEHIND_MAINCHAIN: the main chain anchored kyoto up to block ${head.height}; this archive ends at block \\d+`));
+  expect(behind.stderr).toMatch(
+    new RegExp(`ARCHIVE_BEHIND_MAINCHAIN: the main chain anchored kyoto up to block ${head.height}; this archive ends at block \\d+`),
+  );
   expect(await mongo.db(kyotoDb).listCollections().toArray()).toEqual([]);
 
   // Restored, every block verified against the federation's keys and anchors first.
@@ -205,7 +236,11 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   // Kyoto starts on the restored database, on the port the registry names.
   const port = Number(new URL(cluster.ledgers.get('kyoto')!.url).port);
   await cluster.startLedger(KYOTO, port);
-  await eventually(async () => ((await kyotoHead().catch(() => undefined))?.hash === head.hash ? true : undefined), 60_000, 'kyoto answering through the gateway again');
+  await eventually(
+    async () => ((await kyotoHead().catch(() => undefined))?.hash === head.hash ? true : undefined),
+    60_000,
+    'kyoto answering through the gateway again',
+  );
   expect(await kyotoHead()).toEqual(head);
   expect(await accounts(wallets)).toEqual(balances);
   const after = await proofs([...sample, credit]);
@@ -218,10 +253,14 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   // Anchoring goes on: a new transfer is sealed on kyoto and anchored on the main chain.
   const next = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoTreasury, kyotoLocals[0]!.address, 5, local.nonce() + 1) });
   expect(next.errors).toBeUndefined();
-  await eventually(async () => {
-    const h = await kyotoHead();
-    return h.height > head.height && h.anchored > head.height ? true : undefined;
-  }, 60_000, 'a block after the restore anchored');
+  await eventually(
+    async () => {
+      const h = await kyotoHead();
+      return h.height > head.height && h.anchored > head.height ? true : undefined;
+    },
+    60_000,
+    'a block after the restore anchored',
+  );
 
   // The main chain's trace of a transfer through kyoto (kyoto → osaka) still verifies, with core/ alone.
   settled = cross.ids[0]!;
@@ -254,13 +293,30 @@ it('the main chain backed up, verified and restored into an empty database answe
   expect(refused.stderr).toMatch(new RegExp(`ARCHIVE_INVALID: main-chain block ${badHeight} \\(line ${target + 1}\\), block: `));
   expect(await mongo.db(restoredDb).listCollections().toArray()).toEqual([]);
 
-  const restored = await aiki('restore', '--in', archive, '--mongo-uri', mongoUri(), '--db', restoredDb, '--mainchain-key', bytesToHex(publicKeyOf(hexToBytes(cluster.keys.mainchain))));
+  const restored = await aiki(
+    'restore',
+    '--in',
+    archive,
+    '--mongo-uri',
+    mongoUri(),
+    '--db',
+    restoredDb,
+    '--mainchain-key',
+    bytesToHex(publicKeyOf(hexToBytes(cluster.keys.mainchain))),
+  );
   expect(restored.stdout).toContain(`restored the main chain into ${restoredDb}: ${height + 1} blocks`);
 
   // A main chain started on it (same key, its own port) derives where each event is sealed, and answers as the original did.
   const { spawnService } = await import('../cluster/services.ts');
   const copy = await spawnService('mainchain-restored', 'mainchain', {
-    env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: restoredDb, AIKI_PORT: '0', AIKI_OPERATOR_TOKEN: 'backup-token', AIKI_MAINCHAIN_KEY: cluster.keys.mainchain, AIKI_SETTLE_INTERVAL_MS: '600000' },
+    env: {
+      MONGODB_URI: mongoUri(),
+      AIKI_DB_NAME: restoredDb,
+      AIKI_PORT: '0',
+      AIKI_OPERATOR_TOKEN: 'backup-token',
+      AIKI_MAINCHAIN_KEY: cluster.keys.mainchain,
+      AIKI_SETTLE_INTERVAL_MS: '600000',
+    },
   });
   try {
     const Q = `query($h: Int!, $s: String!) { mainChain { block(height: $h) { hash } } anchor(municipality: "kyoto", height: 3) { hash inclusion { index mainBlock { height hash } } }

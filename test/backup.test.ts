@@ -42,7 +42,13 @@ async function expectRefused(promise: Promise<unknown>, code: string, match?: Re
 async function state(dbName: string) {
   const db = client.db(dbName);
   const all = (c: string) => db.collection(c).find().sort({ _id: 1 }).toArray();
-  return { blocks: await all('blocks'), accounts: await all('accounts'), txIndex: await all('tx_index'), history: await all('history'), rejected: await all('rejected') };
+  return {
+    blocks: await all('blocks'),
+    accounts: await all('accounts'),
+    txIndex: await all('tx_index'),
+    history: await all('history'),
+    rejected: await all('rejected'),
+  };
 }
 
 const collections = async (dbName: string) => (await client.db(dbName).listCollections().toArray()).length;
@@ -65,13 +71,24 @@ beforeAll(async () => {
   );
   // Transfers, one refused at sealing time is impossible to force here; a settlement credit makes
   // the archive hold an entry signed by the main chain.
-  for (let n = 1; n <= 40; n++) expect(await ledger.admission.submit([transfer(alice, others[n % others.length]!.address, n, n)])).not.toContainEqual(expect.any(Error));
-  const credit = signSettlement({ v: 1, type: 'credit', settlement: 'ab'.repeat(32), from: wallet('osaka').address, to: others[0]!.address, amount: '77', time: new Date().toISOString() }, MAIN_KEY);
+  for (let n = 1; n <= 40; n++)
+    expect(await ledger.admission.submit([transfer(alice, others[n % others.length]!.address, n, n)])).not.toContainEqual(expect.any(Error));
+  const credit = signSettlement(
+    { v: 1, type: 'credit', settlement: 'ab'.repeat(32), from: wallet('osaka').address, to: others[0]!.address, amount: '77', time: new Date().toISOString() },
+    MAIN_KEY,
+  );
   await ledger.admission.settle([credit]);
   // A credit the main chain aborted before it was written: a rejection the archive must keep.
-  const aborted = signSettlement({ v: 1, type: 'credit', settlement: 'cd'.repeat(32), from: wallet('osaka').address, to: others[1]!.address, amount: '5', time: new Date().toISOString() }, MAIN_KEY);
+  const aborted = signSettlement(
+    { v: 1, type: 'credit', settlement: 'cd'.repeat(32), from: wallet('osaka').address, to: others[1]!.address, amount: '5', time: new Date().toISOString() },
+    MAIN_KEY,
+  );
   await ledger.admission.abortSettlement(aborted, bytesToHex(sign(abortBytes(settlementEntryId(aborted.body)), MAIN_KEY)));
-  await eventually(async () => ((await ledger.store.mempool.countDocuments()) === 0 && (await ledger.store.txIndex.countDocuments()) === 41 ? true : undefined), 30_000, 'all sealed');
+  await eventually(
+    async () => ((await ledger.store.mempool.countDocuments()) === 0 && (await ledger.store.txIndex.countDocuments()) === 41 ? true : undefined),
+    30_000,
+    'all sealed',
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -150,7 +167,11 @@ describe('a damaged archive is refused, naming the block, with nothing written',
     expect(at).toBeGreaterThan(1);
     const height = JSON.parse(all[at]!).block.header.height as number;
     all[at] = all[at]!.replace('"amount":"1"', '"amount":"2"');
-    const err = await refusedRestore(variant('amount.aiki', all.join('\n')), 'ARCHIVE_INVALID', new RegExp(`^block ${height} \\(line ${at + 1}\\), transactions: `));
+    const err = await refusedRestore(
+      variant('amount.aiki', all.join('\n')),
+      'ARCHIVE_INVALID',
+      new RegExp(`^block ${height} \\(line ${at + 1}\\), transactions: `),
+    );
     expect(err.extensions).toMatchObject({ height, line: at + 1, check: 'transactions' });
   });
 
@@ -174,7 +195,11 @@ describe('a damaged archive is refused, naming the block, with nothing written',
     const first = all.findIndex((l) => l.startsWith('{"block"') && JSON.parse(l).block.header.height === 3);
     const without = [...all];
     without.splice(first, 1);
-    await refusedRestore(variant('gap.aiki', without.join('\n')), 'ARCHIVE_INVALID', /^block 3 \(line \d+\), record: the next block is 3, this record is block 4/);
+    await refusedRestore(
+      variant('gap.aiki', without.join('\n')),
+      'ARCHIVE_INVALID',
+      /^block 3 \(line \d+\), record: the next block is 3, this record is block 4/,
+    );
     const swapped = [...all];
     [swapped[first], swapped[first + 1]] = [swapped[first + 1]!, swapped[first]!];
     await refusedRestore(variant('swapped.aiki', swapped.join('\n')), 'ARCHIVE_INVALID', /^block 3 /);
@@ -197,10 +222,18 @@ describe('a damaged archive is refused, naming the block, with nothing written',
   });
 
   it('keys: a pinned sequencer key the archive was not signed with, a settlement entry without a main-chain key', async () => {
-    await refusedRestore(archive, 'ARCHIVE_INVALID', /^block 0 \(line 1\), sequencer signature: the archive's genesis is signed by [0-9a-f]{64}, not the trusted sequencer key/, { sequencerKey: 'ab'.repeat(32) } as never);
+    await refusedRestore(
+      archive,
+      'ARCHIVE_INVALID',
+      /^block 0 \(line 1\), sequencer signature: the archive's genesis is signed by [0-9a-f]{64}, not the trusted sequencer key/,
+      { sequencerKey: 'ab'.repeat(32) } as never,
+    );
     const noKey = lines().map((l, i) => (i === 0 ? l.replace(/"mainchainKey":"[0-9a-f]{64}"/, '"mainchainKey":null') : l));
     // The header is covered by the digest too: rewrite the trailer so that only the key is missing.
-    const body = noKey.slice(0, -2).map((l) => `${l}\n`).join('');
+    const body = noKey
+      .slice(0, -2)
+      .map((l) => `${l}\n`)
+      .join('');
     const { createHash } = await import('node:crypto');
     const trailer = JSON.stringify({ end: { records: noKey.length - 2, sha256: createHash('sha256').update(body).digest('hex') } });
     await expectRefused(verifyLedgerArchive(variant('nokey.aiki', `${body}${trailer}\n`)), 'ARCHIVE_INVALID', /transactions: .*no main-chain key/);

@@ -180,7 +180,10 @@ describe('aiki', () => {
       return json([...command.split(' '), ...args], env);
     };
     const treasuryFile = join(dir, 'treasury.key');
-    writeFileSync(treasuryFile, JSON.stringify({ address: treasury.kyoto!.address, publicKey: bytesToHex(treasury.kyoto!.publicKey), secretKey: bytesToHex(treasury.kyoto!.secretKey) }));
+    writeFileSync(
+      treasuryFile,
+      JSON.stringify({ address: treasury.kyoto!.address, publicKey: bytesToHex(treasury.kyoto!.publicKey), secretKey: bytesToHex(treasury.kyoto!.secretKey) }),
+    );
 
     const alice = await run('key new', ['--municipality', 'kyoto', '--out', join(dir, 'alice.key')]);
     expect(alice).toEqual({ address: expect.stringMatching(/^kyoto:[0-9a-f]{64}$/), publicKey: alice.address.slice(6), file: join(dir, 'alice.key') });
@@ -197,8 +200,24 @@ describe('aiki', () => {
     expect(await json(['tx', 'show', across.id, '--verify'])).toMatchObject({ transaction: { id: across.id }, verified: true });
     expect(await run('account', [alice.address])).toMatchObject({ id: alice.address, balance: '700', nonce: 1 });
 
-    await eventually(async () => ((await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status steps { inclusion { index } } } }', { id: across.id })).data?.settlement as { status: string; steps: Array<{ inclusion: unknown }> } | null)?.status === 'CREDITED' || undefined, 60_000, 'the credit at osaka');
-    await eventually(async () => ((await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { steps { inclusion { index } } } }', { id: across.id })).data?.settlement as { steps: Array<{ inclusion: unknown }> }).steps.every((s) => s.inclusion) || undefined, 60_000, 'every step sealed');
+    await eventually(
+      async () =>
+        (
+          (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status steps { inclusion { index } } } }', { id: across.id })).data
+            ?.settlement as { status: string; steps: Array<{ inclusion: unknown }> } | null
+        )?.status === 'CREDITED' || undefined,
+      60_000,
+      'the credit at osaka',
+    );
+    await eventually(
+      async () =>
+        (
+          (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { steps { inclusion { index } } } }', { id: across.id })).data
+            ?.settlement as { steps: Array<{ inclusion: unknown }> }
+        ).steps.every((s) => s.inclusion) || undefined,
+      60_000,
+      'every step sealed',
+    );
     const trace = await run('trace', [across.id]);
     expect(trace.trace.hops[0].settlement).toMatchObject({ source: 'kyoto', destination: 'osaka', status: 'CREDITED' });
     const verified = await run('verify', [across.id]);
@@ -212,20 +231,36 @@ describe('aiki', () => {
     expect(tampered.code).toBe(1);
     expect(JSON.parse(tampered.stdout)).toMatchObject({ verified: false });
 
-    const audited = await eventually(async () => {
-      const a = await run('audit', ['kyoto']);
-      return a.to >= 2 ? a : undefined;
-    }, 60_000, 'kyoto anchored');
-    expect(audited).toMatchObject({ chain: 'kyoto', from: 0, verified: true, failure: null, checks: { 'sequencer signature': { failed: 0 }, anchor: { failed: 0 } } });
+    const audited = await eventually(
+      async () => {
+        const a = await run('audit', ['kyoto']);
+        return a.to >= 2 ? a : undefined;
+      },
+      60_000,
+      'kyoto anchored',
+    );
+    expect(audited).toMatchObject({
+      chain: 'kyoto',
+      from: 0,
+      verified: true,
+      failure: null,
+      checks: { 'sequencer signature': { failed: 0 }, anchor: { failed: 0 } },
+    });
     expect(await json(['audit', '--mainchain'])).toMatchObject({ chain: 'main', from: 0, verified: true, failure: null });
 
     expect((await run('municipality list', [])).map((m: { code: string }) => m.code)).toEqual(['kyoto', 'osaka']);
-    expect(await run('municipality register', ['--code', 'kyoto', '--name', 'Kyoto', '--endpoint', cluster.ledgers.get('kyoto')!.url])).toEqual({ code: 'kyoto', registered: false, reason: 'MUNICIPALITY_EXISTS' });
+    expect(await run('municipality register', ['--code', 'kyoto', '--name', 'Kyoto', '--endpoint', cluster.ledgers.get('kyoto')!.url])).toEqual({
+      code: 'kyoto',
+      registered: false,
+      reason: 'MUNICIPALITY_EXISTS',
+    });
     expect(await run('parameters show', [])).toMatchObject({ quorum: expect.any(String), threshold: expect.any(String) });
     expect(await run('subgraph list', [])).toEqual([]);
 
     // An extension to register, and remove: its proposal passes with both members' votes.
-    events = await spawnService('events', 'events', { env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: '[]' } });
+    events = await spawnService('events', 'events', {
+      env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: '[]' },
+    });
     // The global --gateway and the older --url before the command; the command's own --url after it.
     const registered = await json(['--url', cluster.gateway.url, 'subgraph', 'register', '--name', 'events', '--url', events.url]);
     seen.add('subgraph register');
@@ -235,18 +270,34 @@ describe('aiki', () => {
     // Votes: kyoto's with npm start's kind of key file (bare hex), osaka's with aiki key new's (JSON).
     const kyotoKey = join(dir, 'kyoto-sequencer.key');
     writeFileSync(kyotoKey, `${cluster.keys.sequencer('kyoto')}\n`, { mode: 0o600 });
-    expect(await run('vote', [registered.id, 'yes', '--municipality', 'kyoto', '--key', kyotoKey])).toMatchObject({ proposal: registered.id, municipality: 'kyoto', option: 'YES', tally: { yes: 1 } });
+    expect(await run('vote', [registered.id, 'yes', '--municipality', 'kyoto', '--key', kyotoKey])).toMatchObject({
+      proposal: registered.id,
+      municipality: 'kyoto',
+      option: 'YES',
+      tally: { yes: 1 },
+    });
     const osakaKey = join(dir, 'osaka.key');
     const { publicKeyOf, hexToBytes } = await import('../core/index.ts');
     const osakaSecret = cluster.keys.sequencer('osaka');
-    writeFileSync(osakaKey, JSON.stringify({ address: `osaka:${bytesToHex(publicKeyOf(hexToBytes(osakaSecret)))}`, publicKey: bytesToHex(publicKeyOf(hexToBytes(osakaSecret))), secretKey: osakaSecret }));
+    writeFileSync(
+      osakaKey,
+      JSON.stringify({
+        address: `osaka:${bytesToHex(publicKeyOf(hexToBytes(osakaSecret)))}`,
+        publicKey: bytesToHex(publicKeyOf(hexToBytes(osakaSecret))),
+        secretKey: osakaSecret,
+      }),
+    );
     await json(['vote', registered.id, 'yes', '--municipality', 'osaka', '--key', osakaKey]);
     await eventually(async () => ((await json(['subgraph', 'list'])) as unknown[]).length === 1 || undefined, 60_000, 'events registered');
     expect((await run('proposal list', ['--status', 'PASSED'])).map((p: { id: string }) => p.id)).toContain(registered.id);
-    const proposalVerified = await eventually(async () => {
-      const r = await aiki(['proposal', 'verify', registered.id, '--json']);
-      return r.code === 0 ? JSON.parse(r.stdout) : undefined;
-    }, 30_000, 'the votes sealed');
+    const proposalVerified = await eventually(
+      async () => {
+        const r = await aiki(['proposal', 'verify', registered.id, '--json']);
+        return r.code === 0 ? JSON.parse(r.stdout) : undefined;
+      },
+      30_000,
+      'the votes sealed',
+    );
     seen.add('proposal verify');
     expect(proposalVerified).toMatchObject({ proposal: registered.id, status: 'PASSED', votes: 2, verified: true });
 
@@ -262,7 +313,11 @@ describe('aiki', () => {
     expect(suspend).toMatchObject({ status: 'VOTING', action: { kind: 'SUSPEND_MUNICIPALITY', municipality: 'osaka' } });
     await json(['vote', suspend.id, 'yes', '--municipality', 'kyoto', '--key', kyotoKey]);
     await json(['vote', suspend.id, 'yes', '--municipality', 'osaka', '--key', osakaKey]);
-    await eventually(async () => (await json(['municipality', 'list'])).find((m: { code: string }) => m.code === 'osaka').status === 'SUSPENDED' || undefined, 60_000, 'osaka suspended');
+    await eventually(
+      async () => (await json(['municipality', 'list'])).find((m: { code: string }) => m.code === 'osaka').status === 'SUSPENDED' || undefined,
+      60_000,
+      'osaka suspended',
+    );
     expect(await run('municipality resume', ['osaka'])).toMatchObject({ status: 'VOTING', action: { kind: 'RESUME_MUNICIPALITY', municipality: 'osaka' } });
 
     const minted = await run('operator add', ['carol']);
@@ -271,8 +326,18 @@ describe('aiki', () => {
 
     const archive = join(dir, 'kyoto.aiki');
     const backup = await run('backup', ['kyoto', '--out', archive, '--db', `${prefix}_ledger_kyoto`]);
-    expect(backup).toMatchObject({ chain: 'ledger', municipality: 'kyoto', head: { height: expect.any(Number) }, archive: { file: archive, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    expect(await run('restore', ['--in', archive, '--db', `${prefix}_restored_kyoto`])).toMatchObject({ chain: 'ledger', municipality: 'kyoto', database: `${prefix}_restored_kyoto`, head: backup.head });
+    expect(backup).toMatchObject({
+      chain: 'ledger',
+      municipality: 'kyoto',
+      head: { height: expect.any(Number) },
+      archive: { file: archive, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect(await run('restore', ['--in', archive, '--db', `${prefix}_restored_kyoto`])).toMatchObject({
+      chain: 'ledger',
+      municipality: 'kyoto',
+      database: `${prefix}_restored_kyoto`,
+      head: backup.head,
+    });
 
     // Every command the CLI lists has been run with --json here.
     expect([...seen].sort()).toEqual((await commands()).sort());

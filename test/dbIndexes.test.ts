@@ -22,7 +22,10 @@ const check = (...args: string[]) => run(process.execPath, ['--import', 'tsx', '
 
 it("checks every ledger query shape's index, says what FerretDB cannot show, and fails on a missing index", async () => {
   const dbName = `${prefix}_kyoto`;
-  ledger = await startLedgerSubgraph({ municipality: 'kyoto', port: 0, mongoUri: mongoUri(), dbName, sequencerKey: sha256(utf8('indexes test')) }, createLogger('test', 'error'));
+  ledger = await startLedgerSubgraph(
+    { municipality: 'kyoto', port: 0, mongoUri: mongoUri(), dbName, sequencerKey: sha256(utf8('indexes test')) },
+    createLogger('test', 'error'),
+  );
   const { stdout } = await check('--service', 'ledger', '--ledger-db', dbName);
   expect(stdout).toMatch(/^FerretDB .*explain is not run/m);
   const lines = stdout.split('\n').filter((l) => /^(ok {2}|FAIL) /.test(l));

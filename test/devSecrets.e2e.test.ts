@@ -43,7 +43,15 @@ async function federationIn(n: number) {
   const dir = mkdtempSync(join(tmpdir(), 'aiki-secrets-'));
   dirs.push(dir);
   // Empty is unset; the test process may hold a cluster's secret, which must not leak in.
-  const env = { MONGODB_URI: mongoUri(), AIKI_DATA_DIR: dir, AIKI_PORT: '0', AIKI_SUBGRAPH_SECRET: '', AIKI_OPERATOR_TOKEN: '', AIKI_MAINCHAIN_KEY: '', AIKI_SEQUENCER_KEY: '' };
+  const env = {
+    MONGODB_URI: mongoUri(),
+    AIKI_DATA_DIR: dir,
+    AIKI_PORT: '0',
+    AIKI_SUBGRAPH_SECRET: '',
+    AIKI_OPERATOR_TOKEN: '',
+    AIKI_MAINCHAIN_KEY: '',
+    AIKI_SEQUENCER_KEY: '',
+  };
   const mainchain = await spawnService(`mainchain-${n}`, 'mainchain', { env: { ...env, AIKI_DB_NAME: `${prefix}_main_${n}` } });
   started.push(mainchain);
   const ledger = await spawnService(`kyoto-${n}`, 'ledger', { env: { ...env, AIKI_MUNICIPALITY: 'kyoto', AIKI_DB_NAME: `${prefix}_kyoto_${n}` } });
@@ -55,7 +63,11 @@ async function federationIn(n: number) {
 
   const chain = await post(mainchain.url, '{ mainChain { sequencer } }', secret);
   expect(chain.data).toEqual({ mainChain: { sequencer: bytesToHex(publicKeyOf(hexToBytes(mainchainKey))) } });
-  const head = await post(ledger.url, '{ _entities(representations: [{ __typename: "Municipality", code: "kyoto" }]) { ... on Municipality { chain { head { sequencer } } } } }', secret);
+  const head = await post(
+    ledger.url,
+    '{ _entities(representations: [{ __typename: "Municipality", code: "kyoto" }]) { ... on Municipality { chain { head { sequencer } } } } }',
+    secret,
+  );
   expect(head.data).toEqual({ _entities: [{ chain: { head: { sequencer: bytesToHex(publicKeyOf(hexToBytes(sequencerKey))) } } }] });
   // The secret and the token are in force: unsigned calls and operator calls without the token are refused.
   expect((await post(mainchain.url, '{ mainChain { sequencer } }')).errors?.[0]?.extensions?.code).toBe('SIGNATURE_REQUIRED');

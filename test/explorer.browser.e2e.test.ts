@@ -62,13 +62,22 @@ beforeAll(async () => {
   [listed, unlisted] = await Promise.all([otherOrigin(), otherOrigin()]);
   [cluster, browser] = await Promise.all([
     startCluster({
-      municipalities: [{ code: 'kyoto', name: '京都市 Kyoto' }, { code: 'osaka', name: '大阪市 Osaka' }, { code: 'nara', name: '奈良市 Nara' }],
+      municipalities: [
+        { code: 'kyoto', name: '京都市 Kyoto' },
+        { code: 'osaka', name: '大阪市 Osaka' },
+        { code: 'nara', name: '奈良市 Nara' },
+      ],
       db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
       dbPrefix: prefix,
       operatorToken: TOKEN,
       pollIntervalMs: 500,
       gatewayEnv: { AIKI_CORS_ORIGINS: listed.origin },
-      mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100', AIKI_SETTLEMENT_TIMEOUT_MS: '60000', AIKI_VOTING_PERIOD_MS: '600000' },
+      mainchainEnv: {
+        AIKI_MAIN_BLOCK_INTERVAL_MS: '100',
+        AIKI_SETTLE_INTERVAL_MS: '100',
+        AIKI_SETTLEMENT_TIMEOUT_MS: '60000',
+        AIKI_VOTING_PERIOD_MS: '600000',
+      },
       ledgerEnv: (spec) => ({
         AIKI_BLOCK_INTERVAL_MS: '50',
         AIKI_ANCHOR_INTERVAL_MS: '50',
@@ -83,19 +92,35 @@ beforeAll(async () => {
   ({ traced, hops } = await threeHops(gateway, nonces, treasury));
 
   // A proposal two of the three members vote yes on (which decides it), so its tally can be recomputed from sealed votes.
-  const p = await gql(gateway, 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }', { input: { title: 'Quorum one third', changeParameters: [{ name: 'quorum', value: '0.334' }] } }, { authorization: `Bearer ${TOKEN}` });
+  const p = await gql(
+    gateway,
+    'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }',
+    { input: { title: 'Quorum one third', changeParameters: [{ name: 'quorum', value: '0.334' }] } },
+    { authorization: `Bearer ${TOKEN}` },
+  );
   expect(p.errors).toBeUndefined();
   proposalId = p.data!.propose.id;
   for (const code of ['kyoto', 'osaka']) {
-    const signed = signVote({ v: 1, type: 'vote', proposal: proposalId, proposalHash: p.data!.propose.eventId, municipality: code, option: 'YES', time: new Date().toISOString() }, devKey(code));
-    const v = await gql(gateway, 'mutation($input: VoteInput!) { vote(input: $input) { eventId } }', { input: { body: canonicalJson(signed.body), signature: signed.signature } });
+    const signed = signVote(
+      { v: 1, type: 'vote', proposal: proposalId, proposalHash: p.data!.propose.eventId, municipality: code, option: 'YES', time: new Date().toISOString() },
+      devKey(code),
+    );
+    const v = await gql(gateway, 'mutation($input: VoteInput!) { vote(input: $input) { eventId } }', {
+      input: { body: canonicalJson(signed.body), signature: signed.signature },
+    });
     expect(v.errors).toBeUndefined();
   }
-  await eventually(async () => {
-    const r = await gql(gateway, 'query($id: String!) { proposal(id: $id) { status outcomeInclusion { index } votes { inclusion { index } } } }', { id: proposalId });
-    const q = r.data?.proposal;
-    return q?.status === 'PASSED' && q.outcomeInclusion && q.votes.every((v: { inclusion: unknown }) => v.inclusion) ? true : undefined;
-  }, 60_000, 'the proposal passed and sealed');
+  await eventually(
+    async () => {
+      const r = await gql(gateway, 'query($id: String!) { proposal(id: $id) { status outcomeInclusion { index } votes { inclusion { index } } } }', {
+        id: proposalId,
+      });
+      const q = r.data?.proposal;
+      return q?.status === 'PASSED' && q.outcomeInclusion && q.votes.every((v: { inclusion: unknown }) => v.inclusion) ? true : undefined;
+    },
+    60_000,
+    'the proposal passed and sealed',
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -154,15 +179,22 @@ describe('the explorer, in Chromium', () => {
     }
     await page.goto(`${origin}/#/block/kyoto/1`);
     await page.locator('[data-testid="checks"][data-ok="true"]').waitFor({ timeout: T });
-    expect(await page.locator('[data-check]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-check')} ${e.getAttribute('data-ok')}`))).toEqual(['block hash true', 'sequencer signature true']);
+    expect(await page.locator('[data-check]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-check')} ${e.getAttribute('data-ok')}`))).toEqual([
+      'block hash true',
+      'sequencer signature true',
+    ]);
     expect(await page.locator('[data-testid="transactions"] tbody tr').count()).toBeGreaterThan(0);
   });
 
   it('verifies a transaction in the page: every check ✓, as core/ lists them', async () => {
     const { page } = await explorer(`#/tx/${traced}`);
     await page.locator('[data-testid="checks"]').waitFor({ timeout: T });
-    const shown = await page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-ok'), e.textContent?.trim().slice(0, 1)]));
-    expect(shown).toEqual(['transaction id', 'merkle inclusion', 'block hash', 'sequencer signature', 'parent block', 'proof of history'].map((name) => [name, 'true', '✓']));
+    const shown = await page
+      .locator('[data-check]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-ok'), e.textContent?.trim().slice(0, 1)]));
+    expect(shown).toEqual(
+      ['transaction id', 'merkle inclusion', 'block hash', 'sequencer signature', 'parent block', 'proof of history'].map((name) => [name, 'true', '✓']),
+    );
     expect(await page.getByTestId('tx-status').textContent()).toBe('CONFIRMED');
   });
 
@@ -176,7 +208,7 @@ describe('the explorer, in Chromium', () => {
       const header = json.data?.transaction?.proof?.header;
       if (header) {
         // One byte of the signature: its first two hex digits, bit 0 flipped.
-        header.signature = ((parseInt(header.signature.slice(0, 2), 16) ^ 1).toString(16).padStart(2, '0')) + header.signature.slice(2);
+        header.signature = (parseInt(header.signature.slice(0, 2), 16) ^ 1).toString(16).padStart(2, '0') + header.signature.slice(2);
         changed = true;
       }
       await route.fulfill({ response, json });
@@ -184,21 +216,34 @@ describe('the explorer, in Chromium', () => {
     await w.page.goto(`${origin}/#/tx/${traced}`);
     await w.page.locator('[data-testid="checks"][data-ok="false"]').waitFor({ timeout: T });
     expect(changed).toBe(true);
-    const verdicts = Object.fromEntries(await w.page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-ok')])));
-    expect(verdicts).toEqual({ 'transaction id': 'true', 'merkle inclusion': 'true', 'block hash': 'true', 'sequencer signature': 'false', 'parent block': 'true', 'proof of history': 'true' });
+    const verdicts = Object.fromEntries(
+      await w.page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-ok')])),
+    );
+    expect(verdicts).toEqual({
+      'transaction id': 'true',
+      'merkle inclusion': 'true',
+      'block hash': 'true',
+      'sequencer signature': 'false',
+      'parent block': 'true',
+      'proof of history': 'true',
+    });
     expect(await w.page.locator('[data-check="sequencer signature"]').textContent()).toMatch(/^✗ sequencer signature: the signature does not verify/);
   });
 
   it("shows an account's balance and history, and one key's accounts in every municipality", async () => {
     const bob = hops[0]!;
-    const api = (await gql(gateway, 'query($a: String!) { account(address: $a) { balance transactions(first: 20) { edges { node { id } } } } }', { a: bob.address })).data!.account;
+    const api = (
+      await gql(gateway, 'query($a: String!) { account(address: $a) { balance transactions(first: 20) { edges { node { id } } } } }', { a: bob.address })
+    ).data!.account;
     const { page } = await explorer(`#/account/${bob.address}`);
     expect(await page.getByTestId('balance').textContent({ timeout: T })).toBe(api.balance);
     const ids = await page.locator('[data-testid="history"] tr[data-tx]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tx')));
     expect(ids).toEqual(api.transactions.edges.map((e: { node: { id: string } }) => e.node.id));
     await page.goto(`${origin}/#/key/${bytesToHex(bob.publicKey)}`);
     await page.locator('[data-testid="key-accounts"] tr[data-municipality="nara"]').waitFor({ timeout: T });
-    expect(await page.locator('[data-testid="key-accounts"] tr[data-municipality]').evaluateAll((els) => els.map((e) => e.getAttribute('data-municipality')))).toEqual(['kyoto', 'osaka', 'nara']);
+    expect(
+      await page.locator('[data-testid="key-accounts"] tr[data-municipality]').evaluateAll((els) => els.map((e) => e.getAttribute('data-municipality'))),
+    ).toEqual(['kyoto', 'osaka', 'nara']);
   });
 
   it('draws every hop of a 3-hop trace, verifies it, and downloads a file aiki verify --trace accepts', async () => {
@@ -263,10 +308,13 @@ describe('the explorer, in Chromium', () => {
     // The first example (README's query) is in the editor once GraphiQL has loaded the schema.
     await expect.poll(() => w.page.locator('.graphiql-query-editor').textContent(), { timeout: T }).toContain('municipalities');
     await expect
-      .poll(async () => {
-        await w.page.locator('.graphiql-execute-button').click();
-        return w.page.locator('.result-window').textContent();
-      }, { timeout: T, interval: 1000 })
+      .poll(
+        async () => {
+          await w.page.locator('.graphiql-execute-button').click();
+          return w.page.locator('.result-window').textContent();
+        },
+        { timeout: T, interval: 1000 },
+      )
       .toContain('"municipalities"');
   });
 });
@@ -334,7 +382,14 @@ describe('what the gateway serves browsers', () => {
     expect(js.headers.get('content-encoding')).toBe('gzip');
     const again = await fetch(`${origin}/`, { headers: { 'if-none-match': html.headers.get('etag')! } });
     expect(again.status).toBe(304);
-    for (const path of ['/nope.js', '/assets/', '/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/index.html/..%2f..%2f..%2fetc%2fpasswd']) {
+    for (const path of [
+      '/nope.js',
+      '/assets/',
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/index.html/..%2f..%2f..%2fetc%2fpasswd',
+    ]) {
       const res = await fetch(`${origin}${path}`);
       expect([404], path).toContain(res.status);
       expect(await res.text(), path).not.toContain('"name": "aiki-federation"');

@@ -76,7 +76,9 @@ beforeAll(async () => {
     env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: JSON.stringify(SEED) },
   });
   conflicting = await serve(
-    createSubgraphServer(parse(CONFLICTING_SDL), { Query: { weather: () => 'sunny' }, Municipality: { weather: () => 'sunny', events: () => 'none' } }, log, { introspection: true }),
+    createSubgraphServer(parse(CONFLICTING_SDL), { Query: { weather: () => 'sunny' }, Municipality: { weather: () => 'sunny', events: () => 'none' } }, log, {
+      introspection: true,
+    }),
     { port: 0, log, context: async () => ({}) },
   );
 });
@@ -188,9 +190,15 @@ describe('a municipality suspended by governance', () => {
     expect(refused.data ?? null).toBeNull();
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'MUNICIPALITY_SUSPENDED', municipality: 'osaka' });
 
-    const read = await gql(cluster.gateway.url, `{ municipality(code: "osaka") { status chain { municipality } } account(address: "${osakaTreasury.address}") { id nonce } }`);
+    const read = await gql(
+      cluster.gateway.url,
+      `{ municipality(code: "osaka") { status chain { municipality } } account(address: "${osakaTreasury.address}") { id nonce } }`,
+    );
     expect(read.errors).toBeUndefined();
-    expect(read.data).toEqual({ municipality: { status: 'SUSPENDED', chain: { municipality: 'osaka' } }, account: { id: osakaTreasury.address, nonce: expect.any(Number) } });
+    expect(read.data).toEqual({
+      municipality: { status: 'SUSPENDED', chain: { municipality: 'osaka' } },
+      account: { id: osakaTreasury.address, nonce: expect.any(Number) },
+    });
     // Osaka's ledger answers reads, and never saw the refused transfer.
     const lookup = await gql(cluster.gateway.url, 'query($tx: String!) { transaction(id: $tx) { status } }', { tx: `osaka:${transactionId(pay.body)}` });
     expect(lookup.errors?.[0]?.extensions).toMatchObject({ code: 'TRANSACTION_NOT_FOUND', municipality: 'osaka' });
@@ -202,7 +210,9 @@ describe('a municipality suspended by governance', () => {
     // checks, that takes Municipality.name over: the gateway must refuse it (CONTRACT_TAKEOVER) and
     // keep both its supergraph and its shard map current.
     const mongo = new MongoClient(mongoUri());
-    const subgraphs = mongo.db(`${prefix}_mainchain`).collection<{ _id: string; name: string; url: string; sdl: string; registeredAt: Date; proposal: string }>('subgraphs');
+    const subgraphs = mongo
+      .db(`${prefix}_mainchain`)
+      .collection<{ _id: string; name: string; url: string; sdl: string; registeredAt: Date; proposal: string }>('subgraphs');
     try {
       await subgraphs.insertOne({ _id: 'weather', name: 'weather', url: conflicting.url, sdl: TAKEOVER_SDL, registeredAt: new Date(), proposal: 'none' });
       // Osaka is suspended: the electorate is kyoto and nara.
@@ -219,7 +229,10 @@ describe('a municipality suspended by governance', () => {
       );
       expect(accepted.data!.submitTransaction).toMatchObject({ status: expect.stringMatching(/^(PENDING|CONFIRMED)$/) });
       await eventually(
-        async () => (gatewayLog.some((l) => l.includes('extension subgraphs do not compose') && l.includes('CONTRACT_TAKEOVER') && l.includes('weather')) ? true : undefined),
+        async () =>
+          gatewayLog.some((l) => l.includes('extension subgraphs do not compose') && l.includes('CONTRACT_TAKEOVER') && l.includes('weather'))
+            ? true
+            : undefined,
         FOLLOW_MS,
         'the gateway to log the composition errors',
       );

@@ -95,7 +95,14 @@ describe('a proposal for a broken or hostile extension fails quickly, with its c
 describe('a hostile municipality endpoint', () => {
   it('gets no signature it could replay against a real subgraph', async () => {
     const capture = await server(() => ({ kind: 'json', body: { data: { _service: { sdl: 'type Query { a: Int }' } } } }));
-    const proposal = await decide(cluster, TOKEN, 'Kobe, hostile', { registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: [capture.url] } }, VOTERS, DECIDED_MS);
+    const proposal = await decide(
+      cluster,
+      TOKEN,
+      'Kobe, hostile',
+      { registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: [capture.url] } },
+      VOTERS,
+      DECIDED_MS,
+    );
     expect(proposal).toMatchObject({ status: 'FAILED', failure: { code: 'SCHEMA_MISMATCH' } });
     expect(capture.requests.length).toBeGreaterThan(0);
     for (const r of capture.requests) expect(r.headers[SIGNATURE_HEADER]).toBeUndefined();
@@ -127,7 +134,11 @@ describe('a registered extension that misbehaves later', () => {
     });
     const proposal = await decide(cluster, TOKEN, 'Flaky', { registerSubgraph: { name: 'flaky', url: flaky.url } }, VOTERS, DECIDED_MS);
     expect(proposal).toMatchObject({ status: 'PASSED', failure: null });
-    await eventually(async () => ((await gql(cluster.gateway.url, '{ fine }')).data?.fine === 'ok' ? true : undefined), 30_000, 'the gateway to serve the flaky extension');
+    await eventually(
+      async () => ((await gql(cluster.gateway.url, '{ fine }')).data?.fine === 'ok' ? true : undefined),
+      30_000,
+      'the gateway to serve the flaky extension',
+    );
   });
 
   it.each([

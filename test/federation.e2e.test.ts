@@ -110,9 +110,17 @@ describe('the gateway admits only ledgers that pass the contract check', () => {
     // gateway must check it itself before routing to it.
     const client = new MongoClient(mongoUri());
     try {
-      await client.db(`${prefix}_mainchain`).collection('municipalities').insertOne({
-        _id: 'himeji' as never, code: 'himeji', name: 'Himeji', status: 'ACTIVE', endpoints: [cluster.mainchain.url], registeredAt: new Date(),
-      });
+      await client
+        .db(`${prefix}_mainchain`)
+        .collection('municipalities')
+        .insertOne({
+          _id: 'himeji' as never,
+          code: 'himeji',
+          name: 'Himeji',
+          status: 'ACTIVE',
+          endpoints: [cluster.mainchain.url],
+          registeredAt: new Date(),
+        });
     } finally {
       await client.close();
     }

@@ -80,7 +80,11 @@ beforeAll(async () => {
       if (logged && line.includes('"serving"')) metricsUrl = logged[1]!;
     },
   });
-  await eventually(async () => ((await gql(gateway.url, '{ municipalities { code } }')).data?.municipalities?.length ? true : undefined), 20_000, 'the gateway to serve kyoto');
+  await eventually(
+    async () => ((await gql(gateway.url, '{ municipalities { code } }')).data?.municipalities?.length ? true : undefined),
+    20_000,
+    'the gateway to serve kyoto',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -204,7 +208,10 @@ describe('the main chain and operator claims', () => {
     expect(added.status).toBe(401);
     expect(added.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST_SIGNATURE');
     // A valid signature over another claim.
-    const other = await post(url, body, { ...signRequest(secret, 'POST', url, body, Date.now(), { [OPERATOR_HEADER]: `token=${carol.id};name=carol` }), ...claim });
+    const other = await post(url, body, {
+      ...signRequest(secret, 'POST', url, body, Date.now(), { [OPERATOR_HEADER]: `token=${carol.id};name=carol` }),
+      ...claim,
+    });
     expect(other.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST_SIGNATURE');
     // No signature at all.
     expect((await post(url, body, claim)).body.errors?.[0]?.extensions?.code).toBe('SIGNATURE_REQUIRED');
@@ -257,6 +264,10 @@ describe('metrics on a port of their own', () => {
     expect((await fetch(metricsUrl.replace('/metrics', '/graphql'))).status).toBe(404); // nothing else there
     // /ready's details (shard map, cache and operator counters) there too; the public port says only "ready".
     expect(await (await fetch(gateway.url.replace('/graphql', '/ready'))).json()).toEqual({ status: 'ready' });
-    expect(await (await fetch(metricsUrl.replace('/metrics', '/ready'))).json()).toMatchObject({ status: 'ready', municipalities: expect.arrayContaining(['kyoto']), cache: expect.any(Object) });
+    expect(await (await fetch(metricsUrl.replace('/metrics', '/ready'))).json()).toMatchObject({
+      status: 'ready',
+      municipalities: expect.arrayContaining(['kyoto']),
+      cache: expect.any(Object),
+    });
   });
 });

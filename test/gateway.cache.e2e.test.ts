@@ -49,7 +49,16 @@ beforeAll(async () => {
           : {},
   });
   uncached = await spawnService('gateway-uncached', 'gateway', {
-    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_REGISTRY_POLL_MS: '200', AIKI_RATE_LIMIT_RPS: '0', AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0', AIKI_SINGLE_FLIGHT: '0', AIKI_METRICS_PUBLIC: '1' },
+    env: {
+      AIKI_MAINCHAIN_URL: cluster.mainchain.url,
+      AIKI_PORT: '0',
+      AIKI_REGISTRY_POLL_MS: '200',
+      AIKI_RATE_LIMIT_RPS: '0',
+      AIKI_ENTITY_CACHE: '0',
+      AIKI_STATE_CACHE: '0',
+      AIKI_SINGLE_FLIGHT: '0',
+      AIKI_METRICS_PUBLIC: '1',
+    },
   });
 });
 
@@ -87,7 +96,11 @@ describe('the entity cache through the gateway', () => {
       sum += i;
       await eventually(async () => ((await status(id)) === 'CONFIRMED' ? true : undefined), 10_000, `${id} confirmed`);
 
-      const account = (await gql(cluster.gateway.url, ACCOUNT, { a: alice.address })).data!.account as { balance: string; nonce: number; transactions: { edges: Array<{ node: { id: string; status: string } }> } };
+      const account = (await gql(cluster.gateway.url, ACCOUNT, { a: alice.address })).data!.account as {
+        balance: string;
+        nonce: number;
+        transactions: { edges: Array<{ node: { id: string; status: string } }> };
+      };
       expect(account.balance).toBe(String(sum));
       expect(account.transactions.edges).toHaveLength(i);
       expect(account.transactions.edges[0]!.node).toMatchObject({ id, status: 'CONFIRMED' });
@@ -96,7 +109,10 @@ describe('the entity cache through the gateway', () => {
 
       // Cached reads in between: the transaction and its block, twice each, as an uncached gateway answers them.
       const { height } = (await gql(cluster.gateway.url, TX, { id })).data!.transaction as { height: number };
-      for (const [query, variables] of [[TX, { id }], [BLOCK, { id: `kyoto:${height}` }]] as const) {
+      for (const [query, variables] of [
+        [TX, { id }],
+        [BLOCK, { id: `kyoto:${height}` }],
+      ] as const) {
         const plain = await text(uncached.url, query, variables);
         expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
         expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
@@ -165,7 +181,8 @@ describe('the entity cache through the gateway', () => {
 describe('the state cache through the gateway', () => {
   it('answers an account and a chain page from the cache while the head stays, and never after a block', async () => {
     const carol = wallet('kyoto');
-    const read = async () => (await gql(cluster.gateway.url, ACCOUNT, { a: carol.address })).data!.account as { balance: string; transactions: { edges: unknown[] } };
+    const read = async () =>
+      (await gql(cluster.gateway.url, ACCOUNT, { a: carol.address })).data!.account as { balance: string; transactions: { edges: unknown[] } };
     // Readers asking all along, so that cached answers are in use when each block is sealed.
     let reading = true;
     const hammer = Promise.all(
@@ -185,7 +202,10 @@ describe('the state cache through the gateway', () => {
           const account = await read();
           expect(account.balance).toBe(String(sum));
           expect(account.transactions.edges).toHaveLength(i);
-          const chain = JSON.parse(await text(cluster.gateway.url, CHAIN)).data.municipality.chain as { height: number; blocks: { edges: Array<{ node: { height: number } }> } };
+          const chain = JSON.parse(await text(cluster.gateway.url, CHAIN)).data.municipality.chain as {
+            height: number;
+            blocks: { edges: Array<{ node: { height: number } }> };
+          };
           const { height } = (await gql(cluster.gateway.url, TX, { id })).data!.transaction as { height: number };
           expect(chain.height).toBeGreaterThanOrEqual(height);
           expect(chain.blocks.edges[0]!.node.height).toBe(chain.height);
@@ -206,7 +226,10 @@ describe('the state cache through the gateway', () => {
     expect(end.state!.granted, 'checks answered by a granted head').toBeGreaterThan(start.state!.granted);
     expect(end.grants!.revoked, 'grants revoked by the blocks').toBeGreaterThan(start.grants!.revoked);
     // The same bytes as a gateway without it, twice (the second from the cache).
-    for (const [query, variables] of [[ACCOUNT, { a: carol.address }], [CHAIN, {}]] as const) {
+    for (const [query, variables] of [
+      [ACCOUNT, { a: carol.address }],
+      [CHAIN, {}],
+    ] as const) {
       const plain = await text(uncached.url, query, variables);
       expect(await text(cluster.gateway.url, query, variables)).toBe(plain);
       const before = (await stats()).responses!.hits;
@@ -216,7 +239,11 @@ describe('the state cache through the gateway', () => {
     // With credentials, never from the bytes on the wire: Apollo Server's path decides each such request.
     const wired = (await stats()).responses!.wireHits;
     for (let k = 0; k < 2; k++) {
-      const res = await fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not-an-operator' }, body: JSON.stringify({ query: CHAIN }) });
+      const res = await fetch(cluster.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not-an-operator' },
+        body: JSON.stringify({ query: CHAIN }),
+      });
       expect(res.status).toBe(200);
     }
     expect((await stats()).responses!.wireHits).toBe(wired);
@@ -293,7 +320,7 @@ describe("the main chain's labelled answers through the gateway", () => {
     expect((await stats(uncached.url)).subgraphState).toBeNull();
   });
 
-  it("keeps a registry answer while anchors are written, never an anchored height after its anchor", async () => {
+  it('keeps a registry answer while anchors are written, never an anchored height after its anchor', async () => {
     const LIST = '{ municipalities { code name status } }';
     const ANCHORED = '{ municipality(code: "kyoto") { code anchoredHeight } }';
     const anchoredHeight = async (url: string) => ((await gql(url, ANCHORED)).data!.municipality as { anchoredHeight: number }).anchoredHeight;
@@ -314,7 +341,8 @@ describe("the main chain's labelled answers through the gateway", () => {
 
   it('keeps a trace (main chain and ledgers) once settled, and follows the settlement to CREDITED before', async () => {
     const id = await send(treasury, wallet('osaka').address, 5, ++nonce);
-    const query = 'query($id: String!) { mainChain { sequencer } trace(transactionId: $id, depth: 1) { hops { settlement { status } transfer { status amount } } } }';
+    const query =
+      'query($id: String!) { mainChain { sequencer } trace(transactionId: $id, depth: 1) { hops { settlement { status } transfer { status amount } } } }';
     const settled = async () => {
       const hop = ((await gql(cluster.gateway.url, query, { id })).data?.trace as { hops: Array<{ settlement: { status: string } }> } | null)?.hops[0];
       return hop?.settlement.status === 'CREDITED' ? true : undefined;
@@ -341,7 +369,9 @@ describe('query plans across shard map changes', () => {
     const nara = await cluster.startLedger({ code: 'nara', name: 'Nara' });
     expect((await cluster.register({ code: 'nara', name: 'Nara' }, [nara.url])).errors).toBeUndefined();
     await eventually(
-      async () => ((await gql(cluster.gateway.url, '{ municipality(code: "nara") { chain { height } } }')).data?.municipality as { chain: unknown } | undefined)?.chain ?? undefined,
+      async () =>
+        ((await gql(cluster.gateway.url, '{ municipality(code: "nara") { chain { height } } }')).data?.municipality as { chain: unknown } | undefined)?.chain ??
+        undefined,
       10_000,
       'nara answering through the gateway',
     );

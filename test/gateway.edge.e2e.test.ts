@@ -56,7 +56,10 @@ describe('the gateway edge', () => {
     const cases: Array<[string, string]> = [
       [deep, 'QUERY_TOO_DEEP'],
       [`{ ${Array.from({ length: 50 }, (_, i) => `a${i}: mainChain { height }`).join(' ')} }`, 'TOO_MANY_ALIASES'],
-      ['{ settlements(first: 1000) { id transfer { id } steps { status inclusion { path mainBlock { header anchors { header block { transactions(first: 1000) { edges { node { id } } } } } } } } } }', 'QUERY_TOO_COSTLY'],
+      [
+        '{ settlements(first: 1000) { id transfer { id } steps { status inclusion { path mainBlock { header anchors { header block { transactions(first: 1000) { edges { node { id } } } } } } } } } }',
+        'QUERY_TOO_COSTLY',
+      ],
       [`{ mainChain { height ${'h '.repeat(2500)} } }`, 'TOO_MANY_TOKENS'],
     ];
     for (const [query, code] of cases) {
@@ -65,14 +68,19 @@ describe('the gateway edge', () => {
       expect(r.data ?? null).toBeNull();
     }
     // What a client legitimately asks passes.
-    const ok = await ask('{ municipalities { code chain { height blocks(first: 5) { edges { node { height transactions(first: 10) { edges { node { id amount } } } } } } } } }');
+    const ok = await ask(
+      '{ municipalities { code chain { height blocks(first: 5) { edges { node { height transactions(first: 10) { edges { node { id amount } } } } } } } } }',
+    );
     expect(ok.errors).toBeUndefined();
   });
 
   it('serves automatic persisted queries', async () => {
     const query = '{ mainChain { height } }';
     const extensions = { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } };
-    const post = (body: unknown) => fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'apq' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>);
+    const post = (body: unknown) =>
+      fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'apq' }, body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>,
+      );
     expect((await post({ extensions })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect((await post({ query: '{ mainChain { headHash } }', extensions })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_HASH_MISMATCH');
     expect((await post({ query, extensions })).errors).toBeUndefined();
@@ -92,7 +100,13 @@ describe('the gateway edge', () => {
     // All at once: one after another, on a busy machine each answer can take longer than the
     // bucket takes to refill one token (1/RATE s), and the client is never over its rate.
     const flood = await Promise.all(
-      Array.from({ length: BURST * 3 }, () => fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'flooder' }, body: JSON.stringify({ query: '{ mainChain { height } }' }) })),
+      Array.from({ length: BURST * 3 }, () =>
+        fetch(cluster.gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': 'flooder' },
+          body: JSON.stringify({ query: '{ mainChain { height } }' }),
+        }),
+      ),
     );
     const statuses = flood.map((res) => res.status);
     const refused = flood.find((res) => res.status === 429);
@@ -114,7 +128,10 @@ describe('the gateway edge', () => {
     expect(secret).toBeTruthy(); // set by startCluster, inherited by every service
     const query = JSON.stringify({ query: '{ _service { sdl } }' });
     const post = (url: string, headers: Record<string, string>) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions: { code: string } }> } }));
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions: { code: string } }> },
+      }));
     for (const url of [cluster.ledgers.get('kyoto')!.url, cluster.mainchain.url]) {
       const code = async (headers: Record<string, string>) => {
         const r = await post(url, headers);
@@ -131,7 +148,13 @@ describe('the gateway edge', () => {
       expect(signed.body.errors).toBeUndefined();
     }
     // Through the gateway, which signs its calls, a client needs no signature.
-    expect((await fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ municipality(code: "kyoto") { chain { height } } }' }) }).then((r) => r.json())) as object).toMatchObject({ data: { municipality: { chain: { height: expect.any(Number) } } } });
+    expect(
+      (await fetch(cluster.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ municipality(code: "kyoto") { chain { height } } }' }),
+      }).then((r) => r.json())) as object,
+    ).toMatchObject({ data: { municipality: { chain: { height: expect.any(Number) } } } });
   });
 
   it('exports Prometheus metrics: requests by outcome and code, subgraph calls per municipality, the shard map', async () => {

@@ -13,7 +13,19 @@ import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
-import { bytesToHex, canonicalJson, generateKeyPair, hexToBytes, PROPOSAL_QUERY, publicKeyOf, signVote, verifyProposal, type ProposalView, type VoteBody, type VoteOption } from '../core/index.ts';
+import {
+  bytesToHex,
+  canonicalJson,
+  generateKeyPair,
+  hexToBytes,
+  PROPOSAL_QUERY,
+  publicKeyOf,
+  signVote,
+  verifyProposal,
+  type ProposalView,
+  type VoteBody,
+  type VoteOption,
+} from '../core/index.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
@@ -63,11 +75,13 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args], { env: { ...process.env, AIKI_OPERATOR_TOKEN: TOKEN } });
+const aiki = (...args: string[]) =>
+  run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args], { env: { ...process.env, AIKI_OPERATOR_TOKEN: TOKEN } });
 const operator = { authorization: `Bearer ${TOKEN}` };
 const PROPOSE = 'mutation($input: ProposalInput!) { propose(input: $input) { id status eventId votingEndsAt electorate { code } } }';
 const VOTE = 'mutation($input: VoteInput!) { vote(input: $input) { municipality option eventId } }';
-const PROPOSAL = 'query($id: String!) { proposal(id: $id) { id status eventId tally { yes no abstain veto pending } failure { code message } votes { municipality } } }';
+const PROPOSAL =
+  'query($id: String!) { proposal(id: $id) { id status eventId tally { yes no abstain veto pending } failure { code message } votes { municipality } } }';
 
 interface Proposal {
   id: string;
@@ -87,13 +101,19 @@ async function propose(input: Record<string, unknown>): Promise<Proposal & { ele
 const proposal = async (id: string) => (await gql<{ proposal: Proposal }>(cluster.gateway.url, PROPOSAL, { id })).data!.proposal;
 
 function signedVote(p: { id: string; eventId: string }, code: string, option: VoteOption, overrides: Partial<VoteBody> = {}, key = devKey(code)) {
-  const signed = signVote({ v: 1, type: 'vote', proposal: p.id, proposalHash: p.eventId, municipality: code, option, time: new Date().toISOString(), ...overrides }, key);
+  const signed = signVote(
+    { v: 1, type: 'vote', proposal: p.id, proposalHash: p.eventId, municipality: code, option, time: new Date().toISOString(), ...overrides },
+    key,
+  );
   return { body: canonicalJson(signed.body), signature: signed.signature };
 }
 
 const vote = (input: { body: string; signature: string }) => gql(cluster.gateway.url, VOTE, { input });
 const settled = (id: string) => eventually(async () => ((await proposal(id)).status !== 'VOTING' ? proposal(id) : undefined), 30_000, `proposal ${id} decided`);
-const counts = async () => ({ proposals: await mongo.db(`${prefix}_mainchain`).collection('proposals').countDocuments(), votes: await mongo.db(`${prefix}_mainchain`).collection('votes').countDocuments() });
+const counts = async () => ({
+  proposals: await mongo.db(`${prefix}_mainchain`).collection('proposals').countDocuments(),
+  votes: await mongo.db(`${prefix}_mainchain`).collection('votes').countDocuments(),
+});
 
 describe('governance', () => {
   it('refuses operator calls without valid credentials, and malformed proposals, with nothing recorded', async () => {
@@ -111,10 +131,25 @@ describe('governance', () => {
       [{ title: 'unknown', suspendMunicipality: { code: 'sapporo', reason: 'r' } }, 'UNKNOWN_MUNICIPALITY'],
       [{ title: 'bad code', registerMunicipality: { code: 'Kobe!', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'] } }, 'BAD_PROPOSAL'],
       [{ title: 'bad url', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['ftp://x'] } }, 'BAD_PROPOSAL'],
-      [{ title: 'bad key', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], governanceKey: 'zz' } }, 'BAD_PROPOSAL'],
+      [
+        { title: 'bad key', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], governanceKey: 'zz' } },
+        'BAD_PROPOSAL',
+      ],
       // Small-order keys verify signatures nobody made (the identity, 01 00…00: one signature for every vote).
-      [{ title: 'identity key', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], governanceKey: `01${'00'.repeat(31)}` } }, 'BAD_PROPOSAL'],
-      [{ title: 'small-order key', registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], sequencerKey: 'ec' + 'ff'.repeat(30) + '7f' } }, 'BAD_PROPOSAL'],
+      [
+        {
+          title: 'identity key',
+          registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], governanceKey: `01${'00'.repeat(31)}` },
+        },
+        'BAD_PROPOSAL',
+      ],
+      [
+        {
+          title: 'small-order key',
+          registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'], sequencerKey: 'ec' + 'ff'.repeat(30) + '7f' },
+        },
+        'BAD_PROPOSAL',
+      ],
       [{ title: 'exists', registerMunicipality: { code: 'osaka', name: 'Osaka', endpoints: ['http://127.0.0.1:1/graphql'] } }, 'MUNICIPALITY_EXISTS'],
       [{ title: 'reserved', registerSubgraph: { name: 'ledger', url: 'http://127.0.0.1:1/graphql' } }, 'SUBGRAPH_EXISTS'],
       [{ title: 'no such', removeSubgraph: { name: 'events' } }, 'UNKNOWN_SUBGRAPH'],
@@ -132,18 +167,36 @@ describe('governance', () => {
       [{ title: 'x\ud800', suspendMunicipality: { code: 'nara', reason: 'r' } }, 'input.title'],
       [{ title: 'x', description: '\udc00y', suspendMunicipality: { code: 'nara', reason: 'r' } }, 'input.description'],
       [{ title: 'x', suspendMunicipality: { code: 'nara', reason: 'r\ud800' } }, 'input.suspendMunicipality.reason'],
-      [{ title: 'x', registerMunicipality: { code: 'kobe', name: 'Kobe\udfff', endpoints: ['http://127.0.0.1:1/graphql'] } }, 'input.registerMunicipality.name'],
+      [
+        { title: 'x', registerMunicipality: { code: 'kobe', name: 'Kobe\udfff', endpoints: ['http://127.0.0.1:1/graphql'] } },
+        'input.registerMunicipality.name',
+      ],
     ];
     for (const [bad, field] of lone) {
       const r = await gql(cluster.gateway.url, PROPOSE, { input: bad }, operator);
       expect(r.errors?.[0]?.extensions, JSON.stringify(bad)).toMatchObject({ code: 'BAD_PROPOSAL', field });
     }
     expect(await counts()).toEqual(before);
-    expect(await mongo.db(`${prefix}_mainchain`).collection('meta').findOne({ _id: 'proposals' as never })).toBeNull();
+    expect(
+      await mongo
+        .db(`${prefix}_mainchain`)
+        .collection('meta')
+        .findOne({ _id: 'proposals' as never }),
+    ).toBeNull();
     // Still founding: a municipality is registered directly (this one does not answer), not by governance.
-    const founding = await gql(cluster.gateway.url, 'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }', { i: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'] } }, operator);
+    const founding = await gql(
+      cluster.gateway.url,
+      'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }',
+      { i: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'] } },
+      operator,
+    );
     expect(founding.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNREACHABLE');
-    const named = await gql(cluster.gateway.url, 'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }', { i: { code: 'kobe', name: '\ud800', endpoints: ['http://127.0.0.1:1/graphql'] } }, operator);
+    const named = await gql(
+      cluster.gateway.url,
+      'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }',
+      { i: { code: 'kobe', name: '\ud800', endpoints: ['http://127.0.0.1:1/graphql'] } },
+      operator,
+    );
     expect(named.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
   });
 
@@ -168,19 +221,27 @@ describe('governance', () => {
     expect(kobeProposal.status).toBe('PASSED'); // decided before the end: nara's vote could no longer change it
     expect(kobeProposal.tally).toEqual({ yes: 2, no: 0, abstain: 0, veto: 0, pending: 1 });
 
-    const answered = await eventually(async () => {
-      const r = await gql(cluster.gateway.url, '{ municipality(code: "kobe") { code name status chain { municipality height } } }');
-      return r.data?.municipality?.chain ? r.data.municipality : undefined;
-    }, 15_000, 'kobe answering through the gateway');
+    const answered = await eventually(
+      async () => {
+        const r = await gql(cluster.gateway.url, '{ municipality(code: "kobe") { code name status chain { municipality height } } }');
+        return r.data?.municipality?.chain ? r.data.municipality : undefined;
+      },
+      15_000,
+      'kobe answering through the gateway',
+    );
     expect(answered).toMatchObject({ code: 'kobe', name: 'Kobe', status: 'ACTIVE', chain: { municipality: 'kobe' } });
     expect(cluster.gateway.child.pid).toBe(gatewayPid);
     expect((await aiki('municipality', 'list')).stdout).toMatch(/^kobe\s+ACTIVE/m);
 
     // The tally recomputes from the sealed main-chain blocks, with core/ alone.
-    const verified = await eventually(async () => {
-      const r = await aiki('proposal', 'verify', id).catch(() => undefined);
-      return r?.stdout;
-    }, 15_000, 'the proposal and its outcome sealed');
+    const verified = await eventually(
+      async () => {
+        const r = await aiki('proposal', 'verify', id).catch(() => undefined);
+        return r?.stdout;
+      },
+      15_000,
+      'the proposal and its outcome sealed',
+    );
     expect(verified).toMatch(/verified: proposal \d+ PASSED, 2 vote\(s\)/);
   });
 
@@ -190,9 +251,17 @@ describe('governance', () => {
     expect(verifyProposal(good, data!.mainChain.sequencer).every((c) => c.ok)).toBe(true);
     const flipped = structuredClone(good);
     flipped.votes[0]!.body = flipped.votes[0]!.body.replace('"YES"', '"NO"');
-    expect(verifyProposal(flipped, data!.mainChain.sequencer).filter((c) => !c.ok).map((c) => c.name)).toContain(`vote ${good.votes[0]!.municipality}`);
+    expect(
+      verifyProposal(flipped, data!.mainChain.sequencer)
+        .filter((c) => !c.ok)
+        .map((c) => c.name),
+    ).toContain(`vote ${good.votes[0]!.municipality}`);
     const dropped = { ...structuredClone(good), votes: good.votes.slice(1) };
-    expect(verifyProposal(dropped, data!.mainChain.sequencer).filter((c) => !c.ok).map((c) => c.name)).toContain('votes counted');
+    expect(
+      verifyProposal(dropped, data!.mainChain.sequencer)
+        .filter((c) => !c.ok)
+        .map((c) => c.name),
+    ).toContain('votes counted');
     const outcome = structuredClone(good);
     outcome.outcome = outcome.outcome!.replace('"yes":2', '"yes":3');
     expect(verifyProposal(outcome, data!.mainChain.sequencer).some((c) => !c.ok)).toBe(true);
@@ -266,7 +335,8 @@ describe('governance', () => {
     const sent = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 700, ++nonce) });
     expect(sent.errors).toBeUndefined();
     const id = sent.data!.submitTransaction.id as string;
-    const status = async () => (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id })).data?.settlement;
+    const status = async () =>
+      (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id })).data?.settlement;
     await eventually(async () => ((await status())?.status === 'CREDITING' ? true : undefined), 20_000, 'the transfer to nara in flight');
 
     const p = await propose({ suspendMunicipality: { code: 'nara', reason: 'ledger offline' } });
@@ -278,30 +348,46 @@ describe('governance', () => {
     await eventually(async () => ((await status())?.status === 'REFUNDED' ? true : undefined), 30_000, 'the transfer refunded');
 
     // No new transfers from a suspended municipality through the gateway; one to it is refunded; reads still answer.
-    await eventually(async () => {
-      const r = await gql(cluster.gateway.url, SUBMIT, { m: 'nara', t: transfer(recipient, treasury.address, 1, 1) });
-      return r.errors?.[0]?.extensions?.code === 'MUNICIPALITY_SUSPENDED' ? r : undefined;
-    }, 10_000, 'the gateway refusing nara transfers');
+    await eventually(
+      async () => {
+        const r = await gql(cluster.gateway.url, SUBMIT, { m: 'nara', t: transfer(recipient, treasury.address, 1, 1) });
+        return r.errors?.[0]?.extensions?.code === 'MUNICIPALITY_SUSPENDED' ? r : undefined;
+      },
+      10_000,
+      'the gateway refusing nara transfers',
+    );
     const toSuspended = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 50, ++nonce) });
     const late = toSuspended.data!.submitTransaction.id as string;
-    const lateStatus = async () => (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id: late })).data?.settlement;
-    const refunded = await eventually(async () => ((await lateStatus())?.status === 'REFUNDED' ? lateStatus() : undefined), 30_000, 'a transfer to a suspended municipality refunded');
+    const lateStatus = async () =>
+      (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id: late })).data?.settlement;
+    const refunded = await eventually(
+      async () => ((await lateStatus())?.status === 'REFUNDED' ? lateStatus() : undefined),
+      30_000,
+      'a transfer to a suspended municipality refunded',
+    );
     expect(refunded.reason.code).toBe('MUNICIPALITY_SUSPENDED');
     const balance = await gql(cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance } }', { a: treasury.address });
     expect(balance.data!.account.balance).toBe(String(GENESIS));
-    expect((await gql(cluster.gateway.url, '{ municipality(code: "nara") { status suspendedReason chain { height } } }')).data!.municipality).toMatchObject({ status: 'SUSPENDED', suspendedReason: 'ledger offline' });
+    expect((await gql(cluster.gateway.url, '{ municipality(code: "nara") { status suspendedReason chain { height } } }')).data!.municipality).toMatchObject({
+      status: 'SUSPENDED',
+      suspendedReason: 'ledger offline',
+    });
 
     // Members are the active municipalities: nara does not vote on its own resumption.
     const resume = await propose({ resumeMunicipality: { code: 'nara' } });
     expect(resume.electorate.map((m) => m.code).sort()).toEqual(['kobe', 'kyoto', 'osaka']);
     for (const code of ['kyoto', 'osaka']) expect((await vote(signedVote(resume, code, 'YES'))).errors).toBeUndefined();
     expect((await settled(resume.id)).status).toBe('PASSED');
-    await eventually(async () => {
-      const r = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 5, nonce + 1) });
-      if (r.errors) return undefined;
-      nonce++;
-      return true;
-    }, 10_000, 'transfers to nara accepted again');
+    await eventually(
+      async () => {
+        const r = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 5, nonce + 1) });
+        if (r.errors) return undefined;
+        nonce++;
+        return true;
+      },
+      10_000,
+      'transfers to nara accepted again',
+    );
   });
 
   it('expires a proposal that misses quorum, and refuses votes after the end', async () => {
@@ -321,10 +407,20 @@ describe('governance', () => {
   });
 
   it('registers founding members directly only until the first proposal', async () => {
-    const r = await gql(cluster.mainchain.url, 'mutation { registerMunicipality(input: { code: "himeji", name: "Himeji", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }', {}, operator);
+    const r = await gql(
+      cluster.mainchain.url,
+      'mutation { registerMunicipality(input: { code: "himeji", name: "Himeji", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }',
+      {},
+      operator,
+    );
     expect(r.errors?.[0]?.extensions?.code).toBe('GOVERNANCE_REQUIRED');
     // A founding member registered again (npm start restarting on its data) is told it exists.
-    const again = await gql(cluster.mainchain.url, 'mutation { registerMunicipality(input: { code: "kyoto", name: "Kyoto", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }', {}, operator);
+    const again = await gql(
+      cluster.mainchain.url,
+      'mutation { registerMunicipality(input: { code: "kyoto", name: "Kyoto", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }',
+      {},
+      operator,
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('MUNICIPALITY_EXISTS');
   });
 
@@ -332,13 +428,19 @@ describe('governance', () => {
     const minted = (await aiki('operator', 'add', 'alice')).stdout.trim().split('\n');
     const [, id] = /id ([0-9a-f]+)/.exec(minted[0]!)!;
     const token = minted[1]!;
-    const stored = await mongo.db(`${prefix}_mainchain`).collection('operators').findOne({ _id: id as never });
+    const stored = await mongo
+      .db(`${prefix}_mainchain`)
+      .collection('operators')
+      .findOne({ _id: id as never });
     expect(stored).toMatchObject({ name: 'alice' });
     expect(JSON.stringify(stored)).not.toContain(token.split('_')[2]);
-    const as = (t: string) => gql(cluster.gateway.url, PROPOSE, { input: { title: 'by alice', suspendMunicipality: { code: 'kobe', reason: 'r' } } }, { authorization: `Bearer ${t}` });
+    const as = (t: string) =>
+      gql(cluster.gateway.url, PROPOSE, { input: { title: 'by alice', suspendMunicipality: { code: 'kobe', reason: 'r' } } }, { authorization: `Bearer ${t}` });
     const accepted = await as(token);
     expect(accepted.errors).toBeUndefined();
-    expect((await gql(cluster.gateway.url, 'query($id: String!) { proposal(id: $id) { proposer } }', { id: accepted.data!.propose.id })).data!.proposal.proposer).toBe('alice');
+    expect(
+      (await gql(cluster.gateway.url, 'query($id: String!) { proposal(id: $id) { proposer } }', { id: accepted.data!.propose.id })).data!.proposal.proposer,
+    ).toBe('alice');
     await aiki('operator', 'revoke', id!);
     expect((await as(token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await as(token.slice(0, -1) + (token.endsWith('0') ? '1' : '0'))).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -65,7 +65,8 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
   }).then(reply);
 }
 
-const gateway = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => post(cluster.gateway.url, { query, variables }, headers);
+const gateway = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  post(cluster.gateway.url, { query, variables }, headers);
 const operator = { authorization: `Bearer ${TOKEN}` };
 const ledgerUrl = (code: string) => cluster.ledgers.get(code)!.url;
 /** A request signed with the federation's secret (the test process holds it, as a member would), optionally with changes after signing. */
@@ -75,19 +76,43 @@ function signed(url: string, body: string, tamper: (headers: Record<string, stri
 }
 
 function tx(from: Wallet, body: Partial<TransferBody>, key = from.secretKey) {
-  const full: TransferBody = { v: 1, type: 'transfer', from: from.address, to: mallory.address, amount: '10', nonce: 1, memo: '', time: new Date().toISOString(), ...body };
+  const full: TransferBody = {
+    v: 1,
+    type: 'transfer',
+    from: from.address,
+    to: mallory.address,
+    amount: '10',
+    nonce: 1,
+    memo: '',
+    time: new Date().toISOString(),
+    ...body,
+  };
   return signTransfer(full, key);
 }
 const submit = (municipality: string, t: unknown) => gateway(SUBMIT, { m: municipality, t });
 
 function vote(body: Partial<VoteBody> & Record<string, unknown>, key?: Uint8Array, raw?: string): Promise<Reply> {
-  const full = { v: 1, type: 'vote', proposal: openProposal.id, proposalHash: openProposal.eventId, municipality: 'kyoto', option: 'YES', time: new Date().toISOString(), ...body } as VoteBody;
+  const full = {
+    v: 1,
+    type: 'vote',
+    proposal: openProposal.id,
+    proposalHash: openProposal.eventId,
+    municipality: 'kyoto',
+    option: 'YES',
+    time: new Date().toISOString(),
+    ...body,
+  } as VoteBody;
   const { signature } = signVote(full, key ?? governanceKey(cluster, full.municipality));
   return gateway('mutation($input: VoteInput!) { vote(input: $input) { option } }', { input: { body: raw ?? canonicalJson(full), signature } });
 }
-const propose = (input: Record<string, unknown>, headers: Record<string, string> = operator) => gateway('mutation($input: ProposalInput!) { propose(input: $input) { id } }', { input: { title: 'Hostile', ...input } }, headers);
+const propose = (input: Record<string, unknown>, headers: Record<string, string> = operator) =>
+  gateway('mutation($input: ProposalInput!) { propose(input: $input) { id } }', { input: { title: 'Hostile', ...input } }, headers);
 const register = (input: Record<string, unknown>, headers: Record<string, string> = operator) =>
-  gateway('mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', { input: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:9/graphql'], ...input } }, headers);
+  gateway(
+    'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
+    { input: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:9/graphql'], ...input } },
+    headers,
+  );
 
 /** Everything a refused input must leave as it was. */
 async function snapshot(): Promise<unknown> {
@@ -153,7 +178,8 @@ beforeAll(async () => {
       ...(spec.code === 'osaka' ? { AIKI_GENESIS: JSON.stringify([{ address: osakaTreasury.address, amount: '1000' }]) } : {}),
     }),
   });
-  for (const behave of [() => ({ kind: 'hang' as const }), () => ({ kind: 'huge' as const, bytes: 50 * 1024 * 1024 })]) servers.push(await hostileServer(behave));
+  for (const behave of [() => ({ kind: 'hang' as const }), () => ({ kind: 'huge' as const, bytes: 50 * 1024 * 1024 })])
+    servers.push(await hostileServer(behave));
   servers.push(await hostileServer(() => ({ kind: 'redirect', to: ledgerUrl('kyoto') })));
 });
 
@@ -174,9 +200,17 @@ describe('registration (founding, operator)', () => {
     { input: 'a name with a lone UTF-16 surrogate', send: () => register({ name: 'Ko\ud800be' }), expect: 'BAD_USER_INPUT' },
     { input: 'an ftp endpoint', send: () => register({ endpoints: ['ftp://127.0.0.1/graphql'] }), expect: 'BAD_USER_INPUT' },
     { input: 'an endpoint with credentials', send: () => register({ endpoints: ['http://admin:pw@127.0.0.1:9/graphql'] }), expect: 'BAD_USER_INPUT' },
-    { input: 'nine endpoints', send: () => register({ endpoints: Array.from({ length: 9 }, (_, i) => `http://127.0.0.1:${9000 + i}/graphql`) }), expect: 'BAD_USER_INPUT' },
+    {
+      input: 'nine endpoints',
+      send: () => register({ endpoints: Array.from({ length: 9 }, (_, i) => `http://127.0.0.1:${9000 + i}/graphql`) }),
+      expect: 'BAD_USER_INPUT',
+    },
     { input: 'a governance key that is not hex', send: () => register({ governanceKey: 'zz'.repeat(32) }), expect: 'BAD_USER_INPUT' },
-    { input: 'the cloud metadata address as endpoint', send: () => register({ endpoints: ['http://169.254.169.254/latest/graphql'] }), expect: 'ENDPOINT_REFUSED' },
+    {
+      input: 'the cloud metadata address as endpoint',
+      send: () => register({ endpoints: ['http://169.254.169.254/latest/graphql'] }),
+      expect: 'ENDPOINT_REFUSED',
+    },
     { input: 'an endpoint that redirects to a real ledger', send: () => register({ endpoints: [servers[2]!.url] }), expect: 'ENDPOINT_REFUSED' },
     { input: "another municipality's ledger as endpoint", send: () => register({ endpoints: [ledgerUrl('osaka')] }), expect: 'WRONG_MUNICIPALITY' },
     { input: 'an endpoint that never answers', send: () => register({ endpoints: [servers[0]!.url] }), expect: 'SUBGRAPH_TIMEOUT' },
@@ -223,13 +257,28 @@ describe('transfers', () => {
     { input: 'an unregistered municipality', send: () => submit('atlantis', tx(treasury, {})), expect: 'UNKNOWN_MUNICIPALITY' },
     {
       input: 'a batch of 1,001 transfers',
-      send: () => gateway('mutation($m: String!, $t: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $t) { id } }', { m: 'kyoto', t: Array.from({ length: 1001 }, (_, i) => tx(treasury, { nonce: i + 1 })) }),
+      send: () =>
+        gateway('mutation($m: String!, $t: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $t) { id } }', {
+          m: 'kyoto',
+          t: Array.from({ length: 1001 }, (_, i) => tx(treasury, { nonce: i + 1 })),
+        }),
       expect: ['BAD_USER_INPUT', 'HTTP 413'],
     },
     {
       input: 'a credit order of 10^15 signed with the published development key, through the gateway',
       send: () => {
-        const order = signSettlement({ v: 1, type: 'credit', settlement: 'ab'.repeat(32), from: osakaTreasury.address, to: mallory.address, amount: '1000000000000000', time: new Date().toISOString() }, PUBLISHED_MAINCHAIN_KEY);
+        const order = signSettlement(
+          {
+            v: 1,
+            type: 'credit',
+            settlement: 'ab'.repeat(32),
+            from: osakaTreasury.address,
+            to: mallory.address,
+            amount: '1000000000000000',
+            time: new Date().toISOString(),
+          },
+          PUBLISHED_MAINCHAIN_KEY,
+        );
         return gateway('mutation($o: [SettlementOrderInput!]!) { settle(municipality: "kyoto", orders: $o) { id } }', { o: [order] });
       },
       expect: 'GRAPHQL_VALIDATION_FAILED',
@@ -239,7 +288,12 @@ describe('transfers', () => {
 
 describe('votes', () => {
   beforeAll(async () => {
-    const r = await gql(cluster.gateway.url, 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }', { input: { title: 'Open for the hostile votes', changeParameters: [{ name: 'quorum', value: '0.5' }] } }, operator);
+    const r = await gql(
+      cluster.gateway.url,
+      'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }',
+      { input: { title: 'Open for the hostile votes', changeParameters: [{ name: 'quorum', value: '0.5' }] } },
+      operator,
+    );
     expect(r.errors).toBeUndefined();
     openProposal = r.data!.propose;
   });
@@ -256,7 +310,21 @@ describe('votes', () => {
     { input: "osaka's vote signed with kyoto's key", send: () => vote({ municipality: 'osaka' }, governanceKey(cluster, 'kyoto')), expect: 'BAD_SIGNATURE' },
     {
       input: 'a signature of the wrong length',
-      send: () => gateway('mutation($input: VoteInput!) { vote(input: $input) { option } }', { input: { body: canonicalJson({ v: 1, type: 'vote', proposal: openProposal.id, proposalHash: openProposal.eventId, municipality: 'kyoto', option: 'YES', time: new Date().toISOString() }), signature: 'ab' } }),
+      send: () =>
+        gateway('mutation($input: VoteInput!) { vote(input: $input) { option } }', {
+          input: {
+            body: canonicalJson({
+              v: 1,
+              type: 'vote',
+              proposal: openProposal.id,
+              proposalHash: openProposal.eventId,
+              municipality: 'kyoto',
+              option: 'YES',
+              time: new Date().toISOString(),
+            }),
+            signature: 'ab',
+          },
+        }),
       expect: 'BAD_SIGNATURE',
     },
     { input: 'a body of 2 MB', send: () => vote({}, undefined, 'x'.repeat(2_000_000)), expect: ['HTTP 413', 'BAD_USER_INPUT'] },
@@ -266,23 +334,59 @@ describe('votes', () => {
 describe('proposals (operator)', () => {
   hostile(() => [
     { input: 'no action', send: () => propose({}), expect: 'BAD_PROPOSAL' },
-    { input: 'two actions', send: () => propose({ suspendMunicipality: { code: 'nara', reason: 'x' }, resumeMunicipality: { code: 'nara' } }), expect: 'BAD_PROPOSAL' },
+    {
+      input: 'two actions',
+      send: () => propose({ suspendMunicipality: { code: 'nara', reason: 'x' }, resumeMunicipality: { code: 'nara' } }),
+      expect: 'BAD_PROPOSAL',
+    },
     { input: 'an empty title', send: () => propose({ title: '   ', resumeMunicipality: { code: 'nara' } }), expect: 'BAD_PROPOSAL' },
     { input: 'a title of 10,000 characters', send: () => propose({ title: 'T'.repeat(10_000), resumeMunicipality: { code: 'nara' } }), expect: 'BAD_PROPOSAL' },
     { input: 'a title with a newline', send: () => propose({ title: 'line\nbreak', resumeMunicipality: { code: 'nara' } }), expect: 'BAD_PROPOSAL' },
-    { input: 'a title with a lone UTF-16 surrogate', send: () => propose({ title: 'bad \udc00 title', resumeMunicipality: { code: 'nara' } }), expect: 'BAD_PROPOSAL' },
-    { input: 'a description with a lone UTF-16 surrogate', send: () => propose({ description: 'bad \ud83d description', resumeMunicipality: { code: 'nara' } }), expect: 'BAD_PROPOSAL' },
-    { input: 'a description of 20,000 characters', send: () => propose({ description: 'd'.repeat(20_000), resumeMunicipality: { code: 'nara' } }), expect: 'BAD_PROPOSAL' },
-    { input: 'suspending an unknown municipality', send: () => propose({ suspendMunicipality: { code: 'atlantis', reason: 'x' } }), expect: 'UNKNOWN_MUNICIPALITY' },
-    { input: 'a suspension reason with a lone surrogate', send: () => propose({ suspendMunicipality: { code: 'nara', reason: 'why \ud800' } }), expect: 'BAD_PROPOSAL' },
-    { input: 'a suspension reason of 501 characters', send: () => propose({ suspendMunicipality: { code: 'nara', reason: 'r'.repeat(501) } }), expect: 'BAD_PROPOSAL' },
-    { input: "an extension named like the main chain", send: () => propose({ registerSubgraph: { name: 'mainchain', url: 'http://127.0.0.1:9/graphql' } }), expect: 'SUBGRAPH_EXISTS' },
+    {
+      input: 'a title with a lone UTF-16 surrogate',
+      send: () => propose({ title: 'bad \udc00 title', resumeMunicipality: { code: 'nara' } }),
+      expect: 'BAD_PROPOSAL',
+    },
+    {
+      input: 'a description with a lone UTF-16 surrogate',
+      send: () => propose({ description: 'bad \ud83d description', resumeMunicipality: { code: 'nara' } }),
+      expect: 'BAD_PROPOSAL',
+    },
+    {
+      input: 'a description of 20,000 characters',
+      send: () => propose({ description: 'd'.repeat(20_000), resumeMunicipality: { code: 'nara' } }),
+      expect: 'BAD_PROPOSAL',
+    },
+    {
+      input: 'suspending an unknown municipality',
+      send: () => propose({ suspendMunicipality: { code: 'atlantis', reason: 'x' } }),
+      expect: 'UNKNOWN_MUNICIPALITY',
+    },
+    {
+      input: 'a suspension reason with a lone surrogate',
+      send: () => propose({ suspendMunicipality: { code: 'nara', reason: 'why \ud800' } }),
+      expect: 'BAD_PROPOSAL',
+    },
+    {
+      input: 'a suspension reason of 501 characters',
+      send: () => propose({ suspendMunicipality: { code: 'nara', reason: 'r'.repeat(501) } }),
+      expect: 'BAD_PROPOSAL',
+    },
+    {
+      input: 'an extension named like the main chain',
+      send: () => propose({ registerSubgraph: { name: 'mainchain', url: 'http://127.0.0.1:9/graphql' } }),
+      expect: 'SUBGRAPH_EXISTS',
+    },
     { input: 'an extension at a file: URL', send: () => propose({ registerSubgraph: { name: 'files', url: 'file:///etc/passwd' } }), expect: 'BAD_PROPOSAL' },
     { input: 'removing an unknown extension', send: () => propose({ removeSubgraph: { name: 'ghost' } }), expect: 'UNKNOWN_SUBGRAPH' },
     { input: 'a quorum above 1', send: () => propose({ changeParameters: [{ name: 'quorum', value: '2' }] }), expect: 'BAD_PROPOSAL' },
     { input: 'a negative voting period', send: () => propose({ changeParameters: [{ name: 'votingPeriodMs', value: '-1' }] }), expect: 'BAD_PROPOSAL' },
     { input: 'an unknown parameter', send: () => propose({ changeParameters: [{ name: 'mintRate', value: '1' }] }), expect: 'BAD_PROPOSAL' },
-    { input: 'a municipality with a link-local endpoint, no token', send: () => propose({ registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://169.254.169.254/graphql'] } }, {}), expect: 'UNAUTHENTICATED' },
+    {
+      input: 'a municipality with a link-local endpoint, no token',
+      send: () => propose({ registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: ['http://169.254.169.254/graphql'] } }, {}),
+      expect: 'UNAUTHENTICATED',
+    },
     { input: 'founding registration once governance has started', send: () => register({ endpoints: [ledgerUrl('kyoto')] }), expect: 'GOVERNANCE_REQUIRED' },
   ]);
 });
@@ -293,24 +397,76 @@ describe('GraphQL documents through the gateway', () => {
     { input: 'a document that does not parse', send: () => gateway('{ municipalities { code '), expect: 'GRAPHQL_PARSE_FAILED' },
     { input: 'an unknown field', send: () => gateway('{ municipalities { secretKey } }'), expect: 'GRAPHQL_VALIDATION_FAILED' },
     { input: 'fields nested 13 deep', send: () => gateway(deep(4)), expect: 'QUERY_TOO_DEEP' },
-    { input: '300 aliases', send: () => gateway(`{ ${Array.from({ length: 300 }, (_, i) => `a${i}: __typename`).join(' ')} }`), expect: ['TOO_MANY_ALIASES', 'TOO_MANY_TOKENS'] },
+    {
+      input: '300 aliases',
+      send: () => gateway(`{ ${Array.from({ length: 300 }, (_, i) => `a${i}: __typename`).join(' ')} }`),
+      expect: ['TOO_MANY_ALIASES', 'TOO_MANY_TOKENS'],
+    },
     { input: '5,000 tokens', send: () => gateway(`{ ${'a '.repeat(5000)}}`), expect: 'TOO_MANY_TOKENS' },
-    { input: 'a million blocks asked for', send: () => gateway('{ municipalities { chain { blocks(first: 1000) { edges { node { transactions(first: 1000) { edges { node { id } } } } } } } } }'), expect: 'QUERY_TOO_COSTLY' },
+    {
+      input: 'a million blocks asked for',
+      send: () => gateway('{ municipalities { chain { blocks(first: 1000) { edges { node { transactions(first: 1000) { edges { node { id } } } } } } } } }'),
+      expect: 'QUERY_TOO_COSTLY',
+    },
     { input: 'a variable of the wrong type', send: () => gateway('query($id: String!) { proposal(id: $id) { id } }', { id: 5 }), expect: 'BAD_USER_INPUT' },
-    { input: 'a fragment that spreads itself', send: () => gateway('query { municipalities { ...F } } fragment F on Municipality { code ...F }'), expect: 'GRAPHQL_VALIDATION_FAILED' },
-    { input: 'two operations and no operationName', send: () => gateway('query A { __typename } query B { __typename }'), expect: ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'GRAPHQL_VALIDATION_FAILED'] },
-    { input: 'two operations and an unknown operationName', send: () => post(cluster.gateway.url, { query: 'query A { __typename } query B { __typename }', operationName: 'C' }), expect: ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'GRAPHQL_VALIDATION_FAILED'] },
-    { input: 'a subscription', send: () => gateway('subscription { municipalities { code } }'), expect: ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'GRAPHQL_VALIDATION_FAILED'] },
+    {
+      input: 'a fragment that spreads itself',
+      send: () => gateway('query { municipalities { ...F } } fragment F on Municipality { code ...F }'),
+      expect: 'GRAPHQL_VALIDATION_FAILED',
+    },
+    {
+      input: 'two operations and no operationName',
+      send: () => gateway('query A { __typename } query B { __typename }'),
+      expect: ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'GRAPHQL_VALIDATION_FAILED'],
+    },
+    {
+      input: 'two operations and an unknown operationName',
+      send: () => post(cluster.gateway.url, { query: 'query A { __typename } query B { __typename }', operationName: 'C' }),
+      expect: ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'GRAPHQL_VALIDATION_FAILED'],
+    },
+    {
+      input: 'a subscription',
+      send: () => gateway('subscription { municipalities { code } }'),
+      expect: ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'GRAPHQL_VALIDATION_FAILED'],
+    },
     {
       input: 'a variable nested 100,000 levels deep',
-      send: () => post(cluster.gateway.url, `{"query":"query($v: [String!]) { keyAccounts(publicKey: \\"${'ab'.repeat(32)}\\", municipalities: $v) { id } }","variables":{"v":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`),
+      send: () =>
+        post(
+          cluster.gateway.url,
+          `{"query":"query($v: [String!]) { keyAccounts(publicKey: \\"${'ab'.repeat(32)}\\", municipalities: $v) { id } }","variables":{"v":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+        ),
       expect: ['BAD_USER_INPUT', 'BAD_REQUEST', 'HTTP 413'],
     },
-    { input: 'keyAccounts for 5,000 municipalities', send: () => gateway('query($k: String!, $m: [String!]) { keyAccounts(publicKey: $k, municipalities: $m) { id } }', { k: 'ab'.repeat(32), m: Array.from({ length: 5000 }, (_, i) => `town-${i}`) }), expect: 'BAD_USER_INPUT' },
-    { input: 'an anchor forged through the gateway', send: () => gateway('mutation { anchorBlocks(municipality: "kyoto", blocks: []) { height } }'), expect: 'GRAPHQL_VALIDATION_FAILED' },
-    { input: 'a persisted query with a wrong hash', send: () => post(cluster.gateway.url, { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } } }), expect: 'PERSISTED_QUERY_HASH_MISMATCH' },
-    { input: 'an unknown persisted query hash', send: () => post(cluster.gateway.url, { extensions: { persistedQuery: { version: 1, sha256Hash: 'cd'.repeat(32) } } }), expect: 'PERSISTED_QUERY_NOT_FOUND' },
-    { input: 'a malformed persisted query', send: () => post(cluster.gateway.url, { extensions: { persistedQuery: { version: 2 } } }), expect: 'PERSISTED_QUERY_MALFORMED' },
+    {
+      input: 'keyAccounts for 5,000 municipalities',
+      send: () =>
+        gateway('query($k: String!, $m: [String!]) { keyAccounts(publicKey: $k, municipalities: $m) { id } }', {
+          k: 'ab'.repeat(32),
+          m: Array.from({ length: 5000 }, (_, i) => `town-${i}`),
+        }),
+      expect: 'BAD_USER_INPUT',
+    },
+    {
+      input: 'an anchor forged through the gateway',
+      send: () => gateway('mutation { anchorBlocks(municipality: "kyoto", blocks: []) { height } }'),
+      expect: 'GRAPHQL_VALIDATION_FAILED',
+    },
+    {
+      input: 'a persisted query with a wrong hash',
+      send: () => post(cluster.gateway.url, { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } } }),
+      expect: 'PERSISTED_QUERY_HASH_MISMATCH',
+    },
+    {
+      input: 'an unknown persisted query hash',
+      send: () => post(cluster.gateway.url, { extensions: { persistedQuery: { version: 1, sha256Hash: 'cd'.repeat(32) } } }),
+      expect: 'PERSISTED_QUERY_NOT_FOUND',
+    },
+    {
+      input: 'a malformed persisted query',
+      send: () => post(cluster.gateway.url, { extensions: { persistedQuery: { version: 2 } } }),
+      expect: 'PERSISTED_QUERY_MALFORMED',
+    },
   ]);
 });
 
@@ -320,12 +476,33 @@ describe('HTTP at the gateway', () => {
     { input: 'a body over 1 MB', send: () => post(cluster.gateway.url, { query: `{ __typename } # ${'x'.repeat(1_100_000)}` }), expect: 'BAD_USER_INPUT' },
     { input: 'a query of 55 KB', send: () => gateway(`{ __typename } # ${'x'.repeat(55_000)}`), expect: 'QUERY_TOO_LARGE' },
     { input: 'a JSON null body', send: () => post(cluster.gateway.url, 'null'), expect: ['BAD_REQUEST', 'HTTP 400'] },
-    { input: 'a batch (JSON array)', send: () => post(cluster.gateway.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]), expect: ['BAD_REQUEST', 'HTTP 400'] },
+    {
+      input: 'a batch (JSON array)',
+      send: () => post(cluster.gateway.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+      expect: ['BAD_REQUEST', 'HTTP 400'],
+    },
     { input: 'a query that is a number', send: () => post(cluster.gateway.url, { query: 5 }), expect: ['BAD_REQUEST', 'HTTP 400'] },
-    { input: 'a form post (CSRF)', send: () => fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { __typename }"}' }).then(reply), expect: ['BAD_REQUEST', 'HTTP 400'] },
-    { input: 'a mutation over GET', send: () => fetch(`${cluster.gateway.url}?query=${encodeURIComponent('mutation { createOperatorToken(name: "x") { token } }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': '1' } }).then(reply), expect: ['BAD_REQUEST', 'HTTP 405'] },
+    {
+      input: 'a form post (CSRF)',
+      send: () =>
+        fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { __typename }"}' }).then(reply),
+      expect: ['BAD_REQUEST', 'HTTP 400'],
+    },
+    {
+      input: 'a mutation over GET',
+      send: () =>
+        fetch(`${cluster.gateway.url}?query=${encodeURIComponent('mutation { createOperatorToken(name: "x") { token } }')}`, {
+          headers: { accept: 'application/json', 'apollo-require-preflight': '1' },
+        }).then(reply),
+      expect: ['BAD_REQUEST', 'HTTP 405'],
+    },
     { input: 'an unknown path', send: () => fetch(cluster.gateway.url.replace(/\/graphql$/, '/admin')).then(reply), expect: 'HTTP 404' },
-    { input: 'a PUT', send: () => fetch(cluster.gateway.url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(reply), expect: ['BAD_REQUEST', 'HTTP 405', 'HTTP 404'] },
+    {
+      input: 'a PUT',
+      send: () =>
+        fetch(cluster.gateway.url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(reply),
+      expect: ['BAD_REQUEST', 'HTTP 405', 'HTTP 404'],
+    },
   ]);
 });
 
@@ -333,8 +510,16 @@ describe("the subgraphs' own ports", () => {
   const transferBody = () => JSON.stringify({ query: SUBMIT, variables: { m: 'kyoto', t: transfer(treasury, mallory.address, 10, 1) } });
   hostile(() => [
     { input: 'an unsigned transfer at a ledger', send: () => post(ledgerUrl('kyoto'), transferBody()), expect: 'SIGNATURE_REQUIRED' },
-    { input: 'a malformed signature header', send: () => post(ledgerUrl('kyoto'), transferBody(), { [SIGNATURE_HEADER]: 't=1,v1=zz' }), expect: 'BAD_REQUEST_SIGNATURE' },
-    { input: 'a signature two minutes old', send: () => signed(ledgerUrl('kyoto'), transferBody(), (h) => h, Date.now() - 120_000), expect: 'SIGNATURE_EXPIRED' },
+    {
+      input: 'a malformed signature header',
+      send: () => post(ledgerUrl('kyoto'), transferBody(), { [SIGNATURE_HEADER]: 't=1,v1=zz' }),
+      expect: 'BAD_REQUEST_SIGNATURE',
+    },
+    {
+      input: 'a signature two minutes old',
+      send: () => signed(ledgerUrl('kyoto'), transferBody(), (h) => h, Date.now() - 120_000),
+      expect: 'SIGNATURE_EXPIRED',
+    },
     {
       input: "another request's signature on a transfer",
       send: async () => {
@@ -344,18 +529,69 @@ describe("the subgraphs' own ports", () => {
       },
       expect: 'BAD_REQUEST_SIGNATURE',
     },
-    { input: 'a signature with another secret', send: () => post(ledgerUrl('kyoto'), transferBody(), signRequest('not-the-secret', 'POST', ledgerUrl('kyoto'), transferBody())), expect: 'BAD_REQUEST_SIGNATURE' },
-    { input: 'an operator claim added to a signed request', send: () => signed(cluster.mainchain.url, JSON.stringify({ query: 'mutation { createOperatorToken(name: "mallory") { token } }' }), (h) => ({ ...h, 'x-aiki-operator': 'token=root;name=root' })), expect: 'BAD_REQUEST_SIGNATURE' },
-    { input: 'an unsigned mutation at the main chain', send: () => post(cluster.mainchain.url, { query: 'mutation { createOperatorToken(name: "mallory") { token } }' }), expect: 'SIGNATURE_REQUIRED' },
-    { input: 'a probe document with two representations, unsigned', send: () => post(ledgerUrl('kyoto'), { query: PROBES.identity, variables: { r: [{ __typename: 'Municipality', code: 'kyoto' }, { __typename: 'Municipality', code: 'osaka' }] } }), expect: 'SIGNATURE_REQUIRED' },
-    { input: 'a mutation dressed as a probe, unsigned', send: () => post(ledgerUrl('kyoto'), { query: `${PROBES.sdl} mutation M { __typename }`, operationName: 'M' }), expect: 'SIGNATURE_REQUIRED' },
+    {
+      input: 'a signature with another secret',
+      send: () => post(ledgerUrl('kyoto'), transferBody(), signRequest('not-the-secret', 'POST', ledgerUrl('kyoto'), transferBody())),
+      expect: 'BAD_REQUEST_SIGNATURE',
+    },
+    {
+      input: 'an operator claim added to a signed request',
+      send: () =>
+        signed(cluster.mainchain.url, JSON.stringify({ query: 'mutation { createOperatorToken(name: "mallory") { token } }' }), (h) => ({
+          ...h,
+          'x-aiki-operator': 'token=root;name=root',
+        })),
+      expect: 'BAD_REQUEST_SIGNATURE',
+    },
+    {
+      input: 'an unsigned mutation at the main chain',
+      send: () => post(cluster.mainchain.url, { query: 'mutation { createOperatorToken(name: "mallory") { token } }' }),
+      expect: 'SIGNATURE_REQUIRED',
+    },
+    {
+      input: 'a probe document with two representations, unsigned',
+      send: () =>
+        post(ledgerUrl('kyoto'), {
+          query: PROBES.identity,
+          variables: {
+            r: [
+              { __typename: 'Municipality', code: 'kyoto' },
+              { __typename: 'Municipality', code: 'osaka' },
+            ],
+          },
+        }),
+      expect: 'SIGNATURE_REQUIRED',
+    },
+    {
+      input: 'a mutation dressed as a probe, unsigned',
+      send: () => post(ledgerUrl('kyoto'), { query: `${PROBES.sdl} mutation M { __typename }`, operationName: 'M' }),
+      expect: 'SIGNATURE_REQUIRED',
+    },
     { input: 'an unsigned state check', send: () => post(ledgerUrl('kyoto').replace(/\/graphql$/, '/state'), '{}'), expect: 'SIGNATURE_REQUIRED' },
-    { input: 'an unsigned operator check at the main chain', send: () => post(cluster.mainchain.url.replace(/\/graphql$/, '/operators/verify'), { authorization: `Bearer ${TOKEN}` }), expect: 'SIGNATURE_REQUIRED' },
+    {
+      input: 'an unsigned operator check at the main chain',
+      send: () => post(cluster.mainchain.url.replace(/\/graphql$/, '/operators/verify'), { authorization: `Bearer ${TOKEN}` }),
+      expect: 'SIGNATURE_REQUIRED',
+    },
     {
       input: 'a signed credit order signed with the published development key, straight at the ledger',
       send: () => {
-        const order = signSettlement({ v: 1, type: 'credit', settlement: 'cd'.repeat(32), from: osakaTreasury.address, to: mallory.address, amount: '1000000000000000', time: new Date().toISOString() }, PUBLISHED_MAINCHAIN_KEY);
-        return signed(ledgerUrl('kyoto'), JSON.stringify({ query: 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "kyoto", orders: $o) { id } }', variables: { o: [order] } }));
+        const order = signSettlement(
+          {
+            v: 1,
+            type: 'credit',
+            settlement: 'cd'.repeat(32),
+            from: osakaTreasury.address,
+            to: mallory.address,
+            amount: '1000000000000000',
+            time: new Date().toISOString(),
+          },
+          PUBLISHED_MAINCHAIN_KEY,
+        );
+        return signed(
+          ledgerUrl('kyoto'),
+          JSON.stringify({ query: 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "kyoto", orders: $o) { id } }', variables: { o: [order] } }),
+        );
       },
       expect: ['BAD_SIGNATURE', 'ANCHOR_SIGNATURE_INVALID'],
     },

@@ -22,8 +22,13 @@ let port: number;
 beforeAll(async () => {
   service = await spawnService('mainchain', 'mainchain', {
     env: {
-      MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_main`, AIKI_PORT: '0', AIKI_DATA_DIR: dir, AIKI_LOG_LEVEL: 'debug',
-      AIKI_HTTP_HEADERS_TIMEOUT_MS: '1000', AIKI_HTTP_MAX_CONNECTIONS: '3',
+      MONGODB_URI: mongoUri(),
+      AIKI_DB_NAME: `${prefix}_main`,
+      AIKI_PORT: '0',
+      AIKI_DATA_DIR: dir,
+      AIKI_LOG_LEVEL: 'debug',
+      AIKI_HTTP_HEADERS_TIMEOUT_MS: '1000',
+      AIKI_HTTP_MAX_CONNECTIONS: '3',
     },
     onLog: (line) => void logs.push(line),
   });

@@ -120,11 +120,15 @@ it('loses no acknowledged transfer and applies none twice across kill -9 of the 
   try {
     const store = mongo.db('crash_kyoto');
     await eventually(async () => ((await store.collection('mempool').countDocuments()) === 0 ? true : undefined), 60_000, 'the mempool to drain');
-    await eventually(async () => {
-      const applied = (await store.collection<{ _id: string; height: number }>('meta').findOne({ _id: 'applied' }))?.height;
-      const head = (await store.collection('blocks').find().sort({ _id: -1 }).limit(1).next())?.height;
-      return applied === head ? true : undefined;
-    }, 10_000, 'the derived state to catch up');
+    await eventually(
+      async () => {
+        const applied = (await store.collection<{ _id: string; height: number }>('meta').findOne({ _id: 'applied' }))?.height;
+        const head = (await store.collection('blocks').find().sort({ _id: -1 }).limit(1).next())?.height;
+        return applied === head ? true : undefined;
+      },
+      10_000,
+      'the derived state to catch up',
+    );
     const rejected = await store.collection('rejected').find().toArray();
     expect(rejected.map((r) => `${r.code}: ${r.message}`)).toEqual([]);
     const confirmed = await verifyStoredChain(store);

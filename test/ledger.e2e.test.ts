@@ -97,7 +97,11 @@ describe('transfers through the gateway', () => {
     // Any changed byte breaks it, and the check says where.
     const tampered = structuredClone(tx.proof);
     tampered.header.time = tampered.header.time.replace(/.$/, (c) => (c === 'Z' ? 'z' : 'Z'));
-    expect(verifyInclusionProof(tampered).filter((c) => !c.ok).map((c) => c.name)).toContain('block hash');
+    expect(
+      verifyInclusionProof(tampered)
+        .filter((c) => !c.ok)
+        .map((c) => c.name),
+    ).toContain('block hash');
 
     const shown = await aiki('tx', 'show', id, '--verify');
     expect(shown.stdout).toContain('ok   sequencer signature');
@@ -118,8 +122,16 @@ describe('transfers through the gateway', () => {
   it('submits a batch, refusing bad items at their index and admitting the rest', async () => {
     const dave = wallet('kyoto');
     const n = (await account(treasury.kyoto!.address)).nonce;
-    const batch = [transfer(treasury.kyoto!, dave.address, 1, n + 1), transfer(treasury.kyoto!, dave.address, 0, n + 2), transfer(treasury.kyoto!, dave.address, 2, n + 2)];
-    const r = await gql(cluster.gateway.url, 'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { status } }', { m: 'kyoto', ts: batch });
+    const batch = [
+      transfer(treasury.kyoto!, dave.address, 1, n + 1),
+      transfer(treasury.kyoto!, dave.address, 0, n + 2),
+      transfer(treasury.kyoto!, dave.address, 2, n + 2),
+    ];
+    const r = await gql(
+      cluster.gateway.url,
+      'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { status } }',
+      { m: 'kyoto', ts: batch },
+    );
     expect(r.data!.submitTransactions).toEqual([{ status: 'PENDING' }, null, { status: 'PENDING' }]);
     expect(r.errors).toHaveLength(1);
     expect(r.errors![0]).toMatchObject({ path: ['submitTransactions', 1], extensions: { code: 'BAD_AMOUNT' } });
@@ -132,9 +144,18 @@ describe('transfers through the gateway', () => {
     // Two batches of 5, confirmed one after the other: several transfers per block, two blocks at least.
     for (const start of [0, 5]) {
       const batch = Array.from({ length: 5 }, (_, i) => transfer(treasury.kyoto!, erin.address, start + i + 1, n + start + i + 1));
-      const r = await gql(cluster.gateway.url, 'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { status } }', { m: 'kyoto', ts: batch });
+      const r = await gql(
+        cluster.gateway.url,
+        'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { status } }',
+        { m: 'kyoto', ts: batch },
+      );
       expect(r.errors).toBeUndefined();
-      await eventually(async () => ((await account(erin.address)).nonce === 0 && (await account(erin.address)).balance === String(((start + 5) * (start + 6)) / 2) ? true : undefined), 10_000, 'the batch to confirm');
+      await eventually(
+        async () =>
+          (await account(erin.address)).nonce === 0 && (await account(erin.address)).balance === String(((start + 5) * (start + 6)) / 2) ? true : undefined,
+        10_000,
+        'the batch to confirm',
+      );
     }
     const HISTORY = `query($a: String!, $n: Int!, $after: String) { account(address: $a) { transactions(first: $n, after: $after) {
       edges { cursor node { amount block { height } } } pageInfo { hasNextPage endCursor } } } }`;
@@ -158,7 +179,9 @@ describe('transfers through the gateway', () => {
 describe('bad transactions: a coded error and nothing written', () => {
   const counts = async () => {
     const db = kyotoDb();
-    const [mempool, rejected, blocks, accounts] = await Promise.all(['mempool', 'rejected', 'blocks', 'accounts'].map((c) => db.collection(c).countDocuments()));
+    const [mempool, rejected, blocks, accounts] = await Promise.all(
+      ['mempool', 'rejected', 'blocks', 'accounts'].map((c) => db.collection(c).countDocuments()),
+    );
     return { mempool, rejected, blocks, accounts };
   };
   const submit = (t: unknown, m = 'kyoto') => gql(cluster.gateway.url, SUBMIT, { m, t });
@@ -168,7 +191,10 @@ describe('bad transactions: a coded error and nothing written', () => {
   beforeAll(async () => {
     // eve has 100 units and one confirmed transaction (nonce 1).
     eve = wallet('kyoto');
-    const fund = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury.kyoto!, eve.address, 150, (await account(treasury.kyoto!.address)).nonce + 1) });
+    const fund = await gql(cluster.gateway.url, SUBMIT, {
+      m: 'kyoto',
+      t: transfer(treasury.kyoto!, eve.address, 150, (await account(treasury.kyoto!.address)).nonce + 1),
+    });
     expect(fund.errors).toBeUndefined();
     await eventually(async () => ((await account(eve.address)).balance === '150' ? true : undefined), 10_000, 'eve funded');
     await submit(transfer(eve, treasury.kyoto!.address, 50, 1));
@@ -181,8 +207,16 @@ describe('bad transactions: a coded error and nothing written', () => {
   const withNonce = (tx: ReturnType<typeof transfer>, n: number) => ({ ...tx, body: { ...tx.body, nonce: n } });
   const cases: Array<[string, () => unknown, string, string?]> = [
     ['a bad signature', () => ({ ...transfer(eve, other, 1, nonce), signature: 'ab'.repeat(64) }), 'BAD_SIGNATURE'],
-    ['a signature over another body', () => ({ body: transfer(eve, other, 2, nonce).body, signature: transfer(eve, other, 1, nonce).signature }), 'BAD_SIGNATURE'],
-    ['a signature by another key', () => ({ body: transfer(eve, other, 1, nonce).body, signature: transfer(wallet('kyoto'), other, 1, nonce).signature }), 'BAD_SIGNATURE'],
+    [
+      'a signature over another body',
+      () => ({ body: transfer(eve, other, 2, nonce).body, signature: transfer(eve, other, 1, nonce).signature }),
+      'BAD_SIGNATURE',
+    ],
+    [
+      'a signature by another key',
+      () => ({ body: transfer(eve, other, 1, nonce).body, signature: transfer(wallet('kyoto'), other, 1, nonce).signature }),
+      'BAD_SIGNATURE',
+    ],
     ['a malformed signature', () => ({ ...transfer(eve, other, 1, nonce), signature: 'xyz' }), 'BAD_SIGNATURE'],
     ['a replayed nonce', () => transfer(eve, other, 1, 1), 'NONCE_REUSED'],
     ['a nonce gap', () => transfer(eve, other, 1, nonce + 1), 'NONCE_GAP'],
@@ -207,7 +241,7 @@ describe('bad transactions: a coded error and nothing written', () => {
     ['a local recipient nobody can sign for (the identity)', () => transfer(eve, `kyoto:01${'00'.repeat(31)}`, 1, nonce), 'BAD_ADDRESS'],
     ['a stale time', () => transfer(eve, other, 1, nonce, { time: '2001-01-01T00:00:00.000Z' }), 'BAD_TRANSACTION'],
     ['an unknown version', () => transfer(eve, other, 1, nonce, { v: 2 as 1 }), 'BAD_TRANSACTION'],
-    ["a sender of another municipality", () => transfer(wallet('osaka'), other, 1, 1), 'WRONG_MUNICIPALITY'],
+    ['a sender of another municipality', () => transfer(wallet('osaka'), other, 1, 1), 'WRONG_MUNICIPALITY'],
     ['an unknown municipality', () => transfer(eve, other, 1, nonce), 'UNKNOWN_MUNICIPALITY', 'atlantis'],
   ];
   it.each(cases)('refuses %s', async (_what, make, code, municipality) => {

@@ -54,7 +54,15 @@ function transferBody(from: string, to: string, amount: number): EntryBody {
   nonces.set(from, nonce);
   return { v: 1, type: 'transfer', from, to, amount: String(amount), nonce, memo: '', time: '2026-01-01T00:00:00.000Z' };
 }
-const creditBody = (to: string, amount: number, n: number): EntryBody => ({ v: 1, type: 'credit', settlement: bytesToHex(sha256(utf8(`s${n}`))), from: remote.address, to, amount: String(amount), time: '2026-01-01T00:00:00.000Z' });
+const creditBody = (to: string, amount: number, n: number): EntryBody => ({
+  v: 1,
+  type: 'credit',
+  settlement: bytesToHex(sha256(utf8(`s${n}`))),
+  from: remote.address,
+  to,
+  amount: String(amount),
+  time: '2026-01-01T00:00:00.000Z',
+});
 
 /** Which entries block `height` holds (block 1..HEIGHT). */
 function entriesOf(height: number, rnd: () => number): EntryBody[] {
@@ -73,7 +81,8 @@ function entriesOf(height: number, rnd: () => number): EntryBody[] {
   if (rnd() < 0.1) bodies.push(creditBody(busy.address, 3, height));
   if (height % 2 === 1) bodies.push(transferBody(old.address, pick(), 1));
   if (height % 10 === 5) bodies.push(transferBody(treasury.address, old.address, 5));
-  if (height === 50) for (let i = 0; i < 45; i++) bodies.push(i % 3 === 0 ? transferBody(crowd.address, pick(), 1) : transferBody(treasury.address, crowd.address, 1));
+  if (height === 50)
+    for (let i = 0; i < 45; i++) bodies.push(i % 3 === 0 ? transferBody(crowd.address, pick(), 1) : transferBody(treasury.address, crowd.address, 1));
   if (height === 51 || height === 80) bodies.push(transferBody(treasury.address, crowd.address, 1));
   if (height === 60) bodies.push(transferBody(treasury.address, once.address, 9));
   bodies.push(transferBody(pick(), treasury.address, 1));
@@ -99,13 +108,22 @@ const config = (): LedgerConfig => ({
   mongoUri: mongoUri(),
   dbName: `${prefix}_kyoto`,
   sequencerKey: sha256(utf8('pages test')),
-  genesis: { allocations: [{ address: treasury.address, amount: '1000000000' }, { address: idle.address, amount: '5' }], time: '2026-01-01T00:00:00.000Z' },
+  genesis: {
+    allocations: [
+      { address: treasury.address, amount: '1000000000' },
+      { address: idle.address, amount: '5' },
+    ],
+    time: '2026-01-01T00:00:00.000Z',
+  },
   sequence: false, // this test writes the blocks
 });
 
 beforeAll(async () => {
   prefix = uniquePrefix('pages');
-  ledger = await startLedgerSubgraph({ ...config(), monitorCommands: true, lookups: 'per-key' /* what the ledger does on FerretDB (db/mongo.ts), whatever the test database */ }, log);
+  ledger = await startLedgerSubgraph(
+    { ...config(), monitorCommands: true, lookups: 'per-key' /* what the ledger does on FerretDB (db/mongo.ts), whatever the test database */ },
+    log,
+  );
   const { store } = ledger;
   const genesis = (await store.blocks.findOne({ _id: blockKey(0) }))!;
   blocks.push(genesis);
@@ -144,7 +162,8 @@ function historyOf(address: string): Edge[] {
   const edges: Edge[] = [];
   for (const block of blocks) {
     block.txs.forEach((tx, index) => {
-      if (touchedByEntry(tx.body, 'kyoto').includes(address)) edges.push({ cursor: `${address}|${blockKey(block.height)}|${index}`, node: { txid: tx.id, height: block.height } });
+      if (touchedByEntry(tx.body, 'kyoto').includes(address))
+        edges.push({ cursor: `${address}|${blockKey(block.height)}|${index}`, node: { txid: tx.id, height: block.height } });
     });
   }
   return edges.reverse();
@@ -182,7 +201,8 @@ async function blockPage(first: number, after: string | null, url = ledger.url):
   return (r.data!._entities as Array<{ chain: { blocks: { edges: BlockEdge[]; pageInfo: Page['pageInfo'] } } }>)[0]!.chain.blocks;
 }
 
-const blockEdges = (): BlockEdge[] => [...blocks].reverse().map((b) => ({ cursor: String(b.height), node: { height: b.height, hash: b.hash, txCount: b.header.txCount } }));
+const blockEdges = (): BlockEdge[] =>
+  [...blocks].reverse().map((b) => ({ cursor: String(b.height), node: { height: b.height, hash: b.hash, txCount: b.header.txCount } }));
 
 // --- the tests -----------------------------------------------------------------------------
 
@@ -215,7 +235,8 @@ describe("Account.transactions: an account's history, newest first", () => {
     it(`${name}: from every cursor, pages of 2, 33 and 100`, async () => {
       const all = historyOf(w.address);
       for (const after of [null, ...all.map((e) => e.cursor)]) {
-        for (const first of [2, 33, 100]) expect(await historyPage(w.address, first, after), `${name}, first ${first}, after ${after}`).toEqual(slice(all, first, after));
+        for (const first of [2, 33, 100])
+          expect(await historyPage(w.address, first, after), `${name}, first ${first}, after ${after}`).toEqual(slice(all, first, after));
       }
     }, 300_000);
   }
@@ -255,7 +276,8 @@ describe("MongoDB's reads (lookups: batched, one $in or an indexed range)", () =
     for (const w of [busy, old]) {
       const all = historyOf(w.address);
       for (const after of [null, ...all.map((e) => e.cursor)]) {
-        for (const first of [1, 33]) expect(await historyPage(w.address, first, after, mongoLike.url), `first ${first}, after ${after}`).toEqual(slice(all, first, after));
+        for (const first of [1, 33])
+          expect(await historyPage(w.address, first, after, mongoLike.url), `first ${first}, after ${after}`).toEqual(slice(all, first, after));
       }
     }
   }, 300_000);
@@ -271,7 +293,8 @@ describe("MongoDB's reads (lookups: batched, one $in or an indexed range)", () =
 /** The database commands one request sends, with their filter and sort. */
 async function commandsOf(query: string, variables: Record<string, unknown>): Promise<Document[]> {
   const seen: Document[] = [];
-  const listen = (e: CommandStartedEvent) => seen.push({ name: e.commandName, collection: e.command[e.commandName], filter: e.command.filter, sort: e.command.sort });
+  const listen = (e: CommandStartedEvent) =>
+    seen.push({ name: e.commandName, collection: e.command[e.commandName], filter: e.command.filter, sort: e.command.sort });
   ledger.mongo.client.on('commandStarted', listen);
   try {
     const r = await gql(ledger.url, query, variables);
@@ -288,18 +311,34 @@ const byIdOnly = (c: Document) => c.name === 'find' && c.sort === undefined && O
 describe('reads by _id only (FerretDB pushes down nothing else)', () => {
   it('a page of history, first page and from a cursor, deep in a long history', async () => {
     const all = historyOf(busy.address);
-    for (const [first, after] of [[5, null], [100, null], [20, all[70]!.cursor], [100, all[30]!.cursor]] as const) {
+    for (const [first, after] of [
+      [5, null],
+      [100, null],
+      [20, all[70]!.cursor],
+      [100, all[30]!.cursor],
+    ] as const) {
       const commands = await commandsOf(HISTORY, { r: [{ __typename: 'Account', id: busy.address }], n: first, after });
-      expect(commands.filter((c) => !byIdOnly(c)), `first ${first}, after ${after}`).toEqual([]);
+      expect(
+        commands.filter((c) => !byIdOnly(c)),
+        `first ${first}, after ${after}`,
+      ).toEqual([]);
       // The account (or the cursor's history document), first + 1 history documents at most, a block per entry at most.
       expect(commands.length).toBeLessThanOrEqual(1 + (first + 1) + first);
     }
   });
 
   it('a page of blocks, first page and from a cursor', async () => {
-    for (const [first, after] of [[20, null], [100, null], [10, '50'], [5, String(HEIGHT + 10)]] as const) {
+    for (const [first, after] of [
+      [20, null],
+      [100, null],
+      [10, '50'],
+      [5, String(HEIGHT + 10)],
+    ] as const) {
       const commands = await commandsOf(BLOCKS, { r: [{ __typename: 'Municipality', code: 'kyoto' }], n: first, after });
-      expect(commands.filter((c) => !byIdOnly(c)), `first ${first}, after ${after}`).toEqual([]);
+      expect(
+        commands.filter((c) => !byIdOnly(c)),
+        `first ${first}, after ${after}`,
+      ).toEqual([]);
       // At most: the head (meta.applied, one probe past it), then the page's blocks — fewer when they are kept already (sealed.ts).
       expect(commands.length).toBeLessThanOrEqual(2 + Math.min(first, blocks.length));
       // Asked again, the blocks are in memory: the probe for a block past the head is the only
@@ -315,10 +354,26 @@ describe('reads by _id only (FerretDB pushes down nothing else)', () => {
 describe('page sizes: `first` is 1–100 (schema/ledger.graphql), anything else refused with a code', () => {
   const MUNICIPALITY = { __typename: 'Municipality', code: 'kyoto' };
   const PAGES: Array<[string, string, Record<string, unknown>]> = [
-    ['Chain.blocks', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Municipality { chain { blocks(first: $n) { edges { cursor } } } } } }', { r: [MUNICIPALITY] }],
-    ['Chain.blocksFrom', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Municipality { chain { blocksFrom(height: 0, first: $n) { height } } } } }', { r: [MUNICIPALITY] }],
-    ['Block.transactions', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Block { transactions(first: $n) { edges { cursor } } } } }', { r: [{ __typename: 'Block', id: 'kyoto:1' }] }],
-    ['Account.transactions', 'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Account { transactions(first: $n) { edges { cursor } } } } }', { r: [{ __typename: 'Account', id: busy.address }] }],
+    [
+      'Chain.blocks',
+      'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Municipality { chain { blocks(first: $n) { edges { cursor } } } } } }',
+      { r: [MUNICIPALITY] },
+    ],
+    [
+      'Chain.blocksFrom',
+      'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Municipality { chain { blocksFrom(height: 0, first: $n) { height } } } } }',
+      { r: [MUNICIPALITY] },
+    ],
+    [
+      'Block.transactions',
+      'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Block { transactions(first: $n) { edges { cursor } } } } }',
+      { r: [{ __typename: 'Block', id: 'kyoto:1' }] },
+    ],
+    [
+      'Account.transactions',
+      'query($r: [_Any!]!, $n: Int) { _entities(representations: $r) { ... on Account { transactions(first: $n) { edges { cursor } } } } }',
+      { r: [{ __typename: 'Account', id: busy.address }] },
+    ],
   ];
 
   it.each(PAGES)('%s: 100 answered, 0, 101 and -1 refused as BAD_USER_INPUT naming first', async (_name, query, variables) => {
@@ -326,7 +381,10 @@ describe('page sizes: `first` is 1–100 (schema/ledger.graphql), anything else 
     expect(ok.errors, JSON.stringify(ok.errors)).toBeUndefined();
     for (const n of [0, 101, -1]) {
       const r = await gql(ledger.url, query, { ...variables, n });
-      expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message]), `first: ${n}`).toEqual([['BAD_USER_INPUT', 'first', `first must be 1–100 (got ${n})`]]);
+      expect(
+        r.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message]),
+        `first: ${n}`,
+      ).toEqual([['BAD_USER_INPUT', 'first', `first must be 1–100 (got ${n})`]]);
     }
   });
 });

@@ -31,7 +31,8 @@ it('rebuilds balances, nonces, the tx index and history from the blocks after th
     createLogger('test', 'error'),
   );
   const { store, sequencer, admission } = ledger;
-  for (let n = 1; n <= 30; n++) expect(await admission.submit([transfer(alice, others[n % others.length]!.address, n, n)])).not.toContainEqual(expect.any(Error));
+  for (let n = 1; n <= 30; n++)
+    expect(await admission.submit([transfer(alice, others[n % others.length]!.address, n, n)])).not.toContainEqual(expect.any(Error));
   await eventually(async () => ((await store.mempool.countDocuments()) === 0 ? true : undefined), 20_000, 'all sealed');
   await sequencer.stop();
   const snapshot = async () => ({

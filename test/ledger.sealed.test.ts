@@ -75,7 +75,9 @@ describe('the sealed cache serves only what is sealed', () => {
     await eventually(
       async () => {
         for (const ledger of [holder, replica]) {
-          const tx = await ask<{ status: string; height: number | null; block: { height: number; hash: string } | null; proof: unknown }>(ledger, TX, { r: [{ __typename: 'Transaction', id: `kyoto:${txid}` }] });
+          const tx = await ask<{ status: string; height: number | null; block: { height: number; hash: string } | null; proof: unknown }>(ledger, TX, {
+            r: [{ __typename: 'Transaction', id: `kyoto:${txid}` }],
+          });
           seen.add(tx.status);
           if (tx.status === 'CONFIRMED') {
             // Confirmed: the block it names is in the database, with that hash, holding it.
@@ -88,7 +90,9 @@ describe('the sealed cache serves only what is sealed', () => {
             expect([tx.height, tx.block, tx.proof]).toEqual([null, null, null]);
           }
         }
-        const both = await Promise.all([holder, replica].map((l) => ask<{ status: string }>(l, TX, { r: [{ __typename: 'Transaction', id: `kyoto:${txid}` }] })));
+        const both = await Promise.all(
+          [holder, replica].map((l) => ask<{ status: string }>(l, TX, { r: [{ __typename: 'Transaction', id: `kyoto:${txid}` }] })),
+        );
         both.forEach((t) => seen.add(t.status));
         return both.every((t) => t.status === 'CONFIRMED') ? true : undefined;
       },
@@ -103,7 +107,15 @@ describe('the sealed cache serves only what is sealed', () => {
       const { head } = await stored();
       const next = head + 1;
       for (const ledger of [holder, replica]) {
-        type Chain = { chain: { height: number; headHash: string; head: { height: number; hash: string }; block: { height: number; hash: string } | null; blocks: { edges: Array<{ node: { height: number } }> } } };
+        type Chain = {
+          chain: {
+            height: number;
+            headHash: string;
+            head: { height: number; hash: string };
+            block: { height: number; hash: string } | null;
+            blocks: { edges: Array<{ node: { height: number } }> };
+          };
+        };
         const before = (await stored()).head;
         const { chain } = await ask<Chain>(ledger, CHAIN, { r: [{ __typename: 'Municipality', code: 'kyoto' }], h: next });
         // The head the ledger gives is at least the one the database had before the request.
@@ -111,7 +123,8 @@ describe('the sealed cache serves only what is sealed', () => {
         expect(chain.head.height).toBe(chain.height);
         expect(chain.blocks.edges[0]!.node.height).toBe(chain.height);
         const atNext = (await stored(next)).block;
-        if (chain.block) expect(chain.block.hash).toBe(atNext?.hash); // sealed: exactly the stored block
+        if (chain.block)
+          expect(chain.block.hash).toBe(atNext?.hash); // sealed: exactly the stored block
         else expect(chain.height).toBeLessThan(next); // not sealed when asked
       }
       // Seal the next block (a transfer), then ask again: no "absent" is remembered.
@@ -119,7 +132,10 @@ describe('the sealed cache serves only what is sealed', () => {
       await gql(holder.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, bob.address, 1, nonce) });
       await eventually(async () => ((await stored(next)).block ? true : undefined), 30_000, `block ${next}`);
       for (const ledger of [holder, replica]) {
-        const { chain } = await ask<{ chain: { height: number; block: { hash: string } | null } }>(ledger, CHAIN, { r: [{ __typename: 'Municipality', code: 'kyoto' }], h: next });
+        const { chain } = await ask<{ chain: { height: number; block: { hash: string } | null } }>(ledger, CHAIN, {
+          r: [{ __typename: 'Municipality', code: 'kyoto' }],
+          h: next,
+        });
         expect(chain.block?.hash).toBe((await stored(next)).block!.hash);
         expect(chain.height).toBeGreaterThanOrEqual(next);
       }
@@ -136,7 +152,9 @@ describe('the sealed cache serves only what is sealed', () => {
       "bob's balance applied",
     );
     for (const ledger of [holder, replica]) {
-      const a = await ask<{ balance: string; transactions: { edges: Array<{ node: { status: string; height: number } }> } }>(ledger, ACCOUNT, { r: [{ __typename: 'Account', id: bob.address }] });
+      const a = await ask<{ balance: string; transactions: { edges: Array<{ node: { status: string; height: number } }> } }>(ledger, ACCOUNT, {
+        r: [{ __typename: 'Account', id: bob.address }],
+      });
       expect(a.balance).toBe(String(want.balance));
       expect(a.transactions.edges).toHaveLength(7);
       expect(a.transactions.edges.every((e) => e.node.status === 'CONFIRMED')).toBe(true);

@@ -15,7 +15,19 @@ import { appendFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
-import { blockHash, canonicalJson, checkBlock, hexToBytes, isSettlement, PROPOSAL_QUERY, signVote, verify, verifyProposal, type ProposalView, type VoteBody } from '../core/index.ts';
+import {
+  blockHash,
+  canonicalJson,
+  checkBlock,
+  hexToBytes,
+  isSettlement,
+  PROPOSAL_QUERY,
+  signVote,
+  verify,
+  verifyProposal,
+  type ProposalView,
+  type VoteBody,
+} from '../core/index.ts';
 import type { AccountDoc, BlockDoc } from '../subgraphs/ledger/models.ts';
 import type { MainBlockDoc, SettlementDoc } from '../subgraphs/mainchain/models.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
@@ -47,8 +59,17 @@ beforeAll(async () => {
     pollIntervalMs: 500,
     mainchainReplicas: 2,
     // AIKI_TEST_LOG=<file>: every service's warnings and errors there, to see what happened in a failed run.
-    onLog: process.env.AIKI_TEST_LOG ? (service, line) => (/"level":"(warn|error)"/.test(line) || /lease/.test(line) ? appendFileSync(process.env.AIKI_TEST_LOG!, `${service} ${line}\n`) : undefined) : undefined,
-    mainchainEnv: { AIKI_LEASE_MS: '2000', AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100', AIKI_SETTLEMENT_TIMEOUT_MS: '20000', AIKI_VOTING_PERIOD_MS: '600000' },
+    onLog: process.env.AIKI_TEST_LOG
+      ? (service, line) =>
+          /"level":"(warn|error)"/.test(line) || /lease/.test(line) ? appendFileSync(process.env.AIKI_TEST_LOG!, `${service} ${line}\n`) : undefined
+      : undefined,
+    mainchainEnv: {
+      AIKI_LEASE_MS: '2000',
+      AIKI_MAIN_BLOCK_INTERVAL_MS: '100',
+      AIKI_SETTLE_INTERVAL_MS: '100',
+      AIKI_SETTLEMENT_TIMEOUT_MS: '20000',
+      AIKI_VOTING_PERIOD_MS: '600000',
+    },
     ledgerEnv: (spec) => ({
       AIKI_BLOCK_INTERVAL_MS: '50',
       AIKI_ANCHOR_INTERVAL_MS: '50',
@@ -86,7 +107,11 @@ async function sendUntilAcknowledged(from: Wallet, to: string, amount: number, n
  * that does not hold the lease hands it to the one that does. A reply with errors that are not
  * retryable is returned as it is (the caller decides: VOTE_EXISTS after a cut-off try means stored).
  */
-async function mainchainMutation<T>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ data?: T; code?: string }> {
+async function mainchainMutation<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ data?: T; code?: string }> {
   for (let attempt = 0; ; attempt++) {
     const url = pick(cluster.mainchainUrls);
     const reply = await gql(url, query, variables, headers).catch(() => undefined);
@@ -144,7 +169,11 @@ async function proposeAndVote(n: number, action: Voted['action'], midVote?: () =
     action === 'kobe'
       ? { title: `register kobe (${n})`, registerMunicipality: { code: KOBE.code, name: KOBE.name, endpoints: [cluster.ledgers.get(KOBE.code)!.url] } }
       : { title: `voting period ${value}`, changeParameters: [{ name: 'votingPeriodMs', value }] };
-  const proposed = await mainchainMutation<{ propose: { id: string; eventId: string; electorate: Array<{ code: string }> } }>(PROPOSE, { input }, { authorization: `Bearer ${TOKEN}` });
+  const proposed = await mainchainMutation<{ propose: { id: string; eventId: string; electorate: Array<{ code: string }> } }>(
+    PROPOSE,
+    { input },
+    { authorization: `Bearer ${TOKEN}` },
+  );
   expect(proposed.code, `proposing ${input.title}`).toBeUndefined();
   const { id, eventId, electorate } = proposed.data!.propose;
   const voted: Voted = { id, eventId, action, value, acknowledged: [] };
@@ -155,7 +184,10 @@ async function proposeAndVote(n: number, action: Voted['action'], midVote?: () =
     if (reply.data) voted.acknowledged.push(reply.data.vote.eventId);
     else if (reply.code === 'VOTE_EXISTS') {
       // An earlier try reached the holder before it was killed: stored, so it must be counted.
-      const stored = await mainchainRead<{ proposal: { votes: Array<{ municipality: string; eventId: string }> } }>('query($id: String!) { proposal(id: $id) { votes { municipality eventId } } }', { id });
+      const stored = await mainchainRead<{ proposal: { votes: Array<{ municipality: string; eventId: string }> } }>(
+        'query($id: String!) { proposal(id: $id) { votes { municipality eventId } } }',
+        { id },
+      );
       const votes = stored.proposal.votes;
       voted.acknowledged.push(votes.find((v) => v.municipality === code)!.eventId);
     } else if (reply.code !== 'VOTING_CLOSED') throw new Error(`vote of ${code} on ${id}: ${reply.code}`);
@@ -182,7 +214,10 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
   );
   const transfersDone = Promise.all(clients);
   let transfersOver = false;
-  void transfersDone.then(() => (transfersOver = true), () => (transfersOver = true));
+  void transfersDone.then(
+    () => (transfersOver = true),
+    () => (transfersOver = true),
+  );
   const whenSent = (share: number) => eventually(async () => (sent >= share * total ? true : undefined), 600_000, `${share * 100}% acknowledged`);
 
   // Governance all along: a proposal at a time, voted on by every member; the second one is where the holder is killed mid-vote.
@@ -193,7 +228,9 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
       proposals.push(await proposeAndVote(n, action, n === 2 ? () => killHolder('mid-vote') : undefined));
       await eventually(
         async () => {
-          const r = await gql(pick(cluster.mainchainUrls), 'query($id: String!) { proposal(id: $id) { status } }', { id: proposals.at(-1)!.id }).catch(() => undefined);
+          const r = await gql(pick(cluster.mainchainUrls), 'query($id: String!) { proposal(id: $id) { status } }', { id: proposals.at(-1)!.id }).catch(
+            () => undefined,
+          );
           const status = (r?.data?.proposal as { status: string } | undefined)?.status;
           return status && status !== 'VOTING' ? status : undefined;
         },
@@ -208,7 +245,11 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
     await whenSent(0.3);
     await eventually(
       async () => {
-        const counts = (await mongo.db(`${prefix}_mainchain`).collection<SettlementDoc>('settlements').countDocuments({ status: 'CREDITING' }).catch(() => 0));
+        const counts = await mongo
+          .db(`${prefix}_mainchain`)
+          .collection<SettlementDoc>('settlements')
+          .countDocuments({ status: 'CREDITING' })
+          .catch(() => 0);
         return counts > 0 ? true : undefined;
       },
       300_000,
@@ -244,7 +285,9 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
       const sealed = new Set(all.flatMap((b) => b.events.map((e) => e.id)));
       const finals = all.flatMap((b) => b.events).filter((e) => e.kind === 'settlement' && (e.status === 'CREDITED' || e.status === 'REFUNDED'));
       const outcomes = await mainDb.collection<{ _id: string; outcomeId: string }>('outcomes').find().toArray();
-      const governanceSealed = proposals.every((p) => sealed.has(p.eventId) && p.acknowledged.every((v) => sealed.has(v)) && outcomes.some((o) => o._id === p.id && sealed.has(o.outcomeId)));
+      const governanceSealed = proposals.every(
+        (p) => sealed.has(p.eventId) && p.acknowledged.every((v) => sealed.has(v)) && outcomes.some((o) => o._id === p.id && sealed.has(o.outcomeId)),
+      );
       return finals.length >= total && governanceSealed ? all : undefined;
     },
     300_000,
@@ -256,16 +299,30 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
   for (let i = 1; i < blocks.length; i++) {
     const block = blocks[i]!;
     expect(block.height, 'main-chain heights are contiguous').toBe(i);
-    checkBlock(block.header, block.hash, block.signature, { header: blocks[i - 1]!.header, hash: blocks[i - 1]!.hash }, block.events.map((e) => e.id), block.poh);
+    checkBlock(
+      block.header,
+      block.hash,
+      block.signature,
+      { header: blocks[i - 1]!.header, hash: blocks[i - 1]!.hash },
+      block.events.map((e) => e.id),
+      block.poh,
+    );
     for (const e of block.events) sealedOnce.set(e.id, (sealedOnce.get(e.id) ?? 0) + 1);
   }
-  expect([...sealedOnce.entries()].filter(([, n]) => n > 1), 'events sealed twice').toEqual([]);
+  expect(
+    [...sealedOnce.entries()].filter(([, n]) => n > 1),
+    'events sealed twice',
+  ).toEqual([]);
   const finalSteps = new Map<string, number>();
-  for (const e of blocks.flatMap((b) => b.events)) if (e.kind === 'settlement' && (e.status === 'CREDITED' || e.status === 'REFUNDED')) finalSteps.set(e.settlement, (finalSteps.get(e.settlement) ?? 0) + 1);
+  for (const e of blocks.flatMap((b) => b.events))
+    if (e.kind === 'settlement' && (e.status === 'CREDITED' || e.status === 'REFUNDED')) finalSteps.set(e.settlement, (finalSteps.get(e.settlement) ?? 0) + 1);
   for (const s of settlements) {
     expect(finalSteps.get(s._id), `final steps sealed for ${s._id}`).toBe(1);
     const statuses = s.steps.map((x) => x.status);
-    expect(statuses.filter((x) => x === 'CREDITED' || x === 'REFUNDED'), `final steps of ${s._id}`).toEqual([s.status]);
+    expect(
+      statuses.filter((x) => x === 'CREDITED' || x === 'REFUNDED'),
+      `final steps of ${s._id}`,
+    ).toEqual([s.status]);
     expect(new Set(statuses).size, `a step twice in ${s._id}: ${statuses.join(',')}`).toBe(statuses.length);
   }
 

@@ -35,7 +35,11 @@ beforeAll(async () => {
     pollIntervalMs: 60_000, // changes reach the gateway by its long poll and its labels, not this
     mainchainReplicas: 2,
     mainchainEnv: { AIKI_LEASE_MS: '2000', AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
-    ledgerEnv: (spec) => ({ AIKI_BLOCK_INTERVAL_MS: '50', AIKI_ANCHOR_INTERVAL_MS: '50', ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: kyotoan.address, amount: '1000' }]) } : {}) }),
+    ledgerEnv: (spec) => ({
+      AIKI_BLOCK_INTERVAL_MS: '50',
+      AIKI_ANCHOR_INTERVAL_MS: '50',
+      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: kyotoan.address, amount: '1000' }]) } : {}),
+    }),
   });
   holder = await eventually(() => cluster.mainchainHolder(), 120_000, 'a lease holder');
   other = cluster.mainchains.find((m) => m !== holder)!;
@@ -76,11 +80,24 @@ it('refreshes a cached registry answer at the gateway after a registration sent 
   const LIST = '{ municipalities { code name } }';
   expect(await cached(LIST)).toEqual({ municipalities: [{ code: 'kyoto', name: 'Kyoto' }] });
   // Nara's ledger pushes its blocks to the non-holder alone.
-  const nara = await cluster.startLedger(NARA, 0, { AIKI_MAINCHAIN_URL: other.url, AIKI_GENESIS: JSON.stringify([{ address: narai.address, amount: '1000' }]) });
-  const registered = await gql(other.url, 'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', { input: { ...NARA, endpoints: [nara.url] } }, { authorization: `Bearer ${TOKEN}` });
+  const nara = await cluster.startLedger(NARA, 0, {
+    AIKI_MAINCHAIN_URL: other.url,
+    AIKI_GENESIS: JSON.stringify([{ address: narai.address, amount: '1000' }]),
+  });
+  const registered = await gql(
+    other.url,
+    'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
+    { input: { ...NARA, endpoints: [nara.url] } },
+    { authorization: `Bearer ${TOKEN}` },
+  );
   expect(registered.errors).toBeUndefined();
   // The very next read through the gateway lists it, though the list before was kept.
-  expect((await gql(cluster.gateway.url, LIST)).data).toEqual({ municipalities: [{ code: 'kyoto', name: 'Kyoto' }, { code: 'nara', name: 'Nara' }] });
+  expect((await gql(cluster.gateway.url, LIST)).data).toEqual({
+    municipalities: [
+      { code: 'kyoto', name: 'Kyoto' },
+      { code: 'nara', name: 'Nara' },
+    ],
+  });
 });
 
 it('refreshes a cached database answer at the gateway after an anchor sent to the process without the lease', { timeout: 600_000 }, async () => {
@@ -91,10 +108,14 @@ it('refreshes a cached database answer at the gateway after an anchor sent to th
   expect(sent.errors).toBeUndefined();
   // Nara pushes the block to the non-holder, which hands it to the holder; once the holder has it…
   const top = Math.max(...before);
-  await eventually(async () => {
-    const direct = await gql(holder.url, ANCHORS);
-    return Math.max(...heights(direct.data)) > top ? true : undefined;
-  }, 240_000, "nara's new block anchored");
+  await eventually(
+    async () => {
+      const direct = await gql(holder.url, ANCHORS);
+      return Math.max(...heights(direct.data)) > top ? true : undefined;
+    },
+    240_000,
+    "nara's new block anchored",
+  );
   // …the gateway's next read has it too: the kept answer was not used.
   expect(Math.max(...heights((await gql(cluster.gateway.url, ANCHORS)).data))).toBeGreaterThan(top);
 });
@@ -107,65 +128,83 @@ it('moves the gateway and the ledgers to the other process when the holder is ki
   const sakai = await cluster.startLedger({ code: 'sakai', name: 'Sakai' });
   const registered = await eventually(
     async () => {
-      const r = await gql(cluster.gateway.url, 'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', { input: { code: 'sakai', name: 'Sakai', endpoints: [sakai.url] } }, { authorization: `Bearer ${TOKEN}` });
+      const r = await gql(
+        cluster.gateway.url,
+        'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
+        { input: { code: 'sakai', name: 'Sakai', endpoints: [sakai.url] } },
+        { authorization: `Bearer ${TOKEN}` },
+      );
       return r.errors?.[0]?.extensions?.code === 'MUNICIPALITY_EXISTS' || !r.errors ? r : undefined;
     },
     240_000,
     'sakai registered through the gateway',
   );
   expect(registered.errors ?? []).toEqual([]);
-  expect(((await gql(cluster.gateway.url, '{ municipalities { code } }')).data!.municipalities as Array<{ code: string }>).map((m) => m.code)).toEqual(['kyoto', 'nara', 'sakai']);
+  expect(((await gql(cluster.gateway.url, '{ municipalities { code } }')).data!.municipalities as Array<{ code: string }>).map((m) => m.code)).toEqual([
+    'kyoto',
+    'nara',
+    'sakai',
+  ]);
   // Kyoto's ledger (given both URLs, the killed one among them) anchors its next block at the new holder.
-  const kyotoTop = async () => ((await gql(other.url, '{ municipality(code: "kyoto") { anchoredHeight } }')).data!.municipality as { anchoredHeight: number }).anchoredHeight;
+  const kyotoTop = async () =>
+    ((await gql(other.url, '{ municipality(code: "kyoto") { anchoredHeight } }')).data!.municipality as { anchoredHeight: number }).anchoredHeight;
   const before = await kyotoTop();
   const sent = await gql(cluster.ledgers.get('kyoto')!.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoan, wallet('kyoto').address, 1, 1) });
   expect(sent.errors).toBeUndefined();
   await eventually(async () => ((await kyotoTop()) > before ? true : undefined), 240_000, "kyoto's next block anchored at the process left");
 });
 
-it('answers a proposal submitted again after its answer was lost and the holder kill -9ed with the same proposal, not a second', { timeout: 600_000 }, async () => {
-  // Two processes again: the one killed above starts anew (without the lease), the other holds it.
-  const index = cluster.mainchains.indexOf(holder);
-  const restarted = await cluster.restartMainchain(index);
-  const current = await eventually(() => cluster.mainchainHolder(), 240_000, 'a lease holder');
-  expect(current).not.toBe(restarted);
-  const PROPOSE = 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }';
-  const input = { title: 'voting period, submitted twice', changeParameters: [{ name: 'votingPeriodMs', value: '700000' }] };
-  const mongo = new MongoClient(mongoUri());
-  try {
-    const proposals = mongo.db(`${prefix}_mainchain`).collection<{ _id: string; body: { title: string } }>('proposals');
-    const stored = () => proposals.find({ 'body.title': input.title }).toArray();
-    // Sent to the process without the lease, which hands it to the holder; the client stops
-    // listening once the proposal is stored, so its answer is lost, as when a connection breaks.
-    const lost = new AbortController();
-    const body = JSON.stringify({ query: PROPOSE, variables: { input } });
-    const secret = subgraphSecret();
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...(secret ? signRequest(secret, 'POST', restarted.url, body) : {}) };
-    const first = fetch(restarted.url, { method: 'POST', headers, body, signal: lost.signal }).catch(() => undefined);
-    const [doc] = await eventually(async () => ((await stored()).length > 0 ? stored() : undefined), 240_000, 'the proposal stored');
-    lost.abort();
-    await first;
-    await current!.kill(); // kill -9: the restarted process takes the lease
-    await eventually(async () => ((await cluster.mainchainHolder()) === restarted ? true : undefined), 240_000, 'the restarted process to take the lease');
-    // The caller sends it again (to either process, as a client that got no answer would), until answered.
-    const again = await eventually(
-      async () => {
-        const r = await gql(restarted.url, PROPOSE, { input }, { authorization: `Bearer ${TOKEN}` });
-        return r.errors?.[0]?.extensions?.code === 'MAINCHAIN_UNAVAILABLE' ? undefined : r;
-      },
-      240_000,
-      'the proposal submitted again',
-    );
-    expect(again.errors).toBeUndefined();
-    expect((again.data!.propose as { id: string }).id).toBe(doc!._id);
-    expect((await stored()).map((p) => p._id)).toEqual([doc!._id]);
-    // The same submission once more, at the holder: the same open proposal again.
-    expect(((await gql(restarted.url, PROPOSE, { input }, { authorization: `Bearer ${TOKEN}` })).data!.propose as { id: string }).id).toBe(doc!._id);
-    expect(await stored()).toHaveLength(1);
-  } finally {
-    await mongo.close();
-  }
-});
+it(
+  'answers a proposal submitted again after its answer was lost and the holder kill -9ed with the same proposal, not a second',
+  { timeout: 600_000 },
+  async () => {
+    // Two processes again: the one killed above starts anew (without the lease), the other holds it.
+    const index = cluster.mainchains.indexOf(holder);
+    const restarted = await cluster.restartMainchain(index);
+    const current = await eventually(() => cluster.mainchainHolder(), 240_000, 'a lease holder');
+    expect(current).not.toBe(restarted);
+    const PROPOSE = 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }';
+    const input = { title: 'voting period, submitted twice', changeParameters: [{ name: 'votingPeriodMs', value: '700000' }] };
+    const mongo = new MongoClient(mongoUri());
+    try {
+      const proposals = mongo.db(`${prefix}_mainchain`).collection<{ _id: string; body: { title: string } }>('proposals');
+      const stored = () => proposals.find({ 'body.title': input.title }).toArray();
+      // Sent to the process without the lease, which hands it to the holder; the client stops
+      // listening once the proposal is stored, so its answer is lost, as when a connection breaks.
+      const lost = new AbortController();
+      const body = JSON.stringify({ query: PROPOSE, variables: { input } });
+      const secret = subgraphSecret();
+      const headers = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${TOKEN}`,
+        ...(secret ? signRequest(secret, 'POST', restarted.url, body) : {}),
+      };
+      const first = fetch(restarted.url, { method: 'POST', headers, body, signal: lost.signal }).catch(() => undefined);
+      const [doc] = await eventually(async () => ((await stored()).length > 0 ? stored() : undefined), 240_000, 'the proposal stored');
+      lost.abort();
+      await first;
+      await current!.kill(); // kill -9: the restarted process takes the lease
+      await eventually(async () => ((await cluster.mainchainHolder()) === restarted ? true : undefined), 240_000, 'the restarted process to take the lease');
+      // The caller sends it again (to either process, as a client that got no answer would), until answered.
+      const again = await eventually(
+        async () => {
+          const r = await gql(restarted.url, PROPOSE, { input }, { authorization: `Bearer ${TOKEN}` });
+          return r.errors?.[0]?.extensions?.code === 'MAINCHAIN_UNAVAILABLE' ? undefined : r;
+        },
+        240_000,
+        'the proposal submitted again',
+      );
+      expect(again.errors).toBeUndefined();
+      expect((again.data!.propose as { id: string }).id).toBe(doc!._id);
+      expect((await stored()).map((p) => p._id)).toEqual([doc!._id]);
+      // The same submission once more, at the holder: the same open proposal again.
+      expect(((await gql(restarted.url, PROPOSE, { input }, { authorization: `Bearer ${TOKEN}` })).data!.propose as { id: string }).id).toBe(doc!._id);
+      expect(await stored()).toHaveLength(1);
+    } finally {
+      await mongo.close();
+    }
+  },
+);
 
 function nara(): ServiceProcess {
   return cluster.ledgers.get('nara')!;

@@ -15,7 +15,14 @@ afterAll(async () => {
 
 it('serves /metrics and /ready on the metrics listener and not /metrics on the GraphQL port', async () => {
   ledger = await startLedgerSubgraph(
-    { municipality: 'kyoto', port: 0, mongoUri: mongoUri(), dbName: `${prefix}_kyoto`, sequencerKey: sha256(utf8('metrics port test')), metricsListener: { port: 0 } },
+    {
+      municipality: 'kyoto',
+      port: 0,
+      mongoUri: mongoUri(),
+      dbName: `${prefix}_kyoto`,
+      sequencerKey: sha256(utf8('metrics port test')),
+      metricsListener: { port: 0 },
+    },
     createLogger('test', 'error'),
   );
   expect(ledger.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);

@@ -147,7 +147,11 @@ async function shInBackground(command: string, block: number, ready: (output: st
   return child;
 }
 
-const answers = async (port: number) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+const answers = async (port: number) =>
+  fetch(`http://127.0.0.1:${port}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 /** stdout of `npm run …` without npm's own header lines (`> aiki-federation@… aiki`). */
 const npmOutput = (stdout: string) =>
@@ -409,7 +413,8 @@ const STEPS: Step[] = [
     forms: ['none', 'all'],
     check: (r, f) => {
       ok(r);
-      if (f === 'none') expect(npmOutput(r.stdout)).toMatch(/^ *1 PASSED\s+REGISTER_MUNICIPALITY\s+yes 2 no 0 abstain 0 veto 0 pending 1\s+Register Kobe \(kobe\)$/m);
+      if (f === 'none')
+        expect(npmOutput(r.stdout)).toMatch(/^ *1 PASSED\s+REGISTER_MUNICIPALITY\s+yes 2 no 0 abstain 0 veto 0 pending 1\s+Register Kobe \(kobe\)$/m);
       else expect(npmOutput(r.stdout)).toBe('');
     },
   },
@@ -417,7 +422,14 @@ const STEPS: Step[] = [
     readme: 'npm run aiki -- proposal show 1',
     check: (r) => {
       ok(r);
-      expect(jsonOf(r.stdout)).toMatchObject({ id: '1', status: 'PASSED', votes: [{ municipality: 'kyoto', option: 'YES' }, { municipality: 'osaka', option: 'YES' }] });
+      expect(jsonOf(r.stdout)).toMatchObject({
+        id: '1',
+        status: 'PASSED',
+        votes: [
+          { municipality: 'kyoto', option: 'YES' },
+          { municipality: 'osaka', option: 'YES' },
+        ],
+      });
     },
   },
   {
@@ -465,35 +477,34 @@ const STEPS: Step[] = [
     },
   },
   // The rest of the operator commands: each a proposal (left to its vote, but the suspension: only a suspended member is resumed)
-  ...[
-    ['npm run aiki -- municipality suspend nara --reason "…"', 3],
-  ].map(
-    ([readme, id]): Step => ({
-      readme: readme as string,
-      check: (r) => {
-        ok(r);
-        expect(lastLine(r.stdout)).toMatch(new RegExp(`^proposal ${id} VOTING until `));
-      },
-      then: async () => {
-        // Three of the four members pass it (with the CLI, as above).
-        for (const code of ['kyoto', 'osaka', 'kobe']) ok(await sh(`npm run aiki -- vote 3 yes --municipality ${code} --key .data/keys/${code}-sequencer.key`, 0));
-        await eventually(async () => ((await gql(GATEWAY, '{ municipality(code: "nara") { status } }')).data?.municipality?.status === 'SUSPENDED' ? true : undefined), 60_000, 'nara suspended');
-      },
-    }),
-  ),
+  ...[['npm run aiki -- municipality suspend nara --reason "…"', 3]].map(([readme, id]): Step => ({
+    readme: readme as string,
+    check: (r) => {
+      ok(r);
+      expect(lastLine(r.stdout)).toMatch(new RegExp(`^proposal ${id} VOTING until `));
+    },
+    then: async () => {
+      // Three of the four members pass it (with the CLI, as above).
+      for (const code of ['kyoto', 'osaka', 'kobe'])
+        ok(await sh(`npm run aiki -- vote 3 yes --municipality ${code} --key .data/keys/${code}-sequencer.key`, 0));
+      await eventually(
+        async () => ((await gql(GATEWAY, '{ municipality(code: "nara") { status } }')).data?.municipality?.status === 'SUSPENDED' ? true : undefined),
+        60_000,
+        'nara suspended',
+      );
+    },
+  })),
   ...[
     ['npm run aiki -- municipality resume nara', 4],
     ['npm run aiki -- subgraph remove events', 5],
     ['npm run aiki -- parameters propose votingPeriodMs=86400000 quorum=0.4', 6],
-  ].map(
-    ([readme, id]): Step => ({
-      readme: readme as string,
-      check: (r) => {
-        ok(r);
-        expect(lastLine(r.stdout)).toMatch(new RegExp(`^proposal ${id} VOTING until `));
-      },
-    }),
-  ),
+  ].map(([readme, id]): Step => ({
+    readme: readme as string,
+    check: (r) => {
+      ok(r);
+      expect(lastLine(r.stdout)).toMatch(new RegExp(`^proposal ${id} VOTING until `));
+    },
+  })),
   {
     readme: 'npm run aiki -- operator add alice',
     check: (r) => {
@@ -547,7 +558,11 @@ const STEPS: Step[] = [
   },
   // docker-compose: the environment it needs, made as the README makes it
   { readme: 'export AIKI_MONGO_ROOT_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_BACKUP_PASSWORD=$(openssl rand -hex 16)', exports: true },
-  { readme: 'export AIKI_MONGO_MAINCHAIN_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_KYOTO_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_OSAKA_PASSWORD=$(openssl rand -hex 16)', exports: true },
+  {
+    readme:
+      'export AIKI_MONGO_MAINCHAIN_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_KYOTO_PASSWORD=$(openssl rand -hex 16) AIKI_MONGO_OSAKA_PASSWORD=$(openssl rand -hex 16)',
+    exports: true,
+  },
   { readme: 'export AIKI_OPERATOR_TOKEN=$(openssl rand -hex 16) AIKI_SUBGRAPH_SECRET=$(openssl rand -hex 32)', exports: true },
   { readme: 'export AIKI_KYOTO_SEQUENCER_KEY=$(openssl rand -hex 32) AIKI_OSAKA_SEQUENCER_KEY=$(openssl rand -hex 32)', exports: true },
   {
@@ -607,7 +622,10 @@ afterAll(async () => {
   }
   // The production command's ledger wrote to the suite's database under its default name.
   const client = new MongoClient(mongoUri());
-  await client.db('aiki_ledger_kyoto').dropDatabase().finally(() => client.close());
+  await client
+    .db('aiki_ledger_kyoto')
+    .dropDatabase()
+    .finally(() => client.close());
   if (project) rmSync(project, { recursive: true, force: true });
 }, 120_000);
 

@@ -29,7 +29,10 @@ afterAll(async () => {
 });
 
 /** POSTs a raw JSON body (signed for a subgraph); the status and the parsed answer. */
-async function post(url: string, body: string): Promise<{ status: number; json: { errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> } }> {
+async function post(
+  url: string,
+  body: string,
+): Promise<{ status: number; json: { errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> } }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signRequest(subgraphSecret()!, 'POST', url, body) }, body });
   return { status: res.status, json: (await res.json()) as never };
 }
@@ -86,7 +89,13 @@ describe('requests that are not an operation this API serves', () => {
 describe('lists a client gives are bounded before the work they ask for', () => {
   it('refuses keyAccounts with 5,000 municipality codes for their number, before looking any up', async () => {
     const codes = Array.from({ length: 5000 }, (_, i) => `x${String(i).padStart(4, '0')}`); // none registered: a lookup would say UNKNOWN_MUNICIPALITY
-    const r = await post(cluster.gateway.url, JSON.stringify({ query: 'query($k: String!, $m: [String!]) { keyAccounts(publicKey: $k, municipalities: $m) { id } }', variables: { k: 'ab'.repeat(32), m: codes } }));
+    const r = await post(
+      cluster.gateway.url,
+      JSON.stringify({
+        query: 'query($k: String!, $m: [String!]) { keyAccounts(publicKey: $k, municipalities: $m) { id } }',
+        variables: { k: 'ab'.repeat(32), m: codes },
+      }),
+    );
     expect(r.json.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'municipalities' });
   });
 
@@ -101,7 +110,9 @@ describe('lists a client gives are bounded before the work they ask for', () => 
       expect(over.status, url).toBe(400);
       expect(over.json.errors?.[0]?.extensions, url).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations' });
       // As a literal list, or behind a fragment, the same.
-      const literal = `{ ... on Query { _entities(representations: [${Array(10_001).fill(JSON.stringify(rep).replace(/"(\w+)":/g, '$1:')).join(',')}]) { __typename } } }`;
+      const literal = `{ ... on Query { _entities(representations: [${Array(10_001)
+        .fill(JSON.stringify(rep).replace(/"(\w+)":/g, '$1:'))
+        .join(',')}]) { __typename } } }`;
       expect((await post(url, JSON.stringify({ query: literal }))).json.errors?.[0]?.extensions?.field, url).toBe('representations');
       const within = await post(url, JSON.stringify({ query, variables: { r: Array(3).fill(rep) } }));
       expect(within.json.errors, url).toBeUndefined();
@@ -114,9 +125,21 @@ describe('long polls', () => {
     for (const url of [cluster.gateway.url, cluster.mainchain.url]) {
       const current = (await post(url, JSON.stringify({ query: '{ registryRevision }' }))).json as { data: { registryRevision: string } };
       const after = current.data.registryRevision; // unchanged for the test: each wait ends at its waitMs
-      const two = await post(url, JSON.stringify({ query: 'query($a: String) { a: registryRevision(after: $a, waitMs: 50) b: registryRevision(after: $a, waitMs: 50) }', variables: { a: after } }));
-      expect(two.json.errors?.map((e) => e.extensions), url).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'waitMs' })]);
-      const one = await post(url, JSON.stringify({ query: 'query($a: String) { a: registryRevision(after: $a, waitMs: 50) b: registryRevision }', variables: { a: after } }));
+      const two = await post(
+        url,
+        JSON.stringify({
+          query: 'query($a: String) { a: registryRevision(after: $a, waitMs: 50) b: registryRevision(after: $a, waitMs: 50) }',
+          variables: { a: after },
+        }),
+      );
+      expect(
+        two.json.errors?.map((e) => e.extensions),
+        url,
+      ).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'waitMs' })]);
+      const one = await post(
+        url,
+        JSON.stringify({ query: 'query($a: String) { a: registryRevision(after: $a, waitMs: 50) b: registryRevision }', variables: { a: after } }),
+      );
       expect(one.json, url).toEqual({ data: { a: after, b: after } });
     }
   });

@@ -19,7 +19,8 @@ import { transfer, wallet } from './support/ledger.ts';
 
 const log = createLogger('test', 'error');
 const CODES = ['kyoto', 'osaka', 'nara'] as const;
-const QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Municipality { code chain { municipality height headHash } } } }';
+const QUERY =
+  'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Municipality { code chain { municipality height headHash } } } }';
 
 let prefix: string;
 let client: MongoClient;
@@ -36,7 +37,11 @@ beforeAll(async () => {
     for (let h = 1; h <= CODES.length - i; h++) await plantBlock(mongoUri(), dbName, h, `${code}-${h}`.padEnd(64, '0'));
     // Written behind its lease holder's back: it rebuilds on them within a round.
     const ledger = ledgers.get(code)!;
-    await eventually(async () => ((await ledger.store.head()).height === CODES.length - i && ledger.sequencer.knownHead()?.height === CODES.length - i ? true : undefined), 20_000, `${code}'s planted blocks`);
+    await eventually(
+      async () => ((await ledger.store.head()).height === CODES.length - i && ledger.sequencer.knownHead()?.height === CODES.length - i ? true : undefined),
+      20_000,
+      `${code}'s planted blocks`,
+    );
   }
 });
 
@@ -135,7 +140,9 @@ describe('ShardRouter', () => {
     ]);
     const reply = await router.process(entitiesRequest([rep('osaka'), rep('kyoto')]));
     expect(reply.data?._entities).toEqual([null, await ownHead('kyoto')]);
-    expect(reply.errors).toEqual([expect.objectContaining({ path: ['_entities', 0], extensions: expect.objectContaining({ code: 'SHARD_UNAVAILABLE', municipality: 'osaka' }) })]);
+    expect(reply.errors).toEqual([
+      expect.objectContaining({ path: ['_entities', 0], extensions: expect.objectContaining({ code: 'SHARD_UNAVAILABLE', municipality: 'osaka' }) }),
+    ]);
   });
 
   it('fails over to the next endpoint of a shard', async () => {
@@ -165,7 +172,11 @@ describe('ShardRouter', () => {
     const { router } = routerFor(CODES.map((c) => [c, [ledgers.get(c)!.url]]));
     for (const m of [{ $gt: '' }, 'Not A Code', null]) {
       const reply = await router.process({
-        request: { query: 'mutation($m: String, $t: SignedTransactionInput!) { a: submitTransaction(municipality: $m, transaction: $t) { id } b: submitTransaction(municipality: "kyoto", transaction: $t) { id } }', variables: { m, t: {} } },
+        request: {
+          query:
+            'mutation($m: String, $t: SignedTransactionInput!) { a: submitTransaction(municipality: $m, transaction: $t) { id } b: submitTransaction(municipality: "kyoto", transaction: $t) { id } }',
+          variables: { m, t: {} },
+        },
       } as unknown as GraphQLDataSourceProcessOptions);
       expect(reply.errors?.find((e) => e.path?.[0] === 'a')?.extensions?.code).toBe('UNROUTABLE_REQUEST');
     }
@@ -175,7 +186,10 @@ describe('ShardRouter', () => {
     const many = await manyLedgers({ delayMs: 20 });
     try {
       const codes = Array.from({ length: 40 }, (_, i) => `m${String(i).padStart(3, '0')}`);
-      const { router } = routerFor(codes.map((c) => [c, [many.endpoint(c)]]), { fanOut: 4 });
+      const { router } = routerFor(
+        codes.map((c) => [c, [many.endpoint(c)]]),
+        { fanOut: 4 },
+      );
       const order = [...codes].reverse();
       const reply = await router.process(entitiesRequest(order.map(rep)));
       expect(reply).toEqual({ data: { _entities: order.map((code) => ({ code, chain: { municipality: code, height: 0, headHash: code } })) } });
@@ -190,7 +204,10 @@ describe('ShardRouter', () => {
     const many = await manyLedgers({ hang: true });
     try {
       const codes = Array.from({ length: 10 }, (_, i) => `h${String(i).padStart(3, '0')}`);
-      const { router } = routerFor(codes.map((c) => [c, [many.endpoint(c)]]), { fanOut: 2, timeoutMs: 300 });
+      const { router } = routerFor(
+        codes.map((c) => [c, [many.endpoint(c)]]),
+        { fanOut: 2, timeoutMs: 300 },
+      );
       const reply = await router.process(entitiesRequest(codes.map(rep)));
       expect(reply.data?._entities).toEqual(codes.map(() => null));
       expect(reply.errors).toHaveLength(10);

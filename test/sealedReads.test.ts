@@ -47,8 +47,15 @@ it('reads sealed data from a secondary with a bounded staleness on a replica set
 it('finds on the primary what a secondary behind it does not have yet', async () => {
   const primary = client.db(`${prefix}_primary`).collection<{ _id: string; n: number }>('blocks');
   const behind = client.db(`${prefix}_behind`).collection<{ _id: string; n: number }>('blocks');
-  await primary.insertMany([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }, { _id: 'c', n: 3 }]);
-  await behind.insertMany([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }]);
+  await primary.insertMany([
+    { _id: 'a', n: 1 },
+    { _id: 'b', n: 2 },
+    { _id: 'c', n: 3 },
+  ]);
+  await behind.insertMany([
+    { _id: 'a', n: 1 },
+    { _id: 'b', n: 2 },
+  ]);
   const commands: string[] = [];
   const listen = (e: { databaseName: string; commandName: string }) => commands.push(`${e.databaseName.replace(`${prefix}_`, '')}:${e.commandName}`);
   client.on('commandStarted', listen);

@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 it('splits the flags on whitespace and names each service in them', () => {
-  expect(nodeFlags('ledger:kyoto', '  --cpu-prof   --cpu-prof-dir=prof/{name}\n--max-old-space-size=512 ')).toEqual(['--cpu-prof', '--cpu-prof-dir=prof/ledger-kyoto', '--max-old-space-size=512']);
+  expect(nodeFlags('ledger:kyoto', '  --cpu-prof   --cpu-prof-dir=prof/{name}\n--max-old-space-size=512 ')).toEqual([
+    '--cpu-prof',
+    '--cpu-prof-dir=prof/ledger-kyoto',
+    '--max-old-space-size=512',
+  ]);
   expect(nodeFlags('gateway', '')).toEqual([]);
   expect(nodeFlags('../x', '--cpu-prof-dir={name}')).toEqual(['--cpu-prof-dir=..-x']);
 });
@@ -30,7 +34,14 @@ it('starts the main chain with them; it stops on SIGTERM and leaves its CPU prof
   process.env.AIKI_NODE_FLAGS = `--cpu-prof --cpu-prof-dir=${join(dir, '{name}')}`;
   try {
     const mainchain = await spawnService('mainchain:flags', 'mainchain', {
-      env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_main`, AIKI_PORT: '0', AIKI_DATA_DIR: dir, AIKI_SUBGRAPH_SECRET: randomBytes(32).toString('hex'), AIKI_MAINCHAIN_KEY: randomBytes(32).toString('hex') },
+      env: {
+        MONGODB_URI: mongoUri(),
+        AIKI_DB_NAME: `${prefix}_main`,
+        AIKI_PORT: '0',
+        AIKI_DATA_DIR: dir,
+        AIKI_SUBGRAPH_SECRET: randomBytes(32).toString('hex'),
+        AIKI_MAINCHAIN_KEY: randomBytes(32).toString('hex'),
+      },
     });
     // Answering a request means it is past start-up: its SIGTERM handler is installed (a signal
     // that comes before it takes the default action, and no profile is written).

@@ -12,7 +12,19 @@ import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
-import { abortBytes, bytesToHex, formatAddress, generateKeyPair, hexToBytes, settlementEntryId, sign, signSettlement, TRACE_QUERY, verifyTrace, type TraceInput } from '../core/index.ts';
+import {
+  abortBytes,
+  bytesToHex,
+  formatAddress,
+  generateKeyPair,
+  hexToBytes,
+  settlementEntryId,
+  sign,
+  signSettlement,
+  TRACE_QUERY,
+  verifyTrace,
+  type TraceInput,
+} from '../core/index.ts';
 import type { AccountDoc } from '../subgraphs/ledger/models.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
@@ -132,7 +144,11 @@ describe('transfers between municipalities', () => {
     const mirror = formatAddress('osaka', treasury.publicKey); // the treasury's key, on osaka's ledger
     const id = await send(treasury, mirror, 5, ++nonce);
     await settled(id, 'CREDITED');
-    const r = await gql(cluster.gateway.url, 'query($k: String!) { keyAccounts(publicKey: $k) { id balance transactions(first: 5) { edges { node { kind amount } } } } }', { k: bytesToHex(treasury.publicKey) });
+    const r = await gql(
+      cluster.gateway.url,
+      'query($k: String!) { keyAccounts(publicKey: $k) { id balance transactions(first: 5) { edges { node { kind amount } } } } }',
+      { k: bytesToHex(treasury.publicKey) },
+    );
     expect(r.errors).toBeUndefined();
     const accounts = r.data!.keyAccounts as Array<{ id: string; balance: string; transactions: { edges: Array<{ node: { kind: string; amount: string } }> } }>;
     expect(accounts.map((a) => a.id)).toEqual(['kyoto', 'osaka', 'nara'].map((c) => `${c}:${bytesToHex(treasury.publicKey)}`));
@@ -188,23 +204,38 @@ describe('transfers between municipalities', () => {
     expect(await balance(treasury.address)).toBe(before);
     expect(await balance(erin.address)).toBe(0);
     // The aborted credit is recorded at the destination, so the order can never be written later.
-    const credit = (await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status rejection { code } } }', { id: s.credit!.id })).data!.transaction;
+    const credit = (await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status rejection { code } } }', { id: s.credit!.id })).data!
+      .transaction;
     expect(credit).toEqual({ status: 'REJECTED', rejection: { code: 'SETTLEMENT_ABORTED' } });
   });
 
   it('refuses settlement orders and aborts not signed by the main chain, and writes nothing', async () => {
     const impostor = generateKeyPair();
-    const body = { v: 1 as const, type: 'credit' as const, settlement: 'ab'.repeat(32), from: treasury.address, to: wallet('osaka').address, amount: '1000', time: new Date().toISOString() };
+    const body = {
+      v: 1 as const,
+      type: 'credit' as const,
+      settlement: 'ab'.repeat(32),
+      from: treasury.address,
+      to: wallet('osaka').address,
+      amount: '1000',
+      time: new Date().toISOString(),
+    };
     const forged = signSettlement(body, impostor.secretKey);
     const osaka = cluster.ledgers.get('osaka')!.url;
     const settle = await gql(osaka, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', { o: forged });
     expect(settle.errors?.[0]?.extensions?.code).toBe('BAD_SIGNATURE');
-    const abort = await gql(osaka, 'mutation($o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: "osaka", order: $o, signature: $s) { status } }', {
-      o: forged,
-      s: bytesToHex(sign(abortBytes(settlementEntryId(body)), impostor.secretKey)),
-    });
+    const abort = await gql(
+      osaka,
+      'mutation($o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: "osaka", order: $o, signature: $s) { status } }',
+      {
+        o: forged,
+        s: bytesToHex(sign(abortBytes(settlementEntryId(body)), impostor.secretKey)),
+      },
+    );
     expect(abort.errors?.[0]?.extensions?.code).toBe('BAD_SIGNATURE');
-    const injected = await gql(osaka, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', { o: { ...forged, body: { ...body, to: { $gt: '' } } } });
+    const injected = await gql(osaka, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', {
+      o: { ...forged, body: { ...body, to: { $gt: '' } } },
+    });
     expect(injected.errors?.length).toBeGreaterThan(0);
     const found = await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status } }', { id: `osaka:${settlementEntryId(body)}` });
     expect(found.errors?.[0]?.extensions?.code).toBe('TRANSACTION_NOT_FOUND');
@@ -212,7 +243,15 @@ describe('transfers between municipalities', () => {
 
   it("keeps the federation's own mutations off the gateway: even an order signed with the main chain's key is refused there, and nothing is written", async () => {
     const dave = wallet('osaka');
-    const body = { v: 1 as const, type: 'credit' as const, settlement: 'cd'.repeat(32), from: treasury.address, to: dave.address, amount: '1000000000000000', time: new Date().toISOString() };
+    const body = {
+      v: 1 as const,
+      type: 'credit' as const,
+      settlement: 'cd'.repeat(32),
+      from: treasury.address,
+      to: dave.address,
+      amount: '1000000000000000',
+      time: new Date().toISOString(),
+    };
     const order = signSettlement(body, hexToBytes(cluster.keys.mainchain));
     const gateway = cluster.gateway.url;
     const refusals = [
@@ -221,7 +260,9 @@ describe('transfers between municipalities', () => {
         o: order,
         s: bytesToHex(sign(abortBytes(settlementEntryId(body)), hexToBytes(cluster.keys.mainchain))),
       }),
-      await gql(gateway, 'mutation($b: [AnchorBlockInput!]!) { anchorBlocks(municipality: "osaka", blocks: $b) { height } }', { b: [{ header: '{}', hash: '00'.repeat(32), signature: '00'.repeat(64) }] }),
+      await gql(gateway, 'mutation($b: [AnchorBlockInput!]!) { anchorBlocks(municipality: "osaka", blocks: $b) { height } }', {
+        b: [{ header: '{}', hash: '00'.repeat(32), signature: '00'.repeat(64) }],
+      }),
     ];
     for (const r of refusals) {
       expect(r.data ?? null).toBeNull();
@@ -292,11 +333,19 @@ describe('transfers between municipalities', () => {
     };
     const cases: Array<[string, TraceInput, RegExp]> = [
       ['CREDITING removed', keep(credited, ['ESCROWED', 'CREDITED']), /FAIL hop 0 steps: ESCROWED → CREDITED: CREDITED cannot follow ESCROWED/],
-      ['out of order', keep(credited, ['CREDITING', 'ESCROWED', 'CREDITED']), /FAIL hop 0 steps: CREDITING → ESCROWED → CREDITED: its first step is CREDITING, not ESCROWED/],
+      [
+        'out of order',
+        keep(credited, ['CREDITING', 'ESCROWED', 'CREDITED']),
+        /FAIL hop 0 steps: CREDITING → ESCROWED → CREDITED: its first step is CREDITING, not ESCROWED/,
+      ],
       ['a lone CREDITED', keep(credited, ['CREDITED']), /FAIL hop 0 steps: CREDITED: its first step is CREDITED, not ESCROWED/],
       ['ESCROWED → REFUNDED', keep(refunded, ['ESCROWED', 'REFUNDED']), /FAIL hop 0 steps: ESCROWED → REFUNDED: REFUNDED cannot follow ESCROWED/],
       // A complete sequence by the rules, but not the one sealed: the chained event ids give it away.
-      ['ABORTING hidden', keep(refunded, ['ESCROWED', 'CREDITING', 'REFUNDING', 'REFUNDED']), /FAIL hop 0 step REFUNDING: the event id of step 2 after ESCROWED → CREDITING is [0-9a-f]{64}, not [0-9a-f]{64}/],
+      [
+        'ABORTING hidden',
+        keep(refunded, ['ESCROWED', 'CREDITING', 'REFUNDING', 'REFUNDED']),
+        /FAIL hop 0 step REFUNDING: the event id of step 2 after ESCROWED → CREDITING is [0-9a-f]{64}, not [0-9a-f]{64}/,
+      ],
     ];
     expect(refunded.hops[0]!.settlement.steps.map((x) => x.status)).toEqual(['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING', 'REFUNDED']);
     const dir = mkdtempSync(join(tmpdir(), 'aiki-steps-'));

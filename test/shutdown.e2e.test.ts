@@ -73,7 +73,11 @@ function traffic(query: string, stop: () => boolean): Promise<number> {
 it('a ledger, the main chain and the gateway each exit soon after SIGTERM with clients connected and requests flowing', async () => {
   const logs: string[] = [];
   const kyotoQuery = '{ municipality(code: "kyoto") { chain { height headHash head { txCount } } } }';
-  await eventually(async () => ((await gql(cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined), 30_000, 'kyoto through the gateway');
+  await eventually(
+    async () => ((await gql(cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined),
+    30_000,
+    'kyoto through the gateway',
+  );
 
   // The ledger, while the gateway sends it requests on kept-alive connections (and checks its labels).
   let stopped = false;

@@ -29,11 +29,42 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir,
 /** A CA (`<name>-ca.pem`) and a certificate it signed for 127.0.0.1 and localhost (`<name>.pem`, `<name>.key`). */
 function makeCa(name: string): { ca: string; cert: string; key: string } {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', `${name}-ca.key`, '-out', `${name}-ca.pem`, '-days', '2', '-subj', `/CN=Aiki ${name} test CA`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    `${name}-ca.key`,
+    '-out',
+    `${name}-ca.pem`,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=Aiki ${name} test CA`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, `${name}.ext`), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${name}-ca.pem`, '-CAkey', `${name}-ca.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${name}-ca.pem`,
+    '-CAkey',
+    `${name}-ca.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  );
   return { ca: join(dir, `${name}-ca.pem`), cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
 }
 
@@ -52,7 +83,11 @@ beforeAll(async () => {
     operatorToken: 'tls-token',
     pollIntervalMs: 200,
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
-    ledgerEnv: (spec) => ({ AIKI_BLOCK_INTERVAL_MS: '50', AIKI_ANCHOR_INTERVAL_MS: '50', AIKI_GENESIS: spec.code === 'kyoto' ? JSON.stringify([{ address: treasury.address, amount: '1000' }]) : '[]' }),
+    ledgerEnv: (spec) => ({
+      AIKI_BLOCK_INTERVAL_MS: '50',
+      AIKI_ANCHOR_INTERVAL_MS: '50',
+      AIKI_GENESIS: spec.code === 'kyoto' ? JSON.stringify([{ address: treasury.address, amount: '1000' }]) : '[]',
+    }),
   });
 }, 120_000);
 
@@ -64,7 +99,8 @@ afterAll(async () => {
 });
 
 it('the gateway answers through the ledger and the main chain, and the ledger anchors, all over HTTPS', async () => {
-  for (const url of [cluster.gateway.url, cluster.mainchain.url, cluster.ledgers.get('kyoto')!.url]) expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/graphql$/);
+  for (const url of [cluster.gateway.url, cluster.mainchain.url, cluster.ledgers.get('kyoto')!.url])
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/graphql$/);
   const r = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, wallet('kyoto').address, 10, 1) });
   expect(r.errors).toBeUndefined();
   await eventually(
@@ -95,9 +131,19 @@ it("refuses a ledger whose certificate the federation's CA did not sign", async 
   // Written into the registry behind the main chain's back, the gateway keeps it out of its shard map.
   const client = new MongoClient(mongoUri());
   try {
-    await client.db(`${prefix}_mainchain`).collection('municipalities').insertOne({
-      _id: 'osaka' as never, code: 'osaka', name: 'Osaka', status: 'ACTIVE', endpoints: [impostor.url], registeredAt: new Date(), sequencerKey: '00'.repeat(32), anchoredHeight: 0,
-    });
+    await client
+      .db(`${prefix}_mainchain`)
+      .collection('municipalities')
+      .insertOne({
+        _id: 'osaka' as never,
+        code: 'osaka',
+        name: 'Osaka',
+        status: 'ACTIVE',
+        endpoints: [impostor.url],
+        registeredAt: new Date(),
+        sequencerKey: '00'.repeat(32),
+        anchoredHeight: 0,
+      });
   } finally {
     await client.close();
   }

@@ -97,7 +97,10 @@ describe('a gateway request traced across the federation', () => {
     expect(await res.json()).toEqual({ data: { municipality: { chain: { transaction: null } } } });
 
     const byId = new Map<string, Received>();
-    const shown = () => spans.map((s) => `${s.traceId === traceId ? '*' : ' '} ${s.service} ${s.scope}: ${s.name} (${s.kind}) ${s.spanId} <- ${s.parentSpanId ?? '-'}`).join('\n');
+    const shown = () =>
+      spans
+        .map((s) => `${s.traceId === traceId ? '*' : ' '} ${s.service} ${s.scope}: ${s.name} (${s.kind}) ${s.spanId} <- ${s.parentSpanId ?? '-'}`)
+        .join('\n');
     const trace = await eventually(
       async () => {
         const mine = spans.filter((s) => s.traceId === traceId);

@@ -51,7 +51,9 @@ export function namespacedLedger(code: string): DocumentNode {
     ObjectTypeDefinition(node) {
       const name = node.name.value;
       if (name === 'Mutation' || name === 'Municipality') {
-        const fields = node.fields?.map((f) => (name === 'Mutation' || f.name.value === 'chain' ? { ...f, name: { ...f.name, value: `${code}_${f.name.value}` } } : f));
+        const fields = node.fields?.map((f) =>
+          name === 'Mutation' || f.name.value === 'chain' ? { ...f, name: { ...f.name, value: `${code}_${f.name.value}` } } : f,
+        );
         return { ...node, fields };
       }
       return defined.has(name) ? { ...node, name: { ...node.name, value: typePrefix + name } } : undefined;
@@ -69,7 +71,9 @@ export const townCode = (i: number) => `m${String(i + 1).padStart(4, '0')}`;
 
 function main(n: number): void {
   const report = (r: Omit<PeerResult, 'n' | 'heapUsedMB' | 'maxRssMB'>) =>
-    console.log(JSON.stringify({ n, ...r, heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20, maxRssMB: process.resourceUsage().maxRSS / 1024 } satisfies PeerResult));
+    console.log(
+      JSON.stringify({ n, ...r, heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20, maxRssMB: process.resourceUsage().maxRSS / 1024 } satisfies PeerResult),
+    );
   const services = [
     { name: 'mainchain', url: 'http://mainchain.invalid/graphql', typeDefs: mainchain.typeDefs },
     ...Array.from({ length: n }, (_, i) => ({ name: townCode(i), url: `http://${townCode(i)}.invalid/graphql`, typeDefs: namespacedLedger(townCode(i)) })),
@@ -77,7 +81,13 @@ function main(n: number): void {
   let t0 = performance.now();
   const composed = composeServices(services);
   const composeMs = performance.now() - t0;
-  if (composed.errors) throw new Error(`composition failed: ${composed.errors.slice(0, 5).map((e) => e.message).join('; ')}`);
+  if (composed.errors)
+    throw new Error(
+      `composition failed: ${composed.errors
+        .slice(0, 5)
+        .map((e) => e.message)
+        .join('; ')}`,
+    );
   report({ stage: 'compose', composeMs, supergraphSdlBytes: composed.supergraphSdl.length });
 
   t0 = performance.now();

@@ -55,7 +55,9 @@ export async function directRecorder(supergraphSdl: string, mainchainUrl: string
       try {
         if (name === 'mainchain') return await post({ target: 'mainchain', url: mainchainUrl, body }, stage);
         unsplit.push(body);
-        return await splitEntities(body, (code, part) => post({ target: code, url: ledgers[code] ?? `http://unknown-municipality.invalid/${code}`, body: part }, stage));
+        return await splitEntities(body, (code, part) =>
+          post({ target: code, url: ledgers[code] ?? `http://unknown-municipality.invalid/${code}`, body: part }, stage),
+        );
       } finally {
         finished++;
       }
@@ -97,7 +99,8 @@ export async function checkPlan(plan: PreparedPlan): Promise<string | undefined>
 /** A plan ready to send: each call's URL and JSON body, stages in order. */
 export type PreparedPlan = Array<Array<{ target: string; url: string; payload: string }>>;
 
-export const prepare = (stages: DirectCall[][]): PreparedPlan => stages.map((stage) => stage.map((call) => ({ target: call.target, url: call.url, payload: JSON.stringify(call.body) })));
+export const prepare = (stages: DirectCall[][]): PreparedPlan =>
+  stages.map((stage) => stage.map((call) => ({ target: call.target, url: call.url, payload: JSON.stringify(call.body) })));
 
 /**
  * `plan` for other ids: every occurrence of each `[from, to]` pair's `from` (a txid, in a query's

@@ -55,7 +55,8 @@ const schema = buildSubgraphSchema({
   resolvers: {
     Municipality: {
       __resolveReference(ref: { code?: unknown }, ctx: FillerContext) {
-        if (ref.code !== ctx.code) throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${ctx.code}, not of ${String(ref.code)}`, { municipality: ref.code, served: ctx.code });
+        if (ref.code !== ctx.code)
+          throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${ctx.code}, not of ${String(ref.code)}`, { municipality: ref.code, served: ctx.code });
         return { code: ctx.code };
       },
       chain: (_m: unknown, _a: unknown, ctx: FillerContext) => ({ municipality: ctx.code }),
@@ -88,8 +89,18 @@ export async function startFillers(): Promise<FillerServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const code = match[1]!;
-      const { query, variables, operationName } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string; variables?: Record<string, unknown>; operationName?: string };
-      graphql({ schema, source: query, variableValues: variables, operationName, contextValue: { code, genesis: genesisOf(code) } satisfies FillerContext }).then(
+      const { query, variables, operationName } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        query: string;
+        variables?: Record<string, unknown>;
+        operationName?: string;
+      };
+      graphql({
+        schema,
+        source: query,
+        variableValues: variables,
+        operationName,
+        contextValue: { code, genesis: genesisOf(code) } satisfies FillerContext,
+      }).then(
         (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
@@ -126,17 +137,22 @@ export async function registerFillers(
 ): Promise<{ registerS: number; admitS: number }> {
   let t0 = performance.now();
   await pool(codes, 8, async (code) => {
-    const reply = await postGraphQL(
-      mainchain,
-      'mutation R($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
-      { variables: { input: { code, name: `Filler ${code}`, endpoints: [fillers.endpoint(code)] } }, headers: { authorization: `Bearer ${token}` }, timeoutMs: 60_000, secret: subgraphSecret() },
-    );
+    const reply = await postGraphQL(mainchain, 'mutation R($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }', {
+      variables: { input: { code, name: `Filler ${code}`, endpoints: [fillers.endpoint(code)] } },
+      headers: { authorization: `Bearer ${token}` },
+      timeoutMs: 60_000,
+      secret: subgraphSecret(),
+    });
     if (reply.errors || !reply.data) throw new Error(`registering ${code}: ${JSON.stringify(reply.errors ?? 'no data')}`);
   });
   const registerS = (performance.now() - t0) / 1000;
   t0 = performance.now();
   for (let tries = 0; ; tries++) {
-    const reply = await postGraphQL<{ municipalities: Array<{ code: string; chain: { municipality: string } | null }> }>(gateway, '{ municipalities { code chain { municipality } } }', { timeoutMs: 60_000, secret: subgraphSecret() });
+    const reply = await postGraphQL<{ municipalities: Array<{ code: string; chain: { municipality: string } | null }> }>(
+      gateway,
+      '{ municipalities { code chain { municipality } } }',
+      { timeoutMs: 60_000, secret: subgraphSecret() },
+    );
     const list = reply.data?.municipalities ?? [];
     if (!reply.errors && list.length === total && list.every((m) => m.chain?.municipality === m.code)) break;
     if (tries > 600) throw new Error(`the gateway did not admit all ${total} municipalities: ${JSON.stringify(reply.errors?.slice(0, 3))}`);

@@ -47,7 +47,12 @@ export async function peerSupergraph(mainchainUrl: string, ledgerUrl: string): P
  * Spawns `args` under this Node (with tsx); its URL is `fixedUrl` or the one its ready line gives.
  * A gateway is ready once `{ __typename }` answers with data there.
  */
-async function spawnPeer(name: string, args: string[], env: Record<string, string>, { url, fixedUrl, probe = true }: { url?: (line: string) => string | undefined; fixedUrl?: string; probe?: boolean }): Promise<Peer> {
+async function spawnPeer(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  { url, fixedUrl, probe = true }: { url?: (line: string) => string | undefined; fixedUrl?: string; probe?: boolean },
+): Promise<Peer> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
   const keep = (line: string) => {
@@ -124,5 +129,10 @@ export async function startHiveGateway(supergraphFile: string): Promise<Peer> {
 
 /** The bench-only shard proxy in front of `ledgers` (code → URL). */
 export function startShardProxy(ledgers: Record<string, string>): Promise<Peer> {
-  return spawnPeer('shard proxy', [join(HERE, 'shard-proxy.ts')], { AIKI_PORT: '0', AIKI_BENCH_SHARDS: JSON.stringify(ledgers) }, { url: readyUrl, probe: false });
+  return spawnPeer(
+    'shard proxy',
+    [join(HERE, 'shard-proxy.ts')],
+    { AIKI_PORT: '0', AIKI_BENCH_SHARDS: JSON.stringify(ledgers) },
+    { url: readyUrl, probe: false },
+  );
 }

@@ -23,7 +23,10 @@ export const gatewayConfig = defineConfig({
           {
             onFetch({ url, options, setOptions }) {
               const body = typeof options.body === 'string' ? options.body : '';
-              setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), ...signRequest(secret, options.method ?? 'POST', url, body) } });
+              setOptions({
+                ...options,
+                headers: { ...(options.headers as Record<string, string>), ...signRequest(secret, options.method ?? 'POST', url, body) },
+              });
             },
           },
         ]

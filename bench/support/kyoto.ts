@@ -40,7 +40,12 @@ export async function gql<T>(url: string, query: string, variables: Record<strin
 }
 
 /** The cluster, `treasury` holding kyoto's genesis money; `gateway` adds to the gateway's settings. */
-export function benchCluster(dbPrefix: string, towns: string[], treasury: Wallet, gateway: { pollIntervalMs?: number; env?: Record<string, string>; compiled?: boolean } = {}): Promise<Cluster> {
+export function benchCluster(
+  dbPrefix: string,
+  towns: string[],
+  treasury: Wallet,
+  gateway: { pollIntervalMs?: number; env?: Record<string, string>; compiled?: boolean } = {},
+): Promise<Cluster> {
   return startCluster({
     municipalities: towns.map((code) => ({ code, name: code[0]!.toUpperCase() + code.slice(1) })),
     dbPrefix,
@@ -61,8 +66,14 @@ export function benchCluster(dbPrefix: string, towns: string[], treasury: Wallet
 export async function seedKyoto(gateway: string, treasury: Wallet, accounts: Wallet[], transfers: number): Promise<void> {
   const BATCH = 10;
   for (let n = 1; n <= transfers; n += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, transfers - n + 1) }, (_, i) => transferTx(treasury, accounts[(n + i) % accounts.length]!.address, 1 + ((n + i) % 97), n + i, `bench ${n + i}`));
+    const batch = Array.from({ length: Math.min(BATCH, transfers - n + 1) }, (_, i) =>
+      transferTx(treasury, accounts[(n + i) % accounts.length]!.address, 1 + ((n + i) % 97), n + i, `bench ${n + i}`),
+    );
     await gql(gateway, SUBMIT_MANY, { m: 'kyoto', ts: batch });
   }
-  while ((await gql<{ account: { nonce: number } }>(gateway, 'query($a: String!) { account(address: $a) { nonce } }', { a: treasury.address })).account.nonce < transfers) await sleep(100);
+  while (
+    (await gql<{ account: { nonce: number } }>(gateway, 'query($a: String!) { account(address: $a) { nonce } }', { a: treasury.address })).account.nonce <
+    transfers
+  )
+    await sleep(100);
 }

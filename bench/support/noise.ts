@@ -55,7 +55,8 @@ if (noise) {
   const t0 = performance.now();
   process.on('exit', () => {
     const cpu1 = cpuSeconds(noise.pid);
-    const share = cpu0 !== undefined && cpu1 !== undefined ? `, which got ${((100 * (cpu1 - cpu0)) / ((performance.now() - t0) / 1000)).toFixed(0)}% of a core` : '';
+    const share =
+      cpu0 !== undefined && cpu1 !== undefined ? `, which got ${((100 * (cpu1 - cpu0)) / ((performance.now() - t0) / 1000)).toFixed(0)}% of a core` : '';
     console.log(`noise: was on for the whole run (pid ${noise.pid}${share}); load average at end ${loads()}`);
     noise.stop();
   });

@@ -26,7 +26,10 @@ const gateway = new ApolloGateway({
     if (secret) {
       const fetcher = source.fetcher;
       source.fetcher = (input, init) =>
-        fetcher(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...signRequest(secret, init?.method ?? 'POST', String(input), String(init?.body ?? '')) } });
+        fetcher(input, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), ...signRequest(secret, init?.method ?? 'POST', String(input), String(init?.body ?? '')) },
+        });
     }
     return source;
   },

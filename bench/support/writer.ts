@@ -55,7 +55,10 @@ export class Recent {
       ['credited', 'transfer credited'],
     ] as const) {
       const ages = this.ages[list].sort((a, b) => a - b);
-      if (ages.length) parts.push(`${what} p50 ${ages[Math.floor(ages.length / 2)]!.toFixed(0)} ms before the request (max ${ages.at(-1)!.toFixed(0)} ms, ${ages.filter((a) => a > 1000).length} of ${ages.length} older than 1 s)`);
+      if (ages.length)
+        parts.push(
+          `${what} p50 ${ages[Math.floor(ages.length / 2)]!.toFixed(0)} ms before the request (max ${ages.at(-1)!.toFixed(0)} ms, ${ages.filter((a) => a > 1000).length} of ${ages.length} older than 1 s)`,
+        );
       this.ages[list] = [];
     }
     return parts.join('; ');
@@ -106,7 +109,10 @@ export function startWriter({ gateway, ledger, everyMs, sender, nonce, local, fr
   const pendingLocal = new Map<string, number>(); // txid → when submitted
   const pendingRemote = new Map<string, number>();
   const transfer = (to: string): SignedTransaction =>
-    signTransfer({ v: 1, type: 'transfer', from: sender.address, to, amount: '1', nonce: ++nonce.last, memo: 'bench write', time: new Date().toISOString() }, sender.secretKey);
+    signTransfer(
+      { v: 1, type: 'transfer', from: sender.address, to, amount: '1', nonce: ++nonce.last, memo: 'bench write', time: new Date().toISOString() },
+      sender.secretKey,
+    );
 
   // A failure stops the writer and is thrown by stop(), not left unhandled.
   let failure: unknown;
@@ -137,7 +143,10 @@ export function startWriter({ gateway, ledger, everyMs, sender, nonce, local, fr
       const [seen, main] = await Promise.all([
         atLedger(ledger, local),
         remote.length
-          ? gql<Record<string, { status: string; creditId: string | null } | null>>(fresh.mainchain, `{ ${remote.map((t, i) => `s${i}: settlement(id: "kyoto:${t}") { status creditId }`).join(' ')} }`)
+          ? gql<Record<string, { status: string; creditId: string | null } | null>>(
+              fresh.mainchain,
+              `{ ${remote.map((t, i) => `s${i}: settlement(id: "kyoto:${t}") { status creditId }`).join(' ')} }`,
+            )
           : Promise.resolve({}),
       ]);
       const now = performance.now();

@@ -5,7 +5,10 @@
 import type { TypedDocumentString } from './gql/graphql.ts';
 
 export class ApiError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
   }
 }

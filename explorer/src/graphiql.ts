@@ -52,7 +52,10 @@ const fetcher: Fetcher = async (params, opts) => {
 createRoot(document.getElementById('graphiql')!).render(
   createElement(GraphiQL, {
     fetcher,
-    defaultTabs: EXAMPLES.map((query) => ({ query, variables: query.includes('$address') ? '{ "address": "kyoto:" }' : query.includes('$id') ? '{ "id": "kyoto:" }' : undefined })),
+    defaultTabs: EXAMPLES.map((query) => ({
+      query,
+      variables: query.includes('$address') ? '{ "address": "kyoto:" }' : query.includes('$id') ? '{ "id": "kyoto:" }' : undefined,
+    })),
     defaultEditorToolsVisibility: true,
   }),
 );

@@ -19,24 +19,47 @@ import './style.css';
 
 function Page({ r }: { r: Route }) {
   switch (r.page) {
-    case 'chain': return <Chain code={r.code} after={r.after} />;
-    case 'block': return <Block code={r.code} height={r.height} />;
-    case 'tx': return <Transaction id={r.id} />;
-    case 'account': return <Account address={r.address} after={r.after} />;
-    case 'key': return <KeyAccounts publicKey={r.publicKey} />;
-    case 'trace': return <Trace id={r.id} />;
-    case 'governance': return <Governance />;
-    case 'proposal': return <Proposal id={r.id} />;
-    case 'search': return <Search text={r.text} />;
-    default: return <Federation />;
+    case 'chain':
+      return <Chain code={r.code} after={r.after} />;
+    case 'block':
+      return <Block code={r.code} height={r.height} />;
+    case 'tx':
+      return <Transaction id={r.id} />;
+    case 'account':
+      return <Account address={r.address} after={r.after} />;
+    case 'key':
+      return <KeyAccounts publicKey={r.publicKey} />;
+    case 'trace':
+      return <Trace id={r.id} />;
+    case 'governance':
+      return <Governance />;
+    case 'proposal':
+      return <Proposal id={r.id} />;
+    case 'search':
+      return <Search text={r.text} />;
+    default:
+      return <Federation />;
   }
 }
 
 function SearchBox() {
   const [text, setText] = useState('');
   return (
-    <form role="search" onSubmit={(e) => { e.preventDefault(); if (text.trim()) location.hash = href.search(text.trim()); }}>
-      <input type="search" name="q" aria-label={t().search} placeholder={t().searchPlaceholder} value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
+    <form
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim()) location.hash = href.search(text.trim());
+      }}
+    >
+      <input
+        type="search"
+        name="q"
+        aria-label={t().search}
+        placeholder={t().searchPlaceholder}
+        value={text}
+        onInput={(e) => setText((e.target as HTMLInputElement).value)}
+      />
       <button type="submit">{t().search}</button>
     </form>
   );
@@ -49,7 +72,9 @@ function App() {
   return (
     <>
       <header>
-        <a class="brand" href={href.federation()}>愛記 Aiki</a>
+        <a class="brand" href={href.federation()}>
+          愛記 Aiki
+        </a>
         <nav>
           <a href={href.federation()}>{t().federation}</a>
           <a href={href.governance()}>{t().governance}</a>

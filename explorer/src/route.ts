@@ -23,16 +23,26 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [page, a = '', b = ''] = parts;
   switch (page) {
-    case 'm': return { page: 'chain', code: a, after };
-    case 'block': return { page: 'block', code: a, height: Number(b) };
-    case 'tx': return { page: 'tx', id: a };
-    case 'account': return { page: 'account', address: a, after };
-    case 'key': return { page: 'key', publicKey: a };
-    case 'trace': return { page: 'trace', id: a };
-    case 'governance': return { page: 'governance' };
-    case 'proposal': return { page: 'proposal', id: a };
-    case 'search': return { page: 'search', text: a };
-    default: return { page: 'federation' };
+    case 'm':
+      return { page: 'chain', code: a, after };
+    case 'block':
+      return { page: 'block', code: a, height: Number(b) };
+    case 'tx':
+      return { page: 'tx', id: a };
+    case 'account':
+      return { page: 'account', address: a, after };
+    case 'key':
+      return { page: 'key', publicKey: a };
+    case 'trace':
+      return { page: 'trace', id: a };
+    case 'governance':
+      return { page: 'governance' };
+    case 'proposal':
+      return { page: 'proposal', id: a };
+    case 'search':
+      return { page: 'search', text: a };
+    default:
+      return { page: 'federation' };
   }
 }
 

@@ -41,7 +41,12 @@ export function useLoad<T>(load: () => Promise<T>, key: string, pollMs?: number)
 /** Loading, an error, or the page. */
 export function Show<T>({ state, children }: { state: Loaded<T>; children: (data: T) => ComponentChildren }) {
   if (state.data !== undefined) return <>{children(state.data)}</>;
-  if (state.error) return <p class="error" role="alert">{t().error}: {state.error.message}</p>;
+  if (state.error)
+    return (
+      <p class="error" role="alert">
+        {t().error}: {state.error.message}
+      </p>
+    );
   return <p class="muted">{t().loading}</p>;
 }
 
@@ -51,8 +56,7 @@ export function Checks({ checks, title }: { checks: ProofCheck[]; title?: string
   return (
     <section class="checks" data-testid="checks" data-ok={failed === 0 ? 'true' : 'false'}>
       <h3>
-        {title ?? t().verification}{' '}
-        <span class={failed ? 'bad' : 'good'}>{failed ? `✗ ${failed} ${t().checksFailed}` : `✓ ${t().allChecksPassed}`}</span>
+        {title ?? t().verification} <span class={failed ? 'bad' : 'good'}>{failed ? `✗ ${failed} ${t().checksFailed}` : `✓ ${t().allChecksPassed}`}</span>
       </h3>
       <ul>
         {checks.map((c) => (
@@ -68,21 +72,37 @@ export function Checks({ checks, title }: { checks: ProofCheck[]; title?: string
 
 /** A long hex value, shortened, whole in its title and when selected. */
 export function Hex({ value }: { value: string }) {
-  return <code class="hex" title={value}>{value.length > 20 ? `${value.slice(0, 10)}…${value.slice(-8)}` : value}</code>;
+  return (
+    <code class="hex" title={value}>
+      {value.length > 20 ? `${value.slice(0, 10)}…${value.slice(-8)}` : value}
+    </code>
+  );
 }
 
 export function Address({ value }: { value: string }) {
-  return <a href={href.account(value)}><Hex value={value} /></a>;
+  return (
+    <a href={href.account(value)}>
+      <Hex value={value} />
+    </a>
+  );
 }
 
 export function TxLink({ id }: { id: string }) {
-  return <a href={href.tx(id)}><Hex value={id.slice(id.indexOf(':') + 1)} /></a>;
+  return (
+    <a href={href.tx(id)}>
+      <Hex value={id.slice(id.indexOf(':') + 1)} />
+    </a>
+  );
 }
 
 /** A time as the reader's locale writes it, and how long ago. */
 export function Time({ iso }: { iso: string }) {
   const date = new Date(iso);
-  return <time dateTime={iso} title={iso}>{date.toLocaleString()}</time>;
+  return (
+    <time dateTime={iso} title={iso}>
+      {date.toLocaleString()}
+    </time>
+  );
 }
 
 export function Fields({ rows }: { rows: Array<[string, ComponentChildren]> }) {

@@ -87,7 +87,13 @@ export class EntityCache {
   }
 
   /** The `_entities` answer for `representations`, from the cache where it can be and from `fetch` otherwise. */
-  async resolve(query: string, variables: Record<string, unknown>, representations: unknown[], operationName: string | undefined, fetch: FetchEntities): Promise<EntitiesReply> {
+  async resolve(
+    query: string,
+    variables: Record<string, unknown>,
+    representations: unknown[],
+    operationName: string | undefined,
+    fetch: FetchEntities,
+  ): Promise<EntitiesReply> {
     const plan = entityQuery(query);
     if (!plan) {
       this.counters.bypasses += representations.length;
@@ -151,7 +157,12 @@ export class EntityCache {
       const key = keys[i];
       if (key === undefined) return;
       const typename = (representations[i] as { __typename: string }).__typename;
-      if (fromPlan && !erred.has(j) && immutableAnswer(typename, entity, typename === 'Transaction' ? status : undefined) && this.store.set(key, JSON.stringify(entity))) {
+      if (
+        fromPlan &&
+        !erred.has(j) &&
+        immutableAnswer(typename, entity, typename === 'Transaction' ? status : undefined) &&
+        this.store.set(key, JSON.stringify(entity))
+      ) {
         this.counters.stored++;
       } else {
         this.counters.notStored++;
@@ -187,7 +198,8 @@ export class EntityCache {
       if (value === null || typeof value !== 'object') return;
       if (Array.isArray(value)) return value.forEach((v, i) => walk(value as unknown as Record<number, unknown>, i, v));
       for (const k in value) {
-        if (k.startsWith(REF_PREFIX)) return void holes.push({ parent, key, point: Number(k.slice(REF_PREFIX.length)), id: (value as Record<string, unknown>)[k] });
+        if (k.startsWith(REF_PREFIX))
+          return void holes.push({ parent, key, point: Number(k.slice(REF_PREFIX.length)), id: (value as Record<string, unknown>)[k] });
       }
       for (const k in value) walk(value as Record<string, unknown>, k, (value as Record<string, unknown>)[k]);
     };
@@ -204,7 +216,13 @@ export class EntityCache {
         const ids = [...new Set(inPoint.map((h) => h.id))];
         if (!ids.every((id) => typeof id === 'string')) return false;
         const vars = Object.fromEntries(cut.variables.filter((v) => v in variables).map((v) => [v, variables[v]]));
-        const reply = await this.resolve(cut.query, vars, ids.map((id) => ({ __typename: cut.typename, id })), undefined, fetch);
+        const reply = await this.resolve(
+          cut.query,
+          vars,
+          ids.map((id) => ({ __typename: cut.typename, id })),
+          undefined,
+          fetch,
+        );
         const got = entitiesOf(reply, ids.length);
         if (!got || reply.errors?.length || got.some((e) => e === null || typeof e !== 'object')) return false;
         const byId = new Map<unknown, unknown>(ids.map((id, k) => [id, got[k]]));

@@ -91,7 +91,10 @@ export class ResponseCache {
   constructor({ maxEntries = 10_000, maxBytes = 64 * 2 ** 20 }: { maxEntries?: number; maxBytes?: number } = {}) {
     // Half the bound each: the answers, and their bytes on the wire.
     this.store = new Lru<string, Entry>(maxEntries, { maxBytes: Math.floor(maxBytes / 2), sizeOf: (key, entry) => key.length * 2 + entry.bytes });
-    this.wires = new Lru<string, Wire>(maxEntries, { maxBytes: Math.floor(maxBytes / 2), sizeOf: (key, wire) => (key.length + wire.key.length + wire.answer.body.length) * 2 });
+    this.wires = new Lru<string, Wire>(maxEntries, {
+      maxBytes: Math.floor(maxBytes / 2),
+      sizeOf: (key, wire) => (key.length + wire.key.length + wire.answer.body.length) * 2,
+    });
   }
 
   /**

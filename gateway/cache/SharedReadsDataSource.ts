@@ -27,7 +27,6 @@ export interface SharedReadsOptions<TContext> {
 /** A subgraph's answer as the state cache keeps it: without its HTTP details. */
 export type SubgraphAnswer = Omit<GatewayGraphQLResponse, 'http'>;
 
-
 export class SharedReadsDataSource<TContext extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<TContext> {
   private readonly shared: SharedReadsOptions<TContext>;
 

@@ -31,7 +31,10 @@ export type CacheStore = keyof typeof SHARES;
 
 /** Each store's bound in bytes, the budget shared as {@link SHARES} says. */
 export function cacheBounds(budgetBytes = CACHE_BUDGET_MB * 2 ** 20): Record<CacheStore, number> {
-  return Object.fromEntries(Object.entries(SHARES).map(([store, twelfths]) => [store, Math.floor((budgetBytes * twelfths) / 12)])) as Record<CacheStore, number>;
+  return Object.fromEntries(Object.entries(SHARES).map(([store, twelfths]) => [store, Math.floor((budgetBytes * twelfths) / 12)])) as Record<
+    CacheStore,
+    number
+  >;
 }
 
 /**
@@ -43,7 +46,8 @@ export function cacheBounds(budgetBytes = CACHE_BUDGET_MB * 2 ** 20): Record<Cac
  */
 export function readCacheConfig(): CacheConfig {
   // It bounded each of four stores alone (4 × 64 MiB): a setting that no longer means what it said is refused, not ignored.
-  if (process.env.AIKI_ENTITY_CACHE_MB !== undefined) throw new Error('AIKI_ENTITY_CACHE_MB is no longer read: set AIKI_CACHE_MB, the budget of all the gateway caches together (docs/GATEWAY.md)');
+  if (process.env.AIKI_ENTITY_CACHE_MB !== undefined)
+    throw new Error('AIKI_ENTITY_CACHE_MB is no longer read: set AIKI_CACHE_MB, the budget of all the gateway caches together (docs/GATEWAY.md)');
   return {
     entities: envInt('AIKI_ENTITY_CACHE', 1, { max: 1 }) === 1,
     budgetBytes: envInt('AIKI_CACHE_MB', CACHE_BUDGET_MB, { min: 1, max: 1 << 16 }) * 2 ** 20,

@@ -194,7 +194,10 @@ function inline<T extends SelectionNode>(sel: T, fragments: Map<string, Fragment
     const name = sel.name.value;
     const def = fragments.get(name);
     if (!def || seen.includes(name)) throw new Error(`fragment ${name} is unknown or recursive`);
-    return inline({ kind: Kind.INLINE_FRAGMENT, typeCondition: def.typeCondition, directives: sel.directives, selectionSet: def.selectionSet }, fragments, [...seen, name]);
+    return inline({ kind: Kind.INLINE_FRAGMENT, typeCondition: def.typeCondition, directives: sel.directives, selectionSet: def.selectionSet }, fragments, [
+      ...seen,
+      name,
+    ]);
   }
   if (!('selectionSet' in sel) || !sel.selectionSet) return sel;
   return { ...sel, selectionSet: { ...sel.selectionSet, selections: sel.selectionSet.selections.map((s) => inline(s, fragments, seen)) } };

@@ -11,11 +11,38 @@ import { rateLimitPlugin, type RateLimiter } from './rateLimit.ts';
 import type { EdgeConfig } from './config.ts';
 
 export { checkMeasure, checkSource, countTokens, DEFAULT_LIMITS, limitsPlugin, measureOperation, type Limits, type Measure } from './limits.ts';
-export { manifestOf, MANIFEST_FORMAT, persistedQueriesPlugin, readManifest, sha256Hex, type ManifestOperation, type PersistedQueryManifest, type PersistedQueryOptions } from './persisted.ts';
-export { clientKeys, DEFAULT_RATE_LIMIT, httpRateLimit, rateLimited, RateLimiter, rateLimitPlugin, type Decision, type HttpRefusal, type RateLimitOptions } from './rateLimit.ts';
-export { DEFAULT_VERDICT_TTL_MS, OPERATOR_SPEC, operatorAuthPlugin, operatorFieldIn, operatorFields, OperatorVerifier, type OperatorVerifierOptions, type Verdict } from './operatorAuth.ts';
+export {
+  manifestOf,
+  MANIFEST_FORMAT,
+  persistedQueriesPlugin,
+  readManifest,
+  sha256Hex,
+  type ManifestOperation,
+  type PersistedQueryManifest,
+  type PersistedQueryOptions,
+} from './persisted.ts';
+export {
+  clientKeys,
+  DEFAULT_RATE_LIMIT,
+  httpRateLimit,
+  rateLimited,
+  RateLimiter,
+  rateLimitPlugin,
+  type Decision,
+  type HttpRefusal,
+  type RateLimitOptions,
+} from './rateLimit.ts';
+export {
+  DEFAULT_VERDICT_TTL_MS,
+  OPERATOR_SPEC,
+  operatorAuthPlugin,
+  operatorFieldIn,
+  operatorFields,
+  OperatorVerifier,
+  type OperatorVerifierOptions,
+  type Verdict,
+} from './operatorAuth.ts';
 export { readEdgeConfig, type EdgeConfig } from './config.ts';
-
 
 /**
  * The edge's Apollo plugins, in the order they must run — Apollo calls `requestDidStart` hooks in

@@ -116,11 +116,21 @@ export function countTokens(source: string): number {
 export function checkSource(source: string, limits: Limits = DEFAULT_LIMITS): AikiError | undefined {
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > limits.maxQueryBytes) {
-    return refusal('QUERY_TOO_LARGE', `the query is ${bytes} bytes long; at most ${limits.maxQueryBytes} are accepted`, { limit: limits.maxQueryBytes, measured: bytes }, 400);
+    return refusal(
+      'QUERY_TOO_LARGE',
+      `the query is ${bytes} bytes long; at most ${limits.maxQueryBytes} are accepted`,
+      { limit: limits.maxQueryBytes, measured: bytes },
+      400,
+    );
   }
   const tokens = countTokens(source);
   if (tokens > limits.maxTokens) {
-    return refusal('TOO_MANY_TOKENS', `the query has ${tokens} tokens; at most ${limits.maxTokens} are parsed`, { limit: limits.maxTokens, measured: tokens }, 400);
+    return refusal(
+      'TOO_MANY_TOKENS',
+      `the query has ${tokens} tokens; at most ${limits.maxTokens} are parsed`,
+      { limit: limits.maxTokens, measured: tokens },
+      400,
+    );
   }
   return undefined;
 }

@@ -64,7 +64,13 @@ export function operatorFields(supergraphSdl: string | DocumentNode): Set<string
   const fields = new Set<string>();
   if (!marker) return fields;
   for (const def of doc.definitions) {
-    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION && def.kind !== Kind.INTERFACE_TYPE_EXTENSION) continue;
+    if (
+      def.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      def.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      def.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      def.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    )
+      continue;
     for (const field of def.fields ?? []) {
       if (field.directives?.some((d) => d.name.value === marker)) fields.add(`${def.name.value}.${field.name.value}`);
     }
@@ -81,7 +87,12 @@ function stringArg(value: ValueNode | undefined): string | undefined {
  * undefined. A field asked through an interface or union counts when it is marked on any type it
  * may resolve to. Each fragment is walked once per type it is spread on.
  */
-export function operatorFieldIn(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, fields: ReadonlySet<string>): string | undefined {
+export function operatorFieldIn(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  fields: ReadonlySet<string>,
+): string | undefined {
   if (fields.size === 0) return undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
@@ -208,7 +219,7 @@ export class OperatorVerifier {
   }
 }
 
-const HOW = 'send Authorization: Bearer <token> — the main chain\'s AIKI_OPERATOR_TOKEN, or a token from `aiki operator add` (createOperatorToken)';
+const HOW = "send Authorization: Bearer <token> — the main chain's AIKI_OPERATOR_TOKEN, or a token from `aiki operator add` (createOperatorToken)";
 
 /**
  * The check as an Apollo plugin, after the edge's limits (list it last): in `didResolveOperation`,
@@ -232,8 +243,21 @@ export function operatorAuthPlugin<TContext extends BaseContext>(opts: {
           if ('operator' in verdict) return opts.grant(contextValue, verdict.operator);
           const challenge = { 'www-authenticate': 'Bearer realm="aiki operators"' };
           if (verdict.refused === 'missing') throw refusal('UNAUTHENTICATED', `${field} needs an operator: ${HOW}`, { field }, 401, challenge);
-          if (verdict.refused === 'invalid') throw refusal('UNAUTHENTICATED', `${field} needs an operator, and the Authorization sent is not a valid operator token (unknown, revoked or mistyped): ${HOW}`, { field }, 401, challenge);
-          throw refusal('AUTH_UNAVAILABLE', `${field} needs an operator, and the gateway could not check the token now (the main chain did not answer): retry shortly`, { field, retryAfterMs: 1000 }, 503, { 'retry-after': '1' });
+          if (verdict.refused === 'invalid')
+            throw refusal(
+              'UNAUTHENTICATED',
+              `${field} needs an operator, and the Authorization sent is not a valid operator token (unknown, revoked or mistyped): ${HOW}`,
+              { field },
+              401,
+              challenge,
+            );
+          throw refusal(
+            'AUTH_UNAVAILABLE',
+            `${field} needs an operator, and the gateway could not check the token now (the main chain did not answer): retry shortly`,
+            { field, retryAfterMs: 1000 },
+            503,
+            { 'retry-after': '1' },
+          );
         },
       };
     },

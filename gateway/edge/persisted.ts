@@ -52,7 +52,12 @@ export function readManifest(json: unknown): PersistedQueryManifest {
   if (m?.format !== MANIFEST_FORMAT || m.version !== 1) throw new Error(`not a persisted query manifest: expected format "${MANIFEST_FORMAT}" and version 1`);
   if (!Array.isArray(m.operations)) throw new Error('persisted query manifest: `operations` is not a list');
   for (const [i, op] of m.operations.entries()) {
-    const ok = typeof op?.id === 'string' && op.id !== '' && typeof op.name === 'string' && typeof op.body === 'string' && ['query', 'mutation', 'subscription'].includes(op.type);
+    const ok =
+      typeof op?.id === 'string' &&
+      op.id !== '' &&
+      typeof op.name === 'string' &&
+      typeof op.body === 'string' &&
+      ['query', 'mutation', 'subscription'].includes(op.type);
     if (!ok) throw new Error(`persisted query manifest: operation ${i} is not {id, name, type, body}`);
   }
   return m as PersistedQueryManifest;

@@ -137,7 +137,9 @@ export function retryAfterSeconds(retryAfterMs: number): number {
 
 /** RATE_LIMITED, for HTTP 429 with `Retry-After`. */
 export function rateLimited(retryAfterMs: number): AikiError {
-  return refusal('RATE_LIMITED', `too many requests from this client; retry after ${retryAfterMs} ms`, { retryAfterMs }, 429, { 'retry-after': String(retryAfterSeconds(retryAfterMs)) });
+  return refusal('RATE_LIMITED', `too many requests from this client; retry after ${retryAfterMs} ms`, { retryAfterMs }, 429, {
+    'retry-after': String(retryAfterSeconds(retryAfterMs)),
+  });
 }
 
 /** A complete HTTP answer, for a server to send as it is. */
@@ -173,7 +175,10 @@ export function httpRateLimit(limiter: RateLimiter): (req: IncomingMessage) => H
  * lookup or parsing), for a server whose HTTP layer has no check. `remoteAddress` reads the
  * client's address from the request's context (Apollo gives plugins only headers).
  */
-export function rateLimitPlugin<TContext extends BaseContext>(limiter: RateLimiter, remoteAddress: (context: TContext) => string | undefined): ApolloServerPlugin<TContext> {
+export function rateLimitPlugin<TContext extends BaseContext>(
+  limiter: RateLimiter,
+  remoteAddress: (context: TContext) => string | undefined,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request, contextValue }) {
       const decision = limiter.take(clientKeys((name) => request.http?.headers.get(name), remoteAddress(contextValue)));

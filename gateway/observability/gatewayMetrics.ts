@@ -93,7 +93,11 @@ export class GatewayMetrics {
   private readonly requestCap = new LabelCap<RequestLabels>(['operation_type', 'outcome', 'code']);
   private readonly durationCap = new LabelCap<'operation_type' | 'outcome'>(['operation_type', 'outcome']);
   /** Grows with the shard map: every municipality of the registry keeps its own series. */
-  private readonly subgraphCap = new LabelCap<SubgraphLabels | 'outcome'>(['subgraph', 'municipality', 'outcome'], MAX_SERIES, () => SERIES_PER_MUNICIPALITY * this.municipalities());
+  private readonly subgraphCap = new LabelCap<SubgraphLabels | 'outcome'>(
+    ['subgraph', 'municipality', 'outcome'],
+    MAX_SERIES,
+    () => SERIES_PER_MUNICIPALITY * this.municipalities(),
+  );
   private readonly subgraphDurationCap = new LabelCap<SubgraphLabels>(['subgraph', 'municipality'], MAX_SERIES, () => this.municipalities());
   private readonly caches = new Map<string, () => CacheCounters>();
   private shards: Pick<ShardMap, 'codes' | 'get'> | undefined;
@@ -142,7 +146,15 @@ export class GatewayMetrics {
       return samples;
     };
     const cacheCounter = (field: keyof CacheCounters, name: string, help: string) =>
-      new Counter({ name, help, labelNames: ['cache'], registers, collect() { setCounter(this, cacheSamples(field)); } });
+      new Counter({
+        name,
+        help,
+        labelNames: ['cache'],
+        registers,
+        collect() {
+          setCounter(this, cacheSamples(field));
+        },
+      });
     const cacheGauge = (field: keyof CacheCounters, name: string, help: string) =>
       new Gauge({
         name,

@@ -25,7 +25,11 @@ export interface SubgraphCall {
  * `unavailable` if it throws (rethrown: no GraphQL answer), `error` if the reply carries GraphQL
  * errors, else `ok`.
  */
-export async function traceSubgraphCall<R extends { errors?: readonly unknown[] | null }>(metrics: GatewayMetrics | undefined, target: SubgraphCall, call: () => Promise<R>): Promise<R> {
+export async function traceSubgraphCall<R extends { errors?: readonly unknown[] | null }>(
+  metrics: GatewayMetrics | undefined,
+  target: SubgraphCall,
+  call: () => Promise<R>,
+): Promise<R> {
   const { subgraph, municipality, url } = target;
   const attributes = { 'aiki.subgraph': subgraph, ...(municipality ? { 'aiki.municipality': municipality } : {}), ...(url ? { 'url.full': url } : {}) };
   const start = performance.now();

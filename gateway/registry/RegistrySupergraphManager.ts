@@ -84,7 +84,11 @@ export class RegistrySupergraphManager implements SupergraphManager {
       this.composed = extensionKey(extensions);
     } else {
       // Governance checked these compose; if they do not now, serve the federation without them.
-      log.error('extension subgraphs do not compose; serving without them', { subgraphs: extensions.map((s) => s.name), code: composed.code, errors: composed.errors });
+      log.error('extension subgraphs do not compose; serving without them', {
+        subgraphs: extensions.map((s) => s.name),
+        code: composed.code,
+        errors: composed.errors,
+      });
       this.refused = extensionKey(extensions);
       supergraphSdl = composeSupergraph(registry.url, mainchainSdl);
     }
@@ -134,14 +138,24 @@ export class RegistrySupergraphManager implements SupergraphManager {
     const { shards, log, registry } = this.opts;
     let changed: { revision: string; complete: boolean; municipalities: RegisteredMunicipality[] };
     try {
-      changed = this.applied && !complete ? await registry.changes(this.applied) : { revision: await registry.revision(undefined, 0), complete: true, municipalities: await registry.municipalities() };
+      changed =
+        this.applied && !complete
+          ? await registry.changes(this.applied)
+          : { revision: await registry.revision(undefined, 0), complete: true, municipalities: await registry.municipalities() };
     } catch (err) {
       log.warn('registry unreachable; keeping the shard map as it is', { reason: (err as Error).message });
       return;
     }
     const seen = new Set(changed.municipalities.map((m) => m.code));
-    const pending = shards.codes().map((code) => shards.get(code)!).filter((s) => s.admission === 'pending' && !seen.has(s.code));
-    await pool([...changed.municipalities, ...pending.map((s) => ({ code: s.code, status: s.status ?? 'ACTIVE', endpoints: s.registered }))], ADMISSION_WIDTH, (m) => this.admit(m));
+    const pending = shards
+      .codes()
+      .map((code) => shards.get(code)!)
+      .filter((s) => s.admission === 'pending' && !seen.has(s.code));
+    await pool(
+      [...changed.municipalities, ...pending.map((s) => ({ code: s.code, status: s.status ?? 'ACTIVE', endpoints: s.registered }))],
+      ADMISSION_WIDTH,
+      (m) => this.admit(m),
+    );
     if (changed.complete) {
       for (const code of shards.codes()) {
         if (!seen.has(code)) {
@@ -162,7 +176,9 @@ export class RegistrySupergraphManager implements SupergraphManager {
       if (current.status !== m.status) shards.set({ ...current, status: m.status });
       return;
     }
-    const checks = await Promise.all(m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs, policy: this.opts.probes })));
+    const checks = await Promise.all(
+      m.endpoints.map((url) => checkLedgerEndpoint(url, m.code, { timeoutMs: this.opts.probeTimeoutMs, policy: this.opts.probes })),
+    );
     const endpoints = m.endpoints.filter((_, i) => checks[i]!.ok);
     if (endpoints.length > 0) {
       shards.set({ code: m.code, admission: 'serving', endpoints, registered: m.endpoints, status: m.status });

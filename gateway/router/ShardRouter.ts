@@ -47,8 +47,6 @@ export interface ShardRouterOptions {
   grants?: GrantedLabels;
 }
 
-
-
 /**
  * {@link ShardRouterOptions.fanOut}'s default. Measured with `npm run bench -- national`
  * (docs/BENCHMARKS.md): a whole-federation read of 1,744 municipalities took about as long at 16 as
@@ -94,7 +92,13 @@ export class ShardRouter implements GraphQLDataSource {
     this.log = federation.log;
     this.cache = cache?.((rep) => this.cacheScope(rep));
     this.singleFlight = singleFlight;
-    if (stateCache) this.state = new StateCache<Reply>({ ...stateCache, singleFlight, head: (code) => this.head(code), granted: grants && ((code) => this.grantedHead(grants, code)) });
+    if (stateCache)
+      this.state = new StateCache<Reply>({
+        ...stateCache,
+        singleFlight,
+        head: (code) => this.head(code),
+        granted: grants && ((code) => this.grantedHead(grants, code)),
+      });
   }
 
   async process({ request, context }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -158,7 +162,12 @@ export class ShardRouter implements GraphQLDataSource {
       }
       const reply = await this.callShard(field.municipality, field.query, variables, { write });
       data[field.key] = (reply.data as Record<string, unknown> | null | undefined)?.[field.key] ?? null;
-      for (const error of reply.errors ?? []) errors.push({ ...error, path: error.path ?? [field.key], extensions: { ...error.extensions, municipality: error.extensions?.municipality ?? field.municipality } });
+      for (const error of reply.errors ?? [])
+        errors.push({
+          ...error,
+          path: error.path ?? [field.key],
+          extensions: { ...error.extensions, municipality: error.extensions?.municipality ?? field.municipality },
+        });
     };
     if (route.operation === 'mutation') for (const field of route.fields) await one(field);
     else await pool(route.fields, this.fanOut, one);
@@ -168,7 +177,13 @@ export class ShardRouter implements GraphQLDataSource {
   }
 
   /** Splits an `_entities` request by municipality and reassembles it in the original order. */
-  private async routeEntities(query: string, variables: Record<string, unknown>, reps: unknown[], operationName?: string, reads?: Reads): Promise<GatewayGraphQLResponse> {
+  private async routeEntities(
+    query: string,
+    variables: Record<string, unknown>,
+    reps: unknown[],
+    operationName?: string,
+    reads?: Reads,
+  ): Promise<GatewayGraphQLResponse> {
     const entities: unknown[] = new Array(reps.length).fill(null);
     const errors: Errors = [];
     const groups = new Map<string, number[]>();
@@ -187,7 +202,17 @@ export class ShardRouter implements GraphQLDataSource {
     await pool([...groups], this.fanOut, async ([code, indices]) => {
       const reply: Reply =
         performance.now() >= deadline
-          ? { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} was not asked: this request's ${groups.size} ledgers were not all reached within ${budgetMs} ms`, { municipality: code }))] }
+          ? {
+              errors: [
+                format(
+                  aikiError(
+                    'SHARD_UNAVAILABLE',
+                    `the ledger of ${code} was not asked: this request's ${groups.size} ledgers were not all reached within ${budgetMs} ms`,
+                    { municipality: code },
+                  ),
+                ),
+              ],
+            }
           : await this.callShard(code, query, { ...variables, representations: indices.map((i) => reps[i]) }, { operationName, write: false, reads });
       const got = reply.data?._entities;
       if (Array.isArray(got) && got.length === indices.length) got.forEach((entity, j) => (entities[indices[j]!] = entity));
@@ -201,7 +226,7 @@ export class ShardRouter implements GraphQLDataSource {
           for (const i of indices) errors.push({ ...error, path: ['_entities', i], extensions });
         }
       }
-  });
+    });
     return errors.length > 0 ? { data: { _entities: entities }, errors } : { data: { _entities: entities } };
   }
 
@@ -221,11 +246,22 @@ export class ShardRouter implements GraphQLDataSource {
     const shard = this.shards.get(code);
     if (!shard) return { errors: [format(aikiError('UNKNOWN_MUNICIPALITY', `no municipality "${code}" is registered`, { municipality: code }))] };
     if (write && shard.status === 'SUSPENDED') {
-      return { errors: [format(aikiError('MUNICIPALITY_SUSPENDED', `${code} is suspended by governance: its ledger takes no writes`, { municipality: code }))] };
+      return {
+        errors: [format(aikiError('MUNICIPALITY_SUSPENDED', `${code} is suspended by governance: its ledger takes no writes`, { municipality: code }))],
+      };
     }
     if (shard.admission === 'pending') {
       // The reason's text names endpoints and schema fingerprints: the gateway logged it when it checked; clients get its code.
-      return { errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted (${String(shard.reason.extensions.code)}); retry later`, { municipality: code, reason: shard.reason.extensions.code }))] };
+      return {
+        errors: [
+          format(
+            aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} is not admitted (${String(shard.reason.extensions.code)}); retry later`, {
+              municipality: code,
+              reason: shard.reason.extensions.code,
+            }),
+          ),
+        ],
+      };
     }
     const endpoints = shard.endpoints;
     if (write) return this.post(code, endpoints, query, variables, operationName);
@@ -264,7 +300,14 @@ export class ShardRouter implements GraphQLDataSource {
   }
 
   /** POSTs to the first of `endpoints` that answers. Never throws. */
-  private async post(code: string, endpoints: string[], query: string, variables: Record<string, unknown>, operationName: string | undefined, extraHeaders?: Record<string, string>): Promise<Reply> {
+  private async post(
+    code: string,
+    endpoints: string[],
+    query: string,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Reply> {
     for (const endpoint of endpoints) {
       try {
         return await traceSubgraphCall(this.metrics, { subgraph: 'ledger', municipality: code, url: endpoint }, () =>
@@ -277,7 +320,15 @@ export class ShardRouter implements GraphQLDataSource {
     }
     return {
       // Which endpoint failed and how is in the log above (the federation's internal addresses), not in the answer.
-      errors: [format(aikiError('SHARD_UNAVAILABLE', `the ledger of ${code} did not answer (${endpoints.length} ${endpoints.length === 1 ? 'replica' : 'replicas'} tried); retry later`, { municipality: code }))],
+      errors: [
+        format(
+          aikiError(
+            'SHARD_UNAVAILABLE',
+            `the ledger of ${code} did not answer (${endpoints.length} ${endpoints.length === 1 ? 'replica' : 'replicas'} tried); retry later`,
+            { municipality: code },
+          ),
+        ),
+      ],
     };
   }
 }

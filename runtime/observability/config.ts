@@ -28,7 +28,8 @@ export interface TracingConfig {
 /** The tracing configuration of `service`, or undefined when tracing is off. Throws, naming the variable, on a bad value. */
 export function readTracingConfig(service: string, env: NodeJS.ProcessEnv = process.env): TracingConfig | undefined {
   const disabled = env.OTEL_SDK_DISABLED?.trim().toLowerCase();
-  if (disabled !== undefined && disabled !== '' && disabled !== 'true' && disabled !== 'false') throw new Error(`OTEL_SDK_DISABLED must be true or false (got ${JSON.stringify(env.OTEL_SDK_DISABLED)})`);
+  if (disabled !== undefined && disabled !== '' && disabled !== 'true' && disabled !== 'false')
+    throw new Error(`OTEL_SDK_DISABLED must be true or false (got ${JSON.stringify(env.OTEL_SDK_DISABLED)})`);
   const ratioText = env.OTEL_TRACES_SAMPLER_ARG?.trim();
   const sampleRatio = ratioText === undefined || ratioText === '' ? 1 : Number(ratioText);
   if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new Error(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got ${JSON.stringify(ratioText)})`);
@@ -37,8 +38,14 @@ export function readTracingConfig(service: string, env: NodeJS.ProcessEnv = proc
   const resourceAttributes = keyValues(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES');
   return {
     url,
-    headers: { ...lowerCaseKeys(keyValues(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS')), ...lowerCaseKeys(keyValues(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS')) },
-    serviceName: env.OTEL_SERVICE_NAME?.trim() || resourceAttributes['service.name'] || (service === 'ledger' && env.AIKI_MUNICIPALITY ? `ledger-${env.AIKI_MUNICIPALITY}` : service),
+    headers: {
+      ...lowerCaseKeys(keyValues(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS')),
+      ...lowerCaseKeys(keyValues(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS')),
+    },
+    serviceName:
+      env.OTEL_SERVICE_NAME?.trim() ||
+      resourceAttributes['service.name'] ||
+      (service === 'ledger' && env.AIKI_MUNICIPALITY ? `ledger-${env.AIKI_MUNICIPALITY}` : service),
     resourceAttributes,
     sampleRatio,
   };

@@ -11,7 +11,18 @@ import { connectMongo, oneBatch } from '../../db/mongo.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 import { aikiError } from '../../core/errors.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
-import { envDbName, envHost, envInt, envIntrospection, envJson, envLogLevel, envMongoUri, envTls, readSubgraphSecret, envRuntimeSettings } from '../../runtime/env.ts';
+import {
+  envDbName,
+  envHost,
+  envInt,
+  envIntrospection,
+  envJson,
+  envLogLevel,
+  envMongoUri,
+  envTls,
+  readSubgraphSecret,
+  envRuntimeSettings,
+} from '../../runtime/env.ts';
 import { configureRuntime } from '../../runtime/settings.ts';
 import { installTlsTrust } from '../../runtime/tls.ts';
 import { serve } from '../../runtime/http.ts';
@@ -47,7 +58,8 @@ runMain(log, async () => {
   for (const doc of seed) await events.replaceOne({ _id: doc._id }, doc, { upsert: true });
 
   const of = async (municipality: string) => {
-    if (!isMunicipalityCode(municipality)) throw aikiError('BAD_USER_INPUT', `not a municipality code: ${JSON.stringify(municipality)}`, { field: 'municipality' });
+    if (!isMunicipalityCode(municipality))
+      throw aikiError('BAD_USER_INPUT', `not a municipality code: ${JSON.stringify(municipality)}`, { field: 'municipality' });
     return events.find({ municipality }, oneBatch(MAX_EVENTS)).sort({ startsAt: 1 }).toArray();
   };
   const resolvers = {
@@ -83,7 +95,13 @@ runMain(log, async () => {
 function parseSeed(list: unknown[]): EventDoc[] {
   return list.map((e, i) => {
     const { id, municipality, title, startsAt } = (e ?? {}) as Record<string, unknown>;
-    if (typeof id !== 'string' || !isMunicipalityCode(municipality) || typeof title !== 'string' || typeof startsAt !== 'string' || Number.isNaN(Date.parse(startsAt))) {
+    if (
+      typeof id !== 'string' ||
+      !isMunicipalityCode(municipality) ||
+      typeof title !== 'string' ||
+      typeof startsAt !== 'string' ||
+      Number.isNaN(Date.parse(startsAt))
+    ) {
       throw new Error(`AIKI_EVENTS_SEED[${i}] must be { id, municipality (a code), title, startsAt (ISO 8601) }`);
     }
     return { _id: id, municipality, title, startsAt };

@@ -9,7 +9,19 @@
  * forward writes". While nobody holds the lease (a holder was just killed) a submission waits
  * for the hand-over, up to {@link Admission.waitMs}, then fails with SEQUENCER_UNAVAILABLE.
  */
-import { abortBytes, AikiError, aikiError, assertCreditable, checkSettlement, checkTransaction, hexToBytes, isErrorCode, parseAddress, verifyFast, type CheckedTransaction } from '../../core/index.ts';
+import {
+  abortBytes,
+  AikiError,
+  aikiError,
+  assertCreditable,
+  checkSettlement,
+  checkTransaction,
+  hexToBytes,
+  isErrorCode,
+  parseAddress,
+  verifyFast,
+  type CheckedTransaction,
+} from '../../core/index.ts';
 import type { FederationClient } from '../../runtime/federation.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { nonceReused, type Book } from './book.ts';
@@ -57,7 +69,16 @@ export class Admission {
    * batch). Submitting a transaction that is already pending or confirmed returns it as it stands.
    */
   submit(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
-    return this.each(inputs, (input) => this.checkShape(input), (valid) => this.decide((book) => this.admitLocally(book, valid), (url) => this.forward(url, valid), forwarded));
+    return this.each(
+      inputs,
+      (input) => this.checkShape(input),
+      (valid) =>
+        this.decide(
+          (book) => this.admitLocally(book, valid),
+          (url) => this.forward(url, valid),
+          forwarded,
+        ),
+    );
   }
 
   /**
@@ -65,7 +86,16 @@ export class Admission {
    * often it is sent: each item is the entry as it stands, or the order's coded error.
    */
   settle(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
-    return this.each(inputs, (input) => this.checkOrder(input), (valid) => this.decide((book) => this.settleLocally(book, valid), (url) => this.forwardOrders(url, valid), forwarded));
+    return this.each(
+      inputs,
+      (input) => this.checkOrder(input),
+      (valid) =>
+        this.decide(
+          (book) => this.settleLocally(book, valid),
+          (url) => this.forwardOrders(url, valid),
+          forwarded,
+        ),
+    );
   }
 
   /**
@@ -123,7 +153,9 @@ export class Admission {
         }
       }
       if (Date.now() >= deadline) {
-        throw aikiError('SEQUENCER_UNAVAILABLE', `no replica of ${this.store.municipality}'s ledger holds the sequencer lease now; retry shortly`, { retryAfterMs: 1000 });
+        throw aikiError('SEQUENCER_UNAVAILABLE', `no replica of ${this.store.municipality}'s ledger holds the sequencer lease now; retry shortly`, {
+          retryAfterMs: 1000,
+        });
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -154,12 +186,22 @@ export class Admission {
 
   /** Sends the transfers to the lease holder; undefined if it is not the holder (any more). */
   private forward(url: string, valid: CheckedTransaction[]): Promise<Result[] | undefined> {
-    return this.forwardList(url, FORWARD, { ts: valid.map((v) => v.tx) }, valid.map((v) => ({ id: v.id, ...v.tx })));
+    return this.forwardList(
+      url,
+      FORWARD,
+      { ts: valid.map((v) => v.tx) },
+      valid.map((v) => ({ id: v.id, ...v.tx })),
+    );
   }
 
   /** Sends settlement orders to the lease holder; undefined if it is not the holder (any more). */
   private forwardOrders(url: string, orders: CheckedSettlement[]): Promise<Result[] | undefined> {
-    return this.forwardList(url, SETTLE_FORWARD, { os: orders.map((o) => o.order) }, orders.map((o) => ({ id: o.id, ...o.order })));
+    return this.forwardList(
+      url,
+      SETTLE_FORWARD,
+      { os: orders.map((o) => o.order) },
+      orders.map((o) => ({ id: o.id, ...o.order })),
+    );
   }
 
   /**
@@ -167,7 +209,12 @@ export class Admission {
    * reads each item's outcome: pending as answered, otherwise from the shared database, or the
    * item's coded error. Undefined if the replica is not the holder (any more).
    */
-  private async forwardList(url: string, mutation: string, variables: Record<string, unknown>, items: Array<{ id: string; body: EntryBody; signature: string }>): Promise<Result[] | undefined> {
+  private async forwardList(
+    url: string,
+    mutation: string,
+    variables: Record<string, unknown>,
+    items: Array<{ id: string; body: EntryBody; signature: string }>,
+  ): Promise<Result[] | undefined> {
     const reply = await this.federation.graphql<Record<string, Array<{ txid: string; status: string } | null> | null>>(url, mutation, {
       variables: { m: this.store.municipality, ...variables },
       headers: { [FORWARDED_HEADER]: '1' },
@@ -184,7 +231,11 @@ export class Admission {
       items.map(async ({ id, body, signature }, k) => {
         const item = answered[k];
         if (item?.status === 'PENDING') return { status: 'PENDING', txid: id, body, signature } as const;
-        if (item) return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder answered ${item.status} for ${id}, which is not in the database`);
+        if (item)
+          return (
+            (await this.store.findTransaction(id)) ??
+            aikiError('INTERNAL_SERVER_ERROR', `the lease holder answered ${item.status} for ${id}, which is not in the database`)
+          );
         const error = errors.find((e) => e.path?.[1] === k);
         const { code, ...details } = error?.extensions ?? {};
         return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', error?.message ?? 'no answer from the lease holder', details);
@@ -192,14 +243,21 @@ export class Admission {
     );
   }
 
-
   private checkOrder(input: unknown): CheckedSettlement {
-    if (!this.mainchainKey) throw aikiError('SETTLEMENTS_UNAVAILABLE', `the ledger of ${this.store.municipality} has no main-chain key to check settlement orders with (AIKI_MAINCHAIN_PUBLIC_KEY)`);
+    if (!this.mainchainKey)
+      throw aikiError(
+        'SETTLEMENTS_UNAVAILABLE',
+        `the ledger of ${this.store.municipality} has no main-chain key to check settlement orders with (AIKI_MAINCHAIN_PUBLIC_KEY)`,
+      );
     const checked = checkSettlement(input, this.mainchainKey);
     const { to } = checked.order.body;
     const recipient = parseAddress(to);
     if (recipient.municipality !== this.store.municipality) {
-      throw aikiError('WRONG_MUNICIPALITY', `a settlement entry is written on the ledger of its recipient (${recipient.municipality}), this is ${this.store.municipality}`, { municipality: recipient.municipality, served: this.store.municipality });
+      throw aikiError(
+        'WRONG_MUNICIPALITY',
+        `a settlement entry is written on the ledger of its recipient (${recipient.municipality}), this is ${this.store.municipality}`,
+        { municipality: recipient.municipality, served: this.store.municipality },
+      );
     }
     assertCreditable(to); // refusing the credit refunds the sender
     return checked;
@@ -254,11 +312,11 @@ export class Admission {
     const { body, signature } = order;
     if (book.abort(id) === 'pending') return { status: 'PENDING', txid: id, body, signature };
     const rejection = { code: 'SETTLEMENT_ABORTED', message: 'the main chain aborted this credit and refunds the sender' };
-    await this.sequencer.reject(book, [{ tx: { id, from: body.from, nonce: 0, amount: Number(amount), body, signature, receivedAt: new Date() }, ...rejection }]);
+    await this.sequencer.reject(book, [
+      { tx: { id, from: body.from, nonce: 0, amount: Number(amount), body, signature, receivedAt: new Date() }, ...rejection },
+    ]);
     return { status: 'REJECTED', txid: id, body, signature, ...rejection };
   }
-
-
 
   /** Sends an abort to the lease holder; undefined if it is not the holder (any more). */
   private async forwardAbort(url: string, { id, order }: CheckedSettlement, signature: string): Promise<Result | undefined> {
@@ -273,7 +331,9 @@ export class Admission {
       const { code, ...details } = error.extensions ?? {};
       return aikiError(isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR', error.message, details);
     }
-    return (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder took the abort of ${id}, which is not in the database`);
+    return (
+      (await this.store.findTransaction(id)) ?? aikiError('INTERNAL_SERVER_ERROR', `the lease holder took the abort of ${id}, which is not in the database`)
+    );
   }
 
   /** Shape, signature and sender: everything about a transfer that needs no stored state. */
@@ -282,7 +342,10 @@ export class Admission {
     const { municipality } = this.store;
     const from = parseAddress(checked.tx.body.from);
     if (from.municipality !== municipality) {
-      throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${municipality}`, { municipality: from.municipality, served: municipality });
+      throw aikiError('WRONG_MUNICIPALITY', `a transfer is submitted to the sender's ledger (${from.municipality}), this is ${municipality}`, {
+        municipality: from.municipality,
+        served: municipality,
+      });
     }
     // The recipient may be on another ledger: it is credited through the main chain (docs/SETTLEMENT.md),
     // and that ledger decides whether it can be credited; one here is decided here, by the same rule.

@@ -67,7 +67,10 @@ export class AnchorPusher {
     this.running = true;
     const loop = () => {
       this.round = this.push()
-        .then((more) => more, (err: unknown) => (this.problem('anchoring failed; retrying', err), false))
+        .then(
+          (more) => more,
+          (err: unknown) => (this.problem('anchoring failed; retrying', err), false),
+        )
         .then((more) => {
           if (this.running) this.timer = setTimeout(loop, more ? 0 : this.intervalMs);
         });
@@ -92,7 +95,9 @@ export class AnchorPusher {
     }
     const { municipality } = this.store;
     if (this.anchored === undefined) {
-      const reply = await this.mainchain.run((url) => this.federation.graphql<{ municipality: { anchoredHeight: number } | null }>(url, ANCHORED, { variables: { c: municipality }, timeoutMs: 10_000 }));
+      const reply = await this.mainchain.run((url) =>
+        this.federation.graphql<{ municipality: { anchoredHeight: number } | null }>(url, ANCHORED, { variables: { c: municipality }, timeoutMs: 10_000 }),
+      );
       const height = reply.data?.municipality?.anchoredHeight;
       if (typeof height !== 'number') {
         this.problem(`the main chain does not list ${municipality} yet; blocks are anchored once it is registered`, reply.errors?.[0]?.message);
@@ -109,7 +114,9 @@ export class AnchorPusher {
     }
     if (blocks.length === 0) return false;
     // An offer is idempotent (anchors are inserted under their heights): sent again elsewhere when unanswered.
-    const reply = await this.mainchain.run((url) => this.federation.graphql<{ anchorBlocks: Array<{ height: number }> | null }>(url, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 }));
+    const reply = await this.mainchain.run((url) =>
+      this.federation.graphql<{ anchorBlocks: Array<{ height: number }> | null }>(url, OFFER, { variables: { m: municipality, b: blocks }, timeoutMs: 30_000 }),
+    );
     const anchored = reply.data?.anchorBlocks;
     if (anchored) {
       this.anchored = anchored[anchored.length - 1]?.height ?? this.anchored;

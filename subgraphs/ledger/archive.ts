@@ -84,7 +84,15 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /** A block as archived: the stored document without `_id` and `height` (both are the header's height). */
 function blockRecord(doc: BlockDoc): ArchiveRecord {
   const { header, hash, signature, txs, allocations } = doc;
-  return { block: { header, hash, signature, txs: txs.map(({ id, body, signature: s, poh }) => ({ id, body, signature: s, poh })), ...(allocations && { allocations }) } };
+  return {
+    block: {
+      header,
+      hash,
+      signature,
+      txs: txs.map(({ id, body, signature: s, poh }) => ({ id, body, signature: s, poh })),
+      ...(allocations && { allocations }),
+    },
+  };
 }
 
 /** Writes the archive of the ledger in `db` (read with `lookups`, db/mongo.ts) to `writer`; the caller finishes it. */
@@ -92,7 +100,8 @@ export async function backupLedger(db: Db, lookups: Lookups, writer: ArchiveWrit
   const blocks = db.collection<BlockDoc>(COLLECTIONS.blocks);
   const genesis = await blocks.findOne({ _id: blockKey(0) });
   if (!genesis) throw new Error(`database ${db.databaseName} holds no ledger: it has no genesis block`);
-  if (genesis.header.municipality !== opts.municipality) throw new Error(`database ${db.databaseName} holds ${genesis.header.municipality}'s ledger, not ${opts.municipality}'s`);
+  if (genesis.header.municipality !== opts.municipality)
+    throw new Error(`database ${db.databaseName} holds ${genesis.header.municipality}'s ledger, not ${opts.municipality}'s`);
   const header: LedgerArchiveHeader = {
     format: ARCHIVE_FORMAT,
     v: 1,
@@ -169,7 +178,10 @@ function invalid(line: number, message: string, at: { height?: number; check?: s
 const reason = (err: unknown) => (err instanceof AikiError ? `${err.code}: ${err.message}` : (err as Error).message);
 
 /** The records of an archive, damage reported as ARCHIVE_INVALID naming the block that was due. */
-async function* records(path: string, due: () => number | undefined): AsyncGenerator<{ line: number; record: ArchiveRecord }, { records: number; sha256: string }> {
+async function* records(
+  path: string,
+  due: () => number | undefined,
+): AsyncGenerator<{ line: number; record: ArchiveRecord }, { records: number; sha256: string }> {
   const reader = readArchive(path);
   try {
     for (;;) {
@@ -186,7 +198,8 @@ async function* records(path: string, due: () => number | undefined): AsyncGener
 /** The one key of a record, checked to be `kind`. */
 function only(record: ArchiveRecord, line: number, kinds: readonly string[], height?: number): [string, unknown] {
   const keys = Object.keys(record);
-  if (keys.length !== 1 || !kinds.includes(keys[0]!)) throw invalid(line, `a record of ${keys.map((k) => JSON.stringify(k)).join(', ') || 'nothing'} where ${kinds.join(' or ')} is due`, { height });
+  if (keys.length !== 1 || !kinds.includes(keys[0]!))
+    throw invalid(line, `a record of ${keys.map((k) => JSON.stringify(k)).join(', ') || 'nothing'} where ${kinds.join(' or ')} is due`, { height });
   return [keys[0]!, record[keys[0]!]];
 }
 
@@ -195,9 +208,11 @@ function parseHeader(value: unknown, line: number): LedgerArchiveHeader {
   if (typeof h !== 'object' || h === null) throw invalid(line, 'the archive header is not an object');
   if (h.format !== ARCHIVE_FORMAT || h.v !== 1) throw invalid(line, `not an ${ARCHIVE_FORMAT} version 1 (format ${String(h.format)}, v ${String(h.v)})`);
   if (h.chain !== 'ledger') throw invalid(line, `this is an archive of ${String(h.chain)}, not of a municipal ledger`);
-  if (typeof h.municipality !== 'string' || !isMunicipalityCode(h.municipality)) throw invalid(line, `the archive names no municipality (${String(h.municipality)})`);
+  if (typeof h.municipality !== 'string' || !isMunicipalityCode(h.municipality))
+    throw invalid(line, `the archive names no municipality (${String(h.municipality)})`);
   if (typeof h.sequencer !== 'string' || !HEX64.test(h.sequencer)) throw invalid(line, 'the archive header has no sequencer key');
-  if (h.mainchainKey !== null && (typeof h.mainchainKey !== 'string' || !HEX64.test(h.mainchainKey))) throw invalid(line, 'the archive header\'s main-chain key is not 64 hex');
+  if (h.mainchainKey !== null && (typeof h.mainchainKey !== 'string' || !HEX64.test(h.mainchainKey)))
+    throw invalid(line, "the archive header's main-chain key is not 64 hex");
   return h as LedgerArchiveHeader;
 }
 
@@ -206,7 +221,11 @@ function parseBlock(value: unknown, line: number, height: number): BlockDoc {
   const fail = (message: string) => invalid(line, message, { height, check: 'record' });
   try {
     const withAllocations = typeof value === 'object' && value !== null && Object.hasOwn(value, 'allocations');
-    const b = exactRecord(value, withAllocations ? ['header', 'hash', 'signature', 'txs', 'allocations'] : ['header', 'hash', 'signature', 'txs'], 'block record');
+    const b = exactRecord(
+      value,
+      withAllocations ? ['header', 'hash', 'signature', 'txs', 'allocations'] : ['header', 'hash', 'signature', 'txs'],
+      'block record',
+    );
     checkHeaderShape(b.header);
     if (b.header.height !== height) throw fail(`the next block is ${height}, this record is block ${b.header.height}`);
     if (typeof b.hash !== 'string' || typeof b.signature !== 'string') throw fail('hash and signature must be strings');
@@ -223,7 +242,9 @@ function parseBlock(value: unknown, line: number, height: number): BlockDoc {
     let allocations: BlockDoc['allocations'];
     if (b.allocations !== undefined) {
       if (!Array.isArray(b.allocations)) throw fail('allocations must be a list');
-      allocations = b.allocations.map((a: unknown, i: number) => exactRecord(a, ['address', 'amount'], `allocation ${i}`) as { address: string; amount: string });
+      allocations = b.allocations.map(
+        (a: unknown, i: number) => exactRecord(a, ['address', 'amount'], `allocation ${i}`) as { address: string; amount: string },
+      );
     }
     return { _id: blockKey(height), height, header: b.header, hash: b.hash, signature: b.signature, txs, ...(allocations && { allocations }) };
   } catch (err) {
@@ -234,7 +255,14 @@ function parseBlock(value: unknown, line: number, height: number): BlockDoc {
 
 /** The block as core/audit.ts reads it through the API. */
 function auditBlock(doc: BlockDoc): AuditBlock {
-  return { ...doc.header, hash: doc.hash, signature: doc.signature, poh: doc.txs.map((t) => t.poh), transactions: doc.txs.map((t) => auditTransactionOf(doc.header.municipality, t)), allocations: doc.allocations ?? null };
+  return {
+    ...doc.header,
+    hash: doc.hash,
+    signature: doc.signature,
+    poh: doc.txs.map((t) => t.poh),
+    transactions: doc.txs.map((t) => auditTransactionOf(doc.header.municipality, t)),
+    allocations: doc.allocations ?? null,
+  };
 }
 
 /** A rejected transaction, its signature and id checked (the reason is the ledger's word: no signature covers it). */
@@ -243,7 +271,8 @@ function parseRejected(value: unknown, line: number, mainchainKey: string): Reje
     const r = exactRecord(value, ['_id', 'body', 'signature', 'code', 'message', 'rejectedAt'], 'rejection');
     const id = entryIdOf({ body: r.body, signature: r.signature }, mainchainKey);
     if (id !== r._id) throw new Error(`its transaction's id is ${id}, the record says ${String(r._id)}`);
-    if (typeof r.code !== 'string' || typeof r.message !== 'string' || !(r.rejectedAt instanceof Date)) throw new Error('code, message and rejectedAt must be two strings and a date');
+    if (typeof r.code !== 'string' || typeof r.message !== 'string' || !(r.rejectedAt instanceof Date))
+      throw new Error('code, message and rejectedAt must be two strings and a date');
     return r as unknown as RejectedDoc;
   } catch (err) {
     throw invalid(line, `a rejected transaction: ${reason(err)}`, { check: 'rejection' });
@@ -261,7 +290,15 @@ function parsePending(value: unknown, line: number, mainchainKey: string): Mempo
       if (id !== tx.id) throw new Error(`pending transaction ${i}'s id is ${id}, the record says ${String(tx.id)}`);
       const body = tx.body as EntryBody;
       if (!(tx.receivedAt instanceof Date)) throw new Error(`pending transaction ${i}'s receivedAt is not a date`);
-      return { id, from: body.from, nonce: body.type === 'transfer' ? body.nonce : 0, amount: Number(body.amount), body, signature: tx.signature as string, receivedAt: tx.receivedAt };
+      return {
+        id,
+        from: body.from,
+        nonce: body.type === 'transfer' ? body.nonce : 0,
+        amount: Number(body.amount),
+        body,
+        signature: tx.signature as string,
+        receivedAt: tx.receivedAt,
+      };
     });
     return { _id: p._id, txs };
   } catch (err) {
@@ -305,7 +342,11 @@ export async function verifyLedgerArchive(path: string, trust: LedgerTrust = {})
     if (next.done) {
       if (!header || !head) throw invalid(1, 'the archive holds no blocks', { height: 0 });
       if (trust.anchors && trust.anchors.anchoredHeight > head.height) {
-        throw aikiError('ARCHIVE_BEHIND_MAINCHAIN', `the main chain anchored ${header.municipality} up to block ${trust.anchors.anchoredHeight}; this archive ends at block ${head.height}. Nothing was written.`, { anchoredHeight: trust.anchors.anchoredHeight, head: head.height });
+        throw aikiError(
+          'ARCHIVE_BEHIND_MAINCHAIN',
+          `the main chain anchored ${header.municipality} up to block ${trust.anchors.anchoredHeight}; this archive ends at block ${head.height}. Nothing was written.`,
+          { anchoredHeight: trust.anchors.anchoredHeight, head: head.height },
+        );
       }
       return { header, trusted: trusted!, head, blocks, transactions, rejected, pending, anchored, records: next.value.records, sha256: next.value.sha256 };
     }
@@ -313,7 +354,11 @@ export async function verifyLedgerArchive(path: string, trust: LedgerTrust = {})
     if (section === 'header') {
       const [, value] = only(record, line, ['archive']);
       header = parseHeader(value, line);
-      if (trust.sequencerKey && trust.sequencerKey !== header.sequencer) throw invalid(line, `the archive's genesis is signed by ${header.sequencer}, not the trusted sequencer key ${trust.sequencerKey}`, { height: 0, check: 'sequencer signature' });
+      if (trust.sequencerKey && trust.sequencerKey !== header.sequencer)
+        throw invalid(line, `the archive's genesis is signed by ${header.sequencer}, not the trusted sequencer key ${trust.sequencerKey}`, {
+          height: 0,
+          check: 'sequencer signature',
+        });
       mainchainKey = trust.mainchainKey ?? header.mainchainKey ?? '';
       trusted = { sequencer: trust.sequencerKey ?? header.sequencer, mainchainKey: mainchainKey || null, pinned: trust.sequencerKey !== undefined };
       auditor = new ChainAuditor(header.municipality, trusted.sequencer, mainchainKey);
@@ -369,7 +414,13 @@ const INSERT_BATCH = 32;
  * archive changed between the two readings is refused (what was written by then is a valid prefix
  * of the chain). Start the ledger afterwards: it finds every block applied.
  */
-export async function restoreLedger(path: string, db: Db, lookups: Lookups, verified: LedgerArchiveSummary, progress?: (p: { height: number }) => void): Promise<RestoreResult> {
+export async function restoreLedger(
+  path: string,
+  db: Db,
+  lookups: Lookups,
+  verified: LedgerArchiveSummary,
+  progress?: (p: { height: number }) => void,
+): Promise<RestoreResult> {
   await assertEmpty(db);
   const store = new LedgerStore(db, verified.header.municipality, lookups);
   const accounts = new Map<string, AccountDoc>();

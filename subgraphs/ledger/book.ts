@@ -103,14 +103,24 @@ export class Book {
 
     const skew = Math.abs(Date.parse(body.time) - now);
     if (skew > MAX_CLOCK_SKEW_MS) {
-      return refused(aikiError('BAD_TRANSACTION', `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`, { field: 'time' }));
+      return refused(
+        aikiError(
+          'BAD_TRANSACTION',
+          `time ${body.time} is ${Math.round(skew / 1000)} s from the ledger's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s is accepted`,
+          { field: 'time' },
+        ),
+      );
     }
     // The sender as its pending transfers leave it (credits to it count only once sealed).
     const afterPending = { balance: BigInt(account.balance) - mine.reduce((sum, p) => sum + BigInt(p.amount), 0n), nonce: last };
     const refusal = transferRefusal(body.from, afterPending, body.nonce, amount);
     if (refusal) return refused(refusal);
     if (mine.length >= MAX_PENDING_PER_SENDER) {
-      return refused(aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, { limit: MAX_PENDING_PER_SENDER }));
+      return refused(
+        aikiError('TOO_MANY_PENDING', `${body.from} has ${MAX_PENDING_PER_SENDER} transactions pending; wait for them to be sealed`, {
+          limit: MAX_PENDING_PER_SENDER,
+        }),
+      );
     }
     if (this.pendingIds.size >= MAX_PENDING) {
       return refused(aikiError('MEMPOOL_FULL', `the ledger has ${MAX_PENDING} transactions waiting to be sealed; retry shortly`, { limit: MAX_PENDING }));
@@ -239,7 +249,8 @@ export class Book {
       if (!isSettlement(tx.body) && blocked.has(tx.from)) continue;
       const refusal = admitEntry(tx.body, municipality, stateOf);
       if (!refusal) txs.push(tx);
-      else if (refusal.code === 'NONCE_GAP') blocked.add(tx.from); // its predecessor is still being written
+      else if (refusal.code === 'NONCE_GAP')
+        blocked.add(tx.from); // its predecessor is still being written
       else {
         refused.push({ tx, code: refusal.code, message: refusal.message });
         if (refusal.code === 'INSUFFICIENT_FUNDS') blocked.add(tx.from); // its successors now have a gap

@@ -3,16 +3,7 @@
  * the initial balances in `allocations`, committed to by the header's txRoot — an RFC 6962 root
  * over SHA-256(canonical JSON {address, amount}) of each allocation in order.
  */
-import {
-  allocationsRoot,
-  MAX_AMOUNT,
-  aikiError,
-  bytesToHex,
-  genesisHeader,
-  parseAddress,
-  signBlock,
-  type Allocation,
-} from '../../core/index.ts';
+import { allocationsRoot, MAX_AMOUNT, aikiError, bytesToHex, genesisHeader, parseAddress, signBlock, type Allocation } from '../../core/index.ts';
 import { blockKey, type BlockDoc } from './models.ts';
 
 export type { Allocation };

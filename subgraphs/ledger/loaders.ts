@@ -49,7 +49,11 @@ export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: He
     block,
     /** A confirmed transaction's place, if this process has seen it: no lookup needed. */
     knownTx: (txid: string) => sealed.txIndex(txid),
-    txIndex: immutable((ids) => store.findSealed('txIndex', ids), (id) => sealed.txIndex(id), (d) => sealed.putTxIndex(d)),
+    txIndex: immutable(
+      (ids) => store.findSealed('txIndex', ids),
+      (id) => sealed.txIndex(id),
+      (d) => sealed.putTxIndex(d),
+    ),
     pending: new DataLoader<string, PendingTx | null>(async (ids) => {
       const entries = await store.mempool.find({ 'txs.id': { $in: [...ids] } }).toArray();
       const found = new Map(entries.flatMap((e) => e.txs).map((tx) => [tx.id, tx]));
@@ -58,7 +62,11 @@ export function createLoaders(store: LedgerStore, sealed: SealedCache, heads: He
     rejected: byId<RejectedDoc>((ids) => findByIds(store.rejected, ids, store.lookups)),
     account: byId<AccountDoc>((ids) => findByIds(store.accounts, ids, store.lookups)),
     /** History documents by `_id` (`<address>|<height>`): the pages of Account.transactions. */
-    history: immutable<HistoryDoc>((ids) => store.findSealed('history', ids), (id) => sealed.history(id), (d) => sealed.putHistory(d)),
+    history: immutable<HistoryDoc>(
+      (ids) => store.findSealed('history', ids),
+      (id) => sealed.history(id),
+      (d) => sealed.putHistory(d),
+    ),
   };
 }
 

@@ -8,7 +8,27 @@
 import './tracing.ts'; // first: see the file
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
-import { envAllowPrivateEndpoints, envDbName, envFlag, envHost, envInt, envJson, envMongoUri, envTime, envIntrospection, envLogLevel, envMetricsListener, envTls, envPublicKey, envSecretKey, envString, envUrl, envUrls, readSubgraphSecret, envRuntimeSettings } from '../../runtime/env.ts';
+import {
+  envAllowPrivateEndpoints,
+  envDbName,
+  envFlag,
+  envHost,
+  envInt,
+  envJson,
+  envMongoUri,
+  envTime,
+  envIntrospection,
+  envLogLevel,
+  envMetricsListener,
+  envTls,
+  envPublicKey,
+  envSecretKey,
+  envString,
+  envUrl,
+  envUrls,
+  readSubgraphSecret,
+  envRuntimeSettings,
+} from '../../runtime/env.ts';
 import { configureRuntime } from '../../runtime/settings.ts';
 import { federationClient } from '../../runtime/federation.ts';
 import { createLogger } from '../../runtime/log.ts';
@@ -21,8 +41,8 @@ import { DEFAULT_GENESIS_TIME, startLedgerSubgraph } from './server.ts';
 const municipality = assertMunicipalityCode(envString('AIKI_MUNICIPALITY'), 'AIKI_MUNICIPALITY');
 const log = createLogger(`ledger:${municipality}`, envLogLevel());
 
-
-const isAllocations = (value: unknown): value is Allocation[] => Array.isArray(value) && value.every((a) => typeof a?.address === 'string' && typeof a?.amount === 'string');
+const isAllocations = (value: unknown): value is Allocation[] =>
+  Array.isArray(value) && value.every((a) => typeof a?.address === 'string' && typeof a?.amount === 'string');
 
 function genesisAllocations(): Allocation[] {
   return envJson('AIKI_GENESIS', [], isAllocations, 'a JSON array of {"address": "<municipality>:<hex>", "amount": "<integer>"}');

@@ -147,6 +147,14 @@ export function transactionModel(
   const tx = found.at && found.block?.txs[found.at.index];
   if (found.at && tx) return confirmedModel(tx, found.at.height, found.at.index);
   if (found.pending) return { status: 'PENDING', txid, body: found.pending.body, signature: found.pending.signature };
-  if (found.rejected) return { status: 'REJECTED', txid, body: found.rejected.body, signature: found.rejected.signature, code: found.rejected.code, message: found.rejected.message };
+  if (found.rejected)
+    return {
+      status: 'REJECTED',
+      txid,
+      body: found.rejected.body,
+      signature: found.rejected.signature,
+      code: found.rejected.code,
+      message: found.rejected.message,
+    };
   return null;
 }

@@ -18,14 +18,16 @@ function pageSize(first: number | null | undefined, fallback: number): number {
 
 function cursorNumber(after: string | null | undefined): number | undefined {
   if (after == null) return undefined;
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(after)) throw aikiError('BAD_USER_INPUT', `after is not a cursor from this connection: ${JSON.stringify(after)}`, { field: 'after' });
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(after))
+    throw aikiError('BAD_USER_INPUT', `after is not a cursor from this connection: ${JSON.stringify(after)}`, { field: 'after' });
   return Number(after);
 }
 
 /** The local part of a ledger entity id `<municipality>:<local>`, checking that it names this ledger. */
 function localId(id: unknown, ctx: LedgerContext, local: RegExp): string {
   const parts = splitLedgerId(id, local);
-  if (!parts) throw aikiError('MALFORMED_REPRESENTATION', `not a ledger id "<municipality>:${local.source.replace(/^\^|\$$/g, '')}": ${JSON.stringify(id ?? null)}`);
+  if (!parts)
+    throw aikiError('MALFORMED_REPRESENTATION', `not a ledger id "<municipality>:${local.source.replace(/^\^|\$$/g, '')}": ${JSON.stringify(id ?? null)}`);
   checkMunicipality(parts.municipality, ctx);
   return parts.local;
 }
@@ -34,7 +36,9 @@ async function loadTransaction(txid: string, ctx: LedgerContext): Promise<Transa
   const { loaders } = ctx;
   // A transaction seen confirmed here is confirmed for good: no lookup of the mempool or rejections.
   const known = loaders.knownTx(txid);
-  const [at, pending, rejected] = known ? [known, null, null] : await Promise.all([loaders.txIndex.load(txid), loaders.pending.load(txid), loaders.rejected.load(txid)]);
+  const [at, pending, rejected] = known
+    ? [known, null, null]
+    : await Promise.all([loaders.txIndex.load(txid), loaders.pending.load(txid), loaders.rejected.load(txid)]);
   const block = at ? await loaders.block.load(at.height) : null;
   const model = transactionModel(txid, { at, block, pending, rejected });
   // Pending, rejected or unknown: state outside the blocks, which changes without a new head (state.ts).
@@ -51,7 +55,10 @@ async function loadAccount(address: string, ctx: LedgerContext): Promise<Account
 
 function checkMunicipality(requested: string, ctx: LedgerContext): void {
   if (requested !== ctx.municipality) {
-    throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${ctx.municipality}, not of ${requested}`, { municipality: requested, served: ctx.municipality });
+    throw aikiError('WRONG_MUNICIPALITY', `this is the ledger of ${ctx.municipality}, not of ${requested}`, {
+      municipality: requested,
+      served: ctx.municipality,
+    });
   }
 }
 
@@ -109,7 +116,10 @@ async function historyEntries(address: string, from: HistoryEntry | undefined, n
    */
   const readBelow = async (upper: string, inclusive = false) => {
     const limit = need - entries.length + (inclusive ? 1 : 0);
-    const docs = await store.history.find({ _id: inclusive ? { $gt: prefix, $lte: upper } : { $gt: prefix, $lt: upper } }, oneBatch(limit)).sort({ _id: -1 }).toArray();
+    const docs = await store.history
+      .find({ _id: inclusive ? { $gt: prefix, $lte: upper } : { $gt: prefix, $lt: upper } }, oneBatch(limit))
+      .sort({ _id: -1 })
+      .toArray();
     docs.forEach(take);
   };
   if (store.lookups === 'batched') {
@@ -176,7 +186,8 @@ export const resolvers: Resolvers = {
     },
     submitTransactions: async (_root, { municipality, transactions }, ctx) => {
       checkMunicipality(municipality, ctx);
-      if (transactions.length > MAX_BATCH) throw aikiError('BAD_USER_INPUT', `at most ${MAX_BATCH} transactions per batch (got ${transactions.length})`, { field: 'transactions' });
+      if (transactions.length > MAX_BATCH)
+        throw aikiError('BAD_USER_INPUT', `at most ${MAX_BATCH} transactions per batch (got ${transactions.length})`, { field: 'transactions' });
       // In order: a sender's nonces n, n+1, … in one batch are admitted one after the other.
       const results = await ctx.admission.submit(transactions, { forwarded: ctx.forwarded });
       // An Error item becomes null with its error at that index (graphql-js list completion).
@@ -221,7 +232,8 @@ export const resolvers: Resolvers = {
       // page inconsistent; below a cursor, from the height under it — or from the head when that
       // height is not sealed (a cursor above the head pages from the head, as a range did).
       const read = await blocksFrom(before === undefined ? await ctx.loaders.headHeight() : before - 1, n, ctx);
-      if (before !== undefined && read.blocks.length > 0 && !read.blocks[0]) return (await blocksFrom(Math.min(before - 1, await ctx.loaders.headHeight()), n, ctx)).page();
+      if (before !== undefined && read.blocks.length > 0 && !read.blocks[0])
+        return (await blocksFrom(Math.min(before - 1, await ctx.loaders.headHeight()), n, ctx)).page();
       return read.page();
     },
     blocksFrom: async (_chain, { height, first }, ctx) => {
@@ -234,8 +246,10 @@ export const resolvers: Resolvers = {
     },
     checkpoint: async (_chain, { height }, { loaders, checkpoints, municipality }) => {
       const head = await loaders.headHeight();
-      if (height != null && (!Number.isSafeInteger(height) || height < 0)) throw aikiError('BAD_USER_INPUT', `height must be >= 0 (got ${height})`, { field: 'height' });
-      if (height != null && height > head) throw aikiError('BLOCK_NOT_FOUND', `no block at height ${height} on ${municipality}: the head is ${head}`, { municipality });
+      if (height != null && (!Number.isSafeInteger(height) || height < 0))
+        throw aikiError('BAD_USER_INPUT', `height must be >= 0 (got ${height})`, { field: 'height' });
+      if (height != null && height > head)
+        throw aikiError('BLOCK_NOT_FOUND', `no block at height ${height} on ${municipality}: the head is ${head}`, { municipality });
       return checkpoints.at(height ?? head);
     },
     consistency: async (_chain, { from, to }, { loaders, checkpoints, municipality }) => {
@@ -366,7 +380,10 @@ export const resolvers: Resolvers = {
           cursor: `${prefix}${blockKey(e.height)}|${e.index}`,
           node: confirmedModel(blocks[i]!.txs[e.index]!, e.height, e.index),
         })),
-        pageInfo: { hasNextPage: entries.length > n, endCursor: page.length ? `${prefix}${blockKey(page[page.length - 1]!.height)}|${page[page.length - 1]!.index}` : null },
+        pageInfo: {
+          hasNextPage: entries.length > n,
+          endCursor: page.length ? `${prefix}${blockKey(page[page.length - 1]!.height)}|${page[page.length - 1]!.index}` : null,
+        },
       };
     },
   },

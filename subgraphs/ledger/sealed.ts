@@ -21,7 +21,12 @@ const DOC_BYTES = 200;
 type Entry = { kind: 'block'; doc: BlockDoc } | { kind: 'tx'; doc: TxIndexDoc } | { kind: 'history'; doc: HistoryDoc } | { kind: 'hash'; height: number };
 
 const sizeOf = (e: Entry) =>
-  DOC_BYTES + (e.kind === 'block' ? (e.doc.txs.length + (e.doc.allocations?.length ?? 0)) * TX_BYTES : e.kind === 'history' ? 8 * (e.doc.indexes.length + (e.doc.prev?.length ?? 0)) : 0);
+  DOC_BYTES +
+  (e.kind === 'block'
+    ? (e.doc.txs.length + (e.doc.allocations?.length ?? 0)) * TX_BYTES
+    : e.kind === 'history'
+      ? 8 * (e.doc.indexes.length + (e.doc.prev?.length ?? 0))
+      : 0);
 
 /** A sealed block's Merkle tree over its transaction ids, built once per block document: each proof is then O(log n). */
 export const txTree = memoizedBy((block: BlockDoc) => new MerkleTree(block.txs.map((tx) => hexToBytes(tx.id))));

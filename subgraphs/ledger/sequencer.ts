@@ -94,7 +94,12 @@ export class Sequencer {
    */
   knownHead(): { height: number; hash: string; applied: boolean; sureForMs: number } | undefined {
     if (!this.leader || !this.book || !this.chain || this.chainWrites > 0 || !this.leaseValid()) return undefined;
-    return { height: this.chain.head.height, hash: this.chain.head.hash, applied: this.chain.applied === this.chain.head.height, sureForMs: this.leaseSureUntil() - Date.now() };
+    return {
+      height: this.chain.head.height,
+      hash: this.chain.head.hash,
+      applied: this.chain.applied === this.chain.head.height,
+      sureForMs: this.leaseSureUntil() - Date.now(),
+    };
   }
 
   /**
@@ -208,7 +213,8 @@ export class Sequencer {
       try {
         const wasLeader = this.leader;
         const lease = await this.renewLease();
-        if (this.leader !== wasLeader) log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder, from: lease.from });
+        if (this.leader !== wasLeader)
+          log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder, from: lease.from });
         if (!this.leader && this.book) this.dropBook();
         if (lease.from) {
           // Taken over from a holder that stopped renewing, likely killed: its last commands may
@@ -264,7 +270,8 @@ export class Sequencer {
     const entries = await store.loadPending();
     const txs = entries.flatMap((entry) => entry.txs.map((tx) => ({ tx, entry: entry._id })));
     // Pending ones, sealed ones not yet forgotten (FORGET_BATCH entries, plus what a crash left).
-    if (txs.length > 2 * MAX_PENDING) throw new Error(`the mempool holds ${txs.length} transactions, more than a ledger admits; refusing to build a book over it`);
+    if (txs.length > 2 * MAX_PENDING)
+      throw new Error(`the mempool holds ${txs.length} transactions, more than a ledger admits; refusing to build a book over it`);
     const rejected = await store.rejectedAmong(txs.map((t) => t.tx.id));
     const senders = [...new Set(txs.map((t) => t.tx.from))];
     book.load(senders, await store.loadAccounts(senders));
@@ -275,7 +282,11 @@ export class Sequencer {
     await store.reject(
       unplaced
         .filter((tx) => !confirmed.has(tx.id))
-        .map((tx) => ({ tx, code: tx.nonce <= book.account(tx.from).nonce ? 'NONCE_REUSED' : 'NONCE_GAP', message: `nonce ${tx.nonce} does not follow ${tx.from}'s confirmed and pending ones` })),
+        .map((tx) => ({
+          tx,
+          code: tx.nonce <= book.account(tx.from).nonce ? 'NONCE_REUSED' : 'NONCE_GAP',
+          message: `nonce ${tx.nonce} does not follow ${tx.from}'s confirmed and pending ones`,
+        })),
     );
     // Entries with nothing pending left: everything in them is sealed (and applied, by
     // catchUp above) or rejected.
@@ -362,7 +373,11 @@ export class Sequencer {
     const elapsed = Math.max(1, now - this.lastEventAt);
     this.lastEventAt = now;
     const ticksPerEvent = Math.min(MAX_TICKS_PER_EVENT, Math.ceil((elapsed * this.opts.pohTicksPerMs) / pending.length));
-    const { header, hash, signature, poh } = sealNext(head, pending.map((tx) => tx.id), { time: new Date(now), ticksPerEvent, secretKey: this.opts.secretKey, sequencer: bytesToHex(this.opts.publicKey) });
+    const { header, hash, signature, poh } = sealNext(
+      head,
+      pending.map((tx) => tx.id),
+      { time: new Date(now), ticksPerEvent, secretKey: this.opts.secretKey, sequencer: bytesToHex(this.opts.publicKey) },
+    );
     const txs: StoredTx[] = pending.map((tx, i) => ({ id: tx.id, body: tx.body, signature: tx.signature, poh: poh[i]! }));
     return { _id: blockKey(header.height), height: header.height, header, hash, signature, txs };
   }

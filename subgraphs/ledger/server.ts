@@ -105,7 +105,10 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   const sealed = new SealedCache(config.sealedCacheBytes ?? 64 << 20);
   const heads = new HeadReader(store, sealed, () => sequencer.knownHead());
   const labels = new LabelReader(store, heads, sealed);
-  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, { introspection: config.introspection ?? true, plugins: [statePlugin<LedgerContext>(resolvers as Record<string, unknown>)] });
+  const apollo = createSubgraphServer<LedgerContext>(ledger.typeDefs, resolvers, log, {
+    introspection: config.introspection ?? true,
+    plugins: [statePlugin<LedgerContext>(resolvers as Record<string, unknown>)],
+  });
   const metrics = serviceRegistry('ledger');
   watchImmutableCache(metrics, 'aiki_ledger_sealed_cache', 'AIKI_SEALED_CACHE_MB', () => sealed.stats());
   const served = await serve(apollo, {
@@ -140,7 +143,15 @@ export async function startLedgerSubgraph(config: LedgerConfig, log: Logger): Pr
   // applied every committed block (genesis included) first. It needs the URL it serves on.
   sequencer.url = config.publicUrl ?? served.url;
   if (config.sequence !== false) await sequencer.start();
-  const pusher = config.mainchainUrl ? new AnchorPusher(store, sequencer, new Endpoints(typeof config.mainchainUrl === 'string' ? [config.mainchainUrl] : config.mainchainUrl), config.anchorIntervalMs ?? 500, federation) : undefined;
+  const pusher = config.mainchainUrl
+    ? new AnchorPusher(
+        store,
+        sequencer,
+        new Endpoints(typeof config.mainchainUrl === 'string' ? [config.mainchainUrl] : config.mainchainUrl),
+        config.anchorIntervalMs ?? 500,
+        federation,
+      )
+    : undefined;
   // The lease holder keeps what it has just committed: the newest block is the one read most.
   sequencer.onCommitted = (block) => {
     sealed.putBlock(block);

@@ -105,17 +105,60 @@ export const FROM_SEALED_BLOCKS: ReadonlySet<string> = new Set(
   Object.entries({
     Municipality: ['__resolveReference', 'chain'],
     Chain: ['municipality', 'height', 'headHash', 'headTime', 'head', 'blocks', 'blocksFrom', 'block', 'checkpoint', 'consistency', 'transaction', 'account'],
-    Block: ['__resolveReference', 'id', 'v', 'municipality', 'height', 'hash', 'prevHash', 'time', 'txRoot', 'txCount', 'pohEnd', 'pohCount', 'sequencer', 'signature', 'poh', 'allocations', 'transactions'],
-    Transaction: ['__resolveReference', 'id', 'txid', 'municipality', 'status', 'rejection', 'kind', 'settlement', 'from', 'to', 'amount', 'nonce', 'memo', 'time', 'signature', 'sender', 'recipient', 'height', 'block', 'proof'],
+    Block: [
+      '__resolveReference',
+      'id',
+      'v',
+      'municipality',
+      'height',
+      'hash',
+      'prevHash',
+      'time',
+      'txRoot',
+      'txCount',
+      'pohEnd',
+      'pohCount',
+      'sequencer',
+      'signature',
+      'poh',
+      'allocations',
+      'transactions',
+    ],
+    Transaction: [
+      '__resolveReference',
+      'id',
+      'txid',
+      'municipality',
+      'status',
+      'rejection',
+      'kind',
+      'settlement',
+      'from',
+      'to',
+      'amount',
+      'nonce',
+      'memo',
+      'time',
+      'signature',
+      'sender',
+      'recipient',
+      'height',
+      'block',
+      'proof',
+    ],
     Account: ['__resolveReference', 'id', 'municipality', 'balance', 'nonce', 'transactions'],
   }).flatMap(([type, fields]) => fields.map((field) => `${type}.${field}`)),
 );
 
 /** Whether `resolvers` has a resolver of its own for `type.field`. */
-const resolvedBy = (resolvers: Record<string, unknown>) => (type: string, field: string) => typeof (resolvers[type] as Record<string, unknown> | undefined)?.[field] === 'function';
+const resolvedBy = (resolvers: Record<string, unknown>) => (type: string, field: string) =>
+  typeof (resolvers[type] as Record<string, unknown> | undefined)?.[field] === 'function';
 
 /** Adds the label to an answer that qualifies (see the file's comment): a query, of vouched fields only. */
-export function statePlugin<TContext extends { state?: RequestState }>(resolvers: Record<string, unknown>, vouched: ReadonlySet<string> = FROM_SEALED_BLOCKS): ApolloServerPlugin<TContext> {
+export function statePlugin<TContext extends { state?: RequestState }>(
+  resolvers: Record<string, unknown>,
+  vouched: ReadonlySet<string> = FROM_SEALED_BLOCKS,
+): ApolloServerPlugin<TContext> {
   const resolved = resolvedBy(resolvers);
   const verdicts = new WeakMap<DocumentNode, boolean>(); // Apollo keeps one parsed document per query text
   return {

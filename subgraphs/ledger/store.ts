@@ -16,7 +16,23 @@ import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
 import { MongoServerError, ReadPreference, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
 import { applyBlock, touchedByEntry, type AccountState } from '../../core/balances.ts';
-import { blockKey, emptyAccount, mempoolKey, OLDER_HISTORY, RECENT_HISTORY, transactionModel, type AccountDoc, type BlockDoc, type HistoryDoc, type MempoolDoc, type MetaDoc, type PendingTx, type RejectedDoc, type TransactionModel, type TxIndexDoc } from './models.ts';
+import {
+  blockKey,
+  emptyAccount,
+  mempoolKey,
+  OLDER_HISTORY,
+  RECENT_HISTORY,
+  transactionModel,
+  type AccountDoc,
+  type BlockDoc,
+  type HistoryDoc,
+  type MempoolDoc,
+  type MetaDoc,
+  type PendingTx,
+  type RejectedDoc,
+  type TransactionModel,
+  type TxIndexDoc,
+} from './models.ts';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -125,8 +141,13 @@ export class LedgerStore {
     this.accounts = db.collection(COLLECTIONS.accounts);
     this.history = db.collection(COLLECTIONS.history);
     this.meta = db.collection(COLLECTIONS.meta);
-    const sealed = <T extends Document>(name: string, primary: Collection<T>) => (sealedReads.equals(ReadPreference.primary) ? primary : db.collection<T>(name, { readPreference: sealedReads }));
-    this.sealedReads = { blocks: sealed(COLLECTIONS.blocks, this.blocks), txIndex: sealed(COLLECTIONS.txIndex, this.txIndex), history: sealed(COLLECTIONS.history, this.history) };
+    const sealed = <T extends Document>(name: string, primary: Collection<T>) =>
+      sealedReads.equals(ReadPreference.primary) ? primary : db.collection<T>(name, { readPreference: sealedReads });
+    this.sealedReads = {
+      blocks: sealed(COLLECTIONS.blocks, this.blocks),
+      txIndex: sealed(COLLECTIONS.txIndex, this.txIndex),
+      history: sealed(COLLECTIONS.history, this.history),
+    };
   }
 
   /** Sealed documents by `_id`: from where {@link LedgerStore.sealedReads} points, the primary for any missing there. */
@@ -212,7 +233,10 @@ export class LedgerStore {
    */
   async forgetPending(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await bulkWriteCapped(this.mempool, keys.map((_id) => ({ deleteOne: { filter: { _id } } })));
+    await bulkWriteCapped(
+      this.mempool,
+      keys.map((_id) => ({ deleteOne: { filter: { _id } } })),
+    );
   }
 
   /** A transaction in the mempool log, by id (sealed ones stay there until forgotten). */
@@ -242,15 +266,10 @@ export class LedgerStore {
 
   /** A transaction by id, wherever it is: confirmed, pending or rejected. */
   async findTransaction(txid: string): Promise<TransactionModel | null> {
-    const [at, pending, rejected] = await Promise.all([
-      this.txIndex.findOne({ _id: txid }),
-      this.findPending(txid),
-      this.rejected.findOne({ _id: txid }),
-    ]);
+    const [at, pending, rejected] = await Promise.all([this.txIndex.findOne({ _id: txid }), this.findPending(txid), this.rejected.findOne({ _id: txid })]);
     const block = at ? await this.blocks.findOne({ _id: blockKey(at.height) }) : null;
     return transactionModel(txid, { at, block, pending, rejected });
   }
-
 
   // --- commit and derived state ------------------------------------------------------------
 
@@ -304,10 +323,17 @@ export class LedgerStore {
       await insertIgnoringDuplicates(this.history, docs);
     }
     // By `_id` alone, which FerretDB pushes down; this process is the only writer (the lease holder).
-    await bulkWriteCapped(this.accounts, changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
+    await bulkWriteCapped(
+      this.accounts,
+      changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+    );
     // The tx index last: a transaction reads CONFIRMED only once the balances and histories it
     // changed are written (before, a client could see it CONFIRMED and its old balance).
-    if (block.txs.length > 0) await insertIgnoringDuplicates(this.txIndex, block.txs.map((tx, index) => ({ _id: tx.id, height, index })));
+    if (block.txs.length > 0)
+      await insertIgnoringDuplicates(
+        this.txIndex,
+        block.txs.map((tx, index) => ({ _id: tx.id, height, index })),
+      );
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height } }, { upsert: true });
   }
 

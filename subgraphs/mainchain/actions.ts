@@ -68,7 +68,14 @@ export const ACTIONS = {
         throw err;
       }
       if (await s.registry.find(v.code)) throw aikiError('MUNICIPALITY_EXISTS', `municipality "${v.code}" is already registered`, { municipality: v.code });
-      return { type: 'registerMunicipality' as const, code: v.code, name: v.name, endpoints: v.endpoints, sequencerKey: r.sequencerKey ?? null, governanceKey: r.governanceKey ?? null };
+      return {
+        type: 'registerMunicipality' as const,
+        code: v.code,
+        name: v.name,
+        endpoints: v.endpoints,
+        sequencerKey: r.sequencerKey ?? null,
+        governanceKey: r.governanceKey ?? null,
+      };
     },
     async execute(a, s, proposal) {
       const existing = await s.registry.find(a.code);
@@ -81,7 +88,8 @@ export const ACTIONS = {
   suspendMunicipality: action({
     async validate({ code, reason }: NonNullable<ProposalInput['suspendMunicipality']>, s, field) {
       await municipalityIs(s, code, 'ACTIVE', field);
-      if (reason.trim().length < 1 || reason.length > MAX_REASON || !isWellFormed(reason)) throw bad(`${field}.reason`, `reason must be 1–${MAX_REASON} characters of well-formed Unicode`);
+      if (reason.trim().length < 1 || reason.length > MAX_REASON || !isWellFormed(reason))
+        throw bad(`${field}.reason`, `reason must be 1–${MAX_REASON} characters of well-formed Unicode`);
       return { type: 'suspendMunicipality' as const, code, reason: reason.trim() };
     },
     execute: (a, s) => s.registry.setStatus(a.code, 'SUSPENDED', a.reason),
@@ -99,7 +107,8 @@ export const ACTIONS = {
 
   registerSubgraph: action({
     async validate({ name, url }: NonNullable<ProposalInput['registerSubgraph']>, s, field) {
-      if (!SUBGRAPH_NAME.test(name)) throw bad(`${field}.name`, `name must be 2–32 characters of a-z, 0-9 and '-', starting with a letter (got ${JSON.stringify(name)})`);
+      if (!SUBGRAPH_NAME.test(name))
+        throw bad(`${field}.name`, `name must be 2–32 characters of a-z, 0-9 and '-', starting with a letter (got ${JSON.stringify(name)})`);
       if (RESERVED_SUBGRAPHS.includes(name)) throw aikiError('SUBGRAPH_EXISTS', `"${name}" is reserved`, { subgraph: name });
       const existing = await s.registry.findSubgraph(name);
       if (existing && !existing.removed) throw aikiError('SUBGRAPH_EXISTS', `extension subgraph ${name} is already registered`, { subgraph: name });

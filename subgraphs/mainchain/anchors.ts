@@ -18,7 +18,6 @@ import type { MainSealedCache } from './sealed.ts';
 import type { Settler } from './settlements.ts';
 import { anchorEvent, anchorKey, type AnchorDoc, type OutboundOffer } from './models.ts';
 
-
 /** At most this many blocks in one offer. */
 export const MAX_BLOCKS_PER_OFFER = 100;
 
@@ -68,12 +67,18 @@ export class Anchors {
       }
       const previous = height >= 1 ? await this.get(municipality, height - 1) : null;
       if (!previous) {
-        throw aikiError('ANCHOR_HEIGHT_GAP', `block ${height} of ${municipality} does not follow its last anchored block, ${anchoredHeight}`, { municipality, height, expected: anchoredHeight + 1 });
+        throw aikiError('ANCHOR_HEIGHT_GAP', `block ${height} of ${municipality} does not follow its last anchored block, ${anchoredHeight}`, {
+          municipality,
+          height,
+          expected: anchoredHeight + 1,
+        });
       }
       const header = checkAnchor(offered, municipality, sequencerKey, previous);
       // Settlements before the anchor: once the anchor is recorded, the block is never offered again.
       await this.settler.record(this.settler.check(municipality, header, offered.outbound ?? []));
-      anchored.push(await this.record({ municipality, height: header.height, hash: offered.hash, header, signature: offered.signature, receivedAt: new Date() }));
+      anchored.push(
+        await this.record({ municipality, height: header.height, hash: offered.hash, header, signature: offered.signature, receivedAt: new Date() }),
+      );
     }
     return anchored;
   }
@@ -94,11 +99,15 @@ export class Anchors {
 
   private same(existing: AnchorDoc, offered: { hash: string }): AnchorDoc {
     if (existing.hash !== offered.hash) {
-      throw aikiError('ANCHOR_CONFLICT', `block ${existing.height} of ${existing.municipality} is anchored as ${existing.hash}; another block at that height (${String(offered.hash)}) is evidence of a fork`, {
-        municipality: existing.municipality,
-        height: existing.height,
-        anchored: existing.hash,
-      });
+      throw aikiError(
+        'ANCHOR_CONFLICT',
+        `block ${existing.height} of ${existing.municipality} is anchored as ${existing.hash}; another block at that height (${String(offered.hash)}) is evidence of a fork`,
+        {
+          municipality: existing.municipality,
+          height: existing.height,
+          anchored: existing.hash,
+        },
+      );
     }
     return existing;
   }

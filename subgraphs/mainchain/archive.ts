@@ -43,7 +43,17 @@ import {
 } from '../../core/index.ts';
 import { blockKey } from '../../db/mongo.ts';
 import { COLLECTIONS } from './collections.ts';
-import { anchorEvent, eventPositions, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type ProposalDoc, type SettlementDoc, type VoteDoc } from './models.ts';
+import {
+  anchorEvent,
+  eventPositions,
+  stepEventIds,
+  type AnchorDoc,
+  type MainBlockDoc,
+  type MainEvent,
+  type ProposalDoc,
+  type SettlementDoc,
+  type VoteDoc,
+} from './models.ts';
 
 const ARCHIVE_FORMAT = 'aiki-archive';
 
@@ -68,7 +78,14 @@ export const ARCHIVED = [
  * submissions (they only make a submission sent again answer its open proposal: one retried across
  * a restore is a proposal of its own).
  */
-const NOT_ARCHIVED: readonly string[] = [COLLECTIONS.blocks, COLLECTIONS.events, COLLECTIONS.chunks, COLLECTIONS.lease, COLLECTIONS.registryLog, COLLECTIONS.proposalClaims];
+const NOT_ARCHIVED: readonly string[] = [
+  COLLECTIONS.blocks,
+  COLLECTIONS.events,
+  COLLECTIONS.chunks,
+  COLLECTIONS.lease,
+  COLLECTIONS.registryLog,
+  COLLECTIONS.proposalClaims,
+];
 
 export interface MainchainArchiveHeader {
   format: typeof ARCHIVE_FORMAT;
@@ -100,8 +117,16 @@ export async function backupMainchain(
 ): Promise<MainchainBackupResult> {
   const blocks = db.collection<MainBlockDoc>(COLLECTIONS.blocks);
   const genesis = await blocks.findOne({ _id: blockKey(0) });
-  if (!genesis || genesis.header.municipality !== MAIN_CHAIN) throw new Error(`database ${db.databaseName} holds no main chain: it has no main-chain genesis block`);
-  const header: MainchainArchiveHeader = { format: ARCHIVE_FORMAT, v: 1, chain: 'mainchain', sequencer: genesis.header.sequencer, database: db.databaseName, createdAt: new Date().toISOString() };
+  if (!genesis || genesis.header.municipality !== MAIN_CHAIN)
+    throw new Error(`database ${db.databaseName} holds no main chain: it has no main-chain genesis block`);
+  const header: MainchainArchiveHeader = {
+    format: ARCHIVE_FORMAT,
+    v: 1,
+    chain: 'mainchain',
+    sequencer: genesis.header.sequencer,
+    database: db.databaseName,
+    createdAt: new Date().toISOString(),
+  };
   await writer.write({ archive: header });
 
   let events = 0;
@@ -161,7 +186,8 @@ function parseBlock(value: unknown, line: number, height: number): MainBlockDoc 
     const b = exactRecord(value, ['header', 'hash', 'signature', 'events', 'poh'], 'main-chain block record');
     checkHeaderShape(b.header);
     if (b.header.height !== height) throw fail(`the next block is ${height}, this record is block ${b.header.height}`);
-    if (typeof b.hash !== 'string' || typeof b.signature !== 'string' || !Array.isArray(b.events) || !Array.isArray(b.poh)) throw fail('hash and signature must be strings, events and poh lists');
+    if (typeof b.hash !== 'string' || typeof b.signature !== 'string' || !Array.isArray(b.events) || !Array.isArray(b.poh))
+      throw fail('hash and signature must be strings, events and poh lists');
     const events = b.events.map((e: unknown, i: number) => {
       const kind = (e as { kind?: unknown } | null)?.kind;
       const fields = typeof kind === 'string' ? EVENT_FIELDS[kind as MainEvent['kind']] : undefined;
@@ -209,17 +235,31 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
       if (!header || !parent) throw invalid(1, 'the archive holds no blocks', { height: 0 });
       const [orphan] = sealed;
       if (orphan) throw invalid(0, `event ${orphan[0]} is sealed, and no document in the archive stands for it`, { height: orphan[1], check: 'events' });
-      return { header, trusted: { sequencer: key, pinned: trust.sequencerKey !== undefined }, head: { height: parent.header.height, hash: parent.hash }, blocks, events, documents, records: next.value.records, sha256: next.value.sha256 };
+      return {
+        header,
+        trusted: { sequencer: key, pinned: trust.sequencerKey !== undefined },
+        head: { height: parent.header.height, hash: parent.hash },
+        blocks,
+        events,
+        documents,
+        records: next.value.records,
+        sha256: next.value.sha256,
+      };
     }
     const { line, record } = next.value;
     const keys = Object.keys(record);
     const kind = keys.length === 1 ? keys[0]! : '';
     if (!header) {
       const h = record.archive as Partial<MainchainArchiveHeader> | undefined;
-      if (kind !== 'archive' || typeof h !== 'object' || h === null || h.format !== ARCHIVE_FORMAT || h.v !== 1) throw invalid(line, `not an ${ARCHIVE_FORMAT} version 1`);
+      if (kind !== 'archive' || typeof h !== 'object' || h === null || h.format !== ARCHIVE_FORMAT || h.v !== 1)
+        throw invalid(line, `not an ${ARCHIVE_FORMAT} version 1`);
       if (h.chain !== 'mainchain') throw invalid(line, `this is an archive of ${String(h.chain)}, not of the main chain`);
       if (typeof h.sequencer !== 'string' || !HEX64.test(h.sequencer)) throw invalid(line, 'the archive header has no main-chain key');
-      if (trust.sequencerKey && trust.sequencerKey !== h.sequencer) throw invalid(line, `the archive's genesis is signed by ${h.sequencer}, not the trusted main-chain key ${trust.sequencerKey}`, { height: 0, check: 'signature' });
+      if (trust.sequencerKey && trust.sequencerKey !== h.sequencer)
+        throw invalid(line, `the archive's genesis is signed by ${h.sequencer}, not the trusted main-chain key ${trust.sequencerKey}`, {
+          height: 0,
+          check: 'signature',
+        });
       header = h as MainchainArchiveHeader;
       key = trust.sequencerKey ?? header.sequencer;
       due = 0;
@@ -230,7 +270,14 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
       try {
         if (doc.header.municipality !== MAIN_CHAIN) throw new Error(`a block of ${doc.header.municipality}, not of the main chain`);
         if (doc.header.sequencer !== key) throw new Error(`signed by ${doc.header.sequencer}, not the trusted main-chain key ${key}`);
-        checkBlock(doc.header, doc.hash, doc.signature, parent, doc.events.map((e) => e.id), doc.poh);
+        checkBlock(
+          doc.header,
+          doc.hash,
+          doc.signature,
+          parent,
+          doc.events.map((e) => e.id),
+          doc.poh,
+        );
       } catch (err) {
         throw invalid(line, reason(err), { height: doc.height, check: 'block' });
       }
@@ -245,7 +292,11 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
     const d = record.doc as { collection?: unknown; value?: unknown } | undefined;
     const at = ARCHIVED.indexOf(d?.collection as (typeof ARCHIVED)[number]);
     if (kind !== 'doc' || typeof d !== 'object' || d === null || at < 0 || at < collectionAt || typeof d.value !== 'object' || d.value === null) {
-      throw invalid(line, `a record of ${keys.join(', ') || 'nothing'} where ${collectionAt < 0 ? 'a block or ' : ''}a document of ${ARCHIVED.slice(Math.max(collectionAt, 0)).join(', ')} is due`, { check: 'record' });
+      throw invalid(
+        line,
+        `a record of ${keys.join(', ') || 'nothing'} where ${collectionAt < 0 ? 'a block or ' : ''}a document of ${ARCHIVED.slice(Math.max(collectionAt, 0)).join(', ')} is due`,
+        { check: 'record' },
+      );
     }
     collectionAt = at;
     const collection = ARCHIVED[at]!;
@@ -287,14 +338,15 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
           const sequencerKey = sequencerKeys.get(a.municipality);
           if (!sequencerKey) throw new Error(`an anchor of ${a.municipality}, which the registry does not hold`);
           checkSigned({ header: a.header, hash: a.hash, signature: a.signature }, a.municipality, sequencerKey);
-          if (a.height !== a.header.height || value._id !== `${a.municipality}|${blockKey(a.height)}`) throw new Error('its _id or height is not its header\'s');
+          if (a.height !== a.header.height || value._id !== `${a.municipality}|${blockKey(a.height)}`) throw new Error("its _id or height is not its header's");
           account(anchorEvent(a).id);
           break;
         }
         case COLLECTIONS.settlements: {
           const s = value as unknown as SettlementDoc;
           for (const order of [s.credit, s.refund]) {
-            if (order && checkSettlement({ body: order.body, signature: order.signature }, hexToBytes(key)).id !== order.id) throw new Error('an order does not hash to its id');
+            if (order && checkSettlement({ body: order.body, signature: order.signature }, hexToBytes(key)).id !== order.id)
+              throw new Error('an order does not hash to its id');
           }
           for (const id of stepEventIds(s)) account(id);
           settlements.add(s._id);
@@ -305,7 +357,8 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
           const step = value as { settlement: string; set?: Partial<SettlementDoc> };
           if (!settlements.has(step.settlement)) throw new Error(`a step of settlement ${step.settlement}, which the archive does not hold`);
           for (const order of [step.set?.credit, step.set?.refund]) {
-            if (order && checkSettlement({ body: order.body, signature: order.signature }, hexToBytes(key)).id !== order.id) throw new Error('an order does not hash to its id');
+            if (order && checkSettlement({ body: order.body, signature: order.signature }, hexToBytes(key)).id !== order.id)
+              throw new Error('an order does not hash to its id');
           }
           break;
         }
@@ -336,7 +389,8 @@ export async function restoreMainchain(path: string, db: Db, verified: Mainchain
     if (blocks.length > 0) {
       await db.collection<MainBlockDoc>(COLLECTIONS.blocks).insertMany(blocks, { ordered: true });
       const positions = blocks.flatMap(eventPositions);
-      if (positions.length > 0) await db.collection<{ _id: string; height: number; index: number }>(COLLECTIONS.events).insertMany(positions, { ordered: false });
+      if (positions.length > 0)
+        await db.collection<{ _id: string; height: number; index: number }>(COLLECTIONS.events).insertMany(positions, { ordered: false });
     }
     blocks = [];
   };
@@ -353,7 +407,8 @@ export async function restoreMainchain(path: string, db: Db, verified: Mainchain
     const { line, record } = next.value;
     if (record.block) {
       const doc = parseBlock(record.block, line, height);
-      if (blockHash(doc.header) !== doc.hash || (parent !== undefined && doc.header.prevHash !== parent)) throw invalid(line, 'the archive changed since it was verified', { height, check: 'parent' });
+      if (blockHash(doc.header) !== doc.hash || (parent !== undefined && doc.header.prevHash !== parent))
+        throw invalid(line, 'the archive changed since it was verified', { height, check: 'parent' });
       parent = doc.hash;
       blocks.push(doc);
       height++;

@@ -21,9 +21,6 @@ import type { MainSealedCache } from './sealed.ts';
 import { memoizedBy } from '../../runtime/immutableCache.ts';
 import { anchorEvent, eventPositions, orderIds, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type SettlementDoc } from './models.ts';
 
-
-
-
 export interface MainChainOptions {
   secretKey: Uint8Array;
   publicKey: Uint8Array;
@@ -85,7 +82,9 @@ export class MainChain {
     });
     const stored = await this.blocks.findOne({ _id: blockKey(0) });
     if (stored?.hash !== genesis.hash) {
-      throw new Error(`the main chain's database holds another genesis (${stored?.hash}, expected ${genesis.hash}): check AIKI_MAINCHAIN_KEY and AIKI_GENESIS_TIME`);
+      throw new Error(
+        `the main chain's database holds another genesis (${stored?.hash}, expected ${genesis.hash}): check AIKI_MAINCHAIN_KEY and AIKI_GENESIS_TIME`,
+      );
     }
   }
 
@@ -212,7 +211,11 @@ export class MainChain {
   private async sealOne(): Promise<void> {
     if (this.queue.size === 0 || !this.head || !this.opts.may()) return;
     const events = [...this.queue.values()].slice(0, this.opts.maxEventsPerBlock);
-    const sealed = sealNext(this.head, events.map((e) => e.id), { time: new Date(), ticksPerEvent: TICKS_PER_EVENT, secretKey: this.opts.secretKey, sequencer: this.sequencer });
+    const sealed = sealNext(
+      this.head,
+      events.map((e) => e.id),
+      { time: new Date(), ticksPerEvent: TICKS_PER_EVENT, secretKey: this.opts.secretKey, sequencer: this.sequencer },
+    );
     const block: MainBlockDoc = { _id: blockKey(sealed.header.height), height: sealed.header.height, ...sealed, events };
     try {
       await this.blocks.insertOne(block);
@@ -242,4 +245,3 @@ export class MainChain {
 
 /** A sealed main-chain block's Merkle tree over its event ids, built once per block document (sealed.ts keeps the documents). */
 const eventTree = memoizedBy((block: MainBlockDoc) => new MerkleTree(block.events.map((e) => hexToBytes(e.id))));
-

@@ -12,7 +12,11 @@ import { firstError, probeGraphQL, PROBES, type ProbePolicy } from '../../runtim
 export async function fetchSdl(name: string, url: string, timeoutMs: number, policy: ProbePolicy): Promise<string> {
   const reply = await probeGraphQL<{ _service?: { sdl?: string } }>(url, PROBES.sdl, { policy, timeoutMs, details: { subgraph: name } });
   const sdl = reply.data?._service?.sdl;
-  if (typeof sdl !== 'string') throw aikiError('SUBGRAPH_UNREACHABLE', `${name} at ${url} is not a federation subgraph (no _service { sdl }): ${firstError(reply, 'no SDL')}`, { subgraph: name, endpoint: url });
+  if (typeof sdl !== 'string')
+    throw aikiError('SUBGRAPH_UNREACHABLE', `${name} at ${url} is not a federation subgraph (no _service { sdl }): ${firstError(reply, 'no SDL')}`, {
+      subgraph: name,
+      endpoint: url,
+    });
   return sdl;
 }
 
@@ -21,7 +25,10 @@ export async function fetchSdl(name: string, url: string, timeoutMs: number, pol
  * the `others` registered: CONTRACT_TAKEOVER or the composition's code, with every error, when not.
  */
 export function checkComposes(name: string, url: string, sdl: string, others: ExtensionSdl[]): void {
-  const composed = composeFederation({ url: 'http://mainchain.invalid/graphql', sdl: mainchain.typeDefs }, [...others.filter((s) => s.name !== name), { name, url, sdl }]);
+  const composed = composeFederation({ url: 'http://mainchain.invalid/graphql', sdl: mainchain.typeDefs }, [
+    ...others.filter((s) => s.name !== name),
+    { name, url, sdl },
+  ]);
   if (!composed.ok) {
     const why = composed.code === 'CONTRACT_TAKEOVER' ? 'reaches into the contract' : 'does not compose with the supergraph';
     throw aikiError(composed.code, `${name} ${why}: ${composed.errors.join('; ')}`, { subgraph: name, errors: composed.errors });

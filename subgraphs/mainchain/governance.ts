@@ -202,8 +202,12 @@ export class Governance {
   async propose(input: ProposalInput, proposer: string): Promise<ProposalDoc> {
     await this.loading;
     const { title, description, action } = await this.check(input);
-    const members: Member[] = (await this.opts.actions.registry.list('ACTIVE')).map((m) => ({ code: m.code, governanceKey: m.governanceKey ?? m.sequencerKey }));
-    if (members.length === 0) throw aikiError('BAD_PROPOSAL', 'no municipality is active to vote: register the founding members first (registerMunicipality)', { field: 'input' });
+    const members: Member[] = (await this.opts.actions.registry.list('ACTIVE')).map((m) => ({
+      code: m.code,
+      governanceKey: m.governanceKey ?? m.sequencerKey,
+    }));
+    if (members.length === 0)
+      throw aikiError('BAD_PROPOSAL', 'no municipality is active to vote: register the founding members first (registerMunicipality)', { field: 'input' });
     // What the proposal's hash is over must encode before a proposal number is taken: a failure
     // after it would leave a number spent and the federation in governance mode for nothing.
     canonicalJson({ title, description, proposer, action, members });
@@ -220,7 +224,10 @@ export class Governance {
    * under it (a unique `_id`): the next one free. A claim whose number was never taken (its holder
    * died first) is carried on; one whose number another proposal took moves to the next.
    */
-  private async submit(claim: string, fields: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[] }): Promise<ProposalDoc> {
+  private async submit(
+    claim: string,
+    fields: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[] },
+  ): Promise<ProposalDoc> {
     const term = this.opts.term?.now();
     for (;;) {
       const held = await this.claims.findOne({ _id: claim });
@@ -276,12 +283,23 @@ export class Governance {
     this.open.set(doc._id, { doc, votes: await this.votes.find({ proposal: doc._id }, oneBatch(10_000)).toArray() });
     this.submitted = Math.max(this.submitted, doc.seq);
     await this.chain.recordUnlessSealed({ id: doc.hash, kind: 'proposal', proposal: doc._id });
-    for (const v of this.open.get(doc._id)!.votes) await this.chain.recordUnlessSealed({ id: v.id, kind: 'vote', proposal: doc._id, municipality: v.municipality });
+    for (const v of this.open.get(doc._id)!.votes)
+      await this.chain.recordUnlessSealed({ id: v.id, kind: 'vote', proposal: doc._id, municipality: v.municipality });
     this.opts.log.info('proposal submitted again: answered with the open one', { proposal: doc._id });
     return doc;
   }
 
-  private proposalDoc(seq: number, { title, description, proposer, action, members, claim }: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[]; claim: string }): ProposalDoc {
+  private proposalDoc(
+    seq: number,
+    {
+      title,
+      description,
+      proposer,
+      action,
+      members,
+      claim,
+    }: { title: string; description: string; proposer: string; action: ProposalAction; members: Member[]; claim: string },
+  ): ProposalDoc {
     const now = new Date();
     const params = this.parameters;
     const body: ProposalBody<ProposalAction> = {
@@ -309,7 +327,8 @@ export class Governance {
       throw aikiError('BAD_VOTE', 'body is not JSON', { field: 'body' });
     }
     const id = (parsed as { proposal?: unknown } | null)?.proposal;
-    if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id)) throw aikiError('BAD_VOTE', `body.proposal must be a proposal id, got ${JSON.stringify(id ?? null)}`, { field: 'body.proposal' });
+    if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id))
+      throw aikiError('BAD_VOTE', `body.proposal must be a proposal id, got ${JSON.stringify(id ?? null)}`, { field: 'body.proposal' });
     const vote = await this.locked(id, async () => {
       const term = this.opts.term?.now();
       const open = this.open.get(id);
@@ -322,7 +341,15 @@ export class Governance {
       if (Date.now() >= Date.parse(open.doc.body.votingEndsAt)) {
         throw aikiError('VOTING_CLOSED', `voting on proposal ${id} ended at ${open.doc.body.votingEndsAt}`, { proposal: id, status: 'VOTING' });
       }
-      const doc: VoteDoc = { _id: `${id}|${checked.body.municipality}`, proposal: id, municipality: checked.body.municipality, body: checked.body, signature: input.signature, id: checked.id, receivedAt: new Date() };
+      const doc: VoteDoc = {
+        _id: `${id}|${checked.body.municipality}`,
+        proposal: id,
+        municipality: checked.body.municipality,
+        body: checked.body,
+        signature: input.signature,
+        id: checked.id,
+        receivedAt: new Date(),
+      };
       try {
         await this.votes.insertOne(doc);
       } catch (err) {
@@ -333,7 +360,10 @@ export class Governance {
           open.votes.push(stored);
           await this.chain.recordUnlessSealed({ id: stored.id, kind: 'vote', proposal: id, municipality: stored.municipality });
         }
-        throw aikiError('VOTE_EXISTS', `${doc.municipality} has already voted on proposal ${id}; votes are final`, { proposal: id, municipality: doc.municipality });
+        throw aikiError('VOTE_EXISTS', `${doc.municipality} has already voted on proposal ${id}; votes are final`, {
+          proposal: id,
+          municipality: doc.municipality,
+        });
       }
       open.votes.push(doc);
       this.chain.record({ id: doc.id, kind: 'vote', proposal: id, municipality: doc.municipality });
@@ -354,7 +384,8 @@ export class Governance {
    */
   private async stillHolding(term: string | undefined): Promise<void> {
     const held = this.opts.term && term !== undefined ? await this.opts.term.heldThrough(term) : this.opts.may();
-    if (!held) throw aikiError('MAINCHAIN_UNAVAILABLE', 'this main-chain process lost its lease while storing the request; send it again', { retryAfterMs: 1000 });
+    if (!held)
+      throw aikiError('MAINCHAIN_UNAVAILABLE', 'this main-chain process lost its lease while storing the request; send it again', { retryAfterMs: 1000 });
   }
 
   /** Decides proposal `id` if its outcome is certain or its voting has ended, carries it out if it passed, records the outcome. */
@@ -409,17 +440,30 @@ export class Governance {
       if (ours) this.chain.record(event);
       else await this.chain.recordUnlessSealed(event);
       this.open.delete(id);
-      Object.assign(doc, { status: decision.status, outcome: decision.outcome, outcomeId: decision.outcomeId, decidedAt: decision.decidedAt, failure: decision.failure });
-      this.opts.log.info('proposal decided', { proposal: id, status: decision.status, ...tally, ...(decision.failure ? { failure: decision.failure.code } : {}) });
+      Object.assign(doc, {
+        status: decision.status,
+        outcome: decision.outcome,
+        outcomeId: decision.outcomeId,
+        decidedAt: decision.decidedAt,
+        failure: decision.failure,
+      });
+      this.opts.log.info('proposal decided', {
+        proposal: id,
+        status: decision.status,
+        ...tally,
+        ...(decision.failure ? { failure: decision.failure.code } : {}),
+      });
     });
   }
 
   /** Checks a proposal's shape, and that it makes sense now (BAD_PROPOSAL and the registry's codes). */
   private async check(input: ProposalInput): Promise<{ title: string; description: string; action: ProposalAction }> {
     const title = (input.title ?? '').trim();
-    if (title.length < 1 || title.length > MAX_TITLE || /\p{Cc}/u.test(title) || !isWellFormed(title)) throw bad('input.title', `title must be 1–${MAX_TITLE} printable characters on one line, well-formed Unicode`);
+    if (title.length < 1 || title.length > MAX_TITLE || /\p{Cc}/u.test(title) || !isWellFormed(title))
+      throw bad('input.title', `title must be 1–${MAX_TITLE} printable characters on one line, well-formed Unicode`);
     const description = input.description ?? '';
-    if (description.length > MAX_DESCRIPTION || !isWellFormed(description)) throw bad('input.description', `description must be at most ${MAX_DESCRIPTION} characters of well-formed Unicode`);
+    if (description.length > MAX_DESCRIPTION || !isWellFormed(description))
+      throw bad('input.description', `description must be at most ${MAX_DESCRIPTION} characters of well-formed Unicode`);
     const action = await validateAction(input, this.opts.actions);
     return { title, description, action };
   }

@@ -7,7 +7,23 @@
  * decides, the others answer reads and hand it writes (docs/SETTLEMENT.md).
  */
 import './tracing.ts'; // first: see the file
-import { dataDir, envAllowPrivateEndpoints, envDbName, envHost, envInt, envMongoUri, envToken, envIntrospection, envLogLevel, envMetricsListener, envSecretKey, envTls, envUrl, readSubgraphSecret, envRuntimeSettings } from '../../runtime/env.ts';
+import {
+  dataDir,
+  envAllowPrivateEndpoints,
+  envDbName,
+  envHost,
+  envInt,
+  envMongoUri,
+  envToken,
+  envIntrospection,
+  envLogLevel,
+  envMetricsListener,
+  envSecretKey,
+  envTls,
+  envUrl,
+  readSubgraphSecret,
+  envRuntimeSettings,
+} from '../../runtime/env.ts';
 import { configureRuntime } from '../../runtime/settings.ts';
 import { federationClient } from '../../runtime/federation.ts';
 import { keptSecret } from '../../runtime/devSecrets.ts';

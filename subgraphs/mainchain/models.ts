@@ -4,7 +4,18 @@
  * (and the generated resolver types: codegen.ts maps the schema's types here) can import these
  * without an import circle.
  */
-import { anchorEventId, settlementEventIds, type BlockHeader, type OutcomeBody, type PohEntry, type ProposalBody, type ProposalStatus, type SettlementStatus, type SignedSettlement, type VoteBody } from '../../core/index.ts';
+import {
+  anchorEventId,
+  settlementEventIds,
+  type BlockHeader,
+  type OutcomeBody,
+  type PohEntry,
+  type ProposalBody,
+  type ProposalStatus,
+  type SettlementStatus,
+  type SignedSettlement,
+  type VoteBody,
+} from '../../core/index.ts';
 import { blockKey } from '../../db/mongo.ts';
 
 /** One event a main-chain block commits to, in block order: an anchored block, a settlement's step, or governance's. */
@@ -78,7 +89,12 @@ export interface SettlementDoc {
 export const orderIds = (s: Pick<SettlementDoc, 'credit' | 'refund'>) => ({ credit: s.credit?.id, refund: s.refund?.id });
 
 /** The event ids of a settlement's steps so far, in order (each chained to the one before: core/settlement.ts). */
-export const stepEventIds = (s: Pick<SettlementDoc, '_id' | 'steps' | 'credit' | 'refund'>) => settlementEventIds(s._id, s.steps.map((x) => x.status), orderIds(s));
+export const stepEventIds = (s: Pick<SettlementDoc, '_id' | 'steps' | 'credit' | 'refund'>) =>
+  settlementEventIds(
+    s._id,
+    s.steps.map((x) => x.status),
+    orderIds(s),
+  );
 
 export interface TraceHopModel {
   depth: number;

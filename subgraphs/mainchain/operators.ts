@@ -128,6 +128,10 @@ export class Operators {
 
 /** Throws UNAUTHENTICATED unless `operator` is set. */
 export function requireOperator(operator: Operator, what: string): { name: string } {
-  if (!operator) throw aikiError('UNAUTHENTICATED', `${what} needs operator credentials: send Authorization: Bearer <token> (AIKI_OPERATOR_TOKEN or one from createOperatorToken)`);
+  if (!operator)
+    throw aikiError(
+      'UNAUTHENTICATED',
+      `${what} needs operator credentials: send Authorization: Bearer <token> (AIKI_OPERATOR_TOKEN or one from createOperatorToken)`,
+    );
   return operator;
 }

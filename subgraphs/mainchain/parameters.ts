@@ -68,6 +68,7 @@ export class ParameterStore {
 }
 
 function intIn(value: string, name: string, min: number, max: number): number {
-  if (!/^[0-9]{1,16}$/.test(value) || Number(value) < min || Number(value) > max) throw aikiError('BAD_PROPOSAL', `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`, { field: name });
+  if (!/^[0-9]{1,16}$/.test(value) || Number(value) < min || Number(value) > max)
+    throw aikiError('BAD_PROPOSAL', `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`, { field: name });
   return Number(value);
 }

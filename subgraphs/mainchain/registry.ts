@@ -35,7 +35,6 @@ export interface MunicipalityDoc {
   proposal?: string;
 }
 
-
 export interface RegisterInput {
   code: string;
   name: string;
@@ -213,7 +212,14 @@ export class Registry {
 
   /** Every process: the index, the database's epoch (made by the first process ever), the newest change. */
   async init(): Promise<void> {
-    const present = new Set((await this.municipalities.listIndexes().toArray().catch(() => [])).map((i) => i.name as string));
+    const present = new Set(
+      (
+        await this.municipalities
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      ).map((i) => i.name as string),
+    );
     if (!present.has('registeredAt')) await this.municipalities.createIndex({ registeredAt: 1, _id: 1 }, { name: 'registeredAt' });
     await this.log.insertOne({ _id: EPOCH_KEY, code: randomBytes(6).toString('hex'), at: new Date() }).catch((err: unknown) => {
       if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
@@ -223,7 +229,10 @@ export class Registry {
   }
 
   async list(status?: MunicipalityStatus | null): Promise<MunicipalityDoc[]> {
-    return this.municipalities.find(status ? { status } : {}, oneBatch(MAX_MUNICIPALITIES)).sort({ registeredAt: 1, _id: 1 }).toArray();
+    return this.municipalities
+      .find(status ? { status } : {}, oneBatch(MAX_MUNICIPALITIES))
+      .sort({ registeredAt: 1, _id: 1 })
+      .toArray();
   }
 
   /** A municipality by code, or null (no error). */
@@ -266,13 +275,22 @@ export class Registry {
   async prepare(input: RegisterInput): Promise<Registration> {
     const fields = validate(input);
     if (await this.municipalities.findOne({ _id: fields._id }, { projection: { _id: 1 } })) throw exists(fields.code);
-    const checks = await Promise.all(fields.endpoints.map((url) => checkLedgerEndpoint(url, fields.code, { timeoutMs: this.probeTimeoutMs, policy: this.probes })));
+    const checks = await Promise.all(
+      fields.endpoints.map((url) => checkLedgerEndpoint(url, fields.code, { timeoutMs: this.probeTimeoutMs, policy: this.probes })),
+    );
     for (const check of checks) if (!check.ok) throw check.error;
     const genesis = await this.fetchGenesis(fields.endpoints[0]!, fields.code);
     if (input.sequencerKey != null && input.sequencerKey !== genesis.header.sequencer) {
-      throw aikiError('ANCHOR_SIGNATURE_INVALID', `the ledger of ${fields.code} signs with ${genesis.header.sequencer}, not the given sequencerKey ${input.sequencerKey}`, { municipality: fields.code, field: 'input.sequencerKey' });
+      throw aikiError(
+        'ANCHOR_SIGNATURE_INVALID',
+        `the ledger of ${fields.code} signs with ${genesis.header.sequencer}, not the given sequencerKey ${input.sequencerKey}`,
+        { municipality: fields.code, field: 'input.sequencerKey' },
+      );
     }
-    return { doc: { ...fields, sequencerKey: genesis.header.sequencer, governanceKey: input.governanceKey ?? genesis.header.sequencer, anchoredHeight: 0 }, genesis };
+    return {
+      doc: { ...fields, sequencerKey: genesis.header.sequencer, governanceKey: input.governanceKey ?? genesis.header.sequencer, anchoredHeight: 0 },
+      genesis,
+    };
   }
 
   private async fetchGenesis(url: string, code: string): Promise<Registration['genesis']> {
@@ -283,11 +301,16 @@ export class Registry {
       details: { municipality: code },
     });
     const block = reply.data?._entities?.[0]?.chain?.block;
-    if (!block) throw aikiError('SUBGRAPH_UNREACHABLE', `${url} did not return its genesis block: ${firstError(reply, 'no block 0')}`, { municipality: code, endpoint: url });
+    if (!block)
+      throw aikiError('SUBGRAPH_UNREACHABLE', `${url} did not return its genesis block: ${firstError(reply, 'no block 0')}`, {
+        municipality: code,
+        endpoint: url,
+      });
     const { hash, signature, ...rest } = block as { hash: string; signature: string } & Record<string, unknown>;
     const header = { v: 1, ...rest } as BlockHeader;
     const checked = checkSigned({ header, hash, signature }, code, String(header.sequencer));
-    if (checked.height !== 0 || checked.prevHash !== GENESIS_PREV_HASH) throw aikiError('BAD_BLOCK', `${url} answered block ${checked.height} for the genesis`, { municipality: code, endpoint: url });
+    if (checked.height !== 0 || checked.prevHash !== GENESIS_PREV_HASH)
+      throw aikiError('BAD_BLOCK', `${url} answered block ${checked.height} for the genesis`, { municipality: code, endpoint: url });
     return { header: checked, hash, signature };
   }
 
@@ -375,7 +398,8 @@ function exists(code: string) {
 
 export function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencerKey' | 'anchoredHeight'> {
   const code = assertMunicipalityCode(input.code, 'input.code');
-  if (code === MAIN_CHAIN) throw aikiError('BAD_USER_INPUT', `"${MAIN_CHAIN}" names the main chain and cannot be a municipality's code`, { field: 'input.code' });
+  if (code === MAIN_CHAIN)
+    throw aikiError('BAD_USER_INPUT', `"${MAIN_CHAIN}" names the main chain and cannot be a municipality's code`, { field: 'input.code' });
   const name = input.name.trim();
   if (name.length < 1 || name.length > MAX_NAME || /\p{Cc}/u.test(name) || !isWellFormed(name)) {
     throw aikiError('BAD_USER_INPUT', `input.name must be 1–${MAX_NAME} printable characters of well-formed Unicode`, { field: 'input.name' });
@@ -400,9 +424,11 @@ export function validate(input: RegisterInput): Omit<MunicipalityDoc, 'sequencer
   }
   for (const field of ['sequencerKey', 'governanceKey'] as const) {
     const key = input[field];
-    if (key != null && !/^[0-9a-f]{64}$/.test(key)) throw aikiError('BAD_USER_INPUT', `input.${field} must be 64 lower-case hex characters (an Ed25519 public key)`, { field: `input.${field}` });
+    if (key != null && !/^[0-9a-f]{64}$/.test(key))
+      throw aikiError('BAD_USER_INPUT', `input.${field} must be 64 lower-case hex characters (an Ed25519 public key)`, { field: `input.${field}` });
     // A small-order key verifies signatures nobody made (the identity: one signature for every message), so it is no key at all.
-    if (key != null && !isStrictPublicKey(hexToBytes(key))) throw aikiError('BAD_USER_INPUT', `input.${field} is not an Ed25519 public key anyone can sign for (a small-order point)`, { field: `input.${field}` });
+    if (key != null && !isStrictPublicKey(hexToBytes(key)))
+      throw aikiError('BAD_USER_INPUT', `input.${field} is not an Ed25519 public key anyone can sign for (a small-order point)`, { field: `input.${field}` });
   }
   return { _id: code, code, name, status: 'ACTIVE', endpoints, registeredAt: new Date() };
 }

@@ -38,7 +38,12 @@ export function isMutation(body: unknown): boolean {
 }
 
 export function mainchainRelay({ keeper, waitMs, log, secret }: RelayOptions) {
-  const unavailable = () => ({ status: 200, body: JSON.stringify({ errors: [aikiError('MAINCHAIN_UNAVAILABLE', 'no main-chain process holds the lease now; retry shortly', { retryAfterMs: 1000 }).toJSON()] }) });
+  const unavailable = () => ({
+    status: 200,
+    body: JSON.stringify({
+      errors: [aikiError('MAINCHAIN_UNAVAILABLE', 'no main-chain process holds the lease now; retry shortly', { retryAfterMs: 1000 }).toJSON()],
+    }),
+  });
   return async (req: IncomingMessage, raw: string, body: unknown): Promise<{ status: number; body: string } | undefined> => {
     if (keeper.holding || !isMutation(body)) return undefined;
     const deadline = Date.now() + waitMs;

@@ -18,9 +18,14 @@ const municipality = (doc: MunicipalityDoc) => ({
   suspendedReason: doc.suspendedReason ?? null,
 });
 const subject = (e: MainEvent) => (e.kind === 'anchor' ? `${e.municipality}:${e.height}` : e.kind === 'settlement' ? e.settlement : e.proposal);
-const rules = (r: { quorum: number; threshold: number; veto: number }) => ({ quorum: formatFraction(r.quorum), threshold: formatFraction(r.threshold), veto: formatFraction(r.veto) });
+const rules = (r: { quorum: number; threshold: number; veto: number }) => ({
+  quorum: formatFraction(r.quorum),
+  threshold: formatFraction(r.threshold),
+  veto: formatFraction(r.veto),
+});
 const proposalId = (id: unknown) => {
-  if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id)) throw aikiError('BAD_USER_INPUT', `a proposal id is a positive whole number, got ${JSON.stringify(id)}`, { field: 'id' });
+  if (typeof id !== 'string' || !/^[1-9][0-9]{0,15}$/.test(id))
+    throw aikiError('BAD_USER_INPUT', `a proposal id is a positive whole number, got ${JSON.stringify(id)}`, { field: 'id' });
   return id;
 };
 
@@ -56,11 +61,16 @@ export const resolvers: Resolvers = {
     transaction: async (_root, { id }, { registry }) => ({ id: await registry.ledgerId(id, /^[0-9a-f]{64}$/, 'id') }),
     block: async (_root, { id }, { registry }) => ({ id: await registry.ledgerId(id, /^(0|[1-9][0-9]{0,15})$/, 'id') }),
     keyAccounts: async (_root, { publicKey, municipalities: codes }, { registry }) => {
-      if (typeof publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(publicKey)) throw aikiError('BAD_USER_INPUT', 'publicKey must be 64 lower-case hex characters', { field: 'publicKey' });
+      if (typeof publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(publicKey))
+        throw aikiError('BAD_USER_INPUT', 'publicKey must be 64 lower-case hex characters', { field: 'publicKey' });
       // Counted before any lookup: 5,000 codes held the main chain for seconds, one lookup each, before this refused them.
-      if (codes && codes.length > MAX_KEY_ACCOUNTS) throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request (got ${codes.length})`, { field: 'municipalities' });
+      if (codes && codes.length > MAX_KEY_ACCOUNTS)
+        throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request (got ${codes.length})`, { field: 'municipalities' });
       const towns = codes ? await Promise.all(codes.map((c) => registry.get(c))) : await registry.list('ACTIVE');
-      if (towns.length > MAX_KEY_ACCOUNTS) throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request: list them in \`municipalities\``, { field: 'municipalities' });
+      if (towns.length > MAX_KEY_ACCOUNTS)
+        throw aikiError('BAD_USER_INPUT', `at most ${MAX_KEY_ACCOUNTS} municipalities per request: list them in \`municipalities\``, {
+          field: 'municipalities',
+        });
       return towns.map((m) => ({ id: `${m.code}:${publicKey}` }));
     },
     mainChain: (_root, _args, { chain }) => {
@@ -81,12 +91,15 @@ export const resolvers: Resolvers = {
       return (gap === -1 ? found : found.slice(0, gap)) as NonNullable<(typeof found)[number]>[];
     },
     settlement: async (_root, { id }, { settler }) => {
-      if (typeof id !== 'string' || !SETTLEMENT_ID.test(id)) throw aikiError('BAD_USER_INPUT', `id must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(id)}`, { field: 'id' });
+      if (typeof id !== 'string' || !SETTLEMENT_ID.test(id))
+        throw aikiError('BAD_USER_INPUT', `id must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(id)}`, { field: 'id' });
       return settler.get(id);
     },
     trace: async (_root, { transactionId, depth }, { settler, state }) => {
       if (typeof transactionId !== 'string' || !SETTLEMENT_ID.test(transactionId)) {
-        throw aikiError('BAD_USER_INPUT', `transactionId must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(transactionId)}`, { field: 'transactionId' });
+        throw aikiError('BAD_USER_INPUT', `transactionId must be "<source municipality>:<64 hex txid>", got ${JSON.stringify(transactionId)}`, {
+          field: 'transactionId',
+        });
       }
       const d = depth ?? 3;
       if (!Number.isInteger(d) || d < 0 || d > MAX_TRACE_DEPTH) throw aikiError('BAD_USER_INPUT', `depth must be 0–${MAX_TRACE_DEPTH}`, { field: 'depth' });
@@ -118,7 +131,8 @@ export const resolvers: Resolvers = {
       if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_MS) throw aikiError('BAD_USER_INPUT', `waitMs must be 0–${MAX_WAIT_MS}`, { field: 'waitMs' });
       // Aliases would make one request hold many waits (ten held a gateway request and a main-chain one for 30 s each).
       if (wait > 0) {
-        if (ctx.longPoll) throw aikiError('BAD_USER_INPUT', 'one registryRevision with waitMs per request: the others would wait for the same change', { field: 'waitMs' });
+        if (ctx.longPoll)
+          throw aikiError('BAD_USER_INPUT', 'one registryRevision with waitMs per request: the others would wait for the same change', { field: 'waitMs' });
         ctx.longPoll = true;
       }
       return registry.nextRevision(after, wait);
@@ -133,8 +147,12 @@ export const resolvers: Resolvers = {
     registerMunicipality: async (_root, { input }, { registry, anchors, governance, operator }) => {
       requireOperator(operator, 'registerMunicipality');
       if (governance.started) {
-        if (await registry.find(input.code)) throw aikiError('MUNICIPALITY_EXISTS', `municipality "${input.code}" is already registered`, { municipality: input.code });
-        throw aikiError('GOVERNANCE_REQUIRED', `governance has started: propose ${input.code} (propose with registerMunicipality, or aiki municipality propose) for the members to vote on`);
+        if (await registry.find(input.code))
+          throw aikiError('MUNICIPALITY_EXISTS', `municipality "${input.code}" is already registered`, { municipality: input.code });
+        throw aikiError(
+          'GOVERNANCE_REQUIRED',
+          `governance has started: propose ${input.code} (propose with registerMunicipality, or aiki municipality propose) for the members to vote on`,
+        );
       }
       return municipality(await registerMunicipality(registry, anchors, input));
     },
@@ -146,8 +164,12 @@ export const resolvers: Resolvers = {
       return operators.revoke(id);
     },
     anchorBlocks: async (_root, { municipality: code, blocks }, { anchors }) => {
-      if (typeof code !== 'string' || !MUNICIPALITY_CODE.test(code)) throw aikiError('UNKNOWN_MUNICIPALITY', `no municipality ${JSON.stringify(code)} is registered`, { municipality: code });
-      return anchors.offer(code, blocks.map((b, i) => ({ header: parseHeader(b.header, i), hash: b.hash, signature: b.signature, outbound: b.outbound })));
+      if (typeof code !== 'string' || !MUNICIPALITY_CODE.test(code))
+        throw aikiError('UNKNOWN_MUNICIPALITY', `no municipality ${JSON.stringify(code)} is registered`, { municipality: code });
+      return anchors.offer(
+        code,
+        blocks.map((b, i) => ({ header: parseHeader(b.header, i), hash: b.hash, signature: b.signature, outbound: b.outbound })),
+      );
     },
   },
   Municipality: {
@@ -203,7 +225,10 @@ export const resolvers: Resolvers = {
     rules: (p) => rules(p.body.rules),
     tally: async (p, _args, { governance }) => {
       if (p.outcome) return p.outcome.tally;
-      return countVotes((await governance.votesOf(p._id)).map((v) => v.body.option), p.body.electorate.length);
+      return countVotes(
+        (await governance.votesOf(p._id)).map((v) => v.body.option),
+        p.body.electorate.length,
+      );
     },
     votes: (p, _args, { governance }) => governance.votesOf(p._id),
     decidedAt: (p) => p.decidedAt?.toISOString() ?? null,

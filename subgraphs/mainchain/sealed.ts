@@ -16,7 +16,8 @@ type Entry =
   | { kind: 'settlement'; doc: SettlementDoc };
 
 /** Rough heap sizes: an event id with its place in a block ~150 bytes, an anchor ~1 KB, a settlement with its orders ~2 KB. */
-const sizeOf = (e: Entry) => (e.kind === 'block' ? 400 + 150 * e.doc.events.length + 100 * e.doc.poh.length : e.kind === 'event' ? 150 : e.kind === 'anchor' ? 1000 : 2000);
+const sizeOf = (e: Entry) =>
+  e.kind === 'block' ? 400 + 150 * e.doc.events.length + 100 * e.doc.poh.length : e.kind === 'event' ? 150 : e.kind === 'anchor' ? 1000 : 2000;
 
 export class MainSealedCache {
   private readonly cache: ImmutableCache<Entry>;

@@ -109,24 +109,34 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
   registry.grants = registryGrants;
   await registry.init();
   const sealed = new MainSealedCache(config.sealedCacheBytes ?? 64 << 20);
-  const chain = new MainChain(mongo.db, {
-    secretKey: config.secretKey,
-    publicKey: publicKeyOf(config.secretKey),
-    blockIntervalMs: config.blockIntervalMs ?? 1000,
-    maxEventsPerBlock: 1000,
-    genesisTime: config.genesisTime ?? DEFAULT_MAINCHAIN_GENESIS_TIME,
-    log,
-    may,
-  }, sealed);
-  const settler = new Settler(mongo.db, registry, chain, {
-    secretKey: config.secretKey,
-    timeoutMs: config.settlementTimeoutMs ?? 30_000,
-    intervalMs: config.settleIntervalMs ?? 500,
-    log,
-    federation,
-    lookups: mongo.lookups,
-    may,
-  }, sealed);
+  const chain = new MainChain(
+    mongo.db,
+    {
+      secretKey: config.secretKey,
+      publicKey: publicKeyOf(config.secretKey),
+      blockIntervalMs: config.blockIntervalMs ?? 1000,
+      maxEventsPerBlock: 1000,
+      genesisTime: config.genesisTime ?? DEFAULT_MAINCHAIN_GENESIS_TIME,
+      log,
+      may,
+    },
+    sealed,
+  );
+  const settler = new Settler(
+    mongo.db,
+    registry,
+    chain,
+    {
+      secretKey: config.secretKey,
+      timeoutMs: config.settlementTimeoutMs ?? 30_000,
+      intervalMs: config.settleIntervalMs ?? 500,
+      log,
+      federation,
+      lookups: mongo.lookups,
+      may,
+    },
+    sealed,
+  );
   const anchors = new Anchors(mongo.db, registry, chain, settler, sealed);
   const parameters = new ParameterStore(
     mongo.db,
@@ -218,7 +228,10 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     return federation.label(holder.url, 2000, undefined, { local: true });
   };
 
-  const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log, { introspection: config.introspection ?? true, plugins: [statePlugin<MainchainContext>()] });
+  const apollo = createSubgraphServer<MainchainContext>(mainchain.typeDefs, resolvers, log, {
+    introspection: config.introspection ?? true,
+    plugins: [statePlugin<MainchainContext>()],
+  });
   const metrics = serviceRegistry('mainchain');
   watchImmutableCache(metrics, 'aiki_mainchain_sealed_cache', 'AIKI_SEALED_CACHE_MB', () => sealed.stats());
   const served = await serve(apollo, {

@@ -46,16 +46,11 @@ import type { MunicipalityDoc, Registry } from './registry.ts';
 import type { MainSealedCache } from './sealed.ts';
 import { orderIds, stepEventIds, type OutboundOffer, type SettlementDoc, type TraceHopModel, type TraceModel } from './models.ts';
 
-
-
-
-
 export const MAX_TRACE_DEPTH = 5;
 const MAX_TRACE_HOPS = 100;
 
 export const TERMINAL: SettlementStatus[] = ['CREDITED', 'REFUNDED'];
 const ACTIVE: SettlementStatus[] = ['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING'];
-
 
 const ENTRY = 'txid status rejection { code message } height';
 const SETTLE = `mutation AikiSettle($m: String!, $os: [SettlementOrderInput!]!) { settle(municipality: $m, orders: $os) { ${ENTRY} } }`;
@@ -71,7 +66,10 @@ interface Move {
   entry?: string;
 }
 
-type Answer = { kind: 'entry'; status: string; height?: number; rejection?: { code: string; message: string } } | { kind: 'refused'; code: string; message: string } | { kind: 'unreachable' };
+type Answer =
+  | { kind: 'entry'; status: string; height?: number; rejection?: { code: string; message: string } }
+  | { kind: 'refused'; code: string; message: string }
+  | { kind: 'unreachable' };
 const ABORT = `mutation AikiAbort($m: String!, $o: SettlementOrderInput!, $s: String!) {
   abortSettlement(municipality: $m, order: $o, signature: $s) { ${ENTRY} }
 }`;
@@ -151,7 +149,14 @@ export class Settler {
 
   /** Every process: the indexes, and the senders' index from every settlement stored. */
   async init(): Promise<void> {
-    const present = new Set((await this.settlements.listIndexes().toArray().catch(() => [])).map((i) => i.name as string));
+    const present = new Set(
+      (
+        await this.settlements
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      ).map((i) => i.name as string),
+    );
     if (!present.has('status')) await this.settlements.createIndex({ status: 1 }, { name: 'status' });
     if (!present.has('from')) await this.settlements.createIndex({ from: 1 }, { name: 'from' });
     this.followed = (await this.chain.headBlock()).height; // what is sealed after it is followed
@@ -306,7 +311,10 @@ export class Settler {
   }
 
   list(status: SettlementStatus | null | undefined, first: number): Promise<SettlementDoc[]> {
-    return this.settlements.find(status ? { status } : {}, oneBatch(first)).sort({ _id: 1 }).toArray();
+    return this.settlements
+      .find(status ? { status } : {}, oneBatch(first))
+      .sort({ _id: 1 })
+      .toArray();
   }
 
   /**
@@ -325,7 +333,10 @@ export class Settler {
     for (let level = 0, frontier = [root]; level < depth && frontier.length > 0; level++) {
       const next: SettlementDoc[] = [];
       for (const hop of frontier.filter((h) => h.status === 'CREDITED')) {
-        const ids = [...(this.sentBy.get(hop.to) ?? [])].sort().filter((id) => !seen.has(id)).slice(0, MAX_TRACE_HOPS - hops.length);
+        const ids = [...(this.sentBy.get(hop.to) ?? [])]
+          .sort()
+          .filter((id) => !seen.has(id))
+          .slice(0, MAX_TRACE_HOPS - hops.length);
         for (const onward of await Promise.all(ids.map((id) => this.get(id)))) {
           if (!onward || hops.length >= MAX_TRACE_HOPS) continue;
           seen.add(onward._id);
@@ -355,10 +366,15 @@ export class Settler {
       const { id, tx } = checkTransaction({ body, signature: o.signature });
       const from = parseAddress(tx.body.from).municipality;
       const destination = parseAddress(tx.body.to).municipality;
-      if (from !== source || destination === source) throw aikiError('BAD_TRANSACTION', `outbound[${k}] is not a transfer from ${source} to another municipality`, field);
+      if (from !== source || destination === source)
+        throw aikiError('BAD_TRANSACTION', `outbound[${k}] is not a transfer from ${source} to another municipality`, field);
       const path = Array.isArray(o.path) && o.path.every((p) => /^[0-9a-f]{64}$/.test(p)) ? o.path.map(hexToBytes) : null;
       if (!path || !verifyInclusion(hexToBytes(id), o.index, header.txCount, path, hexToBytes(header.txRoot))) {
-        throw aikiError('BAD_BLOCK', `outbound[${k}] (${id}) is not in block ${header.height} of ${source}: its Merkle path does not lead to the txRoot`, field);
+        throw aikiError(
+          'BAD_BLOCK',
+          `outbound[${k}] (${id}) is not in block ${header.height} of ${source}: its Merkle path does not lead to the txRoot`,
+          field,
+        );
       }
       return {
         _id: `${source}:${id}`,
@@ -395,16 +411,32 @@ export class Settler {
           ? this.refund(doc, { code: 'MUNICIPALITY_SUSPENDED', message: `${suspended.code} is suspended` })
           : this.credit(doc);
       const at = new Date();
-      decided.push({ stored: { ...doc, ...next.set, status: next.status, steps: [{ status: 'ESCROWED', at }, { status: next.status, at }] }, next });
+      decided.push({
+        stored: {
+          ...doc,
+          ...next.set,
+          status: next.status,
+          steps: [
+            { status: 'ESCROWED', at },
+            { status: next.status, at },
+          ],
+        },
+        next,
+      });
     }
     // One command for the block's settlements; one already recorded (a block offered again) stays as it is.
     for (const { stored } of decided) this.sent(stored);
     const duplicates = new Set<number>();
-    await this.settlements.insertMany(decided.map((d) => d.stored), { ordered: false }).catch((err: unknown) => {
-      const errors = writeErrorsOf(err);
-      if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
-      for (const e of errors) duplicates.add(e.index);
-    });
+    await this.settlements
+      .insertMany(
+        decided.map((d) => d.stored),
+        { ordered: false },
+      )
+      .catch((err: unknown) => {
+        const errors = writeErrorsOf(err);
+        if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
+        for (const e of errors) duplicates.add(e.index);
+      });
     // One already recorded — by a holder that died before it could move it on, or by this one — is
     // taken as it is stored, and moved on from there.
     for (const i of duplicates) {
@@ -483,8 +515,10 @@ export class Settler {
       const credit = doc.credit!;
       const signature = bytesToHex(sign(abortBytes(credit.id), this.opts.secretKey));
       const [answer] = await this.send(doc.destination, ABORT, { o: { body: credit.body, signature: credit.signature }, s: signature }, find);
-      if (answer!.kind === 'entry' && answer!.status === 'CONFIRMED') moves.push({ doc, status: 'CREDITED', set: { entryHeight: answer!.height }, entry: credit.id });
-      else if (answer!.kind === 'entry' && answer!.status === 'REJECTED') moves.push(this.refund(doc, answer!.rejection ?? { code: 'SETTLEMENT_ABORTED', message: 'aborted' }));
+      if (answer!.kind === 'entry' && answer!.status === 'CONFIRMED')
+        moves.push({ doc, status: 'CREDITED', set: { entryHeight: answer!.height }, entry: credit.id });
+      else if (answer!.kind === 'entry' && answer!.status === 'REJECTED')
+        moves.push(this.refund(doc, answer!.rejection ?? { code: 'SETTLEMENT_ABORTED', message: 'aborted' }));
       else if (answer!.kind === 'refused' && FINAL_REFUSALS.has(answer!.code)) moves.push(this.refund(doc, { code: answer!.code, message: answer!.message }));
       else later(doc); // pending (it will be confirmed) or unreachable: ask again
     }
@@ -495,15 +529,18 @@ export class Settler {
   private queueWrite(moves: Move[]): Promise<void> {
     if (moves.length === 0) return Promise.resolve();
     for (const { doc } of moves) this.inFlight.add(doc._id);
-    const written = this.writing.then(() => this.write(moves)).finally(() => {
-      for (const { doc } of moves) this.inFlight.delete(doc._id);
-    });
+    const written = this.writing
+      .then(() => this.write(moves))
+      .finally(() => {
+        for (const { doc } of moves) this.inFlight.delete(doc._id);
+      });
     this.writing = written.catch(() => {});
     return written;
   }
 
   private afterCredit(doc: SettlementDoc, answer: Answer): Move | undefined {
-    if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return { doc, status: 'CREDITED', set: { entryHeight: answer.height }, entry: doc.credit!.id };
+    if (answer.kind === 'entry' && answer.status === 'CONFIRMED')
+      return { doc, status: 'CREDITED', set: { entryHeight: answer.height }, entry: doc.credit!.id };
     if (answer.kind === 'entry' && answer.status === 'REJECTED') return this.refund(doc, answer.rejection!);
     if (answer.kind === 'refused' && FINAL_REFUSALS.has(answer.code)) return this.refund(doc, { code: answer.code, message: answer.message });
     if (Date.now() - Math.max(doc.creditOrderedAt!.getTime(), this.loadedAt) > this.opts.timeoutMs) return { doc, status: 'ABORTING', set: {} };
@@ -511,13 +548,23 @@ export class Settler {
   }
 
   private afterRefund(doc: SettlementDoc, answer: Answer): Move | undefined {
-    if (answer.kind === 'entry' && answer.status === 'CONFIRMED') return { doc, status: 'REFUNDED', set: { entryHeight: answer.height }, entry: doc.refund!.id };
-    if (answer.kind === 'refused') this.opts.log.error('the source ledger refuses a refund; retrying', { settlement: doc._id, code: answer.code, message: answer.message });
+    if (answer.kind === 'entry' && answer.status === 'CONFIRMED')
+      return { doc, status: 'REFUNDED', set: { entryHeight: answer.height }, entry: doc.refund!.id };
+    if (answer.kind === 'refused')
+      this.opts.log.error('the source ledger refuses a refund; retrying', { settlement: doc._id, code: answer.code, message: answer.message });
     return undefined;
   }
 
   private credit(doc: SettlementDoc): Move {
-    const body = { v: 1 as const, type: 'credit' as const, settlement: doc.txid, from: doc.from, to: doc.to, amount: doc.amount, time: new Date().toISOString() };
+    const body = {
+      v: 1 as const,
+      type: 'credit' as const,
+      settlement: doc.txid,
+      from: doc.from,
+      to: doc.to,
+      amount: doc.amount,
+      time: new Date().toISOString(),
+    };
     const credit = { ...signSettlement(body, this.opts.secretKey), id: settlementEntryId(body) };
     return { doc, status: 'CREDITING', set: { credit, creditOrderedAt: new Date() }, entry: credit.id };
   }
@@ -542,7 +589,14 @@ export class Settler {
   private async write(moves: Move[]): Promise<void> {
     if (!this.opts.may()) return;
     const at = new Date();
-    const records: StepDoc[] = moves.map(({ doc, status, set }) => ({ _id: stepKey(doc._id, doc.steps.length), settlement: doc._id, index: doc.steps.length, status, set, at }));
+    const records: StepDoc[] = moves.map(({ doc, status, set }) => ({
+      _id: stepKey(doc._id, doc.steps.length),
+      settlement: doc._id,
+      index: doc.steps.length,
+      status,
+      set,
+      at,
+    }));
     const taken = new Set<number>();
     await this.steps.insertMany(records, { ordered: false }).catch((err: unknown) => {
       const errors = writeErrorsOf(err);
@@ -561,14 +615,27 @@ export class Settler {
     }
     for (let i = 0; i < applied.length; i += MAX_STATEMENTS_PER_COMMAND) {
       const chunk = applied.slice(i, i + MAX_STATEMENTS_PER_COMMAND);
-      await this.copySteps(chunk.map(({ move: { doc }, record }) => ({ ...doc, ...record.set, status: record.status, steps: [...doc.steps, { status: record.status, at: record.at }] })));
+      await this.copySteps(
+        chunk.map(({ move: { doc }, record }) => ({
+          ...doc,
+          ...record.set,
+          status: record.status,
+          steps: [...doc.steps, { status: record.status, at: record.at }],
+        })),
+      );
       for (const { move, record, theirs } of chunk) {
         const { doc, entry } = move;
         const { status, set } = record;
         this.counted(doc.status, status);
         Object.assign(doc, set, { status });
         doc.steps.push({ status, at: record.at });
-        const event = { id: stepEventIds(doc).at(-1)!, kind: 'settlement' as const, settlement: doc._id, status, entry: entry ?? (stepEntry(status, orderIds(doc)) || undefined) };
+        const event = {
+          id: stepEventIds(doc).at(-1)!,
+          kind: 'settlement' as const,
+          settlement: doc._id,
+          status,
+          entry: entry ?? (stepEntry(status, orderIds(doc)) || undefined),
+        };
         // Another process's step may be sealed already (read by this one's load meanwhile): once.
         if (theirs) await this.chain.recordUnlessSealed(event);
         else this.chain.record(event);
@@ -595,7 +662,16 @@ export class Settler {
     const shown = (stored: Pick<SettlementDoc, 'steps'>, doc: SettlementDoc) => stored.steps.length >= doc.steps.length;
     let due = docs;
     if (this.opts.lookups === 'per-key') {
-      const stored = new Map((await findByIds(this.settlements, docs.map((d) => d._id), 'per-key', { steps: 1 })).map((d) => [d._id, d]));
+      const stored = new Map(
+        (
+          await findByIds(
+            this.settlements,
+            docs.map((d) => d._id),
+            'per-key',
+            { steps: 1 },
+          )
+        ).map((d) => [d._id, d]),
+      );
       due = docs.filter((d) => !stored.has(d._id) || !shown(stored.get(d._id)!, d));
     }
     if (due.length === 0) return;
@@ -609,7 +685,12 @@ export class Settler {
   }
 
   /** Sends orders to a municipality's ledger; one answer per order: the entry as it stands there, a coded refusal, or unreachable. */
-  private async send(code: string, mutation: string, variables: Record<string, unknown>, find: (code: string) => Promise<MunicipalityDoc | null>): Promise<Answer[]> {
+  private async send(
+    code: string,
+    mutation: string,
+    variables: Record<string, unknown>,
+    find: (code: string) => Promise<MunicipalityDoc | null>,
+  ): Promise<Answer[]> {
     const count = Array.isArray(variables.os) ? variables.os.length : 1;
     const unreachable = Array.from({ length: count }, (): Answer => ({ kind: 'unreachable' }));
     const url = (await find(code))?.endpoints[0];
@@ -617,7 +698,10 @@ export class Settler {
     type Entry = { status: string; height: number | null; rejection: { code: string; message: string } | null } | null;
     let reply;
     try {
-      reply = await this.opts.federation.graphql<Record<string, Entry | Entry[] | null>>(url, mutation, { variables: { m: code, ...variables }, timeoutMs: 10_000 });
+      reply = await this.opts.federation.graphql<Record<string, Entry | Entry[] | null>>(url, mutation, {
+        variables: { m: code, ...variables },
+        timeoutMs: 10_000,
+      });
     } catch (err) {
       if (err instanceof GraphQLTransportError) return unreachable;
       throw err;

@@ -43,7 +43,20 @@ const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'create',
  * resolvers.ts): registry lookups, references to ledger entities, traces, settlements, anchors
  * and their inclusions (sealed main-chain blocks never change), and `__typename`.
  */
-export const FROM_THE_DATABASE = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts', 'trace', 'settlement', 'anchor', 'anchors']);
+export const FROM_THE_DATABASE = new Set([
+  '__typename',
+  '_entities',
+  'municipality',
+  'municipalities',
+  'account',
+  'transaction',
+  'block',
+  'keyAccounts',
+  'trace',
+  'settlement',
+  'anchor',
+  'anchors',
+]);
 
 /** Root fields answered from the registry alone (resolvers.ts), for the registry-scoped label. */
 export const FROM_THE_REGISTRY = new Set(['__typename', '_entities', 'municipality', 'municipalities', 'account', 'transaction', 'block', 'keyAccounts']);
@@ -103,7 +116,11 @@ function fromTheDatabase(selectionSet: SelectionSetNode): boolean {
     if (s.kind !== Kind.FIELD) return false;
     if (FROM_THE_DATABASE.has(s.name.value)) return true;
     const constant = CONSTANT_PARTS[s.name.value];
-    return constant !== undefined && s.selectionSet !== undefined && s.selectionSet.selections.every((sub) => sub.kind === Kind.FIELD && constant.has(sub.name.value));
+    return (
+      constant !== undefined &&
+      s.selectionSet !== undefined &&
+      s.selectionSet.selections.every((sub) => sub.kind === Kind.FIELD && constant.has(sub.name.value))
+    );
   });
 }
 
@@ -132,7 +149,11 @@ export function statePlugin<TContext extends { state?: RequestLabels }>(): Apoll
       return {
         async willSendResponse({ contextValue, response, operation, document }) {
           if (!contextValue.state || operation?.operation !== 'query' || !document || response.body.kind !== 'single') return;
-          const label = fromTheRegistry(operation.selectionSet, document) ? contextValue.state.registry : fromTheDatabase(operation.selectionSet) ? contextValue.state.writes : undefined;
+          const label = fromTheRegistry(operation.selectionSet, document)
+            ? contextValue.state.registry
+            : fromTheDatabase(operation.selectionSet)
+              ? contextValue.state.writes
+              : undefined;
           if (!label) return;
           const result = response.body.singleResult;
           if (result.errors?.length || !result.data) return;

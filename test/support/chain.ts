@@ -16,7 +16,17 @@
  * hung FerretDB's pool of 100 for good after 8,500 blocks.
  */
 import type { Db } from 'mongodb';
-import { bytesToHex, formatAddress, generateKeyPair, hexToBytes, publicKeyOf, sealNext, signTransfer, transactionId, type TransferBody } from '../../core/index.ts';
+import {
+  bytesToHex,
+  formatAddress,
+  generateKeyPair,
+  hexToBytes,
+  publicKeyOf,
+  sealNext,
+  signTransfer,
+  transactionId,
+  type TransferBody,
+} from '../../core/index.ts';
 import { blockKey, type AccountDoc, type BlockDoc, type StoredTx } from '../../subgraphs/ledger/models.ts';
 import { accountsAfter, LedgerStore, touchedBy } from '../../subgraphs/ledger/store.ts';
 import type { Lookups } from '../../db/mongo.ts';
@@ -81,10 +91,23 @@ export async function writeChain(opts: WriteChainOptions): Promise<number> {
       const signed = Array.from({ length: count }, (_, j) => {
         const nonce = nonces.get(sender.address)! + 1;
         nonces.set(sender.address, nonce);
-        const body: TransferBody = { v: 1, type: 'transfer', from: sender.address, to: recipients[(height * maxTx + j) % RECIPIENTS]!, amount: String(1 + ((height + j) % 100)), nonce, memo: `block ${height}`, time };
+        const body: TransferBody = {
+          v: 1,
+          type: 'transfer',
+          from: sender.address,
+          to: recipients[(height * maxTx + j) % RECIPIENTS]!,
+          amount: String(1 + ((height + j) % 100)),
+          nonce,
+          memo: `block ${height}`,
+          time,
+        };
         return { id: transactionId(body), signature: signTransfer(body, sender.secretKey).signature, body };
       });
-      const sealed = sealNext(head, signed.map((t) => t.id), { time: new Date(), ticksPerEvent: TICKS_PER_EVENT, secretKey, sequencer });
+      const sealed = sealNext(
+        head,
+        signed.map((t) => t.id),
+        { time: new Date(), ticksPerEvent: TICKS_PER_EVENT, secretKey, sequencer },
+      );
       const txs: StoredTx[] = signed.map((t, j) => ({ id: t.id, body: t.body, signature: t.signature, poh: sealed.poh[j]! }));
       const block: BlockDoc = { _id: blockKey(height), height, header: sealed.header, hash: sealed.hash, signature: sealed.signature, txs };
       const changed = accountsAfter(block, new Map(touchedBy(block).flatMap((a) => (accounts.has(a) ? [[a, accounts.get(a)!]] : []))));
@@ -93,7 +116,10 @@ export async function writeChain(opts: WriteChainOptions): Promise<number> {
       head = block;
     }
     // One insert for the window, in height order: the commit point of each block, as store.commit.
-    await store.blocks.insertMany(window.map((w) => w.block), { ordered: true });
+    await store.blocks.insertMany(
+      window.map((w) => w.block),
+      { ordered: true },
+    );
     await Promise.all(window.map((w) => store.apply(w.block, w.changed)));
     opts.onProgress?.(head.height);
   }

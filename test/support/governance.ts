@@ -16,14 +16,28 @@ export function governanceKey(cluster: Cluster, code: string): Uint8Array {
 }
 
 /** Submits `action` through the gateway, has `voters` vote YES, and waits (up to `waitMs`) for it to be decided. */
-export async function decide(cluster: Cluster, token: string, title: string, action: Record<string, unknown>, voters: string[], waitMs = 20_000): Promise<Decided> {
-  const proposed = await gql(cluster.gateway.url, 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }', { input: { title, ...action } }, { authorization: `Bearer ${token}` });
+export async function decide(
+  cluster: Cluster,
+  token: string,
+  title: string,
+  action: Record<string, unknown>,
+  voters: string[],
+  waitMs = 20_000,
+): Promise<Decided> {
+  const proposed = await gql(
+    cluster.gateway.url,
+    'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }',
+    { input: { title, ...action } },
+    { authorization: `Bearer ${token}` },
+  );
   expect(proposed.errors).toBeUndefined();
   const { id, eventId } = proposed.data!.propose as { id: string; eventId: string };
   for (const code of voters) {
     const body: VoteBody = { v: 1, type: 'vote', proposal: id, proposalHash: eventId, municipality: code, option: 'YES', time: new Date().toISOString() };
     const { signature } = signVote(body, governanceKey(cluster, code));
-    const voted = await gql(cluster.gateway.url, 'mutation($input: VoteInput!) { vote(input: $input) { option } }', { input: { body: canonicalJson(body), signature } });
+    const voted = await gql(cluster.gateway.url, 'mutation($input: VoteInput!) { vote(input: $input) { option } }', {
+      input: { body: canonicalJson(body), signature },
+    });
     expect(voted.errors).toBeUndefined();
   }
   return eventually(

@@ -31,7 +31,12 @@ export interface GraphQLReply<T = Record<string, unknown>> {
 }
 
 /** A GraphQL request, signed as a federation member's when this process holds the secret (the gateway ignores the signature). */
-export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLReply<T>> {
+export async function gql<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLReply<T>> {
   const body = JSON.stringify({ query, variables });
   const secret = subgraphSecret();
   const res = await fetch(url, {

@@ -31,7 +31,17 @@ export function wallet(municipality: string): Wallet {
 }
 
 export function transfer(from: Wallet, to: string, amount: string | number, nonce: number, extra: Partial<TransferBody> = {}): SignedTransaction {
-  const body: TransferBody = { v: 1, type: 'transfer', from: from.address, to, amount: String(amount), nonce, memo: '', time: new Date().toISOString(), ...extra };
+  const body: TransferBody = {
+    v: 1,
+    type: 'transfer',
+    from: from.address,
+    to,
+    amount: String(amount),
+    nonce,
+    memo: '',
+    time: new Date().toISOString(),
+    ...extra,
+  };
   return signTransfer(body, from.secretKey);
 }
 
@@ -62,7 +72,14 @@ export async function verifyStoredChain(db: Db, mainchainKey?: Uint8Array): Prom
     const block = blocks[i]!;
     const parent = blocks[i - 1]!;
     expect([block._id, block.height], 'heights are contiguous').toEqual([blockKey(i), i]);
-    checkBlock(block.header, block.hash, block.signature, { header: parent.header, hash: parent.hash }, block.txs.map((t) => t.id), block.txs.map((t) => t.poh));
+    checkBlock(
+      block.header,
+      block.hash,
+      block.signature,
+      { header: parent.header, hash: parent.hash },
+      block.txs.map((t) => t.id),
+      block.txs.map((t) => t.poh),
+    );
     for (const tx of block.txs) {
       if (isSettlement(tx.body)) {
         expect(mainchainKey, 'a settlement entry, and no main-chain key to check it').toBeDefined();

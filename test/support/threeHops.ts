@@ -23,7 +23,12 @@ export async function creditedAndSealed(gateway: string, id: string): Promise<vo
       const r = await gql(gateway, SEALED, { id });
       const s = r.data?.settlement;
       const hop = r.data?.trace?.hops[0];
-      return s?.status === 'CREDITED' && s.steps.every((x: { inclusion: unknown }) => x.inclusion) && hop?.transferAnchor?.inclusion && hop?.entryAnchor?.inclusion ? true : undefined;
+      return s?.status === 'CREDITED' &&
+        s.steps.every((x: { inclusion: unknown }) => x.inclusion) &&
+        hop?.transferAnchor?.inclusion &&
+        hop?.entryAnchor?.inclusion
+        ? true
+        : undefined;
     },
     60_000,
     `${id} credited and sealed`,

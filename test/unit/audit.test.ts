@@ -37,12 +37,32 @@ function chain(n: number, amount = (i: number) => String(10 + i)): AuditBlock[] 
   const g: BlockHeader = { ...genesisHeader('kyoto', '2026-01-01T00:00:00.000Z', seqHex), txRoot: allocationsRoot(allocations) };
   const blocks: AuditBlock[] = [{ ...g, ...signBlock(g, sequencer.secretKey), poh: [], transactions: [], allocations }];
   for (let i = 1; i <= n; i++) {
-    const body = { v: 1 as const, type: 'transfer' as const, from: aliceAddress, to: bob, amount: amount(i), nonce: i, memo: '', time: `2026-01-01T00:00:0${i % 10}.000Z` };
+    const body = {
+      v: 1 as const,
+      type: 'transfer' as const,
+      from: aliceAddress,
+      to: bob,
+      amount: amount(i),
+      nonce: i,
+      memo: '',
+      time: `2026-01-01T00:00:0${i % 10}.000Z`,
+    };
     const tx = { ...signTransfer(body, alice.secretKey), id: checkTransaction(signTransfer(body, alice.secretKey)).id };
     const parent = blocks.at(-1)!;
     const { v, municipality, height, prevHash, time, txRoot, txCount, pohEnd, pohCount, sequencer: s } = parent;
-    const sealed = sealNext({ header: { v, municipality, height, prevHash, time, txRoot, txCount, pohEnd, pohCount, sequencer: s }, hash: parent.hash }, [tx.id], { time: new Date(Date.parse('2026-01-01T00:01:00.000Z') + i), ticksPerEvent: 3, secretKey: sequencer.secretKey, sequencer: seqHex });
-    blocks.push({ ...sealed.header, hash: sealed.hash, signature: sealed.signature, poh: sealed.poh, allocations: null, transactions: [{ txid: tx.id, kind: 'TRANSFER', settlement: null, ...body, signature: tx.signature }] });
+    const sealed = sealNext(
+      { header: { v, municipality, height, prevHash, time, txRoot, txCount, pohEnd, pohCount, sequencer: s }, hash: parent.hash },
+      [tx.id],
+      { time: new Date(Date.parse('2026-01-01T00:01:00.000Z') + i), ticksPerEvent: 3, secretKey: sequencer.secretKey, sequencer: seqHex },
+    );
+    blocks.push({
+      ...sealed.header,
+      hash: sealed.hash,
+      signature: sealed.signature,
+      poh: sealed.poh,
+      allocations: null,
+      transactions: [{ txid: tx.id, kind: 'TRANSFER', settlement: null, ...body, signature: tx.signature }],
+    });
   }
   return blocks;
 }

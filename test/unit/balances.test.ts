@@ -37,7 +37,15 @@ const FOREIGN = Array.from({ length: 2 }, (_, i) => address('osaka', i + 1));
 type Entry = TransferBody | SettlementBody;
 const header = (height: number) => ({ municipality: HERE, height }) as BlockDoc['header'];
 const blockOf = (height: number, entries: Entry[], allocations?: BlockDoc['allocations']): BlockDoc =>
-  ({ _id: String(height), height, header: header(height), hash: '', signature: '', txs: entries.map((body) => ({ id: idOf(body), body, signature: '' })), ...(allocations && { allocations }) }) as unknown as BlockDoc;
+  ({
+    _id: String(height),
+    height,
+    header: header(height),
+    hash: '',
+    signature: '',
+    txs: entries.map((body) => ({ id: idOf(body), body, signature: '' })),
+    ...(allocations && { allocations }),
+  }) as unknown as BlockDoc;
 const idOf = (body: Entry) => (body.type === 'transfer' ? transactionId(body) : `${body.type}:${body.settlement}`);
 
 /** Random entries against the confirmed accounts: mostly admissible transfers, some not, and settlement credits. */
@@ -46,7 +54,15 @@ function entries(rnd: ReturnType<typeof random>, confirmed: Map<string, AccountD
   const out: Entry[] = [];
   for (let i = rnd.int(25); i > 0; i--) {
     if (rnd.next() < 0.15) {
-      out.push({ v: 1, type: rnd.next() < 0.5 ? 'credit' : 'refund', settlement: `${height}-${i}`, from: rnd.pick(FOREIGN), to: rnd.pick(LOCAL), amount: String(1 + rnd.int(500)), time: TIME });
+      out.push({
+        v: 1,
+        type: rnd.next() < 0.5 ? 'credit' : 'refund',
+        settlement: `${height}-${i}`,
+        from: rnd.pick(FOREIGN),
+        to: rnd.pick(LOCAL),
+        amount: String(1 + rnd.int(500)),
+        time: TIME,
+      });
       continue;
     }
     const from = rnd.pick(LOCAL);
@@ -55,7 +71,16 @@ function entries(rnd: ReturnType<typeof random>, confirmed: Map<string, AccountD
     const nonce = Math.max(1, nonces.get(from)! + skew);
     if (skew === 1) nonces.set(from, nonce);
     const balance = confirmed.get(from)?.balance ?? 0;
-    out.push({ v: 1, type: 'transfer', from, to, amount: String(1 + rnd.int(Math.max(1, Math.floor(balance / 3)))), nonce, memo: `${height}/${i}`, time: TIME });
+    out.push({
+      v: 1,
+      type: 'transfer',
+      from,
+      to,
+      amount: String(1 + rnd.int(Math.max(1, Math.floor(balance / 3)))),
+      nonce,
+      memo: `${height}/${i}`,
+      time: TIME,
+    });
   }
   return out;
 }
@@ -93,7 +118,14 @@ describe('core/balances: the rule', () => {
 
   it('applies amounts as bigint: no rounding at 2^53 - 1', () => {
     const { states, stateOf } = statesFrom(new Map());
-    applyBlock({ municipality: HERE, allocations: [{ address: from, amount: '9007199254740991' }], entries: [{ v: 1, type: 'credit', settlement: 'x', from: FOREIGN[0]!, to: from, amount: '2', time: TIME }] }, stateOf);
+    applyBlock(
+      {
+        municipality: HERE,
+        allocations: [{ address: from, amount: '9007199254740991' }],
+        entries: [{ v: 1, type: 'credit', settlement: 'x', from: FOREIGN[0]!, to: from, amount: '2', time: TIME }],
+      },
+      stateOf,
+    );
     expect(states.get(from)!.balance).toBe(9007199254740993n);
   });
 });
@@ -114,7 +146,10 @@ describe('admission, sealing and replay agree on random blocks', () => {
       book.load([...LOCAL, ...FOREIGN], confirmed);
       const reserved: PendingTx[] = [];
       for (const body of entries(rnd, confirmed, height)) {
-        const decision = body.type === 'transfer' ? book.admit(idOf(body), body, '', BigInt(body.amount), NOW) : book.admitSettlement(idOf(body), body, '', BigInt(body.amount), NOW);
+        const decision =
+          body.type === 'transfer'
+            ? book.admit(idOf(body), body, '', BigInt(body.amount), NOW)
+            : book.admitSettlement(idOf(body), body, '', BigInt(body.amount), NOW);
         if (decision.kind === 'reserved') {
           book.queued(decision.tx, `e${height}`);
           reserved.push(decision.tx);
@@ -126,7 +161,10 @@ describe('admission, sealing and replay agree on random blocks', () => {
       expect(txs.map((t) => t.id)).toEqual(reserved.map((t) => t.id));
 
       // Replay: the account documents the block leaves.
-      const block = blockOf(height, txs.map((t) => t.body));
+      const block = blockOf(
+        height,
+        txs.map((t) => t.body),
+      );
       const changed = accountsAfter(block, confirmed);
       confirmed = new Map([...confirmed, ...changed.map((d) => [d._id, d] as const)]);
       book.sealed(block, changed);
@@ -146,7 +184,16 @@ describe('admission, sealing and replay agree on random blocks', () => {
       // Admission after the block sees exactly what replay wrote: all of a balance is spendable, one more is not.
       for (const a of LOCAL) {
         const doc = confirmed.get(a)!;
-        const over = { v: 1, type: 'transfer', from: a, to: LOCAL.find((b) => b !== a)!, amount: String(doc.balance + 1), nonce: doc.nonce + 1, memo: 'probe', time: TIME } as const;
+        const over = {
+          v: 1,
+          type: 'transfer',
+          from: a,
+          to: LOCAL.find((b) => b !== a)!,
+          amount: String(doc.balance + 1),
+          nonce: doc.nonce + 1,
+          memo: 'probe',
+          time: TIME,
+        } as const;
         const refusal = book.admit(transactionId(over), over, '', BigInt(over.amount), NOW);
         expect(refusal.kind === 'refused' && refusal.error.code, a).toBe('INSUFFICIENT_FUNDS');
         expect(refusal.kind === 'refused' && refusal.error.extensions.available).toBe(String(doc.balance));

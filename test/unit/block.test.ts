@@ -77,7 +77,10 @@ describe('block vectors', () => {
 });
 
 describe('checkBlock refuses', () => {
-  const check = (b: ReturnType<typeof block1>, parent: typeof genesis | null = genesis) => () => checkBlock(b.header, b.hash, b.signature, parent, b.txIds, b.poh);
+  const check =
+    (b: ReturnType<typeof block1>, parent: typeof genesis | null = genesis) =>
+    () =>
+      checkBlock(b.header, b.hash, b.signature, parent, b.txIds, b.poh);
 
   it('a hash that does not match the header', () => {
     const b = block1();
@@ -85,7 +88,15 @@ describe('checkBlock refuses', () => {
   });
 
   it('a header changed after signing', () => {
-    expect(badBlock(check(block1((b) => { b.header.time = '2025-04-01T09:30:02.000Z'; }, false)))).toMatch(/^hash mismatch/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.time = '2025-04-01T09:30:02.000Z';
+          }, false),
+        ),
+      ),
+    ).toMatch(/^hash mismatch/);
   });
 
   it('a signature by another key', () => {
@@ -99,57 +110,155 @@ describe('checkBlock refuses', () => {
   });
 
   it('a height that is not the parent height + 1', () => {
-    expect(badBlock(check(block1((b) => { b.header.height = 2; })))).toMatch(/^height 2 is not parent height 0 \+ 1/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.height = 2;
+          }),
+        ),
+      ),
+    ).toMatch(/^height 2 is not parent height 0 \+ 1/);
   });
 
   it('a prevHash that is not the parent hash', () => {
-    expect(badBlock(check(block1((b) => { b.header.prevHash = 'ab'.repeat(32); })))).toMatch(/^prevHash .* is not the parent's hash/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.prevHash = 'ab'.repeat(32);
+          }),
+        ),
+      ),
+    ).toMatch(/^prevHash .* is not the parent's hash/);
   });
 
   it('another municipality than the parent', () => {
-    expect(badBlock(check(block1((b) => { b.header.municipality = 'osaka'; })))).toMatch(/^municipality osaka differs from the parent's kyoto/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.municipality = 'osaka';
+          }),
+        ),
+      ),
+    ).toMatch(/^municipality osaka differs from the parent's kyoto/);
   });
 
   it('a time earlier than the parent time', () => {
-    expect(badBlock(check(block1((b) => { b.header.time = '2025-03-31T23:59:59.999Z'; })))).toMatch(/^time .* is earlier than the parent's/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.time = '2025-03-31T23:59:59.999Z';
+          }),
+        ),
+      ),
+    ).toMatch(/^time .* is earlier than the parent's/);
   });
 
   it('a txRoot that is not the root of the transaction ids', () => {
-    expect(badBlock(check(block1((b) => { b.header.txRoot = txRootOf(b.txIds.slice(0, 2)); })))).toMatch(/^txRoot .* is not the Merkle root/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.txRoot = txRootOf(b.txIds.slice(0, 2));
+          }),
+        ),
+      ),
+    ).toMatch(/^txRoot .* is not the Merkle root/);
   });
 
   it('transactions in another order', () => {
-    expect(badBlock(check(block1((b) => { b.txIds.reverse(); })))).toMatch(/^txRoot .* is not the Merkle root/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.txIds.reverse();
+          }),
+        ),
+      ),
+    ).toMatch(/^txRoot .* is not the Merkle root/);
   });
 
   it('a txCount that is not the number of transactions', () => {
-    expect(badBlock(check(block1((b) => { b.header.txCount = 2; })))).toMatch(/^txCount 2 is not the 3 transactions given/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.txCount = 2;
+          }),
+        ),
+      ),
+    ).toMatch(/^txCount 2 is not the 3 transactions given/);
   });
 
   it('PoH entries whose events are not the transaction ids in order', () => {
-    expect(badBlock(check(block1((b) => { [b.poh[0], b.poh[1]] = [b.poh[1]!, b.poh[0]!]; })))).toMatch(/^PoH entry 0 records event/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            [b.poh[0], b.poh[1]] = [b.poh[1]!, b.poh[0]!];
+          }),
+        ),
+      ),
+    ).toMatch(/^PoH entry 0 records event/);
   });
 
   it('fewer PoH entries than transactions', () => {
-    expect(badBlock(check(block1((b) => { b.poh.pop(); })))).toMatch(/^PoH has 2 entries for 3 transactions/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.poh.pop();
+          }),
+        ),
+      ),
+    ).toMatch(/^PoH has 2 entries for 3 transactions/);
   });
 
   it('a PoH segment that does not end at pohEnd', () => {
-    expect(badBlock(check(block1((b) => { b.header.pohEnd = b.poh[2]!.hash; })))).toMatch(/^PoH segment .* does not end at pohEnd\/pohCount/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.pohEnd = b.poh[2]!.hash;
+          }),
+        ),
+      ),
+    ).toMatch(/^PoH segment .* does not end at pohEnd\/pohCount/);
   });
 
   it('a pohCount that is not the hashes done', () => {
-    expect(badBlock(check(block1((b) => { b.header.pohCount += 1; })))).toMatch(/^PoH segment .* does not end at pohEnd\/pohCount/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.header.pohCount += 1;
+          }),
+        ),
+      ),
+    ).toMatch(/^PoH segment .* does not end at pohEnd\/pohCount/);
   });
 
   it('a PoH entry with a forged hash', () => {
-    expect(badBlock(check(block1((b) => { b.poh[1] = { ...b.poh[1]!, hash: 'cd'.repeat(32) }; })))).toMatch(/entry 1: hash after/);
+    expect(
+      badBlock(
+        check(
+          block1((b) => {
+            b.poh[1] = { ...b.poh[1]!, hash: 'cd'.repeat(32) };
+          }),
+        ),
+      ),
+    ).toMatch(/entry 1: hash after/);
   });
 
   it('a PoH segment that does not start at the parent pohEnd', () => {
     const parentHeader: BlockHeader = { ...v.genesis.header, pohEnd: bytesToHex(pohGenesis('osaka')) };
     const parent = { header: parentHeader, hash: blockHash(parentHeader) };
-    const b = block1((x) => { x.header.prevHash = parent.hash; });
+    const b = block1((x) => {
+      x.header.prevHash = parent.hash;
+    });
     expect(badBlock(check(b, parent))).toMatch(/^PoH segment from/);
   });
 
@@ -172,16 +281,60 @@ describe('checkBlock refuses', () => {
   });
 
   it.each([
-    ['an extra field', (h: Record<string, unknown>) => { h.extra = 1; }, /unknown field extra/],
-    ['a missing field', (h: Record<string, unknown>) => { delete h.txRoot; }, /lacks txRoot/],
-    ['version 2', (h: Record<string, unknown>) => { h.v = 2; }, /v must be 1/],
-    ['a fractional height', (h: Record<string, unknown>) => { h.height = 1.5; }, /height must be a safe integer/],
-    ['an upper-case sequencer key', (h: Record<string, unknown>) => { h.sequencer = (h.sequencer as string).toUpperCase(); }, /sequencer must be 64 lower-case hex/],
-    ['a time without milliseconds', (h: Record<string, unknown>) => { h.time = '2025-04-01T09:30:01Z'; }, /time must be ISO 8601/],
-    ['an operator object as prevHash', (h: Record<string, unknown>) => { h.prevHash = { $gt: '' }; }, /prevHash must be 64 lower-case hex/],
+    [
+      'an extra field',
+      (h: Record<string, unknown>) => {
+        h.extra = 1;
+      },
+      /unknown field extra/,
+    ],
+    [
+      'a missing field',
+      (h: Record<string, unknown>) => {
+        delete h.txRoot;
+      },
+      /lacks txRoot/,
+    ],
+    [
+      'version 2',
+      (h: Record<string, unknown>) => {
+        h.v = 2;
+      },
+      /v must be 1/,
+    ],
+    [
+      'a fractional height',
+      (h: Record<string, unknown>) => {
+        h.height = 1.5;
+      },
+      /height must be a safe integer/,
+    ],
+    [
+      'an upper-case sequencer key',
+      (h: Record<string, unknown>) => {
+        h.sequencer = (h.sequencer as string).toUpperCase();
+      },
+      /sequencer must be 64 lower-case hex/,
+    ],
+    [
+      'a time without milliseconds',
+      (h: Record<string, unknown>) => {
+        h.time = '2025-04-01T09:30:01Z';
+      },
+      /time must be ISO 8601/,
+    ],
+    [
+      'an operator object as prevHash',
+      (h: Record<string, unknown>) => {
+        h.prevHash = { $gt: '' };
+      },
+      /prevHash must be 64 lower-case hex/,
+    ],
   ])('a header with %s', (_what, change, message) => {
     const header = structuredClone(v.block1.header) as unknown as Record<string, unknown>;
     change(header);
-    expect(badBlock(() => checkBlock(header as unknown as BlockHeader, v.block1.hash, v.block1.signature, genesis, v.block1.txIds, v.block1.poh))).toMatch(message);
+    expect(badBlock(() => checkBlock(header as unknown as BlockHeader, v.block1.hash, v.block1.signature, genesis, v.block1.txIds, v.block1.poh))).toMatch(
+      message,
+    );
   });
 });

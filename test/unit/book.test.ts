@@ -6,7 +6,16 @@ import type { BlockDoc, PendingTx } from '../../subgraphs/ledger/models.ts';
 import { alice, bob } from '../vectors/generate.ts';
 
 const NOW = Date.parse('2026-01-01T00:00:00.000Z');
-const body = (nonce: number, amount = 10): TransferBody => ({ v: 1, type: 'transfer', from: alice.address, to: bob.address, amount: String(amount), nonce, memo: '', time: new Date(NOW).toISOString() });
+const body = (nonce: number, amount = 10): TransferBody => ({
+  v: 1,
+  type: 'transfer',
+  from: alice.address,
+  to: bob.address,
+  amount: String(amount),
+  nonce,
+  memo: '',
+  time: new Date(NOW).toISOString(),
+});
 
 /** A book whose alice has 100 at nonce 0. */
 function book(): Book {

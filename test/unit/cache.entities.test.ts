@@ -61,10 +61,13 @@ describe('the entity cache', () => {
 
   it('never keeps a PENDING transaction: once confirmed it is read as CONFIRMED, then from the cache', async () => {
     addTx('t3', 5);
-    for (let i = 0; i < 3; i++) expect(await resolve(TX, [tx('t3')])).toEqual({ data: { _entities: [{ id: 'kyoto:t3', amount: '5', status: 'PENDING', block: null, proof: null }] } });
+    for (let i = 0; i < 3; i++)
+      expect(await resolve(TX, [tx('t3')])).toEqual({ data: { _entities: [{ id: 'kyoto:t3', amount: '5', status: 'PENDING', block: null, proof: null }] } });
     expect(ledger.calls).toHaveLength(3);
     const height = seal(model, ['kyoto:t3']);
-    const confirmed = { data: { _entities: [{ id: 'kyoto:t3', amount: '5', status: 'CONFIRMED', block: { height }, proof: { index: 0, root: `root-${height}` } }] } };
+    const confirmed = {
+      data: { _entities: [{ id: 'kyoto:t3', amount: '5', status: 'CONFIRMED', block: { height }, proof: { index: 0, root: `root-${height}` } }] },
+    };
     expect(await resolve(TX, [tx('t3')])).toEqual(confirmed);
     expect(await resolve(TX, [tx('t3')])).toEqual(confirmed);
     expect(ledger.calls).toHaveLength(4);
@@ -127,7 +130,8 @@ describe('the entity cache', () => {
     model.accounts.set(BOB, { balance: 31, nonce: 0, history: ['kyoto:ghost'] });
     const fetchGhost = ledger.fetch;
     ledger.fetch = async (query, variables, reps) => {
-      if ((reps as Array<{ id: string }>).some((r) => r.id === 'kyoto:ghost') && query.includes('on Transaction')) return { data: { _entities: [null] }, errors: [{ message: 'gone', path: ['_entities', 0] }] };
+      if ((reps as Array<{ id: string }>).some((r) => r.id === 'kyoto:ghost') && query.includes('on Transaction'))
+        return { data: { _entities: [null] }, errors: [{ message: 'gone', path: ['_entities', 0] }] };
       return fetchGhost(query, variables, reps);
     };
     const got = await resolve(ACCOUNT, [account(BOB)]);
@@ -153,7 +157,9 @@ describe('the entity cache', () => {
   });
 
   it('cuts sealed blocks out of a chain page, their transactions with them', async () => {
-    const query = entities('... on Municipality { chain { height blocks(first: 5) { edges { cursor node { height transactions(first: 5) { edges { node { amount } } } } } } } }');
+    const query = entities(
+      '... on Municipality { chain { height blocks(first: 5) { edges { cursor node { height transactions(first: 5) { edges { node { amount } } } } } } } }',
+    );
     const rep = { __typename: 'Municipality', code: 'kyoto' };
     expect(bytes(await resolve(query, [rep]))).toBe(bytes(await direct(query, [rep])));
     addTx('t3', 3);

@@ -15,7 +15,9 @@ const valid = (query: string) => expect(validate(schema, parse(query)).map((e) =
 
 /** Fields of each object type of the contract. */
 const contract = new Map(
-  ledger.typeDefs.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION ? [[d.name.value, (d.fields ?? []).map((f) => f.name.value)] as const] : [])),
+  ledger.typeDefs.definitions.flatMap((d) =>
+    d.kind === Kind.OBJECT_TYPE_DEFINITION ? [[d.name.value, (d.fields ?? []).map((f) => f.name.value)] as const] : [],
+  ),
 );
 
 describe('what is immutable in the ledger contract', () => {
@@ -27,7 +29,12 @@ describe('what is immutable in the ledger contract', () => {
   });
 
   it('leaves out of blocks and transactions exactly the accounts they lead to: a new field is a decision', () => {
-    const left = [...CACHEABLE_ENTITIES].flatMap((type) => contract.get(type)!.filter((f) => !IMMUTABLE_FIELDS[type]!.has(f)).map((f) => `${type}.${f}`));
+    const left = [...CACHEABLE_ENTITIES].flatMap((type) =>
+      contract
+        .get(type)!
+        .filter((f) => !IMMUTABLE_FIELDS[type]!.has(f))
+        .map((f) => `${type}.${f}`),
+    );
     expect(left).toEqual(['Transaction.sender', 'Transaction.recipient']);
   });
 
@@ -75,7 +82,9 @@ describe('reading an _entities request', () => {
   });
 
   it("cuts an account's transactions down to ids when they ask for more than scalars, and makes their own request", () => {
-    const q = entityQuery(entities('... on Account { balance nonce transactions(first: $n) { edges { cursor node { id amount proof { root path } } } } }', ', $n: Int'))!;
+    const q = entityQuery(
+      entities('... on Account { balance nonce transactions(first: $n) { edges { cursor node { id amount proof { root path } } } } }', ', $n: Int'),
+    )!;
     expect(q.cached.size).toBe(0);
     expect(q.cutOuts).toHaveLength(1);
     expect(q.cutOuts[0]!.typename).toBe('Transaction');
@@ -87,16 +96,23 @@ describe('reading an _entities request', () => {
   });
 
   it('leaves transactions in place when they ask for nothing costly (no proof, no block page)', () => {
-    for (const selection of ['... on Account { balance transactions { edges { node { id amount memo } } } }', '... on Account { balance transactions { edges { node { id block { id hash } } } } }']) {
+    for (const selection of [
+      '... on Account { balance transactions { edges { node { id amount memo } } } }',
+      '... on Account { balance transactions { edges { node { id block { id hash } } } } }',
+    ]) {
       const q = entityQuery(entities(selection))!;
       expect(q.cutOuts, selection).toEqual([]);
       expect(q.send).toBe(entities(selection));
     }
-    expect(entityQuery(entities('... on Account { transactions { edges { node { id block { transactions { edges { node { id } } } } } } } }'))!.cutOuts).toHaveLength(1);
+    expect(
+      entityQuery(entities('... on Account { transactions { edges { node { id block { transactions { edges { node { id } } } } } } } }'))!.cutOuts,
+    ).toHaveLength(1);
   });
 
   it('moves a variable used only inside a cut-out to the cut-out', () => {
-    const q = entityQuery(entities('... on Municipality { chain { blocks(first: 3) { edges { node { transactions(first: $n) { edges { node { id } } } } } } } }', ', $n: Int'))!;
+    const q = entityQuery(
+      entities('... on Municipality { chain { blocks(first: 3) { edges { node { transactions(first: $n) { edges { node { id } } } } } } } }', ', $n: Int'),
+    )!;
     expect(q.cutOuts).toHaveLength(1);
     expect(q.cutOuts[0]!.variables).toEqual(['n']);
     expect(q.send).not.toContain('$n');

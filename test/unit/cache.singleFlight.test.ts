@@ -65,7 +65,11 @@ describe('SingleFlight', () => {
     const call = () => new Promise<number>((resolve) => (release = () => resolve(++calls)));
     const first = flight.run('k', call, (v) => v);
     await new Promise((r) => setImmediate(r)); // the call left
-    const second = flight.run('k', async () => ++calls, (v) => v);
+    const second = flight.run(
+      'k',
+      async () => ++calls,
+      (v) => v,
+    );
     release();
     expect(await Promise.all([first, second])).toEqual([1, 2]);
     expect(flight.stats()).toEqual({ calls: 2, shared: 0, queued: 0 });
@@ -84,11 +88,19 @@ describe('SingleFlight', () => {
     const flight = new SingleFlight({ queueMs: 10_000 });
     const events: string[] = [];
     let release!: () => void;
-    const first = flight.run('k', () => new Promise<string>((resolve) => (release = () => resolve('first'))), (v) => v);
+    const first = flight.run(
+      'k',
+      () => new Promise<string>((resolve) => (release = () => resolve('first'))),
+      (v) => v,
+    );
     await new Promise((r) => setImmediate(r)); // on the wire
     const later = Array.from({ length: 3 }, (_, i) => {
       events.push(`issued ${i}`);
-      return flight.run('k', async () => (events.push('second sent'), 'second'), (v) => v);
+      return flight.run(
+        'k',
+        async () => (events.push('second sent'), 'second'),
+        (v) => v,
+      );
     });
     await new Promise((r) => setTimeout(r, 20));
     expect(events).toEqual(['issued 0', 'issued 1', 'issued 2']); // held: not sent while the first is out
@@ -100,15 +112,31 @@ describe('SingleFlight', () => {
 
   it('holds a read behind one on the wire no longer than queueMs', async () => {
     const flight = new SingleFlight({ queueMs: 5 });
-    const stuck = flight.run('k', () => new Promise<string>(() => {}), (v) => v);
+    const stuck = flight.run(
+      'k',
+      () => new Promise<string>(() => {}),
+      (v) => v,
+    );
     void stuck;
     await new Promise((r) => setImmediate(r));
-    expect(await flight.run('k', async () => 'sent anyway', (v) => v)).toBe('sent anyway');
+    expect(
+      await flight.run(
+        'k',
+        async () => 'sent anyway',
+        (v) => v,
+      ),
+    ).toBe('sent anyway');
   });
 
   it('gives every caller the failure of a shared call', async () => {
     const flight = new SingleFlight();
-    const runs = Array.from({ length: 3 }, () => flight.run('k', async () => Promise.reject(new Error('down')), (v) => v));
+    const runs = Array.from({ length: 3 }, () =>
+      flight.run(
+        'k',
+        async () => Promise.reject(new Error('down')),
+        (v) => v,
+      ),
+    );
     for (const run of runs) await expect(run).rejects.toThrow('down');
   });
 });
@@ -152,12 +180,19 @@ describe("the main chain's data source with single-flight", () => {
   beforeAll(() => {
     source = new SharedReadsDataSource<{ authorization?: string }>(
       { url, fetcher: fetch as unknown as SharedReadsDataSource['fetcher'] }, // as the gateway: Node's fetch
-      { singleFlight: new SingleFlight(), forward: (context): Record<string, string> => (context.authorization ? { authorization: context.authorization } : {}) },
+      {
+        singleFlight: new SingleFlight(),
+        forward: (context): Record<string, string> => (context.authorization ? { authorization: context.authorization } : {}),
+      },
     );
   });
   const call = (query: string, authorization?: string) =>
     // Outside an incoming operation (no request context to fill in): the call itself is the same.
-    source.process({ kind: 'loading schema', request: { query, variables: { a: 1 } }, context: { authorization } } as unknown as GraphQLDataSourceProcessOptions<{ authorization?: string }>);
+    source.process({
+      kind: 'loading schema',
+      request: { query, variables: { a: 1 } },
+      context: { authorization },
+    } as unknown as GraphQLDataSourceProcessOptions<{ authorization?: string }>);
 
   it('collapses identical concurrent queries with the same credentials into one call', async () => {
     const replies = await Promise.all(Array.from({ length: 6 }, () => call('query Q($a: Int) { echo(a: $a) { seen } }', 'Bearer one')));

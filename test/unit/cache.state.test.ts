@@ -15,10 +15,12 @@ function setup() {
     },
   });
   /** A fetch answering `{ n }` with the head's label now, or without one. */
-  const fetch = (labelled = true) => async () => {
-    fetches++;
-    return { reply: { n: fetches }, label: labelled ? heads.get('kyoto') : undefined };
-  };
+  const fetch =
+    (labelled = true) =>
+    async () => {
+      fetches++;
+      return { reply: { n: fetches }, label: labelled ? heads.get('kyoto') : undefined };
+    };
   return { heads, cache, fetch, counts: () => ({ headReads, fetches }) };
 }
 

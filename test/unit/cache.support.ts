@@ -75,7 +75,10 @@ export function memorySubgraph(model: Model) {
         kind: () => 'TRANSFER',
         height: (t: Tx) => (t.status === 'CONFIRMED' ? t.height : null),
         block: (t: Tx) => (t.status === 'CONFIRMED' ? block(t.height!) : null),
-        proof: (t: Tx) => (t.status === 'CONFIRMED' ? { txid: t.txid, index: t.index, treeSize: block(t.height!).txs.length, path: [`path-${t.txid}`], root: `root-${t.height}` } : null),
+        proof: (t: Tx) =>
+          t.status === 'CONFIRMED'
+            ? { txid: t.txid, index: t.index, treeSize: block(t.height!).txs.length, path: [`path-${t.txid}`], root: `root-${t.height}` }
+            : null,
         sender: (t: Tx) => account(t.from),
       },
       Account: {
@@ -94,4 +97,5 @@ export function memorySubgraph(model: Model) {
   return { fetch, calls };
 }
 
-export const entities = (selection: string, variables = '') => `query($representations: [_Any!]!${variables}) { _entities(representations: $representations) { ${selection} } }`;
+export const entities = (selection: string, variables = '') =>
+  `query($representations: [_Any!]!${variables}) { _entities(representations: $representations) { ${selection} } }`;

@@ -16,7 +16,9 @@ import { eventsSdl, eventsTypeDefs } from '../../subgraphs/events/schema.ts';
 const FED = (imports: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: [${imports}])`;
 
 function compose(sdl: string) {
-  return composeFederation({ url: 'http://mainchain.invalid/graphql', sdl: mainchain.typeDefs }, [{ name: 'hostile', url: 'http://hostile.invalid/graphql', sdl }]);
+  return composeFederation({ url: 'http://mainchain.invalid/graphql', sdl: mainchain.typeDefs }, [
+    { name: 'hostile', url: 'http://hostile.invalid/graphql', sdl },
+  ]);
 }
 
 /** Whether @apollo/composition alone composes it with the core (no allowlist). */
@@ -26,32 +28,122 @@ function composesAlone(sdl: string): boolean {
 }
 
 const TAKEOVERS: Array<{ what: string; sdl: string; reason: RegExp; composesAlone?: boolean }> = [
-  { what: '@override of a core field', composesAlone: true, reason: /@override/, sdl: `${FED('"@key", "@override"')} type Municipality @key(fields: "code") { code: String! name: String! @override(from: "mainchain") }` },
-  { what: '@federation__override, never imported', composesAlone: true, reason: /Municipality\.name is a field of the contract/, sdl: `${FED('"@key"')} type Municipality @key(fields: "code") { code: String! name: String! @federation__override(from: "mainchain") }` },
-  { what: 'an import renamed to an allowed name', reason: /no renames/, sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: [{ name: "@override", as: "@key" }]) type Query { a: Int }` },
-  { what: 'a namespaced federation link', reason: /no renames/, sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", as: "fed", import: ["@key"]) type Query { a: Int }` },
-  { what: '@shareable on a core field', reason: /Municipality\.name is a field of the contract|@shareable/, sdl: `${FED('"@key", "@shareable"')} type Municipality @key(fields: "code") { code: String! name: String! @shareable }` },
-  { what: 'a core field redefined', reason: /Municipality\.name is a field of the contract/, sdl: `${FED('"@key"')} type Municipality @key(fields: "code") { code: String! name: String! }` },
-  { what: 'a key wider than the core key', reason: /only by a key of the contract/, sdl: `${FED('"@key"')} type Municipality @key(fields: "code name") { code: String! name: String! }` },
-  { what: 'a key field retyped', reason: /declare it exactly as the contract does/, sdl: `${FED('"@key"')} type Account @key(fields: "id") { id: ID! note: String }` },
-  { what: '@requires on a core field', reason: /@external|@requires/, sdl: `${FED('"@key", "@external", "@requires"')} type Municipality @key(fields: "code") { code: String! name: String! @external shout: String @requires(fields: "name") }` },
-  { what: '@provides of a core field', reason: /@provides|@external/, sdl: `${FED('"@key", "@external", "@provides"')} type Query { best: Municipality @provides(fields: "name") } type Municipality @key(fields: "code") { code: String! name: String! @external }` },
-  { what: '@interfaceObject over a core entity', reason: /@interfaceObject/, sdl: `${FED('"@key", "@interfaceObject"')} type Municipality @key(fields: "code") @interfaceObject { code: String! extra: String }` },
-  { what: 'a federation 1 SDL (every field shareable)', reason: /federation v2/, sdl: `extend type Municipality @key(fields: "code") { code: String! @external motto: String } type Query { motto: String }` },
-  { what: 'a core root field', reason: /Query\.municipality is a field of the contract/, sdl: `${FED('"@key"')} type Query { municipality(code: String!): Municipality } type Municipality @key(fields: "code") { code: String! }` },
-  { what: 'a core mutation', reason: /Mutation\.submitTransaction is a field of the contract/, sdl: `${FED('')} type Mutation { submitTransaction(municipality: String!): String } type Query { a: Int }` },
-  { what: 'a core value type', reason: /Chain is a type of the contract/, sdl: `${FED('"@shareable"')} type Chain @shareable { height: Int } type Query { a: Int }` },
-  { what: 'a core enum widened', reason: /MunicipalityStatus is a type of the contract/, sdl: `${FED('')} enum MunicipalityStatus { ACTIVE SUSPENDED SEIZED } type Query { a: Int }` },
+  {
+    what: '@override of a core field',
+    composesAlone: true,
+    reason: /@override/,
+    sdl: `${FED('"@key", "@override"')} type Municipality @key(fields: "code") { code: String! name: String! @override(from: "mainchain") }`,
+  },
+  {
+    what: '@federation__override, never imported',
+    composesAlone: true,
+    reason: /Municipality\.name is a field of the contract/,
+    sdl: `${FED('"@key"')} type Municipality @key(fields: "code") { code: String! name: String! @federation__override(from: "mainchain") }`,
+  },
+  {
+    what: 'an import renamed to an allowed name',
+    reason: /no renames/,
+    sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: [{ name: "@override", as: "@key" }]) type Query { a: Int }`,
+  },
+  {
+    what: 'a namespaced federation link',
+    reason: /no renames/,
+    sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", as: "fed", import: ["@key"]) type Query { a: Int }`,
+  },
+  {
+    what: '@shareable on a core field',
+    reason: /Municipality\.name is a field of the contract|@shareable/,
+    sdl: `${FED('"@key", "@shareable"')} type Municipality @key(fields: "code") { code: String! name: String! @shareable }`,
+  },
+  {
+    what: 'a core field redefined',
+    reason: /Municipality\.name is a field of the contract/,
+    sdl: `${FED('"@key"')} type Municipality @key(fields: "code") { code: String! name: String! }`,
+  },
+  {
+    what: 'a key wider than the core key',
+    reason: /only by a key of the contract/,
+    sdl: `${FED('"@key"')} type Municipality @key(fields: "code name") { code: String! name: String! }`,
+  },
+  {
+    what: 'a key field retyped',
+    reason: /declare it exactly as the contract does/,
+    sdl: `${FED('"@key"')} type Account @key(fields: "id") { id: ID! note: String }`,
+  },
+  {
+    what: '@requires on a core field',
+    reason: /@external|@requires/,
+    sdl: `${FED('"@key", "@external", "@requires"')} type Municipality @key(fields: "code") { code: String! name: String! @external shout: String @requires(fields: "name") }`,
+  },
+  {
+    what: '@provides of a core field',
+    reason: /@provides|@external/,
+    sdl: `${FED('"@key", "@external", "@provides"')} type Query { best: Municipality @provides(fields: "name") } type Municipality @key(fields: "code") { code: String! name: String! @external }`,
+  },
+  {
+    what: '@interfaceObject over a core entity',
+    reason: /@interfaceObject/,
+    sdl: `${FED('"@key", "@interfaceObject"')} type Municipality @key(fields: "code") @interfaceObject { code: String! extra: String }`,
+  },
+  {
+    what: 'a federation 1 SDL (every field shareable)',
+    reason: /federation v2/,
+    sdl: `extend type Municipality @key(fields: "code") { code: String! @external motto: String } type Query { motto: String }`,
+  },
+  {
+    what: 'a core root field',
+    reason: /Query\.municipality is a field of the contract/,
+    sdl: `${FED('"@key"')} type Query { municipality(code: String!): Municipality } type Municipality @key(fields: "code") { code: String! }`,
+  },
+  {
+    what: 'a core mutation',
+    reason: /Mutation\.submitTransaction is a field of the contract/,
+    sdl: `${FED('')} type Mutation { submitTransaction(municipality: String!): String } type Query { a: Int }`,
+  },
+  {
+    what: 'a core value type',
+    reason: /Chain is a type of the contract/,
+    sdl: `${FED('"@shareable"')} type Chain @shareable { height: Int } type Query { a: Int }`,
+  },
+  {
+    what: 'a core enum widened',
+    reason: /MunicipalityStatus is a type of the contract/,
+    sdl: `${FED('')} enum MunicipalityStatus { ACTIVE SUSPENDED SEIZED } type Query { a: Int }`,
+  },
   { what: 'a core input', reason: /TransferInput is a type of the contract/, sdl: `${FED('')} input TransferInput { to: String } type Query { a: Int }` },
-  { what: 'an interface added to a core entity', reason: /interfaces to Municipality/, sdl: `${FED('"@key"')} interface Named { motto: String } type Municipality implements Named @key(fields: "code") { code: String! motto: String }` },
-  { what: '@inaccessible on a core entity', reason: /@inaccessible/, sdl: `${FED('"@key", "@inaccessible"')} type Municipality @key(fields: "code") @inaccessible { code: String! extra: String }` },
-  { what: '@tag, @context and other imports', reason: /may import from federation only/, sdl: `${FED('"@key", "@tag", "@context", "@fromContext"')} type Query { a: Int }` },
-  { what: 'a directive of its own', reason: /may not define directive @audit/, sdl: `${FED('')} directive @audit on FIELD_DEFINITION type Query { a: Int @audit }` },
-  { what: 'another composed directive', reason: /compose only the operator mark/, sdl: `${FED('"@composeDirective"')} @link(url: "https://specs.example.invalid/x/v1.0", import: ["@x"]) @composeDirective(name: "@x") directive @x on FIELD_DEFINITION type Query { a: Int @x }` },
+  {
+    what: 'an interface added to a core entity',
+    reason: /interfaces to Municipality/,
+    sdl: `${FED('"@key"')} interface Named { motto: String } type Municipality implements Named @key(fields: "code") { code: String! motto: String }`,
+  },
+  {
+    what: '@inaccessible on a core entity',
+    reason: /@inaccessible/,
+    sdl: `${FED('"@key", "@inaccessible"')} type Municipality @key(fields: "code") @inaccessible { code: String! extra: String }`,
+  },
+  {
+    what: '@tag, @context and other imports',
+    reason: /may import from federation only/,
+    sdl: `${FED('"@key", "@tag", "@context", "@fromContext"')} type Query { a: Int }`,
+  },
+  {
+    what: 'a directive of its own',
+    reason: /may not define directive @audit/,
+    sdl: `${FED('')} directive @audit on FIELD_DEFINITION type Query { a: Int @audit }`,
+  },
+  {
+    what: 'another composed directive',
+    reason: /compose only the operator mark/,
+    sdl: `${FED('"@composeDirective"')} @link(url: "https://specs.example.invalid/x/v1.0", import: ["@x"]) @composeDirective(name: "@x") directive @x on FIELD_DEFINITION type Query { a: Int @x }`,
+  },
   { what: 'root operation types renamed', reason: /root operation types/, sdl: `${FED('')} schema { query: Q } type Q { a: Int }` },
   { what: 'a subscription', reason: /subscriptions/, sdl: `${FED('')} type Subscription { ticks: Int } type Query { a: Int }` },
   { what: "federation's own names", reason: /federation's/, sdl: `${FED('')} type _Secret { sdl: String } type Query { _hidden: Int a: Int }` },
-  { what: 'a core entity without a key', reason: /name it by its key/, sdl: `${FED('"@shareable"')} type Municipality @shareable { motto: String } type Query { a: Int }` },
+  {
+    what: 'a core entity without a key',
+    reason: /name it by its key/,
+    sdl: `${FED('"@shareable"')} type Municipality @shareable { motto: String } type Query { a: Int }`,
+  },
 ];
 
 describe('an extension subgraph may not take over the contract', () => {
@@ -79,8 +171,14 @@ describe('an extension subgraph may not take over the contract', () => {
 describe('what an extension is for still composes', () => {
   const ALLOWED: Array<{ what: string; sdl: string }> = [
     { what: 'the events example: a new field on Municipality and a root field', sdl: eventsSdl },
-    { what: 'new fields on every core entity, one by an unresolvable key', sdl: `${FED('"@key"')} type Account @key(fields: "id") { id: String! label: String } type Block @key(fields: "id", resolvable: false) { id: String! } type Query { labelled: [Block!]! } type Mutation { label(account: ID!, text: String!): Account }` },
-    { what: 'entities and shareable types of its own', sdl: `${FED('"@key", "@shareable"')} type Query { shops: [Shop!]! } type Shop @key(fields: "id") { id: ID! name: String! where: Place } type Place @shareable { lat: Float! lng: Float! } enum Kind { FOOD CRAFT } union Found = Shop | Place` },
+    {
+      what: 'new fields on every core entity, one by an unresolvable key',
+      sdl: `${FED('"@key"')} type Account @key(fields: "id") { id: String! label: String } type Block @key(fields: "id", resolvable: false) { id: String! } type Query { labelled: [Block!]! } type Mutation { label(account: ID!, text: String!): Account }`,
+    },
+    {
+      what: 'entities and shareable types of its own',
+      sdl: `${FED('"@key", "@shareable"')} type Query { shops: [Shop!]! } type Shop @key(fields: "id") { id: ID! name: String! where: Place } type Place @shareable { lat: Float! lng: Float! } enum Kind { FOOD CRAFT } union Found = Shop | Place`,
+    },
     {
       what: 'the operator mark on its own fields',
       sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@composeDirective"]) @link(url: "https://specs.aiki.invalid/operator/v0.1", import: ["@operator"]) @composeDirective(name: "@operator")
@@ -89,7 +187,7 @@ describe('what an extension is for still composes', () => {
         type Municipality @key(fields: "code") { code: String! auditNotes: [String!] @operator }`,
     },
   ];
-  it('composes the events example as its server serves it: federation\'s definitions spelled out', () => {
+  it("composes the events example as its server serves it: federation's definitions spelled out", () => {
     const served = graphqlSync({ schema: buildSubgraphSchema({ typeDefs: eventsTypeDefs, resolvers: {} }), source: '{ _service { sdl } }' });
     const sdl = (served.data as { _service: { sdl: string } })._service.sdl;
     expect(sdl).toContain('directive @federation__override'); // what a subgraph serves, not the file

@@ -66,8 +66,14 @@ describe('configuration', () => {
  * and fail later with another message.
  */
 type Service = 'ledger' | 'mainchain' | 'gateway' | 'events';
-const MAIN: Record<Service, string> = { ledger: 'subgraphs/ledger/main.ts', mainchain: 'subgraphs/mainchain/main.ts', gateway: 'gateway/main.ts', events: 'subgraphs/events/main.ts' };
-const int = (name: string, range: string) => (range.endsWith(', ') ? `${name} must be an integer of at least ${range.slice(0, -2)} (got` : `${name} must be an integer in [${range}] (got`);
+const MAIN: Record<Service, string> = {
+  ledger: 'subgraphs/ledger/main.ts',
+  mainchain: 'subgraphs/mainchain/main.ts',
+  gateway: 'gateway/main.ts',
+  events: 'subgraphs/events/main.ts',
+};
+const int = (name: string, range: string) =>
+  range.endsWith(', ') ? `${name} must be an integer of at least ${range.slice(0, -2)} (got` : `${name} must be an integer in [${range}] (got`;
 const BAD: Array<[Service, string, string, string, Record<string, string>?]> = [
   // Every service (the shared readers: runtime/env.ts)
   ['ledger', 'AIKI_LOG_LEVEL', 'verbose', 'AIKI_LOG_LEVEL must be one of debug, info, warn, error'],
@@ -95,7 +101,12 @@ const BAD: Array<[Service, string, string, string, Record<string, string>?]> = [
   // The ledger (subgraphs/ledger/main.ts)
   ['ledger', 'AIKI_MUNICIPALITY', 'Kyoto!', 'AIKI_MUNICIPALITY must match /^[a-z][a-z0-9-]{1,31}$/'],
   ['ledger', 'AIKI_SEQUENCER_KEY', 'abc', 'AIKI_SEQUENCER_KEY must be 64 lower-case hex characters'],
-  ['ledger', 'AIKI_GENESIS', '[{"address": 1', 'AIKI_GENESIS must be a JSON array of {"address": "<municipality>:<hex>", "amount": "<integer>"} (it is not JSON'],
+  [
+    'ledger',
+    'AIKI_GENESIS',
+    '[{"address": 1',
+    'AIKI_GENESIS must be a JSON array of {"address": "<municipality>:<hex>", "amount": "<integer>"} (it is not JSON',
+  ],
   ['ledger', 'AIKI_GENESIS_TIME', 'yesterday', 'AIKI_GENESIS_TIME must be an ISO 8601 time with its zone, like 2026-01-01T00:00:00.000Z'],
   ['ledger', 'AIKI_SEQUENCE', 'no', 'AIKI_SEQUENCE must be one of 0, 1'],
   ['ledger', 'AIKI_BLOCK_INTERVAL_MS', '0', int('AIKI_BLOCK_INTERVAL_MS', '1, ')],
@@ -153,8 +164,18 @@ describe('every variable a service reads, given a bad value', () => {
 
   // Several at once (each process is about a second of CPU, mostly compiling TypeScript): vitest runs up to 5.
   it.concurrent.for(BAD)('%s refuses %s=%j, naming it and what it accepts', async ([service, name, value, message, extra = {}], { expect }) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, AIKI_MUNICIPALITY: 'kyoto', MONGODB_URI: 'mongodb://127.0.0.1:1', AIKI_MAINCHAIN_URL: 'http://127.0.0.1:1/graphql', AIKI_DATA_DIR: dataDir, AIKI_PORT: '0', ...extra, [name]: value };
-    for (const unset of ['AIKI_DB_NAME', 'AIKI_SAFELIST', 'AIKI_CORS_ORIGINS', 'AIKI_ENTITY_CACHE_MB', 'AIKI_TLS_CERT', 'AIKI_TLS_KEY', 'AIKI_TLS_CA'] as const) if (unset !== name) delete env[unset];
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AIKI_MUNICIPALITY: 'kyoto',
+      MONGODB_URI: 'mongodb://127.0.0.1:1',
+      AIKI_MAINCHAIN_URL: 'http://127.0.0.1:1/graphql',
+      AIKI_DATA_DIR: dataDir,
+      AIKI_PORT: '0',
+      ...extra,
+      [name]: value,
+    };
+    for (const unset of ['AIKI_DB_NAME', 'AIKI_SAFELIST', 'AIKI_CORS_ORIGINS', 'AIKI_ENTITY_CACHE_MB', 'AIKI_TLS_CERT', 'AIKI_TLS_KEY', 'AIKI_TLS_CA'] as const)
+      if (unset !== name) delete env[unset];
     const run = await runService(MAIN[service], env);
     expect(run.code, run.stderr).not.toBe(0);
     expect(errorsOf(run.stderr)).toContain(message);

@@ -7,7 +7,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { bytesToHex, checkConsistency, consistencyProof, consistencyRanges, generateKeyPair, merkleRoot, MerkleFrontier, rangeRoot, signCheckpoint, verifyConsistency } from '../../core/index.ts';
+import {
+  bytesToHex,
+  checkConsistency,
+  consistencyProof,
+  consistencyRanges,
+  generateKeyPair,
+  merkleRoot,
+  MerkleFrontier,
+  rangeRoot,
+  signCheckpoint,
+  verifyConsistency,
+} from '../../core/index.ts';
 import { ChainTree, SignedCheckpoints } from '../../runtime/chainTree.ts';
 
 const leaves = Array.from({ length: 300 }, () => new Uint8Array(randomBytes(32)));
@@ -37,7 +48,16 @@ describe('consistency ranges and range roots', () => {
   });
 
   it('root any range the way RFC 6962 splits it', () => {
-    for (const [lo, hi] of [[0, 0], [0, 1], [0, 7], [0, 64], [0, 300], [64, 300], [256, 300], [128, 192]] as const) {
+    for (const [lo, hi] of [
+      [0, 0],
+      [0, 1],
+      [0, 7],
+      [0, 64],
+      [0, 300],
+      [64, 300],
+      [256, 300],
+      [128, 192],
+    ] as const) {
       expect(bytesToHex(rangeRoot(lo, hi, perfect(leaves))), `${lo} ${hi}`).toBe(bytesToHex(merkleRoot(leaves.slice(lo, hi))));
     }
   });
@@ -76,7 +96,10 @@ describe('the chain tree a server keeps', () => {
 
   it('keeps its chunk roots in a store, from which another process starts without reading those blocks', async () => {
     const kept = new Map<number, string>();
-    const store = { load: async () => new Map(kept), save: async (chunks: Array<{ index: number; root: string }>) => chunks.forEach((c) => kept.set(c.index, c.root)) };
+    const store = {
+      load: async () => new Map(kept),
+      save: async (chunks: Array<{ index: number; root: string }>) => chunks.forEach((c) => kept.set(c.index, c.root)),
+    };
     let reads = 0;
     const read = async (heights: number[]) => {
       reads += heights.length;
@@ -93,10 +116,15 @@ describe('the chain tree a server keeps', () => {
 
   it('grows to the head in the background until stopped', async () => {
     const reads = { count: 0 };
-    const checkpoints = new SignedCheckpoints(async (heights) => {
-      reads.count += heights.length;
-      return new Map(heights.map((h) => [h, bytesToHex(leaves[h]!)]));
-    }, 'kyoto', generateKeyPair().secretKey, 'aa');
+    const checkpoints = new SignedCheckpoints(
+      async (heights) => {
+        reads.count += heights.length;
+        return new Map(heights.map((h) => [h, bytesToHex(leaves[h]!)]));
+      },
+      'kyoto',
+      generateKeyPair().secretKey,
+      'aa',
+    );
     const log = { warn: () => {} } as unknown as Parameters<typeof checkpoints.keepUp>[2];
     const stop = checkpoints.keepUp(async () => 299, 10, log);
     await vi.waitFor(() => expect(checkpoints.tree.chunkCount).toBe(4));
@@ -113,11 +141,19 @@ describe('the chain tree a server keeps', () => {
 describe('checkConsistency between two checkpoints', () => {
   const sequencer = generateKeyPair();
   const key = bytesToHex(sequencer.publicKey);
-  const checkpoint = (d: Uint8Array[], secretKey = sequencer.secretKey) => signCheckpoint({ municipality: 'kyoto', height: d.length - 1, root: bytesToHex(merkleRoot(d)) }, secretKey, key);
+  const checkpoint = (d: Uint8Array[], secretKey = sequencer.secretKey) =>
+    signCheckpoint({ municipality: 'kyoto', height: d.length - 1, root: bytesToHex(merkleRoot(d)) }, secretKey, key);
   const path = (d: Uint8Array[], m: number) => hex(consistencyProof(d, m));
 
   it('holds for a chain that only grew, at every pair of heights', () => {
-    for (const [m, n] of [[1, 1], [1, 2], [5, 64], [64, 65], [100, 300], [299, 300]] as const) {
+    for (const [m, n] of [
+      [1, 1],
+      [1, 2],
+      [5, 64],
+      [64, 65],
+      [100, 300],
+      [299, 300],
+    ] as const) {
       expect(checkConsistency(checkpoint(leaves.slice(0, m)), checkpoint(leaves.slice(0, n)), path(leaves.slice(0, n), m), key), `${m} ${n}`).toBe(true);
     }
   });
@@ -133,8 +169,12 @@ describe('checkConsistency between two checkpoints', () => {
   it('refuses a chain that lost blocks, another signer, another municipality and a malformed path', () => {
     const kept = checkpoint(leaves.slice(0, 100));
     expect(checkConsistency(kept, checkpoint(leaves.slice(0, 50)), [], key)).toMatch(/below the kept one at 99: the chain lost blocks/);
-    expect(checkConsistency(kept, checkpoint(leaves.slice(0, 200), generateKeyPair().secretKey), path(leaves.slice(0, 200), 100), key)).toMatch(/not signed by/);
-    expect(checkConsistency(kept, { ...checkpoint(leaves.slice(0, 200)), municipality: 'osaka' }, path(leaves.slice(0, 200), 100), key)).toMatch(/of kyoto and osaka/);
+    expect(checkConsistency(kept, checkpoint(leaves.slice(0, 200), generateKeyPair().secretKey), path(leaves.slice(0, 200), 100), key)).toMatch(
+      /not signed by/,
+    );
+    expect(checkConsistency(kept, { ...checkpoint(leaves.slice(0, 200)), municipality: 'osaka' }, path(leaves.slice(0, 200), 100), key)).toMatch(
+      /of kyoto and osaka/,
+    );
     expect(checkConsistency(kept, checkpoint(leaves.slice(0, 200)), ['zz'], key)).toMatch(/not a list of 64 lower-case hex/);
     expect(checkConsistency(kept, checkpoint(leaves.slice(0, 200)), [], key)).toMatch(/rewritten/);
   });
@@ -155,7 +195,12 @@ describe('a Merkle frontier taken up again', () => {
 
   it('refuses nodes that are not decreasing powers of two', () => {
     const h = new Uint8Array(32);
-    expect(() => MerkleFrontier.from([{ size: 2, hash: h }, { size: 2, hash: h }])).toThrow(/decreasing powers of two/);
+    expect(() =>
+      MerkleFrontier.from([
+        { size: 2, hash: h },
+        { size: 2, hash: h },
+      ]),
+    ).toThrow(/decreasing powers of two/);
     expect(() => MerkleFrontier.from([{ size: 3, hash: h }])).toThrow(/decreasing powers of two/);
     expect(() => MerkleFrontier.from([{ size: 1, hash: new Uint8Array(31) }])).toThrow();
   });

@@ -5,12 +5,18 @@ import { corsAnswer, listedOrigin, parseCorsOrigins } from '../../runtime/cors.t
 describe('AIKI_CORS_ORIGINS', () => {
   it('reads origins, host wildcards and *', () => {
     expect(parseCorsOrigins(undefined)).toEqual({ origins: [], anyOrigin: false });
-    expect(parseCorsOrigins(' https://app.example.jp , http://localhost:* ,*')).toEqual({ origins: ['https://app.example.jp', 'http://localhost:*'], anyOrigin: true });
+    expect(parseCorsOrigins(' https://app.example.jp , http://localhost:* ,*')).toEqual({
+      origins: ['https://app.example.jp', 'http://localhost:*'],
+      anyOrigin: true,
+    });
   });
 
-  it.each(['https://app.example.jp/', 'https://App.example.jp', 'app.example.jp', 'ftp://x.jp', 'https://x.jp/path', 'https://*.x.jp', 'null'])('refuses %s with the variable named', (entry) => {
-    expect(() => parseCorsOrigins(entry)).toThrow(/AIKI_CORS_ORIGINS/);
-  });
+  it.each(['https://app.example.jp/', 'https://App.example.jp', 'app.example.jp', 'ftp://x.jp', 'https://x.jp/path', 'https://*.x.jp', 'null'])(
+    'refuses %s with the variable named',
+    (entry) => {
+      expect(() => parseCorsOrigins(entry)).toThrow(/AIKI_CORS_ORIGINS/);
+    },
+  );
 
   it('matches exactly, or any port of a host with :*', () => {
     const policy = parseCorsOrigins('https://app.example.jp,http://localhost:*');
@@ -31,7 +37,11 @@ describe('corsAnswer', () => {
   it('answers a listed origin with itself and credentials, and its preflight with what may be sent', () => {
     const simple = corsAnswer(policy, 'https://app.example.jp', 'POST', undefined);
     expect(simple.preflight).toBeUndefined();
-    expect(simple.headers).toMatchObject({ 'access-control-allow-origin': 'https://app.example.jp', 'access-control-allow-credentials': 'true', vary: 'Origin' });
+    expect(simple.headers).toMatchObject({
+      'access-control-allow-origin': 'https://app.example.jp',
+      'access-control-allow-credentials': 'true',
+      vary: 'Origin',
+    });
     const pre = corsAnswer(policy, 'https://app.example.jp', 'OPTIONS', 'POST');
     expect(pre.preflight).toBe(204);
     expect(pre.headers['access-control-allow-methods']).toBe('GET, POST');

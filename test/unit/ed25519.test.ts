@@ -2,15 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { createPrivateKey, createPublicKey, randomBytes, sign as opensslSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
-import {
-  SMALL_ORDER_PUBLIC_KEYS,
-  generateKeyPair,
-  isStrictPublicKey,
-  publicKeyOf,
-  sign,
-  verify,
-  verifyFast,
-} from '../../core/ed25519.ts';
+import { SMALL_ORDER_PUBLIC_KEYS, generateKeyPair, isStrictPublicKey, publicKeyOf, sign, verify, verifyFast } from '../../core/ed25519.ts';
 import { vectors } from '../vectors/load.ts';
 
 type Rfc = { name: string; secretKey: string; publicKey: string; message: string; signature: string };
@@ -76,7 +68,11 @@ describe('Ed25519: verification edge cases', () => {
     const P = 2n ** 255n - 19n;
     const le = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 255n));
     const crafted = [le(P), le(P + 1n), le(P - 1n), le(2n ** 255n - 1n), le(1n), le(1n | (1n << 255n)), le((P - 1n) | (1n << 255n))];
-    const keys = [...crafted, ...Array.from({ length: 200 }, () => new Uint8Array(randomBytes(32))), ...Array.from({ length: 50 }, () => generateKeyPair().publicKey)];
+    const keys = [
+      ...crafted,
+      ...Array.from({ length: 200 }, () => new Uint8Array(randomBytes(32))),
+      ...Array.from({ length: 50 }, () => generateKeyPair().publicKey),
+    ];
     for (const key of keys) {
       let noble: boolean;
       try {

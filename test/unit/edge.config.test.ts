@@ -18,10 +18,16 @@ describe('edgePlugins: the three checks in one gateway, in order', () => {
     const flood = `{ ${'a '.repeat(3000)}}`;
     expect(codes(await gw.post({ query: flood }))).toEqual(['TOO_MANY_TOKENS']);
     expect(codes(await gw.post({ query: flood, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(flood) } } }))).toEqual(['TOO_MANY_TOKENS']);
-    const trace = await gw.post({ query: TRACE_QUERY, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(TRACE_QUERY) } }, variables: { id: 'kyoto:00' } });
+    const trace = await gw.post({
+      query: TRACE_QUERY,
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(TRACE_QUERY) } },
+      variables: { id: 'kyoto:00' },
+    });
     expect(codes(trace).filter((c) => c !== 'INTERNAL_SERVER_ERROR')).toEqual([]);
     expect(gw.subgraphCalls()).toBeGreaterThan(0);
-    expect(codes(await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(TRACE_QUERY) } }, variables: { id: 'kyoto:00' } }))).not.toContain('PERSISTED_QUERY_NOT_FOUND');
+    expect(
+      codes(await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(TRACE_QUERY) } }, variables: { id: 'kyoto:00' } })),
+    ).not.toContain('PERSISTED_QUERY_NOT_FOUND');
     // The bucket of 4 is empty: the flood is now refused for its rate, before it is looked at.
     const limited = await gw.post({ query: flood });
     expect(codes(limited)).toEqual(['RATE_LIMITED']);

@@ -4,7 +4,14 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROPOSAL_QUERY, TRACE_QUERY } from '../../core/index.ts';
 import { checkMeasure, checkSource, countTokens, DEFAULT_LIMITS, limitsPlugin, measureOperation } from '../../gateway/edge/limits.ts';
-import { AUDIT_CONSISTENCY_QUERY, AUDIT_MAIN_CONSISTENCY_QUERY, AUDIT_MAIN_PAGE_QUERY, AUDIT_PAGE_QUERY, AUDIT_TRANSACTIONS_QUERY, MAX_AUDIT_PAGE } from '../../cli/audit.ts';
+import {
+  AUDIT_CONSISTENCY_QUERY,
+  AUDIT_MAIN_CONSISTENCY_QUERY,
+  AUDIT_MAIN_PAGE_QUERY,
+  AUDIT_PAGE_QUERY,
+  AUDIT_TRANSACTIONS_QUERY,
+  MAX_AUDIT_PAGE,
+} from '../../cli/audit.ts';
 import { codes, startEdgeGateway, supergraphApiSchema, type EdgeGateway } from './edge.support.ts';
 
 /**
@@ -15,7 +22,10 @@ import { codes, startEdgeGateway, supergraphApiSchema, type EdgeGateway } from '
 function cliOperations(): string[] {
   const path = new URL('../../cli/aiki.ts', import.meta.url);
   const file = ts.createSourceFile(path.pathname, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
-  const constants = new Map([['TRACE_QUERY', TRACE_QUERY], ['PROPOSAL_QUERY', PROPOSAL_QUERY]]);
+  const constants = new Map([
+    ['TRACE_QUERY', TRACE_QUERY],
+    ['PROPOSAL_QUERY', PROPOSAL_QUERY],
+  ]);
   const text = (node: ts.Node): string | undefined => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
     if (ts.isIdentifier(node)) return constants.get(node.text);
@@ -97,7 +107,8 @@ describe('edge limits: what the ledger workload asks passes', () => {
   });
 
   it('passes the deepest path a client has reason to ask: municipalities → blocks → transactions → PoH segment', () => {
-    const q = '{ municipalities { chain { blocks(first: 5) { edges { node { transactions(first: 10) { edges { node { proof { poh { segment { hash } } } } } } } } } } } }';
+    const q =
+      '{ municipalities { chain { blocks(first: 5) { edges { node { transactions(first: 10) { edges { node { proof { poh { segment { hash } } } } } } } } } } } }';
     const m = measure(schema, q);
     expect(m.depth).toBe(DEFAULT_LIMITS.maxDepth);
     expect(checkMeasure(m)).toBeUndefined();
@@ -109,7 +120,10 @@ describe('edge limits: what the ledger workload asks passes', () => {
     expect(checkMeasure(measure(schema, q))).toBeUndefined();
     const doc = parse(q);
     const strict = { ...DEFAULT_LIMITS, measureIntrospection: true };
-    expect(checkMeasure(measureOperation(schema, doc, getOperationAST(doc)!, {}, strict), strict)?.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', measured: 15 });
+    expect(checkMeasure(measureOperation(schema, doc, getOperationAST(doc)!, {}, strict), strict)?.extensions).toMatchObject({
+      code: 'QUERY_TOO_DEEP',
+      measured: 15,
+    });
   });
 
   it('multiplies lists by their size argument, a variable or the schema default, and connections once', () => {
@@ -188,7 +202,8 @@ describe('edge limits: abusive queries are refused before any subgraph is called
   });
 
   it('refuses too many root fields with TOO_MANY_ROOT_FIELDS', async () => {
-    const q = '{ municipalities { code } mainChain { height } parameters { quorum } subgraphs { name } settlementCounts { count } settlements { id } proposals { id } registryRevision trace(transactionId: "x") { transactionId } proposal(id: "1") { id } settlement(id: "x") { id } }';
+    const q =
+      '{ municipalities { code } mainChain { height } parameters { quorum } subgraphs { name } settlementCounts { count } settlements { id } proposals { id } registryRevision trace(transactionId: "x") { transactionId } proposal(id: "1") { id } settlement(id: "x") { id } }';
     const ext = await refused(q, 'TOO_MANY_ROOT_FIELDS');
     expect(ext).toMatchObject({ limit: DEFAULT_LIMITS.maxRootFields, measured: 11 });
   });

@@ -4,7 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { getOperationAST, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperatorVerifier, operatorAuthPlugin, operatorFieldIn, operatorFields } from '../../gateway/edge/index.ts';
-import { checkSignature, OPERATOR_HEADER, operatorClaim, parseOperatorClaim, signRequest, SIGNATURE_HEADER, VERIFY_OPERATOR_PATH, type OperatorClaim } from '../../runtime/signing.ts';
+import {
+  checkSignature,
+  OPERATOR_HEADER,
+  operatorClaim,
+  parseOperatorClaim,
+  signRequest,
+  SIGNATURE_HEADER,
+  VERIFY_OPERATOR_PATH,
+  type OperatorClaim,
+} from '../../runtime/signing.ts';
 import { composeFederation, mainchain } from '../../schema/index.ts';
 import { codes, startEdgeGateway, supergraphApiSchema, type EdgeGateway } from './edge.support.ts';
 
@@ -31,14 +40,17 @@ describe('request signatures with claims', () => {
     const claim = operatorClaim({ name: 'alice', token: '0123456789abcdef' });
     const signed = signRequest(SECRET, 'POST', URL_, BODY, Date.now(), { [OPERATOR_HEADER]: claim })[SIGNATURE_HEADER]!;
     const plain = signRequest(SECRET, 'POST', URL_, BODY)[SIGNATURE_HEADER]!;
-    const check = (header: string | undefined, headers: Record<string, string>) => checkSignature(SECRET, header, 'POST', '/graphql', BODY, Date.now(), headers)?.code;
+    const check = (header: string | undefined, headers: Record<string, string>) =>
+      checkSignature(SECRET, header, 'POST', '/graphql', BODY, Date.now(), headers)?.code;
     expect(check(signed, { [OPERATOR_HEADER]: claim })).toBeUndefined();
     expect(check(plain, {})).toBeUndefined();
     expect(check(plain, { [OPERATOR_HEADER]: claim })).toBe('BAD_REQUEST_SIGNATURE'); // a claim added to a signed request
     expect(check(signed, { [OPERATOR_HEADER]: operatorClaim({ name: 'root', token: 'root' }) })).toBe('BAD_REQUEST_SIGNATURE'); // another claim
     expect(check(signed, {})).toBe('BAD_REQUEST_SIGNATURE'); // the claim removed
     // Header names are matched as HTTP does, whatever case the signer used.
-    expect(check(signRequest(SECRET, 'POST', URL_, BODY, Date.now(), { 'X-Aiki-Operator': claim })[SIGNATURE_HEADER], { [OPERATOR_HEADER]: claim })).toBeUndefined();
+    expect(
+      check(signRequest(SECRET, 'POST', URL_, BODY, Date.now(), { 'X-Aiki-Operator': claim })[SIGNATURE_HEADER], { [OPERATOR_HEADER]: claim }),
+    ).toBeUndefined();
   });
 
   it('writes a claim in ASCII and reads it back, and reads nothing from a malformed one', () => {
@@ -46,13 +58,19 @@ describe('request signatures with claims', () => {
     const value = operatorClaim(claim);
     expect(value).toMatch(/^[\x20-\x7e]+$/);
     expect(parseOperatorClaim(value)).toEqual(claim);
-    for (const bad of ['', 'root', 'token=root', 'token=root;name=', 'token=ROOT!;name=x', 'token=root;name=%E0%A4%A', 'token=root;name=a;b']) expect(parseOperatorClaim(bad), bad).toBeNull();
+    for (const bad of ['', 'root', 'token=root', 'token=root;name=', 'token=ROOT!;name=x', 'token=root;name=%E0%A4%A', 'token=root;name=a;b'])
+      expect(parseOperatorClaim(bad), bad).toBeNull();
   });
 });
 
 describe('which fields need an operator', () => {
   it('reads the @operator marker from the composed supergraph', () => {
-    expect([...operatorFields(supergraph())].sort()).toEqual(['Mutation.createOperatorToken', 'Mutation.propose', 'Mutation.registerMunicipality', 'Mutation.revokeOperatorToken']);
+    expect([...operatorFields(supergraph())].sort()).toEqual([
+      'Mutation.createOperatorToken',
+      'Mutation.propose',
+      'Mutation.registerMunicipality',
+      'Mutation.revokeOperatorToken',
+    ]);
   });
 
   it("reads an extension subgraph's own marked fields, composed with the main chain's", () => {
@@ -79,7 +97,9 @@ describe('which fields need an operator', () => {
     expect(find('mutation { propose(input: { title: "t" }) { id } }')).toBe('Mutation.propose');
     expect(find('mutation { x: vote(input: { body: "", signature: "" }) { option } y: revokeOperatorToken(id: "1") }')).toBe('Mutation.revokeOperatorToken');
     expect(find('mutation { ...M } fragment M on Mutation { createOperatorToken(name: "n") { id } }')).toBe('Mutation.createOperatorToken');
-    expect(find('mutation { ... on Mutation { registerMunicipality(input: { code: "a", name: "a", endpoints: [] }) { code } } }')).toBe('Mutation.registerMunicipality');
+    expect(find('mutation { ... on Mutation { registerMunicipality(input: { code: "a", name: "a", endpoints: [] }) { code } } }')).toBe(
+      'Mutation.registerMunicipality',
+    );
     expect(find('{ municipalities { code } proposals { id proposer } }')).toBeUndefined();
     expect(find('mutation { vote(input: { body: "", signature: "" }) { option } }')).toBeUndefined();
   });
@@ -177,7 +197,12 @@ describe('the operator auth plugin in a gateway', () => {
 
   it('refuses an operator field without valid credentials with UNAUTHENTICATED, before any subgraph is called', async () => {
     const before = gw.subgraphCalls();
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'root-token' }, { 'x-aiki-operator': operatorClaim({ name: 'root', token: 'root' }) }] as Array<Record<string, string>>) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong' },
+      { authorization: 'root-token' },
+      { 'x-aiki-operator': operatorClaim({ name: 'root', token: 'root' }) },
+    ] as Array<Record<string, string>>) {
       const reply = await gw.post(PROPOSE, headers);
       expect(reply.status, JSON.stringify(headers)).toBe(401);
       expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer/);

@@ -45,7 +45,8 @@ describe('edge APQ (automatic persisted queries)', () => {
   });
 
   it('does not store an operation the limits refused', async () => {
-    const deep = '{ transaction(id: "kyoto:00") { block { transactions { edges { node { block { transactions { edges { node { block { transactions { edges { node { id } } } } } } } } } } } } } }';
+    const deep =
+      '{ transaction(id: "kyoto:00") { block { transactions { edges { node { block { transactions { edges { node { block { transactions { edges { node { id } } } } } } } } } } } } } }';
     const hash = sha256Hex(deep);
     expect(codes(await gw.post({ query: deep, extensions: pq(hash) }))).toEqual(['QUERY_TOO_DEEP']);
     expect(codes(await gw.post({ extensions: pq(hash) }))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
@@ -107,7 +108,10 @@ describe('readManifest', () => {
     ['another format', { format: 'relay', version: 1, operations: [] }],
     ['another version', { format: 'apollo-persisted-query-manifest', version: 2, operations: [] }],
     ['an operation without body', { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'a', name: 'A', type: 'query' }] }],
-    ['an operation of an unknown type', { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'a', name: 'A', type: 'fetch', body: '{ a }' }] }],
+    [
+      'an operation of an unknown type',
+      { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'a', name: 'A', type: 'fetch', body: '{ a }' }] },
+    ],
   ])('refuses %s', (_what, manifest) => {
     expect(() => readManifest(manifest)).toThrow(/manifest/);
   });

@@ -61,7 +61,14 @@ describe('reading the environment', () => {
       for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
         const name = `${dir}/${entry.name}`;
         if (entry.isDirectory()) walk(name);
-        else if (entry.name.endsWith('.ts') && entry.name !== 'main.ts' && !importers.has(name) && !READERS.has(name) && IMPORTS_ENV.test(readFileSync(join(ROOT, name), 'utf8'))) found.push(name);
+        else if (
+          entry.name.endsWith('.ts') &&
+          entry.name !== 'main.ts' &&
+          !importers.has(name) &&
+          !READERS.has(name) &&
+          IMPORTS_ENV.test(readFileSync(join(ROOT, name), 'utf8'))
+        )
+          found.push(name);
       }
     };
     for (const folder of [...FOLDERS, 'schema']) walk(folder);

@@ -12,7 +12,12 @@ import { maskErrors } from '../../runtime/errors.ts';
 import type { Logger } from '../../runtime/log.ts';
 
 const logged: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
-const log = { debug() {}, info() {}, warn() {}, error: (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields }) } as unknown as Logger;
+const log = {
+  debug() {},
+  info() {},
+  warn() {},
+  error: (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields }),
+} as unknown as Logger;
 
 const typeDefs = `type Query { refused: String  thrown: String  coded: String  internal: String  typed: String  echo(n: Int!): Int }`;
 const resolvers = {
@@ -53,7 +58,9 @@ async function post(body: Record<string, unknown>) {
 describe('error masking', () => {
   it('passes our coded refusals, without a stack', async () => {
     const { errors } = await post({ query: '{ refused }' });
-    expect(errors).toEqual([{ message: 'title must be printable', path: ['refused'], locations: expect.any(Array), extensions: { code: 'BAD_USER_INPUT', field: 'input.title' } }]);
+    expect(errors).toEqual([
+      { message: 'title must be printable', path: ['refused'], locations: expect.any(Array), extensions: { code: 'BAD_USER_INPUT', field: 'input.title' } },
+    ]);
   });
 
   it.each(['thrown', 'internal', 'typed'])('masks an unexpected error (%s): a generic message, the details in the log only', async (field) => {

@@ -24,7 +24,10 @@ function ledgerWithNewField() {
   let mempoolSize = 0;
   const typeDefs = parse(`${ledger.sdl}\nextend type Chain { pendingCount: Int! }`);
   const all = { ...resolvers, Chain: { ...resolvers.Chain, pendingCount: () => ++mempoolSize } };
-  const server = createSubgraphServer<{ municipality: string; state?: RequestState }>(typeDefs, all, log, { introspection: true, plugins: [statePlugin(all as Record<string, unknown>)] });
+  const server = createSubgraphServer<{ municipality: string; state?: RequestState }>(typeDefs, all, log, {
+    introspection: true,
+    plugins: [statePlugin(all as Record<string, unknown>)],
+  });
   return server;
 }
 
@@ -41,7 +44,8 @@ async function labelOf(query: string) {
   }
 }
 
-const CHAIN = (fields: string) => `{ _entities(representations: [{ __typename: "Municipality", code: "kyoto" }]) { ... on Municipality { code chain { ${fields} } } } }`;
+const CHAIN = (fields: string) =>
+  `{ _entities(representations: [{ __typename: "Municipality", code: "kyoto" }]) { ... on Municipality { code chain { ${fields} } } } }`;
 
 describe('a ledger labels only what it vouches for', () => {
   it('labels an answer of listed fields', async () => {

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { checkVote, countVotes, decide, DEFAULT_RULES, generateKeyPair, bytesToHex, parseFraction, proposalEventId, signVote, type ProposalBody, type Tally, type VoteOption } from '../../core/index.ts';
+import {
+  checkVote,
+  countVotes,
+  decide,
+  DEFAULT_RULES,
+  generateKeyPair,
+  bytesToHex,
+  parseFraction,
+  proposalEventId,
+  signVote,
+  type ProposalBody,
+  type Tally,
+  type VoteOption,
+} from '../../core/index.ts';
 
 const OPTIONS: VoteOption[] = ['YES', 'NO', 'ABSTAIN', 'VETO'];
 const tally = (yes: number, no: number, abstain: number, veto: number, pending: number): Tally => ({ yes, no, abstain, veto, pending });
@@ -26,13 +39,16 @@ describe('decide (Cosmos SDK rules: quorum 33.4%, threshold 50%, veto 33.4%)', (
     };
     let early = 0;
     for (let n = 1; n <= 6; n++) {
-      for (let yes = 0; yes <= n; yes++) for (let no = 0; yes + no <= n; no++) for (let abstain = 0; yes + no + abstain <= n; abstain++) for (let veto = 0; yes + no + abstain + veto <= n; veto++) {
-        const t = tally(yes, no, abstain, veto, n - yes - no - abstain - veto);
-        const now = decide(t, DEFAULT_RULES, false);
-        if (now === null) continue;
-        early++;
-        for (const end of completions(t)) expect(decide(end, DEFAULT_RULES, true), JSON.stringify({ t, end })).toBe(now);
-      }
+      for (let yes = 0; yes <= n; yes++)
+        for (let no = 0; yes + no <= n; no++)
+          for (let abstain = 0; yes + no + abstain <= n; abstain++)
+            for (let veto = 0; yes + no + abstain + veto <= n; veto++) {
+              const t = tally(yes, no, abstain, veto, n - yes - no - abstain - veto);
+              const now = decide(t, DEFAULT_RULES, false);
+              if (now === null) continue;
+              early++;
+              for (const end of completions(t)) expect(decide(end, DEFAULT_RULES, true), JSON.stringify({ t, end })).toBe(now);
+            }
     }
     expect(early).toBeGreaterThan(50);
     expect(decide(tally(2, 0, 0, 0, 1), DEFAULT_RULES, false)).toBe('PASSED'); // the two of three
@@ -47,13 +63,32 @@ describe('decide (Cosmos SDK rules: quorum 33.4%, threshold 50%, veto 33.4%)', (
 describe('votes', () => {
   const kyoto = generateKeyPair();
   const body: ProposalBody = {
-    v: 1, id: '7', title: 't', description: '', proposer: 'root', action: { type: 'resumeMunicipality', code: 'nara' },
-    submittedAt: '2026-11-26T00:00:00.000Z', votingEndsAt: '2026-11-28T00:00:00.000Z',
-    electorate: [{ code: 'kyoto', governanceKey: bytesToHex(kyoto.publicKey) }], rules: DEFAULT_RULES,
+    v: 1,
+    id: '7',
+    title: 't',
+    description: '',
+    proposer: 'root',
+    action: { type: 'resumeMunicipality', code: 'nara' },
+    submittedAt: '2026-11-26T00:00:00.000Z',
+    votingEndsAt: '2026-11-28T00:00:00.000Z',
+    electorate: [{ code: 'kyoto', governanceKey: bytesToHex(kyoto.publicKey) }],
+    rules: DEFAULT_RULES,
   };
   const proposal = { body, hash: proposalEventId(body) };
   const vote = (over: Record<string, unknown> = {}, key = kyoto.secretKey) =>
-    signVote({ v: 1, type: 'vote', proposal: '7', proposalHash: proposal.hash, municipality: 'kyoto', option: 'YES', time: new Date().toISOString(), ...over } as never, key);
+    signVote(
+      {
+        v: 1,
+        type: 'vote',
+        proposal: '7',
+        proposalHash: proposal.hash,
+        municipality: 'kyoto',
+        option: 'YES',
+        time: new Date().toISOString(),
+        ...over,
+      } as never,
+      key,
+    );
 
   it('accepts a member vote signed with its governance key, with its event id', () => {
     const v = vote();

@@ -28,7 +28,14 @@ describe('the log', () => {
     expect(raw).toHaveLength(2);
     expect(raw.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
     const [serving, failed] = lines();
-    expect(serving).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), level: 'info', service: 'gateway', msg: 'serving', url: 'http://127.0.0.1:4000/graphql', municipalities: ['kyoto'] });
+    expect(serving).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      level: 'info',
+      service: 'gateway',
+      msg: 'serving',
+      url: 'http://127.0.0.1:4000/graphql',
+      municipalities: ['kyoto'],
+    });
     expect(raw[1]).toMatch(/"level":"error"/); // what cluster/start.ts and the tests look for
     expect(failed!.err).toMatchObject({ type: 'Error', message: 'boom', stack: expect.stringContaining('log.test.ts') });
   });
@@ -45,7 +52,10 @@ describe('the log', () => {
       secretKey: secrets[7],
       reason: `cannot reach mongodb://aiki:${secrets[6]}@db.internal:27017/aiki`,
     });
-    log.error(`connect failed: mongodb://aiki:${secrets[6]}@db.internal:27017`, { err: new Error(`auth failed for https://u:${secrets[6]}@h/`), attempts: [{ url: `mongodb://a:${secrets[6]}@x`, cause: new Error('nested') }] });
+    log.error(`connect failed: mongodb://aiki:${secrets[6]}@db.internal:27017`, {
+      err: new Error(`auth failed for https://u:${secrets[6]}@h/`),
+      attempts: [{ url: `mongodb://a:${secrets[6]}@x`, cause: new Error('nested') }],
+    });
     for (const secret of secrets) expect(raw.join(''), secret).not.toContain(secret);
     const [refused, failed] = lines();
     expect(refused).toMatchObject({

@@ -45,10 +45,24 @@ describe('core/ in the browser build', () => {
     const segment = ids.map((id) => (recorder.tickN(50), recorder.record(core.hexToBytes(id))));
     const genesis = core.genesisHeader('kyoto', '2026-01-01T00:00:00.000Z', core.bytesToHex(seq.publicKey));
     const parent = { ...genesis, ...core.signBlock(genesis, seq.secretKey) };
-    const header = { v: 1 as const, municipality: 'kyoto', height: 1, prevHash: parent.hash, time: '2026-01-01T00:00:00.000Z', txRoot: core.txRootOf(ids), txCount: 3, pohEnd: core.bytesToHex(recorder.hash), pohCount: recorder.count, sequencer: core.bytesToHex(seq.publicKey) };
+    const header = {
+      v: 1 as const,
+      municipality: 'kyoto',
+      height: 1,
+      prevHash: parent.hash,
+      time: '2026-01-01T00:00:00.000Z',
+      txRoot: core.txRootOf(ids),
+      txCount: 3,
+      pohEnd: core.bytesToHex(recorder.hash),
+      pohCount: recorder.count,
+      sequencer: core.bytesToHex(seq.publicKey),
+    };
     const { hash, signature } = core.signBlock(header, seq.secretKey);
     const proof = {
-      txid: ids[1]!, index: 1, treeSize: 3, root: header.txRoot,
+      txid: ids[1]!,
+      index: 1,
+      treeSize: 3,
+      root: header.txRoot,
       path: core.inclusionProof(ids.map(core.hexToBytes), 1).map(core.bytesToHex),
       header: { ...header, hash, signature },
       parent,
@@ -56,6 +70,11 @@ describe('core/ in the browser build', () => {
     };
     expect(core.verifyInclusionProof(proof).every((c) => c.ok)).toBe(true);
     const forged = { ...proof, path: [proof.path[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0')), ...proof.path.slice(1)] };
-    expect(core.verifyInclusionProof(forged).filter((c) => !c.ok).map((c) => c.name)).toEqual(['merkle inclusion']);
+    expect(
+      core
+        .verifyInclusionProof(forged)
+        .filter((c) => !c.ok)
+        .map((c) => c.name),
+    ).toEqual(['merkle inclusion']);
   });
 });

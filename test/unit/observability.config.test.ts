@@ -44,16 +44,24 @@ describe('readTracingConfig', () => {
     const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
     expect(readTracingConfig('ledger', { ...endpoint, AIKI_MUNICIPALITY: 'kyoto' })!.serviceName).toBe('ledger-kyoto');
     expect(readTracingConfig('gateway', { ...endpoint, OTEL_RESOURCE_ATTRIBUTES: 'service.name=edge' })!.serviceName).toBe('edge');
-    expect(readTracingConfig('gateway', { ...endpoint, OTEL_RESOURCE_ATTRIBUTES: 'service.name=edge', OTEL_SERVICE_NAME: 'edge-gw' })!.serviceName).toBe('edge-gw');
+    expect(readTracingConfig('gateway', { ...endpoint, OTEL_RESOURCE_ATTRIBUTES: 'service.name=edge', OTEL_SERVICE_NAME: 'edge-gw' })!.serviceName).toBe(
+      'edge-gw',
+    );
   });
 
   it('refuses a bad value, naming the variable and what it accepts', () => {
     const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
-    expect(() => readTracingConfig('gw', { ...endpoint, OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow('OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got "2")');
+    expect(() => readTracingConfig('gw', { ...endpoint, OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(
+      'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got "2")',
+    );
     expect(() => readTracingConfig('gw', { ...endpoint, OTEL_TRACES_SAMPLER_ARG: 'half' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
-    expect(() => readTracingConfig('gw', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (got "collector:4318")');
+    expect(() => readTracingConfig('gw', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (got "collector:4318")',
+    );
     expect(() => readTracingConfig('gw', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http/);
-    expect(() => readTracingConfig('gw', { ...endpoint, OTEL_EXPORTER_OTLP_HEADERS: 'novalue' })).toThrow('OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas (got "novalue")');
+    expect(() => readTracingConfig('gw', { ...endpoint, OTEL_EXPORTER_OTLP_HEADERS: 'novalue' })).toThrow(
+      'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas (got "novalue")',
+    );
     expect(() => readTracingConfig('gw', { ...endpoint, OTEL_RESOURCE_ATTRIBUTES: 'a=%E0%A4%A' })).toThrow(/OTEL_RESOURCE_ATTRIBUTES: the value of a/);
     expect(() => readTracingConfig('gw', { ...endpoint, OTEL_SDK_DISABLED: 'yes' })).toThrow('OTEL_SDK_DISABLED must be true or false (got "yes")');
   });

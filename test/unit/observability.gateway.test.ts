@@ -14,7 +14,15 @@ import { parse } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aikiError } from '../../core/errors.ts';
 import { edgePlugins, httpRateLimit, RateLimiter } from '../../gateway/edge/index.ts';
-import { codeLabel, GatewayMetrics, metricsEndpoint, metricsPlugin, observeAdmit, observeDataSource, traceSubgraphCall } from '../../gateway/observability/index.ts';
+import {
+  codeLabel,
+  GatewayMetrics,
+  metricsEndpoint,
+  metricsPlugin,
+  observeAdmit,
+  observeDataSource,
+  traceSubgraphCall,
+} from '../../gateway/observability/index.ts';
 import { ShardMap } from '../../gateway/router/ShardMap.ts';
 import { maskErrors } from '../../runtime/errors.ts';
 import type { Logger } from '../../runtime/log.ts';
@@ -157,7 +165,9 @@ describe('gateway metrics read at scrape time and at the HTTP edge', () => {
     const req = { headers: {}, socket: { remoteAddress: '192.0.2.1' } } as unknown as IncomingMessage;
     expect(admit(req)).toBeUndefined();
     expect(admit(req)?.status).toBe(429);
-    expect(samplesOf(await metrics.metricsText(), 'aiki_gateway_requests_total')).toEqual({ '{operation_type="unknown",outcome="refused",code="RATE_LIMITED"}': 1 });
+    expect(samplesOf(await metrics.metricsText(), 'aiki_gateway_requests_total')).toEqual({
+      '{operation_type="unknown",outcome="refused",code="RATE_LIMITED"}': 1,
+    });
   });
 
   it('exposes a cache’s stats and the shard map by state, as they are at each scrape', async () => {
@@ -253,13 +263,17 @@ describe('a request followed into the subgraphs', () => {
   }
 
   const post = (url: string) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _entities }"}' }).then(async (r) => (await r.json()) as { errors?: unknown[] });
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _entities }"}' }).then(
+      async (r) => (await r.json()) as { errors?: unknown[] },
+    );
 
   it('traceSubgraphCall makes a span for the call; the HTTP call under it carries traceparent to the shard', async () => {
     const metrics = new GatewayMetrics();
     const kyoto = await shard({ data: { ok: true } });
     const request = tracer().startSpan('query Accounts', { kind: SpanKind.SERVER }, incoming());
-    await context.with(trace.setSpan(incoming(), request), () => traceSubgraphCall(metrics, { subgraph: 'ledger', municipality: 'kyoto', url: kyoto.url }, () => post(kyoto.url)));
+    await context.with(trace.setSpan(incoming(), request), () =>
+      traceSubgraphCall(metrics, { subgraph: 'ledger', municipality: 'kyoto', url: kyoto.url }, () => post(kyoto.url)),
+    );
     request.end();
 
     const call = spans().find((s) => s.name === 'ledger kyoto')!;
@@ -304,7 +318,10 @@ describe('a request followed into the subgraphs', () => {
       type Thing @key(fields: "id") { id: ID! name: String }`);
     const subgraphSeen: Array<string | undefined> = [];
     const things = await serveTraced(
-      new ApolloServer({ schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { thing: (_: unknown, { id }: { id: string }) => ({ id, name: `thing ${id}` }) } } }), logger: silent }),
+      new ApolloServer({
+        schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { thing: (_: unknown, { id }: { id: string }) => ({ id, name: `thing ${id}` }) } } }),
+        logger: silent,
+      }),
       subgraphSeen,
     );
     servers.push(things.server);
@@ -316,7 +333,8 @@ describe('a request followed into the subgraphs', () => {
       supergraphSdl: composed.supergraphSdl,
       logger: silent,
       // Node's fetch, as gateway/server.ts gives its data sources (runtime/signing.ts federationFetcher).
-      buildService: ({ name, url }) => observeDataSource(new RemoteGraphQLDataSource({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] }), name, metrics),
+      buildService: ({ name, url }) =>
+        observeDataSource(new RemoteGraphQLDataSource({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] }), name, metrics),
     });
     const gw = await serveTraced(new ApolloServer({ gateway, plugins: [metricsPlugin(metrics)], logger: silent }));
     servers.push(gw.server);

@@ -69,7 +69,10 @@ describe('GET /metrics of every service', () => {
   it('sets a counter read from a source’s own running totals', async () => {
     const registry = new Registry();
     const c = new Counter({ name: 't_total', help: 'T.', labelNames: ['cache'], registers: [registry] });
-    setCounter(c, [[{ cache: 'a' }, 5], [{ cache: 'b' }, 0]]);
+    setCounter(c, [
+      [{ cache: 'a' }, 5],
+      [{ cache: 'b' }, 0],
+    ]);
     setCounter(c, [[{ cache: 'a' }, 7]]);
     expect(await samplesOf(registry, 't_total')).toEqual({ 'cache=a': 7 }); // a source that went away is no longer exposed
   });
@@ -91,7 +94,9 @@ describe('the cap on label sets', () => {
     const shards = new ShardMap();
     for (const code of CODES) shards.set({ code, admission: 'serving', endpoints: [`http://${code}`], registered: [`http://${code}`] });
     metrics.watchShardMap(shards);
-    for (const code of CODES) for (const outcome of ['ok', 'error', 'unavailable'] as const) metrics.observeSubgraphCall({ subgraph: 'ledger', municipality: code, durationMs: 3, outcome });
+    for (const code of CODES)
+      for (const outcome of ['ok', 'error', 'unavailable'] as const)
+        metrics.observeSubgraphCall({ subgraph: 'ledger', municipality: code, durationMs: 3, outcome });
     metrics.observeSubgraphCall({ subgraph: 'mainchain', durationMs: 2, ok: true });
 
     const calls = await samplesOf(metrics.registry, 'aiki_subgraph_requests_total');
@@ -116,7 +121,9 @@ describe('the cap on label sets', () => {
   it('counts one label set in one series however often it comes, beside the standard metrics', async () => {
     const metrics = new GatewayMetrics(new Registry());
     for (let i = 0; i < MAX_SERIES + 5; i++) metrics.observeRequest({ operationType: 'query', outcome: 'error', code: 'INSUFFICIENT_FUNDS', durationMs: 1 });
-    expect(await samplesOf(metrics.registry, 'aiki_gateway_requests_total')).toEqual({ 'code=INSUFFICIENT_FUNDS,operation_type=query,outcome=error': MAX_SERIES + 5 });
+    expect(await samplesOf(metrics.registry, 'aiki_gateway_requests_total')).toEqual({
+      'code=INSUFFICIENT_FUNDS,operation_type=query,outcome=error': MAX_SERIES + 5,
+    });
     const text = (await metricsEndpoint(metrics)()).body;
     expect(text).toMatch(/^aiki_gateway_requests_total\{operation_type="query",outcome="error",code="INSUFFICIENT_FUNDS"\} 1005$/m);
     expect(text).toMatch(/^# TYPE process_cpu_seconds_total counter$/m); // the gateway's /metrics has the standard ones too

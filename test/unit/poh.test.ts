@@ -3,7 +3,9 @@ import { bytesToHex, concatBytes, hexToBytes, sha256, utf8 } from '../../core/by
 import { PohRecorder, mix, pohGenesis, tick, tickMany, verifyPohSegment, type PohEntry } from '../../core/poh.ts';
 import { vectors } from '../vectors/load.ts';
 
-const v = vectors<{ municipality: string; start: string; ticksBefore: number[]; ticksAfter: number; entries: PohEntry[]; end: string; endCount: number }>('poh.json');
+const v = vectors<{ municipality: string; start: string; ticksBefore: number[]; ticksAfter: number; entries: PohEntry[]; end: string; endCount: number }>(
+  'poh.json',
+);
 
 describe('Proof of History', () => {
   it('derives the genesis seed, tick and mix exactly as specified', () => {
@@ -51,13 +53,62 @@ describe('Proof of History', () => {
   });
 
   it.each([
-    ['a changed hash', (e: PohEntry[]) => { e[1] = { ...e[1]!, hash: e[0]!.hash }; }, 1, /entry says/],
-    ['a changed event', (e: PohEntry[]) => { e[2] = { ...e[2]!, event: e[0]!.event }; }, 2, /entry says/],
-    ['one tick too few', (e: PohEntry[]) => { e[0] = { ...e[0]!, ticks: e[0]!.ticks - 1 }; }, 0, /entry says/],
-    ['two entries swapped', (e: PohEntry[]) => { [e[0], e[1]] = [e[1]!, e[0]!]; }, 0, /entry says/],
-    ['negative ticks', (e: PohEntry[]) => { e[0] = { ...e[0]!, ticks: -1 }; }, 0, /safe integer >= 0/],
-    ['an upper-case event', (e: PohEntry[]) => { e[0] = { ...e[0]!, event: e[0]!.event.toUpperCase() }; }, 0, /64 lower-case hex/],
-    ['a missing entry', (e: PohEntry[]) => { e.splice(1, 1); }, 1, /entry says/],
+    [
+      'a changed hash',
+      (e: PohEntry[]) => {
+        e[1] = { ...e[1]!, hash: e[0]!.hash };
+      },
+      1,
+      /entry says/,
+    ],
+    [
+      'a changed event',
+      (e: PohEntry[]) => {
+        e[2] = { ...e[2]!, event: e[0]!.event };
+      },
+      2,
+      /entry says/,
+    ],
+    [
+      'one tick too few',
+      (e: PohEntry[]) => {
+        e[0] = { ...e[0]!, ticks: e[0]!.ticks - 1 };
+      },
+      0,
+      /entry says/,
+    ],
+    [
+      'two entries swapped',
+      (e: PohEntry[]) => {
+        [e[0], e[1]] = [e[1]!, e[0]!];
+      },
+      0,
+      /entry says/,
+    ],
+    [
+      'negative ticks',
+      (e: PohEntry[]) => {
+        e[0] = { ...e[0]!, ticks: -1 };
+      },
+      0,
+      /safe integer >= 0/,
+    ],
+    [
+      'an upper-case event',
+      (e: PohEntry[]) => {
+        e[0] = { ...e[0]!, event: e[0]!.event.toUpperCase() };
+      },
+      0,
+      /64 lower-case hex/,
+    ],
+    [
+      'a missing entry',
+      (e: PohEntry[]) => {
+        e.splice(1, 1);
+      },
+      1,
+      /entry says/,
+    ],
   ])('refuses a segment with %s', (_what, change, index, reason) => {
     const entries = structuredClone(v.entries);
     change(entries);

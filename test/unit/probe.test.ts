@@ -52,7 +52,6 @@ async function check(url: string, timeoutMs = 500) {
 }
 
 describe('the ledger contract check against a hostile endpoint', () => {
-
   it('gives up on one that never answers: SUBGRAPH_TIMEOUT', async () => {
     const hang = await server(() => ({ kind: 'hang' }));
     const error = await check(hang.url, 300);
@@ -67,7 +66,11 @@ describe('the ledger contract check against a hostile endpoint', () => {
     const error = await check(huge.url, 30_000);
     expect(error.extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', limit: PROBE_MAX_BYTES });
     // The caller hung up: the server stopped writing long before 50 MB.
-    const written = await eventually(async () => (huge.written.length === 1 && huge.requests.length === 1 ? huge.written[0] : undefined), 10_000, 'the server to stop');
+    const written = await eventually(
+      async () => (huge.written.length === 1 && huge.requests.length === 1 ? huge.written[0] : undefined),
+      10_000,
+      'the server to stop',
+    );
     expect(written).toBeLessThan(FIFTY_MB / 4);
   });
 
@@ -125,18 +128,31 @@ describe('which addresses the federation calls', () => {
     expect(addressRefusal(address, false)).toBeUndefined();
   });
 
-  it.each(['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]:4100/graphql', 'http://[::ffff:a9fe:a9fe]/graphql'])('refuses a link-local URL even in development, without connecting: %s', async (url) => {
-    await expect(probeGraphQL(url, PROBES.sdl, { policy: DEV, timeoutMs: 30_000 })).rejects.toMatchObject({ extensions: { code: 'ENDPOINT_REFUSED' } });
-  });
+  it.each(['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]:4100/graphql', 'http://[::ffff:a9fe:a9fe]/graphql'])(
+    'refuses a link-local URL even in development, without connecting: %s',
+    async (url) => {
+      await expect(probeGraphQL(url, PROBES.sdl, { policy: DEV, timeoutMs: 30_000 })).rejects.toMatchObject({ extensions: { code: 'ENDPOINT_REFUSED' } });
+    },
+  );
 
   it('refuses loopback and private targets outside development — by literal, by name after DNS, and IPv4-mapped', async () => {
     const ledgerish = await server(() => ({ kind: 'json', body: { data: { _service: { sdl: 'type Query { a: Int }' } } } }));
     const port = new URL(ledgerish.url).port;
-    for (const url of [ledgerish.url, `http://localhost:${port}/graphql`, `http://[::ffff:127.0.0.1]:${port}/graphql`, `http://0.0.0.0:${port}/graphql`, 'http://10.0.0.7:4100/graphql']) {
-      await expect(probeGraphQL(url, PROBES.sdl, { policy: PRODUCTION, timeoutMs: 30_000 }), url).rejects.toMatchObject({ extensions: { code: 'ENDPOINT_REFUSED' } });
+    for (const url of [
+      ledgerish.url,
+      `http://localhost:${port}/graphql`,
+      `http://[::ffff:127.0.0.1]:${port}/graphql`,
+      `http://0.0.0.0:${port}/graphql`,
+      'http://10.0.0.7:4100/graphql',
+    ]) {
+      await expect(probeGraphQL(url, PROBES.sdl, { policy: PRODUCTION, timeoutMs: 30_000 }), url).rejects.toMatchObject({
+        extensions: { code: 'ENDPOINT_REFUSED' },
+      });
     }
     expect(ledgerish.requests).toHaveLength(0);
-    await expect(probeGraphQL(ledgerish.url, PROBES.sdl, { policy: DEV, timeoutMs: 30_000 })).resolves.toEqual({ data: { _service: { sdl: 'type Query { a: Int }' } } });
+    await expect(probeGraphQL(ledgerish.url, PROBES.sdl, { policy: DEV, timeoutMs: 30_000 })).resolves.toEqual({
+      data: { _service: { sdl: 'type Query { a: Int }' } },
+    });
   });
 });
 
@@ -151,7 +167,13 @@ describe('what a subgraph answers unsigned', () => {
   it.each([
     ['another document', JSON.stringify({ query: '{ _service { sdl } }' })],
     ['a mutation', JSON.stringify({ query: 'mutation { submitTransaction(municipality: "kyoto", transaction: {}) { id } }' })],
-    ['two representations', identity([{ __typename: 'Municipality', code: 'kyoto' }, { __typename: 'Municipality', code: 'osaka' }])],
+    [
+      'two representations',
+      identity([
+        { __typename: 'Municipality', code: 'kyoto' },
+        { __typename: 'Municipality', code: 'osaka' },
+      ]),
+    ],
     ['another entity', identity([{ __typename: 'Account', id: 'kyoto:00' }])],
     ['a representation with more fields', identity([{ __typename: 'Municipality', code: 'kyoto', name: 'x' }])],
     ['more variables', JSON.stringify({ query: PROBES.identity, variables: { r: [{ __typename: 'Municipality', code: 'kyoto' }], x: 1 } })],
@@ -173,7 +195,12 @@ describe("the gateway's fetch for extension subgraphs", () => {
 
   it('reads no more than its cap of a 50 MB answer: RESPONSE_TOO_LARGE', async () => {
     const huge = await server(() => ({ kind: 'huge', bytes: FIFTY_MB }));
-    await expect(boundedFetcher(federationFetcher('probe-test-secret'), { timeoutMs: 30_000, maxBytes: 1 << 20, subgraph: 'hostile' })(huge.url, { method: 'POST', body: '{}' })).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE', limit: 1 << 20 } });
+    await expect(
+      boundedFetcher(federationFetcher('probe-test-secret'), { timeoutMs: 30_000, maxBytes: 1 << 20, subgraph: 'hostile' })(huge.url, {
+        method: 'POST',
+        body: '{}',
+      }),
+    ).rejects.toMatchObject({ extensions: { code: 'RESPONSE_TOO_LARGE', limit: 1 << 20 } });
     const written = await eventually(async () => (huge.written.length === 1 ? huge.written[0] : undefined), 10_000, 'the server to stop');
     expect(written).toBeLessThan(FIFTY_MB / 4);
   });

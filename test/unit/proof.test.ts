@@ -40,7 +40,10 @@ function resigned(change: (h: BlockHeader) => void): InclusionProofInput {
   return p;
 }
 
-const failed = (p: InclusionProofInput) => verifyInclusionProof(p).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+const failed = (p: InclusionProofInput) =>
+  verifyInclusionProof(p)
+    .filter((c) => !c.ok)
+    .map((c) => `${c.name}: ${c.detail}`);
 
 describe('verifyInclusionProof, offline continuity', () => {
   it('accepts the proof as served', () => {
@@ -48,11 +51,15 @@ describe('verifyInclusionProof, offline continuity', () => {
   });
 
   it('refuses a header re-signed with pohCount + 1 (one more trailing tick than the segment from the parent has)', () => {
-    expect(failed(resigned((h) => h.pohCount++))).toEqual([expect.stringMatching(/^proof of history: entry 3: segment ends at [0-9a-f]{64}, expected 8bb78071/)]);
+    expect(failed(resigned((h) => h.pohCount++))).toEqual([
+      expect.stringMatching(/^proof of history: entry 3: segment ends at [0-9a-f]{64}, expected 8bb78071/),
+    ]);
   });
 
   it('refuses a header re-signed with another prevHash', () => {
-    expect(failed(resigned((h) => (h.prevHash = 'ab'.repeat(32))))).toEqual([`parent block: prevHash ${'ab'.repeat(32)} is not the parent's hash ${v.genesis.hash}`]);
+    expect(failed(resigned((h) => (h.prevHash = 'ab'.repeat(32))))).toEqual([
+      `parent block: prevHash ${'ab'.repeat(32)} is not the parent's hash ${v.genesis.hash}`,
+    ]);
   });
 
   it('refuses a parent that is not the block before, or not signed by the sequencer, or a segment not starting at its pohEnd', () => {

@@ -9,7 +9,18 @@
 import { createHash, createPublicKey, verify as opensslVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, checkConsistency, hexToBytes, pohGenesis, publicKeyOf, bytesToHex, verifyConsistency, verifyInclusion, verifyPohSegment, type BlockHeader } from '../../core/index.ts';
+import {
+  canonicalJson,
+  checkConsistency,
+  hexToBytes,
+  pohGenesis,
+  publicKeyOf,
+  bytesToHex,
+  verifyConsistency,
+  verifyInclusion,
+  verifyPohSegment,
+  type BlockHeader,
+} from '../../core/index.ts';
 import { vectors } from '../vectors/load.ts';
 
 const v = vectors('protocol.json');
@@ -17,7 +28,11 @@ const sha256 = (hex: string) => createHash('sha256').update(Buffer.from(hex, 'he
 const utf8Hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 /** Ed25519 by OpenSSL over `messageHex`. */
 function verifies(signature: string, messageHex: string, publicKey: string): boolean {
-  const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(publicKey, 'hex')]), format: 'der', type: 'spki' });
+  const key = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(publicKey, 'hex')]),
+    format: 'der',
+    type: 'spki',
+  });
   return opensslVerify(null, Buffer.from(messageHex, 'hex'), key, Buffer.from(signature, 'hex'));
 }
 const pub = (secretHex: string) => bytesToHex(publicKeyOf(hexToBytes(secretHex)));
@@ -126,7 +141,10 @@ describe('protocol.json, checked independently', () => {
 
   it('§10 checkpoints at heights 0 and 1, and the consistency proof between them', () => {
     const c = v.checkpoint;
-    for (const [k, height] of [['at0', 0], ['at1', 1]] as const) {
+    for (const [k, height] of [
+      ['at0', 0],
+      ['at1', 1],
+    ] as const) {
       const cp = c[k];
       expect(cp.bytes).toBe(utf8Hex('aiki/checkpoint/v1\n') + utf8Hex(canonicalJson(cp.body)));
       expect(cp.height).toBe(height);

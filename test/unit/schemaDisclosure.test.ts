@@ -44,20 +44,27 @@ describe('schema details in errors', () => {
 });
 
 describe('answers of a subgraph', () => {
-  it('are never to be stored by anyone on the way (no-store), with no per-field hook of Apollo\'s cache-control plugin', async () => {
+  it("are never to be stored by anyone on the way (no-store), with no per-field hook of Apollo's cache-control plugin", async () => {
     let resolved = 0;
     const apollo = createSubgraphServer(typeDefs, { Query: { proposal: () => String(++resolved) } }, silent, { introspection: true });
     await apollo.start();
     try {
       const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: '{ proposal(id: "1") }' } },
+        httpGraphQLRequest: {
+          method: 'POST',
+          headers: new HeaderMap([['content-type', 'application/json']]),
+          search: '',
+          body: { query: '{ proposal(id: "1") }' },
+        },
         context: async () => ({}),
       });
       expect(result.headers.get('cache-control')).toBe('no-store');
       if (result.body.kind !== 'complete') throw new Error('not a complete body');
       expect(JSON.parse(result.body.string)).toEqual({ data: { proposal: '1' } });
       // Apollo wraps every resolver of the schema only when a plugin hooks fields (the cache-control plugin did).
-      const schema = (apollo as unknown as { internals: { state: { schemaManager: { getSchemaDerivedData(): { schema: import('graphql').GraphQLSchema } } } } }).internals.state.schemaManager.getSchemaDerivedData().schema;
+      const schema = (
+        apollo as unknown as { internals: { state: { schemaManager: { getSchemaDerivedData(): { schema: import('graphql').GraphQLSchema } } } } }
+      ).internals.state.schemaManager.getSchemaDerivedData().schema;
       const wrapped = Object.getOwnPropertySymbols(schema).map((s) => s.description);
       expect(wrapped).not.toContain('apolloServerPluginsEnabled');
     } finally {

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { checkSteps, settlementEventId, settlementEventIds, type SettlementStatus } from '../../core/index.ts';
 
 const ids = { credit: 'c'.repeat(64), refund: 'd'.repeat(64) };
-const orders = (steps: SettlementStatus[]) => ({ credit: steps.includes('CREDITING') ? ids.credit : null, refund: steps.includes('REFUNDING') ? ids.refund : null });
+const orders = (steps: SettlementStatus[]) => ({
+  credit: steps.includes('CREDITING') ? ids.credit : null,
+  refund: steps.includes('REFUNDING') ? ids.refund : null,
+});
 const verdict = (steps: SettlementStatus[], status = steps.at(-1)!, o = orders(steps)) => checkSteps(steps, status, o);
 
 describe('checkSteps', () => {
@@ -39,8 +42,12 @@ describe('checkSteps', () => {
   it('refuses a status that is not the last step, and orders that do not match the steps', () => {
     expect(checkSteps(['ESCROWED', 'CREDITING'], 'CREDITED', orders(['CREDITING']))).toBe('its last step is CREDITING, its status CREDITED');
     expect(checkSteps(['ESCROWED', 'CREDITING', 'CREDITED'], 'CREDITED', { credit: null, refund: null })).toBe('a CREDITING step without a credit order');
-    expect(checkSteps(['ESCROWED', 'REFUNDING', 'REFUNDED'], 'REFUNDED', { credit: ids.credit, refund: ids.refund })).toBe('a credit order without a CREDITING step');
-    expect(checkSteps(['ESCROWED', 'CREDITING', 'CREDITED'], 'CREDITED', { credit: ids.credit, refund: ids.refund })).toBe('a refund order without a REFUNDING step');
+    expect(checkSteps(['ESCROWED', 'REFUNDING', 'REFUNDED'], 'REFUNDED', { credit: ids.credit, refund: ids.refund })).toBe(
+      'a credit order without a CREDITING step',
+    );
+    expect(checkSteps(['ESCROWED', 'CREDITING', 'CREDITED'], 'CREDITED', { credit: ids.credit, refund: ids.refund })).toBe(
+      'a refund order without a REFUNDING step',
+    );
     expect(checkSteps(['ESCROWED', 'REFUNDING', 'REFUNDED'], 'REFUNDED', { credit: null, refund: null })).toBe('a REFUNDING step without a refund order');
   });
 });

@@ -60,7 +60,10 @@ describe('a request held up on the way', () => {
       const header = String(req.headers[SIGNATURE_HEADER]);
       seen.push(header);
       // The first request arrives late: its signature is 61 s old when it reaches the subgraph.
-      const sent = seen.length === 1 ? signRequest(SECRET, 'POST', subgraph.url, body, Number(/^t=(\d+)/.exec(header)![1]) - MAX_SKEW_MS - 1_000)[SIGNATURE_HEADER]! : header;
+      const sent =
+        seen.length === 1
+          ? signRequest(SECRET, 'POST', subgraph.url, body, Number(/^t=(\d+)/.exec(header)![1]) - MAX_SKEW_MS - 1_000)[SIGNATURE_HEADER]!
+          : header;
       const answer = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sent }, body });
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(await answer.text());

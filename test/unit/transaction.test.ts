@@ -4,14 +4,7 @@ import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
 import { canonicalJson } from '../../core/canonical.ts';
 import { verify, verifyFast } from '../../core/ed25519.ts';
 import { AikiError, type ErrorCode } from '../../core/errors.ts';
-import {
-  MAX_MEMO_BYTES,
-  checkTransaction,
-  signTransfer,
-  signingBytes,
-  transactionId,
-  type TransferBody,
-} from '../../core/transaction.ts';
+import { MAX_MEMO_BYTES, checkTransaction, signTransfer, signingBytes, transactionId, type TransferBody } from '../../core/transaction.ts';
 import { alice, bob } from '../vectors/generate.ts';
 import { vectors } from '../vectors/load.ts';
 
@@ -24,7 +17,17 @@ function opensslSignature(message: Uint8Array, seed: Uint8Array): string {
 }
 
 const body = (over: Partial<Record<keyof TransferBody, unknown>> = {}): TransferBody =>
-  ({ v: 1, type: 'transfer', from: alice.address, to: bob.address, amount: '1500', nonce: 1, memo: 'tea', time: '2025-04-01T09:30:00.000Z', ...over }) as TransferBody;
+  ({
+    v: 1,
+    type: 'transfer',
+    from: alice.address,
+    to: bob.address,
+    amount: '1500',
+    nonce: 1,
+    memo: 'tea',
+    time: '2025-04-01T09:30:00.000Z',
+    ...over,
+  }) as TransferBody;
 
 /**
  * A transaction whose body is `b`, correctly signed by alice so that only the rule under test
@@ -94,9 +97,23 @@ describe('checkTransaction', () => {
   const cases: [string, () => unknown, ErrorCode, RegExp?][] = [
     ['refuses an envelope with an extra field', () => ({ ...signed(body()), extra: 1 }), 'BAD_TRANSACTION', /unknown field "extra"/],
     ['refuses an envelope without signature', () => ({ body: body() }), 'BAD_TRANSACTION', /lacks signature/],
-    ['refuses a body with a missing field', () => { const b: Record<string, unknown> = { ...body() }; delete b.memo; return signed(b); }, 'BAD_TRANSACTION', /lacks memo/],
+    [
+      'refuses a body with a missing field',
+      () => {
+        const b: Record<string, unknown> = { ...body() };
+        delete b.memo;
+        return signed(b);
+      },
+      'BAD_TRANSACTION',
+      /lacks memo/,
+    ],
     ['refuses a body with an extra field', () => signed({ ...body(), fee: '1' }), 'BAD_TRANSACTION', /unknown field "fee"/],
-    ['refuses a body with an own __proto__ field', () => ({ body: JSON.parse(`{"__proto__":{},${JSON.stringify(body()).slice(1)}`), signature: '00'.repeat(64) }), 'BAD_TRANSACTION', /__proto__/],
+    [
+      'refuses a body with an own __proto__ field',
+      () => ({ body: JSON.parse(`{"__proto__":{},${JSON.stringify(body()).slice(1)}`), signature: '00'.repeat(64) }),
+      'BAD_TRANSACTION',
+      /__proto__/,
+    ],
     ['refuses version 2', () => signed(body({ v: 2 })), 'BAD_TRANSACTION', /v must be 1/],
     ['refuses the version as a string', () => signed(body({ v: '1' })), 'BAD_TRANSACTION', /v must be 1/],
     ['refuses another type', () => signed(body({ type: 'mint' })), 'BAD_TRANSACTION', /type must be "transfer"/],
@@ -125,11 +142,37 @@ describe('checkTransaction', () => {
     ['refuses a time as a number', () => signed(body({ time: 1743499800000 })), 'BAD_TRANSACTION', /time must be ISO 8601/],
     ['refuses a transfer to oneself', () => signed(body({ to: alice.address })), 'SELF_TRANSFER'],
     ['refuses a signature that is not hex', () => ({ ...signed(body()), signature: 'zz'.repeat(64) }), 'BAD_SIGNATURE', /128 lower-case hex/],
-    ['refuses an upper-case signature', () => { const tx = signed(body()); return { ...tx, signature: tx.signature.toUpperCase() }; }, 'BAD_SIGNATURE', /128 lower-case hex/],
-    ['refuses a short signature', () => { const tx = signed(body()); return { ...tx, signature: tx.signature.slice(2) }; }, 'BAD_SIGNATURE', /128 lower-case hex/],
+    [
+      'refuses an upper-case signature',
+      () => {
+        const tx = signed(body());
+        return { ...tx, signature: tx.signature.toUpperCase() };
+      },
+      'BAD_SIGNATURE',
+      /128 lower-case hex/,
+    ],
+    [
+      'refuses a short signature',
+      () => {
+        const tx = signed(body());
+        return { ...tx, signature: tx.signature.slice(2) };
+      },
+      'BAD_SIGNATURE',
+      /128 lower-case hex/,
+    ],
     ['refuses an operator object as signature', () => ({ body: body(), signature: { $gt: '' } }), 'BAD_SIGNATURE'],
-    ['refuses a signature over another body', () => ({ body: body({ amount: '1501' }), signature: signed(body()).signature }), 'BAD_SIGNATURE', /does not verify/],
-    ['refuses a signature by another key', () => ({ body: body(), signature: signTransfer(body(), bob.secretKey).signature }), 'BAD_SIGNATURE', /does not verify/],
+    [
+      'refuses a signature over another body',
+      () => ({ body: body({ amount: '1501' }), signature: signed(body()).signature }),
+      'BAD_SIGNATURE',
+      /does not verify/,
+    ],
+    [
+      'refuses a signature by another key',
+      () => ({ body: body(), signature: signTransfer(body(), bob.secretKey).signature }),
+      'BAD_SIGNATURE',
+      /does not verify/,
+    ],
     ['refuses a signature without the domain prefix', () => ({ body: body(), signature: bytesToHex(signRaw(body())) }), 'BAD_SIGNATURE', /does not verify/],
   ];
 

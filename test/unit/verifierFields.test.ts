@@ -15,7 +15,17 @@ import { supergraphApiSchema } from './edge.support.ts';
 const CHECKPOINTS = `query { municipality(code: "kyoto") { sequencerKey governanceKey chain { checkpoint { v municipality height root sequencer signature } } }
   mainChain { sequencer smallOrderPublicKeys checkpoint { v municipality height root sequencer signature } } }`;
 const PROOF = `query { transaction(id: "kyoto:00") { txid kind settlement from to amount nonce memo time signature proof { ${INCLUSION_PROOF_FIELDS} } } }`;
-const QUERIES = { TRACE_QUERY, PROPOSAL_QUERY, AUDIT_PAGE_QUERY, AUDIT_TRANSACTIONS_QUERY, AUDIT_CONSISTENCY_QUERY, AUDIT_MAIN_PAGE_QUERY, AUDIT_MAIN_CONSISTENCY_QUERY, CHECKPOINTS, PROOF };
+const QUERIES = {
+  TRACE_QUERY,
+  PROPOSAL_QUERY,
+  AUDIT_PAGE_QUERY,
+  AUDIT_TRANSACTIONS_QUERY,
+  AUDIT_CONSISTENCY_QUERY,
+  AUDIT_MAIN_PAGE_QUERY,
+  AUDIT_MAIN_CONSISTENCY_QUERY,
+  CHECKPOINTS,
+  PROOF,
+};
 
 /** Plumbing of lists and pages, not data a verifier checks. */
 const PLUMBING = new Set(['edges', 'node', 'pageInfo', 'hasNextPage', 'endCursor', '__typename']);

@@ -61,7 +61,8 @@ import {
   type TransferBody,
 } from '../../core/index.ts';
 
-const SOURCE = 'ours: written by test/vectors/generate.ts from the fixed inputs in this file; the unit tests recompute every value and check each signature with node:crypto as well as noble';
+const SOURCE =
+  'ours: written by test/vectors/generate.ts from the fixed inputs in this file; the unit tests recompute every value and check each signature with node:crypto as well as noble';
 
 /** Fixed secret keys: 32 bytes of 0x01, 0x02 and 0x07. Never use them for anything else. */
 export const alice = fixedKey(0x01);
@@ -71,7 +72,16 @@ export const sequencer = fixedKey(0x07);
 export const transfers: TransferBody[] = [
   { v: 1, type: 'transfer', from: alice.address, to: bob.address, amount: '1500', nonce: 1, memo: 'お茶代 ☕', time: '2025-04-01T09:30:00.000Z' },
   { v: 1, type: 'transfer', from: bob.address, to: alice.address, amount: '250', nonce: 1, memo: '', time: '2025-04-01T09:30:00.250Z' },
-  { v: 1, type: 'transfer', from: alice.address, to: bob.address, amount: '9007199254740991', nonce: 2, memo: 'the largest amount', time: '2025-04-01T09:30:00.500Z' },
+  {
+    v: 1,
+    type: 'transfer',
+    from: alice.address,
+    to: bob.address,
+    amount: '9007199254740991',
+    nonce: 2,
+    memo: 'the largest amount',
+    time: '2025-04-01T09:30:00.500Z',
+  },
 ];
 
 /** The tick counts before each event and after the last one. */
@@ -179,21 +189,53 @@ export function protocolVectors() {
     { address: bob.address, amount: '250' },
   ];
   const genesisHeader2: BlockHeader = { ...genesisHeader('kyoto', GENESIS_TIME, sequencerHex), txRoot: allocationsRoot(allocations) };
-  const genesisWithAllocations = { allocations, leaves: allocations.map((a) => ({ canonicalJson: canonicalJson(a), leaf: bytesToHex(allocationLeaf(a)) })), txRoot: allocationsRoot(allocations), header: genesisHeader2, ...signBlock(genesisHeader2, sequencer.secretKey) };
+  const genesisWithAllocations = {
+    allocations,
+    leaves: allocations.map((a) => ({ canonicalJson: canonicalJson(a), leaf: bytesToHex(allocationLeaf(a)) })),
+    txRoot: allocationsRoot(allocations),
+    header: genesisHeader2,
+    ...signBlock(genesisHeader2, sequencer.secretKey),
+  };
 
   // §6 inclusion proof of block 1's second transfer
   const ids = blocks.block1.txIds.map(hexToBytes);
-  const inclusion = { txid: blocks.block1.txIds[1]!, index: 1, treeSize: ids.length, path: inclusionProof(ids, 1).map(bytesToHex), root: blocks.block1.header.txRoot, parent: { hash: blocks.genesis.hash, pohEnd: blocks.genesis.header.pohEnd, pohCount: blocks.genesis.header.pohCount } };
+  const inclusion = {
+    txid: blocks.block1.txIds[1]!,
+    index: 1,
+    treeSize: ids.length,
+    path: inclusionProof(ids, 1).map(bytesToHex),
+    root: blocks.block1.header.txRoot,
+    parent: { hash: blocks.genesis.hash, pohEnd: blocks.genesis.header.pohEnd, pohCount: blocks.genesis.header.pohCount },
+  };
 
   // §7 the anchor of kyoto's block 1 and the main-chain block 1 sealing it
   const anchorRef = { v: 1, municipality: 'kyoto', height: 1, hash: blocks.block1.hash };
-  const anchor = { body: anchorRef, canonicalJson: canonicalJson(anchorRef), ...message(concatBytes(utf8(ANCHOR_DOMAIN), canonicalBytes(anchorRef))), eventId: anchorEventId(anchorRef) };
+  const anchor = {
+    body: anchorRef,
+    canonicalJson: canonicalJson(anchorRef),
+    ...message(concatBytes(utf8(ANCHOR_DOMAIN), canonicalBytes(anchorRef))),
+    eventId: anchorEventId(anchorRef),
+  };
   const mainGenesis = genesisHeader(MAIN_CHAIN, GENESIS_TIME, main);
   const mainGenesisSigned = signBlock(mainGenesis, mainchain.secretKey);
-  const mainBlock1 = sealNext({ header: mainGenesis, hash: mainGenesisSigned.hash }, [anchor.eventId], { time: new Date(MAIN_BLOCK1_TIME), ticksPerEvent: MAIN_TICKS, secretKey: mainchain.secretKey, sequencer: main });
+  const mainBlock1 = sealNext({ header: mainGenesis, hash: mainGenesisSigned.hash }, [anchor.eventId], {
+    time: new Date(MAIN_BLOCK1_TIME),
+    ticksPerEvent: MAIN_TICKS,
+    secretKey: mainchain.secretKey,
+    sequencer: main,
+  });
 
   // §8 a transfer from kyoto to osaka (nonce 3 of alice), its credit entry, abort and steps
-  const transfer: TransferBody = { v: 1, type: 'transfer', from: alice.address, to: carol.address, amount: '700', nonce: 3, memo: '', time: '2025-04-01T09:30:00.750Z' };
+  const transfer: TransferBody = {
+    v: 1,
+    type: 'transfer',
+    from: alice.address,
+    to: carol.address,
+    amount: '700',
+    nonce: 3,
+    memo: '',
+    time: '2025-04-01T09:30:00.750Z',
+  };
   const txid = transactionId(transfer);
   const credit: SettlementBody = { v: 1, type: 'credit', settlement: txid, from: transfer.from, to: transfer.to, amount: transfer.amount, time: ORDER_TIME };
   const creditId = settlementEntryId(credit);
@@ -224,7 +266,15 @@ export function protocolVectors() {
   const proposalHash = proposalEventId(proposal);
   const voteBody: VoteBody = { v: 1, type: 'vote', proposal: '1', proposalHash, municipality: 'kyoto', option: 'YES', time: '2025-04-01T10:05:00.000Z' };
   const vote = signVote(voteBody, sequencer.secretKey);
-  const outcome: OutcomeBody = { v: 1, proposal: '1', proposalHash, status: 'PASSED', tally: { yes: 1, no: 0, abstain: 0, veto: 0, pending: 0 }, votes: [vote.id], failure: null };
+  const outcome: OutcomeBody = {
+    v: 1,
+    proposal: '1',
+    proposalHash,
+    status: 'PASSED',
+    tally: { yes: 1, no: 0, abstain: 0, veto: 0, pending: 0 },
+    votes: [vote.id],
+    failure: null,
+  };
 
   // §10 checkpoints of kyoto at heights 0 and 1, and the consistency proof between them
   const leaves = [blocks.genesis.hash, blocks.block1.hash].map(hexToBytes);
@@ -235,26 +285,55 @@ export function protocolVectors() {
 
   return {
     source: SOURCE,
-    keys: { sequencerSecretKey: bytesToHex(sequencer.secretKey), mainchainSecretKey: bytesToHex(mainchain.secretKey), mainchainPublicKey: main, aliceSecretKey: bytesToHex(alice.secretKey) },
+    keys: {
+      sequencerSecretKey: bytesToHex(sequencer.secretKey),
+      mainchainSecretKey: bytesToHex(mainchain.secretKey),
+      mainchainPublicKey: main,
+      aliceSecretKey: bytesToHex(alice.secretKey),
+    },
     genesisAllocations: genesisWithAllocations,
     inclusionProof: inclusion,
     anchor,
     mainBlock: {
       genesis: { header: mainGenesis, canonicalJson: canonicalJson(mainGenesis), ...mainGenesisSigned },
-      block1: { header: mainBlock1.header, canonicalJson: canonicalJson(mainBlock1.header), hash: mainBlock1.hash, signature: mainBlock1.signature, poh: mainBlock1.poh, pohJson: canonicalJson(mainBlock1.poh), ticksPerEvent: MAIN_TICKS },
+      block1: {
+        header: mainBlock1.header,
+        canonicalJson: canonicalJson(mainBlock1.header),
+        hash: mainBlock1.hash,
+        signature: mainBlock1.signature,
+        poh: mainBlock1.poh,
+        pohJson: canonicalJson(mainBlock1.poh),
+        ticksPerEvent: MAIN_TICKS,
+      },
     },
     settlement: {
       transfer: { body: transfer, txid, signature: signTransfer(transfer, alice.secretKey).signature },
-      credit: { body: credit, canonicalJson: canonicalJson(credit), ...message(settlementBytes(credit)), id: creditId, signature: signSettlement(credit, mainchain.secretKey).signature },
+      credit: {
+        body: credit,
+        canonicalJson: canonicalJson(credit),
+        ...message(settlementBytes(credit)),
+        id: creditId,
+        signature: signSettlement(credit, mainchain.secretKey).signature,
+      },
       abort: { ...message(abortBytes(creditId)), signature: bytesToHex(sign(abortBytes(creditId), mainchain.secretKey)) },
       refund: { body: refund, id: refundId, signature: signSettlement(refund, mainchain.secretKey).signature },
       credited: stepsOf(['ESCROWED', 'CREDITING', 'CREDITED'], { credit: creditId }),
       refundedAfterAbort: stepsOf(['ESCROWED', 'CREDITING', 'ABORTING', 'REFUNDING', 'REFUNDED'], { credit: creditId, refund: refundId }),
     },
     governance: {
-      proposal: { body: proposal, canonicalJson: canonicalJson(proposal), ...message(concatBytes(utf8(PROPOSAL_DOMAIN), canonicalBytes(proposal))), eventId: proposalHash },
+      proposal: {
+        body: proposal,
+        canonicalJson: canonicalJson(proposal),
+        ...message(concatBytes(utf8(PROPOSAL_DOMAIN), canonicalBytes(proposal))),
+        eventId: proposalHash,
+      },
       vote: { body: voteBody, canonicalJson: canonicalJson(voteBody), ...message(voteBytes(voteBody)), signature: vote.signature, eventId: vote.id },
-      outcome: { body: outcome, canonicalJson: canonicalJson(outcome), ...message(concatBytes(utf8(OUTCOME_DOMAIN), canonicalBytes(outcome))), eventId: outcomeEventId(outcome) },
+      outcome: {
+        body: outcome,
+        canonicalJson: canonicalJson(outcome),
+        ...message(concatBytes(utf8(OUTCOME_DOMAIN), canonicalBytes(outcome))),
+        eventId: outcomeEventId(outcome),
+      },
     },
     checkpoint: {
       blockHashes: leaves.map(bytesToHex),

@@ -14,43 +14,93 @@ export function Block({ code, height }: { code: string; height: number }) {
   return (
     <Show state={state}>
       {({ block: b, anchor }) => {
-        if (!b) return <p>{t().notFound}: {code}/{height}</p>;
+        if (!b)
+          return (
+            <p>
+              {t().notFound}: {code}/{height}
+            </p>
+          );
         const { checks, check } = checklist();
-        const header = { v: 1 as const, municipality: b.municipality, height: b.height, prevHash: b.prevHash, time: b.time, txRoot: b.txRoot, txCount: b.txCount, pohEnd: b.pohEnd, pohCount: b.pohCount, sequencer: b.sequencer };
+        const header = {
+          v: 1 as const,
+          municipality: b.municipality,
+          height: b.height,
+          prevHash: b.prevHash,
+          time: b.time,
+          txRoot: b.txRoot,
+          txCount: b.txCount,
+          pohEnd: b.pohEnd,
+          pohCount: b.pohCount,
+          sequencer: b.sequencer,
+        };
         check('block hash', () => blockHash(header) === b.hash || `the header hashes to ${blockHash(header)}, not ${b.hash}`);
-        check('sequencer signature', () => verify(hexToBytes(b.signature), hexToBytes(b.hash), hexToBytes(b.sequencer)) || `the signature does not verify with sequencer key ${b.sequencer}`);
+        check(
+          'sequencer signature',
+          () =>
+            verify(hexToBytes(b.signature), hexToBytes(b.hash), hexToBytes(b.sequencer)) || `the signature does not verify with sequencer key ${b.sequencer}`,
+        );
         return (
           <>
-            <h1>{t().block} <a href={href.chain(code)}>{code}</a>/{b.height}</h1>
+            <h1>
+              {t().block} <a href={href.chain(code)}>{code}</a>/{b.height}
+            </h1>
             <nav class="pager">
               {b.height > 0 && <a href={href.block(code, b.height - 1)}>← {b.height - 1}</a>}
               <a href={href.block(code, b.height + 1)}>{b.height + 1} →</a>
             </nav>
-            <Fields rows={[
-              [t().hash, <Hex value={b.hash} />],
-              [t().prevHash, b.height > 0 ? <a href={href.block(code, b.height - 1)}><Hex value={b.prevHash} /></a> : <Hex value={b.prevHash} />],
-              [t().time, <Time iso={b.time} />],
-              [t().txRoot, <Hex value={b.txRoot} />],
-              [t().txCount, b.txCount],
-              [t().pohEnd, <Hex value={b.pohEnd} />],
-              [t().pohCount, b.pohCount],
-              [t().sequencer, <Hex value={b.sequencer} />],
-              [t().signature, <Hex value={b.signature} />],
-              [t().anchoredIn, anchor?.inclusion ? anchor.inclusion.mainBlock.height : t().notAnchored],
-            ]} />
+            <Fields
+              rows={[
+                [t().hash, <Hex value={b.hash} />],
+                [
+                  t().prevHash,
+                  b.height > 0 ? (
+                    <a href={href.block(code, b.height - 1)}>
+                      <Hex value={b.prevHash} />
+                    </a>
+                  ) : (
+                    <Hex value={b.prevHash} />
+                  ),
+                ],
+                [t().time, <Time iso={b.time} />],
+                [t().txRoot, <Hex value={b.txRoot} />],
+                [t().txCount, b.txCount],
+                [t().pohEnd, <Hex value={b.pohEnd} />],
+                [t().pohCount, b.pohCount],
+                [t().sequencer, <Hex value={b.sequencer} />],
+                [t().signature, <Hex value={b.signature} />],
+                [t().anchoredIn, anchor?.inclusion ? anchor.inclusion.mainBlock.height : t().notAnchored],
+              ]}
+            />
             <Checks checks={checks} />
             <h2>{t().transactions}</h2>
             <table data-testid="transactions">
-              <thead><tr><th>{t().transaction}</th><th>{t().kind}</th><th>{t().from}</th><th>{t().to}</th><th>{t().amount}</th><th>{t().status}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t().transaction}</th>
+                  <th>{t().kind}</th>
+                  <th>{t().from}</th>
+                  <th>{t().to}</th>
+                  <th>{t().amount}</th>
+                  <th>{t().status}</th>
+                </tr>
+              </thead>
               <tbody>
                 {b.transactions.edges.map(({ node: tx }) => (
                   <tr data-tx={tx.id}>
-                    <td><TxLink id={tx.id} /></td>
+                    <td>
+                      <TxLink id={tx.id} />
+                    </td>
                     <td>{tx.kind}</td>
-                    <td><Address value={tx.from} /></td>
-                    <td><Address value={tx.to} /></td>
+                    <td>
+                      <Address value={tx.from} />
+                    </td>
+                    <td>
+                      <Address value={tx.to} />
+                    </td>
                     <td class="num">{tx.amount}</td>
-                    <td><Status value={tx.status} /></td>
+                    <td>
+                      <Status value={tx.status} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

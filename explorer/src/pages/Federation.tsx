@@ -28,7 +28,12 @@ export function Federation() {
   return (
     <Show state={state}>
       {({ data, errors }) => {
-        if (!data) return <p class="error" role="alert">{errors[0]?.message}</p>;
+        if (!data)
+          return (
+            <p class="error" role="alert">
+              {errors[0]?.message}
+            </p>
+          );
         const blocks = data.municipalities.flatMap((m) => m.chain?.blocks.edges.map((e) => ({ code: m.code, ...e.node })) ?? []);
         blocks.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
         const txs = blocks.flatMap((b) => b.transactions.edges.map((e) => e.node)).slice(0, 10);
@@ -37,20 +42,34 @@ export function Federation() {
             <h1>{t().federation}</h1>
             <p class="muted live">{t().live}</p>
             <p>
-              {t().mainHeight}: <strong data-testid="main-height">{data.mainChain.height}</strong> · <Hex value={data.mainChain.headHash} /> · <Time iso={data.mainChain.head.time} />
+              {t().mainHeight}: <strong data-testid="main-height">{data.mainChain.height}</strong> · <Hex value={data.mainChain.headHash} /> ·{' '}
+              <Time iso={data.mainChain.head.time} />
             </p>
             <table data-testid="municipalities">
               <thead>
                 <tr>
-                  <th>{t().municipality}</th><th>{t().status}</th><th>{t().height}</th><th>{t().lastBlock}</th><th>{t().rate} ({t().txPerSec})</th><th>{t().anchored}</th>
+                  <th>{t().municipality}</th>
+                  <th>{t().status}</th>
+                  <th>{t().height}</th>
+                  <th>{t().lastBlock}</th>
+                  <th>
+                    {t().rate} ({t().txPerSec})
+                  </th>
+                  <th>{t().anchored}</th>
                 </tr>
               </thead>
               <tbody>
                 {data.municipalities.map((m) => (
                   <tr data-municipality={m.code}>
-                    <td><a href={href.chain(m.code)}>{m.name}</a> <code>{m.code}</code></td>
-                    <td><Status value={m.status} /></td>
-                    <td data-testid="height">{m.chain ? <a href={href.block(m.code, m.chain.height)}>{m.chain.height}</a> : <span class="bad">{t().unavailable}</span>}</td>
+                    <td>
+                      <a href={href.chain(m.code)}>{m.name}</a> <code>{m.code}</code>
+                    </td>
+                    <td>
+                      <Status value={m.status} />
+                    </td>
+                    <td data-testid="height">
+                      {m.chain ? <a href={href.block(m.code, m.chain.height)}>{m.chain.height}</a> : <span class="bad">{t().unavailable}</span>}
+                    </td>
                     <td>{m.chain && <Time iso={m.chain.headTime} />}</td>
                     <td>{m.chain ? rate(m.chain.blocks.edges.map((e) => e.node)) : '–'}</td>
                     <td>{m.anchoredHeight}</td>
@@ -65,9 +84,17 @@ export function Federation() {
                   <tbody>
                     {blocks.slice(0, 10).map((b) => (
                       <tr>
-                        <td><a href={href.block(b.code, b.height)}>{b.code}/{b.height}</a></td>
-                        <td>{b.txCount} {t().txCount}</td>
-                        <td><Time iso={b.time} /></td>
+                        <td>
+                          <a href={href.block(b.code, b.height)}>
+                            {b.code}/{b.height}
+                          </a>
+                        </td>
+                        <td>
+                          {b.txCount} {t().txCount}
+                        </td>
+                        <td>
+                          <Time iso={b.time} />
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -79,9 +106,13 @@ export function Federation() {
                   <tbody>
                     {txs.map((tx) => (
                       <tr data-tx={tx.id}>
-                        <td><TxLink id={tx.id} /></td>
+                        <td>
+                          <TxLink id={tx.id} />
+                        </td>
                         <td>{tx.kind}</td>
-                        <td><Address value={tx.from} /> → <Address value={tx.to} /></td>
+                        <td>
+                          <Address value={tx.from} /> → <Address value={tx.to} />
+                        </td>
                         <td class="num">{tx.amount}</td>
                       </tr>
                     ))}

@@ -27,18 +27,40 @@ export function Governance() {
       {({ proposals, parameters }) => (
         <>
           <h1>{t().governance}</h1>
-          <p class="muted">{t().rules}: quorum {parameters.quorum}, threshold {parameters.threshold}, veto {parameters.veto}</p>
-          {proposals.length === 0 ? <p>{t().none}</p> : (
+          <p class="muted">
+            {t().rules}: quorum {parameters.quorum}, threshold {parameters.threshold}, veto {parameters.veto}
+          </p>
+          {proposals.length === 0 ? (
+            <p>{t().none}</p>
+          ) : (
             <table data-testid="proposals">
-              <thead><tr><th>#</th><th>{t().proposal}</th><th>{t().status}</th><th>{t().tally}</th><th>{t().time}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>{t().proposal}</th>
+                  <th>{t().status}</th>
+                  <th>{t().tally}</th>
+                  <th>{t().time}</th>
+                </tr>
+              </thead>
               <tbody>
                 {proposals.map((p) => (
                   <tr data-proposal={p.id}>
-                    <td><a href={href.proposal(p.id)}>{p.id}</a></td>
-                    <td><a href={href.proposal(p.id)}>{p.title}</a> <code>{p.action.kind}</code></td>
-                    <td><Status value={p.status} /></td>
-                    <td><Tally tally={p.tally} /></td>
-                    <td><Time iso={p.submittedAt} /></td>
+                    <td>
+                      <a href={href.proposal(p.id)}>{p.id}</a>
+                    </td>
+                    <td>
+                      <a href={href.proposal(p.id)}>{p.title}</a> <code>{p.action.kind}</code>
+                    </td>
+                    <td>
+                      <Status value={p.status} />
+                    </td>
+                    <td>
+                      <Tally tally={p.tally} />
+                    </td>
+                    <td>
+                      <Time iso={p.submittedAt} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -62,7 +84,19 @@ async function loadProposal(id: string) {
 
 export function Proposal({ id }: { id: string }) {
   const state = useLoad(() => loadProposal(id), id);
-  return <Show state={state}>{(both) => (both.shown && both.sealed.proposal ? <View both={both} /> : <p>{t().notFound}: {id}</p>)}</Show>;
+  return (
+    <Show state={state}>
+      {(both) =>
+        both.shown && both.sealed.proposal ? (
+          <View both={both} />
+        ) : (
+          <p>
+            {t().notFound}: {id}
+          </p>
+        )
+      }
+    </Show>
+  );
 }
 
 function View({ both }: { both: Both }) {
@@ -72,27 +106,39 @@ function View({ both }: { both: Both }) {
   const checks = useDeferred(() => verifyProposal(both.sealed.proposal!, key), `${p.id}/${key}`);
   return (
     <>
-      <h1>{t().proposal} {p.id}: {p.title}</h1>
-      <Fields rows={[
-        [t().status, <Status value={p.status} />],
-        ['action', <code>{p.action.json}</code>],
-        ['proposer', p.proposer],
-        [t().time, <Time iso={p.submittedAt} />],
-        ['voting ends', <Time iso={p.votingEndsAt} />],
-        [t().rules, `quorum ${p.rules.quorum}, threshold ${p.rules.threshold}, veto ${p.rules.veto}`],
-        [t().tally, <Tally tally={p.tally} />],
-        ...(p.failure ? [['failure', `${p.failure.code}: ${p.failure.message}`] as [string, preact.ComponentChildren]] : []),
-      ]} />
+      <h1>
+        {t().proposal} {p.id}: {p.title}
+      </h1>
+      <Fields
+        rows={[
+          [t().status, <Status value={p.status} />],
+          ['action', <code>{p.action.json}</code>],
+          ['proposer', p.proposer],
+          [t().time, <Time iso={p.submittedAt} />],
+          ['voting ends', <Time iso={p.votingEndsAt} />],
+          [t().rules, `quorum ${p.rules.quorum}, threshold ${p.rules.threshold}, veto ${p.rules.veto}`],
+          [t().tally, <Tally tally={p.tally} />],
+          ...(p.failure ? [['failure', `${p.failure.code}: ${p.failure.message}`] as [string, preact.ComponentChildren]] : []),
+        ]}
+      />
       {p.description && <p>{p.description}</p>}
       <h2>{t().votes}</h2>
       <table data-testid="votes">
-        <thead><tr><th>{t().municipality}</th><th>vote</th><th>{t().time}</th></tr></thead>
+        <thead>
+          <tr>
+            <th>{t().municipality}</th>
+            <th>vote</th>
+            <th>{t().time}</th>
+          </tr>
+        </thead>
         <tbody>
           {p.electorate.map((m) => {
             const vote = p.votes.find((v) => v.municipality === m.code);
             return (
               <tr data-member={m.code}>
-                <td>{m.code} <Hex value={m.governanceKey} /></td>
+                <td>
+                  {m.code} <Hex value={m.governanceKey} />
+                </td>
                 <td>{vote ? vote.option : <span class="muted">{t().pending}</span>}</td>
                 <td>{vote && <Time iso={vote.time} />}</td>
               </tr>
@@ -101,7 +147,20 @@ function View({ both }: { both: Both }) {
         </tbody>
       </table>
       <p>
-        {t().trustedKey}: <Hex value={key} /> {pinned ? <span class="good">({t().pinned})</span> : <button type="button" onClick={() => { pinMainchainKey(key); setPinned(key); }}>{t().pinKey}</button>}
+        {t().trustedKey}: <Hex value={key} />{' '}
+        {pinned ? (
+          <span class="good">({t().pinned})</span>
+        ) : (
+          <button
+            type="button"
+            onClick={() => {
+              pinMainchainKey(key);
+              setPinned(key);
+            }}
+          >
+            {t().pinKey}
+          </button>
+        )}
       </p>
       {checks ? <Checks checks={checks} title={t().recomputed} /> : <p class="muted">{t().verifying}</p>}
     </>

@@ -42,5 +42,17 @@ export function Search({ text }: { text: string }) {
     if (found) location.replace(found);
     return found;
   }, text);
-  return <Show state={state}>{(found) => (found ? <p class="muted">{t().loading}</p> : <p data-testid="not-found">{t().searchNotFound} {text}</p>)}</Show>;
+  return (
+    <Show state={state}>
+      {(found) =>
+        found ? (
+          <p class="muted">{t().loading}</p>
+        ) : (
+          <p data-testid="not-found">
+            {t().searchNotFound} {text}
+          </p>
+        )
+      }
+    </Show>
+  );
 }

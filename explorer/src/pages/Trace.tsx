@@ -21,7 +21,19 @@ interface TraceFile {
 
 export function Trace({ id }: { id: string }) {
   const state = useLoad(() => query<TraceFile, { id: string; depth: number }>(TRACE_QUERY, { id, depth: 3 }), id);
-  return <Show state={state}>{(file) => (file.trace ? <View file={file as TraceFile & { trace: TraceInput }} /> : <p>{t().notFound}: {id}</p>)}</Show>;
+  return (
+    <Show state={state}>
+      {(file) =>
+        file.trace ? (
+          <View file={file as TraceFile & { trace: TraceInput }} />
+        ) : (
+          <p>
+            {t().notFound}: {id}
+          </p>
+        )
+      }
+    </Show>
+  );
 }
 
 function View({ file }: { file: TraceFile & { trace: TraceInput } }) {
@@ -40,20 +52,35 @@ function View({ file }: { file: TraceFile & { trace: TraceInput } }) {
   };
   return (
     <>
-      <h1>{t().trace} <TxLink id={file.trace.transactionId} /></h1>
+      <h1>
+        {t().trace} <TxLink id={file.trace.transactionId} />
+      </h1>
       <p>
-        {t().trustedKey}: <Hex value={key} />{' '}
-        {pinned ? <span class="good">({t().pinned})</span> : <span class="muted">({t().fromServer})</span>}{' '}
-        <button type="button" onClick={() => { pinMainchainKey(pinned ? undefined : key); setPinned(pinned ? undefined : key); }}>{pinned ? '×' : t().pinKey}</button>
+        {t().trustedKey}: <Hex value={key} /> {pinned ? <span class="good">({t().pinned})</span> : <span class="muted">({t().fromServer})</span>}{' '}
+        <button
+          type="button"
+          onClick={() => {
+            pinMainchainKey(pinned ? undefined : key);
+            setPinned(pinned ? undefined : key);
+          }}
+        >
+          {pinned ? '×' : t().pinKey}
+        </button>
       </p>
-      <p><button type="button" data-testid="download" onClick={download}>{t().downloadTrace}</button></p>
+      <p>
+        <button type="button" data-testid="download" onClick={download}>
+          {t().downloadTrace}
+        </button>
+      </p>
       <Graph trace={file.trace} checks={verified?.checks} />
       <Hops trace={file.trace} />
       {verified ? (
         <div data-testid="trace-verified" data-ms={verified.ms.toFixed(1)}>
           <Checks checks={verified.checks} />
         </div>
-      ) : <p class="muted">{t().verifying}</p>}
+      ) : (
+        <p class="muted">{t().verifying}</p>
+      )}
     </>
   );
 }
@@ -74,7 +101,15 @@ function Graph({ trace, checks }: { trace: TraceInput; checks: ProofCheck[] | un
   const x = (m: string) => LANE / 2 + lanes.indexOf(m) * LANE;
   const height = TOP + trace.hops.length * ROW + 20;
   return (
-    <svg class="trace" data-testid="trace-graph" viewBox={`0 0 ${lanes.length * LANE} ${height}`} width={lanes.length * LANE} height={height} role="img" aria-label={t().trace}>
+    <svg
+      class="trace"
+      data-testid="trace-graph"
+      viewBox={`0 0 ${lanes.length * LANE} ${height}`}
+      width={lanes.length * LANE}
+      height={height}
+      role="img"
+      aria-label={t().trace}
+    >
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
@@ -83,7 +118,9 @@ function Graph({ trace, checks }: { trace: TraceInput; checks: ProofCheck[] | un
       {lanes.map((m) => (
         <g class="lane" data-lane={m}>
           <line x1={x(m)} y1={TOP - 10} x2={x(m)} y2={height - 10} />
-          <text x={x(m)} y={24} text-anchor="middle" class="lane-name"><a href={href.chain(m)}>{m}</a></text>
+          <text x={x(m)} y={24} text-anchor="middle" class="lane-name">
+            <a href={href.chain(m)}>{m}</a>
+          </text>
         </g>
       ))}
       {trace.hops.map((hop, i) => {
@@ -100,14 +137,18 @@ function Graph({ trace, checks }: { trace: TraceInput; checks: ProofCheck[] | un
               <text x={(from + to) / 2} y={y - 10} text-anchor="middle">{`${s.amount} · ${ok === undefined ? '…' : ok ? '✓' : '✗'}`}</text>
             </a>
             <rect x={from - 6} y={y - 6} width="12" height="12" class="anchor">
-              <title>{hop.transferAnchor?.inclusion ? `anchored in main-chain block ${hop.transferAnchor.inclusion.mainBlock.height}` : 'not anchored yet'}</title>
+              <title>
+                {hop.transferAnchor?.inclusion ? `anchored in main-chain block ${hop.transferAnchor.inclusion.mainBlock.height}` : 'not anchored yet'}
+              </title>
             </rect>
             {hop.entryAnchor && (
               <rect x={to - 6} y={y - 6} width="12" height="12" class="anchor">
                 <title>{hop.entryAnchor.inclusion ? `anchored in main-chain block ${hop.entryAnchor.inclusion.mainBlock.height}` : 'not anchored yet'}</title>
               </rect>
             )}
-            {s.steps.map((_, k) => <circle cx={from + ((to - from) * (k + 1)) / (s.steps.length + 1)} cy={y + 14} r="4" class="step" />)}
+            {s.steps.map((_, k) => (
+              <circle cx={from + ((to - from) * (k + 1)) / (s.steps.length + 1)} cy={y + 14} r="4" class="step" />
+            ))}
             <text x={(from + to) / 2} y={y + 34} text-anchor="middle" class="step-name">
               {s.steps.map((step) => `${step.status}${step.inclusion ? ` #${step.inclusion.mainBlock.height}` : ''}`).join(' → ')}
             </text>
@@ -125,10 +166,16 @@ function Hops({ trace }: { trace: TraceInput }) {
       <tbody>
         {trace.hops.map((hop, i) => (
           <tr>
-            <td>{t().hop} {i}</td>
-            <td><Address value={hop.settlement.from} /> → <Address value={hop.settlement.to} /></td>
+            <td>
+              {t().hop} {i}
+            </td>
+            <td>
+              <Address value={hop.settlement.from} /> → <Address value={hop.settlement.to} />
+            </td>
             <td class="num">{hop.settlement.amount}</td>
-            <td><Status value={hop.settlement.status} /></td>
+            <td>
+              <Status value={hop.settlement.status} />
+            </td>
           </tr>
         ))}
       </tbody>
