@@ -659,20 +659,11 @@ export class Settler {
    * first, and those already showing the step are left out.
    */
   private async copySteps(docs: SettlementDoc[]): Promise<void> {
-    const shown = (stored: Pick<SettlementDoc, 'steps'>, doc: SettlementDoc) => stored.steps.length >= doc.steps.length;
     let due = docs;
     if (this.opts.lookups === 'per-key') {
-      const stored = new Map(
-        (
-          await findByIds(
-            this.settlements,
-            docs.map((d) => d._id),
-            'per-key',
-            { steps: 1 },
-          )
-        ).map((d) => [d._id, d]),
-      );
-      due = docs.filter((d) => !stored.has(d._id) || !shown(stored.get(d._id)!, d));
+      const ids = docs.map((d) => d._id);
+      const shown = new Map((await findByIds(this.settlements, ids, 'per-key', { steps: 1 })).map((d) => [d._id, d.steps.length]));
+      due = docs.filter((d) => (shown.get(d._id) ?? 0) < d.steps.length);
     }
     if (due.length === 0) return;
     await this.settlements.bulkWrite(
