@@ -16,7 +16,7 @@ import { verifyFast } from './ed25519.ts';
 import { allocationsRoot, type Allocation } from './genesis.ts';
 import { MerkleFrontier } from './merkle.ts';
 import { pohGenesis, verifyPohSegment, type PohEntry } from './poh.ts';
-import type { ProofCheck } from './proof.ts';
+import { checklist, type ProofCheck } from './proof.ts';
 import { checkSettlement, type SettlementBody } from './settlement.ts';
 import { sealed, type AnchorInput } from './trace.ts';
 import { checkTransaction, MAX_AMOUNT, type TransferBody } from './transaction.ts';
@@ -100,7 +100,7 @@ export class ChainAuditor {
 
   /** Checks the next block and its anchor (null: not anchored). Returns every check, named as {@link AUDIT_CHECKS}. */
   block(b: AuditBlock, anchor: AnchorInput | null): Array<ProofCheck & { name: AuditCheckName }> {
-    const { checks, check } = checkList<AuditCheckName>();
+    const { checks, check } = checklist<AuditCheckName>();
     const header: BlockHeader = {
       v: b.v,
       municipality: b.municipality,
@@ -241,7 +241,7 @@ export class MainChainAuditor {
   }
 
   block(b: AuditMainBlock): Array<ProofCheck & { name: MainAuditCheckName }> {
-    const { checks, check } = checkList<MainAuditCheckName>();
+    const { checks, check } = checklist<MainAuditCheckName>();
     let header: BlockHeader | undefined;
     check('header', () => {
       const parsed: unknown = JSON.parse(b.header);
@@ -414,19 +414,4 @@ export function auditTransactionOf(municipality: string, tx: { id: string; body:
     time: body.time,
     signature: tx.signature,
   };
-}
-
-/** Named checks and how to add one: `fn` returns true when it holds, else what is wrong (a throw is its message). */
-function checkList<N extends string>() {
-  const checks: Array<ProofCheck & { name: N }> = [];
-  const check = (name: N, fn: () => string | true) => {
-    let r: string | true;
-    try {
-      r = fn();
-    } catch (err) {
-      r = (err as Error).message;
-    }
-    checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
-  };
-  return { checks, check };
 }

@@ -37,9 +37,9 @@ export interface ProofCheck {
 }
 
 /** A list of named checks, and a way to add one: a function that returns true, or what it found wrong (or throws it). */
-export function checklist(): { checks: ProofCheck[]; check: (name: string, fn: () => string | true) => void } {
-  const checks: ProofCheck[] = [];
-  const check = (name: string, fn: () => string | true) => {
+export function checklist<N extends string = string>(): { checks: Array<ProofCheck & { name: N }>; check: (name: N, fn: () => string | true) => void } {
+  const checks: Array<ProofCheck & { name: N }> = [];
+  const check = (name: N, fn: () => string | true) => {
     try {
       const r = fn();
       checks.push({ name, ok: r === true, detail: r === true ? 'ok' : r });
