@@ -10,26 +10,11 @@
  */
 import './tracing.ts'; // first: see the file
 import { fileURLToPath } from 'node:url';
-import {
-  envAllowPrivateEndpoints,
-  envFlag,
-  envHost,
-  envInt,
-  envIntrospection,
-  envLogLevel,
-  envMetricsListener,
-  envString,
-  envTls,
-  envUrls,
-  readSubgraphSecret,
-  envRuntimeSettings,
-} from '../runtime/env.ts';
-import { configureRuntime } from '../runtime/settings.ts';
-import { federationClient } from '../runtime/federation.ts';
+import { envFlag, envInt, envLogLevel, envMetricsListener, envString, envUrls } from '../runtime/env.ts';
+import { prepareService } from '../runtime/prepareService.ts';
 import { parseCorsOrigins } from '../runtime/cors.ts';
 import { createLogger } from '../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../runtime/process.ts';
-import { installTlsTrust } from '../runtime/tls.ts';
 import { startGateway } from './server.ts';
 import { FAN_OUT } from './router/ShardRouter.ts';
 import { readEdgeConfig } from './edge/index.ts';
@@ -41,11 +26,8 @@ const log = createLogger('gateway', envLogLevel());
 const BUILT_EXPLORER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/explorer/' : '../explorer/', import.meta.url));
 
 runMain(log, async () => {
-  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
-  const tls = envTls();
-  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
-  const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
-  const host = envHost('AIKI_HOST', '127.0.0.1');
+  const { federation, listener } = prepareService(log, 4000); // first: runtime settings, TLS trust, the federation client
+  const { host } = listener;
   const metrics = envMetricsListener();
   const publicDetails = envFlag('AIKI_METRICS_PUBLIC');
   if (publicDetails && !['127.0.0.1', '::1', 'localhost'].includes(host))
@@ -54,9 +36,8 @@ runMain(log, async () => {
     );
   const gateway = await startGateway(
     {
+      ...listener,
       federation,
-      port: envInt('AIKI_PORT', 4000, { max: 65535 }),
-      host,
       mainchainUrl: envUrls('AIKI_MAINCHAIN_URL', 'http://127.0.0.1:4001/graphql'),
       pollIntervalMs: envInt('AIKI_REGISTRY_POLL_MS', 10_000, { min: 50 }),
       shardTimeoutMs: envInt('AIKI_SHARD_TIMEOUT_MS', 10_000, { min: 100 }),
@@ -71,8 +52,6 @@ runMain(log, async () => {
       publicDetails,
       cors: parseCorsOrigins(process.env.AIKI_CORS_ORIGINS),
       explorerDir: envString('AIKI_EXPLORER_DIR', BUILT_EXPLORER),
-      introspection: envIntrospection(),
-      tls: tls.server,
     },
     log,
   );

@@ -11,20 +11,8 @@ import { connectMongo, oneBatch } from '../../db/mongo.ts';
 import { isMunicipalityCode } from '../../core/municipality.ts';
 import { aikiError } from '../../core/errors.ts';
 import { createSubgraphServer } from '../../runtime/apollo.ts';
-import {
-  envDbName,
-  envHost,
-  envInt,
-  envIntrospection,
-  envJson,
-  envLogLevel,
-  envMongoUri,
-  envTls,
-  readSubgraphSecret,
-  envRuntimeSettings,
-} from '../../runtime/env.ts';
-import { configureRuntime } from '../../runtime/settings.ts';
-import { installTlsTrust } from '../../runtime/tls.ts';
+import { envDbName, envJson, envLogLevel, envMongoUri } from '../../runtime/env.ts';
+import { prepareService } from '../../runtime/prepareService.ts';
 import { serve } from '../../runtime/http.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
@@ -43,15 +31,9 @@ const MAX_EVENTS = 100;
 const log = createLogger('events', envLogLevel());
 
 runMain(log, async () => {
-  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
-  const tls = envTls();
-  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
-  const secret = readSubgraphSecret(log);
-  const seed = parseSeed(envJson('AIKI_EVENTS_SEED', [], (v): v is unknown[] => Array.isArray(v), 'a JSON array of { id, municipality, title, startsAt }'));
+  const { federation, listener } = prepareService(log, 4200); // first: runtime settings, TLS trust, the federation's secret
   // Every setting read before anything is done, so a bad one stops the start at once.
-  const port = envInt('AIKI_PORT', 4200, { max: 65535 });
-  const host = envHost('AIKI_HOST', '127.0.0.1');
-  const introspection = envIntrospection();
+  const seed = parseSeed(envJson('AIKI_EVENTS_SEED', [], (v): v is unknown[] => Array.isArray(v), 'a JSON array of { id, municipality, title, startsAt }'));
   const mongo = await connectMongo(envMongoUri(), envDbName('AIKI_DB_NAME', 'aiki_events'), 'aiki-events', { log });
   const events = mongo.db.collection<EventDoc>('events');
   await events.createIndex({ municipality: 1, startsAt: 1 });
@@ -71,12 +53,12 @@ runMain(log, async () => {
     LocalEvent: { id: (doc: EventDoc) => doc._id },
   };
 
-  const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log, { introspection }), {
-    port,
-    requireSignature: secret,
-    tls: tls.server,
+  const served = await serve(createSubgraphServer(eventsTypeDefs, resolvers, log, { introspection: listener.introspection }), {
+    port: listener.port,
+    requireSignature: federation.secret,
+    tls: listener.tls,
     answerProbes: true, // the main chain reads its SDL unsigned at registration (runtime/probe.ts)
-    host,
+    host: listener.host,
     log,
     context: async () => ({}),
     ready: async () => {

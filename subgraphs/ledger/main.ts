@@ -9,30 +9,22 @@ import './tracing.ts'; // first: see the file
 import { bytesToHex, publicKeyOf } from '../../core/index.ts';
 import { assertMunicipalityCode } from '../../core/municipality.ts';
 import {
-  envAllowPrivateEndpoints,
   envDbName,
   envFlag,
-  envHost,
   envInt,
   envJson,
   envMongoUri,
   envTime,
-  envIntrospection,
   envLogLevel,
   envMetricsListener,
-  envTls,
   envPublicKey,
   envSecretKey,
   envString,
   envUrl,
   envUrls,
-  readSubgraphSecret,
-  envRuntimeSettings,
 } from '../../runtime/env.ts';
-import { configureRuntime } from '../../runtime/settings.ts';
-import { federationClient } from '../../runtime/federation.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { installTlsTrust } from '../../runtime/tls.ts';
+import { prepareService } from '../../runtime/prepareService.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import type { Allocation } from './genesis.ts';
 import { defaultLedgerDbName } from './collections.ts';
@@ -49,20 +41,14 @@ function genesisAllocations(): Allocation[] {
 }
 
 runMain(log, async () => {
-  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
-  const tls = envTls();
-  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
-  const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
+  const { federation, listener } = prepareService(log, 4100); // first: runtime settings, TLS trust, the federation client
   const key = envSecretKey('AIKI_SEQUENCER_KEY', `${municipality}-sequencer.key`, log);
   const served = await startLedgerSubgraph(
     {
       municipality,
-      port: envInt('AIKI_PORT', 4100, { max: 65535 }),
+      ...listener,
       federation,
-      host: envHost('AIKI_HOST', '127.0.0.1'),
       metricsListener: envMetricsListener(),
-      introspection: envIntrospection(),
-      tls: tls.server,
       mongoUri: envMongoUri(),
       dbName: envDbName('AIKI_DB_NAME', defaultLedgerDbName(municipality)),
       sequencerKey: key,

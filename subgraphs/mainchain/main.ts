@@ -7,28 +7,10 @@
  * decides, the others answer reads and hand it writes (docs/SETTLEMENT.md).
  */
 import './tracing.ts'; // first: see the file
-import {
-  dataDir,
-  envAllowPrivateEndpoints,
-  envDbName,
-  envHost,
-  envInt,
-  envMongoUri,
-  envToken,
-  envIntrospection,
-  envLogLevel,
-  envMetricsListener,
-  envSecretKey,
-  envTls,
-  envUrl,
-  readSubgraphSecret,
-  envRuntimeSettings,
-} from '../../runtime/env.ts';
-import { configureRuntime } from '../../runtime/settings.ts';
-import { federationClient } from '../../runtime/federation.ts';
+import { dataDir, envDbName, envInt, envMongoUri, envToken, envLogLevel, envMetricsListener, envSecretKey, envUrl } from '../../runtime/env.ts';
 import { keptSecret } from '../../runtime/devSecrets.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { installTlsTrust } from '../../runtime/tls.ts';
+import { prepareService } from '../../runtime/prepareService.ts';
 import { announceReady, onShutdown, runMain } from '../../runtime/process.ts';
 import { startMainchainSubgraph } from './server.ts';
 import { DEFAULT_MAINCHAIN_DB } from './collections.ts';
@@ -46,18 +28,12 @@ function operatorToken(): string {
 }
 
 runMain(log, async () => {
-  configureRuntime(envRuntimeSettings()); // first: HTTP limits, shutdown timings, sealed reads — checked now
-  const tls = envTls();
-  installTlsTrust(tls.ca); // AIKI_TLS_CA: every outbound HTTPS call trusts the federation's CA alone
-  const federation = federationClient({ secret: readSubgraphSecret(log), log, allowPrivateEndpoints: envAllowPrivateEndpoints(), ca: tls.ca });
+  const { federation, listener } = prepareService(log, 4001); // first: runtime settings, TLS trust, the federation client
   const served = await startMainchainSubgraph(
     {
-      port: envInt('AIKI_PORT', 4001, { max: 65535 }),
+      ...listener,
       federation,
-      host: envHost('AIKI_HOST', '127.0.0.1'),
       metricsListener: envMetricsListener(),
-      introspection: envIntrospection(),
-      tls: tls.server,
       mongoUri: envMongoUri(),
       dbName: envDbName('AIKI_DB_NAME', DEFAULT_MAINCHAIN_DB),
       operatorToken: operatorToken(),

