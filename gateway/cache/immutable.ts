@@ -14,54 +14,21 @@
  *   change with every block: never cached. `Transaction.sender` and `.recipient` lead there.
  *
  * The fields are listed one by one rather than "everything but Account and Chain": a field added
- * to the contract later is treated as mutable until someone decides otherwise here
- * (test/unit/cache.immutable.test.ts checks this list against the contract).
+ * to the contract later is treated as mutable until someone decides otherwise — here, or for blocks
+ * and transactions in schema/sealedFields.ts, the one list the ledger's state labels use too
+ * (test/unit/cache.entityQuery.test.ts checks these lists against the contract).
  */
+import { CONFIRMED_TRANSACTION_FIELDS, SEALED_BLOCK_FIELDS } from '../../schema/index.ts';
 
 /** Entity types whose answer can be immutable, and the one key field each is fetched by. */
 export const CACHEABLE_ENTITIES = new Set(['Block', 'Transaction']);
 
 /** Per type, the fields whose value never changes once the entity is sealed or confirmed. */
 export const IMMUTABLE_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
-  Block: new Set([
-    'id',
-    'v',
-    'municipality',
-    'height',
-    'hash',
-    'prevHash',
-    'time',
-    'txRoot',
-    'txCount',
-    'pohEnd',
-    'pohCount',
-    'sequencer',
-    'signature',
-    'transactions',
-    'poh',
-    'allocations',
-  ]),
+  Block: new Set(SEALED_BLOCK_FIELDS),
   Allocation: new Set(['address', 'amount']),
   // Not `sender` and `recipient`: accounts.
-  Transaction: new Set([
-    'id',
-    'txid',
-    'municipality',
-    'status',
-    'rejection',
-    'kind',
-    'settlement',
-    'from',
-    'to',
-    'amount',
-    'nonce',
-    'memo',
-    'time',
-    'signature',
-    'height',
-    'block',
-    'proof',
-  ]),
+  Transaction: new Set(CONFIRMED_TRANSACTION_FIELDS),
   Rejection: new Set(['code', 'message']),
   InclusionProof: new Set(['txid', 'index', 'treeSize', 'path', 'root', 'header', 'parent', 'poh']),
   BlockHeader: new Set(['v', 'municipality', 'height', 'prevHash', 'time', 'txRoot', 'txCount', 'pohEnd', 'pohCount', 'sequencer', 'hash', 'signature']),

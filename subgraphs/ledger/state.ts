@@ -20,6 +20,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { blockKey } from '../../db/mongo.ts';
+import { CONFIRMED_TRANSACTION_FIELDS, SEALED_BLOCK_FIELDS } from '../../schema/index.ts';
 import type { DocumentNode } from 'graphql';
 import { STATE_EXTENSION, unvouchedFields, type StateLabel } from '../../runtime/stateLabel.ts';
 import type { SealedCache } from './sealed.ts';
@@ -105,47 +106,8 @@ export const FROM_SEALED_BLOCKS: ReadonlySet<string> = new Set(
   Object.entries({
     Municipality: ['__resolveReference', 'chain'],
     Chain: ['municipality', 'height', 'headHash', 'headTime', 'head', 'blocks', 'blocksFrom', 'block', 'checkpoint', 'consistency', 'transaction', 'account'],
-    Block: [
-      '__resolveReference',
-      'id',
-      'v',
-      'municipality',
-      'height',
-      'hash',
-      'prevHash',
-      'time',
-      'txRoot',
-      'txCount',
-      'pohEnd',
-      'pohCount',
-      'sequencer',
-      'signature',
-      'poh',
-      'allocations',
-      'transactions',
-    ],
-    Transaction: [
-      '__resolveReference',
-      'id',
-      'txid',
-      'municipality',
-      'status',
-      'rejection',
-      'kind',
-      'settlement',
-      'from',
-      'to',
-      'amount',
-      'nonce',
-      'memo',
-      'time',
-      'signature',
-      'sender',
-      'recipient',
-      'height',
-      'block',
-      'proof',
-    ],
+    Block: ['__resolveReference', ...SEALED_BLOCK_FIELDS],
+    Transaction: ['__resolveReference', ...CONFIRMED_TRANSACTION_FIELDS, 'sender', 'recipient'],
     Account: ['__resolveReference', 'id', 'municipality', 'balance', 'nonce', 'transactions'],
   }).flatMap(([type, fields]) => fields.map((field) => `${type}.${field}`)),
 );
