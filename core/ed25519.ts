@@ -56,22 +56,26 @@ export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
   assertBytes(message, undefined, 'message');
   assertBytes(secretKey, SECRET_KEY_BYTES, 'secretKey');
   if (!nativeEd25519) return ed25519.sign(message, secretKey);
-  return nativeEd25519.sign(message, importedSecretKey(nativeEd25519, secretKey));
+  return nativeEd25519.sign(message, importedSecretKey(secretKey));
 }
 
 export const SECRET_KEY_CACHE_SIZE = 16;
-const importedSecretKeys = new Map<string, unknown>();
 
-function importedSecretKey(native: NonNullable<typeof nativeEd25519>, secretKey: Uint8Array): unknown {
-  const hex = bytesToHex(secretKey);
-  let key = importedSecretKeys.get(hex);
-  if (key === undefined) {
-    key = native.importSecretKey(secretKey);
-    if (importedSecretKeys.size >= SECRET_KEY_CACHE_SIZE) importedSecretKeys.delete(importedSecretKeys.keys().next().value!);
-    importedSecretKeys.set(hex, key);
-  }
-  return key;
+/** What `make` gives for a key (never undefined), kept for the last `size` keys asked (by their bytes; the oldest dropped first). */
+function keptBy<T>(size: number, make: (key: Uint8Array) => T): (key: Uint8Array) => T {
+  const kept = new Map<string, T>();
+  return (key) => {
+    const hex = bytesToHex(key);
+    const hit = kept.get(hex);
+    if (hit !== undefined) return hit;
+    const made = make(key);
+    if (kept.size >= size) kept.delete(kept.keys().next().value!); // the oldest
+    kept.set(hex, made);
+    return made;
+  };
 }
+
+const importedSecretKey = keptBy(SECRET_KEY_CACHE_SIZE, (secretKey) => nativeEd25519!.importSecretKey(secretKey));
 
 /**
  * Strict RFC 8032 §5.1.7 verification (rules 1–4 above) with noble. Returns false, never throws,
@@ -103,7 +107,7 @@ export function verify(signature: Uint8Array, message: Uint8Array, publicKey: Ui
 export function verifyFast(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (!wellSized(signature, message, publicKey)) return false;
   if (!nativeEd25519) return verify(signature, message, publicKey); // a browser: no OpenSSL (core/native.browser.ts)
-  const key = importedKey(nativeEd25519, publicKey); // null: breaks rules 1–2 (OpenSSL reduces y ≥ p and accepts small order)
+  const key = importedKey(publicKey); // null: breaks rules 1–2 (OpenSSL reduces y ≥ p and accepts small order)
   if (!key) return false;
   try {
     return nativeEd25519.verify(message, key, signature); // rules 3–4
@@ -113,19 +117,9 @@ export function verifyFast(signature: Uint8Array, message: Uint8Array, publicKey
 }
 
 export const KEY_CACHE_SIZE = 4096;
-const importedKeys = new Map<string, unknown>();
 
 /** The public key as OpenSSL's key object, or null if it is not strict or not a key at all. */
-function importedKey(native: NonNullable<typeof nativeEd25519>, publicKey: Uint8Array): unknown {
-  const hex = bytesToHex(publicKey);
-  let key = importedKeys.get(hex);
-  if (key === undefined) {
-    key = isStrictPublicKey(publicKey) ? native.importKey(publicKey) : null;
-    if (importedKeys.size >= KEY_CACHE_SIZE) importedKeys.delete(importedKeys.keys().next().value!); // the oldest
-    importedKeys.set(hex, key);
-  }
-  return key;
-}
+const importedKey = keptBy(KEY_CACHE_SIZE, (publicKey) => (isStrictPublicKey(publicKey) ? nativeEd25519!.importKey(publicKey) : null));
 
 /**
  * Rules 1 and 2 on the bytes alone, without decoding the point (decoding costs a field square root
