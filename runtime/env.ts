@@ -45,16 +45,18 @@ export function envUrl(name: string): string | undefined;
 export function envUrl(name: string, fallback?: string): string | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new Error(`${name} must be an http:// or https:// URL, like http://127.0.0.1:4001/graphql (got ${JSON.stringify(raw)})`);
-  }
+  if (!isHttpUrl(raw)) throw new Error(`${name} must be an http:// or https:// URL, like http://127.0.0.1:4001/graphql (got ${JSON.stringify(raw)})`);
   return raw;
+}
+
+/** Whether `text` parses as an http:// or https:// URL. */
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** A comma-separated list of http(s) URLs from `name` (the main chain's processes: runtime/failover.ts), each checked; `fallback` when unset. */
@@ -68,13 +70,7 @@ export function envUrls(name: string, fallback?: string): string[] | undefined {
     .map((u) => u.trim())
     .filter(Boolean);
   for (const u of urls) {
-    let url: URL | undefined;
-    try {
-      url = new URL(u);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    if (!isHttpUrl(u)) {
       throw new Error(
         `${name} must be one or more http:// or https:// URLs, comma-separated, like http://127.0.0.1:4001/graphql,http://127.0.0.1:4002/graphql (got ${JSON.stringify(u)})`,
       );
