@@ -72,35 +72,30 @@ export function metricsEndpoint(registry: Registry): () => Promise<MetricsText> 
  * that bounds it (`AIKI_SEALED_CACHE_MB`).
  */
 export function watchImmutableCache(registry: Registry, prefix: string, setting: string, stats: () => ImmutableCacheStats): void {
-  const gauges: Array<[string, string, (s: ImmutableCacheStats) => number]> = [
-    ['bytes', 'Estimated heap held by immutable documents kept in memory.', (s) => s.bytes],
-    ['max_bytes', `The bound on ${prefix}_bytes (${setting}).`, (s) => s.maxBytes],
-    ['entries', 'Documents kept in memory.', (s) => s.entries],
+  const series: Array<['gauge' | 'counter', string, string, (s: ImmutableCacheStats) => number]> = [
+    ['gauge', 'bytes', 'Estimated heap held by immutable documents kept in memory.', (s) => s.bytes],
+    ['gauge', 'max_bytes', `The bound on ${prefix}_bytes (${setting}).`, (s) => s.maxBytes],
+    ['gauge', 'entries', 'Documents kept in memory.', (s) => s.entries],
+    ['counter', 'hits_total', 'Reads answered from memory.', (s) => s.hits],
+    ['counter', 'misses_total', 'Reads that went to the database.', (s) => s.misses],
+    ['counter', 'evictions_total', 'Documents dropped to stay within the bound, least recently used first.', (s) => s.evictions],
   ];
-  for (const [name, help, read] of gauges) {
-    new Gauge({
-      name: `${prefix}_${name}`,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read(stats()));
-      },
-    });
-  }
-  const counters: Array<[string, string, (s: ImmutableCacheStats) => number]> = [
-    ['hits_total', 'Reads answered from memory.', (s) => s.hits],
-    ['misses_total', 'Reads that went to the database.', (s) => s.misses],
-    ['evictions_total', 'Documents dropped to stay within the bound, least recently used first.', (s) => s.evictions],
-  ];
-  for (const [name, help, read] of counters) {
-    new Counter({
-      name: `${prefix}_${name}`,
-      help,
-      registers: [registry],
-      collect() {
-        setCounter(this, [[{}, read(stats())]]);
-      },
-    });
+  for (const [kind, name, help, read] of series) {
+    const metric = { name: `${prefix}_${name}`, help, registers: [registry] };
+    if (kind === 'gauge')
+      new Gauge({
+        ...metric,
+        collect() {
+          this.set(read(stats()));
+        },
+      });
+    else
+      new Counter({
+        ...metric,
+        collect() {
+          setCounter(this, [[{}, read(stats())]]);
+        },
+      });
   }
 }
 
