@@ -9,15 +9,18 @@
  *     proofs, straight from the main chain (what the main chain alone costs).
  * BENCH_MAINCHAIN_REPLICAS=2 runs two main-chain processes (one holds the lease and settles).
  * Prints the load average at the start and the end, and how often a main-chain process took up or
- * lost the lease (its log lines): a hand-over pauses settlement for seconds.
+ * lost the lease (its log lines): a hand-over pauses settlement for seconds. For both transfer runs,
+ * the CPU time each process spent per transfer (support/cpu.ts) and what that allows on this
+ * machine's cores: the throughput no scheduling could beat at that cost.
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { startCluster } from '../cluster/cluster.ts';
 import { spawnService } from '../cluster/services.ts';
 import { formatAddress, generateKeyPair, signTransfer, TRACE_QUERY, type SignedTransaction } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
 import { subgraphSecret } from '../runtime/env.ts';
+import { cpuSeconds } from './support/cpu.ts';
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
 const PER_SENDER = Number(process.env.BENCH_PER_SENDER ?? 60);
@@ -61,6 +64,14 @@ const cluster = await startCluster({
   }),
 });
 const gateway = cluster.gateway.url;
+const CORES = availableParallelism();
+/** The processes of the federation, by name, for their CPU time (the database's when this benchmark started it). */
+const pids = (): Record<string, number | undefined> => ({
+  database: cluster.db.process?.pid,
+  gateway: cluster.gateway.child.pid,
+  ...Object.fromEntries(cluster.mainchains.map((m, i) => [cluster.mainchains.length > 1 ? `mainchain ${i}` : 'mainchain', m.child.pid])),
+  ...Object.fromEntries(TOWNS.map((t) => [t, cluster.ledgers.get(t)!.child.pid])),
+});
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const reply = await postGraphQL<T>(url, query, { variables, secret: subgraphSecret() });
@@ -88,6 +99,7 @@ async function run(label: string, firstNonce: number, to: () => string, done: (n
     ),
   );
   const total = SENDERS * PER_SENDER;
+  const cpuBefore = Object.fromEntries(Object.entries(pids()).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
   const start = performance.now();
   await Promise.all(
     txs.map(async (mine) => {
@@ -98,7 +110,16 @@ async function run(label: string, firstNonce: number, to: () => string, done: (n
   // Polled every 250 ms (the main chain keeps its counts in memory).
   while (!(await done(total))) await new Promise((r) => setTimeout(r, 250));
   const seconds = (performance.now() - start) / 1000;
+  const cpu = Object.entries(cpuBefore).map(([name, before]) => [name, (1000 * ((cpuSeconds(pids()[name]) ?? before) - before)) / total] as const);
+  const perTransfer = cpu.reduce((sum, [, ms]) => sum + ms, 0);
   console.log(`  ${label.padEnd(44)} ${fmt(total / seconds)} transfers/s   (${total} in ${seconds.toFixed(1)} s; all accepted in ${accepted.toFixed(1)} s)`);
+  console.log(
+    `    CPU per transfer ${perTransfer.toFixed(2)} ms (${cpu
+      .filter(([, ms]) => ms >= 0.05)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+      .join(', ')}): at most ${fmt((CORES * 1000) / perTransfer).trim()} /s on this machine's ${CORES} cores`,
+  );
   return total / seconds;
 }
 
