@@ -15,6 +15,7 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { PohRecorder, generateKeyPair, sign, utf8, verify, verifyFast, formatAddress, signTransfer, type SignedTransaction } from '../core/index.ts';
 import { startCluster } from '../cluster/cluster.ts';
 import { blockKey } from '../subgraphs/ledger/models.ts';
+import { cpuPerItem } from './support/cpu.ts';
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
 const PER_SENDER = Number(process.env.BENCH_PER_SENDER ?? 30);
@@ -115,6 +116,7 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
       next++;
     }
   })();
+  const cpu = cpuPerItem({ database: cluster.db.process?.pid, gateway: cluster.gateway.child.pid, ledger: cluster.ledgers.get('kyoto')!.child.pid });
   const start = performance.now();
   await Promise.all(
     txs.map(async (mine) => {
@@ -153,6 +155,7 @@ async function endToEnd(label: string, url: string, firstNonce: number, batch = 
   console.log(
     `  ${label.padEnd(26)}  ${fmt(tps)} transfers/s   p50 ${pct(0.5).toFixed(0).padStart(5)} ms   p99 ${pct(0.99).toFixed(0).padStart(5)} ms   confirmed ${confirmedAt.size}/${total}   (all accepted in ${acceptedIn.toFixed(1)} s: ${fmt(total / acceptedIn).trim()} /s)`,
   );
+  console.log(`    ${cpu(total, 'transfer')}`);
 }
 
 /** The storage ceiling: how many findOne-by-_id the database answers at the same concurrency. */

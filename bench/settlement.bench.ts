@@ -13,14 +13,14 @@
  * the CPU time each process spent per transfer (support/cpu.ts) and what that allows on this
  * machine's cores: the throughput no scheduling could beat at that cost.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import './support/noise.ts'; // BENCH_NOISE=1: one core kept busy for the whole run
 import { startCluster } from '../cluster/cluster.ts';
 import { spawnService } from '../cluster/services.ts';
 import { formatAddress, generateKeyPair, signTransfer, TRACE_QUERY, type SignedTransaction } from '../core/index.ts';
 import { postGraphQL } from '../runtime/graphql.ts';
 import { subgraphSecret } from '../runtime/env.ts';
-import { cpuSeconds } from './support/cpu.ts';
+import { cpuPerItem } from './support/cpu.ts';
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
 const PER_SENDER = Number(process.env.BENCH_PER_SENDER ?? 60);
@@ -64,7 +64,6 @@ const cluster = await startCluster({
   }),
 });
 const gateway = cluster.gateway.url;
-const CORES = availableParallelism();
 /** The processes of the federation, by name, for their CPU time (the database's when this benchmark started it). */
 const pids = (): Record<string, number | undefined> => ({
   database: cluster.db.process?.pid,
@@ -99,7 +98,7 @@ async function run(label: string, firstNonce: number, to: () => string, done: (n
     ),
   );
   const total = SENDERS * PER_SENDER;
-  const cpuBefore = Object.fromEntries(Object.entries(pids()).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+  const cpu = cpuPerItem(pids());
   const start = performance.now();
   await Promise.all(
     txs.map(async (mine) => {
@@ -110,16 +109,8 @@ async function run(label: string, firstNonce: number, to: () => string, done: (n
   // Polled every 250 ms (the main chain keeps its counts in memory).
   while (!(await done(total))) await new Promise((r) => setTimeout(r, 250));
   const seconds = (performance.now() - start) / 1000;
-  const cpu = Object.entries(cpuBefore).map(([name, before]) => [name, (1000 * ((cpuSeconds(pids()[name]) ?? before) - before)) / total] as const);
-  const perTransfer = cpu.reduce((sum, [, ms]) => sum + ms, 0);
   console.log(`  ${label.padEnd(44)} ${fmt(total / seconds)} transfers/s   (${total} in ${seconds.toFixed(1)} s; all accepted in ${accepted.toFixed(1)} s)`);
-  console.log(
-    `    CPU per transfer ${perTransfer.toFixed(2)} ms (${cpu
-      .filter(([, ms]) => ms >= 0.05)
-      .sort(([, a], [, b]) => b - a)
-      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
-      .join(', ')}): at most ${fmt((CORES * 1000) / perTransfer).trim()} /s on this machine's ${CORES} cores`,
-  );
+  console.log(`    ${cpu(total, 'transfer')}`);
   return total / seconds;
 }
 

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 let ticksPerSecond: number | undefined;
 function clockTicks(): number {
@@ -54,4 +55,27 @@ export function formatCpu(cpu: Record<string, number>): string {
     .sort(([, a], [, b]) => b - a)
     .map(([name, pct]) => `${name} ${pct.toFixed(0)}%`)
     .join(', ');
+}
+
+/**
+ * Starts counting the CPU time of `pids`; the function returned says, for the `items` done since,
+ * each process's CPU milliseconds per item, their sum, and the most items per second that cost
+ * allows on this machine's cores — a ceiling no scheduling could beat.
+ */
+export function cpuPerItem(pids: Record<string, number | undefined>): (items: number, unit: string) => string {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  return (items, unit) => {
+    const cost = Object.entries(pids).flatMap(([name, pid]) => {
+      const [a, b] = [before[name], cpuSeconds(pid)];
+      return a === undefined || b === undefined ? [] : [[name, (1000 * (b - a)) / items] as const];
+    });
+    const total = cost.reduce((sum, [, ms]) => sum + ms, 0);
+    const cores = availableParallelism();
+    const parts = cost
+      .filter(([, ms]) => ms >= 0.05)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+      .join(', ');
+    return `CPU per ${unit} ${total.toFixed(2)} ms (${parts}): at most ${Math.round((cores * 1000) / total).toLocaleString('en-US')} /s on this machine's ${cores} cores`;
+  };
 }
