@@ -13,6 +13,7 @@
  */
 import { findByIds, findSealedByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
 import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
+import { writeWhereStill } from '../../db/writeWhereStill.ts';
 import { MongoServerError, ReadPreference, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
 import { applyBlock, touchedByEntry, type AccountState } from '../../core/balances.ts';
@@ -386,6 +387,8 @@ export class LedgerStore {
 
   async releaseLease(holder: string): Promise<void> {
     // Released, not taken over: the next holder has no dead holder's commands to wait for.
-    await this.meta.updateOne({ _id: 'sequencer', holder }, { $set: { expiresAt: new Date(0) }, $unset: { holder: '' } });
+    await writeWhereStill(this.meta, this.lookups, [
+      { _id: 'sequencer', still: { holder }, update: { $set: { expiresAt: new Date(0) }, $unset: { holder: '' } } },
+    ]);
   }
 }

@@ -32,7 +32,8 @@ import {
   type ProposalStatus,
 } from '../../core/index.ts';
 import { clip } from '../../runtime/probe.ts';
-import { oneBatch } from '../../db/mongo.ts';
+import { oneBatch, type Lookups } from '../../db/mongo.ts';
+import { writeWhereStill } from '../../db/writeWhereStill.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { ProposalInput } from '../../schema/generated/mainchain.types.ts';
 import { actionOf, bad, validateAction, type ActionServices, type ProposalAction } from './actions.ts';
@@ -63,6 +64,8 @@ export interface GovernanceOptions {
    * process has read governance's state since. Without it, {@link may} alone is asked.
    */
   term?: { now(): string; heldThrough(term: string): Promise<boolean> };
+  /** How the database is read by `_id` (db/mongo.ts): 'per-key' on FerretDB, where a filter of more than `_id` reads the whole collection (db/writeWhereStill.ts). */
+  lookups: Lookups;
 }
 
 /** A decided proposal's outcome, `_id` = the proposal (collections.ts `outcomes`). */
@@ -127,7 +130,7 @@ export class Governance {
         const decided = await this.outcomes.findOne({ _id: doc._id });
         if (decided) {
           const { _id, ...fields } = decided;
-          await this.proposals.updateOne({ _id, status: 'VOTING' }, { $set: fields });
+          await writeWhereStill(this.proposals, this.opts.lookups, [{ _id, still: { status: 'VOTING' }, update: { $set: fields } }]);
           continue;
         }
         open.set(doc._id, { doc, votes: await this.votes.find({ proposal: doc._id }, oneBatch(10_000)).toArray() });
@@ -237,13 +240,13 @@ export class Governance {
         if (named?.claim === claim) {
           if (named.status === 'VOTING') return this.submittedAgain(named);
           // Decided: the same submission is a new proposal now.
-          await this.claims.deleteOne({ _id: claim, seq: held.seq });
+          await writeWhereStill(this.claims, this.opts.lookups, [{ _id: claim, still: { seq: held.seq }, delete: true }]);
           continue;
         }
         if (named) {
           // Its number went to another proposal: the claim moves on.
           this.submitted = Math.max(this.submitted, held.seq);
-          await this.claims.updateOne({ _id: claim, seq: held.seq }, { $set: { seq: this.submitted + 1 } });
+          await writeWhereStill(this.claims, this.opts.lookups, [{ _id: claim, still: { seq: held.seq }, update: { $set: { seq: this.submitted + 1 } } }]);
           continue;
         }
         seq = held.seq; // claimed, never inserted: carried on
@@ -434,7 +437,7 @@ export class Governance {
         decision = theirs;
         ours = false;
       }
-      await this.proposals.updateOne({ _id: id, status: 'VOTING' }, { $set: decision });
+      await writeWhereStill(this.proposals, this.opts.lookups, [{ _id: id, still: { status: 'VOTING' }, update: { $set: decision } }]);
       const event = { id: decision.outcomeId, kind: 'outcome' as const, proposal: id };
       // Another process's outcome may be sealed already (read by this one meanwhile): once.
       if (ours) this.chain.record(event);

@@ -155,6 +155,7 @@ export async function startMainchainSubgraph(config: MainchainConfig, log: Logge
     actions: { registry, anchors, parameters, probeTimeoutMs: config.probeTimeoutMs ?? 3000, probes: federation },
     log,
     may,
+    lookups: mongo.lookups,
     // Held through a term of office: holding now (after a renewal that was late, if need be) and not taken up anew since.
     term: { now: () => keeper.epoch, heldThrough: async (term) => keeper.epoch === term && (await keeper.waitHolding(lease.termMs)) && keeper.epoch === term },
   });

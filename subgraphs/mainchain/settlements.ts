@@ -19,7 +19,8 @@
  */
 import type { Collection, Db } from 'mongodb';
 import { writeErrorsOf } from '../../db/batcher.ts';
-import { findByIds, type Lookups } from '../../db/mongo.ts';
+import type { Lookups } from '../../db/mongo.ts';
+import { writeWhereStill } from '../../db/writeWhereStill.ts';
 import {
   abortBytes,
   aikiError,
@@ -656,22 +657,13 @@ export class Settler {
    * condition is part of each update's filter (atomic). On FerretDB a filter of more than `_id`
    * reads the whole collection per statement (docs/DATABASE.md: 32 statements took 1.3–6 s and
    * grew with the collection) and no update is atomic anyway: the documents are read by `_id`
-   * first, and those already showing the step are left out.
+   * first, and those already showing the step are left out (db/writeWhereStill.ts).
    */
   private async copySteps(docs: SettlementDoc[]): Promise<void> {
-    let due = docs;
-    if (this.opts.lookups === 'per-key') {
-      const ids = docs.map((d) => d._id);
-      const shown = new Map((await findByIds(this.settlements, ids, 'per-key', { steps: 1 })).map((d) => [d._id, d.steps.length]));
-      due = docs.filter((d) => (shown.get(d._id) ?? 0) < d.steps.length);
-    }
-    if (due.length === 0) return;
-    await this.settlements.bulkWrite(
-      due.map(({ _id, ...fields }) => {
-        const guard = this.opts.lookups === 'per-key' ? {} : { [`steps.${fields.steps.length - 1}`]: { $exists: false } };
-        return { updateOne: { filter: { _id, ...guard }, update: { $set: fields } } };
-      }),
-      { ordered: false },
+    await writeWhereStill(
+      this.settlements,
+      this.opts.lookups,
+      docs.map(({ _id, ...fields }) => ({ _id, still: { [`steps.${fields.steps.length - 1}`]: { $exists: false } }, update: { $set: fields } })),
     );
   }
 
