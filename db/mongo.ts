@@ -2,7 +2,7 @@
  * Connecting to MongoDB with the concerns the ledger relies on (docs/ARCHITECTURE.md, "Ledger rules"):
  * acknowledged writes are `majority` and journaled, confirmed reads are `majority`.
  */
-import { MongoClient, ReadPreference, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { MongoClient, ReadPreference, type Collection, type Db, type Document, type Filter, type IndexDescription } from 'mongodb';
 import type { Logger } from '../runtime/log.ts';
 import { runtimeSettings } from '../runtime/settings.ts';
 
@@ -126,4 +126,21 @@ export async function findSealedByIds<T extends { _id: string }>(
       projection,
     )),
   ];
+}
+
+/**
+ * Creates those of `indexes` that `collection` lacks (by name), one at a time: FerretDB 1.24 panics
+ * on a createIndexes of several indexes when some exist (seen when a second replica or process
+ * starts). A collection not there yet has none.
+ */
+export async function createMissingIndexes(collection: Collection<any>, indexes: ReadonlyArray<IndexDescription & { name: string }>): Promise<void> {
+  const present = new Set(
+    (
+      await collection
+        .listIndexes()
+        .toArray()
+        .catch(() => [])
+    ).map((i) => i.name as string),
+  );
+  for (const { key, ...options } of indexes) if (!present.has(options.name)) await collection.createIndex(key, options);
 }

@@ -23,7 +23,7 @@ export const COLLECTIONS = {
   chunks: 'chunks',
 } as const;
 
-export const INDEXES: Record<string, IndexDescription[]> = {
+export const INDEXES: Record<string, Array<IndexDescription & { name: string }>> = {
   [COLLECTIONS.blocks]: [{ key: { hash: 1 }, name: 'hash_unique', unique: true }],
   [COLLECTIONS.mempool]: [
     // A pending transaction by id. (One transaction per sender and nonce is the book's rule:

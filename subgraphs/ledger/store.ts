@@ -11,7 +11,7 @@
  * What to admit and seal is decided by the sequencer lease holder from its in-memory book
  * (book.ts); this class only reads and writes.
  */
-import { findByIds, findSealedByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
+import { createMissingIndexes, findByIds, findSealedByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
 import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
 import { writeWhereStill } from '../../db/writeWhereStill.ts';
 import { MongoServerError, ReadPreference, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
@@ -165,16 +165,11 @@ export class LedgerStore {
    * Deriving state is left to the sequencer lease holder (see {@link LedgerStore.catchUp}).
    */
   async init(genesis: BlockDoc): Promise<void> {
-    // Every collection made up front, and one index at a time, only the missing ones: FerretDB
-    // 1.24 panics on a createIndexes of several indexes when some exist (seen when a second
-    // replica starts), and creating a collection on first write takes its catalogue lock.
+    // Every collection made up front (creating one on first write takes its catalogue lock), and
+    // only the missing indexes, one at a time (db/mongo.ts createMissingIndexes).
     const existing = new Set((await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
     for (const name of Object.values(COLLECTIONS)) if (!existing.has(name)) await this.db.createCollection(name).catch(ignoreExists);
-    for (const [name, indexes] of Object.entries(INDEXES)) {
-      const collection = this.db.collection(name);
-      const present = new Set((await collection.listIndexes().toArray()).map((i) => i.name as string));
-      for (const { key, ...options } of indexes) if (!present.has(options.name!)) await collection.createIndex(key, options);
-    }
+    for (const [name, indexes] of Object.entries(INDEXES)) await createMissingIndexes(this.db.collection(name), indexes);
     try {
       await this.blocks.insertOne(genesis);
     } catch (err) {

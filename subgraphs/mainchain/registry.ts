@@ -7,7 +7,7 @@
  */
 import type { LabelGrants } from '../../runtime/labelGrants.ts';
 import { randomBytes } from 'node:crypto';
-import { oneBatch } from '../../db/mongo.ts';
+import { createMissingIndexes, oneBatch } from '../../db/mongo.ts';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { aikiError, checkSigned, GENESIS_PREV_HASH, hexToBytes, isStrictPublicKey, isWellFormed, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
 import { firstError, probeGraphQL, PROBES, type ProbePolicy } from '../../runtime/probe.ts';
@@ -212,15 +212,7 @@ export class Registry {
 
   /** Every process: the index, the database's epoch (made by the first process ever), the newest change. */
   async init(): Promise<void> {
-    const present = new Set(
-      (
-        await this.municipalities
-          .listIndexes()
-          .toArray()
-          .catch(() => [])
-      ).map((i) => i.name as string),
-    );
-    if (!present.has('registeredAt')) await this.municipalities.createIndex({ registeredAt: 1, _id: 1 }, { name: 'registeredAt' });
+    await createMissingIndexes(this.municipalities, [{ key: { registeredAt: 1, _id: 1 }, name: 'registeredAt' }]);
     await this.log.insertOne({ _id: EPOCH_KEY, code: randomBytes(6).toString('hex'), at: new Date() }).catch((err: unknown) => {
       if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
     });

@@ -19,7 +19,7 @@
  */
 import type { Collection, Db } from 'mongodb';
 import { writeErrorsOf } from '../../db/batcher.ts';
-import type { Lookups } from '../../db/mongo.ts';
+import { createMissingIndexes, type Lookups } from '../../db/mongo.ts';
 import { writeWhereStill } from '../../db/writeWhereStill.ts';
 import {
   abortBytes,
@@ -150,16 +150,10 @@ export class Settler {
 
   /** Every process: the indexes, and the senders' index from every settlement stored. */
   async init(): Promise<void> {
-    const present = new Set(
-      (
-        await this.settlements
-          .listIndexes()
-          .toArray()
-          .catch(() => [])
-      ).map((i) => i.name as string),
-    );
-    if (!present.has('status')) await this.settlements.createIndex({ status: 1 }, { name: 'status' });
-    if (!present.has('from')) await this.settlements.createIndex({ from: 1 }, { name: 'from' });
+    await createMissingIndexes(this.settlements, [
+      { key: { status: 1 }, name: 'status' },
+      { key: { from: 1 }, name: 'from' },
+    ]);
     this.followed = (await this.chain.headBlock()).height; // what is sealed after it is followed
     for (const s of await this.settlements.find({}, { projection: { _id: 1, from: 1 } }).toArray()) this.sent(s);
   }
