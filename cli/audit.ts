@@ -22,6 +22,7 @@ import {
   ChainAuditor,
   checkCheckpointSignature,
   checkConsistency,
+  headerOf,
   hexToBytes,
   MAIN_AUDIT_CHECKS,
   MAIN_CHAIN,
@@ -148,18 +149,7 @@ export async function auditChain(direct: Call, code: string, opts: AuditOptions)
       to: opts.to ?? info.municipality.anchoredHeight,
       checks: AUDIT_CHECKS,
       page,
-      headerOf: (p) => ({
-        v: p.v,
-        municipality: p.municipality,
-        height: p.height,
-        prevHash: p.prevHash,
-        time: p.time,
-        txRoot: p.txRoot,
-        txCount: p.txCount,
-        pohEnd: p.pohEnd,
-        pohCount: p.pohCount,
-        sequencer: p.sequencer,
-      }),
+      headerOf,
       auditor: (parent, frontier) => {
         const auditor = new ChainAuditor(code, sequencerKey, mainKey, parent, frontier);
         return { frontier: auditor.frontier, block: (b) => auditor.block(b, b.anchor), checkpoint: (c) => auditor.checkpoint(c) };

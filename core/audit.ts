@@ -8,7 +8,7 @@
  * registered; the genesis block must be signed by it).
  */
 import { anchorEventId, MAIN_CHAIN } from './anchor.ts';
-import { blockHash, checkHeaderShape, GENESIS_PREV_HASH, txRootOf, type BlockHeader } from './block.ts';
+import { blockHash, checkHeaderShape, GENESIS_PREV_HASH, headerOf, txRootOf, type BlockHeader } from './block.ts';
 import { hexToBytes, bytesToHex } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import { checkCheckpointSignature, type Checkpoint } from './checkpoint.ts';
@@ -101,18 +101,7 @@ export class ChainAuditor {
   /** Checks the next block and its anchor (null: not anchored). Returns every check, named as {@link AUDIT_CHECKS}. */
   block(b: AuditBlock, anchor: AnchorInput | null): Array<ProofCheck & { name: AuditCheckName }> {
     const { checks, check } = checklist<AuditCheckName>();
-    const header: BlockHeader = {
-      v: b.v,
-      municipality: b.municipality,
-      height: b.height,
-      prevHash: b.prevHash,
-      time: b.time,
-      txRoot: b.txRoot,
-      txCount: b.txCount,
-      pohEnd: b.pohEnd,
-      pohCount: b.pohCount,
-      sequencer: b.sequencer,
-    };
+    const header = headerOf(b);
     const parent = this.parent;
     const genesis = parent === null && b.height === 0;
     const computed = blockHash(header);

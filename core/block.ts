@@ -40,6 +40,22 @@ export const BLOCK_FIELDS = ['height', 'municipality', 'pohCount', 'pohEnd', 'pr
 const HEX32 = /^[0-9a-f]{64}$/;
 const HEX64 = /^[0-9a-f]{128}$/;
 
+/** The header of a block that carries more (its hash, signature, transactions…): the fields the sequencer signs, nothing else. */
+export function headerOf(b: BlockHeader): BlockHeader {
+  return {
+    v: b.v,
+    municipality: b.municipality,
+    height: b.height,
+    prevHash: b.prevHash,
+    time: b.time,
+    txRoot: b.txRoot,
+    txCount: b.txCount,
+    pohEnd: b.pohEnd,
+    pohCount: b.pohCount,
+    sequencer: b.sequencer,
+  };
+}
+
 /** hex(SHA-256(UTF-8(BLOCK_DOMAIN) ‖ canonicalBytes(header))). */
 export function blockHash(h: BlockHeader): string {
   return sha256Hex(concatBytes(utf8(BLOCK_DOMAIN), canonicalBytes(h)));

@@ -1,7 +1,7 @@
 import { createPrivateKey, sign as opensslSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, sha256Hex, utf8, concatBytes } from '../../core/bytes.ts';
-import { GENESIS_PREV_HASH, blockHash, checkBlock, genesisHeader, signBlock, txRootOf, type BlockHeader } from '../../core/block.ts';
+import { BLOCK_FIELDS, GENESIS_PREV_HASH, blockHash, checkBlock, genesisHeader, headerOf, signBlock, txRootOf, type BlockHeader } from '../../core/block.ts';
 import { canonicalBytes, canonicalJson } from '../../core/canonical.ts';
 import { AikiError } from '../../core/errors.ts';
 import { merkleRoot } from '../../core/merkle.ts';
@@ -73,6 +73,14 @@ describe('block vectors', () => {
     const header: BlockHeader = { ...v.block1.header, height: 2, prevHash: v.block1.hash, txRoot: txRootOf([]), txCount: 0 };
     const { hash, signature } = signBlock(header, sequencer.secretKey);
     expect(() => checkBlock(header, hash, signature, parent, [], [])).not.toThrow();
+  });
+
+  it('takes the header out of a block as the API serves it (hash, signature, transactions beside it), to the same hash', () => {
+    const served = { ...v.block1.header, hash: v.block1.hash, signature: v.block1.signature, transactions: v.block1.txIds, id: 'kyoto:1' };
+    const header = headerOf(served);
+    expect(header).toEqual(v.block1.header);
+    expect(Object.keys(header).sort()).toEqual([...BLOCK_FIELDS]);
+    expect(blockHash(header)).toBe(v.block1.hash);
   });
 });
 

@@ -1,5 +1,5 @@
 /** A block: its header, its hash and signature checked here, where it is anchored, its transactions. */
-import { blockHash } from '../../../core/block.ts';
+import { blockHash, headerOf } from '../../../core/block.ts';
 import { hexToBytes } from '../../../core/bytes.ts';
 import { verify } from '../../../core/ed25519.ts';
 import { checklist } from '../../../core/proof.ts';
@@ -21,18 +21,7 @@ export function Block({ code, height }: { code: string; height: number }) {
             </p>
           );
         const { checks, check } = checklist();
-        const header = {
-          v: 1 as const,
-          municipality: b.municipality,
-          height: b.height,
-          prevHash: b.prevHash,
-          time: b.time,
-          txRoot: b.txRoot,
-          txCount: b.txCount,
-          pohEnd: b.pohEnd,
-          pohCount: b.pohCount,
-          sequencer: b.sequencer,
-        };
+        const header = headerOf({ ...b, v: 1 });
         check('block hash', () => blockHash(header) === b.hash || `the header hashes to ${blockHash(header)}, not ${b.hash}`);
         check(
           'sequencer signature',
