@@ -41,13 +41,106 @@ export function useLoad<T>(load: () => Promise<T>, key: string, pollMs?: number)
 /** Loading, an error, or the page. */
 export function Show<T>({ state, children }: { state: Loaded<T>; children: (data: T) => ComponentChildren }) {
   if (state.data !== undefined) return <>{children(state.data)}</>;
-  if (state.error)
-    return (
-      <p class="error" role="alert">
-        {t().error}: {state.error.message}
-      </p>
-    );
+  if (state.error) return <Alert message={`${t().error}: ${state.error.message}`} />;
   return <p class="muted">{t().loading}</p>;
+}
+
+/** An error the page cannot go on from. */
+export function Alert({ message }: { message: string | undefined }) {
+  return (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+/** What the page was asked for does not exist. */
+export function NotFound({ what }: { what: string }) {
+  return (
+    <p>
+      {t().notFound}: {what}
+    </p>
+  );
+}
+
+/** A table: a row of column heads (none: a plain list), then one row an item. */
+export function Table<T>({
+  id,
+  heads,
+  items,
+  row,
+}: {
+  id?: string;
+  heads?: ComponentChildren[];
+  items: T[];
+  row: (item: T, index: number) => ComponentChildren;
+}) {
+  return (
+    <table data-testid={id}>
+      {heads && (
+        <thead>
+          <tr>
+            {heads.map((head) => (
+              <th>{head}</th>
+            ))}
+          </tr>
+        </thead>
+      )}
+      <tbody>{items.map(row)}</tbody>
+    </table>
+  );
+}
+
+/** A page of a list read by cursors: a link to the newest page when not on it, and one to the next older page when there is one. */
+export function Pager({
+  after,
+  pageInfo,
+  link,
+}: {
+  /** The cursor this page starts after (none: the newest page). */
+  after: string | undefined;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+  link: (after?: string) => string;
+}) {
+  return (
+    <nav class="pager">
+      {after && <a href={link()}>{t().newest}</a>}
+      {pageInfo.hasNextPage && pageInfo.endCursor && (
+        <a data-testid="older" href={link(pageInfo.endCursor)}>
+          {t().older} →
+        </a>
+      )}
+    </nav>
+  );
+}
+
+/** The heads of {@link TxCells}' columns. */
+export const txHeads = (): ComponentChildren[] => [t().transaction, t().kind, t().from, t().to, t().amount];
+
+/**
+ * A transaction's cells in a table row: its id, kind, sender, recipient and amount — with `account`,
+ * the amount signed as seen from that account (+ received, − sent).
+ */
+export function TxCells({ tx, account }: { tx: { id: string; kind: string; from: string; to: string; amount: string }; account?: string }) {
+  const received = account !== undefined && tx.to === account;
+  return (
+    <>
+      <td>
+        <TxLink id={tx.id} />
+      </td>
+      <td>{tx.kind}</td>
+      <td>
+        <Address value={tx.from} />
+      </td>
+      <td>
+        <Address value={tx.to} />
+      </td>
+      <td class={received ? 'num good' : 'num'}>
+        {account !== undefined && (received ? '+' : '−')}
+        {tx.amount}
+      </td>
+    </>
+  );
 }
 
 /** Each check as `aiki verify` prints it: ✓ name, or ✗ name: what was wrong. */

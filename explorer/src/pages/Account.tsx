@@ -5,7 +5,7 @@ import { query } from '../api.ts';
 import { t } from '../i18n.ts';
 import { AccountQuery, KeyAccountsQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Address, Fields, Hex, Show, Status, Time, TxLink, useLoad } from '../ui.tsx';
+import { Address, Fields, Hex, NotFound, Pager, Show, Status, Table, Time, TxCells, txHeads, useLoad } from '../ui.tsx';
 
 export function Account({ address, after }: { address: string; after?: string }) {
   const state = useLoad(() => query(AccountQuery, { address, after }), `${address}/${after ?? ''}`);
@@ -19,9 +19,7 @@ export function Account({ address, after }: { address: string; after?: string })
     <Show state={state}>
       {({ account: a }) =>
         !a ? (
-          <p>
-            {t().notFound}: {address}
-          </p>
+          <NotFound what={address} />
         ) : (
           <>
             <h1>
@@ -45,49 +43,21 @@ export function Account({ address, after }: { address: string; after?: string })
               ]}
             />
             <h2>{t().history}</h2>
-            <table data-testid="history">
-              <thead>
-                <tr>
-                  <th>{t().transaction}</th>
-                  <th>{t().kind}</th>
-                  <th>{t().from}</th>
-                  <th>{t().to}</th>
-                  <th>{t().amount}</th>
-                  <th>{t().block}</th>
-                  <th>{t().time}</th>
+            <Table
+              id="history"
+              heads={[...txHeads(), t().block, t().time]}
+              items={a.transactions.edges.map((e) => e.node)}
+              row={(tx) => (
+                <tr data-tx={tx.id}>
+                  <TxCells tx={tx} account={a.id} />
+                  <td>{tx.height ?? <Status value={tx.status} />}</td>
+                  <td>
+                    <Time iso={tx.time} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {a.transactions.edges.map(({ node: tx }) => (
-                  <tr data-tx={tx.id}>
-                    <td>
-                      <TxLink id={tx.id} />
-                    </td>
-                    <td>{tx.kind}</td>
-                    <td>
-                      <Address value={tx.from} />
-                    </td>
-                    <td>
-                      <Address value={tx.to} />
-                    </td>
-                    <td class={`num ${tx.to === a.id ? 'good' : ''}`}>
-                      {tx.to === a.id ? '+' : '−'}
-                      {tx.amount}
-                    </td>
-                    <td>{tx.height ?? <Status value={tx.status} />}</td>
-                    <td>
-                      <Time iso={tx.time} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <nav class="pager">
-              {after && <a href={href.account(a.id)}>{t().newest}</a>}
-              {a.transactions.pageInfo.hasNextPage && a.transactions.pageInfo.endCursor && (
-                <a href={href.account(a.id, a.transactions.pageInfo.endCursor)}>{t().older} →</a>
               )}
-            </nav>
+            />
+            <Pager after={after} pageInfo={a.transactions.pageInfo} link={(cursor) => href.account(a.id, cursor)} />
           </>
         )
       }
@@ -105,30 +75,23 @@ export function KeyAccounts({ publicKey }: { publicKey: string }) {
           <p>
             <Hex value={publicKey} />
           </p>
-          <table data-testid="key-accounts">
-            <thead>
-              <tr>
-                <th>{t().municipality}</th>
-                <th>{t().account}</th>
-                <th>{t().balance}</th>
-                <th>{t().nonce}</th>
+          <Table
+            id="key-accounts"
+            heads={[t().municipality, t().account, t().balance, t().nonce]}
+            items={keyAccounts}
+            row={(a) => (
+              <tr data-municipality={a.municipality}>
+                <td>
+                  <a href={href.chain(a.municipality)}>{a.municipality}</a>
+                </td>
+                <td>
+                  <Address value={a.id} />
+                </td>
+                <td class="num">{a.balance}</td>
+                <td>{a.nonce}</td>
               </tr>
-            </thead>
-            <tbody>
-              {keyAccounts.map((a) => (
-                <tr data-municipality={a.municipality}>
-                  <td>
-                    <a href={href.chain(a.municipality)}>{a.municipality}</a>
-                  </td>
-                  <td>
-                    <Address value={a.id} />
-                  </td>
-                  <td class="num">{a.balance}</td>
-                  <td>{a.nonce}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
         </>
       )}
     </Show>

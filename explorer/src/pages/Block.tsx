@@ -7,19 +7,14 @@ import { query } from '../api.ts';
 import { t } from '../i18n.ts';
 import { BlockQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Address, Checks, Fields, Hex, Show, Status, Time, TxLink, useLoad } from '../ui.tsx';
+import { Checks, Fields, Hex, NotFound, Show, Status, Table, Time, TxCells, txHeads, useLoad } from '../ui.tsx';
 
 export function Block({ code, height }: { code: string; height: number }) {
   const state = useLoad(() => query(BlockQuery, { id: `${code}:${height}`, municipality: code, height }), `${code}/${height}`);
   return (
     <Show state={state}>
       {({ block: b, anchor }) => {
-        if (!b)
-          return (
-            <p>
-              {t().notFound}: {code}/{height}
-            </p>
-          );
+        if (!b) return <NotFound what={`${code}/${height}`} />;
         const { checks, check } = checklist();
         const header = headerOf({ ...b, v: 1 });
         check('block hash', () => blockHash(header) === b.hash || `the header hashes to ${blockHash(header)}, not ${b.hash}`);
@@ -62,38 +57,19 @@ export function Block({ code, height }: { code: string; height: number }) {
             />
             <Checks checks={checks} />
             <h2>{t().transactions}</h2>
-            <table data-testid="transactions">
-              <thead>
-                <tr>
-                  <th>{t().transaction}</th>
-                  <th>{t().kind}</th>
-                  <th>{t().from}</th>
-                  <th>{t().to}</th>
-                  <th>{t().amount}</th>
-                  <th>{t().status}</th>
+            <Table
+              id="transactions"
+              heads={[...txHeads(), t().status]}
+              items={b.transactions.edges.map((e) => e.node)}
+              row={(tx) => (
+                <tr data-tx={tx.id}>
+                  <TxCells tx={tx} />
+                  <td>
+                    <Status value={tx.status} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {b.transactions.edges.map(({ node: tx }) => (
-                  <tr data-tx={tx.id}>
-                    <td>
-                      <TxLink id={tx.id} />
-                    </td>
-                    <td>{tx.kind}</td>
-                    <td>
-                      <Address value={tx.from} />
-                    </td>
-                    <td>
-                      <Address value={tx.to} />
-                    </td>
-                    <td class="num">{tx.amount}</td>
-                    <td>
-                      <Status value={tx.status} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            />
           </>
         );
       }}

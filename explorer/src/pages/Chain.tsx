@@ -3,7 +3,7 @@ import { query } from '../api.ts';
 import { t } from '../i18n.ts';
 import { ChainQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Fields, Hex, Show, Status, Time, useLoad } from '../ui.tsx';
+import { Fields, Hex, Pager, Show, Status, Table, Time, useLoad } from '../ui.tsx';
 
 export function Chain({ code, after }: { code: string; after?: string }) {
   const state = useLoad(() => query(ChainQuery, { code, after }), `${code}/${after ?? ''}`);
@@ -25,40 +25,26 @@ export function Chain({ code, after }: { code: string; after?: string }) {
           {m.chain && (
             <>
               <h2>{t().blocks}</h2>
-              <table data-testid="blocks">
-                <thead>
-                  <tr>
-                    <th>{t().height}</th>
-                    <th>{t().hash}</th>
-                    <th>{t().txCount}</th>
-                    <th>{t().time}</th>
+              <Table
+                id="blocks"
+                heads={[t().height, t().hash, t().txCount, t().time]}
+                items={m.chain.blocks.edges.map((e) => e.node)}
+                row={(b) => (
+                  <tr data-height={b.height}>
+                    <td>
+                      <a href={href.block(m.code, b.height)}>{b.height}</a>
+                    </td>
+                    <td>
+                      <Hex value={b.hash} />
+                    </td>
+                    <td>{b.txCount}</td>
+                    <td>
+                      <Time iso={b.time} />
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {m.chain.blocks.edges.map(({ node: b }) => (
-                    <tr data-height={b.height}>
-                      <td>
-                        <a href={href.block(m.code, b.height)}>{b.height}</a>
-                      </td>
-                      <td>
-                        <Hex value={b.hash} />
-                      </td>
-                      <td>{b.txCount}</td>
-                      <td>
-                        <Time iso={b.time} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <nav class="pager">
-                {after && <a href={href.chain(m.code)}>{t().newest}</a>}
-                {m.chain.blocks.pageInfo.hasNextPage && m.chain.blocks.pageInfo.endCursor && (
-                  <a data-testid="older" href={href.chain(m.code, m.chain.blocks.pageInfo.endCursor)}>
-                    {t().older} →
-                  </a>
                 )}
-              </nav>
+              />
+              <Pager after={after} pageInfo={m.chain.blocks.pageInfo} link={(cursor) => href.chain(m.code, cursor)} />
             </>
           )}
         </>

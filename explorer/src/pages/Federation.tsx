@@ -8,7 +8,7 @@ import type { FederationQuery as Data } from '../gql/graphql.ts';
 import { t } from '../i18n.ts';
 import { FederationQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Address, Hex, Show, Status, Time, TxLink, useLoad } from '../ui.tsx';
+import { Address, Alert, Hex, Show, Status, Table, Time, TxLink, useLoad } from '../ui.tsx';
 
 export const POLL_MS = 2000;
 
@@ -28,12 +28,7 @@ export function Federation() {
   return (
     <Show state={state}>
       {({ data, errors }) => {
-        if (!data)
-          return (
-            <p class="error" role="alert">
-              {errors[0]?.message}
-            </p>
-          );
+        if (!data) return <Alert message={errors[0]?.message} />;
         const blocks = data.municipalities.flatMap((m) => m.chain?.blocks.edges.map((e) => ({ code: m.code, ...e.node })) ?? []);
         blocks.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
         const txs = blocks.flatMap((b) => b.transactions.edges.map((e) => e.node)).slice(0, 10);
@@ -45,79 +40,68 @@ export function Federation() {
               {t().mainHeight}: <strong data-testid="main-height">{data.mainChain.height}</strong> · <Hex value={data.mainChain.headHash} /> ·{' '}
               <Time iso={data.mainChain.head.time} />
             </p>
-            <table data-testid="municipalities">
-              <thead>
-                <tr>
-                  <th>{t().municipality}</th>
-                  <th>{t().status}</th>
-                  <th>{t().height}</th>
-                  <th>{t().lastBlock}</th>
-                  <th>
-                    {t().rate} ({t().txPerSec})
-                  </th>
-                  <th>{t().anchored}</th>
+            <Table
+              id="municipalities"
+              heads={[t().municipality, t().status, t().height, t().lastBlock, `${t().rate} (${t().txPerSec})`, t().anchored]}
+              items={data.municipalities}
+              row={(m) => (
+                <tr data-municipality={m.code}>
+                  <td>
+                    <a href={href.chain(m.code)}>{m.name}</a> <code>{m.code}</code>
+                  </td>
+                  <td>
+                    <Status value={m.status} />
+                  </td>
+                  <td data-testid="height">
+                    {m.chain ? <a href={href.block(m.code, m.chain.height)}>{m.chain.height}</a> : <span class="bad">{t().unavailable}</span>}
+                  </td>
+                  <td>{m.chain && <Time iso={m.chain.headTime} />}</td>
+                  <td>{m.chain ? rate(m.chain.blocks.edges.map((e) => e.node)) : '–'}</td>
+                  <td>{m.anchoredHeight}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.municipalities.map((m) => (
-                  <tr data-municipality={m.code}>
-                    <td>
-                      <a href={href.chain(m.code)}>{m.name}</a> <code>{m.code}</code>
-                    </td>
-                    <td>
-                      <Status value={m.status} />
-                    </td>
-                    <td data-testid="height">
-                      {m.chain ? <a href={href.block(m.code, m.chain.height)}>{m.chain.height}</a> : <span class="bad">{t().unavailable}</span>}
-                    </td>
-                    <td>{m.chain && <Time iso={m.chain.headTime} />}</td>
-                    <td>{m.chain ? rate(m.chain.blocks.edges.map((e) => e.node)) : '–'}</td>
-                    <td>{m.anchoredHeight}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            />
             <div class="columns">
               <section>
                 <h2>{t().latestBlocks}</h2>
-                <table data-testid="latest-blocks">
-                  <tbody>
-                    {blocks.slice(0, 10).map((b) => (
-                      <tr>
-                        <td>
-                          <a href={href.block(b.code, b.height)}>
-                            {b.code}/{b.height}
-                          </a>
-                        </td>
-                        <td>
-                          {b.txCount} {t().txCount}
-                        </td>
-                        <td>
-                          <Time iso={b.time} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  id="latest-blocks"
+                  items={blocks.slice(0, 10)}
+                  row={(b) => (
+                    <tr>
+                      <td>
+                        <a href={href.block(b.code, b.height)}>
+                          {b.code}/{b.height}
+                        </a>
+                      </td>
+                      <td>
+                        {b.txCount} {t().txCount}
+                      </td>
+                      <td>
+                        <Time iso={b.time} />
+                      </td>
+                    </tr>
+                  )}
+                />
               </section>
               <section>
                 <h2>{t().latestTransactions}</h2>
-                <table data-testid="latest-transactions">
-                  <tbody>
-                    {txs.map((tx) => (
-                      <tr data-tx={tx.id}>
-                        <td>
-                          <TxLink id={tx.id} />
-                        </td>
-                        <td>{tx.kind}</td>
-                        <td>
-                          <Address value={tx.from} /> → <Address value={tx.to} />
-                        </td>
-                        <td class="num">{tx.amount}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  id="latest-transactions"
+                  items={txs}
+                  row={(tx) => (
+                    <tr data-tx={tx.id}>
+                      <td>
+                        <TxLink id={tx.id} />
+                      </td>
+                      <td>{tx.kind}</td>
+                      <td>
+                        <Address value={tx.from} /> → <Address value={tx.to} />
+                      </td>
+                      <td class="num">{tx.amount}</td>
+                    </tr>
+                  )}
+                />
               </section>
             </div>
           </>

@@ -9,7 +9,7 @@ import type { ProposalsQuery as ListData } from '../gql/graphql.ts';
 import { t } from '../i18n.ts';
 import { ProposalQuery, ProposalsQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Checks, Fields, Hex, Show, Status, Time, useLoad } from '../ui.tsx';
+import { Checks, Fields, Hex, NotFound, Show, Status, Table, Time, useLoad } from '../ui.tsx';
 import { pinMainchainKey, pinnedMainchainKey, useDeferred } from '../verify.ts';
 
 function Tally({ tally }: { tally: ListData['proposals'][number]['tally'] }) {
@@ -33,38 +33,30 @@ export function Governance() {
           {proposals.length === 0 ? (
             <p>{t().none}</p>
           ) : (
-            <table data-testid="proposals">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>{t().proposal}</th>
-                  <th>{t().status}</th>
-                  <th>{t().tally}</th>
-                  <th>{t().time}</th>
+            <Table
+              id="proposals"
+              heads={['#', t().proposal, t().status, t().tally, t().time]}
+              items={proposals}
+              row={(p) => (
+                <tr data-proposal={p.id}>
+                  <td>
+                    <a href={href.proposal(p.id)}>{p.id}</a>
+                  </td>
+                  <td>
+                    <a href={href.proposal(p.id)}>{p.title}</a> <code>{p.action.kind}</code>
+                  </td>
+                  <td>
+                    <Status value={p.status} />
+                  </td>
+                  <td>
+                    <Tally tally={p.tally} />
+                  </td>
+                  <td>
+                    <Time iso={p.submittedAt} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {proposals.map((p) => (
-                  <tr data-proposal={p.id}>
-                    <td>
-                      <a href={href.proposal(p.id)}>{p.id}</a>
-                    </td>
-                    <td>
-                      <a href={href.proposal(p.id)}>{p.title}</a> <code>{p.action.kind}</code>
-                    </td>
-                    <td>
-                      <Status value={p.status} />
-                    </td>
-                    <td>
-                      <Tally tally={p.tally} />
-                    </td>
-                    <td>
-                      <Time iso={p.submittedAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            />
           )}
         </>
       )}
@@ -84,19 +76,7 @@ async function loadProposal(id: string) {
 
 export function Proposal({ id }: { id: string }) {
   const state = useLoad(() => loadProposal(id), id);
-  return (
-    <Show state={state}>
-      {(both) =>
-        both.shown && both.sealed.proposal ? (
-          <View both={both} />
-        ) : (
-          <p>
-            {t().notFound}: {id}
-          </p>
-        )
-      }
-    </Show>
-  );
+  return <Show state={state}>{(both) => (both.shown && both.sealed.proposal ? <View both={both} /> : <NotFound what={id} />)}</Show>;
 }
 
 function View({ both }: { both: Both }) {
@@ -123,29 +103,23 @@ function View({ both }: { both: Both }) {
       />
       {p.description && <p>{p.description}</p>}
       <h2>{t().votes}</h2>
-      <table data-testid="votes">
-        <thead>
-          <tr>
-            <th>{t().municipality}</th>
-            <th>vote</th>
-            <th>{t().time}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.electorate.map((m) => {
-            const vote = p.votes.find((v) => v.municipality === m.code);
-            return (
-              <tr data-member={m.code}>
-                <td>
-                  {m.code} <Hex value={m.governanceKey} />
-                </td>
-                <td>{vote ? vote.option : <span class="muted">{t().pending}</span>}</td>
-                <td>{vote && <Time iso={vote.time} />}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <Table
+        id="votes"
+        heads={[t().municipality, 'vote', t().time]}
+        items={p.electorate}
+        row={(m) => {
+          const vote = p.votes.find((v) => v.municipality === m.code);
+          return (
+            <tr data-member={m.code}>
+              <td>
+                {m.code} <Hex value={m.governanceKey} />
+              </td>
+              <td>{vote ? vote.option : <span class="muted">{t().pending}</span>}</td>
+              <td>{vote && <Time iso={vote.time} />}</td>
+            </tr>
+          );
+        }}
+      />
       <p>
         {t().trustedKey}: <Hex value={key} />{' '}
         {pinned ? (

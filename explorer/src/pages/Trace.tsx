@@ -10,7 +10,7 @@ import type { ProofCheck } from '../../../core/proof.ts';
 import { query } from '../api.ts';
 import { t } from '../i18n.ts';
 import { href } from '../route.ts';
-import { Address, Checks, Hex, Show, Status, TxLink, useLoad } from '../ui.tsx';
+import { Address, Checks, Hex, NotFound, Show, Status, Table, TxLink, useLoad } from '../ui.tsx';
 import { pinMainchainKey, pinnedMainchainKey, useDeferred } from '../verify.ts';
 
 /** What `aiki trace` prints and `aiki verify --trace` reads. */
@@ -21,19 +21,7 @@ interface TraceFile {
 
 export function Trace({ id }: { id: string }) {
   const state = useLoad(() => query<TraceFile, { id: string; depth: number }>(TRACE_QUERY, { id, depth: 3 }), id);
-  return (
-    <Show state={state}>
-      {(file) =>
-        file.trace ? (
-          <View file={file as TraceFile & { trace: TraceInput }} />
-        ) : (
-          <p>
-            {t().notFound}: {id}
-          </p>
-        )
-      }
-    </Show>
-  );
+  return <Show state={state}>{(file) => (file.trace ? <View file={file as TraceFile & { trace: TraceInput }} /> : <NotFound what={id} />)}</Show>;
 }
 
 function View({ file }: { file: TraceFile & { trace: TraceInput } }) {
@@ -162,23 +150,22 @@ function Graph({ trace, checks }: { trace: TraceInput; checks: ProofCheck[] | un
 /** The hops as a table beside the picture: who sent what to whom, and where it stands. */
 function Hops({ trace }: { trace: TraceInput }) {
   return (
-    <table>
-      <tbody>
-        {trace.hops.map((hop, i) => (
-          <tr>
-            <td>
-              {t().hop} {i}
-            </td>
-            <td>
-              <Address value={hop.settlement.from} /> → <Address value={hop.settlement.to} />
-            </td>
-            <td class="num">{hop.settlement.amount}</td>
-            <td>
-              <Status value={hop.settlement.status} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      items={trace.hops}
+      row={(hop, i) => (
+        <tr>
+          <td>
+            {t().hop} {i}
+          </td>
+          <td>
+            <Address value={hop.settlement.from} /> → <Address value={hop.settlement.to} />
+          </td>
+          <td class="num">{hop.settlement.amount}</td>
+          <td>
+            <Status value={hop.settlement.status} />
+          </td>
+        </tr>
+      )}
+    />
   );
 }

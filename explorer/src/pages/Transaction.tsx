@@ -10,7 +10,7 @@ import type { TransactionQuery as Data } from '../gql/graphql.ts';
 import { t } from '../i18n.ts';
 import { TransactionQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Address, Checks, Fields, Hex, Show, Status, Time, TxLink, useLoad } from '../ui.tsx';
+import { Address, Checks, Fields, Hex, NotFound, Show, Status, Time, TxLink, useLoad } from '../ui.tsx';
 import { useDeferred } from '../verify.ts';
 
 type Tx = NonNullable<Data['transaction']>;
@@ -25,19 +25,7 @@ function checksOf(tx: Tx) {
 
 export function Transaction({ id }: { id: string }) {
   const state = useLoad(() => query(TransactionQuery, { id }), id);
-  return (
-    <Show state={state}>
-      {({ transaction: tx, settlement }) =>
-        tx ? (
-          <View tx={tx} settlement={settlement} />
-        ) : (
-          <p>
-            {t().notFound}: {id}
-          </p>
-        )
-      }
-    </Show>
-  );
+  return <Show state={state}>{({ transaction: tx, settlement }) => (tx ? <View tx={tx} settlement={settlement} /> : <NotFound what={id} />)}</Show>;
 }
 
 function View({ tx, settlement }: { tx: Tx; settlement: Data['settlement'] }) {
