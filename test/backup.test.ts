@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortBytes, AikiError, bytesToHex, publicKeyOf, settlementEntryId, sha256, sign, signSettlement, utf8 } from '../core/index.ts';
 import { ArchiveWriter } from '../db/archive.ts';
 import { backupLedger, restoreLedger, verifyLedgerArchive } from '../subgraphs/ledger/archive.ts';
-import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
-import { createLogger } from '../runtime/log.ts';
+import type { RunningLedger } from '../subgraphs/ledger/server.ts';
 import { dropDatabases, eventually, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { transfer, verifyStoredChain, wallet } from './support/ledger.ts';
+import { startTestLedger, transfer, verifyStoredChain, wallet } from './support/ledger.ts';
 
 const prefix = uniquePrefix('backup');
 const dir = mkdtempSync(join(tmpdir(), 'aiki-backup-'));
@@ -55,20 +54,12 @@ const collections = async (dbName: string) => (await client.db(dbName).listColle
 
 beforeAll(async () => {
   client = new MongoClient(mongoUri());
-  ledger = await startLedgerSubgraph(
-    {
-      municipality: 'kyoto',
-      port: 0,
-      mongoUri: mongoUri(),
-      dbName: `${prefix}_kyoto`,
-      sequencerKey: sha256(utf8('backup test: kyoto sequencer')),
-      mainchainKey: publicKeyOf(MAIN_KEY),
-      genesis: { allocations: [{ address: alice.address, amount: '1000000' }], time: '2026-01-01T00:00:00.000Z' },
-      blockIntervalMs: 20,
-      maxTxPerBlock: 5,
-    },
-    createLogger('test', 'error'),
-  );
+  ledger = await startTestLedger(prefix, 'backup test: kyoto sequencer', {
+    mainchainKey: publicKeyOf(MAIN_KEY),
+    allocations: [{ address: alice.address, amount: '1000000' }],
+    blockIntervalMs: 20,
+    maxTxPerBlock: 5,
+  });
   // Transfers, one refused at sealing time is impossible to force here; a settlement credit makes
   // the archive hold an entry signed by the main chain.
   for (let n = 1; n <= 40; n++)

@@ -4,11 +4,10 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CommandStartedEvent } from 'mongodb';
-import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
+import type { RunningLedger } from '../subgraphs/ledger/server.ts';
 import { createLogger } from '../runtime/log.ts';
-import { sha256, utf8 } from '../core/index.ts';
 import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { transfer, wallet } from './support/ledger.ts';
+import { startTestLedger, transfer, wallet } from './support/ledger.ts';
 
 const log = createLogger('test', 'error');
 let ledger: RunningLedger;
@@ -19,14 +18,11 @@ const TOTAL = 150;
 
 beforeAll(async () => {
   prefix = uniquePrefix('loaders');
-  ledger = await startLedgerSubgraph(
+  ledger = await startTestLedger(
+    prefix,
+    'loaders test',
     {
-      municipality: 'kyoto',
-      port: 0,
-      mongoUri: mongoUri(),
-      dbName: `${prefix}_kyoto`,
-      sequencerKey: sha256(utf8('loaders test')),
-      genesis: { allocations: [{ address: treasury.address, amount: '1000000' }], time: '2026-01-01T00:00:00.000Z' },
+      allocations: [{ address: treasury.address, amount: '1000000' }],
       blockIntervalMs: 20,
       maxTxPerBlock: 40, // several blocks, so the page spans blocks
       monitorCommands: true,

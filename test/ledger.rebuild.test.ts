@@ -1,10 +1,8 @@
 /** The derived state (tx index, accounts, history) is rebuilt from the blocks alone. */
 import { afterAll, expect, it } from 'vitest';
-import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
-import { createLogger } from '../runtime/log.ts';
-import { sha256, utf8 } from '../core/index.ts';
+import type { RunningLedger } from '../subgraphs/ledger/server.ts';
 import { dropDatabases, eventually, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { transfer, verifyStoredChain, wallet } from './support/ledger.ts';
+import { startTestLedger, transfer, verifyStoredChain, wallet } from './support/ledger.ts';
 
 const prefix = uniquePrefix('rebuild');
 let ledger: RunningLedger | undefined;
@@ -17,19 +15,11 @@ afterAll(async () => {
 it('rebuilds balances, nonces, the tx index and history from the blocks after they are dropped', async () => {
   const alice = wallet('kyoto');
   const others = Array.from({ length: 4 }, () => wallet('kyoto'));
-  ledger = await startLedgerSubgraph(
-    {
-      municipality: 'kyoto',
-      port: 0,
-      mongoUri: mongoUri(),
-      dbName: `${prefix}_kyoto`,
-      sequencerKey: sha256(utf8('rebuild test')),
-      genesis: { allocations: [{ address: alice.address, amount: '100000' }], time: '2026-01-01T00:00:00.000Z' },
-      blockIntervalMs: 20,
-      maxTxPerBlock: 7,
-    },
-    createLogger('test', 'error'),
-  );
+  ledger = await startTestLedger(prefix, 'rebuild test', {
+    allocations: [{ address: alice.address, amount: '100000' }],
+    blockIntervalMs: 20,
+    maxTxPerBlock: 7,
+  });
   const { store, sequencer, admission } = ledger;
   for (let n = 1; n <= 30; n++)
     expect(await admission.submit([transfer(alice, others[n % others.length]!.address, n, n)])).not.toContainEqual(expect.any(Error));

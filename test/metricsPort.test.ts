@@ -1,9 +1,8 @@
 /** AIKI_METRICS_PORT on a ledger: /metrics and /ready on a listener of their own (plain HTTP), no /metrics on the GraphQL port. */
 import { afterAll, expect, it } from 'vitest';
-import { startLedgerSubgraph, type RunningLedger } from '../subgraphs/ledger/server.ts';
-import { createLogger } from '../runtime/log.ts';
-import { sha256, utf8 } from '../core/index.ts';
+import type { RunningLedger } from '../subgraphs/ledger/server.ts';
 import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { startTestLedger } from './support/ledger.ts';
 
 const prefix = uniquePrefix('metricsport');
 let ledger: (RunningLedger & { metricsUrl?: string }) | undefined;
@@ -14,17 +13,9 @@ afterAll(async () => {
 });
 
 it('serves /metrics and /ready on the metrics listener and not /metrics on the GraphQL port', async () => {
-  ledger = await startLedgerSubgraph(
-    {
-      municipality: 'kyoto',
-      port: 0,
-      mongoUri: mongoUri(),
-      dbName: `${prefix}_kyoto`,
-      sequencerKey: sha256(utf8('metrics port test')),
-      metricsListener: { port: 0 },
-    },
-    createLogger('test', 'error'),
-  );
+  ledger = await startTestLedger(prefix, 'metrics port test', {
+    metricsListener: { port: 0 },
+  });
   expect(ledger.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
   const metrics = await fetch(ledger.metricsUrl!);
   expect(metrics.status).toBe(200);

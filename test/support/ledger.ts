@@ -16,10 +16,15 @@ import {
   type KeyPair,
   type SignedTransaction,
   type TransferBody,
+  sha256,
+  utf8,
 } from '../../core/index.ts';
 import { allocationLeaf } from '../../core/genesis.ts';
 import { merkleRoot } from '../../core/index.ts';
 import { blockKey, type AccountDoc, type BlockDoc } from '../../subgraphs/ledger/models.ts';
+import { DEFAULT_GENESIS_TIME, startLedgerSubgraph, type LedgerConfig, type RunningLedger } from '../../subgraphs/ledger/server.ts';
+import { createLogger, type Logger } from '../../runtime/log.ts';
+import { mongoUri } from './helpers.ts';
 
 export interface Wallet extends KeyPair {
   address: string;
@@ -43,6 +48,31 @@ export function transfer(from: Wallet, to: string, amount: string | number, nonc
     ...extra,
   };
   return signTransfer(body, from.secretKey);
+}
+
+/**
+ * Kyoto's ledger in this process (not a child process) on the test database server, in database
+ * `<prefix>_kyoto`, sealed with the key SHA-256(`seed`); `allocations` are its genesis (at
+ * DEFAULT_GENESIS_TIME), `config` adds to or overrides the rest.
+ */
+export function startTestLedger(
+  prefix: string,
+  seed: string,
+  { allocations, ...config }: Partial<LedgerConfig> & { allocations?: Array<{ address: string; amount: string }> } = {},
+  log: Logger = createLogger('test', 'error'),
+): Promise<RunningLedger> {
+  return startLedgerSubgraph(
+    {
+      municipality: 'kyoto',
+      port: 0,
+      mongoUri: mongoUri(),
+      dbName: `${prefix}_kyoto`,
+      sequencerKey: sha256(utf8(seed)),
+      ...(allocations ? { genesis: { allocations, time: DEFAULT_GENESIS_TIME } } : {}),
+      ...config,
+    },
+    log,
+  );
 }
 
 export const SUBMIT = `mutation($m: String!, $t: SignedTransactionInput!) {
