@@ -6,7 +6,7 @@
  * change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import {
   anchorEventId,
   blockHash,
@@ -26,7 +26,8 @@ import {
   type BlockHeader,
   type InclusionProofInput,
 } from '../core/index.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
 const KYOTO_KEY = sha256(utf8('anchoring test: kyoto sequencer'));
@@ -37,13 +38,8 @@ let prefix: string;
 
 beforeAll(async () => {
   prefix = uniquePrefix('anchor');
-  cluster = await startCluster({
-    municipalities: [
-      { code: 'kyoto', name: 'Kyoto' },
-      { code: 'osaka', name: 'Osaka' },
-    ],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO, OSAKA],
     operatorToken: 'anchor-token',
     pollIntervalMs: 200,
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
@@ -58,8 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 const ANCHOR = `query($m: String!, $h: Int!) { mainChain { sequencer } anchor(municipality: $m, height: $h) {

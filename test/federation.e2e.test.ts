@@ -2,17 +2,13 @@
  * The whole federation as real processes: database, main chain, three ledger subgraphs, gateway,
  * talking over real HTTP, each ledger on its own database.
  */
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { dropDatabases, eventually, gql, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import { eventually, gql, mongoUri, plantBlock, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, NARA, registeredBehindMainchain, startTestCluster, stopTestCluster } from './support/cluster.ts';
 
 const TOKEN = 'e2e-operator-token';
-const MUNICIPALITIES = [
-  { code: 'kyoto', name: 'Kyoto' },
-  { code: 'osaka', name: 'Osaka' },
-  { code: 'nara', name: 'Nara' },
-];
+const MUNICIPALITIES = [KYOTO, OSAKA, NARA];
 const LIST = '{ municipalities { code name chain { municipality height headHash } } }';
 
 let cluster: Cluster;
@@ -20,18 +16,15 @@ let prefix: string;
 
 beforeAll(async () => {
   prefix = uniquePrefix('e2e');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: MUNICIPALITIES,
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: TOKEN,
     pollIntervalMs: 200,
   });
 });
 
 afterAll(async () => {
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 const registry = async () => (await gql(cluster.gateway.url, '{ municipalities { code name status endpoints } }')).data;
@@ -108,30 +101,7 @@ describe('the gateway admits only ledgers that pass the contract check', () => {
   it('keeps a municipality written into the registry behind the main chain out of the shard map', async () => {
     // An entry that skipped the main chain's check (written straight into its database): the
     // gateway must check it itself before routing to it.
-    const client = new MongoClient(mongoUri());
-    try {
-      await client
-        .db(`${prefix}_mainchain`)
-        .collection('municipalities')
-        .insertOne({
-          _id: 'himeji' as never,
-          code: 'himeji',
-          name: 'Himeji',
-          status: 'ACTIVE',
-          endpoints: [cluster.mainchain.url],
-          registeredAt: new Date(),
-        });
-    } finally {
-      await client.close();
-    }
-    const error = await eventually(
-      async () => {
-        const r = await gql(cluster.gateway.url, '{ municipality(code: "himeji") { name chain { height } } }');
-        return r.errors?.[0]?.extensions?.reason ? r : undefined;
-      },
-      10_000,
-      'the gateway to check himeji',
-    );
+    const error = await registeredBehindMainchain(cluster, { code: 'himeji', name: 'Himeji', endpoints: [cluster.mainchain.url] }, 10_000);
     expect(error.data).toEqual({ municipality: { name: 'Himeji', chain: null } });
     expect(error.errors![0]!.extensions).toMatchObject({ code: 'SHARD_UNAVAILABLE', municipality: 'himeji', reason: 'SCHEMA_MISMATCH' });
     expect(JSON.stringify(error.errors)).not.toMatch(/127\.0\.0\.1|http|sha256:/);

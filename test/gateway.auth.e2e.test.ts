@@ -7,14 +7,15 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { sha256, utf8 } from '../core/index.ts';
 import { createLogger } from '../runtime/log.ts';
 import { OPERATOR_HEADER, operatorClaim, signRequest, VERIFY_OPERATOR_PATH } from '../runtime/signing.ts';
 import { subgraphSecret } from '../runtime/env.ts';
 import { startMainchainSubgraph, type RunningMainchain } from '../subgraphs/mainchain/server.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
 
 const TOKEN = 'auth-root-token';
 const root = { authorization: `Bearer ${TOKEN}` };
@@ -66,10 +67,8 @@ let prefix: string;
 
 beforeAll(async () => {
   prefix = uniquePrefix('auth');
-  cluster = await startCluster({
-    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO],
     operatorToken: TOKEN,
   });
   proxy = await recordingProxy(cluster.mainchain.url);
@@ -90,8 +89,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   await proxy?.close();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 /** What reached the main chain through the gateway while `run` ran. */

@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { manifestOf, sha256Hex } from '../gateway/edge/index.ts';
 import { signRequest } from '../runtime/signing.ts';
 import { subgraphSecret } from '../runtime/env.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
 
 const RATE = 5;
 const BURST = 10;
@@ -25,10 +26,8 @@ const SAFE = 'query Heads { municipalities { code chain { height } } }';
 beforeAll(async () => {
   prefix = uniquePrefix('edge');
   dir = mkdtempSync(join(tmpdir(), 'aiki-edge-'));
-  cluster = await startCluster({
-    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO],
     operatorToken: 'edge-token',
     gatewayEnv: { AIKI_RATE_LIMIT_RPS: String(RATE), AIKI_RATE_LIMIT_BURST: String(BURST) },
   });
@@ -41,8 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await safelisted?.stop();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

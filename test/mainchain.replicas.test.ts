@@ -9,14 +9,13 @@ import { MongoClient } from 'mongodb';
 import { subgraphSecret } from '../runtime/env.ts';
 import { signRequest } from '../runtime/signing.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { ServiceProcess } from '../cluster/services.ts';
 import type { GatewayCacheStats } from '../gateway/cache/index.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
-const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
-const NARA: MunicipalitySpec = { code: 'nara', name: 'Nara' };
 const TOKEN = 'replicas-token';
 const narai = wallet('nara');
 const kyotoan = wallet('kyoto');
@@ -27,10 +26,8 @@ let other: ServiceProcess;
 
 beforeAll(async () => {
   prefix = uniquePrefix('mcrepl');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: [KYOTO],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: TOKEN,
     pollIntervalMs: 60_000, // changes reach the gateway by its long poll and its labels, not this
     mainchainReplicas: 2,
@@ -46,8 +43,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 async function stats(): Promise<GatewayCacheStats> {
@@ -78,7 +74,7 @@ it('has one lease holder; the other process answers reads and says it does not h
 
 it('refreshes a cached registry answer at the gateway after a registration sent to the process without the lease', { timeout: 600_000 }, async () => {
   const LIST = '{ municipalities { code name } }';
-  expect(await cached(LIST)).toEqual({ municipalities: [{ code: 'kyoto', name: 'Kyoto' }] });
+  expect(await cached(LIST)).toEqual({ municipalities: [KYOTO] });
   // Nara's ledger pushes its blocks to the non-holder alone.
   const nara = await cluster.startLedger(NARA, 0, {
     AIKI_MAINCHAIN_URL: other.url,

@@ -5,27 +5,25 @@
  * them); and every process still answers afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { signRequest } from '../runtime/signing.ts';
 import { subgraphSecret } from '../runtime/env.ts';
-import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { uniquePrefix } from './support/helpers.ts';
+import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
 
 let cluster: Cluster;
 let prefix: string;
 
 beforeAll(async () => {
   prefix = uniquePrefix('requests');
-  cluster = await startCluster({
-    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO],
     operatorToken: 'requests-token',
   });
 });
 
 afterAll(async () => {
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 /** POSTs a raw JSON body (signed for a subgraph); the status and the parsed answer. */

@@ -7,9 +7,10 @@
  */
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { ServiceProcess } from '../cluster/services.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
 
 let cluster: Cluster;
 let prefix: string;
@@ -18,10 +19,8 @@ const measured: Record<string, number> = {};
 
 beforeAll(async () => {
   prefix = uniquePrefix('stop');
-  cluster = await startCluster({
-    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO],
     operatorToken: 'stop-token',
     pollIntervalMs: 200,
   });
@@ -29,8 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   console.log(`exit after SIGTERM (ms): ${JSON.stringify(measured)}`);
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 /** SIGTERM, and the time until the process has exited; it must also have logged its stop. */
@@ -70,6 +68,21 @@ function traffic(query: string, stop: () => boolean): Promise<number> {
   })();
 }
 
+/**
+ * Stops `service` ({@link stopTimed}, into `measured[name]`) while `query` is sent through the gateway
+ * one after another from before `started()` until it has exited: requests were flowing, and it exited
+ * within the bound.
+ */
+async function stopWithTraffic(name: string, service: ServiceProcess, logs: string[], query: string, started: () => Promise<unknown>): Promise<void> {
+  let stopped = false;
+  const flowing = traffic(query, () => stopped);
+  await started();
+  measured[name] = await stopTimed(service, logs);
+  stopped = true;
+  expect(await flowing).toBeGreaterThan(0);
+  expect(measured[name]).toBeLessThan(BOUND_MS);
+}
+
 it('a ledger, the main chain and the gateway each exit soon after SIGTERM with clients connected and requests flowing', async () => {
   const logs: string[] = [];
   const kyotoQuery = '{ municipality(code: "kyoto") { chain { height headHash head { txCount } } } }';
@@ -80,33 +93,18 @@ it('a ledger, the main chain and the gateway each exit soon after SIGTERM with c
   );
 
   // The ledger, while the gateway sends it requests on kept-alive connections (and checks its labels).
-  let stopped = false;
-  let flowing = traffic(kyotoQuery, () => stopped);
-  await eventually(async () => ((await gql(cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined), 10_000, 'traffic');
-  measured.ledger = await stopTimed(cluster.ledgers.get('kyoto')!, logs);
-  stopped = true;
-  expect(await flowing).toBeGreaterThan(0);
-  expect(measured.ledger).toBeLessThan(BOUND_MS);
+  await stopWithTraffic('ledger', cluster.ledgers.get('kyoto')!, logs, kyotoQuery, () =>
+    eventually(async () => ((await gql(cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined), 10_000, 'traffic'),
+  );
 
   // The main chain, with the gateway's long poll of the registry open and queries flowing.
-  stopped = false;
-  flowing = traffic('{ mainChain { height headHash } municipalities { code } }', () => stopped);
-  await new Promise((r) => setTimeout(r, 300));
-  measured.mainchain = await stopTimed(cluster.mainchain, logs);
-  stopped = true;
-  expect(await flowing).toBeGreaterThan(0);
-  expect(measured.mainchain).toBeLessThan(BOUND_MS);
+  const pause = () => new Promise((r) => setTimeout(r, 300));
+  await stopWithTraffic('mainchain', cluster.mainchain, logs, '{ mainChain { height headHash } municipalities { code } }', pause);
 
   // The gateway, with a client's kept-alive connection open and another client's requests flowing.
   const agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
   const health = new URL('/health', cluster.gateway.url).toString();
   expect(await keepAliveGet(health, agent)).toBe(200);
-  stopped = false;
-  flowing = traffic('{ __typename }', () => stopped);
-  await new Promise((r) => setTimeout(r, 300));
-  measured.gateway = await stopTimed(cluster.gateway, logs);
-  stopped = true;
-  expect(await flowing).toBeGreaterThan(0);
-  expect(measured.gateway).toBeLessThan(BOUND_MS);
+  await stopWithTraffic('gateway', cluster.gateway, logs, '{ __typename }', pause);
   agent.destroy();
 }, 120_000);

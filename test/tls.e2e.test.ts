@@ -10,12 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { installTlsTrust } from '../runtime/tls.ts';
 import { envTls } from '../runtime/env.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, registeredBehindMainchain, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aiki-tls-'));
@@ -24,47 +24,17 @@ let cluster: Cluster;
 let prefix: string;
 const saved = { ...process.env };
 
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs openssl in `dir`: `line`'s words, then `more` (words with spaces in them). */
+const openssl = (line: string, ...more: string[]) => execFileSync('openssl', [...line.split(' '), ...more], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** A CA (`<name>-ca.pem`) and a certificate it signed for 127.0.0.1 and localhost (`<name>.pem`, `<name>.key`). */
 function makeCa(name: string): { ca: string; cert: string; key: string } {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    `${name}-ca.key`,
-    '-out',
-    `${name}-ca.pem`,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=Aiki ${name} test CA`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-  openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=127.0.0.1');
+  const ec = '-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';
+  const ca = '-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign';
+  openssl(`req -x509 ${ec} -keyout ${name}-ca.key -out ${name}-ca.pem -days 2 ${ca} -subj`, `/CN=Aiki ${name} test CA`);
+  openssl(`req ${ec} -keyout ${name}.key -out ${name}.csr -subj /CN=127.0.0.1`);
   writeFileSync(join(dir, `${name}.ext`), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${name}-ca.pem`,
-    '-CAkey',
-    `${name}-ca.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.pem`,
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-  );
+  openssl(`x509 -req -in ${name}.csr -CA ${name}-ca.pem -CAkey ${name}-ca.key -CAcreateserial -out ${name}.pem -days 2 -extfile ${name}.ext`);
   return { ca: join(dir, `${name}-ca.pem`), cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
 }
 
@@ -76,10 +46,8 @@ beforeAll(async () => {
   // Every service of the cluster inherits these; this process trusts the federation's CA alone too.
   Object.assign(process.env, { AIKI_TLS_CERT: federation.cert, AIKI_TLS_KEY: federation.key, AIKI_TLS_CA: federation.ca });
   installTlsTrust(envTls().ca);
-  cluster = await startCluster({
-    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO],
     operatorToken: 'tls-token',
     pollIntervalMs: 200,
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
@@ -92,9 +60,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await cluster?.stop();
+  await stopTestCluster(cluster, prefix);
   process.env = saved;
-  await dropDatabases(mongoUri(), prefix);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -129,31 +96,10 @@ it("refuses a ledger whose certificate the federation's CA did not sign", async 
   expect(registered.errors?.[0]?.message).toMatch(/certificate|self.signed|issuer/i);
 
   // Written into the registry behind the main chain's back, the gateway keeps it out of its shard map.
-  const client = new MongoClient(mongoUri());
-  try {
-    await client
-      .db(`${prefix}_mainchain`)
-      .collection('municipalities')
-      .insertOne({
-        _id: 'osaka' as never,
-        code: 'osaka',
-        name: 'Osaka',
-        status: 'ACTIVE',
-        endpoints: [impostor.url],
-        registeredAt: new Date(),
-        sequencerKey: '00'.repeat(32),
-        anchoredHeight: 0,
-      });
-  } finally {
-    await client.close();
-  }
-  const refused = await eventually(
-    async () => {
-      const q = await gql(cluster.gateway.url, '{ municipality(code: "osaka") { name chain { height } } }');
-      return q.errors?.[0]?.extensions?.reason ? q : undefined;
-    },
+  const refused = await registeredBehindMainchain(
+    cluster,
+    { code: 'osaka', name: 'Osaka', endpoints: [impostor.url], sequencerKey: '00'.repeat(32), anchoredHeight: 0 },
     20_000,
-    'the gateway to check osaka',
   );
   expect(refused.data).toEqual({ municipality: { name: 'Osaka', chain: null } });
   expect(refused.errors![0]!.extensions).toMatchObject({ code: 'SHARD_UNAVAILABLE', municipality: 'osaka', reason: 'SUBGRAPH_UNREACHABLE' });
