@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import {
   bytesToHex,
   hexToBytes,
@@ -24,11 +24,10 @@ import {
   type TransferBody,
 } from '../core/index.ts';
 import { creditedAndSealed } from './support/threeHops.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
 
-const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
-const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
 const kyotoTreasury = wallet('kyoto');
 const kyotoSender = wallet('kyoto');
 const osakaTreasury = wallet('osaka');
@@ -44,10 +43,8 @@ let settled = '';
 
 beforeAll(async () => {
   prefix = uniquePrefix('bkp');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: [KYOTO, OSAKA],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: 'backup-token',
     pollIntervalMs: 200,
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100' },
@@ -65,8 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mongo?.close();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { bytesToHex } from '../core/index.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { wallet, type Wallet } from './support/ledger.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,13 +36,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aiki-cli-'));
   treasury.kyoto = wallet('kyoto');
   treasury.osaka = wallet('osaka');
-  cluster = await startCluster({
-    municipalities: [
-      { code: 'kyoto', name: 'Kyoto' },
-      { code: 'osaka', name: 'Osaka' },
-    ],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO, OSAKA],
     operatorToken: TOKEN,
     pollIntervalMs: 200,
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200' },
@@ -57,9 +53,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await events?.stop();
-  await cluster?.stop();
+  await stopTestCluster(cluster, prefix);
   counter?.close();
-  await dropDatabases(mongoUri(), prefix);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

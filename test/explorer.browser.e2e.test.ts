@@ -15,11 +15,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { bytesToHex, canonicalJson, hexToBytes, signVote } from '../core/index.ts';
 import { ensureExplorerBuilt } from '../explorer/build.ts';
 import { launchChromium, watchedPage, type WatchedPage } from './support/browser.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
 import { send as sendTransfer, threeHops } from './support/threeHops.ts';
 
@@ -61,14 +62,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aiki-explorer-'));
   [listed, unlisted] = await Promise.all([otherOrigin(), otherOrigin()]);
   [cluster, browser] = await Promise.all([
-    startCluster({
+    startTestCluster(prefix, {
       municipalities: [
         { code: 'kyoto', name: '京都市 Kyoto' },
         { code: 'osaka', name: '大阪市 Osaka' },
         { code: 'nara', name: '奈良市 Nara' },
       ],
-      db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-      dbPrefix: prefix,
       operatorToken: TOKEN,
       pollIntervalMs: 500,
       gatewayEnv: { AIKI_CORS_ORIGINS: listed.origin },
@@ -125,10 +124,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await cluster?.stop();
+  await stopTestCluster(cluster, prefix);
   listed?.server.close();
   unlisted?.server.close();
-  await dropDatabases(mongoUri(), prefix);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

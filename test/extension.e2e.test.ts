@@ -7,22 +7,19 @@
 import { MongoClient } from 'mongodb';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { transactionId } from '../core/index.ts';
 import { createSubgraphServer } from '../runtime/apollo.ts';
 import { serve, type Served } from '../runtime/http.ts';
 import { createLogger } from '../runtime/log.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 import { decide as decideProposal } from './support/governance.ts';
 
 const TOKEN = 'extension-operator-token';
-const MUNICIPALITIES = [
-  { code: 'kyoto', name: 'Kyoto' },
-  { code: 'osaka', name: 'Osaka' },
-  { code: 'nara', name: 'Nara' },
-];
+const MUNICIPALITIES = [KYOTO, OSAKA, NARA];
 const SEED = [
   { id: 'gion', municipality: 'kyoto', title: 'Gion Matsuri', startsAt: '2026-07-17T09:00:00.000Z' },
   { id: 'jidai', municipality: 'kyoto', title: 'Jidai Matsuri', startsAt: '2026-10-22T12:00:00.000Z' },
@@ -58,10 +55,8 @@ const gatewayLog: string[] = [];
 
 beforeAll(async () => {
   prefix = uniquePrefix('ext');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: MUNICIPALITIES,
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: TOKEN,
     pollIntervalMs: POLL_MS,
     mainchainEnv: { AIKI_VOTING_PERIOD_MS: '60000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200' },
@@ -86,8 +81,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await conflicting?.close();
   await events?.stop();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 /** Proposes through the gateway (as an operator), has `voters` vote YES, and waits for the outcome. */

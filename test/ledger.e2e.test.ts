@@ -10,8 +10,9 @@ import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, INCLUSION_PROOF_FIELDS, verifyInclusionProof, type InclusionProofInput } from '../core/index.ts';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
 import type { GraphQLReply } from '../runtime/graphql.ts';
 
@@ -28,13 +29,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aiki-cli-'));
   treasury.kyoto = wallet('kyoto');
   treasury.osaka = wallet('osaka');
-  cluster = await startCluster({
-    municipalities: [
-      { code: 'kyoto', name: 'Kyoto' },
-      { code: 'osaka', name: 'Osaka' },
-    ],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO, OSAKA],
     operatorToken: 'ledger-test',
     pollIntervalMs: 200,
     ledgerEnv: ({ code }) => ({
@@ -46,9 +42,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await cluster?.stop();
+  await stopTestCluster(cluster, prefix);
   await client?.close();
-  await dropDatabases(mongoUri(), prefix);
   rmSync(dir, { recursive: true, force: true });
 });
 
