@@ -9,16 +9,16 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MongoClient, type Collection } from 'mongodb';
+import { MongoClient, type Collection, type Filter } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { blockKey } from '../db/mongo.ts';
 import type { BlockDoc } from '../subgraphs/ledger/models.ts';
 import type { MainBlockDoc } from '../subgraphs/mainchain/models.ts';
 import { fundedSenders, writeChain } from './support/chain.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
 
-const KYOTO = { code: 'kyoto', name: 'Kyoto' };
 const BLOCKS = 40;
 const run = promisify(execFile);
 const { senders, genesis } = fundedSenders('kyoto', 24, 10n ** 9n);
@@ -31,10 +31,8 @@ let port: number;
 
 beforeAll(async () => {
   prefix = uniquePrefix('tamper');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: [KYOTO],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: 'tamper-token',
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
     // The gateway's caches off: rightly, they would answer a sealed block from what they kept (a
@@ -64,8 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mongo?.close();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 async function audit(...chain: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -76,31 +73,84 @@ async function audit(...chain: string[]): Promise<{ code: number; stdout: string
   );
 }
 
-/** The block changed now, as it was. */
-let changedNow: BlockDoc | undefined;
-
-/** Stops the ledger, puts back the block changed before, applies `change` (if any), and starts the ledger on the database as it is then. */
-async function changeBlock(height?: number, change?: (doc: BlockDoc) => void): Promise<void> {
-  await cluster.ledgers.get('kyoto')!.stop();
-  if (changedNow) await blocks.replaceOne({ _id: changedNow._id }, changedNow);
-  changedNow = undefined;
-  if (height !== undefined && change) {
-    const original = (await blocks.findOne({ _id: blockKey(height) }))!;
-    const changed = structuredClone(original);
-    change(changed);
-    expect(changed).not.toEqual(original);
-    await blocks.replaceOne({ _id: original._id }, changed);
-    changedNow = original;
-  }
-  await cluster.startLedger(KYOTO, port);
+/**
+ * Changes one block at a time of the chain in `docs`, while the service writing it is stopped (it
+ * keeps sealed blocks in memory): stops it, puts back the block changed before, applies `change` to
+ * block `height` (if given), and starts it again on the database as it is then.
+ */
+function blockChanger<T extends { _id: string }>(docs: () => Collection<T>, stop: () => Promise<unknown>, start: () => Promise<unknown>) {
+  /** The block changed now, as it was. */
+  let changedNow: T | undefined;
+  return async (height?: number, change?: (doc: T) => void): Promise<void> => {
+    await stop();
+    const blocks = docs();
+    if (changedNow) await blocks.replaceOne({ _id: changedNow._id } as Filter<T>, changedNow);
+    changedNow = undefined;
+    if (height !== undefined && change) {
+      const original = (await blocks.findOne({ _id: blockKey(height) } as Filter<T>)) as T;
+      const changed = structuredClone(original);
+      change(changed);
+      expect(changed).not.toEqual(original);
+      await blocks.replaceOne({ _id: original._id } as Filter<T>, changed);
+      changedNow = original;
+    }
+    await start();
+  };
 }
+
+const changeBlock = blockChanger(
+  () => blocks,
+  () => cluster.ledgers.get('kyoto')!.stop(),
+  () => cluster.startLedger(KYOTO, port),
+);
 
 const hex = (s: string) => (s[0] === '0' ? `1${s.slice(1)}` : `0${s.slice(1)}`);
 /** A block from 1 to BLOCKS − 1 at random (the head stays untouched: the ledger seals on it). */
 const someBlock = () => 1 + Math.floor(Math.random() * (BLOCKS - 1));
 
+/** A change to a stored block: what it is, the block it is made to, the change, and the check expected to fail first for it. */
+type Change<T> = [string, () => number | Promise<number>, (doc: T) => void, string];
+
+/**
+ * The tests of one chain's audit (`aiki audit ...args`): it passes on the chain as it is (`verified`
+ * in its report), fails naming the block and the check for each of `changes` (made one at a time with
+ * `changeBlock`), and passes again once every block is back as it was.
+ */
+function auditOfChangedBlocks<T>(
+  args: string[],
+  asIs: string,
+  verified: RegExp,
+  changes: Array<Change<T>>,
+  changeBlock: (height?: number, change?: (doc: T) => void) => Promise<void>,
+) {
+  it(`passes on the ${asIs}`, async () => {
+    const r = await audit(...args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(verified);
+  });
+
+  it.each(changes)(
+    'fails naming the block when %s',
+    async (_what, pick, change, check) => {
+      const height = await pick();
+      await changeBlock(height, change);
+      const r = await audit(...args);
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
+      expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
+    },
+    120_000,
+  );
+
+  it('passes again once every block is back as it was', async () => {
+    await changeBlock();
+    const r = await audit(...args);
+    expect(r.code, r.stderr).toBe(0);
+  });
+}
+
 // One change of each kind, each to a block picked at random; the check expected first for it.
-const CHANGES: Array<[string, () => number, (doc: BlockDoc) => void, string]> = [
+const CHANGES: Array<Change<BlockDoc>> = [
   ["a transfer's amount is changed", someBlock, (d) => (d.txs[0]!.body.amount = String(Number(d.txs[0]!.body.amount) + 1)), 'transactions'],
   ["a transfer's recipient is changed", someBlock, (d) => (d.txs.at(-1)!.body.to = senders[0]!.address), 'transactions'],
   ['a transaction is dropped', someBlock, (d) => d.txs.pop(), 'transactions'],
@@ -113,50 +163,15 @@ const CHANGES: Array<[string, () => number, (doc: BlockDoc) => void, string]> = 
 ];
 
 describe('aiki audit on a chain changed in the database', () => {
-  it('passes on the chain as written', async () => {
-    const r = await audit();
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`verified: kyoto blocks 0–${BLOCKS}`));
-  });
-
-  it.each(CHANGES)(
-    'fails naming the block when %s',
-    async (_what, pick, change, check) => {
-      const height = pick();
-      await changeBlock(height, change);
-      const r = await audit();
-      expect(r.code, r.stdout).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
-      expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
-    },
-    120_000,
-  );
-
-  it('passes again once every block is back as it was', async () => {
-    await changeBlock();
-    const r = await audit();
-    expect(r.code, r.stderr).toBe(0);
-  });
+  auditOfChangedBlocks([], 'chain as written', new RegExp(`verified: kyoto blocks 0–${BLOCKS}`), CHANGES, changeBlock);
 });
 
-/** The main-chain block changed now, as it was. */
-let mainChangedNow: MainBlockDoc | undefined;
-
-/** As {@link changeBlock}, for a main-chain block: made while the main chain is stopped (it keeps sealed blocks in memory). */
-async function changeMainBlock(height?: number, change?: (doc: MainBlockDoc) => void): Promise<void> {
-  await cluster.mainchain.stop();
-  if (mainChangedNow) await mainBlocks.replaceOne({ _id: mainChangedNow._id }, mainChangedNow);
-  mainChangedNow = undefined;
-  if (height !== undefined && change) {
-    const original = (await mainBlocks.findOne({ _id: blockKey(height) }))!;
-    const changed = structuredClone(original);
-    change(changed);
-    expect(changed).not.toEqual(original);
-    await mainBlocks.replaceOne({ _id: original._id }, changed);
-    mainChangedNow = original;
-  }
-  await cluster.restartMainchain();
-}
+/** As {@link changeBlock}, for a main-chain block. */
+const changeMainBlock = blockChanger(
+  () => mainBlocks,
+  () => cluster.mainchain.stop(),
+  () => cluster.restartMainchain(),
+);
 
 /** A main-chain block below the head that seals an anchor of kyoto, at random (the head stays untouched: the main chain seals on it). */
 async function someMainBlock(): Promise<number> {
@@ -175,16 +190,17 @@ async function someMainBlock(): Promise<number> {
 const anchorAt = (d: MainBlockDoc) => d.events.findIndex((e) => e.kind === 'anchor');
 
 // One change of each kind to the main chain, each to a block picked at random; the check expected first for it.
-const MAIN_CHANGES: Array<[string, (doc: MainBlockDoc) => void, string]> = [
-  ["the header's time is changed", (d) => (d.header.time = new Date(Date.parse(d.header.time) + 1).toISOString()), 'block hash'],
-  ['the stored block hash is changed', (d) => (d.hash = hex(d.hash)), 'block hash'],
-  ['the block signature is changed', (d) => (d.signature = hex(d.signature)), 'main-chain signature'],
-  ["an event's id is changed", (d) => (d.events[0]!.id = hex(d.events[0]!.id)), 'merkle root'],
-  ['an event is dropped', (d) => d.events.pop(), 'merkle root'],
-  ["a PoH entry's ticks are changed", (d) => (d.poh[0]!.ticks += 1), 'proof of history'],
+const MAIN_CHANGES: Array<Change<MainBlockDoc>> = [
+  ["the header's time is changed", someMainBlock, (d) => (d.header.time = new Date(Date.parse(d.header.time) + 1).toISOString()), 'block hash'],
+  ['the stored block hash is changed', someMainBlock, (d) => (d.hash = hex(d.hash)), 'block hash'],
+  ['the block signature is changed', someMainBlock, (d) => (d.signature = hex(d.signature)), 'main-chain signature'],
+  ["an event's id is changed", someMainBlock, (d) => (d.events[0]!.id = hex(d.events[0]!.id)), 'merkle root'],
+  ['an event is dropped', someMainBlock, (d) => d.events.pop(), 'merkle root'],
+  ["a PoH entry's ticks are changed", someMainBlock, (d) => (d.poh[0]!.ticks += 1), 'proof of history'],
   // The block's events and their root as sealed; the anchor it names is another block of kyoto's.
   [
     "an anchor event's height is changed",
+    someMainBlock,
     (d) => {
       const e = d.events[anchorAt(d)]!;
       if (e.kind === 'anchor') e.height = e.height === 0 ? 1 : e.height - 1;
@@ -194,28 +210,5 @@ const MAIN_CHANGES: Array<[string, (doc: MainBlockDoc) => void, string]> = [
 ];
 
 describe('aiki audit --mainchain on a main chain changed in the database', () => {
-  it('passes on the main chain as sealed', async () => {
-    const r = await audit('--mainchain');
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/verified: the main chain blocks 0–\d+/);
-  });
-
-  it.each(MAIN_CHANGES)(
-    'fails naming the block when %s',
-    async (_what, change, check) => {
-      const height = await someMainBlock();
-      await changeMainBlock(height, change);
-      const r = await audit('--mainchain');
-      expect(r.code, r.stdout).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`audit failed: block ${height}, check ${check}:`));
-      expect(r.stdout).toMatch(new RegExp(`✗ block ${height} ${check}: `));
-    },
-    120_000,
-  );
-
-  it('passes again once every block is back as it was', async () => {
-    await changeMainBlock();
-    const r = await audit('--mainchain');
-    expect(r.code, r.stderr).toBe(0);
-  });
+  auditOfChangedBlocks(['--mainchain'], 'main chain as sealed', /verified: the main chain blocks 0–\d+/, MAIN_CHANGES, changeMainBlock);
 });

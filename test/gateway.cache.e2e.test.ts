@@ -7,15 +7,14 @@
  * while blocks are sealed: never an answer older than what the client has already seen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import type { GatewayCacheStats } from '../gateway/cache/index.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
-const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
 // Osaka seals a block every 2 s: a transaction just submitted there is read while still PENDING.
-const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
 const GENESIS = 1_000_000;
 const treasury = wallet('kyoto');
 const osakan = wallet('osaka');
@@ -35,10 +34,8 @@ const CHAIN = `{ municipality(code: "kyoto") { code chain { height headHash
 
 beforeAll(async () => {
   prefix = uniquePrefix('gwcache');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: [KYOTO, OSAKA],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: 'cache-token',
     pollIntervalMs: 200,
     ledgerEnv: (spec): Record<string, string> =>
@@ -64,8 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await uncached?.stop();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 /** The reply's exact bytes. */
@@ -77,6 +73,19 @@ async function text(url: string, query: string, variables: Record<string, unknow
 async function stats(url = cluster.gateway.url): Promise<GatewayCacheStats> {
   const res = await fetch(url.replace(/\/graphql$/, '/ready'));
   return ((await res.json()) as { cache: GatewayCacheStats }).cache;
+}
+
+/** Runs `read` until the gateway's `counter` (a cache's hits…) has moved while it ran: something else may move it meanwhile, or not yet. */
+function untilCounted(counter: (s: GatewayCacheStats) => number, read: () => Promise<unknown>, what: string): Promise<true> {
+  return eventually(
+    async () => {
+      const before = counter(await stats());
+      await read();
+      return counter(await stats()) > before ? true : undefined;
+    },
+    10_000,
+    what,
+  );
 }
 
 async function send(from: typeof treasury, to: string, amount: number, n: number): Promise<string> {
@@ -293,25 +302,9 @@ describe("the main chain's labelled answers through the gateway", () => {
     const codes = async () => ((await gql(cluster.gateway.url, LIST)).data!.municipalities as Array<{ code: string }>).map((m) => m.code);
     await codes();
     // Anchors and settlement steps are writes too: a quiet moment comes soon enough.
-    await eventually(
-      async () => {
-        const before = (await stats()).responses!.hits;
-        await codes();
-        return (await stats()).responses!.hits > before ? true : undefined;
-      },
-      10_000,
-      'a main-chain answer served from the cache',
-    );
+    await untilCounted((s) => s.responses!.hits, codes, 'a main-chain answer served from the cache');
     // …and checked against the registry's label as granted by the main chain, without a call.
-    await eventually(
-      async () => {
-        const before = (await stats()).subgraphState!.granted;
-        await codes();
-        return (await stats()).subgraphState!.granted > before ? true : undefined;
-      },
-      10_000,
-      "a check answered by the registry's granted label",
-    );
+    await untilCounted((s) => s.subgraphState!.granted, codes, "a check answered by the registry's granted label");
     const sakai = await cluster.startLedger({ code: 'sakai', name: 'Sakai' });
     expect((await cluster.register({ code: 'sakai', name: 'Sakai' }, [sakai.url])).errors).toBeUndefined();
     // Registered: the very next read lists it, though the list before was cached.
@@ -348,15 +341,13 @@ describe("the main chain's labelled answers through the gateway", () => {
       return hop?.settlement.status === 'CREDITED' ? true : undefined;
     };
     await eventually(settled, 20_000, `${id} read as CREDITED through the caching gateway`);
-    await eventually(
+    await untilCounted(
+      (s) => s.responses!.hits,
       async () => {
-        const before = (await stats()).responses!.hits;
         const [ours, plain] = [await text(cluster.gateway.url, query, { id }), await text(uncached.url, query, { id })];
         expect(ours).toBe(plain);
         await text(cluster.gateway.url, query, { id });
-        return (await stats()).responses!.hits > before ? true : undefined;
       },
-      10_000,
       'a settled trace given again from the response cache',
     );
   });

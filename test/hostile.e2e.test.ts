@@ -9,11 +9,12 @@
  * end of each class, once everything has settled, that the state is still the one it started from.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { canonicalJson, sha256, signSettlement, signTransfer, signVote, utf8, type TransferBody, type VoteBody } from '../core/index.ts';
 import { signRequest, SIGNATURE_HEADER } from '../runtime/signing.ts';
 import { PROBES } from '../runtime/probe.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { governanceKey } from './support/governance.ts';
 import { everyProcessAnswers, hostileServer, type HostileServer } from './support/hostile.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
@@ -91,7 +92,11 @@ function tx(from: Wallet, body: Partial<TransferBody>, key = from.secretKey) {
 }
 const submit = (municipality: string, t: unknown) => gateway(SUBMIT, { m: municipality, t });
 
-function vote(body: Partial<VoteBody> & Record<string, unknown>, key?: Uint8Array, raw?: string): Promise<Reply> {
+/** A vote of kyoto's, YES, on the open proposal, with `body`'s changes, signed with its governance key — or with `key`; sent as `raw` bytes, or with `signature`, if given. */
+function vote(
+  body: Partial<VoteBody> & Record<string, unknown>,
+  { key, raw, signature }: { key?: Uint8Array; raw?: string; signature?: string } = {},
+): Promise<Reply> {
   const full = {
     v: 1,
     type: 'vote',
@@ -102,8 +107,9 @@ function vote(body: Partial<VoteBody> & Record<string, unknown>, key?: Uint8Arra
     time: new Date().toISOString(),
     ...body,
   } as VoteBody;
-  const { signature } = signVote(full, key ?? governanceKey(cluster, full.municipality));
-  return gateway('mutation($input: VoteInput!) { vote(input: $input) { option } }', { input: { body: raw ?? canonicalJson(full), signature } });
+  return gateway('mutation($input: VoteInput!) { vote(input: $input) { option } }', {
+    input: { body: raw ?? canonicalJson(full), signature: signature ?? signVote(full, key ?? governanceKey(cluster, full.municipality)).signature },
+  });
 }
 const propose = (input: Record<string, unknown>, headers: Record<string, string> = operator) =>
   gateway('mutation($input: ProposalInput!) { propose(input: $input) { id } }', { input: { title: 'Hostile', ...input } }, headers);
@@ -162,14 +168,8 @@ function hostile(cases: () => Case[]) {
 
 beforeAll(async () => {
   prefix = uniquePrefix('hostile');
-  cluster = await startCluster({
-    municipalities: [
-      { code: 'kyoto', name: 'Kyoto' },
-      { code: 'osaka', name: 'Osaka' },
-      { code: 'nara', name: 'Nara' },
-    ],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO, OSAKA, NARA],
     operatorToken: TOKEN,
     mainchainEnv: { AIKI_VOTING_PERIOD_MS: '3600000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_PROBE_TIMEOUT_MS: '2000' },
     ledgerEnv: (spec) => ({
@@ -185,8 +185,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 // Registration first: founding members register directly only until the first proposal.
@@ -298,36 +297,22 @@ describe('votes', () => {
     openProposal = r.data!.propose;
   });
   hostile(() => [
-    { input: 'a body that is not JSON', send: () => vote({}, undefined, '{not json'), expect: 'BAD_VOTE' },
+    { input: 'a body that is not JSON', send: () => vote({}, { raw: '{not json' }), expect: 'BAD_VOTE' },
     { input: 'a proposal id that is not one', send: () => vote({ proposal: 'abc' }), expect: 'BAD_VOTE' },
     { input: 'an unknown proposal', send: () => vote({ proposal: '999999' }), expect: 'UNKNOWN_PROPOSAL' },
     { input: 'another proposal hash', send: () => vote({ proposalHash: 'ab'.repeat(32) }), expect: 'BAD_VOTE' },
     { input: 'an option that is not one', send: () => vote({ option: 'MAYBE' as 'YES' }), expect: 'BAD_VOTE' },
     { input: 'an extra field in the body', send: () => vote({ weight: 1000 }), expect: 'BAD_VOTE' },
     { input: 'version 2', send: () => vote({ v: 2 as 1 }), expect: 'BAD_VOTE' },
-    { input: 'a municipality that is not a member', send: () => vote({ municipality: 'atlantis' }, mallory.secretKey), expect: 'NOT_A_MEMBER' },
-    { input: "a member's vote signed by another key", send: () => vote({ municipality: 'kyoto' }, mallory.secretKey), expect: 'BAD_SIGNATURE' },
-    { input: "osaka's vote signed with kyoto's key", send: () => vote({ municipality: 'osaka' }, governanceKey(cluster, 'kyoto')), expect: 'BAD_SIGNATURE' },
+    { input: 'a municipality that is not a member', send: () => vote({ municipality: 'atlantis' }, { key: mallory.secretKey }), expect: 'NOT_A_MEMBER' },
+    { input: "a member's vote signed by another key", send: () => vote({ municipality: 'kyoto' }, { key: mallory.secretKey }), expect: 'BAD_SIGNATURE' },
     {
-      input: 'a signature of the wrong length',
-      send: () =>
-        gateway('mutation($input: VoteInput!) { vote(input: $input) { option } }', {
-          input: {
-            body: canonicalJson({
-              v: 1,
-              type: 'vote',
-              proposal: openProposal.id,
-              proposalHash: openProposal.eventId,
-              municipality: 'kyoto',
-              option: 'YES',
-              time: new Date().toISOString(),
-            }),
-            signature: 'ab',
-          },
-        }),
+      input: "osaka's vote signed with kyoto's key",
+      send: () => vote({ municipality: 'osaka' }, { key: governanceKey(cluster, 'kyoto') }),
       expect: 'BAD_SIGNATURE',
     },
-    { input: 'a body of 2 MB', send: () => vote({}, undefined, 'x'.repeat(2_000_000)), expect: ['HTTP 413', 'BAD_USER_INPUT'] },
+    { input: 'a signature of the wrong length', send: () => vote({}, { signature: 'ab' }), expect: 'BAD_SIGNATURE' },
+    { input: 'a body of 2 MB', send: () => vote({}, { raw: 'x'.repeat(2_000_000) }), expect: ['HTTP 413', 'BAD_USER_INPUT'] },
   ]);
 });
 
