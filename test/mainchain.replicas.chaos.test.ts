@@ -14,13 +14,12 @@
 import { appendFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import type { Cluster, MunicipalitySpec } from '../cluster/cluster.ts';
 import {
   blockHash,
   canonicalJson,
   checkBlock,
   hexToBytes,
-  isSettlement,
   PROPOSAL_QUERY,
   signVote,
   verify,
@@ -28,22 +27,14 @@ import {
   type ProposalView,
   type VoteBody,
 } from '../core/index.ts';
-import type { AccountDoc, BlockDoc } from '../subgraphs/ledger/models.ts';
 import type { MainBlockDoc, SettlementDoc } from '../subgraphs/mainchain/models.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { expectLedgersSettledOnce, genesisOf, randomTransfers, TOWNS, townWallets, TRANSFERS } from './support/chaos.ts';
 
-const TOWNS: MunicipalitySpec[] = [
-  { code: 'kyoto', name: 'Kyoto' },
-  { code: 'osaka', name: 'Osaka' },
-  { code: 'nara', name: 'Nara' },
-];
 const KOBE: MunicipalitySpec = { code: 'kobe', name: 'Kobe' };
-const WALLETS_PER_TOWN = 6;
-const PER_WALLET = 30; // 3 × 6 × 30 = 540 transfers
-const FUNDS = 100_000;
 const TOKEN = 'replicas-chaos-token';
-const wallets = new Map(TOWNS.map((t) => [t.code, Array.from({ length: WALLETS_PER_TOWN }, () => wallet(t.code))]));
+const wallets = townWallets();
 const RETRYABLE = new Set(['SEQUENCER_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'SIGNATURE_EXPIRED', 'MAINCHAIN_UNAVAILABLE']);
 let cluster: Cluster;
 let prefix: string;
@@ -51,10 +42,8 @@ let mongo: MongoClient;
 
 beforeAll(async () => {
   prefix = uniquePrefix('mcrep');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: TOWNS,
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: TOKEN,
     pollIntervalMs: 500,
     mainchainReplicas: 2,
@@ -73,7 +62,7 @@ beforeAll(async () => {
     ledgerEnv: (spec) => ({
       AIKI_BLOCK_INTERVAL_MS: '50',
       AIKI_ANCHOR_INTERVAL_MS: '50',
-      AIKI_GENESIS: JSON.stringify((wallets.get(spec.code) ?? []).map((w) => ({ address: w.address, amount: String(FUNDS) }))),
+      AIKI_GENESIS: genesisOf(wallets, spec.code),
     }),
   });
   mongo = new MongoClient(mongoUri());
@@ -81,26 +70,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mongo?.close();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
-
-/** Sends one signed transfer to its sender's ledger until it is acknowledged (as in settlement.chaos.test.ts). */
-async function sendUntilAcknowledged(from: Wallet, to: string, amount: number, nonce: number): Promise<string> {
-  const tx = transfer(from, to, amount, nonce);
-  const town = from.address.split(':')[0]!;
-  for (;;) {
-    const reply = await gql(cluster.ledgers.get(town)!.url, SUBMIT, { m: town, t: tx }).catch(() => undefined);
-    const id = (reply?.data?.submitTransaction as { id?: string } | undefined)?.id;
-    if (id) return id;
-    const code = reply?.errors?.[0]?.extensions?.code;
-    if (code && !RETRYABLE.has(code)) throw new Error(`${code}: ${reply!.errors![0]!.message}`);
-    await sleep(200);
-  }
-}
 
 /**
  * A mutation sent to either main-chain process (at random, each try) until it is answered: a process
@@ -199,26 +173,15 @@ async function proposeAndVote(n: number, action: Voted['action'], midVote?: () =
 it('keeps settling and deciding with two main-chain processes while the lease holder is kill -9ed three times', { timeout: 900_000 }, async () => {
   // Kobe's ledger runs from the start; it joins by a proposal during the run.
   await cluster.startLedger(KOBE);
-  const acknowledged: string[] = [];
-  let sent = 0;
-  const total = TOWNS.length * WALLETS_PER_TOWN * PER_WALLET;
-  const clients = [...wallets.entries()].flatMap(([town, mine]) =>
-    mine.map(async (from) => {
-      for (let nonce = 1; nonce <= PER_WALLET; nonce++) {
-        const others = TOWNS.filter((t) => t.code !== town);
-        const to = wallets.get(pick(others).code)![Math.floor(Math.random() * WALLETS_PER_TOWN)]!;
-        acknowledged.push(await sendUntilAcknowledged(from, to.address, 1 + Math.floor(Math.random() * 100), nonce));
-        sent++;
-      }
-    }),
-  );
-  const transfersDone = Promise.all(clients);
+  const traffic = randomTransfers(cluster, wallets, RETRYABLE);
+  const total = TRANSFERS;
+  const transfersDone = traffic.done;
   let transfersOver = false;
   void transfersDone.then(
     () => (transfersOver = true),
     () => (transfersOver = true),
   );
-  const whenSent = (share: number) => eventually(async () => (sent >= share * total ? true : undefined), 600_000, `${share * 100}% acknowledged`);
+  const whenSent = (share: number) => traffic.whenSent(share, 600_000);
 
   // Governance all along: a proposal at a time, voted on by every member; the second one is where the holder is killed mid-vote.
   const proposals: Voted[] = [];
@@ -262,6 +225,7 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
   })();
 
   await Promise.all([transfersDone, governance, chaos]);
+  const { acknowledged } = traffic;
   expect(acknowledged.length).toBe(total);
   expect(kills).toHaveLength(3);
 
@@ -327,22 +291,12 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
   }
 
   // Every credit or refund written once, never both; every ledger verifies; money is conserved.
-  const entries = new Map<string, number>();
-  let supply = 0;
-  for (const { code } of TOWNS) {
-    const db = mongo.db(`${prefix}_ledger_${code}`);
-    await verifyStoredChain(db, mainKey);
-    for (const block of await db.collection<BlockDoc>('blocks').find().toArray()) {
-      for (const tx of block.txs) if (isSettlement(tx.body)) entries.set(tx.id, (entries.get(tx.id) ?? 0) + 1);
-    }
-    for (const a of await db.collection<AccountDoc>('accounts').find().toArray()) supply += a.balance;
-  }
-  for (const s of settlements) {
-    const credited = s.credit ? (entries.get(s.credit.id) ?? 0) : 0;
-    const refunded = s.refund ? (entries.get(s.refund.id) ?? 0) : 0;
-    expect([s.status, credited, refunded], s._id).toEqual(s.status === 'CREDITED' ? ['CREDITED', 1, 0] : ['REFUNDED', 0, 1]);
-  }
-  expect(supply).toBe(TOWNS.length * WALLETS_PER_TOWN * FUNDS);
+  await expectLedgersSettledOnce(
+    mongo,
+    prefix,
+    mainKey,
+    settlements.map((s) => ({ id: s._id, status: s.status, creditId: s.credit?.id ?? null, refundId: s.refund?.id ?? null })),
+  );
 
   // Every acknowledged vote counted once; every proposal that passed carried out, its outcome sealed once and verifiable.
   for (const p of proposals) {
