@@ -7,9 +7,10 @@
  * while the rest is answered; a hostile municipality endpoint receives no signature to replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { SIGNATURE_HEADER } from '../runtime/signing.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { decide } from './support/governance.ts';
 import { everyProcessAnswers, hostileServer, serviceSdl, type HostileServer } from './support/hostile.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
@@ -38,14 +39,8 @@ async function server(...args: Parameters<typeof hostileServer>): Promise<Hostil
 
 beforeAll(async () => {
   prefix = uniquePrefix('hostext');
-  cluster = await startCluster({
-    municipalities: [
-      { code: 'kyoto', name: 'Kyoto' },
-      { code: 'osaka', name: 'Osaka' },
-      { code: 'nara', name: 'Nara' },
-    ],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO, OSAKA, NARA],
     operatorToken: TOKEN,
     mainchainEnv: { AIKI_VOTING_PERIOD_MS: '120000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_PROBE_TIMEOUT_MS: '2000' },
     gatewayEnv: { AIKI_EXTENSION_TIMEOUT_MS: '2000', AIKI_EXTENSION_MAX_BYTES: String(1 << 20) },
@@ -55,8 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 async function subgraphs(): Promise<string[]> {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import type { Cluster, MunicipalitySpec } from '../cluster/cluster.ts';
 import {
   bytesToHex,
   canonicalJson,
@@ -26,12 +26,10 @@ import {
   type VoteBody,
   type VoteOption,
 } from '../core/index.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
-const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
-const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
-const NARA: MunicipalitySpec = { code: 'nara', name: 'Nara' };
 const KOBE: MunicipalitySpec = { code: 'kobe', name: 'Kobe' };
 const TOKEN = 'governance-root-token';
 const GENESIS = 1_000_000;
@@ -48,10 +46,8 @@ let nonce = 0;
 beforeAll(async () => {
   prefix = uniquePrefix('gov');
   dir = mkdtempSync(join(tmpdir(), 'aiki-gov-'));
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: [KYOTO, OSAKA, NARA],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: TOKEN,
     pollIntervalMs: 5000, // the gateway must learn of changes from its long poll, not from this
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100', AIKI_SETTLEMENT_TIMEOUT_MS: '60000', AIKI_VOTING_PERIOD_MS: '60000' },
@@ -70,8 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mongo?.close();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster, type MunicipalitySpec } from '../cluster/cluster.ts';
+import type { Cluster, MunicipalitySpec } from '../cluster/cluster.ts';
 import {
   abortBytes,
   bytesToHex,
@@ -26,12 +26,10 @@ import {
   type TraceInput,
 } from '../core/index.ts';
 import type { AccountDoc } from '../subgraphs/ledger/models.ts';
-import { dropDatabases, eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
 
-const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
-const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
-const NARA: MunicipalitySpec = { code: 'nara', name: 'Nara' };
 const GENESIS = 1_000_000;
 // Long enough for a ledger restart on a loaded machine (the short outage must not time out), short
 // enough for the long outage test to wait it out.
@@ -49,10 +47,8 @@ const run = promisify(execFile);
 
 beforeAll(async () => {
   prefix = uniquePrefix('settle');
-  cluster = await startCluster({
+  cluster = await startTestCluster(prefix, {
     municipalities: [KYOTO, OSAKA, NARA],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
     operatorToken: 'settle-token',
     pollIntervalMs: 200,
     mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100', AIKI_SETTLEMENT_TIMEOUT_MS: String(TIMEOUT_MS) },
@@ -68,8 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mongo?.close();
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
 });
 
 const SETTLEMENT = `query($id: String!) { settlement(id: $id) {

@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService } from '../cluster/services.ts';
-import { dropDatabases, eventually, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { eventually, uniquePrefix } from './support/helpers.ts';
+import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
 
 /** One span as OTLP/JSON carries it (opentelemetry-proto, trace.proto; ids as hex). */
 interface OtlpSpan {
@@ -61,10 +62,8 @@ beforeAll(async () => {
   collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   // Every service exports there, in batches sent every 200 ms.
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_BSP_SCHEDULE_DELAY: '200' };
-  cluster = await startCluster({
-    municipalities: [{ code: 'kyoto', name: 'Kyoto' }],
-    db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
-    dbPrefix: prefix,
+  cluster = await startTestCluster(prefix, {
+    municipalities: [KYOTO],
     operatorToken: 'tracing-token',
     mainchainEnv: otel,
     gatewayEnv: otel,
@@ -73,8 +72,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
+  await stopTestCluster(cluster, prefix);
   await new Promise<void>((r) => (collector ? collector.close(() => r()) : r()));
 });
 
