@@ -15,14 +15,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readmeCommands } from './support/readme.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const CI = readFileSync(join(ROOT, '.ci/run'), 'utf8');
 const run = promisify(execFile);
-
-/** The lines of README.md's `sh` blocks (readme.e2e.test.ts runs each). */
-const shLines = [...README.matchAll(/^```sh\n([\s\S]*?)^```/gm)].flatMap((m) => m[1]!.split('\n')).map((line) => line.replace(/\s+#.*$/, '').trim());
+/** The commands of README.md's `sh` blocks (readme.e2e.test.ts runs each). */
+const shCommands = readmeCommands(README).map((c) => c.command);
 
 /** Every command in backticks in the rows of README.md's `## Commands` table. */
 function tableCommands(): string[] {
@@ -70,7 +70,7 @@ const RULES: Record<string, { run?: (dir: string) => Promise<void>; elsewhere?: 
   'npm start': {
     elsewhere: {
       why: "the quick start's first command: readme.e2e.test.ts starts the federation with it",
-      check: () => expect(shLines).toContain('npm ci && npm start'),
+      check: () => expect(shCommands).toContain('npm ci && npm start'),
     },
   },
   'npm test': { elsewhere: { why: 'this test is part of it; .ci/run runs it', check: () => expect(CI).toMatch(/^npm test\b/m) } },
@@ -134,7 +134,7 @@ const RULES: Record<string, { run?: (dir: string) => Promise<void>; elsewhere?: 
   'npm run aiki -- <command>': {
     elsewhere: {
       why: "a placeholder: the README's `sh` blocks run each aiki command (readme.e2e.test.ts)",
-      check: () => expect(shLines.filter((line) => line.startsWith('npm run aiki -- ')).length).toBeGreaterThan(20),
+      check: () => expect(shCommands.filter((command) => command.startsWith('npm run aiki -- ')).length).toBeGreaterThan(20),
     },
   },
   'npm run aiki -- --help': {
