@@ -33,19 +33,23 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/** Starts counting the CPU time of `pids`; the function returned gives each one's CPU seconds since then (one that cannot be read is left out). */
+function cpuSince(pids: Record<string, number | undefined>): () => Array<[string, number]> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  return () =>
+    Object.entries(pids).flatMap(([name, pid]): Array<[string, number]> => {
+      const [a, b] = [before[name], cpuSeconds(pid)];
+      return a === undefined || b === undefined ? [] : [[name, b - a]];
+    });
+}
+
 /** Runs `fn` and returns, with its result, each named process's share of one core while it ran (in %). */
 export async function withCpu<T>(pids: Record<string, number | undefined>, fn: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
-  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const used = cpuSince(pids);
   const t0 = performance.now();
   const result = await fn();
   const wall = (performance.now() - t0) / 1000;
-  const cpu: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(pids)) {
-    const a = before[name];
-    const b = cpuSeconds(pid);
-    if (a !== undefined && b !== undefined) cpu[name] = (100 * (b - a)) / wall;
-  }
-  return { result, cpu };
+  return { result, cpu: Object.fromEntries(used().map(([name, seconds]) => [name, (100 * seconds) / wall])) };
 }
 
 /** `gateway 92%, kyoto 61%, …`, busiest first, leaving out those under 3%. */
@@ -63,12 +67,9 @@ export function formatCpu(cpu: Record<string, number>): string {
  * allows on this machine's cores — a ceiling no scheduling could beat.
  */
 export function cpuPerItem(pids: Record<string, number | undefined>): (items: number, unit: string) => string {
-  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const used = cpuSince(pids);
   return (items, unit) => {
-    const cost = Object.entries(pids).flatMap(([name, pid]) => {
-      const [a, b] = [before[name], cpuSeconds(pid)];
-      return a === undefined || b === undefined ? [] : [[name, (1000 * (b - a)) / items] as const];
-    });
+    const cost = used().map(([name, seconds]) => [name, (1000 * seconds) / items] as const);
     const total = cost.reduce((sum, [, ms]) => sum + ms, 0);
     const cores = availableParallelism();
     const parts = cost
