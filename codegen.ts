@@ -1,5 +1,7 @@
-// Generates the resolver types in schema/generated/ from the contracts: `npm run codegen`.
-// `npm run lint` fails when the committed types are out of date.
+// Generates the resolver types in schema/generated/ from the contracts, and the explorer's typed
+// documents in explorer/src/gql/: `npm run codegen`. Neither is committed (.gitignore): npm ci
+// (package.json "prepare"), `npm run typecheck` and `npm run build` generate them, so they are never
+// out of date and never reviewed twice.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { apiSchemaSdl } from './schema/api.ts';
 
