@@ -150,12 +150,37 @@ interface Step {
 }
 
 const ok = (r: Result) => expect(r.code, `exit code; stderr:\n${r.stderr}\nstdout:\n${r.stdout}`).toBe(0);
+/** The CLI printed its proof checks (cli/aiki.ts `printChecks`): at least one `ok`, no `FAIL`. */
+const proofChecked = (r: Result) => {
+  expect(r.stdout).toMatch(/^ok {3}\S/m);
+  expect(r.stdout).not.toMatch(/^FAIL/m);
+};
 const vote = (proposal: number, code: string, passes: boolean): Step => ({
   readme: `npm run aiki -- vote ${proposal} yes --municipality ${code} --key .data/keys/${code}-sequencer.key`,
   check: (r) => {
     ok(r);
     // The deciding vote: the proposal is carried out (the new member probed) just after it; the step after checks the outcome.
     expect(lastLine(r.stdout)).toMatch(new RegExp(`^${code} voted YES on proposal ${proposal}: now ${passes ? '(VOTING|PASSED)' : 'VOTING'}`));
+  },
+});
+/** `aiki key new`: the key file is its holder's alone (0600); the address it prints is kept as `seen[holder]`. */
+const newKey = (municipality: string, holder: string): Step => ({
+  readme: `npm run aiki -- key new --municipality ${municipality} --out ${holder}.key`,
+  check: (r) => {
+    ok(r);
+    seen[holder] = lastLine(r.stdout);
+    expect(seen[holder]).toMatch(new RegExp(`^${municipality}:[0-9a-f]{64}$`));
+    expect(statSync(join(project, `${holder}.key`)).mode & 0o777).toBe(0o600);
+  },
+});
+
+/** `aiki account` on alice's address (the README's `placeholder` for it): her balance and nonce. */
+const aliceAccount = (readme: string, placeholder: string, balance: string, nonce: number): Step => ({
+  readme,
+  fill: () => ({ [placeholder]: seen.alice! }),
+  check: (r) => {
+    ok(r);
+    expect(jsonOf(r.stdout)).toMatchObject({ id: seen.alice, balance, nonce });
   },
 });
 
@@ -180,33 +205,17 @@ const STEPS: Step[] = [
       expect(JSON.parse(r.stdout).data.municipalities.map((m: { code: string }) => m.code)).toEqual(['kyoto', 'osaka', 'nara']);
     },
   },
-  {
-    readme: 'npm run aiki -- key new --municipality kyoto --out alice.key',
-    check: (r) => {
-      ok(r);
-      seen.alice = lastLine(r.stdout);
-      expect(seen.alice).toMatch(/^kyoto:[0-9a-f]{64}$/);
-      expect(statSync(join(project, 'alice.key')).mode & 0o777).toBe(0o600);
-    },
-  },
+  newKey('kyoto', 'alice'),
   {
     readme: "npm run aiki -- transfer --key .data/keys/kyoto-treasury.key --to <alice's address> --amount 1000 --wait",
     fill: () => ({ "<alice's address>": seen.alice! }),
     check: (r) => {
       ok(r);
       expect(r.stdout).toMatch(/CONFIRMED in block \d+/);
-      expect(r.stdout).toMatch(/^ok {3}\S/m);
-      expect(r.stdout).not.toMatch(/^FAIL/m);
+      proofChecked(r);
     },
   },
-  {
-    readme: "npm run aiki -- account <alice's address>",
-    fill: () => ({ "<alice's address>": seen.alice! }),
-    check: (r) => {
-      ok(r);
-      expect(jsonOf(r.stdout)).toMatchObject({ id: seen.alice, balance: '1000', nonce: 0 });
-    },
-  },
+  aliceAccount("npm run aiki -- account <alice's address>", "<alice's address>", '1000', 0),
   // The aiki CLI: reads
   {
     readme: 'npm run aiki -- --version',
@@ -215,14 +224,7 @@ const STEPS: Step[] = [
       expect(lastLine(r.stdout)).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     },
   },
-  {
-    readme: 'npm run aiki -- key new --municipality osaka --out bob.key',
-    check: (r) => {
-      ok(r);
-      seen.bob = lastLine(r.stdout);
-      expect(seen.bob).toMatch(/^osaka:[0-9a-f]{64}$/);
-    },
-  },
+  newKey('osaka', 'bob'),
   {
     readme: 'npm run aiki -- transfer --key alice.key --to osaka:<hex> --amount 25 [--memo text] [--nonce n] [--wait]',
     // Without the options first: alice's first transfer takes nonce 1 by itself; then nonce 2 given.
@@ -235,7 +237,7 @@ const STEPS: Step[] = [
       if (f === 'all') {
         seen.txid = id;
         expect(r.stdout).toMatch(/CONFIRMED in block \d+/);
-        expect(r.stdout).not.toMatch(/^FAIL/m);
+        proofChecked(r);
       }
     },
   },
@@ -246,21 +248,11 @@ const STEPS: Step[] = [
     check: (r, f) => {
       ok(r);
       if (f === 'none') expect(jsonOf(r.stdout)).toMatchObject({ id: seen.txid, status: 'CONFIRMED', memo: 'text', nonce: 2, to: seen.bob });
-      else {
-        expect(r.stdout).toMatch(/^ok {3}\S/m);
-        expect(r.stdout).not.toMatch(/^FAIL/m);
-      }
+      else proofChecked(r);
     },
   },
-  {
-    readme: 'npm run aiki -- account kyoto:<hex>',
-    fill: () => ({ 'kyoto:<hex>': seen.alice! }),
-    check: (r) => {
-      ok(r);
-      // 1000 − 25 − 25: nonce 2 is confirmed, so nonce 1 was before it.
-      expect(jsonOf(r.stdout)).toMatchObject({ id: seen.alice, balance: '950', nonce: 2 });
-    },
-  },
+  // 1000 − 25 − 25: nonce 2 is confirmed, so nonce 1 was before it.
+  aliceAccount('npm run aiki -- account kyoto:<hex>', 'kyoto:<hex>', '950', 2),
   {
     readme: 'npm run -s aiki -- trace kyoto:<txid> [--depth 3] > trace.json',
     forms: ['none', 'all'],
@@ -332,14 +324,7 @@ const STEPS: Step[] = [
   },
   vote(1, 'kyoto', false),
   vote(1, 'osaka', true),
-  {
-    readme: 'npm run aiki -- key new --municipality kobe --out carol.key',
-    check: (r) => {
-      ok(r);
-      seen.carol = lastLine(r.stdout);
-      expect(seen.carol).toMatch(/^kobe:[0-9a-f]{64}$/);
-    },
-  },
+  newKey('kobe', 'carol'),
   {
     readme: 'npm run aiki -- transfer --key .data/keys/kyoto-treasury.key --to kobe:<hex> --amount 100 --wait',
     fill: () => ({ 'kobe:<hex>': seen.carol! }),
@@ -520,13 +505,7 @@ const STEPS: Step[] = [
   },
   { readme: 'export AIKI_OPERATOR_TOKEN=$(openssl rand -hex 16) AIKI_SUBGRAPH_SECRET=$(openssl rand -hex 32)', exports: true },
   { readme: 'export AIKI_KYOTO_SEQUENCER_KEY=$(openssl rand -hex 32) AIKI_OSAKA_SEQUENCER_KEY=$(openssl rand -hex 32)', exports: true },
-  {
-    readme: 'npm run aiki -- key new --municipality main --out main.key',
-    check: (r) => {
-      ok(r);
-      expect(lastLine(r.stdout)).toMatch(/^main:[0-9a-f]{64}$/);
-    },
-  },
+  newKey('main', 'main'),
   {
     readme: `export AIKI_MAINCHAIN_KEY=$(node -p 'JSON.parse(fs.readFileSync("main.key")).secretKey') AIKI_MAINCHAIN_PUBLIC_KEY=$(node -p 'JSON.parse(fs.readFileSync("main.key")).publicKey')`,
     exports: true,
