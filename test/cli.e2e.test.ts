@@ -12,51 +12,45 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { bytesToHex } from '../core/index.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql, mongoUri } from './support/helpers.ts';
+import { funds, KYOTO, OSAKA, useTestCluster } from './support/cluster.ts';
 import { wallet, type Wallet } from './support/ledger.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = `cli-test-${Math.random().toString(36).slice(2)}`;
-let cluster: Cluster;
 let events: ServiceProcess | undefined;
-let prefix: string;
 let dir: string;
 /** A server that counts every request: usage errors must not reach one. */
 let counter: Server;
 let counted = 0;
 let counterUrl = '';
-const treasury: Record<string, Wallet> = {};
+const treasury: Record<string, Wallet> = { kyoto: wallet('kyoto'), osaka: wallet('osaka') };
 
 beforeAll(async () => {
-  prefix = uniquePrefix('cli');
   dir = mkdtempSync(join(tmpdir(), 'aiki-cli-'));
-  treasury.kyoto = wallet('kyoto');
-  treasury.osaka = wallet('osaka');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA],
-    operatorToken: TOKEN,
-    pollIntervalMs: 200,
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200' },
-    ledgerEnv: ({ code }) => ({ AIKI_GENESIS: JSON.stringify([{ address: treasury[code]!.address, amount: '1000000' }]), AIKI_BLOCK_INTERVAL_MS: '50' }),
-  });
   counter = createServer((_req, res) => {
     counted++;
     res.writeHead(500).end();
   });
   await new Promise<void>((r) => counter.listen(0, '127.0.0.1', r));
   counterUrl = `http://127.0.0.1:${(counter.address() as { port: number }).port}/graphql`;
-}, 240_000);
-
-afterAll(async () => {
-  await events?.stop();
-  await stopTestCluster(cluster, prefix);
+});
+afterAll(() => {
   counter?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+const fed = useTestCluster('cli', {
+  municipalities: [KYOTO, OSAKA],
+  operatorToken: TOKEN,
+  pollIntervalMs: 200,
+  mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '200' },
+  ledgerEnv: { AIKI_BLOCK_INTERVAL_MS: '50' },
+  genesis: { kyoto: funds(1_000_000, treasury.kyoto!), osaka: funds(1_000_000, treasury.osaka!) },
+});
+afterAll(() => events?.stop());
 
 interface Run {
   code: number;
@@ -66,7 +60,7 @@ interface Run {
 
 /** `aiki …` as installed: node cli/bin.js, which runs the compiled CLI. */
 function aiki(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const base: NodeJS.ProcessEnv = { ...process.env, AIKI_URL: cluster.gateway.url, AIKI_OPERATOR_TOKEN: TOKEN, MONGODB_URI: mongoUri(), ...env };
+  const base: NodeJS.ProcessEnv = { ...process.env, AIKI_URL: fed.cluster.gateway.url, AIKI_OPERATOR_TOKEN: TOKEN, MONGODB_URI: mongoUri(), ...env };
   for (const [k, v] of Object.entries(base)) if (v === undefined) delete base[k];
   return new Promise((r) =>
     execFile(process.execPath, [join(ROOT, 'cli/bin.js'), ...args], { cwd: dir, env: base, timeout: 120_000 }, (err, stdout, stderr) =>
@@ -142,7 +136,7 @@ describe('aiki', () => {
     const bad = join(dir, 'bad.key');
     writeFileSync(bad, '{"secretKey": "not hex"}');
     const bare = join(dir, 'bare.key');
-    writeFileSync(bare, `${cluster.keys.sequencer('kyoto')}\n`);
+    writeFileSync(bare, `${fed.cluster.keys.sequencer('kyoto')}\n`);
     const mismatched = join(dir, 'mismatched.key');
     const w = wallet('kyoto');
     writeFileSync(mismatched, JSON.stringify({ address: w.address, publicKey: '11'.repeat(32), secretKey: bytesToHex(w.secretKey) }));
@@ -198,7 +192,7 @@ describe('aiki', () => {
     await eventually(
       async () =>
         (
-          (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status steps { inclusion { index } } } }', { id: across.id })).data
+          (await gql(fed.cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status steps { inclusion { index } } } }', { id: across.id })).data
             ?.settlement as { status: string; steps: Array<{ inclusion: unknown }> } | null
         )?.status === 'CREDITED' || undefined,
       60_000,
@@ -207,7 +201,7 @@ describe('aiki', () => {
     await eventually(
       async () =>
         (
-          (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { steps { inclusion { index } } } }', { id: across.id })).data
+          (await gql(fed.cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { steps { inclusion { index } } } }', { id: across.id })).data
             ?.settlement as { steps: Array<{ inclusion: unknown }> }
         ).steps.every((s) => s.inclusion) || undefined,
       60_000,
@@ -244,7 +238,7 @@ describe('aiki', () => {
     expect(await json(['audit', '--mainchain'])).toMatchObject({ chain: 'main', from: 0, verified: true, failure: null });
 
     expect((await run('municipality list', [])).map((m: { code: string }) => m.code)).toEqual(['kyoto', 'osaka']);
-    expect(await run('municipality register', ['--code', 'kyoto', '--name', 'Kyoto', '--endpoint', cluster.ledgers.get('kyoto')!.url])).toEqual({
+    expect(await run('municipality register', ['--code', 'kyoto', '--name', 'Kyoto', '--endpoint', fed.cluster.ledgers.get('kyoto')!.url])).toEqual({
       code: 'kyoto',
       registered: false,
       reason: 'MUNICIPALITY_EXISTS',
@@ -254,17 +248,17 @@ describe('aiki', () => {
 
     // An extension to register, and remove: its proposal passes with both members' votes.
     events = await spawnService('events', 'events', {
-      env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: '[]' },
+      env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${fed.prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: '[]' },
     });
     // The global --gateway and the older --url before the command; the command's own --url after it.
-    const registered = await json(['--url', cluster.gateway.url, 'subgraph', 'register', '--name', 'events', '--url', events.url]);
+    const registered = await json(['--url', fed.cluster.gateway.url, 'subgraph', 'register', '--name', 'events', '--url', events.url]);
     seen.add('subgraph register');
     expect(registered).toMatchObject({ status: 'VOTING', action: { kind: 'REGISTER_SUBGRAPH', subgraph: 'events' } });
     const shown = await run('proposal show', [proposalId(registered)]);
     expect(JSON.parse(shown.action.json)).toMatchObject({ name: 'events', url: events.url });
     // Votes: kyoto's with npm start's kind of key file (bare hex), osaka's with aiki key new's (JSON).
     const kyotoKey = join(dir, 'kyoto-sequencer.key');
-    writeFileSync(kyotoKey, `${cluster.keys.sequencer('kyoto')}\n`, { mode: 0o600 });
+    writeFileSync(kyotoKey, `${fed.cluster.keys.sequencer('kyoto')}\n`, { mode: 0o600 });
     expect(await run('vote', [registered.id, 'yes', '--municipality', 'kyoto', '--key', kyotoKey])).toMatchObject({
       proposal: registered.id,
       municipality: 'kyoto',
@@ -273,7 +267,7 @@ describe('aiki', () => {
     });
     const osakaKey = join(dir, 'osaka.key');
     const { publicKeyOf, hexToBytes } = await import('../core/index.ts');
-    const osakaSecret = cluster.keys.sequencer('osaka');
+    const osakaSecret = fed.cluster.keys.sequencer('osaka');
     writeFileSync(
       osakaKey,
       JSON.stringify({
@@ -320,17 +314,17 @@ describe('aiki', () => {
     expect(await run('operator revoke', [minted.id])).toEqual({ id: minted.id, revoked: true });
 
     const archive = join(dir, 'kyoto.aiki');
-    const backup = await run('backup', ['kyoto', '--out', archive, '--db', `${prefix}_ledger_kyoto`]);
+    const backup = await run('backup', ['kyoto', '--out', archive, '--db', `${fed.prefix}_ledger_kyoto`]);
     expect(backup).toMatchObject({
       chain: 'ledger',
       municipality: 'kyoto',
       head: { height: expect.any(Number) },
       archive: { file: archive, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    expect(await run('restore', ['--in', archive, '--db', `${prefix}_restored_kyoto`])).toMatchObject({
+    expect(await run('restore', ['--in', archive, '--db', `${fed.prefix}_restored_kyoto`])).toMatchObject({
       chain: 'ledger',
       municipality: 'kyoto',
-      database: `${prefix}_restored_kyoto`,
+      database: `${fed.prefix}_restored_kyoto`,
       head: backup.head,
     });
 

@@ -10,45 +10,36 @@ import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, INCLUSION_PROOF_FIELDS, verifyInclusionProof, type InclusionProofInput } from '../core/index.ts';
-import type { Cluster } from '../cluster/cluster.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql, mongoUri } from './support/helpers.ts';
+import { funds, KYOTO, OSAKA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
 import type { GraphQLReply } from '../runtime/graphql.ts';
 
 const run = promisify(execFile);
 const SUPPLY = 1_000_000;
-let cluster: Cluster;
-let prefix: string;
 let client: MongoClient;
 let dir: string;
-const treasury: Record<string, Wallet> = {};
+const treasury: Record<string, Wallet> = { kyoto: wallet('kyoto'), osaka: wallet('osaka') };
 
-beforeAll(async () => {
-  prefix = uniquePrefix('ledger');
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'aiki-cli-'));
-  treasury.kyoto = wallet('kyoto');
-  treasury.osaka = wallet('osaka');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA],
-    operatorToken: 'ledger-test',
-    pollIntervalMs: 200,
-    ledgerEnv: ({ code }) => ({
-      AIKI_GENESIS: JSON.stringify([{ address: treasury[code]!.address, amount: String(SUPPLY) }]),
-      AIKI_BLOCK_INTERVAL_MS: '50',
-    }),
-  });
   client = new MongoClient(mongoUri());
 });
-
 afterAll(async () => {
-  await stopTestCluster(cluster, prefix);
   await client?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const kyotoDb = () => client.db(`${prefix}_ledger_kyoto`);
-const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args]);
+const fed = useTestCluster('ledger', {
+  municipalities: [KYOTO, OSAKA],
+  operatorToken: 'ledger-test',
+  pollIntervalMs: 200,
+  ledgerEnv: { AIKI_BLOCK_INTERVAL_MS: '50' },
+  genesis: { kyoto: funds(SUPPLY, treasury.kyoto!), osaka: funds(SUPPLY, treasury.osaka!) },
+});
+
+const kyotoDb = () => client.db(`${fed.prefix}_ledger_kyoto`);
+const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, ...args]);
 
 function keyFile(name: string, w: Wallet): string {
   const path = join(dir, `${name}.key`);
@@ -57,7 +48,7 @@ function keyFile(name: string, w: Wallet): string {
 }
 
 async function account(address: string) {
-  const r = await gql(cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance nonce } }', { a: address });
+  const r = await gql(fed.cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance nonce } }', { a: address });
   expect(r.errors).toBeUndefined();
   return r.data!.account as { balance: string; nonce: number };
 }
@@ -78,7 +69,7 @@ describe('transfers through the gateway', () => {
     expect(await account(alice)).toEqual({ balance: '3800', nonce: 1 });
 
     const { data } = await gql(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       `query($id: String!) { transaction(id: $id) { status memo block { height hash }
         proof { ${INCLUSION_PROOF_FIELDS} } } }`,
       { id },
@@ -105,11 +96,11 @@ describe('transfers through the gateway', () => {
   it('returns the same transaction when the same signed transaction is submitted again', async () => {
     const carol = wallet('kyoto');
     const tx = transfer(treasury.kyoto!, carol.address, 10, (await account(treasury.kyoto!.address)).nonce + 1);
-    const first = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: tx });
-    const again = await Promise.all([1, 2, 3].map(() => gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: tx })));
+    const first = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: tx });
+    const again = await Promise.all([1, 2, 3].map(() => gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: tx })));
     for (const r of again) expect((r.data!.submitTransaction as { id: string }).id).toBe((first.data!.submitTransaction as { id: string }).id);
     await eventually(async () => ((await account(carol.address)).balance === '10' ? true : undefined), 10_000, 'the transfer to confirm');
-    const later = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: tx });
+    const later = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: tx });
     expect(later.data!.submitTransaction).toMatchObject({ status: 'CONFIRMED' });
     expect(await account(carol.address)).toEqual({ balance: '10', nonce: 0 });
   });
@@ -123,7 +114,7 @@ describe('transfers through the gateway', () => {
       transfer(treasury.kyoto!, dave.address, 2, n + 2),
     ];
     const r = await gql(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { status } }',
       { m: 'kyoto', ts: batch },
     );
@@ -140,7 +131,7 @@ describe('transfers through the gateway', () => {
     for (const start of [0, 5]) {
       const batch = Array.from({ length: 5 }, (_, i) => transfer(treasury.kyoto!, erin.address, start + i + 1, n + start + i + 1));
       const r = await gql(
-        cluster.gateway.url,
+        fed.cluster.gateway.url,
         'mutation($m: String!, $ts: [SignedTransactionInput!]!) { submitTransactions(municipality: $m, transactions: $ts) { status } }',
         { m: 'kyoto', ts: batch },
       );
@@ -158,7 +149,7 @@ describe('transfers through the gateway', () => {
     let after: string | null = null;
     for (let pages = 0; pages < 10; pages++) {
       type Page = { account: { transactions: { edges: Array<{ node: { amount: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
-      const r: GraphQLReply<Page> = await gql<Page>(cluster.gateway.url, HISTORY, { a: erin.address, n: 3, after });
+      const r: GraphQLReply<Page> = await gql<Page>(fed.cluster.gateway.url, HISTORY, { a: erin.address, n: 3, after });
       expect(r.errors).toBeUndefined();
       const { edges, pageInfo } = r.data!.account.transactions;
       amounts.push(...edges.map((e) => e.node.amount));
@@ -166,7 +157,7 @@ describe('transfers through the gateway', () => {
       after = pageInfo.endCursor;
     }
     expect(amounts).toEqual(['10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
-    const bad = await gql(cluster.gateway.url, HISTORY, { a: erin.address, n: 3, after: `${treasury.kyoto!.address}|000000000001|0` });
+    const bad = await gql(fed.cluster.gateway.url, HISTORY, { a: erin.address, n: 3, after: `${treasury.kyoto!.address}|000000000001|0` });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -179,14 +170,14 @@ describe('bad transactions: a coded error and nothing written', () => {
     );
     return { mempool, rejected, blocks, accounts };
   };
-  const submit = (t: unknown, m = 'kyoto') => gql(cluster.gateway.url, SUBMIT, { m, t });
+  const submit = (t: unknown, m = 'kyoto') => gql(fed.cluster.gateway.url, SUBMIT, { m, t });
   let eve: Wallet;
   let nonce: number;
 
   beforeAll(async () => {
     // eve has 100 units and one confirmed transaction (nonce 1).
     eve = wallet('kyoto');
-    const fund = await gql(cluster.gateway.url, SUBMIT, {
+    const fund = await gql(fed.cluster.gateway.url, SUBMIT, {
       m: 'kyoto',
       t: transfer(treasury.kyoto!, eve.address, 150, (await account(treasury.kyoto!.address)).nonce + 1),
     });

@@ -4,27 +4,12 @@
  * a 4xx and a code, never a 500, by the gateway and by every subgraph (signed, as a member calls
  * them); and every process still answers afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
+import { describe, expect, it } from 'vitest';
 import { signRequest } from '../runtime/signing.ts';
 import { subgraphSecret } from '../runtime/env.ts';
-import { uniquePrefix } from './support/helpers.ts';
-import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { KYOTO, useTestCluster } from './support/cluster.ts';
 
-let cluster: Cluster;
-let prefix: string;
-
-beforeAll(async () => {
-  prefix = uniquePrefix('requests');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO],
-    operatorToken: 'requests-token',
-  });
-});
-
-afterAll(async () => {
-  await stopTestCluster(cluster, prefix);
-});
+const fed = useTestCluster('requests', { municipalities: [KYOTO], operatorToken: 'requests-token' });
 
 /** POSTs a raw JSON body (signed for a subgraph); the status and the parsed answer. */
 async function post(
@@ -51,9 +36,9 @@ const BAD: Array<[string, string]> = [
 
 describe('requests that are not an operation this API serves', () => {
   const targets = () => [
-    ['gateway', cluster.gateway.url],
-    ['main chain', cluster.mainchain.url],
-    ['ledger kyoto', cluster.ledgers.get('kyoto')!.url],
+    ['gateway', fed.cluster.gateway.url],
+    ['main chain', fed.cluster.mainchain.url],
+    ['ledger kyoto', fed.cluster.ledgers.get('kyoto')!.url],
   ];
 
   it.each(BAD)('refuses %s with a 4xx and a code, at the gateway and at each subgraph', async (_what, body) => {
@@ -77,7 +62,7 @@ describe('requests that are not an operation this API serves', () => {
   });
 
   it('refuses variables nested too deep in a GET query string too', async () => {
-    const url = `${cluster.gateway.url}?query=${encodeURIComponent('{ __typename }')}&variables=${encodeURIComponent(`{"v":${nested(1000)}}`)}`;
+    const url = `${fed.cluster.gateway.url}?query=${encodeURIComponent('{ __typename }')}&variables=${encodeURIComponent(`{"v":${nested(1000)}}`)}`;
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
@@ -88,7 +73,7 @@ describe('lists a client gives are bounded before the work they ask for', () => 
   it('refuses keyAccounts with 5,000 municipality codes for their number, before looking any up', async () => {
     const codes = Array.from({ length: 5000 }, (_, i) => `x${String(i).padStart(4, '0')}`); // none registered: a lookup would say UNKNOWN_MUNICIPALITY
     const r = await post(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       JSON.stringify({
         query: 'query($k: String!, $m: [String!]) { keyAccounts(publicKey: $k, municipalities: $m) { id } }',
         variables: { k: 'ab'.repeat(32), m: codes },
@@ -100,8 +85,8 @@ describe('lists a client gives are bounded before the work they ask for', () => 
   it('refuses an _entities call with more than 10,000 representations at each subgraph, before looking any up', async () => {
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }';
     const cases: Array<[string, unknown]> = [
-      [cluster.ledgers.get('kyoto')!.url, { __typename: 'Block', id: 'kyoto:0' }],
-      [cluster.mainchain.url, { __typename: 'Municipality', code: 'kyoto' }],
+      [fed.cluster.ledgers.get('kyoto')!.url, { __typename: 'Block', id: 'kyoto:0' }],
+      [fed.cluster.mainchain.url, { __typename: 'Municipality', code: 'kyoto' }],
     ];
     for (const [url, rep] of cases) {
       const over = await post(url, JSON.stringify({ query, variables: { r: Array(10_001).fill(rep) } }));
@@ -120,7 +105,7 @@ describe('lists a client gives are bounded before the work they ask for', () => 
 
 describe('long polls', () => {
   it('lets one registryRevision per request wait, and refuses an alias waiting beside it', async () => {
-    for (const url of [cluster.gateway.url, cluster.mainchain.url]) {
+    for (const url of [fed.cluster.gateway.url, fed.cluster.mainchain.url]) {
       const current = (await post(url, JSON.stringify({ query: '{ registryRevision }' }))).json as { data: { registryRevision: string } };
       const after = current.data.registryRevision; // unchanged for the test: each wait ends at its waitMs
       const two = await post(

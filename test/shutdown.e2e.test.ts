@@ -6,30 +6,16 @@
  * measured (docs/OPERATIONS.md records the figures).
  */
 import { Agent, request } from 'node:http';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
+import { afterAll, expect, it } from 'vitest';
 import type { ServiceProcess } from '../cluster/services.ts';
-import { eventually, gql, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { KYOTO, useTestCluster } from './support/cluster.ts';
 
-let cluster: Cluster;
-let prefix: string;
 const BOUND_MS = 10_000;
 const measured: Record<string, number> = {};
 
-beforeAll(async () => {
-  prefix = uniquePrefix('stop');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO],
-    operatorToken: 'stop-token',
-    pollIntervalMs: 200,
-  });
-}, 120_000);
-
-afterAll(async () => {
-  console.log(`exit after SIGTERM (ms): ${JSON.stringify(measured)}`);
-  await stopTestCluster(cluster, prefix);
-});
+const fed = useTestCluster('stop', { municipalities: [KYOTO], operatorToken: 'stop-token', pollIntervalMs: 200 });
+afterAll(() => console.log(`exit after SIGTERM (ms): ${JSON.stringify(measured)}`));
 
 /** SIGTERM, and the time until the process has exited; it must also have logged its stop. */
 async function stopTimed(service: ServiceProcess, logs: string[]): Promise<number> {
@@ -61,7 +47,7 @@ function traffic(query: string, stop: () => boolean): Promise<number> {
   return (async () => {
     let sent = 0;
     while (!stop()) {
-      await gql(cluster.gateway.url, query).catch(() => undefined);
+      await gql(fed.cluster.gateway.url, query).catch(() => undefined);
       sent++;
     }
     return sent;
@@ -87,24 +73,24 @@ it('a ledger, the main chain and the gateway each exit soon after SIGTERM with c
   const logs: string[] = [];
   const kyotoQuery = '{ municipality(code: "kyoto") { chain { height headHash head { txCount } } } }';
   await eventually(
-    async () => ((await gql(cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined),
+    async () => ((await gql(fed.cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined),
     30_000,
     'kyoto through the gateway',
   );
 
   // The ledger, while the gateway sends it requests on kept-alive connections (and checks its labels).
-  await stopWithTraffic('ledger', cluster.ledgers.get('kyoto')!, logs, kyotoQuery, () =>
-    eventually(async () => ((await gql(cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined), 10_000, 'traffic'),
+  await stopWithTraffic('ledger', fed.cluster.ledgers.get('kyoto')!, logs, kyotoQuery, () =>
+    eventually(async () => ((await gql(fed.cluster.gateway.url, kyotoQuery)).data?.municipality?.chain ? true : undefined), 10_000, 'traffic'),
   );
 
   // The main chain, with the gateway's long poll of the registry open and queries flowing.
   const pause = () => new Promise((r) => setTimeout(r, 300));
-  await stopWithTraffic('mainchain', cluster.mainchain, logs, '{ mainChain { height headHash } municipalities { code } }', pause);
+  await stopWithTraffic('mainchain', fed.cluster.mainchain, logs, '{ mainChain { height headHash } municipalities { code } }', pause);
 
   // The gateway, with a client's kept-alive connection open and another client's requests flowing.
   const agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
-  const health = new URL('/health', cluster.gateway.url).toString();
+  const health = new URL('/health', fed.cluster.gateway.url).toString();
   expect(await keepAliveGet(health, agent)).toBe(200);
-  await stopWithTraffic('gateway', cluster.gateway, logs, '{ __typename }', pause);
+  await stopWithTraffic('gateway', fed.cluster.gateway, logs, '{ __typename }', pause);
   agent.destroy();
 }, 120_000);

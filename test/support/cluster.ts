@@ -5,7 +5,8 @@
  */
 import { startCluster, type Cluster, type ClusterOptions, type MunicipalitySpec } from '../../cluster/cluster.ts';
 import { MongoClient } from 'mongodb';
-import { dropDatabases, eventually, gql, mongoUri, type GraphQLReply } from './helpers.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { dropDatabases, eventually, gql, mongoUri, uniquePrefix, type GraphQLReply } from './helpers.ts';
 
 export const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
 export const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
@@ -20,6 +21,70 @@ export function startTestCluster(prefix: string, opts: Omit<ClusterOptions, 'db'
 export async function stopTestCluster(cluster: Cluster | undefined, prefix: string): Promise<void> {
   await cluster?.stop();
   await dropDatabases(mongoUri(), prefix);
+}
+
+/** Ledgers that seal a block and anchor their chain every 50 ms (tests wait on both). */
+export const FAST_LEDGERS: Record<string, string> = { AIKI_BLOCK_INTERVAL_MS: '50', AIKI_ANCHOR_INTERVAL_MS: '50' };
+/** A main chain that seals a block every 100 ms. */
+export const FAST_MAINCHAIN: Record<string, string> = { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' };
+/** A main chain that seals a block and settles transfers between municipalities every 100 ms. */
+export const FAST_SETTLEMENT: Record<string, string> = { ...FAST_MAINCHAIN, AIKI_SETTLE_INTERVAL_MS: '100' };
+
+export interface Allocation {
+  address: string;
+  amount: string;
+}
+
+/** Genesis allocations (AIKI_GENESIS) that fund each of `accounts` with `amount`. */
+export function funds(amount: number | bigint | string, ...accounts: Array<{ address: string }>): Allocation[] {
+  return accounts.map((a) => ({ address: a.address, amount: String(amount) }));
+}
+
+export interface TestClusterOptions extends Omit<ClusterOptions, 'db' | 'dbPrefix' | 'ledgerEnv'> {
+  /** Extra environment of every ledger process, or of each by its municipality. */
+  ledgerEnv?: Record<string, string> | ((spec: MunicipalitySpec) => Record<string, string>);
+  /** The accounts each municipality's ledger funds in its genesis block (AIKI_GENESIS; a municipality not named funds none). */
+  genesis?: Record<string, Allocation[]>;
+}
+
+/** The federation of one test file, as {@link useTestCluster} gives it. */
+export interface TestCluster {
+  /** Its processes: started by the `beforeAll` that useTestCluster registered, so read it in tests and in hooks registered after. */
+  readonly cluster: Cluster;
+  /** The prefix of its databases' names (`<prefix>_mainchain`, `<prefix>_ledger_<code>`…): a {@link uniquePrefix} of the name given. */
+  readonly prefix: string;
+}
+
+/**
+ * Registers with vitest a `beforeAll` that starts a cluster on the test run's database server, its
+ * databases named under a fresh {@link uniquePrefix} of `name`, and an `afterAll` that stops it and
+ * drops those databases ({@link stopTestCluster}). `options` may be a function, called in that
+ * `beforeAll`, where they depend on what the file makes first. vitest runs `beforeAll` hooks in the
+ * order they were registered and `afterAll` hooks in the reverse order: a hook registered after this
+ * call runs with the cluster started and ends before it stops. `timeoutMs`: the start's time-out,
+ * if not vitest's hookTimeout.
+ */
+export function useTestCluster(name: string, options: TestClusterOptions | (() => TestClusterOptions), timeoutMs?: number): TestCluster {
+  const prefix = uniquePrefix(name);
+  let started: Cluster | undefined;
+  beforeAll(async () => {
+    const { ledgerEnv, genesis, ...rest } = typeof options === 'function' ? options() : options;
+    started = await startTestCluster(prefix, {
+      ...rest,
+      ledgerEnv: (spec) => ({
+        ...(typeof ledgerEnv === 'function' ? ledgerEnv(spec) : ledgerEnv),
+        ...(genesis?.[spec.code] ? { AIKI_GENESIS: JSON.stringify(genesis[spec.code]) } : {}),
+      }),
+    });
+  }, timeoutMs);
+  afterAll(() => stopTestCluster(started, prefix));
+  return {
+    prefix,
+    get cluster(): Cluster {
+      if (!started) throw new Error(`the ${name} cluster is not started: read it in a test, or in a hook registered after useTestCluster`);
+      return started;
+    },
+  };
 }
 
 /**
