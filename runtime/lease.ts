@@ -18,6 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MongoServerError, type Collection } from 'mongodb';
+import { Rounds } from './rounds.ts';
 
 export interface LeaseDoc {
   /** The term's number, 16 digits (so that `_id` order is term order). */
@@ -160,10 +161,10 @@ export interface KeeperOptions {
  * deactivations run one after the other (never two at once), while the renewals go on beside them.
  */
 export class LeaseKeeper {
-  private running = false;
+  private readonly rounds = new Rounds(() => this.round());
   private active = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  /** The holder this process took the lease over from, until it takes it up. */
+  private from: string | undefined;
   private waiters: Array<() => void> = [];
   /** Counts activations: a label or an answer of one holder's term is never taken for another's. */
   private activations = 0;
@@ -189,16 +190,11 @@ export class LeaseKeeper {
 
   /** Starts renewing; resolves after the first round. */
   start(): Promise<void> {
-    this.running = true;
-    return new Promise((first) => {
-      this.loop = this.run(first);
-    });
+    return this.rounds.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.rounds.stop();
     this.dropLease();
     await this.work;
     await this.lease.release().catch(() => {});
@@ -207,7 +203,7 @@ export class LeaseKeeper {
   /** Resolves once this process holds the lease and is active, or after `timeoutMs` (false). */
   async waitHolding(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.holding && this.running && Date.now() < deadline) {
+    while (!this.holding && this.rounds.running && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(200, Math.max(0, deadline - Date.now())));
         this.waiters.push(() => (clearTimeout(timer), resolve()));
@@ -239,7 +235,7 @@ export class LeaseKeeper {
           log.info(`took the ${name} lease over from a holder that stopped renewing; waiting a term before acting`, { from });
           await new Promise((r) => setTimeout(r, this.lease.termMs));
         }
-        if (!this.running || !this.lease.valid()) return;
+        if (!this.rounds.running || !this.lease.valid()) return;
         this.activations++;
         try {
           await this.opts.activate();
@@ -248,7 +244,7 @@ export class LeaseKeeper {
           await this.opts.deactivate().catch(() => {}); // nothing half-loaded stays
           return;
         }
-        if (!this.running || !this.lease.valid()) return void (await this.opts.deactivate().catch(() => {}));
+        if (!this.rounds.running || !this.lease.valid()) return void (await this.opts.deactivate().catch(() => {}));
         this.active = true;
         log.info(`holding the ${name} lease`, { holder: this.lease.holder });
         for (const w of this.waiters.splice(0)) w();
@@ -267,31 +263,24 @@ export class LeaseKeeper {
     });
   }
 
-  private async run(first: () => void): Promise<void> {
+  /** One renewal; the next comes a fifth of a term later (20 to 500 ms). */
+  private async round(): Promise<number> {
     const { log, name } = this.opts;
-    const tick = Math.max(20, Math.min(this.lease.termMs / 5, 500));
-    let from: string | undefined;
-    while (this.running) {
-      try {
-        const renewed = await this.lease.renew();
-        from ??= renewed.from;
-        if (renewed.held && !this.active && !this.takingUp) {
-          const took = from;
-          from = undefined;
-          this.takeUp(took);
-        } else if (!renewed.held && this.active) {
-          log.warn(`lost the ${name} lease`, { holder: this.lease.holder });
-          this.dropLease();
-        }
-      } catch (err) {
-        log.error(`${name} lease round failed`, { err });
-        if (this.active && !this.lease.valid()) this.dropLease();
+    try {
+      const renewed = await this.lease.renew();
+      this.from ??= renewed.from;
+      if (renewed.held && !this.active && !this.takingUp) {
+        const took = this.from;
+        this.from = undefined;
+        this.takeUp(took);
+      } else if (!renewed.held && this.active) {
+        log.warn(`lost the ${name} lease`, { holder: this.lease.holder });
+        this.dropLease();
       }
-      first();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, tick);
-        this.wake = () => (clearTimeout(timer), resolve());
-      });
+    } catch (err) {
+      log.error(`${name} lease round failed`, { err });
+      if (this.active && !this.lease.valid()) this.dropLease();
     }
+    return Math.max(20, Math.min(this.lease.termMs / 5, 500));
   }
 }

@@ -19,6 +19,7 @@ import { Book, MAX_PENDING, type Refusal } from './book.ts';
 import { blockKey, type BlockDoc, type PendingTx, type StoredTx } from './models.ts';
 import { accountsAfter, touchedBy, type LedgerStore } from './store.ts';
 import type { LabelGrants } from '../../runtime/labelGrants.ts';
+import { Rounds } from '../../runtime/rounds.ts';
 
 export interface SequencerOptions {
   secretKey: Uint8Array;
@@ -42,9 +43,7 @@ export class Sequencer {
   readonly holder = randomUUID();
   /** This replica's GraphQL URL, recorded with the lease so that other replicas can forward to it. */
   url = '';
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly rounds = new Rounds(() => this.round());
   private leader = false;
   /** Local clock time until which our lease is certainly ours (taken before asking for it). */
   private leaseUntil = 0;
@@ -107,16 +106,11 @@ export class Sequencer {
    * applied every committed block (genesis included) before it serves.
    */
   start(): Promise<void> {
-    this.running = true;
-    return new Promise((firstRound) => {
-      this.loop = this.run(firstRound);
-    });
+    return this.rounds.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.rounds.stop();
     await Promise.allSettled([...this.writing, this.applying]);
     if (this.leader) await this.store.releaseLease(this.holder).catch(() => {});
   }
@@ -127,7 +121,7 @@ export class Sequencer {
    */
   async bookForAdmission(timeoutMs: number): Promise<Book | undefined> {
     const deadline = Date.now() + timeoutMs;
-    while (this.running && Date.now() < deadline) {
+    while (this.rounds.running && Date.now() < deadline) {
       if (!this.leader) return undefined;
       if (this.book && this.leaseValid()) return this.book;
       await Promise.race([this.bookReady, new Promise((r) => setTimeout(r, 50))]);
@@ -142,7 +136,7 @@ export class Sequencer {
   async write(book: Book, tx: PendingTx): Promise<void> {
     const entry = await this.tracked(book, () => this.store.insertPending(tx));
     book.queued(tx, entry);
-    if (book === this.book && book.queuedCount >= this.opts.maxTxPerBlock) this.wake?.();
+    if (book === this.book && book.queuedCount >= this.opts.maxTxPerBlock) this.rounds.wake();
   }
 
   /** Records rejections decided against `book` (an aborted credit), like {@link write}. */
@@ -205,55 +199,47 @@ export class Sequencer {
     this.bookReady = new Promise((resolve) => (this.markReady = resolve));
   }
 
-  private async run(firstRound: () => void): Promise<void> {
+  /** One round; returns the wait before the next (undefined after a full block: the next at once). */
+  private async round(): Promise<number | undefined> {
     const { log } = this.opts;
-    while (this.running) {
-      const started = Date.now();
-      let sealedFull = false;
-      try {
-        const wasLeader = this.leader;
-        const lease = await this.renewLease();
-        if (this.leader !== wasLeader)
-          log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder, from: lease.from });
-        if (!this.leader && this.book) this.dropBook();
-        if (lease.from) {
-          // Taken over from a holder that stopped renewing, likely killed: its last commands may
-          // still be running inside the database (FerretDB finishes a dead client's command, as
-          // a read then a write). Wait one more lease time before deriving state over them
-          // (docs/LEDGER.md, "What is atomic").
-          for (let half = 0; half < 2 && this.leader; half++) {
-            await new Promise((r) => setTimeout(r, this.opts.leaseMs / 2));
-            await this.renewLease();
-          }
+    const started = Date.now();
+    let sealedFull = false;
+    try {
+      const wasLeader = this.leader;
+      const lease = await this.renewLease();
+      if (this.leader !== wasLeader) log.info(this.leader ? 'took the sequencer lease' : 'lost the sequencer lease', { holder: this.holder, from: lease.from });
+      if (!this.leader && this.book) this.dropBook();
+      if (lease.from) {
+        // Taken over from a holder that stopped renewing, likely killed: its last commands may
+        // still be running inside the database (FerretDB finishes a dead client's command, as
+        // a read then a write). Wait one more lease time before deriving state over them
+        // (docs/LEDGER.md, "What is atomic").
+        for (let half = 0; half < 2 && this.leader; half++) {
+          await new Promise((r) => setTimeout(r, this.opts.leaseMs / 2));
+          await this.renewLease();
         }
-        if (this.leader && this.book && (await this.foreignBlock())) {
-          log.warn('a block this holder did not commit is in the database; rebuilding', { height: this.chain!.head.height + 1 });
-          this.dropBook();
-        }
-        if (this.leader) {
-          if (!this.book) await this.rebuild();
-          sealedFull = (await this.sealOne(this.book!)) >= this.opts.maxTxPerBlock;
-          this.done.push(...this.book!.takeDone());
-          if (this.done.length >= FORGET_BATCH || (this.done.length > 0 && this.book!.queuedCount === 0)) {
-            await this.applying; // a sealed transaction stays findable: in the mempool until in the tx index
-            const keys = this.done;
-            this.done = [];
-            await this.store.forgetPending(keys);
-          }
-        }
-      } catch (err) {
-        log.error('sequencer round failed; rebuilding from the database', { err });
+      }
+      if (this.leader && this.book && (await this.foreignBlock())) {
+        log.warn('a block this holder did not commit is in the database; rebuilding', { height: this.chain!.head.height + 1 });
         this.dropBook();
       }
-      firstRound();
-      if (!sealedFull) {
-        const wait = Math.max(0, this.opts.blockIntervalMs - (Date.now() - started));
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.leader ? wait : Math.min(this.opts.leaseMs / 3, 500));
-          this.wake = () => (clearTimeout(timer), resolve());
-        });
+      if (this.leader) {
+        if (!this.book) await this.rebuild();
+        sealedFull = (await this.sealOne(this.book!)) >= this.opts.maxTxPerBlock;
+        this.done.push(...this.book!.takeDone());
+        if (this.done.length >= FORGET_BATCH || (this.done.length > 0 && this.book!.queuedCount === 0)) {
+          await this.applying; // a sealed transaction stays findable: in the mempool until in the tx index
+          const keys = this.done;
+          this.done = [];
+          await this.store.forgetPending(keys);
+        }
       }
+    } catch (err) {
+      log.error('sequencer round failed; rebuilding from the database', { err });
+      this.dropBook();
     }
+    if (sealedFull) return undefined;
+    return this.leader ? Math.max(0, this.opts.blockIntervalMs - (Date.now() - started)) : Math.min(this.opts.leaseMs / 3, 500);
   }
 
   /**
