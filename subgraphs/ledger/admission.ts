@@ -69,16 +69,11 @@ export class Admission {
    * batch). Submitting a transaction that is already pending or confirmed returns it as it stands.
    */
   submit(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
-    return this.each(
-      inputs,
-      (input) => this.checkShape(input),
-      (valid) =>
-        this.decide(
-          (book) => this.admitLocally(book, valid),
-          (url) => this.forward(url, valid),
-          forwarded,
-        ),
-    );
+    return this.each(inputs, forwarded, {
+      check: (input) => this.checkShape(input),
+      local: (book, valid) => this.admitLocally(book, valid),
+      remote: (url, valid) => this.forward(url, valid),
+    });
   }
 
   /**
@@ -86,33 +81,44 @@ export class Admission {
    * often it is sent: each item is the entry as it stands, or the order's coded error.
    */
   settle(inputs: unknown[], { forwarded = false } = {}): Promise<Result[]> {
-    return this.each(
-      inputs,
-      (input) => this.checkOrder(input),
-      (valid) =>
-        this.decide(
-          (book) => this.settleLocally(book, valid),
-          (url) => this.forwardOrders(url, valid),
-          forwarded,
-        ),
-    );
+    return this.each(inputs, forwarded, {
+      check: (input) => this.checkOrder(input),
+      local: (book, valid) => this.settleLocally(book, valid),
+      remote: (url, valid) => this.forwardOrders(url, valid),
+    });
   }
 
   /**
    * Checks each input on its own (a coded error stays in its place), decides the valid ones
-   * together, and returns every item's outcome in the order given.
+   * together, here or by the lease holder ({@link decide}), and returns every item's outcome in
+   * the order given.
    */
-  private async each<T>(inputs: unknown[], check: (input: unknown) => T, decide: (valid: T[]) => Promise<Result[]>): Promise<Result[]> {
+  private async each<T>(
+    inputs: unknown[],
+    forwarded: boolean,
+    how: {
+      check: (input: unknown) => T;
+      local: (book: Book, valid: T[]) => Promise<Result[]>;
+      remote: (url: string, valid: T[]) => Promise<Result[] | undefined>;
+    },
+  ): Promise<Result[]> {
     const checked = inputs.map((input) => {
       try {
-        return check(input);
+        return how.check(input);
       } catch (err) {
         if (err instanceof AikiError) return err;
         throw err;
       }
     });
     const valid = checked.filter((c): c is T => !(c instanceof AikiError));
-    const decided = valid.length > 0 ? await decide(valid) : [];
+    const decided =
+      valid.length > 0
+        ? await this.decide(
+            (book) => how.local(book, valid),
+            (url) => how.remote(url, valid),
+            forwarded,
+          )
+        : [];
     let k = 0;
     return checked.map((c) => (c instanceof AikiError ? c : decided[k++]!));
   }
