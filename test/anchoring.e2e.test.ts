@@ -5,8 +5,7 @@
  * core/ alone from its id up to a main-chain block; forged anchors are refused with codes and
  * change nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   anchorEventId,
   blockHash,
@@ -26,35 +25,19 @@ import {
   type BlockHeader,
   type InclusionProofInput,
 } from '../core/index.ts';
-import { eventually, gql, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_MAINCHAIN, funds, KYOTO, OSAKA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
 const KYOTO_KEY = sha256(utf8('anchoring test: kyoto sequencer'));
 const treasury = wallet('kyoto');
 const bob = wallet('kyoto');
-let cluster: Cluster;
-let prefix: string;
-
-beforeAll(async () => {
-  prefix = uniquePrefix('anchor');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA],
-    operatorToken: 'anchor-token',
-    pollIntervalMs: 200,
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      ...(spec.code === 'kyoto'
-        ? { AIKI_SEQUENCER_KEY: bytesToHex(KYOTO_KEY), AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000' }]) }
-        : {}),
-    }),
-  });
-});
-
-afterAll(async () => {
-  await stopTestCluster(cluster, prefix);
+const fed = useTestCluster('anchor', {
+  municipalities: [KYOTO, OSAKA],
+  pollIntervalMs: 200,
+  mainchainEnv: FAST_MAINCHAIN,
+  ledgerEnv: (spec) => ({ ...FAST_LEDGERS, ...(spec.code === 'kyoto' ? { AIKI_SEQUENCER_KEY: bytesToHex(KYOTO_KEY) } : {}) }),
+  genesis: { kyoto: funds(1000, treasury) },
 });
 
 const ANCHOR = `query($m: String!, $h: Int!) { mainChain { sequencer } anchor(municipality: $m, height: $h) {
@@ -65,7 +48,7 @@ const ANCHOR = `query($m: String!, $h: Int!) { mainChain { sequencer } anchor(mu
 async function sealedAnchor(municipality: string, height: number): Promise<{ anchor: AnchorInput; mainKey: string }> {
   return eventually(
     async () => {
-      const r = await gql(cluster.gateway.url, ANCHOR, { m: municipality, h: height });
+      const r = await gql(fed.cluster.gateway.url, ANCHOR, { m: municipality, h: height });
       expect(r.errors).toBeUndefined();
       const anchor = r.data!.anchor as AnchorInput | null;
       return anchor?.inclusion ? { anchor, mainKey: (r.data!.mainChain as { sequencer: string }).sequencer } : undefined;
@@ -76,7 +59,7 @@ async function sealedAnchor(municipality: string, height: number): Promise<{ anc
 }
 
 const offer = (municipality: unknown, blocks: Array<{ header: string; hash: string; signature: string }>) =>
-  gql(cluster.mainchain.url, 'mutation($m: String!, $b: [AnchorBlockInput!]!) { anchorBlocks(municipality: $m, blocks: $b) { height hash } }', {
+  gql(fed.cluster.mainchain.url, 'mutation($m: String!, $b: [AnchorBlockInput!]!) { anchorBlocks(municipality: $m, blocks: $b) { height hash } }', {
     m: municipality,
     b: blocks,
   });
@@ -85,12 +68,12 @@ const codeOf = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> })
 
 describe('anchoring', () => {
   it('proves a confirmed transfer with core/ alone from its id up to a signed main-chain block', async () => {
-    const sent = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, bob.address, 25, 1) });
+    const sent = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, bob.address, 25, 1) });
     expect(sent.errors).toBeUndefined();
     const id = (sent.data!.submitTransaction as { id: string }).id;
     const tx = await eventually(
       async () => {
-        const r = await gql(cluster.gateway.url, `query($id: String!) { transaction(id: $id) { status proof { ${INCLUSION_PROOF_FIELDS} } } }`, { id });
+        const r = await gql(fed.cluster.gateway.url, `query($id: String!) { transaction(id: $id) { status proof { ${INCLUSION_PROOF_FIELDS} } } }`, { id });
         const t = r.data?.transaction as { status: string; proof: InclusionProofInput } | undefined;
         return t?.status === 'CONFIRMED' ? t : undefined;
       },
@@ -127,7 +110,7 @@ describe('anchoring', () => {
 
   it('anchors every block of every municipality, in order, from genesis', async () => {
     for (const code of ['kyoto', 'osaka']) {
-      const { data } = await gql(cluster.gateway.url, 'query($c: String!) { municipality(code: $c) { anchoredHeight chain { height } } }', { c: code });
+      const { data } = await gql(fed.cluster.gateway.url, 'query($c: String!) { municipality(code: $c) { anchoredHeight chain { height } } }', { c: code });
       const m = data!.municipality as { anchoredHeight: number; chain: { height: number } };
       expect(m.anchoredHeight).toBeLessThanOrEqual(m.chain.height);
       let previous: AnchorInput | undefined;
@@ -147,8 +130,8 @@ describe('forged anchors', () => {
 
   beforeAll(async () => {
     // Kyoto's ledger stopped: nothing else offers kyoto's blocks while we forge them.
-    await cluster.ledgers.get('kyoto')!.stop();
-    const { data } = await gql(cluster.mainchain.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
+    await fed.cluster.ledgers.get('kyoto')!.stop();
+    const { data } = await gql(fed.cluster.mainchain.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
     const height = (data!.municipality as { anchoredHeight: number }).anchoredHeight;
     const { anchor } = await sealedAnchor('kyoto', height);
     last = { header: JSON.parse(anchor.header) as BlockHeader, hash: anchor.hash };
@@ -162,9 +145,9 @@ describe('forged anchors', () => {
   }
 
   async function unchanged() {
-    const { data } = await gql(cluster.mainchain.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
+    const { data } = await gql(fed.cluster.mainchain.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
     expect((data!.municipality as { anchoredHeight: number }).anchoredHeight).toBe(last.header.height);
-    const next = await gql(cluster.mainchain.url, ANCHOR, { m: 'kyoto', h: last.header.height + 1 });
+    const next = await gql(fed.cluster.mainchain.url, ANCHOR, { m: 'kyoto', h: last.header.height + 1 });
     expect(next.data!.anchor).toBeNull();
   }
 

@@ -9,49 +9,30 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { blockKey } from '../db/mongo.ts';
 import type { BlockDoc } from '../subgraphs/ledger/models.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_SETTLEMENT, funds, KYOTO, OSAKA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 import { AUDIT_CHECKS, checkConsistency, hexToBytes, sealNext, signTransfer, transactionId, type TransferBody } from '../core/index.ts';
 
 const treasury = wallet('kyoto');
 const run = promisify(execFile);
-let cluster: Cluster;
-let prefix: string;
-let mongo: MongoClient;
-let dir: string;
 let nonce = 0;
+const dir = mkdtempSync(join(tmpdir(), 'aiki-audit-'));
 
-beforeAll(async () => {
-  prefix = uniquePrefix('audit');
-  dir = mkdtempSync(join(tmpdir(), 'aiki-audit-'));
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA],
-    operatorToken: 'audit-token',
-    pollIntervalMs: 200,
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100' },
-    // The gateway's caches off: the tests below change what a ledger's database holds behind its
-    // back, or swap a whole rewritten chain in, and a gateway rightly keeps a sealed block it has
-    // seen for good (by its id) — it would answer the old blocks. bench -- audit audits through the caches.
-    gatewayEnv: { AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000000' }]) } : {}),
-    }),
-  });
-  mongo = new MongoClient(mongoUri());
-});
-
-afterAll(async () => {
-  await mongo?.close();
-  await stopTestCluster(cluster, prefix);
-  rmSync(dir, { recursive: true, force: true });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fed = useTestCluster('audit', {
+  municipalities: [KYOTO, OSAKA],
+  pollIntervalMs: 200,
+  mainchainEnv: FAST_SETTLEMENT,
+  // The gateway's caches off: the tests below change what a ledger's database holds behind its
+  // back, or swap a whole rewritten chain in, and a gateway rightly keeps a sealed block it has
+  // seen for good (by its id) — it would answer the old blocks. bench -- audit audits through the caches.
+  gatewayEnv: { AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0' },
+  ledgerEnv: FAST_LEDGERS,
+  genesis: { kyoto: funds(1_000_000, treasury) },
 });
 
 /** Sends `n` transfers from the treasury (every other one to osaka), each waited for in its own block; returns the newest kyoto height. */
@@ -59,13 +40,13 @@ async function transfers(n: number): Promise<number> {
   let height = 0;
   for (let i = 0; i < n; i++) {
     const to = i % 2 ? wallet('osaka').address : wallet('kyoto').address;
-    const r = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, to, 10, ++nonce) });
+    const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, to, 10, ++nonce) });
     expect(r.errors).toBeUndefined();
     const id = (r.data!.submitTransaction as { id: string }).id;
     height = await eventually(
       async () =>
         (
-          (await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { height } }', { id })).data?.transaction as
+          (await gql(fed.cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { height } }', { id })).data?.transaction as
             { height: number | null } | undefined
         )?.height ?? undefined,
       20_000,
@@ -79,7 +60,7 @@ async function transfers(n: number): Promise<number> {
 const anchored = (height: number) =>
   eventually(
     async () => {
-      const r = await gql(cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
+      const r = await gql(fed.cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight } }');
       return (r.data?.municipality as { anchoredHeight: number }).anchoredHeight >= height || undefined;
     },
     20_000,
@@ -87,7 +68,7 @@ const anchored = (height: number) =>
   );
 
 async function audit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', 'kyoto', ...args]).then(
+  return run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, 'audit', 'kyoto', ...args]).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => err,
   );
@@ -131,7 +112,7 @@ describe('aiki audit', () => {
   it('serves consistency proofs between two heights of a chain and of the main chain, which core/ verifies', async () => {
     const CHAIN =
       'query($from: Int!, $to: Int) { municipality(code: "kyoto") { sequencerKey chain { height checkpoint(height: $from) { v municipality height root sequencer signature } consistency(from: $from, to: $to) { from path to { v municipality height root sequencer signature } } } } }';
-    const r = await gql(cluster.gateway.url, CHAIN, { from: 2, to: null });
+    const r = await gql(fed.cluster.gateway.url, CHAIN, { from: 2, to: null });
     expect(r.errors).toBeUndefined();
     const m = r.data!.municipality;
     expect(m.chain.consistency.to.height).toBe(m.chain.height);
@@ -144,13 +125,13 @@ describe('aiki audit', () => {
 
     const MAIN =
       'query($from: Int!) { mainChain { sequencer height checkpoint(height: $from) { v municipality height root sequencer signature } consistency(from: $from) { from path to { v municipality height root sequencer signature } } } }';
-    const main = (await gql(cluster.gateway.url, MAIN, { from: 3 })).data!.mainChain;
+    const main = (await gql(fed.cluster.gateway.url, MAIN, { from: 3 })).data!.mainChain;
     expect(main.checkpoint.municipality).toBe('main');
     expect(checkConsistency(main.checkpoint, main.consistency.to, main.consistency.path, main.sequencer)).toBe(true);
 
     // Heights out of range: coded errors.
     const codes = async (query: string, variables: Record<string, unknown>) =>
-      (await gql(cluster.gateway.url, query, variables)).errors?.map((e) => e.extensions?.code);
+      (await gql(fed.cluster.gateway.url, query, variables)).errors?.map((e) => e.extensions?.code);
     expect(await codes('{ municipality(code: "kyoto") { chain { consistency(from: 5, to: 2) { from } } } }', {})).toEqual(['BAD_USER_INPUT']);
     expect(await codes('{ municipality(code: "kyoto") { chain { consistency(from: 1, to: 100000) { from } } } }', {})).toEqual(['BLOCK_NOT_FOUND']);
     expect(await codes('{ mainChain { consistency(from: 100000) { from } } }', {})).toEqual(['BAD_USER_INPUT']);
@@ -159,25 +140,25 @@ describe('aiki audit', () => {
 
   it('audits the main chain: every check ✓, a checkpoint kept, and the next run goes on from it', async () => {
     const file = join(dir, 'main.checkpoint.json');
-    const r = await run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file, '--page', '7']);
+    const r = await run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file, '--page', '7']);
     for (const name of ['header', 'block hash', 'main-chain signature', 'parent', 'merkle root', 'proof of history', 'anchors', 'checkpoint']) {
       expect(r.stdout).toMatch(new RegExp(`✓ ${name} +\\d+ ok\n`));
     }
     expect(r.stdout).toMatch(/verified: the main chain blocks 0–\d+; checkpoint at \d+ written/);
     const kept = JSON.parse(readFileSync(file, 'utf8')) as { height: number };
     await anchored(await transfers(1));
-    const next = await run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file]);
+    const next = await run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, 'audit', '--mainchain', '--checkpoint', file]);
     expect(next.stdout).toMatch(new RegExp(`verified: the main chain blocks ${kept.height + 1}–\\d+`));
     expect(next.stdout).toMatch(/✓ consistency +1 ok/);
   });
 
   it('refuses a history rebuilt from genesis with one transfer changed and every block re-signed with the real keys, against the kept checkpoint', async () => {
     const kept = JSON.parse(readFileSync(checkpoint(), 'utf8')) as { height: number };
-    const stored = await mongo.db(`${prefix}_ledger_kyoto`).collection<BlockDoc>('blocks').find({}).toArray();
+    const stored = await fed.mongo.db(`${fed.prefix}_ledger_kyoto`).collection<BlockDoc>('blocks').find({}).toArray();
     stored.sort((a, b) => a.height - b.height);
     // The first transfer's amount + 1, signed again by its sender; that block and every one after
     // it sealed again by core/'s sealNext with kyoto's own sequencer key.
-    const secretKey = hexToBytes(cluster.keys.sequencer('kyoto'));
+    const secretKey = hexToBytes(fed.cluster.keys.sequencer('kyoto'));
     const first = stored.findIndex((b) => b.txs.some((t) => t.body.type === 'transfer'));
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(kept.height);
@@ -205,12 +186,12 @@ describe('aiki audit', () => {
       });
     }
     // kyoto's ledger started again, on the same port, over a database holding the rebuilt chain (the genesis is the same).
-    const rebuiltDb = `${prefix}_ledger_kyoto_rebuilt`;
-    await mongo.db(rebuiltDb).collection<BlockDoc>('blocks').insertMany(rebuilt.slice(1));
-    const ledger = cluster.ledgers.get('kyoto')!;
+    const rebuiltDb = `${fed.prefix}_ledger_kyoto_rebuilt`;
+    await fed.mongo.db(rebuiltDb).collection<BlockDoc>('blocks').insertMany(rebuilt.slice(1));
+    const ledger = fed.cluster.ledgers.get('kyoto')!;
     const port = Number(new URL(ledger.url).port);
     await ledger.stop();
-    await cluster.startLedger(KYOTO, port, { AIKI_DB_NAME: rebuiltDb });
+    await fed.cluster.startLedger(KYOTO, port, { AIKI_DB_NAME: rebuiltDb });
     try {
       const r = await audit('--checkpoint', checkpoint(), '--from', '0', '--to', String(rebuilt.at(-1)!.height));
       expect(r.code, r.stdout).toBe(1);
@@ -232,25 +213,25 @@ describe('aiki audit', () => {
         new RegExp(`✗ block ${rebuilt[first]!.height} anchor: the main chain anchored [0-9a-f]{64} at height ${rebuilt[first]!.height}`),
       );
     } finally {
-      await cluster.ledgers.get('kyoto')!.stop();
-      await cluster.startLedger(KYOTO, port);
+      await fed.cluster.ledgers.get('kyoto')!.stop();
+      await fed.cluster.startLedger(KYOTO, port);
     }
   });
 
   it('fails, naming the block, when one stored block was changed in the database behind the ledger', async () => {
     const height = await transfers(2);
     await anchored(height);
-    const db = mongo.db(`${prefix}_ledger_kyoto`);
+    const db = fed.mongo.db(`${fed.prefix}_ledger_kyoto`);
     const target = height - 1;
     const doc = (await db.collection<BlockDoc>('blocks').findOne({ _id: blockKey(target) }))!;
     expect(doc.txs.length).toBeGreaterThan(0);
     // One amount changed; the stored id, hashes and signatures are left as they were.
     await db.collection<BlockDoc>('blocks').updateOne({ _id: blockKey(target) }, { $set: { 'txs.0.body.amount': '999999' } });
     // The ledger keeps sealed blocks in memory: restart it so that it reads the database.
-    const ledger = cluster.ledgers.get('kyoto')!;
+    const ledger = fed.cluster.ledgers.get('kyoto')!;
     const port = Number(new URL(ledger.url).port);
     await ledger.kill();
-    await cluster.startLedger(KYOTO, port);
+    await fed.cluster.startLedger(KYOTO, port);
     await anchored(await transfers(1));
     const r = await audit('--checkpoint', join(dir, 'none.json'));
     expect(r.code).toBe(1);

@@ -9,49 +9,44 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MongoClient, type Collection, type Filter } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
+import type { Collection, Filter } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { blockKey } from '../db/mongo.ts';
 import type { BlockDoc } from '../subgraphs/ledger/models.ts';
 import type { MainBlockDoc } from '../subgraphs/mainchain/models.ts';
 import { fundedSenders, writeChain } from './support/chain.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_MAINCHAIN, KYOTO, useTestCluster } from './support/cluster.ts';
 
 const BLOCKS = 40;
 const run = promisify(execFile);
 const { senders, genesis } = fundedSenders('kyoto', 24, 10n ** 9n);
-let cluster: Cluster;
-let prefix: string;
-let mongo: MongoClient;
 let blocks: Collection<BlockDoc>;
 let mainBlocks: Collection<MainBlockDoc>;
 let port: number;
 
+const fed = useTestCluster('tamper', {
+  municipalities: [KYOTO],
+  mainchainEnv: FAST_MAINCHAIN,
+  // The gateway's caches off: rightly, they would answer a sealed block from what they kept (a
+  // sealed block never changes), and this test is about what the ledger's database holds.
+  gatewayEnv: { AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0' },
+  ledgerEnv: { AIKI_ANCHOR_INTERVAL_MS: '50' },
+  genesis: { kyoto: genesis },
+});
+
 beforeAll(async () => {
-  prefix = uniquePrefix('tamper');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO],
-    operatorToken: 'tamper-token',
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
-    // The gateway's caches off: rightly, they would answer a sealed block from what they kept (a
-    // sealed block never changes), and this test is about what the ledger's database holds.
-    gatewayEnv: { AIKI_ENTITY_CACHE: '0', AIKI_STATE_CACHE: '0' },
-    ledgerEnv: () => ({ AIKI_GENESIS: JSON.stringify(genesis), AIKI_ANCHOR_INTERVAL_MS: '50' }),
-  });
-  mongo = new MongoClient(mongoUri());
-  const db = mongo.db(`${prefix}_ledger_kyoto`);
+  const db = fed.mongo.db(`${fed.prefix}_ledger_kyoto`);
   blocks = db.collection('blocks');
-  mainBlocks = mongo.db(`${prefix}_mainchain`).collection('blocks');
-  const ledger = cluster.ledgers.get('kyoto')!;
+  mainBlocks = fed.mongo.db(`${fed.prefix}_mainchain`).collection('blocks');
+  const ledger = fed.cluster.ledgers.get('kyoto')!;
   port = Number(new URL(ledger.url).port);
   await ledger.stop();
-  await writeChain({ db, lookups: 'per-key', municipality: 'kyoto', sequencerKey: cluster.keys.sequencer('kyoto'), senders, blocks: BLOCKS });
-  await cluster.startLedger(KYOTO, port);
+  await writeChain({ db, lookups: 'per-key', municipality: 'kyoto', sequencerKey: fed.cluster.keys.sequencer('kyoto'), senders, blocks: BLOCKS });
+  await fed.cluster.startLedger(KYOTO, port);
   await eventually(
     async () =>
-      (await gql(cluster.gateway.url, 'query($h: Int!) { anchor(municipality: "kyoto", height: $h) { inclusion { index } } }', { h: BLOCKS })).data?.anchor
+      (await gql(fed.cluster.gateway.url, 'query($h: Int!) { anchor(municipality: "kyoto", height: $h) { inclusion { index } } }', { h: BLOCKS })).data?.anchor
         ?.inclusion
         ? true
         : undefined,
@@ -60,14 +55,9 @@ beforeAll(async () => {
   );
 }, 240_000);
 
-afterAll(async () => {
-  await mongo?.close();
-  await stopTestCluster(cluster, prefix);
-});
-
 async function audit(...chain: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const what = chain.length ? chain : ['kyoto', '--to', String(BLOCKS)];
-  return run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'audit', ...what, '--page', '7']).then(
+  return run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, 'audit', ...what, '--page', '7']).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => err,
   );
@@ -100,8 +90,8 @@ function blockChanger<T extends { _id: string }>(docs: () => Collection<T>, stop
 
 const changeBlock = blockChanger(
   () => blocks,
-  () => cluster.ledgers.get('kyoto')!.stop(),
-  () => cluster.startLedger(KYOTO, port),
+  () => fed.cluster.ledgers.get('kyoto')!.stop(),
+  () => fed.cluster.startLedger(KYOTO, port),
 );
 
 const hex = (s: string) => (s[0] === '0' ? `1${s.slice(1)}` : `0${s.slice(1)}`);
@@ -169,8 +159,8 @@ describe('aiki audit on a chain changed in the database', () => {
 /** As {@link changeBlock}, for a main-chain block. */
 const changeMainBlock = blockChanger(
   () => mainBlocks,
-  () => cluster.mainchain.stop(),
-  () => cluster.restartMainchain(),
+  () => fed.cluster.mainchain.stop(),
+  () => fed.cluster.restartMainchain(),
 );
 
 /** A main-chain block below the head that seals an anchor of kyoto, at random (the head stays untouched: the main chain seals on it). */

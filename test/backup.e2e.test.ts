@@ -11,9 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
+import { afterAll, expect, it } from 'vitest';
 import {
   bytesToHex,
   hexToBytes,
@@ -24,8 +22,8 @@ import {
   type TransferBody,
 } from '../core/index.ts';
 import { creditedAndSealed } from './support/threeHops.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql, mongoUri } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_SETTLEMENT, funds, KYOTO, OSAKA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
 
 const kyotoTreasury = wallet('kyoto');
@@ -35,38 +33,20 @@ const kyotoLocals = Array.from({ length: 6 }, () => wallet('kyoto'));
 const osakaLocals = Array.from({ length: 3 }, () => wallet('osaka'));
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'aiki-backup-e2e-'));
-let cluster: Cluster;
-let prefix: string;
-let mongo: MongoClient;
 /** A transfer from kyoto to osaka made in the first test: its settlement is compared in the second. */
 let settled = '';
 
-beforeAll(async () => {
-  prefix = uniquePrefix('bkp');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA],
-    operatorToken: 'backup-token',
-    pollIntervalMs: 200,
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      AIKI_MAX_TX_PER_BLOCK: '8',
-      AIKI_GENESIS: JSON.stringify(
-        (spec.code === 'kyoto' ? [kyotoTreasury, kyotoSender] : [osakaTreasury]).map((w) => ({ address: w.address, amount: '100000000' })),
-      ),
-    }),
-  });
-  mongo = new MongoClient(mongoUri());
-}, 120_000);
-
-afterAll(async () => {
-  await mongo?.close();
-  await stopTestCluster(cluster, prefix);
-  rmSync(dir, { recursive: true, force: true });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fed = useTestCluster('bkp', {
+  municipalities: [KYOTO, OSAKA],
+  operatorToken: 'backup-token',
+  pollIntervalMs: 200,
+  mainchainEnv: FAST_SETTLEMENT,
+  ledgerEnv: { ...FAST_LEDGERS, AIKI_MAX_TX_PER_BLOCK: '8' },
+  genesis: { kyoto: funds(100_000_000, kyotoTreasury, kyotoSender), osaka: funds(100_000_000, osakaTreasury) },
 });
 
-const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args], { maxBuffer: 1 << 24 });
+const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, ...args], { maxBuffer: 1 << 24 });
 const failed = (...args: string[]) =>
   aiki(...args).then(
     (r) => {
@@ -77,7 +57,7 @@ const failed = (...args: string[]) =>
 
 /** Kyoto's head and anchored height through the gateway. */
 async function kyotoHead(): Promise<{ height: number; hash: string; anchored: number }> {
-  const r = await gql(cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight chain { height headHash } } }');
+  const r = await gql(fed.cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight chain { height headHash } } }');
   const m = r.data?.municipality;
   if (!m?.chain) throw new Error(`no kyoto head: ${JSON.stringify(r.errors)}`);
   return { height: m.chain.height, hash: m.chain.headHash, anchored: m.anchoredHeight };
@@ -86,7 +66,7 @@ async function kyotoHead(): Promise<{ height: number; hash: string; anchored: nu
 /** Balances and nonces of `wallets`, as the gateway answers them. */
 async function accounts(wallets: Wallet[]): Promise<Array<{ id: string; balance: string; nonce: number }>> {
   const fields = wallets.map((w, i) => `a${i}: account(address: "${w.address}") { id balance nonce }`).join('\n');
-  const r = await gql(cluster.gateway.url, `{ ${fields} }`);
+  const r = await gql(fed.cluster.gateway.url, `{ ${fields} }`);
   expect(r.errors).toBeUndefined();
   return wallets.map((_w, i) => r.data![`a${i}`]);
 }
@@ -102,7 +82,7 @@ async function proofs(
       (id, i) => `t${i}: transaction(id: "${id}") { id status kind from to amount nonce memo time block { height hash } proof { ${INCLUSION_PROOF_FIELDS} } }`,
     )
     .join('\n');
-  const r = await gql(cluster.gateway.url, `{ ${fields} }`);
+  const r = await gql(fed.cluster.gateway.url, `{ ${fields} }`);
   expect(r.errors).toBeUndefined();
   return ids.map((_id, i) => r.data![`t${i}`]);
 }
@@ -114,7 +94,7 @@ function load(from: Wallet, to: Wallet[], stop: () => boolean): { done: Promise<
   const done = (async () => {
     while (!stop()) {
       const t = transfer(from, to[nonce % to.length]!.address, 1 + (nonce % 7), nonce + 1);
-      const r = await gql(cluster.gateway.url, SUBMIT, { m: from.address.split(':')[0], t });
+      const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: from.address.split(':')[0], t });
       if (r.errors) throw new Error(`a transfer was refused: ${JSON.stringify(r.errors)}`);
       nonce++;
       ids.push(r.data!.submitTransaction.id);
@@ -124,8 +104,8 @@ function load(from: Wallet, to: Wallet[], stop: () => boolean): { done: Promise<
 }
 
 it('kyoto backed up while transfers flow, destroyed, restored: the same head, balances and proofs through the gateway, anchoring goes on, a trace through kyoto verifies', async () => {
-  const kyotoDb = `${prefix}_ledger_kyoto`;
-  const mainKey = bytesToHex(publicKeyOf(hexToBytes(cluster.keys.mainchain)));
+  const kyotoDb = `${fed.prefix}_ledger_kyoto`;
+  const mainKey = bytesToHex(publicKeyOf(hexToBytes(fed.cluster.keys.mainchain)));
   const dbArgs = ['--mongo-uri', mongoUri(), '--db', kyotoDb];
 
   // Transfers flow: within kyoto, from kyoto to osaka, from osaka to kyoto (credits on kyoto's chain).
@@ -165,7 +145,7 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
     60_000,
     'every transfer sealed',
   );
-  for (const id of [...cross.ids, ...inbound.ids]) await creditedAndSealed(cluster.gateway.url, id);
+  for (const id of [...cross.ids, ...inbound.ids]) await creditedAndSealed(fed.cluster.gateway.url, id);
   await eventually(
     async () => {
       const h = await kyotoHead();
@@ -180,22 +160,22 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   const wallets = [kyotoTreasury, kyotoSender, ...kyotoLocals];
   const balances = await accounts(wallets);
   const sample = [local.ids[0]!, local.ids.at(-1)!, cross.ids[0]!, cross.ids.at(-1)!];
-  const credit = (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { credit { id } } }', { id: inbound.ids[0] })).data!.settlement
+  const credit = (await gql(fed.cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { credit { id } } }', { id: inbound.ids[0] })).data!.settlement
     .credit.id as string;
   expect(credit).toMatch(/^kyoto:/);
   const before = await proofs([...sample, credit]);
   for (const t of before) expect(t.status).toBe('CONFIRMED');
 
   // Kyoto stops; the backup that followed it finishes at its head.
-  await cluster.ledgers.get('kyoto')!.stop();
+  await fed.cluster.ledgers.get('kyoto')!.stop();
   follower.kill('SIGTERM');
   expect(await followerExit, followerErr).toBe(0);
   expect(followerOut).toContain(`head ${head.hash}`);
   expect(followerOut).toMatch(new RegExp(`blocks 0–${head.height} `));
 
   // Destroyed.
-  await mongo.db(kyotoDb).dropDatabase();
-  expect(await mongo.db(kyotoDb).listCollections().toArray()).toEqual([]);
+  await fed.mongo.db(kyotoDb).dropDatabase();
+  expect(await fed.mongo.db(kyotoDb).listCollections().toArray()).toEqual([]);
 
   // An archive with one byte changed (in a transaction of a block in the middle) is refused, naming that block, and nothing is written.
   const text = (await import('node:zlib')).gunzipSync(readFileSync(archive)).toString('utf8');
@@ -210,14 +190,14 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   const refused = await failed('restore', '--in', tampered, '--check-anchors', ...dbArgs);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(new RegExp(`ARCHIVE_INVALID: block ${badHeight} \\(line ${target + 1}\\), transactions: .*Nothing was written`));
-  expect(await mongo.db(kyotoDb).listCollections().toArray()).toEqual([]);
+  expect(await fed.mongo.db(kyotoDb).listCollections().toArray()).toEqual([]);
 
   // The archive of the moment ends below what the main chain anchored: refused, nothing written.
   const behind = await failed('restore', '--in', early, '--check-anchors', ...dbArgs);
   expect(behind.stderr).toMatch(
     new RegExp(`ARCHIVE_BEHIND_MAINCHAIN: the main chain anchored kyoto up to block ${head.height}; this archive ends at block \\d+`),
   );
-  expect(await mongo.db(kyotoDb).listCollections().toArray()).toEqual([]);
+  expect(await fed.mongo.db(kyotoDb).listCollections().toArray()).toEqual([]);
 
   // Restored, every block verified against the federation's keys and anchors first.
   const restored = await aiki('restore', '--in', archive, '--check-anchors', ...dbArgs);
@@ -230,8 +210,8 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   expect(again.stderr).toMatch(/RESTORE_TARGET_NOT_EMPTY/);
 
   // Kyoto starts on the restored database, on the port the registry names.
-  const port = Number(new URL(cluster.ledgers.get('kyoto')!.url).port);
-  await cluster.startLedger(KYOTO, port);
+  const port = Number(new URL(fed.cluster.ledgers.get('kyoto')!.url).port);
+  await fed.cluster.startLedger(KYOTO, port);
   await eventually(
     async () => ((await kyotoHead().catch(() => undefined))?.hash === head.hash ? true : undefined),
     60_000,
@@ -247,7 +227,7 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   }
 
   // Anchoring goes on: a new transfer is sealed on kyoto and anchored on the main chain.
-  const next = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoTreasury, kyotoLocals[0]!.address, 5, local.nonce() + 1) });
+  const next = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoTreasury, kyotoLocals[0]!.address, 5, local.nonce() + 1) });
   expect(next.errors).toBeUndefined();
   await eventually(
     async () => {
@@ -266,7 +246,7 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
 
 it('the main chain backed up, verified and restored into an empty database answers the same blocks, anchors and settlements; a changed byte is refused naming the block', async () => {
   const archive = join(dir, 'mainchain.aiki');
-  const dbArgs = ['--mongo-uri', mongoUri(), '--db', `${prefix}_mainchain`];
+  const dbArgs = ['--mongo-uri', mongoUri(), '--db', `${fed.prefix}_mainchain`];
   const made = await aiki('backup', '--mainchain', '--out', archive, ...dbArgs);
   const headLine = /the main chain: blocks 0–(\d+) \((\d+) events, head ([0-9a-f]{64})\)/.exec(made.stdout);
   expect(headLine, made.stdout).not.toBeNull();
@@ -284,10 +264,10 @@ it('the main chain backed up, verified and restored into an empty database answe
   lines[target] = lines[target]!.slice(0, at) + (lines[target]![at] === 'a' ? 'b' : 'a') + lines[target]!.slice(at + 1);
   const tampered = join(dir, 'mainchain-tampered.aiki');
   writeFileSync(tampered, lines.join('\n'));
-  const restoredDb = `${prefix}_restored_mainchain`;
+  const restoredDb = `${fed.prefix}_restored_mainchain`;
   const refused = await failed('restore', '--in', tampered, '--mongo-uri', mongoUri(), '--db', restoredDb);
   expect(refused.stderr).toMatch(new RegExp(`ARCHIVE_INVALID: main-chain block ${badHeight} \\(line ${target + 1}\\), block: `));
-  expect(await mongo.db(restoredDb).listCollections().toArray()).toEqual([]);
+  expect(await fed.mongo.db(restoredDb).listCollections().toArray()).toEqual([]);
 
   const restored = await aiki(
     'restore',
@@ -298,7 +278,7 @@ it('the main chain backed up, verified and restored into an empty database answe
     '--db',
     restoredDb,
     '--mainchain-key',
-    bytesToHex(publicKeyOf(hexToBytes(cluster.keys.mainchain))),
+    bytesToHex(publicKeyOf(hexToBytes(fed.cluster.keys.mainchain))),
   );
   expect(restored.stdout).toContain(`restored the main chain into ${restoredDb}: ${height + 1} blocks`);
 
@@ -310,7 +290,7 @@ it('the main chain backed up, verified and restored into an empty database answe
       AIKI_DB_NAME: restoredDb,
       AIKI_PORT: '0',
       AIKI_OPERATOR_TOKEN: 'backup-token',
-      AIKI_MAINCHAIN_KEY: cluster.keys.mainchain,
+      AIKI_MAINCHAIN_KEY: fed.cluster.keys.mainchain,
       AIKI_SETTLE_INTERVAL_MS: '600000',
     },
   });
@@ -318,7 +298,7 @@ it('the main chain backed up, verified and restored into an empty database answe
     const Q = `query($h: Int!, $s: String!) { mainChain { block(height: $h) { hash } } anchor(municipality: "kyoto", height: 3) { hash inclusion { index mainBlock { height hash } } }
       settlement(id: $s) { status creditId steps { status inclusion { index mainBlock { height hash } } } } }`;
     expect(settled).not.toBe('');
-    const original = await gql(cluster.mainchain.url, Q, { h: height, s: settled });
+    const original = await gql(fed.cluster.mainchain.url, Q, { h: height, s: settled });
     const answered = await gql(copy.url, Q, { h: height, s: settled });
     expect(original.data!.settlement.status).toBe('CREDITED');
     expect(answered.errors).toBeUndefined();

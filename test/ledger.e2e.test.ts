@@ -7,38 +7,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, INCLUSION_PROOF_FIELDS, verifyInclusionProof, type InclusionProofInput } from '../core/index.ts';
-import { eventually, gql, mongoUri } from './support/helpers.ts';
+import { eventually, gql } from './support/helpers.ts';
 import { funds, KYOTO, OSAKA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
 import type { GraphQLReply } from '../runtime/graphql.ts';
 
 const run = promisify(execFile);
 const SUPPLY = 1_000_000;
-let client: MongoClient;
-let dir: string;
+const dir = mkdtempSync(join(tmpdir(), 'aiki-cli-'));
 const treasury: Record<string, Wallet> = { kyoto: wallet('kyoto'), osaka: wallet('osaka') };
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'aiki-cli-'));
-  client = new MongoClient(mongoUri());
-});
-afterAll(async () => {
-  await client?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const fed = useTestCluster('ledger', {
   municipalities: [KYOTO, OSAKA],
-  operatorToken: 'ledger-test',
   pollIntervalMs: 200,
   ledgerEnv: { AIKI_BLOCK_INTERVAL_MS: '50' },
   genesis: { kyoto: funds(SUPPLY, treasury.kyoto!), osaka: funds(SUPPLY, treasury.osaka!) },
 });
 
-const kyotoDb = () => client.db(`${fed.prefix}_ledger_kyoto`);
+const kyotoDb = () => fed.mongo.db(`${fed.prefix}_ledger_kyoto`);
 const aiki = (...args: string[]) => run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, ...args]);
 
 function keyFile(name: string, w: Wallet): string {

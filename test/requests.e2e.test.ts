@@ -9,7 +9,7 @@ import { signRequest } from '../runtime/signing.ts';
 import { subgraphSecret } from '../runtime/env.ts';
 import { KYOTO, useTestCluster } from './support/cluster.ts';
 
-const fed = useTestCluster('requests', { municipalities: [KYOTO], operatorToken: 'requests-token' });
+const fed = useTestCluster('requests', { municipalities: [KYOTO] });
 
 /** POSTs a raw JSON body (signed for a subgraph); the status and the parsed answer. */
 async function post(

@@ -14,7 +14,7 @@ import { KYOTO, useTestCluster } from './support/cluster.ts';
 const BOUND_MS = 10_000;
 const measured: Record<string, number> = {};
 
-const fed = useTestCluster('stop', { municipalities: [KYOTO], operatorToken: 'stop-token', pollIntervalMs: 200 });
+const fed = useTestCluster('stop', { municipalities: [KYOTO], pollIntervalMs: 200 });
 afterAll(() => console.log(`exit after SIGTERM (ms): ${JSON.stringify(measured)}`));
 
 /** SIGTERM, and the time until the process has exited; it must also have logged its stop. */

@@ -11,17 +11,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { installTlsTrust } from '../runtime/tls.ts';
 import { envTls } from '../runtime/env.ts';
-import { eventually, gql, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, registeredBehindMainchain, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_MAINCHAIN, funds, KYOTO, registeredBehindMainchain, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aiki-tls-'));
 const treasury = wallet('kyoto');
-let cluster: Cluster;
-let prefix: string;
 const saved = { ...process.env };
 
 /** Runs openssl in `dir`: `line`'s words, then `more` (words with spaces in them). */
@@ -41,38 +38,31 @@ function makeCa(name: string): { ca: string; cert: string; key: string } {
 const federation = makeCa('federation');
 const rogue = makeCa('rogue');
 
-beforeAll(async () => {
-  prefix = uniquePrefix('tls');
+beforeAll(() => {
   // Every service of the cluster inherits these; this process trusts the federation's CA alone too.
   Object.assign(process.env, { AIKI_TLS_CERT: federation.cert, AIKI_TLS_KEY: federation.key, AIKI_TLS_CA: federation.ca });
   installTlsTrust(envTls().ca);
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO],
-    operatorToken: 'tls-token',
-    pollIntervalMs: 200,
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      AIKI_GENESIS: spec.code === 'kyoto' ? JSON.stringify([{ address: treasury.address, amount: '1000' }]) : '[]',
-    }),
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await stopTestCluster(cluster, prefix);
+});
+afterAll(() => {
   process.env = saved;
   rmSync(dir, { recursive: true, force: true });
 });
+const fed = useTestCluster('tls', {
+  municipalities: [KYOTO],
+  pollIntervalMs: 200,
+  mainchainEnv: FAST_MAINCHAIN,
+  ledgerEnv: FAST_LEDGERS,
+  genesis: { kyoto: funds(1000, treasury) },
+});
 
 it('the gateway answers through the ledger and the main chain, and the ledger anchors, all over HTTPS', async () => {
-  for (const url of [cluster.gateway.url, cluster.mainchain.url, cluster.ledgers.get('kyoto')!.url])
+  for (const url of [fed.cluster.gateway.url, fed.cluster.mainchain.url, fed.cluster.ledgers.get('kyoto')!.url])
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/graphql$/);
-  const r = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, wallet('kyoto').address, 10, 1) });
+  const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, wallet('kyoto').address, 10, 1) });
   expect(r.errors).toBeUndefined();
   await eventually(
     async () => {
-      const q = await gql(cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight chain { height } } }');
+      const q = await gql(fed.cluster.gateway.url, '{ municipality(code: "kyoto") { anchoredHeight chain { height } } }');
       const m = q.data?.municipality;
       return m?.chain?.height >= 1 && m.anchoredHeight >= 1 ? true : undefined;
     },
@@ -80,30 +70,30 @@ it('the gateway answers through the ledger and the main chain, and the ledger an
     'a block sealed on kyoto and anchored on the main chain, over HTTPS',
   );
   // Plain HTTP is not served on those ports.
-  await expect(fetch(cluster.ledgers.get('kyoto')!.url.replace('https:', 'http:'), { method: 'POST', body: '{}' })).rejects.toThrow();
+  await expect(fetch(fed.cluster.ledgers.get('kyoto')!.url.replace('https:', 'http:'), { method: 'POST', body: '{}' })).rejects.toThrow();
 });
 
 it("refuses a ledger whose certificate the federation's CA did not sign", async () => {
   const osaka = { code: 'osaka', name: 'Osaka' };
-  const impostor = await cluster.startLedger(osaka, 0, { AIKI_TLS_CERT: rogue.cert, AIKI_TLS_KEY: rogue.key });
+  const impostor = await fed.cluster.startLedger(osaka, 0, { AIKI_TLS_CERT: rogue.cert, AIKI_TLS_KEY: rogue.key });
   expect(impostor.url).toMatch(/^https:/);
   // This process trusts the federation's CA alone: the impostor's certificate does not verify.
   await expect(fetch(new URL('/health', impostor.url))).rejects.toThrow();
 
   // The main chain refuses to register it: its probe does not get past the TLS handshake.
-  const registered = await cluster.register(osaka, [impostor.url]);
+  const registered = await fed.cluster.register(osaka, [impostor.url]);
   expect(registered.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNREACHABLE');
   expect(registered.errors?.[0]?.message).toMatch(/certificate|self.signed|issuer/i);
 
   // Written into the registry behind the main chain's back, the gateway keeps it out of its shard map.
   const refused = await registeredBehindMainchain(
-    cluster,
+    fed.cluster,
     { code: 'osaka', name: 'Osaka', endpoints: [impostor.url], sequencerKey: '00'.repeat(32), anchoredHeight: 0 },
     20_000,
   );
   expect(refused.data).toEqual({ municipality: { name: 'Osaka', chain: null } });
   expect(refused.errors![0]!.extensions).toMatchObject({ code: 'SHARD_UNAVAILABLE', municipality: 'osaka', reason: 'SUBGRAPH_UNREACHABLE' });
   // Kyoto, with the federation's certificate, still answers.
-  const kyoto = await gql(cluster.gateway.url, '{ municipality(code: "kyoto") { chain { height } } }');
+  const kyoto = await gql(fed.cluster.gateway.url, '{ municipality(code: "kyoto") { chain { height } } }');
   expect(kyoto.errors).toBeUndefined();
 });

@@ -40,7 +40,9 @@ export function funds(amount: number | bigint | string, ...accounts: Array<{ add
   return accounts.map((a) => ({ address: a.address, amount: String(amount) }));
 }
 
-export interface TestClusterOptions extends Omit<ClusterOptions, 'db' | 'dbPrefix' | 'ledgerEnv'> {
+export interface TestClusterOptions extends Omit<ClusterOptions, 'db' | 'dbPrefix' | 'ledgerEnv' | 'operatorToken'> {
+  /** The token an operator's calls carry; a file that makes none may leave it out. */
+  operatorToken?: string;
   /** Extra environment of every ledger process, or of each by its municipality. */
   ledgerEnv?: Record<string, string> | ((spec: MunicipalitySpec) => Record<string, string>);
   /** The accounts each municipality's ledger funds in its genesis block (AIKI_GENESIS; a municipality not named funds none). */
@@ -53,6 +55,8 @@ export interface TestCluster {
   readonly cluster: Cluster;
   /** The prefix of its databases' names (`<prefix>_mainchain`, `<prefix>_ledger_<code>`…): a {@link uniquePrefix} of the name given. */
   readonly prefix: string;
+  /** A client of the database server those databases are on: made at first use, closed before the cluster stops. */
+  readonly mongo: MongoClient;
 }
 
 /**
@@ -67,9 +71,11 @@ export interface TestCluster {
 export function useTestCluster(name: string, options: TestClusterOptions | (() => TestClusterOptions), timeoutMs?: number): TestCluster {
   const prefix = uniquePrefix(name);
   let started: Cluster | undefined;
+  let mongo: MongoClient | undefined;
   beforeAll(async () => {
     const { ledgerEnv, genesis, ...rest } = typeof options === 'function' ? options() : options;
     started = await startTestCluster(prefix, {
+      operatorToken: `${prefix}-operator`,
       ...rest,
       ledgerEnv: (spec) => ({
         ...(typeof ledgerEnv === 'function' ? ledgerEnv(spec) : ledgerEnv),
@@ -77,9 +83,15 @@ export function useTestCluster(name: string, options: TestClusterOptions | (() =
       }),
     });
   }, timeoutMs);
-  afterAll(() => stopTestCluster(started, prefix));
+  afterAll(async () => {
+    await mongo?.close();
+    await stopTestCluster(started, prefix);
+  });
   return {
     prefix,
+    get mongo(): MongoClient {
+      return (mongo ??= new MongoClient(mongoUri()));
+    },
     get cluster(): Cluster {
       if (!started) throw new Error(`the ${name} cluster is not started: read it in a test, or in a hook registered after useTestCluster`);
       return started;
