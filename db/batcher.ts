@@ -44,15 +44,3 @@ export class GroupCommit<T, R> {
     }
   }
 }
-
-export interface WriteErrorInfo {
-  index: number;
-  code: number;
-  errmsg?: string;
-}
-
-/** The per-document errors of a failed bulk write (the driver types them as one or many). */
-export function writeErrorsOf(err: unknown): WriteErrorInfo[] {
-  const writeErrors = (err as { writeErrors?: WriteErrorInfo | WriteErrorInfo[] } | null)?.writeErrors;
-  return writeErrors ? [writeErrors].flat() : [];
-}

@@ -15,10 +15,10 @@
  * hashes of a long chain once, not at every start.
  */
 import type { Collection } from 'mongodb';
-import { writeErrorsOf } from '../db/batcher.ts';
 import { blockKey } from '../db/mongo.ts';
 import type { Logger } from './log.ts';
 import { bytesToHex, consistencyRanges, hexToBytes, merkleRoot, nodeHash, rangeRoot, signCheckpoint, type Checkpoint } from '../core/index.ts';
+import { alreadyStored } from '../db/writeErrors.ts';
 
 const CHUNK_LEVEL = 6;
 const CHUNK = 2 ** CHUNK_LEVEL;
@@ -164,10 +164,7 @@ export function collectionChunks(collection: Collection<{ _id: string; root: str
           chunks.map((c) => ({ _id: blockKey(c.index), root: c.root })),
           { ordered: false },
         )
-        .catch((err: unknown) => {
-          const errors = writeErrorsOf(err);
-          if (!(errors.length > 0 && errors.every((e) => e.code === 11000))) throw err; // kept already (another replica)
-        });
+        .catch((err: unknown) => void alreadyStored(err)); // kept already (another replica)
     },
   };
 }

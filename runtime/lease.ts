@@ -17,8 +17,9 @@
  * written with the client's write concern (`majority`), a term survives a primary change.
  */
 import { randomUUID } from 'node:crypto';
-import { MongoServerError, type Collection } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { Rounds } from './rounds.ts';
+import { isDuplicateKey } from '../db/writeErrors.ts';
 
 export interface LeaseDoc {
   /** The term's number, 16 digits (so that `_id` order is term order). */
@@ -36,7 +37,6 @@ export interface LeaseOptions {
 }
 
 const termKey = (n: number) => String(n).padStart(16, '0');
-const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === 11000;
 /** Terms older than this many are deleted by the holder. */
 const KEEP_TERMS = 8;
 
@@ -115,7 +115,7 @@ export class Lease {
       void this.terms.deleteOne({ _id: termKey(n - KEEP_TERMS) }).catch(() => {}); // old terms, one per term taken
       return true;
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       // Ours already if an insert of ours reached the database before a failure we were told of.
       const doc = await this.terms.findOne({ _id: termKey(n) });
       if (doc?.holder === this.holder) this.owned.add(n);

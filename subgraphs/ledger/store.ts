@@ -12,7 +12,7 @@
  * (book.ts); this class only reads and writes.
  */
 import { createMissingIndexes, findByIds, findSealedByIds, oneBatch, type Lookups } from '../../db/mongo.ts';
-import { GroupCommit, writeErrorsOf } from '../../db/batcher.ts';
+import { GroupCommit } from '../../db/batcher.ts';
 import { writeWhereStill } from '../../db/writeWhereStill.ts';
 import { MongoServerError, ReadPreference, type AnyBulkWriteOperation, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { COLLECTIONS, INDEXES } from './collections.ts';
@@ -34,22 +34,16 @@ import {
   type TransactionModel,
   type TxIndexDoc,
 } from './models.ts';
+import { alreadyStored, isDuplicateKey } from '../../db/writeErrors.ts';
 
-const DUPLICATE_KEY = 11000;
 /**
  * At most this many statements per update or delete command. FerretDB 1.24 keeps every statement's query
  * open until the whole command ends (a `defer` in a loop), each holding one of its 100 SQLite
  * connections: an update command of 100 statements waits for itself forever (docs/DATABASE.md).
  */
 const MAX_STATEMENTS_PER_COMMAND = 32;
-const isDuplicate = (err: unknown) => (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
-/** A bulk write whose only failures are duplicate keys wrote everything that was missing. */
-function ignoreDuplicates(err: unknown): void {
-  const writeErrors = writeErrorsOf(err);
-  if (!(writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY))) throw err;
-}
 async function insertIgnoringDuplicates<T extends { _id: string }>(collection: Collection<T>, docs: OptionalUnlessRequiredId<T>[]): Promise<void> {
-  await collection.insertMany(docs, { ordered: false }).catch(ignoreDuplicates);
+  await collection.insertMany(docs, { ordered: false }).catch((err: unknown) => void alreadyStored(err));
 }
 async function bulkWriteCapped<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<void> {
   for (let i = 0; i < ops.length; i += MAX_STATEMENTS_PER_COMMAND) await collection.bulkWrite(ops.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
@@ -173,7 +167,7 @@ export class LedgerStore {
     try {
       await this.blocks.insertOne(genesis);
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     const stored = await this.blocks.findOne({ _id: blockKey(0) }, { projection: { hash: 1 } });
     if (stored?.hash !== genesis.hash) {
@@ -275,7 +269,7 @@ export class LedgerStore {
       await this.blocks.insertOne(block);
       return true;
     } catch (err) {
-      if (isDuplicate(err)) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
@@ -369,7 +363,7 @@ export class LedgerStore {
       const previous = before?.holder;
       return { held: true, from: previous && previous !== holder ? previous : undefined };
     } catch (err) {
-      if (isDuplicate(err)) return { held: false }; // another holder's unexpired lease exists
+      if (isDuplicateKey(err)) return { held: false }; // another holder's unexpired lease exists
       throw err;
     }
   }

@@ -9,7 +9,7 @@
  * checked against the anchor before it, read by `_id`, so anchors are accepted in height order
  * only and never with a gap.
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { aikiError, checkAnchor, checkHeaderShape, checkSigned, type OfferedBlock } from '../../core/index.ts';
 import { type MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
@@ -17,6 +17,7 @@ import type { Registry } from './registry.ts';
 import type { MainSealedCache } from './sealed.ts';
 import type { Settler } from './settlements.ts';
 import { anchorEvent, anchorKey, type AnchorDoc, type OutboundOffer } from './models.ts';
+import { isDuplicateKey } from '../../db/writeErrors.ts';
 
 /** At most this many blocks in one offer. */
 export const MAX_BLOCKS_PER_OFFER = 100;
@@ -89,7 +90,7 @@ export class Anchors {
     try {
       await this.anchors.insertOne(doc);
     } catch (err) {
-      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       return this.same((await this.get(doc.municipality, doc.height))!, doc); // a concurrent offer of the same block
     }
     await this.registry.anchored(doc.municipality, doc.height);

@@ -11,15 +11,15 @@
  * second loses the race for the next height and rebuilds (docs/ARCHITECTURE.md, "Main chain").
  */
 import { stepEntry, bytesToHex, genesisHeader, hexToBytes, MAIN_CHAIN, MerkleTree, sealNext, signBlock } from '../../core/index.ts';
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { blockKey } from '../../db/mongo.ts';
 import type { Logger } from '../../runtime/log.ts';
-import { writeErrorsOf } from '../../db/batcher.ts';
 import { COLLECTIONS } from './collections.ts';
 import { governanceEvents } from './governanceEvents.ts';
 import type { MainSealedCache } from './sealed.ts';
 import { memoizedBy } from '../../runtime/immutableCache.ts';
 import { anchorEvent, eventPositions, orderIds, stepEventIds, type AnchorDoc, type MainBlockDoc, type MainEvent, type SettlementDoc } from './models.ts';
+import { alreadyStored, isDuplicateKey } from '../../db/writeErrors.ts';
 
 export interface MainChainOptions {
   secretKey: Uint8Array;
@@ -78,7 +78,7 @@ export class MainChain {
     const header = genesisHeader(MAIN_CHAIN, this.opts.genesisTime, this.sequencer);
     const genesis: MainBlockDoc = { _id: blockKey(0), height: 0, header, ...signBlock(header, this.opts.secretKey), events: [], poh: [] };
     await this.blocks.insertOne(genesis).catch((err: unknown) => {
-      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+      if (!isDuplicateKey(err)) throw err;
     });
     const stored = await this.blocks.findOne({ _id: blockKey(0) });
     if (stored?.hash !== genesis.hash) {
@@ -220,7 +220,7 @@ export class MainChain {
     try {
       await this.blocks.insertOne(block);
     } catch (err) {
-      if (err instanceof MongoServerError && err.code === 11000) {
+      if (isDuplicateKey(err)) {
         this.opts.log.warn('another main-chain sealer committed this height; rebuilding', { height: block.height });
         await this.rebuild();
         return;
@@ -235,9 +235,7 @@ export class MainChain {
   /** Records where every event of `block` is sealed (inserts of the same documents every time: idempotent). */
   private async apply(block: MainBlockDoc): Promise<void> {
     if (block.events.length > 0) {
-      await this.events.insertMany(eventPositions(block), { ordered: false }).catch((err: unknown) => {
-        if (!writeErrorsOf(err).every((e) => e.code === 11000) || writeErrorsOf(err).length === 0) throw err;
-      });
+      await this.events.insertMany(eventPositions(block), { ordered: false }).catch((err: unknown) => void alreadyStored(err));
     }
     await this.meta.updateOne({ _id: 'applied' }, { $max: { height: block.height } }, { upsert: true });
   }

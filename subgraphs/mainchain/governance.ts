@@ -13,7 +13,7 @@
  * (docs/SETTLEMENT.md, "Several main-chain processes"). A proposal's number is taken by its insert,
  * its outcome by an insert under its id: decided once, whichever process decides.
  */
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import {
   AikiError,
   aikiError,
@@ -41,11 +41,11 @@ import type { MainChain } from './chain.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { Parameters } from './parameters.ts';
 import type { ProposalDoc, VoteDoc } from './models.ts';
+import { isDuplicateKey } from '../../db/writeErrors.ts';
 
 const MAX_TITLE = 200;
 /** The lock submissions take, one after the other (a proposal's own locks are under its number). */
 const SUBMISSIONS = 'submissions';
-const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === 11000;
 const MAX_DESCRIPTION = 10_000;
 /** Reasons kept in a failed proposal's outcome (each clipped to 500 characters). */
 const MAX_FAILURE_ERRORS = 50;
@@ -254,7 +254,7 @@ export class Governance {
         try {
           await this.claims.insertOne({ _id: claim, seq, at: new Date() });
         } catch (err) {
-          if (!isDuplicate(err)) throw err;
+          if (!isDuplicateKey(err)) throw err;
           continue; // claimed meanwhile: read again
         }
       }
@@ -262,7 +262,7 @@ export class Governance {
       try {
         await this.proposals.insertOne(doc);
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         continue; // the number is taken (by this submission, or another): read the claim again
       }
       this.submitted = Math.max(this.submitted, doc.seq);
@@ -356,7 +356,7 @@ export class Governance {
       try {
         await this.votes.insertOne(doc);
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         // The stored vote is counted, even one whose insert landed after this holder read the votes (a dead holder's last command).
         const stored = await this.votes.findOne({ _id: doc._id });
         if (stored && !open.votes.some((v) => v._id === stored._id)) {
@@ -431,7 +431,7 @@ export class Governance {
       try {
         await this.outcomes.insertOne({ _id: id, ...decision });
       } catch (err) {
-        if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         const { _id, ...theirs } = (await this.outcomes.findOne({ _id: id }))!;
         this.opts.log.warn('a proposal was decided by another process first; taking its outcome', { proposal: id, status: theirs.status });
         decision = theirs;

@@ -8,7 +8,7 @@
 import type { LabelGrants } from '../../runtime/labelGrants.ts';
 import { randomBytes } from 'node:crypto';
 import { createMissingIndexes, oneBatch } from '../../db/mongo.ts';
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { aikiError, checkSigned, GENESIS_PREV_HASH, hexToBytes, isStrictPublicKey, isWellFormed, MAIN_CHAIN, type BlockHeader } from '../../core/index.ts';
 import { firstError, probeGraphQL, PROBES, type ProbePolicy } from '../../runtime/probe.ts';
 import { assertMunicipalityCode, splitLedgerId } from '../../core/municipality.ts';
@@ -16,6 +16,7 @@ import { checkLedgerEndpoint } from '../../schema/index.ts';
 import type { MunicipalityStatus } from '../../schema/generated/mainchain.types.ts';
 import { COLLECTIONS } from './collections.ts';
 import type { SubgraphDoc } from './models.ts';
+import { isDuplicateKey } from '../../db/writeErrors.ts';
 
 export interface MunicipalityDoc {
   _id: string;
@@ -179,7 +180,7 @@ export class Registry {
         this.changes++;
         break;
       } catch (err) {
-        if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         await this.probe(); // another process logged that number (a holder before this one)
       }
     }
@@ -214,7 +215,7 @@ export class Registry {
   async init(): Promise<void> {
     await createMissingIndexes(this.municipalities, [{ key: { registeredAt: 1, _id: 1 }, name: 'registeredAt' }]);
     await this.log.insertOne({ _id: EPOCH_KEY, code: randomBytes(6).toString('hex'), at: new Date() }).catch((err: unknown) => {
-      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+      if (!isDuplicateKey(err)) throw err;
     });
     this.epoch = (await this.log.findOne({ _id: EPOCH_KEY }))!.code!;
     await this.probe();
@@ -312,7 +313,7 @@ export class Registry {
       try {
         await this.municipalities.insertOne(doc);
       } catch (err) {
-        if (err instanceof MongoServerError && err.code === 11000) throw exists(doc.code);
+        if (isDuplicateKey(err)) throw exists(doc.code);
         throw err;
       }
     });

@@ -18,7 +18,6 @@
  * refunded. Each step is also an event sealed into a main-chain block.
  */
 import type { Collection, Db } from 'mongodb';
-import { writeErrorsOf } from '../../db/batcher.ts';
 import { createMissingIndexes, type Lookups } from '../../db/mongo.ts';
 import { writeWhereStill } from '../../db/writeWhereStill.ts';
 import {
@@ -46,6 +45,7 @@ import { COLLECTIONS } from './collections.ts';
 import type { MunicipalityDoc, Registry } from './registry.ts';
 import type { MainSealedCache } from './sealed.ts';
 import { orderIds, stepEventIds, type OutboundOffer, type SettlementDoc, type TraceHopModel, type TraceModel } from './models.ts';
+import { alreadyStored } from '../../db/writeErrors.ts';
 
 export const MAX_TRACE_DEPTH = 5;
 const MAX_TRACE_HOPS = 100;
@@ -428,9 +428,7 @@ export class Settler {
         { ordered: false },
       )
       .catch((err: unknown) => {
-        const errors = writeErrorsOf(err);
-        if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
-        for (const e of errors) duplicates.add(e.index);
+        for (const i of alreadyStored(err)) duplicates.add(i);
       });
     // One already recorded — by a holder that died before it could move it on, or by this one — is
     // taken as it is stored, and moved on from there.
@@ -594,9 +592,7 @@ export class Settler {
     }));
     const taken = new Set<number>();
     await this.steps.insertMany(records, { ordered: false }).catch((err: unknown) => {
-      const errors = writeErrorsOf(err);
-      if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
-      for (const e of errors) taken.add(e.index);
+      for (const i of alreadyStored(err)) taken.add(i);
     });
     const applied: Array<{ move: Move; record: StepDoc; theirs?: boolean }> = [];
     for (const [i, move] of moves.entries()) {
