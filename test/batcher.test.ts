@@ -1,24 +1,13 @@
 /** Group commit: concurrent items share writes; each caller gets its own write's outcome. */
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { GroupCommit } from '../db/batcher.ts';
-import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { useTestDatabase } from './support/helpers.ts';
 
-const prefix = uniquePrefix('batcher');
-let client: MongoClient;
-
-beforeAll(async () => {
-  client = new MongoClient(mongoUri());
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client.close();
-  await dropDatabases(mongoUri(), prefix);
-});
+const database = useTestDatabase('batcher');
+const db = () => database.client.db(`${database.prefix}_db`);
 
 it('writes 200 concurrent items in a few documents, each caller answered with its own document', async () => {
-  const coll = client.db(`${prefix}_db`).collection<{ _id: string; items: number[] }>('log');
+  const coll = db().collection<{ _id: string; items: number[] }>('log');
   let writes = 0;
   const log = new GroupCommit<number, string>(async (items) => {
     const _id = `entry${writes++}`;
@@ -35,7 +24,7 @@ it('writes 200 concurrent items in a few documents, each caller answered with it
 });
 
 it('answers the callers of a failed write with its error, and writes the next items', async () => {
-  const coll = client.db(`${prefix}_db`).collection<{ _id: string; items: string[] }>('failing');
+  const coll = db().collection<{ _id: string; items: string[] }>('failing');
   await coll.insertOne({ _id: 'taken', items: [] });
   let writes = 0;
   const log = new GroupCommit<string, string>(async (items) => {

@@ -4,22 +4,12 @@
  * any other failure is thrown again.
  */
 import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { alreadyStored, isDuplicateKey } from '../db/writeErrors.ts';
-import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { mongoUri, useTestDatabase } from './support/helpers.ts';
 
-const prefix = uniquePrefix('writeerr');
-let client: MongoClient;
-
-beforeAll(async () => {
-  client = new MongoClient(mongoUri());
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client?.close();
-  await dropDatabases(mongoUri(), prefix);
-});
+const database = useTestDatabase('writeerr');
+const db = () => database.client.db(`${database.prefix}_db`);
 
 /** What `run` threw (fails the test if it threw nothing). */
 async function thrownBy(run: () => Promise<unknown>): Promise<unknown> {
@@ -32,7 +22,7 @@ async function thrownBy(run: () => Promise<unknown>): Promise<unknown> {
 }
 
 it('names the documents of an unordered insertMany that were stored already, and writes the rest', async () => {
-  const coll = client.db(`${prefix}_db`).collection<{ _id: string; n: number }>('many');
+  const coll = db().collection<{ _id: string; n: number }>('many');
   await coll.insertMany([
     { _id: 'b', n: 0 },
     { _id: 'd', n: 0 },
@@ -54,7 +44,7 @@ it('names the documents of an unordered insertMany that were stored already, and
 });
 
 it('tells a refused insertOne by its code', async () => {
-  const coll = client.db(`${prefix}_db`).collection<{ _id: string }>('one');
+  const coll = db().collection<{ _id: string }>('one');
   await coll.insertOne({ _id: 'x' });
   const err = await thrownBy(() => coll.insertOne({ _id: 'x' }));
   expect(isDuplicateKey(err)).toBe(true);
@@ -67,7 +57,7 @@ it('throws any other failure again', async () => {
   await closed.close();
   const err = await thrownBy(() =>
     closed
-      .db(`${prefix}_db`)
+      .db(`${database.prefix}_db`)
       .collection('many')
       .insertMany([{ _id: 'z' } as never], { ordered: false }),
   );

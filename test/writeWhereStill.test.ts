@@ -4,11 +4,11 @@
  * filter (MongoDB, `batched`) and read by `_id` first, then written by `_id` alone (FerretDB,
  * `per-key`: the commands sent filter on nothing but `_id`).
  */
-import { MongoClient, type Collection, type CommandStartedEvent, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Collection, CommandStartedEvent, Document } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lookups } from '../db/mongo.ts';
 import { shows, writeWhereStill } from '../db/writeWhereStill.ts';
-import { dropDatabases, mongoUri, uniquePrefix } from './support/helpers.ts';
+import { useTestDatabase } from './support/helpers.ts';
 
 interface Doc {
   _id: string;
@@ -18,19 +18,11 @@ interface Doc {
   note?: string;
 }
 
-const prefix = uniquePrefix('guarded');
-let client: MongoClient;
+const database = useTestDatabase('guarded', { monitorCommands: true });
 const sent: CommandStartedEvent[] = [];
 
-beforeAll(async () => {
-  client = new MongoClient(mongoUri(), { monitorCommands: true });
-  client.on('commandStarted', (e) => sent.push(e));
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client?.close();
-  await dropDatabases(mongoUri(), prefix);
+beforeAll(() => {
+  database.client.on('commandStarted', (e) => sent.push(e));
 });
 
 /** The filters of the update and delete commands sent while `run` ran. */
@@ -48,7 +40,7 @@ describe.each<Lookups>(['batched', 'per-key'])('writeWhereStill, %s', (lookups) 
   let docs: Collection<Doc>;
 
   beforeAll(async () => {
-    docs = client.db(`${prefix}_${lookups.replace('-', '')}`).collection<Doc>('docs');
+    docs = database.client.db(`${database.prefix}_${lookups.replace('-', '')}`).collection<Doc>('docs');
     await docs.insertMany([
       { _id: 'voting', status: 'VOTING' },
       { _id: 'decided', status: 'PASSED' },

@@ -1,7 +1,7 @@
 /** Small helpers shared by the tests: unique database names and a GraphQL client over HTTP. */
 import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
-import { inject } from 'vitest';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { signRequest } from '../../runtime/signing.ts';
 import { subgraphSecret } from '../../runtime/env.ts';
 import { blockKey, type BlockDoc } from '../../subgraphs/ledger/models.ts';
@@ -23,6 +23,36 @@ export async function dropDatabases(uri: string, prefix: string): Promise<void> 
   } finally {
     await client.close();
   }
+}
+
+/** A test file's client of the test run's database server, and the prefix of its databases' names. */
+export interface TestDatabase {
+  readonly client: MongoClient;
+  readonly prefix: string;
+}
+
+/**
+ * Registers, for the calling test file, a `beforeAll` that connects a client to the test run's
+ * database server and an `afterAll` that closes it and drops the databases named `<prefix>_…`.
+ */
+export function useTestDatabase(label: string, options: MongoClientOptions = {}): TestDatabase {
+  const prefix = uniquePrefix(label);
+  let client: MongoClient | undefined;
+  beforeAll(async () => {
+    client = new MongoClient(mongoUri(), options);
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await dropDatabases(mongoUri(), prefix);
+  });
+  return {
+    prefix,
+    get client(): MongoClient {
+      if (!client) throw new Error('the test database is connected in beforeAll: read its client inside a test');
+      return client;
+    },
+  };
 }
 
 export interface GraphQLReply<T = Record<string, unknown>> {
