@@ -23,6 +23,9 @@ import { blockKey, findByIds, type Lookups } from './mongo.ts';
 
 const { EJSON } = BSON;
 
+/** The `format` of the first record (the header) of every chain's archive, at version `v: 1`. */
+export const ARCHIVE_FORMAT = 'aiki-archive';
+
 export type ArchiveRecord = Record<string, unknown>;
 
 /** What the trailer says, with what the writer measured. */

@@ -22,7 +22,7 @@
  * writes, block by block in height order.
  */
 import type { Db } from 'mongodb';
-import { ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveRecord, type ArchiveWriter, type Follow } from '../../db/archive.ts';
+import { ARCHIVE_FORMAT, ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveRecord, type ArchiveWriter, type Follow } from '../../db/archive.ts';
 import type { Lookups } from '../../db/mongo.ts';
 import {
   AikiError,
@@ -43,8 +43,6 @@ import {
 import { COLLECTIONS } from './collections.ts';
 import { accountsAfter, LedgerStore, touchedBy } from './store.ts';
 import { blockKey, type AccountDoc, type BlockDoc, type EntryBody, type MempoolDoc, type PendingTx, type RejectedDoc, type StoredTx } from './models.ts';
-
-export const ARCHIVE_FORMAT = 'aiki-archive';
 
 /** The archive's first record. Its keys are claims until pinned (`--sequencer-key`, `--mainchain-key`, or the federation's). */
 export interface LedgerArchiveHeader {

@@ -21,7 +21,7 @@
  * its block.
  */
 import type { Db } from 'mongodb';
-import { ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveWriter, type Follow } from '../../db/archive.ts';
+import { ARCHIVE_FORMAT, ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveWriter, type Follow } from '../../db/archive.ts';
 import type { Lookups } from '../../db/mongo.ts';
 import {
   AikiError,
@@ -54,8 +54,6 @@ import {
   type SettlementDoc,
   type VoteDoc,
 } from './models.ts';
-
-const ARCHIVE_FORMAT = 'aiki-archive';
 
 /** The collections archived, in the order they are written and must be read. */
 export const ARCHIVED = [
