@@ -7,14 +7,13 @@
 import { MongoClient } from 'mongodb';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { transactionId } from '../core/index.ts';
 import { createSubgraphServer } from '../runtime/apollo.ts';
 import { serve, type Served } from '../runtime/http.ts';
 import { createLogger } from '../runtime/log.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql, mongoUri } from './support/helpers.ts';
+import { funds, KYOTO, OSAKA, NARA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 import { decide as decideProposal } from './support/governance.ts';
 
@@ -46,29 +45,24 @@ const FOLLOW_MS = 15_000;
 
 const osakaTreasury = wallet('osaka');
 const log = createLogger('test', 'error');
-let cluster: Cluster;
-let prefix: string;
 let events: ServiceProcess;
 let conflicting: Served;
 let gatewayPid: number | undefined;
 const gatewayLog: string[] = [];
 
+const fed = useTestCluster('ext', {
+  municipalities: MUNICIPALITIES,
+  operatorToken: TOKEN,
+  pollIntervalMs: POLL_MS,
+  mainchainEnv: { AIKI_VOTING_PERIOD_MS: '60000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200' },
+  ledgerEnv: { AIKI_BLOCK_INTERVAL_MS: '50' },
+  genesis: { osaka: funds(1000, osakaTreasury) },
+  onLog: (service, line) => void (service === 'gateway' && gatewayLog.push(line)),
+});
 beforeAll(async () => {
-  prefix = uniquePrefix('ext');
-  cluster = await startTestCluster(prefix, {
-    municipalities: MUNICIPALITIES,
-    operatorToken: TOKEN,
-    pollIntervalMs: POLL_MS,
-    mainchainEnv: { AIKI_VOTING_PERIOD_MS: '60000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      ...(spec.code === 'osaka' ? { AIKI_GENESIS: JSON.stringify([{ address: osakaTreasury.address, amount: '1000' }]) } : {}),
-    }),
-    onLog: (service, line) => void (service === 'gateway' && gatewayLog.push(line)),
-  });
-  gatewayPid = cluster.gateway.child.pid;
+  gatewayPid = fed.cluster.gateway.child.pid;
   events = await spawnService('events', 'events', {
-    env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: JSON.stringify(SEED) },
+    env: { MONGODB_URI: mongoUri(), AIKI_DB_NAME: `${fed.prefix}_events`, AIKI_PORT: '0', AIKI_EVENTS_SEED: JSON.stringify(SEED) },
   });
   conflicting = await serve(
     createSubgraphServer(parse(CONFLICTING_SDL), { Query: { weather: () => 'sunny' }, Municipality: { weather: () => 'sunny', events: () => 'none' } }, log, {
@@ -81,20 +75,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await conflicting?.close();
   await events?.stop();
-  await stopTestCluster(cluster, prefix);
 });
 
 /** Proposes through the gateway (as an operator), has `voters` vote YES, and waits for the outcome. */
-const decide = (title: string, action: Record<string, unknown>, voters: string[]) => decideProposal(cluster, TOKEN, title, action, voters);
+const decide = (title: string, action: Record<string, unknown>, voters: string[]) => decideProposal(fed.cluster, TOKEN, title, action, voters);
 
 function expectSameGateway(): void {
-  expect(cluster.gateway.child.pid).toBe(gatewayPid);
-  expect(cluster.gateway.child.exitCode).toBeNull();
+  expect(fed.cluster.gateway.child.pid).toBe(gatewayPid);
+  expect(fed.cluster.gateway.child.exitCode).toBeNull();
 }
 
 describe('extension subgraphs registered by governance', () => {
   it('joins an approved extension to main-chain and ledger data, in the running gateway', async () => {
-    const before = await gql(cluster.gateway.url, JOINED);
+    const before = await gql(fed.cluster.gateway.url, JOINED);
     expect(before.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     const proposal = await decide('Local events', { registerSubgraph: { name: 'events', url: events.url } }, ['kyoto', 'osaka']);
@@ -102,7 +95,7 @@ describe('extension subgraphs registered by governance', () => {
 
     const joined = await eventually(
       async () => {
-        const r = await gql(cluster.gateway.url, JOINED);
+        const r = await gql(fed.cluster.gateway.url, JOINED);
         return r.errors ? undefined : r;
       },
       FOLLOW_MS,
@@ -111,7 +104,7 @@ describe('extension subgraphs registered by governance', () => {
     expect(joined.data).toEqual({
       municipality: { name: 'Kyoto', status: 'ACTIVE', chain: { height: expect.any(Number) }, events: [{ title: 'Gion Matsuri' }, { title: 'Jidai Matsuri' }] },
     });
-    const all = await gql(cluster.gateway.url, '{ municipalities { code chain { municipality } events { title } } }');
+    const all = await gql(fed.cluster.gateway.url, '{ municipalities { code chain { municipality } events { title } } }');
     expect(all.errors).toBeUndefined();
     expect(all.data!.municipalities).toEqual([
       { code: 'kyoto', chain: { municipality: 'kyoto' }, events: [{ title: 'Gion Matsuri' }, { title: 'Jidai Matsuri' }] },
@@ -128,12 +121,12 @@ describe('extension subgraphs registered by governance', () => {
     expect(proposal.failure?.errors.length).toBeGreaterThan(0);
     expect(proposal.failure?.errors.join('\n')).toContain('Municipality.events');
 
-    const registered = await gql(cluster.gateway.url, '{ subgraphs { name } }');
+    const registered = await gql(fed.cluster.gateway.url, '{ subgraphs { name } }');
     expect(registered.data).toEqual({ subgraphs: [{ name: 'events' }] });
-    const joined = await gql(cluster.gateway.url, JOINED);
+    const joined = await gql(fed.cluster.gateway.url, JOINED);
     expect(joined.errors).toBeUndefined();
     expect((joined.data!.municipality as { events: unknown[] }).events).toHaveLength(2);
-    const weather = await gql(cluster.gateway.url, '{ weather(municipality: 1) }');
+    const weather = await gql(fed.cluster.gateway.url, '{ weather(municipality: 1) }');
     expect(weather.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expectSameGateway();
   });
@@ -144,15 +137,15 @@ describe('extension subgraphs registered by governance', () => {
 
     await eventually(
       async () => {
-        const r = await gql(cluster.gateway.url, JOINED);
+        const r = await gql(fed.cluster.gateway.url, JOINED);
         return r.errors?.[0]?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' ? r : undefined;
       },
       FOLLOW_MS,
       'the gateway to drop the events subgraph',
     );
-    const local = await gql(cluster.gateway.url, '{ localEvents(municipality: "kyoto") { title } }');
+    const local = await gql(fed.cluster.gateway.url, '{ localEvents(municipality: "kyoto") { title } }');
     expect(local.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const core = await gql(cluster.gateway.url, CORE);
+    const core = await gql(fed.cluster.gateway.url, CORE);
     expect(core.errors).toBeUndefined();
     expect(core.data).toEqual({ municipality: { name: 'Kyoto', status: 'ACTIVE', chain: { height: expect.any(Number) } } });
     expectSameGateway();
@@ -170,7 +163,7 @@ describe('a municipality suspended by governance', () => {
 
     const refused = await eventually(
       async () => {
-        const r = await gql(cluster.gateway.url, SUBMIT, { m: 'osaka', t: pay });
+        const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'osaka', t: pay });
         if (!r.errors) {
           // Taken before the gateway followed the registry: try again with the next transfer.
           pay = transfer(osakaTreasury, recipient, 10, ++nonce);
@@ -185,7 +178,7 @@ describe('a municipality suspended by governance', () => {
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'MUNICIPALITY_SUSPENDED', municipality: 'osaka' });
 
     const read = await gql(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       `{ municipality(code: "osaka") { status chain { municipality } } account(address: "${osakaTreasury.address}") { id nonce } }`,
     );
     expect(read.errors).toBeUndefined();
@@ -194,7 +187,7 @@ describe('a municipality suspended by governance', () => {
       account: { id: osakaTreasury.address, nonce: expect.any(Number) },
     });
     // Osaka's ledger answers reads, and never saw the refused transfer.
-    const lookup = await gql(cluster.gateway.url, 'query($tx: String!) { transaction(id: $tx) { status } }', { tx: `osaka:${transactionId(pay.body)}` });
+    const lookup = await gql(fed.cluster.gateway.url, 'query($tx: String!) { transaction(id: $tx) { status } }', { tx: `osaka:${transactionId(pay.body)}` });
     expect(lookup.errors?.[0]?.extensions).toMatchObject({ code: 'TRANSACTION_NOT_FOUND', municipality: 'osaka' });
     expectSameGateway();
   });
@@ -205,7 +198,7 @@ describe('a municipality suspended by governance', () => {
     // keep both its supergraph and its shard map current.
     const mongo = new MongoClient(mongoUri());
     const subgraphs = mongo
-      .db(`${prefix}_mainchain`)
+      .db(`${fed.prefix}_mainchain`)
       .collection<{ _id: string; name: string; url: string; sdl: string; registeredAt: Date; proposal: string }>('subgraphs');
     try {
       await subgraphs.insertOne({ _id: 'weather', name: 'weather', url: conflicting.url, sdl: TAKEOVER_SDL, registeredAt: new Date(), proposal: 'none' });
@@ -215,7 +208,7 @@ describe('a municipality suspended by governance', () => {
 
       const accepted = await eventually(
         async () => {
-          const r = await gql(cluster.gateway.url, SUBMIT, { m: 'osaka', t: pay });
+          const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'osaka', t: pay });
           return r.errors ? undefined : r;
         },
         FOLLOW_MS,
@@ -230,9 +223,9 @@ describe('a municipality suspended by governance', () => {
         FOLLOW_MS,
         'the gateway to log the composition errors',
       );
-      const weather = await gql(cluster.gateway.url, '{ weather(municipality: 1) }');
+      const weather = await gql(fed.cluster.gateway.url, '{ weather(municipality: 1) }');
       expect(weather.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      const core = await gql(cluster.gateway.url, CORE);
+      const core = await gql(fed.cluster.gateway.url, CORE);
       expect(core.errors).toBeUndefined();
       expect(core.data).toMatchObject({ municipality: { name: 'Kyoto' } }); // the main chain's, not the planted extension's
       expectSameGateway();

@@ -7,10 +7,9 @@
  * while the rest is answered; a hostile municipality endpoint receives no signature to replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { SIGNATURE_HEADER } from '../runtime/signing.ts';
-import { eventually, gql, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { KYOTO, OSAKA, NARA, useTestCluster } from './support/cluster.ts';
 import { decide } from './support/governance.ts';
 import { everyProcessAnswers, hostileServer, serviceSdl, type HostileServer } from './support/hostile.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
@@ -26,8 +25,6 @@ const TAKEOVER_SDL = `extend schema @link(url: "https://specs.apollo.dev/federat
 type Query { motto: String }
 type Municipality @key(fields: "code") { code: String! name: String! @override(from: "mainchain") }`;
 
-let cluster: Cluster;
-let prefix: string;
 const servers: HostileServer[] = [];
 let internal: HostileServer;
 
@@ -37,24 +34,17 @@ async function server(...args: Parameters<typeof hostileServer>): Promise<Hostil
   return s;
 }
 
-beforeAll(async () => {
-  prefix = uniquePrefix('hostext');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA, NARA],
-    operatorToken: TOKEN,
-    mainchainEnv: { AIKI_VOTING_PERIOD_MS: '120000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_PROBE_TIMEOUT_MS: '2000' },
-    gatewayEnv: { AIKI_EXTENSION_TIMEOUT_MS: '2000', AIKI_EXTENSION_MAX_BYTES: String(1 << 20) },
-  });
-  internal = await server(() => ({ kind: 'json', body: { data: { secret: 'internal' } } }));
+const fed = useTestCluster('hostext', {
+  municipalities: [KYOTO, OSAKA, NARA],
+  operatorToken: TOKEN,
+  mainchainEnv: { AIKI_VOTING_PERIOD_MS: '120000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_PROBE_TIMEOUT_MS: '2000' },
+  gatewayEnv: { AIKI_EXTENSION_TIMEOUT_MS: '2000', AIKI_EXTENSION_MAX_BYTES: String(1 << 20) },
 });
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await stopTestCluster(cluster, prefix);
-});
+beforeAll(async () => void (internal = await server(() => ({ kind: 'json', body: { data: { secret: 'internal' } } }))));
+afterAll(() => Promise.all(servers.map((s) => s.close())));
 
 async function subgraphs(): Promise<string[]> {
-  const r = await gql(cluster.gateway.url, '{ subgraphs { name } }');
+  const r = await gql(fed.cluster.gateway.url, '{ subgraphs { name } }');
   return (r.data!.subgraphs as Array<{ name: string }>).map((s) => s.name);
 }
 
@@ -71,17 +61,17 @@ describe('a proposal for a broken or hostile extension fails quickly, with its c
   it.each(CASES)('an extension that $name: FAILED with $code, nothing registered', async ({ name, code, url }) => {
     const before = await subgraphs();
     const calledInternal = internal.requests.length;
-    const proposal = await decide(cluster, TOKEN, `Extension that ${name}`, { registerSubgraph: { name, url: await url() } }, VOTERS, DECIDED_MS);
+    const proposal = await decide(fed.cluster, TOKEN, `Extension that ${name}`, { registerSubgraph: { name, url: await url() } }, VOTERS, DECIDED_MS);
     expect(proposal.status).toBe('FAILED');
     expect(proposal.failure?.code).toBe(code);
     expect(proposal.failure!.message.length).toBeLessThan(2100);
     expect(await subgraphs()).toEqual(before);
     expect(internal.requests.length).toBe(calledInternal);
-    await everyProcessAnswers(cluster);
+    await everyProcessAnswers(fed.cluster);
   });
 
   it('serves the main chain’s Municipality.name, not the takeover’s', async () => {
-    const r = await gql(cluster.gateway.url, '{ municipality(code: "kyoto") { name } }');
+    const r = await gql(fed.cluster.gateway.url, '{ municipality(code: "kyoto") { name } }');
     expect(r).toEqual({ data: { municipality: { name: 'Kyoto' } } });
   });
 });
@@ -90,7 +80,7 @@ describe('a hostile municipality endpoint', () => {
   it('gets no signature it could replay against a real subgraph', async () => {
     const capture = await server(() => ({ kind: 'json', body: { data: { _service: { sdl: 'type Query { a: Int }' } } } }));
     const proposal = await decide(
-      cluster,
+      fed.cluster,
       TOKEN,
       'Kobe, hostile',
       { registerMunicipality: { code: 'kobe', name: 'Kobe', endpoints: [capture.url] } },
@@ -105,13 +95,13 @@ describe('a hostile municipality endpoint', () => {
     const treasury = wallet('kyoto');
     const body = JSON.stringify({ query: SUBMIT, variables: { m: 'kyoto', t: transfer(treasury, wallet('kyoto').address, 1, 1) } });
     const { host: _host, 'content-length': _length, ...headers } = capture.requests[0]!.headers as Record<string, string>;
-    const replay = await fetch(cluster.ledgers.get('kyoto')!.url, { method: 'POST', headers, body });
+    const replay = await fetch(fed.cluster.ledgers.get('kyoto')!.url, { method: 'POST', headers, body });
     expect(replay.status).toBe(401);
     expect(((await replay.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('SIGNATURE_REQUIRED');
     // The probe itself, replayed, reads only what the gateway serves anyone.
-    const probe = await fetch(cluster.ledgers.get('kyoto')!.url, { method: 'POST', headers, body: capture.requests[0]!.body });
+    const probe = await fetch(fed.cluster.ledgers.get('kyoto')!.url, { method: 'POST', headers, body: capture.requests[0]!.body });
     expect(probe.status).toBe(200);
-    await everyProcessAnswers(cluster);
+    await everyProcessAnswers(fed.cluster);
   });
 });
 
@@ -126,10 +116,10 @@ describe('a registered extension that misbehaves later', () => {
       if (req.body.includes('huge')) return { kind: 'huge', bytes: FIFTY_MB };
       return { kind: 'json', body: { data: { fine: 'ok' } } };
     });
-    const proposal = await decide(cluster, TOKEN, 'Flaky', { registerSubgraph: { name: 'flaky', url: flaky.url } }, VOTERS, DECIDED_MS);
+    const proposal = await decide(fed.cluster, TOKEN, 'Flaky', { registerSubgraph: { name: 'flaky', url: flaky.url } }, VOTERS, DECIDED_MS);
     expect(proposal).toMatchObject({ status: 'PASSED', failure: null });
     await eventually(
-      async () => ((await gql(cluster.gateway.url, '{ fine }')).data?.fine === 'ok' ? true : undefined),
+      async () => ((await gql(fed.cluster.gateway.url, '{ fine }')).data?.fine === 'ok' ? true : undefined),
       30_000,
       'the gateway to serve the flaky extension',
     );
@@ -139,9 +129,9 @@ describe('a registered extension that misbehaves later', () => {
     { field: 'slow', code: 'SUBGRAPH_TIMEOUT' },
     { field: 'huge', code: 'RESPONSE_TOO_LARGE' },
   ])('gives the client $code on $field, and answers the rest', async ({ field, code }) => {
-    const r = await gql(cluster.gateway.url, `{ ${field} municipality(code: "kyoto") { name chain { height } } }`);
+    const r = await gql(fed.cluster.gateway.url, `{ ${field} municipality(code: "kyoto") { name chain { height } } }`);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code, subgraph: 'flaky' });
     expect(r.data).toMatchObject({ [field]: null, municipality: { name: 'Kyoto', chain: { height: expect.any(Number) } } });
-    await everyProcessAnswers(cluster);
+    await everyProcessAnswers(fed.cluster);
   });
 });

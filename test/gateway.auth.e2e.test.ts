@@ -7,15 +7,14 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { sha256, utf8 } from '../core/index.ts';
 import { createLogger } from '../runtime/log.ts';
 import { OPERATOR_HEADER, operatorClaim, signRequest, VERIFY_OPERATOR_PATH } from '../runtime/signing.ts';
 import { subgraphSecret } from '../runtime/env.ts';
 import { startMainchainSubgraph, type RunningMainchain } from '../subgraphs/mainchain/server.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql, mongoUri } from './support/helpers.ts';
+import { KYOTO, useTestCluster } from './support/cluster.ts';
 
 const TOKEN = 'auth-root-token';
 const root = { authorization: `Bearer ${TOKEN}` };
@@ -59,19 +58,13 @@ async function recordingProxy(target: string): Promise<{ url: string; seen: Seen
   };
 }
 
-let cluster: Cluster;
 let proxy: Awaited<ReturnType<typeof recordingProxy>>;
 let gateway: ServiceProcess;
 let metricsUrl = '';
-let prefix: string;
 
+const fed = useTestCluster('auth', { municipalities: [KYOTO], operatorToken: TOKEN });
 beforeAll(async () => {
-  prefix = uniquePrefix('auth');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO],
-    operatorToken: TOKEN,
-  });
-  proxy = await recordingProxy(cluster.mainchain.url);
+  proxy = await recordingProxy(fed.cluster.mainchain.url);
   gateway = await spawnService('gateway-auth', 'gateway', {
     env: { AIKI_MAINCHAIN_URL: proxy.url, AIKI_PORT: '0', AIKI_RATE_LIMIT_RPS: '0', AIKI_METRICS_PORT: '0' },
     onLog: (line) => {
@@ -89,7 +82,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   await proxy?.close();
-  await stopTestCluster(cluster, prefix);
 });
 
 /** What reached the main chain through the gateway while `run` ran. */
@@ -197,7 +189,7 @@ describe('the main chain and operator claims', () => {
   const mint = (name: string) => JSON.stringify({ query: MINT, variables: { name } });
 
   it('refuses a claim that the signature does not cover', async () => {
-    const url = cluster.mainchain.url;
+    const url = fed.cluster.mainchain.url;
     const secret = subgraphSecret()!;
     const body = mint('mallory');
     const claim = { [OPERATOR_HEADER]: operatorClaim({ name: 'root', token: 'root' }) };
@@ -226,9 +218,11 @@ describe('the main chain and operator claims', () => {
   });
 
   it('still takes a bearer token on a direct signed call (the CLI against the main chain)', async () => {
-    const direct = await gql(cluster.mainchain.url, MINT, { name: 'erin' }, root);
+    const direct = await gql(fed.cluster.mainchain.url, MINT, { name: 'erin' }, root);
     expect(direct.errors).toBeUndefined();
-    expect((await gql(cluster.mainchain.url, MINT, { name: 'erin' }, { authorization: 'Bearer wrong' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gql(fed.cluster.mainchain.url, MINT, { name: 'erin' }, { authorization: 'Bearer wrong' })).errors?.[0]?.extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it('never reads a claim when it has no secret to check it with', async () => {
@@ -237,7 +231,7 @@ describe('the main chain and operator claims', () => {
     try {
       delete process.env.AIKI_SUBGRAPH_SECRET; // for gql(): send it unsigned
       open = await startMainchainSubgraph(
-        { port: 0, mongoUri: mongoUri(), dbName: `${prefix}_unsigned`, operatorToken: TOKEN, secretKey: sha256(utf8('auth test key')) },
+        { port: 0, mongoUri: mongoUri(), dbName: `${fed.prefix}_unsigned`, operatorToken: TOKEN, secretKey: sha256(utf8('auth test key')) },
         createLogger('mainchain-unsigned'),
       );
       const claimed = await gql(open.url, MINT, { name: 'mallory' }, { [OPERATOR_HEADER]: operatorClaim({ name: 'root', token: 'root' }) });

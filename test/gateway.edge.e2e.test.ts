@@ -7,45 +7,33 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService, type ServiceProcess } from '../cluster/services.ts';
 import { manifestOf, sha256Hex } from '../gateway/edge/index.ts';
 import { signRequest } from '../runtime/signing.ts';
 import { subgraphSecret } from '../runtime/env.ts';
-import { eventually, gql, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { KYOTO, useTestCluster } from './support/cluster.ts';
 
 const RATE = 5;
 const BURST = 10;
-let cluster: Cluster;
 let safelisted: ServiceProcess;
-let prefix: string;
-let dir: string;
+const dir = mkdtempSync(join(tmpdir(), 'aiki-edge-'));
 const SAFE = 'query Heads { municipalities { code chain { height } } }';
 
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fed = useTestCluster('edge', { municipalities: [KYOTO], gatewayEnv: { AIKI_RATE_LIMIT_RPS: String(RATE), AIKI_RATE_LIMIT_BURST: String(BURST) } });
 beforeAll(async () => {
-  prefix = uniquePrefix('edge');
-  dir = mkdtempSync(join(tmpdir(), 'aiki-edge-'));
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO],
-    operatorToken: 'edge-token',
-    gatewayEnv: { AIKI_RATE_LIMIT_RPS: String(RATE), AIKI_RATE_LIMIT_BURST: String(BURST) },
-  });
   const manifest = join(dir, 'manifest.json');
   writeFileSync(manifest, JSON.stringify(manifestOf([SAFE])));
   safelisted = await spawnService('gateway-safelist', 'gateway', {
-    env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', AIKI_SAFELIST: manifest, AIKI_RATE_LIMIT_RPS: '0' },
+    env: { AIKI_MAINCHAIN_URL: fed.cluster.mainchain.url, AIKI_PORT: '0', AIKI_SAFELIST: manifest, AIKI_RATE_LIMIT_RPS: '0' },
   });
 });
 
-afterAll(async () => {
-  await safelisted?.stop();
-  await stopTestCluster(cluster, prefix);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => safelisted?.stop());
 
 /** Requests as one client (its own API key): each gets its own rate-limit bucket. */
-const as = (client: string) => (query: string, variables?: Record<string, unknown>) => gql(cluster.gateway.url, query, variables, { 'x-api-key': client });
+const as = (client: string) => (query: string, variables?: Record<string, unknown>) => gql(fed.cluster.gateway.url, query, variables, { 'x-api-key': client });
 
 describe('the gateway edge', () => {
   it('refuses deep nesting, alias bombs, huge lists and token floods with their codes', async () => {
@@ -76,7 +64,7 @@ describe('the gateway edge', () => {
     const query = '{ mainChain { height } }';
     const extensions = { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } };
     const post = (body: unknown) =>
-      fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'apq' }, body: JSON.stringify(body) }).then(
+      fetch(fed.cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'apq' }, body: JSON.stringify(body) }).then(
         (r) => r.json() as Promise<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>,
       );
     expect((await post({ extensions })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
@@ -99,7 +87,7 @@ describe('the gateway edge', () => {
     // bucket takes to refill one token (1/RATE s), and the client is never over its rate.
     const flood = await Promise.all(
       Array.from({ length: BURST * 3 }, () =>
-        fetch(cluster.gateway.url, {
+        fetch(fed.cluster.gateway.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-api-key': 'flooder' },
           body: JSON.stringify({ query: '{ mainChain { height } }' }),
@@ -130,7 +118,7 @@ describe('the gateway edge', () => {
         status: r.status,
         body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions: { code: string } }> },
       }));
-    for (const url of [cluster.ledgers.get('kyoto')!.url, cluster.mainchain.url]) {
+    for (const url of [fed.cluster.ledgers.get('kyoto')!.url, fed.cluster.mainchain.url]) {
       const code = async (headers: Record<string, string>) => {
         const r = await post(url, headers);
         return r.status === 401 ? r.body.errors?.[0]?.extensions.code : `HTTP ${r.status}`;
@@ -147,7 +135,7 @@ describe('the gateway edge', () => {
     }
     // Through the gateway, which signs its calls, a client needs no signature.
     expect(
-      (await fetch(cluster.gateway.url, {
+      (await fetch(fed.cluster.gateway.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ municipality(code: "kyoto") { chain { height } } }' }),
@@ -157,7 +145,7 @@ describe('the gateway edge', () => {
 
   it('exports Prometheus metrics: requests by outcome and code, subgraph calls per municipality, the shard map', async () => {
     await as('metrics')('{ municipality(code: "kyoto") { chain { height } } }');
-    const text = await (await fetch(cluster.gateway.url.replace('/graphql', '/metrics'))).text();
+    const text = await (await fetch(fed.cluster.gateway.url.replace('/graphql', '/metrics'))).text();
     expect(text).toMatch(/^aiki_gateway_requests_total\{operation_type="query",outcome="ok",code=""\} [1-9]/m);
     expect(text).toMatch(/^aiki_gateway_requests_total\{[^}]*outcome="refused",code="QUERY_TOO_DEEP"\} [1-9]/m); // from the first test
     expect(text).toMatch(/^aiki_subgraph_requests_total\{subgraph="ledger",municipality="kyoto",outcome="ok"\} [1-9]/m);

@@ -9,12 +9,11 @@
  * end of each class, once everything has settled, that the state is still the one it started from.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { canonicalJson, sha256, signSettlement, signTransfer, signVote, utf8, type TransferBody, type VoteBody } from '../core/index.ts';
 import { signRequest, SIGNATURE_HEADER } from '../runtime/signing.ts';
 import { PROBES } from '../runtime/probe.ts';
-import { eventually, gql, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { funds, KYOTO, OSAKA, NARA, useTestCluster } from './support/cluster.ts';
 import { governanceKey } from './support/governance.ts';
 import { everyProcessAnswers, hostileServer, type HostileServer } from './support/hostile.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
@@ -26,8 +25,6 @@ const osakaTreasury = wallet('osaka');
 /** The main chain's key anyone could compute before issue 19 (runtime/env.ts then): a credit order signed with it must mint nothing. */
 const PUBLISHED_MAINCHAIN_KEY = sha256(utf8('aiki/dev-mainchain-key/v1'));
 
-let cluster: Cluster;
-let prefix: string;
 const servers: HostileServer[] = [];
 let openProposal: { id: string; eventId: string };
 
@@ -67,9 +64,9 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 }
 
 const gateway = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  post(cluster.gateway.url, { query, variables }, headers);
+  post(fed.cluster.gateway.url, { query, variables }, headers);
 const operator = { authorization: `Bearer ${TOKEN}` };
-const ledgerUrl = (code: string) => cluster.ledgers.get(code)!.url;
+const ledgerUrl = (code: string) => fed.cluster.ledgers.get(code)!.url;
 /** A request signed with the federation's secret (the test process holds it, as a member would), optionally with changes after signing. */
 function signed(url: string, body: string, tamper: (headers: Record<string, string>) => Record<string, string> = (h) => h, now = Date.now()): Promise<Reply> {
   const headers = signRequest(process.env.AIKI_SUBGRAPH_SECRET!, 'POST', url, body, now);
@@ -108,7 +105,7 @@ function vote(
     ...body,
   } as VoteBody;
   return gateway('mutation($input: VoteInput!) { vote(input: $input) { option } }', {
-    input: { body: raw ?? canonicalJson(full), signature: signature ?? signVote(full, key ?? governanceKey(cluster, full.municipality)).signature },
+    input: { body: raw ?? canonicalJson(full), signature: signature ?? signVote(full, key ?? governanceKey(fed.cluster, full.municipality)).signature },
   });
 }
 const propose = (input: Record<string, unknown>, headers: Record<string, string> = operator) =>
@@ -124,7 +121,7 @@ const register = (input: Record<string, unknown>, headers: Record<string, string
 async function snapshot(): Promise<unknown> {
   const account = (w: Wallet) => `account(address: "${w.address}") { balance nonce }`;
   const r = await gql(
-    cluster.gateway.url,
+    fed.cluster.gateway.url,
     `{ municipalities { code status endpoints chain { height headHash } } mainChain { height headHash }
        proposals(first: 1000) { id status votes { municipality option } } subgraphs { name url }
        treasury: ${account(treasury)} mallory: ${account(mallory)} osaka: ${account(osakaTreasury)} }`,
@@ -162,31 +159,24 @@ function hostile(cases: () => Case[]) {
     expect(allowed, `got ${got}: ${JSON.stringify(r.body).slice(0, 400)}`).toContain(got);
     expect(r.status).toBeLessThan(500);
     expect(await snapshot()).toEqual(before);
-    await everyProcessAnswers(cluster);
+    await everyProcessAnswers(fed.cluster);
   });
 }
 
+const fed = useTestCluster('hostile', {
+  municipalities: [KYOTO, OSAKA, NARA],
+  operatorToken: TOKEN,
+  mainchainEnv: { AIKI_VOTING_PERIOD_MS: '3600000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_PROBE_TIMEOUT_MS: '2000' },
+  ledgerEnv: { AIKI_BLOCK_INTERVAL_MS: '50' },
+  genesis: { kyoto: funds(1_000_000, treasury), osaka: funds(1000, osakaTreasury) },
+});
 beforeAll(async () => {
-  prefix = uniquePrefix('hostile');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA, NARA],
-    operatorToken: TOKEN,
-    mainchainEnv: { AIKI_VOTING_PERIOD_MS: '3600000', AIKI_MAIN_BLOCK_INTERVAL_MS: '200', AIKI_PROBE_TIMEOUT_MS: '2000' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000000' }]) } : {}),
-      ...(spec.code === 'osaka' ? { AIKI_GENESIS: JSON.stringify([{ address: osakaTreasury.address, amount: '1000' }]) } : {}),
-    }),
-  });
   for (const behave of [() => ({ kind: 'hang' as const }), () => ({ kind: 'huge' as const, bytes: 50 * 1024 * 1024 })])
     servers.push(await hostileServer(behave));
   servers.push(await hostileServer(() => ({ kind: 'redirect', to: ledgerUrl('kyoto') })));
 });
 
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await stopTestCluster(cluster, prefix);
-});
+afterAll(() => Promise.all(servers.map((s) => s.close())));
 
 // Registration first: founding members register directly only until the first proposal.
 describe('registration (founding, operator)', () => {
@@ -288,7 +278,7 @@ describe('transfers', () => {
 describe('votes', () => {
   beforeAll(async () => {
     const r = await gql(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }',
       { input: { title: 'Open for the hostile votes', changeParameters: [{ name: 'quorum', value: '0.5' }] } },
       operator,
@@ -308,7 +298,7 @@ describe('votes', () => {
     { input: "a member's vote signed by another key", send: () => vote({ municipality: 'kyoto' }, { key: mallory.secretKey }), expect: 'BAD_SIGNATURE' },
     {
       input: "osaka's vote signed with kyoto's key",
-      send: () => vote({ municipality: 'osaka' }, { key: governanceKey(cluster, 'kyoto') }),
+      send: () => vote({ municipality: 'osaka' }, { key: governanceKey(fed.cluster, 'kyoto') }),
       expect: 'BAD_SIGNATURE',
     },
     { input: 'a signature of the wrong length', send: () => vote({}, { signature: 'ab' }), expect: 'BAD_SIGNATURE' },
@@ -406,7 +396,7 @@ describe('GraphQL documents through the gateway', () => {
     },
     {
       input: 'two operations and an unknown operationName',
-      send: () => post(cluster.gateway.url, { query: 'query A { __typename } query B { __typename }', operationName: 'C' }),
+      send: () => post(fed.cluster.gateway.url, { query: 'query A { __typename } query B { __typename }', operationName: 'C' }),
       expect: ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'GRAPHQL_VALIDATION_FAILED'],
     },
     {
@@ -418,7 +408,7 @@ describe('GraphQL documents through the gateway', () => {
       input: 'a variable nested 100,000 levels deep',
       send: () =>
         post(
-          cluster.gateway.url,
+          fed.cluster.gateway.url,
           `{"query":"query($v: [String!]) { keyAccounts(publicKey: \\"${'ab'.repeat(32)}\\", municipalities: $v) { id } }","variables":{"v":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
         ),
       expect: ['BAD_USER_INPUT', 'BAD_REQUEST', 'HTTP 413'],
@@ -439,17 +429,17 @@ describe('GraphQL documents through the gateway', () => {
     },
     {
       input: 'a persisted query with a wrong hash',
-      send: () => post(cluster.gateway.url, { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } } }),
+      send: () => post(fed.cluster.gateway.url, { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } } }),
       expect: 'PERSISTED_QUERY_HASH_MISMATCH',
     },
     {
       input: 'an unknown persisted query hash',
-      send: () => post(cluster.gateway.url, { extensions: { persistedQuery: { version: 1, sha256Hash: 'cd'.repeat(32) } } }),
+      send: () => post(fed.cluster.gateway.url, { extensions: { persistedQuery: { version: 1, sha256Hash: 'cd'.repeat(32) } } }),
       expect: 'PERSISTED_QUERY_NOT_FOUND',
     },
     {
       input: 'a malformed persisted query',
-      send: () => post(cluster.gateway.url, { extensions: { persistedQuery: { version: 2 } } }),
+      send: () => post(fed.cluster.gateway.url, { extensions: { persistedQuery: { version: 2 } } }),
       expect: 'PERSISTED_QUERY_MALFORMED',
     },
   ]);
@@ -457,35 +447,35 @@ describe('GraphQL documents through the gateway', () => {
 
 describe('HTTP at the gateway', () => {
   hostile(() => [
-    { input: 'a JSON body that does not parse', send: () => post(cluster.gateway.url, '{"query": "{ __typename }"'), expect: 'BAD_USER_INPUT' },
-    { input: 'a body over 1 MB', send: () => post(cluster.gateway.url, { query: `{ __typename } # ${'x'.repeat(1_100_000)}` }), expect: 'BAD_USER_INPUT' },
+    { input: 'a JSON body that does not parse', send: () => post(fed.cluster.gateway.url, '{"query": "{ __typename }"'), expect: 'BAD_USER_INPUT' },
+    { input: 'a body over 1 MB', send: () => post(fed.cluster.gateway.url, { query: `{ __typename } # ${'x'.repeat(1_100_000)}` }), expect: 'BAD_USER_INPUT' },
     { input: 'a query of 55 KB', send: () => gateway(`{ __typename } # ${'x'.repeat(55_000)}`), expect: 'QUERY_TOO_LARGE' },
-    { input: 'a JSON null body', send: () => post(cluster.gateway.url, 'null'), expect: ['BAD_REQUEST', 'HTTP 400'] },
+    { input: 'a JSON null body', send: () => post(fed.cluster.gateway.url, 'null'), expect: ['BAD_REQUEST', 'HTTP 400'] },
     {
       input: 'a batch (JSON array)',
-      send: () => post(cluster.gateway.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+      send: () => post(fed.cluster.gateway.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]),
       expect: ['BAD_REQUEST', 'HTTP 400'],
     },
-    { input: 'a query that is a number', send: () => post(cluster.gateway.url, { query: 5 }), expect: ['BAD_REQUEST', 'HTTP 400'] },
+    { input: 'a query that is a number', send: () => post(fed.cluster.gateway.url, { query: 5 }), expect: ['BAD_REQUEST', 'HTTP 400'] },
     {
       input: 'a form post (CSRF)',
       send: () =>
-        fetch(cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { __typename }"}' }).then(reply),
+        fetch(fed.cluster.gateway.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { __typename }"}' }).then(reply),
       expect: ['BAD_REQUEST', 'HTTP 400'],
     },
     {
       input: 'a mutation over GET',
       send: () =>
-        fetch(`${cluster.gateway.url}?query=${encodeURIComponent('mutation { createOperatorToken(name: "x") { token } }')}`, {
+        fetch(`${fed.cluster.gateway.url}?query=${encodeURIComponent('mutation { createOperatorToken(name: "x") { token } }')}`, {
           headers: { accept: 'application/json', 'apollo-require-preflight': '1' },
         }).then(reply),
       expect: ['BAD_REQUEST', 'HTTP 405'],
     },
-    { input: 'an unknown path', send: () => fetch(cluster.gateway.url.replace(/\/graphql$/, '/admin')).then(reply), expect: 'HTTP 404' },
+    { input: 'an unknown path', send: () => fetch(fed.cluster.gateway.url.replace(/\/graphql$/, '/admin')).then(reply), expect: 'HTTP 404' },
     {
       input: 'a PUT',
       send: () =>
-        fetch(cluster.gateway.url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(reply),
+        fetch(fed.cluster.gateway.url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(reply),
       expect: ['BAD_REQUEST', 'HTTP 405', 'HTTP 404'],
     },
   ]);
@@ -522,7 +512,7 @@ describe("the subgraphs' own ports", () => {
     {
       input: 'an operator claim added to a signed request',
       send: () =>
-        signed(cluster.mainchain.url, JSON.stringify({ query: 'mutation { createOperatorToken(name: "mallory") { token } }' }), (h) => ({
+        signed(fed.cluster.mainchain.url, JSON.stringify({ query: 'mutation { createOperatorToken(name: "mallory") { token } }' }), (h) => ({
           ...h,
           'x-aiki-operator': 'token=root;name=root',
         })),
@@ -530,7 +520,7 @@ describe("the subgraphs' own ports", () => {
     },
     {
       input: 'an unsigned mutation at the main chain',
-      send: () => post(cluster.mainchain.url, { query: 'mutation { createOperatorToken(name: "mallory") { token } }' }),
+      send: () => post(fed.cluster.mainchain.url, { query: 'mutation { createOperatorToken(name: "mallory") { token } }' }),
       expect: 'SIGNATURE_REQUIRED',
     },
     {
@@ -555,7 +545,7 @@ describe("the subgraphs' own ports", () => {
     { input: 'an unsigned state check', send: () => post(ledgerUrl('kyoto').replace(/\/graphql$/, '/state'), '{}'), expect: 'SIGNATURE_REQUIRED' },
     {
       input: 'an unsigned operator check at the main chain',
-      send: () => post(cluster.mainchain.url.replace(/\/graphql$/, '/operators/verify'), { authorization: `Bearer ${TOKEN}` }),
+      send: () => post(fed.cluster.mainchain.url.replace(/\/graphql$/, '/operators/verify'), { authorization: `Bearer ${TOKEN}` }),
       expect: 'SIGNATURE_REQUIRED',
     },
     {
