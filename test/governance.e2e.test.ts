@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster, MunicipalitySpec } from '../cluster/cluster.ts';
+import type { MunicipalitySpec } from '../cluster/cluster.ts';
 import {
   bytesToHex,
   canonicalJson,
@@ -26,8 +25,8 @@ import {
   type VoteBody,
   type VoteOption,
 } from '../core/index.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_SETTLEMENT, funds, KYOTO, OSAKA, NARA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
 const KOBE: MunicipalitySpec = { code: 'kobe', name: 'Kobe' };
@@ -35,43 +34,29 @@ const TOKEN = 'governance-root-token';
 const GENESIS = 1_000_000;
 const treasury = wallet('kyoto');
 /** A ledger's sequencer key, made by the cluster: its governance key unless another is registered. */
-const devKey = (code: string) => hexToBytes(cluster.keys.sequencer(code));
+const devKey = (code: string) => hexToBytes(fed.cluster.keys.sequencer(code));
 const run = promisify(execFile);
-let cluster: Cluster;
-let prefix: string;
-let dir: string;
-let mongo: MongoClient;
 let nonce = 0;
+const dir = mkdtempSync(join(tmpdir(), 'aiki-gov-'));
 
-beforeAll(async () => {
-  prefix = uniquePrefix('gov');
-  dir = mkdtempSync(join(tmpdir(), 'aiki-gov-'));
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA, NARA],
-    operatorToken: TOKEN,
-    pollIntervalMs: 5000, // the gateway must learn of changes from its long poll, not from this
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100', AIKI_SETTLEMENT_TIMEOUT_MS: '60000', AIKI_VOTING_PERIOD_MS: '60000' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: String(GENESIS) }]) } : {}),
-    }),
-  });
-  mongo = new MongoClient(mongoUri());
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fed = useTestCluster('gov', {
+  municipalities: [KYOTO, OSAKA, NARA],
+  operatorToken: TOKEN,
+  pollIntervalMs: 5000, // the gateway must learn of changes from its long poll, not from this
+  mainchainEnv: { ...FAST_SETTLEMENT, AIKI_SETTLEMENT_TIMEOUT_MS: '60000', AIKI_VOTING_PERIOD_MS: '60000' },
+  ledgerEnv: FAST_LEDGERS,
+  genesis: { kyoto: funds(GENESIS, treasury) },
+});
+beforeAll(() => {
   for (const code of ['kyoto', 'osaka', 'nara', 'kobe']) {
     const secret = devKey(code);
     writeFileSync(join(dir, `${code}.key`), JSON.stringify({ address: '', publicKey: bytesToHex(publicKeyOf(secret)), secretKey: bytesToHex(secret) }));
   }
 });
 
-afterAll(async () => {
-  await mongo?.close();
-  await stopTestCluster(cluster, prefix);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 const aiki = (...args: string[]) =>
-  run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, ...args], { env: { ...process.env, AIKI_OPERATOR_TOKEN: TOKEN } });
+  run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, ...args], { env: { ...process.env, AIKI_OPERATOR_TOKEN: TOKEN } });
 const operator = { authorization: `Bearer ${TOKEN}` };
 const PROPOSE = 'mutation($input: ProposalInput!) { propose(input: $input) { id status eventId votingEndsAt electorate { code } } }';
 const VOTE = 'mutation($input: VoteInput!) { vote(input: $input) { municipality option eventId } }';
@@ -88,12 +73,12 @@ interface Proposal {
 }
 
 async function propose(input: Record<string, unknown>): Promise<Proposal & { electorate: Array<{ code: string }> }> {
-  const r = await gql(cluster.gateway.url, PROPOSE, { input: { title: 'test', ...input } }, operator);
+  const r = await gql(fed.cluster.gateway.url, PROPOSE, { input: { title: 'test', ...input } }, operator);
   expect(r.errors).toBeUndefined();
   return r.data!.propose;
 }
 
-const proposal = async (id: string) => (await gql<{ proposal: Proposal }>(cluster.gateway.url, PROPOSAL, { id })).data!.proposal;
+const proposal = async (id: string) => (await gql<{ proposal: Proposal }>(fed.cluster.gateway.url, PROPOSAL, { id })).data!.proposal;
 
 function signedVote(p: { id: string; eventId: string }, code: string, option: VoteOption, overrides: Partial<VoteBody> = {}, key = devKey(code)) {
   const signed = signVote(
@@ -103,11 +88,11 @@ function signedVote(p: { id: string; eventId: string }, code: string, option: Vo
   return { body: canonicalJson(signed.body), signature: signed.signature };
 }
 
-const vote = (input: { body: string; signature: string }) => gql(cluster.gateway.url, VOTE, { input });
+const vote = (input: { body: string; signature: string }) => gql(fed.cluster.gateway.url, VOTE, { input });
 const settled = (id: string) => eventually(async () => ((await proposal(id)).status !== 'VOTING' ? proposal(id) : undefined), 30_000, `proposal ${id} decided`);
 const counts = async () => ({
-  proposals: await mongo.db(`${prefix}_mainchain`).collection('proposals').countDocuments(),
-  votes: await mongo.db(`${prefix}_mainchain`).collection('votes').countDocuments(),
+  proposals: await fed.mongo.db(`${fed.prefix}_mainchain`).collection('proposals').countDocuments(),
+  votes: await fed.mongo.db(`${fed.prefix}_mainchain`).collection('votes').countDocuments(),
 });
 
 describe('governance', () => {
@@ -115,7 +100,7 @@ describe('governance', () => {
     const before = await counts();
     const input = { title: 'x', suspendMunicipality: { code: 'nara', reason: 'r' } };
     for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: TOKEN }] as Array<Record<string, string>>) {
-      const r = await gql(cluster.gateway.url, PROPOSE, { input }, headers);
+      const r = await gql(fed.cluster.gateway.url, PROPOSE, { input }, headers);
       expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
     const malformed: Array<[Record<string, unknown>, string]> = [
@@ -154,7 +139,7 @@ describe('governance', () => {
       [{ title: 'param', changeParameters: [] }, 'BAD_PROPOSAL'],
     ];
     for (const [bad, code] of malformed) {
-      const r = await gql(cluster.gateway.url, PROPOSE, { input: bad }, operator);
+      const r = await gql(fed.cluster.gateway.url, PROPOSE, { input: bad }, operator);
       expect(r.errors?.[0]?.extensions?.code, JSON.stringify(bad)).toBe(code);
     }
     // A lone UTF-16 surrogate has no UTF-8 form: refused with the field, before a proposal number is taken.
@@ -168,26 +153,26 @@ describe('governance', () => {
       ],
     ];
     for (const [bad, field] of lone) {
-      const r = await gql(cluster.gateway.url, PROPOSE, { input: bad }, operator);
+      const r = await gql(fed.cluster.gateway.url, PROPOSE, { input: bad }, operator);
       expect(r.errors?.[0]?.extensions, JSON.stringify(bad)).toMatchObject({ code: 'BAD_PROPOSAL', field });
     }
     expect(await counts()).toEqual(before);
     expect(
-      await mongo
-        .db(`${prefix}_mainchain`)
+      await fed.mongo
+        .db(`${fed.prefix}_mainchain`)
         .collection('meta')
         .findOne({ _id: 'proposals' as never }),
     ).toBeNull();
     // Still founding: a municipality is registered directly (this one does not answer), not by governance.
     const founding = await gql(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }',
       { i: { code: 'kobe', name: 'Kobe', endpoints: ['http://127.0.0.1:1/graphql'] } },
       operator,
     );
     expect(founding.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNREACHABLE');
     const named = await gql(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       'mutation($i: RegisterMunicipalityInput!) { registerMunicipality(input: $i) { code } }',
       { i: { code: 'kobe', name: '\ud800', endpoints: ['http://127.0.0.1:1/graphql'] } },
       operator,
@@ -199,9 +184,9 @@ describe('governance', () => {
   /** Open while kobe joins: kobe is not among its voters. */
   let beforeKobe: Proposal;
   it('registers a fourth municipality: proposed with the CLI, two of three vote yes, and it answers through the same gateway', async () => {
-    const kobe = await cluster.startLedger(KOBE);
-    const gatewayPid = cluster.gateway.child.pid;
-    const before = await gql(cluster.gateway.url, '{ municipality(code: "kobe") { code } }');
+    const kobe = await fed.cluster.startLedger(KOBE);
+    const gatewayPid = fed.cluster.gateway.child.pid;
+    const before = await gql(fed.cluster.gateway.url, '{ municipality(code: "kobe") { code } }');
     expect(before.errors?.[0]?.extensions?.code).toBe('UNKNOWN_MUNICIPALITY');
 
     const proposed = await aiki('municipality', 'propose', '--code', 'kobe', '--name', 'Kobe', '--endpoint', kobe.url);
@@ -218,14 +203,14 @@ describe('governance', () => {
 
     const answered = await eventually(
       async () => {
-        const r = await gql(cluster.gateway.url, '{ municipality(code: "kobe") { code name status chain { municipality height } } }');
+        const r = await gql(fed.cluster.gateway.url, '{ municipality(code: "kobe") { code name status chain { municipality height } } }');
         return r.data?.municipality?.chain ? r.data.municipality : undefined;
       },
       15_000,
       'kobe answering through the gateway',
     );
     expect(answered).toMatchObject({ code: 'kobe', name: 'Kobe', status: 'ACTIVE', chain: { municipality: 'kobe' } });
-    expect(cluster.gateway.child.pid).toBe(gatewayPid);
+    expect(fed.cluster.gateway.child.pid).toBe(gatewayPid);
     expect((await aiki('municipality', 'list')).stdout).toMatch(/^kobe\s+ACTIVE/m);
 
     // The tally recomputes from the sealed main-chain blocks, with core/ alone.
@@ -241,7 +226,7 @@ describe('governance', () => {
   });
 
   it('detects a tampered vote or outcome when recomputing the tally', async () => {
-    const { data } = await gql<{ mainChain: { sequencer: string }; proposal: ProposalView }>(cluster.gateway.url, PROPOSAL_QUERY, { id: kobeProposal.id });
+    const { data } = await gql<{ mainChain: { sequencer: string }; proposal: ProposalView }>(fed.cluster.gateway.url, PROPOSAL_QUERY, { id: kobeProposal.id });
     const good = data!.proposal;
     expect(verifyProposal(good, data!.mainChain.sequencer).every((c) => c.ok)).toBe(true);
     const flipped = structuredClone(good);
@@ -302,13 +287,13 @@ describe('governance', () => {
     expect((await proposal(beforeKobe.id)).tally.pending).toBe(3);
 
     // The main chain is killed mid-vote: the recorded vote survives, and voting goes on.
-    await cluster.mainchain.kill();
-    await cluster.restartMainchain();
+    await fed.cluster.mainchain.kill();
+    await fed.cluster.restartMainchain();
     expect((await vote(signedVote(p, 'osaka', 'YES'))).errors).toBeUndefined();
     expect((await vote(signedVote(p, 'kobe', 'YES'))).errors).toBeUndefined();
     const decided = await settled(p.id);
     expect(decided).toMatchObject({ status: 'PASSED', tally: { yes: 3, pending: 1 } });
-    expect((await gql(cluster.gateway.url, '{ parameters { settlementTimeoutMs } }')).data!.parameters.settlementTimeoutMs).toBe(45000);
+    expect((await gql(fed.cluster.gateway.url, '{ parameters { settlementTimeoutMs } }')).data!.parameters.settlementTimeoutMs).toBe(45000);
   });
 
   it('rejects a vetoed proposal, and carries out nothing of it', async () => {
@@ -319,19 +304,19 @@ describe('governance', () => {
     const decided = await settled(p.id);
     expect(decided).toMatchObject({ status: 'REJECTED', tally: { yes: 1, veto: 2 } });
     expect((await vote(signedVote(p, 'osaka', 'NO'))).errors?.[0]?.extensions).toMatchObject({ code: 'VOTING_CLOSED', status: 'REJECTED' });
-    expect((await gql(cluster.gateway.url, '{ municipality(code: "osaka") { status } }')).data!.municipality.status).toBe('ACTIVE');
+    expect((await gql(fed.cluster.gateway.url, '{ municipality(code: "osaka") { status } }')).data!.municipality.status).toBe('ACTIVE');
   });
 
   it('suspends a municipality: transfers to it in flight are refunded, new ones refused; resumed, it takes them again', async () => {
-    const nara = cluster.ledgers.get('nara')!;
+    const nara = fed.cluster.ledgers.get('nara')!;
     const port = Number(new URL(nara.url).port);
     await nara.kill(); // so that a transfer to it stays in flight
     const recipient = wallet('nara');
-    const sent = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 700, ++nonce) });
+    const sent = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 700, ++nonce) });
     expect(sent.errors).toBeUndefined();
     const id = sent.data!.submitTransaction.id as string;
     const status = async () =>
-      (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id })).data?.settlement;
+      (await gql(fed.cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id })).data?.settlement;
     await eventually(async () => ((await status())?.status === 'CREDITING' ? true : undefined), 20_000, 'the transfer to nara in flight');
 
     const p = await propose({ suspendMunicipality: { code: 'nara', reason: 'ledger offline' } });
@@ -339,34 +324,36 @@ describe('governance', () => {
     expect((await settled(p.id)).status).toBe('PASSED');
     // Aborted at once (not after the 45 s time-out); refunded once nara confirms it never credits.
     await eventually(async () => ((await status())?.status === 'ABORTING' ? true : undefined), 30_000, 'the credit aborted');
-    await cluster.startLedger(NARA, port);
+    await fed.cluster.startLedger(NARA, port);
     await eventually(async () => ((await status())?.status === 'REFUNDED' ? true : undefined), 30_000, 'the transfer refunded');
 
     // No new transfers from a suspended municipality through the gateway; one to it is refunded; reads still answer.
     await eventually(
       async () => {
-        const r = await gql(cluster.gateway.url, SUBMIT, { m: 'nara', t: transfer(recipient, treasury.address, 1, 1) });
+        const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'nara', t: transfer(recipient, treasury.address, 1, 1) });
         return r.errors?.[0]?.extensions?.code === 'MUNICIPALITY_SUSPENDED' ? r : undefined;
       },
       10_000,
       'the gateway refusing nara transfers',
     );
-    const toSuspended = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 50, ++nonce) });
+    const toSuspended = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 50, ++nonce) });
     const late = toSuspended.data!.submitTransaction.id as string;
     const lateStatus = async () =>
-      (await gql(cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id: late })).data?.settlement;
+      (await gql(fed.cluster.gateway.url, 'query($id: String!) { settlement(id: $id) { status reason { code } } }', { id: late })).data?.settlement;
     const refunded = await eventually(
       async () => ((await lateStatus())?.status === 'REFUNDED' ? lateStatus() : undefined),
       30_000,
       'a transfer to a suspended municipality refunded',
     );
     expect(refunded.reason.code).toBe('MUNICIPALITY_SUSPENDED');
-    const balance = await gql(cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance } }', { a: treasury.address });
+    const balance = await gql(fed.cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance } }', { a: treasury.address });
     expect(balance.data!.account.balance).toBe(String(GENESIS));
-    expect((await gql(cluster.gateway.url, '{ municipality(code: "nara") { status suspendedReason chain { height } } }')).data!.municipality).toMatchObject({
-      status: 'SUSPENDED',
-      suspendedReason: 'ledger offline',
-    });
+    expect((await gql(fed.cluster.gateway.url, '{ municipality(code: "nara") { status suspendedReason chain { height } } }')).data!.municipality).toMatchObject(
+      {
+        status: 'SUSPENDED',
+        suspendedReason: 'ledger offline',
+      },
+    );
 
     // Members are the active municipalities: nara does not vote on its own resumption.
     const resume = await propose({ resumeMunicipality: { code: 'nara' } });
@@ -375,7 +362,7 @@ describe('governance', () => {
     expect((await settled(resume.id)).status).toBe('PASSED');
     await eventually(
       async () => {
-        const r = await gql(cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 5, nonce + 1) });
+        const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: 'kyoto', t: transfer(treasury, recipient.address, 5, nonce + 1) });
         if (r.errors) return undefined;
         nonce++;
         return true;
@@ -398,12 +385,12 @@ describe('governance', () => {
     const late = await vote(signedVote(p, 'osaka', 'YES'));
     expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'VOTING_CLOSED', status: 'EXPIRED' });
     expect(await counts()).toEqual(before);
-    expect((await gql(cluster.gateway.url, '{ municipality(code: "osaka") { status } }')).data!.municipality.status).toBe('ACTIVE');
+    expect((await gql(fed.cluster.gateway.url, '{ municipality(code: "osaka") { status } }')).data!.municipality.status).toBe('ACTIVE');
   });
 
   it('registers founding members directly only until the first proposal', async () => {
     const r = await gql(
-      cluster.mainchain.url,
+      fed.cluster.mainchain.url,
       'mutation { registerMunicipality(input: { code: "himeji", name: "Himeji", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }',
       {},
       operator,
@@ -411,7 +398,7 @@ describe('governance', () => {
     expect(r.errors?.[0]?.extensions?.code).toBe('GOVERNANCE_REQUIRED');
     // A founding member registered again (npm start restarting on its data) is told it exists.
     const again = await gql(
-      cluster.mainchain.url,
+      fed.cluster.mainchain.url,
       'mutation { registerMunicipality(input: { code: "kyoto", name: "Kyoto", endpoints: ["http://127.0.0.1:1/graphql"] }) { code } }',
       {},
       operator,
@@ -423,18 +410,23 @@ describe('governance', () => {
     const minted = (await aiki('operator', 'add', 'alice')).stdout.trim().split('\n');
     const [, id] = /id ([0-9a-f]+)/.exec(minted[0]!)!;
     const token = minted[1]!;
-    const stored = await mongo
-      .db(`${prefix}_mainchain`)
+    const stored = await fed.mongo
+      .db(`${fed.prefix}_mainchain`)
       .collection('operators')
       .findOne({ _id: id as never });
     expect(stored).toMatchObject({ name: 'alice' });
     expect(JSON.stringify(stored)).not.toContain(token.split('_')[2]);
     const as = (t: string) =>
-      gql(cluster.gateway.url, PROPOSE, { input: { title: 'by alice', suspendMunicipality: { code: 'kobe', reason: 'r' } } }, { authorization: `Bearer ${t}` });
+      gql(
+        fed.cluster.gateway.url,
+        PROPOSE,
+        { input: { title: 'by alice', suspendMunicipality: { code: 'kobe', reason: 'r' } } },
+        { authorization: `Bearer ${t}` },
+      );
     const accepted = await as(token);
     expect(accepted.errors).toBeUndefined();
     expect(
-      (await gql(cluster.gateway.url, 'query($id: String!) { proposal(id: $id) { proposer } }', { id: accepted.data!.propose.id })).data!.proposal.proposer,
+      (await gql(fed.cluster.gateway.url, 'query($id: String!) { proposal(id: $id) { proposer } }', { id: accepted.data!.propose.id })).data!.proposal.proposer,
     ).toBe('alice');
     await aiki('operator', 'revoke', id!);
     expect((await as(token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

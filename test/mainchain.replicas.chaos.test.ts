@@ -12,9 +12,8 @@
  * Nothing here asserts a time: every wait is for a state, with generous bounds (a busy machine).
  */
 import { appendFileSync } from 'node:fs';
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Cluster, MunicipalitySpec } from '../cluster/cluster.ts';
+import { expect, it } from 'vitest';
+import type { MunicipalitySpec } from '../cluster/cluster.ts';
 import {
   blockHash,
   canonicalJson,
@@ -28,49 +27,27 @@ import {
   type VoteBody,
 } from '../core/index.ts';
 import type { MainBlockDoc, SettlementDoc } from '../subgraphs/mainchain/models.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { startTestCluster, stopTestCluster } from './support/cluster.ts';
-import { expectLedgersSettledOnce, genesisOf, randomTransfers, TOWNS, townWallets, TRANSFERS } from './support/chaos.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_SETTLEMENT, useTestCluster } from './support/cluster.ts';
+import { expectLedgersSettledOnce, randomTransfers, TOWNS, townGenesis, townWallets, TRANSFERS } from './support/chaos.ts';
 
 const KOBE: MunicipalitySpec = { code: 'kobe', name: 'Kobe' };
 const TOKEN = 'replicas-chaos-token';
 const wallets = townWallets();
 const RETRYABLE = new Set(['SEQUENCER_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'SIGNATURE_EXPIRED', 'MAINCHAIN_UNAVAILABLE']);
-let cluster: Cluster;
-let prefix: string;
-let mongo: MongoClient;
-
-beforeAll(async () => {
-  prefix = uniquePrefix('mcrep');
-  cluster = await startTestCluster(prefix, {
-    municipalities: TOWNS,
-    operatorToken: TOKEN,
-    pollIntervalMs: 500,
-    mainchainReplicas: 2,
-    // AIKI_TEST_LOG=<file>: every service's warnings and errors there, to see what happened in a failed run.
-    onLog: process.env.AIKI_TEST_LOG
-      ? (service, line) =>
-          /"level":"(warn|error)"/.test(line) || /lease/.test(line) ? appendFileSync(process.env.AIKI_TEST_LOG!, `${service} ${line}\n`) : undefined
-      : undefined,
-    mainchainEnv: {
-      AIKI_LEASE_MS: '2000',
-      AIKI_MAIN_BLOCK_INTERVAL_MS: '100',
-      AIKI_SETTLE_INTERVAL_MS: '100',
-      AIKI_SETTLEMENT_TIMEOUT_MS: '20000',
-      AIKI_VOTING_PERIOD_MS: '600000',
-    },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      AIKI_GENESIS: genesisOf(wallets, spec.code),
-    }),
-  });
-  mongo = new MongoClient(mongoUri());
-}, 180_000);
-
-afterAll(async () => {
-  await mongo?.close();
-  await stopTestCluster(cluster, prefix);
+const fed = useTestCluster('mcrep', {
+  municipalities: TOWNS,
+  operatorToken: TOKEN,
+  pollIntervalMs: 500,
+  mainchainReplicas: 2,
+  // AIKI_TEST_LOG=<file>: every service's warnings and errors there, to see what happened in a failed run.
+  onLog: process.env.AIKI_TEST_LOG
+    ? (service, line) =>
+        /"level":"(warn|error)"/.test(line) || /lease/.test(line) ? appendFileSync(process.env.AIKI_TEST_LOG!, `${service} ${line}\n`) : undefined
+    : undefined,
+  mainchainEnv: { ...FAST_SETTLEMENT, AIKI_LEASE_MS: '2000', AIKI_SETTLEMENT_TIMEOUT_MS: '20000', AIKI_VOTING_PERIOD_MS: '600000' },
+  ledgerEnv: FAST_LEDGERS,
+  genesis: townGenesis(wallets),
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -87,7 +64,7 @@ async function mainchainMutation<T>(
   headers: Record<string, string> = {},
 ): Promise<{ data?: T; code?: string }> {
   for (let attempt = 0; ; attempt++) {
-    const url = pick(cluster.mainchainUrls);
+    const url = pick(fed.cluster.mainchainUrls);
     const reply = await gql(url, query, variables, headers).catch(() => undefined);
     if (reply?.data && !reply.errors) return { data: reply.data as T };
     const code = reply?.errors?.[0]?.extensions?.code as string | undefined;
@@ -101,7 +78,7 @@ async function mainchainMutation<T>(
 async function mainchainRead<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   return eventually(
     async () => {
-      const reply = await gql(pick(cluster.mainchainUrls), query, variables).catch(() => undefined);
+      const reply = await gql(pick(fed.cluster.mainchainUrls), query, variables).catch(() => undefined);
       return reply?.data && !reply.errors ? (reply.data as T) : undefined;
     },
     120_000,
@@ -114,11 +91,11 @@ let killing: Promise<unknown> = Promise.resolve();
 const kills: string[] = [];
 function killHolder(why: string): Promise<void> {
   const next = killing.then(async () => {
-    const holder = await eventually(() => cluster.mainchainHolder(), 120_000, 'a main-chain lease holder');
-    const index = cluster.mainchains.indexOf(holder);
+    const holder = await eventually(() => fed.cluster.mainchainHolder(), 120_000, 'a main-chain lease holder');
+    const index = fed.cluster.mainchains.indexOf(holder);
     await holder.kill(); // kill -9
     kills.push(why);
-    await cluster.restartMainchain(index);
+    await fed.cluster.restartMainchain(index);
   });
   killing = next.catch(() => {});
   return next;
@@ -141,7 +118,7 @@ async function proposeAndVote(n: number, action: Voted['action'], midVote?: () =
   const value = String(600_000 + n);
   const input =
     action === 'kobe'
-      ? { title: `register kobe (${n})`, registerMunicipality: { code: KOBE.code, name: KOBE.name, endpoints: [cluster.ledgers.get(KOBE.code)!.url] } }
+      ? { title: `register kobe (${n})`, registerMunicipality: { code: KOBE.code, name: KOBE.name, endpoints: [fed.cluster.ledgers.get(KOBE.code)!.url] } }
       : { title: `voting period ${value}`, changeParameters: [{ name: 'votingPeriodMs', value }] };
   const proposed = await mainchainMutation<{ propose: { id: string; eventId: string; electorate: Array<{ code: string }> } }>(
     PROPOSE,
@@ -153,7 +130,7 @@ async function proposeAndVote(n: number, action: Voted['action'], midVote?: () =
   const voted: Voted = { id, eventId, action, value, acknowledged: [] };
   for (const [k, { code }] of electorate.entries()) {
     const body: VoteBody = { v: 1, type: 'vote', proposal: id, proposalHash: eventId, municipality: code, option: 'YES', time: new Date().toISOString() };
-    const { signature } = signVote(body, hexToBytes(cluster.keys.sequencer(code)));
+    const { signature } = signVote(body, hexToBytes(fed.cluster.keys.sequencer(code)));
     const reply = await mainchainMutation<{ vote: { eventId: string } }>(VOTE, { input: { body: canonicalJson(body), signature } });
     if (reply.data) voted.acknowledged.push(reply.data.vote.eventId);
     else if (reply.code === 'VOTE_EXISTS') {
@@ -172,8 +149,8 @@ async function proposeAndVote(n: number, action: Voted['action'], midVote?: () =
 
 it('keeps settling and deciding with two main-chain processes while the lease holder is kill -9ed three times', { timeout: 900_000 }, async () => {
   // Kobe's ledger runs from the start; it joins by a proposal during the run.
-  await cluster.startLedger(KOBE);
-  const traffic = randomTransfers(cluster, wallets, RETRYABLE);
+  await fed.cluster.startLedger(KOBE);
+  const traffic = randomTransfers(fed.cluster, wallets, RETRYABLE);
   const total = TRANSFERS;
   const transfersDone = traffic.done;
   let transfersOver = false;
@@ -191,7 +168,7 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
       proposals.push(await proposeAndVote(n, action, n === 2 ? () => killHolder('mid-vote') : undefined));
       await eventually(
         async () => {
-          const r = await gql(pick(cluster.mainchainUrls), 'query($id: String!) { proposal(id: $id) { status } }', { id: proposals.at(-1)!.id }).catch(
+          const r = await gql(pick(fed.cluster.mainchainUrls), 'query($id: String!) { proposal(id: $id) { status } }', { id: proposals.at(-1)!.id }).catch(
             () => undefined,
           );
           const status = (r?.data?.proposal as { status: string } | undefined)?.status;
@@ -208,8 +185,8 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
     await whenSent(0.3);
     await eventually(
       async () => {
-        const counts = await mongo
-          .db(`${prefix}_mainchain`)
+        const counts = await fed.mongo
+          .db(`${fed.prefix}_mainchain`)
           .collection<SettlementDoc>('settlements')
           .countDocuments({ status: 'CREDITING' })
           .catch(() => 0);
@@ -229,7 +206,7 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
   expect(acknowledged.length).toBe(total);
   expect(kills).toHaveLength(3);
 
-  const mainDb = mongo.db(`${prefix}_mainchain`);
+  const mainDb = fed.mongo.db(`${fed.prefix}_mainchain`);
   // Every acknowledged transfer settled, and final.
   const settlements = await eventually(
     async () => {
@@ -292,8 +269,8 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
 
   // Every credit or refund written once, never both; every ledger verifies; money is conserved.
   await expectLedgersSettledOnce(
-    mongo,
-    prefix,
+    fed.mongo,
+    fed.prefix,
     mainKey,
     settlements.map((s) => ({ id: s._id, status: s.status, creditId: s.credit?.id ?? null, refundId: s.refund?.id ?? null })),
   );
@@ -314,7 +291,7 @@ it('keeps settling and deciding with two main-chain processes while the lease ho
   const kobe = proposals.find((p) => p.action === 'kobe')!;
   expect((await mainDb.collection<{ _id: string; proposal?: string }>('municipalities').findOne({ _id: 'kobe' }))?.proposal).toBe(kobe.id);
   const lastParameters = proposals.filter((p) => p.action === 'parameters').at(-1)!;
-  for (const url of cluster.mainchainUrls) {
+  for (const url of fed.cluster.mainchainUrls) {
     const params = await gql(url, '{ parameters { votingPeriodMs } }'); // either process: the holder's memory, the other's read
     expect(String((params.data?.parameters as { votingPeriodMs: number }).votingPeriodMs)).toBe(lastParameters.value);
   }

@@ -8,55 +8,48 @@
 import { MongoClient } from 'mongodb';
 import { subgraphSecret } from '../runtime/env.ts';
 import { signRequest } from '../runtime/signing.ts';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
+import { beforeAll, expect, it } from 'vitest';
 import type { ServiceProcess } from '../cluster/services.ts';
 import type { GatewayCacheStats } from '../gateway/cache/index.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql, mongoUri } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_MAINCHAIN, funds, KYOTO, NARA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet } from './support/ledger.ts';
 
 const TOKEN = 'replicas-token';
 const narai = wallet('nara');
 const kyotoan = wallet('kyoto');
-let cluster: Cluster;
-let prefix: string;
 let holder: ServiceProcess;
 let other: ServiceProcess;
 
-beforeAll(async () => {
-  prefix = uniquePrefix('mcrepl');
-  cluster = await startTestCluster(prefix, {
+const fed = useTestCluster(
+  'mcrepl',
+  {
     municipalities: [KYOTO],
     operatorToken: TOKEN,
     pollIntervalMs: 60_000, // changes reach the gateway by its long poll and its labels, not this
     mainchainReplicas: 2,
-    mainchainEnv: { AIKI_LEASE_MS: '2000', AIKI_MAIN_BLOCK_INTERVAL_MS: '100' },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: kyotoan.address, amount: '1000' }]) } : {}),
-    }),
-  });
-  holder = await eventually(() => cluster.mainchainHolder(), 120_000, 'a lease holder');
-  other = cluster.mainchains.find((m) => m !== holder)!;
+    mainchainEnv: { ...FAST_MAINCHAIN, AIKI_LEASE_MS: '2000' },
+    ledgerEnv: FAST_LEDGERS,
+    genesis: { kyoto: funds(1000, kyotoan) },
+  },
+  600_000,
+);
+beforeAll(async () => {
+  holder = await eventually(() => fed.cluster.mainchainHolder(), 120_000, 'a lease holder');
+  other = fed.cluster.mainchains.find((m) => m !== holder)!;
 }, 600_000);
 
-afterAll(async () => {
-  await stopTestCluster(cluster, prefix);
-});
-
 async function stats(): Promise<GatewayCacheStats> {
-  return ((await (await fetch(cluster.gateway.url.replace(/\/graphql$/, '/ready'))).json()) as { cache: GatewayCacheStats }).cache;
+  return ((await (await fetch(fed.cluster.gateway.url.replace(/\/graphql$/, '/ready'))).json()) as { cache: GatewayCacheStats }).cache;
 }
 
 /** Reads `query` through the gateway until an answer comes from its response cache; returns that answer. */
 async function cached(query: string): Promise<unknown> {
   return eventually(
     async () => {
-      await gql(cluster.gateway.url, query);
+      await gql(fed.cluster.gateway.url, query);
       const before = (await stats()).responses!.hits;
-      const reply = await gql(cluster.gateway.url, query);
+      const reply = await gql(fed.cluster.gateway.url, query);
       return (await stats()).responses!.hits > before ? reply.data : undefined;
     },
     240_000,
@@ -65,7 +58,9 @@ async function cached(query: string): Promise<unknown> {
 }
 
 it('has one lease holder; the other process answers reads and says it does not hold the lease', async () => {
-  const ready = await Promise.all(cluster.mainchains.map(async (m) => ((await (await fetch(new URL('/ready', m.url))).json()) as { lease: boolean }).lease));
+  const ready = await Promise.all(
+    fed.cluster.mainchains.map(async (m) => ((await (await fetch(new URL('/ready', m.url))).json()) as { lease: boolean }).lease),
+  );
   expect(ready.filter(Boolean)).toHaveLength(1);
   const fromOther = await gql(other.url, '{ municipalities { code } mainChain { sequencer } }');
   expect(fromOther.errors).toBeUndefined();
@@ -76,7 +71,7 @@ it('refreshes a cached registry answer at the gateway after a registration sent 
   const LIST = '{ municipalities { code name } }';
   expect(await cached(LIST)).toEqual({ municipalities: [KYOTO] });
   // Nara's ledger pushes its blocks to the non-holder alone.
-  const nara = await cluster.startLedger(NARA, 0, {
+  const nara = await fed.cluster.startLedger(NARA, 0, {
     AIKI_MAINCHAIN_URL: other.url,
     AIKI_GENESIS: JSON.stringify([{ address: narai.address, amount: '1000' }]),
   });
@@ -88,7 +83,7 @@ it('refreshes a cached registry answer at the gateway after a registration sent 
   );
   expect(registered.errors).toBeUndefined();
   // The very next read through the gateway lists it, though the list before was kept.
-  expect((await gql(cluster.gateway.url, LIST)).data).toEqual({
+  expect((await gql(fed.cluster.gateway.url, LIST)).data).toEqual({
     municipalities: [
       { code: 'kyoto', name: 'Kyoto' },
       { code: 'nara', name: 'Nara' },
@@ -113,19 +108,19 @@ it('refreshes a cached database answer at the gateway after an anchor sent to th
     "nara's new block anchored",
   );
   // …the gateway's next read has it too: the kept answer was not used.
-  expect(Math.max(...heights((await gql(cluster.gateway.url, ANCHORS)).data))).toBeGreaterThan(top);
+  expect(Math.max(...heights((await gql(fed.cluster.gateway.url, ANCHORS)).data))).toBeGreaterThan(top);
 });
 
 it('moves the gateway and the ledgers to the other process when the holder is killed, which takes the lease and decides', { timeout: 600_000 }, async () => {
   await holder.kill(); // kill -9
-  const next = await eventually(() => cluster.mainchainHolder(), 240_000, 'the other process to take the lease');
+  const next = await eventually(() => fed.cluster.mainchainHolder(), 240_000, 'the other process to take the lease');
   expect(next).toBe(other);
   // Reads and an operator's write through the gateway, which called the killed process before.
-  const sakai = await cluster.startLedger({ code: 'sakai', name: 'Sakai' });
+  const sakai = await fed.cluster.startLedger({ code: 'sakai', name: 'Sakai' });
   const registered = await eventually(
     async () => {
       const r = await gql(
-        cluster.gateway.url,
+        fed.cluster.gateway.url,
         'mutation($input: RegisterMunicipalityInput!) { registerMunicipality(input: $input) { code } }',
         { input: { code: 'sakai', name: 'Sakai', endpoints: [sakai.url] } },
         { authorization: `Bearer ${TOKEN}` },
@@ -136,7 +131,7 @@ it('moves the gateway and the ledgers to the other process when the holder is ki
     'sakai registered through the gateway',
   );
   expect(registered.errors ?? []).toEqual([]);
-  expect(((await gql(cluster.gateway.url, '{ municipalities { code } }')).data!.municipalities as Array<{ code: string }>).map((m) => m.code)).toEqual([
+  expect(((await gql(fed.cluster.gateway.url, '{ municipalities { code } }')).data!.municipalities as Array<{ code: string }>).map((m) => m.code)).toEqual([
     'kyoto',
     'nara',
     'sakai',
@@ -145,7 +140,7 @@ it('moves the gateway and the ledgers to the other process when the holder is ki
   const kyotoTop = async () =>
     ((await gql(other.url, '{ municipality(code: "kyoto") { anchoredHeight } }')).data!.municipality as { anchoredHeight: number }).anchoredHeight;
   const before = await kyotoTop();
-  const sent = await gql(cluster.ledgers.get('kyoto')!.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoan, wallet('kyoto').address, 1, 1) });
+  const sent = await gql(fed.cluster.ledgers.get('kyoto')!.url, SUBMIT, { m: 'kyoto', t: transfer(kyotoan, wallet('kyoto').address, 1, 1) });
   expect(sent.errors).toBeUndefined();
   await eventually(async () => ((await kyotoTop()) > before ? true : undefined), 240_000, "kyoto's next block anchored at the process left");
 });
@@ -155,15 +150,15 @@ it(
   { timeout: 600_000 },
   async () => {
     // Two processes again: the one killed above starts anew (without the lease), the other holds it.
-    const index = cluster.mainchains.indexOf(holder);
-    const restarted = await cluster.restartMainchain(index);
-    const current = await eventually(() => cluster.mainchainHolder(), 240_000, 'a lease holder');
+    const index = fed.cluster.mainchains.indexOf(holder);
+    const restarted = await fed.cluster.restartMainchain(index);
+    const current = await eventually(() => fed.cluster.mainchainHolder(), 240_000, 'a lease holder');
     expect(current).not.toBe(restarted);
     const PROPOSE = 'mutation($input: ProposalInput!) { propose(input: $input) { id eventId } }';
     const input = { title: 'voting period, submitted twice', changeParameters: [{ name: 'votingPeriodMs', value: '700000' }] };
     const mongo = new MongoClient(mongoUri());
     try {
-      const proposals = mongo.db(`${prefix}_mainchain`).collection<{ _id: string; body: { title: string } }>('proposals');
+      const proposals = mongo.db(`${fed.prefix}_mainchain`).collection<{ _id: string; body: { title: string } }>('proposals');
       const stored = () => proposals.find({ 'body.title': input.title }).toArray();
       // Sent to the process without the lease, which hands it to the holder; the client stops
       // listening once the proposal is stored, so its answer is lost, as when a connection breaks.
@@ -180,7 +175,11 @@ it(
       lost.abort();
       await first;
       await current!.kill(); // kill -9: the restarted process takes the lease
-      await eventually(async () => ((await cluster.mainchainHolder()) === restarted ? true : undefined), 240_000, 'the restarted process to take the lease');
+      await eventually(
+        async () => ((await fed.cluster.mainchainHolder()) === restarted ? true : undefined),
+        240_000,
+        'the restarted process to take the lease',
+      );
       // The caller sends it again (to either process, as a client that got no answer would), until answered.
       const again = await eventually(
         async () => {
@@ -203,5 +202,5 @@ it(
 );
 
 function nara(): ServiceProcess {
-  return cluster.ledgers.get('nara')!;
+  return fed.cluster.ledgers.get('nara')!;
 }

@@ -9,9 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster, MunicipalitySpec } from '../cluster/cluster.ts';
+import { describe, expect, it } from 'vitest';
+import type { MunicipalitySpec } from '../cluster/cluster.ts';
 import {
   abortBytes,
   bytesToHex,
@@ -26,8 +25,8 @@ import {
   type TraceInput,
 } from '../core/index.ts';
 import type { AccountDoc } from '../subgraphs/ledger/models.ts';
-import { eventually, gql, mongoUri, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, OSAKA, NARA, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_SETTLEMENT, funds, KYOTO, OSAKA, NARA, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './support/ledger.ts';
 
 const GENESIS = 1_000_000;
@@ -35,9 +34,6 @@ const GENESIS = 1_000_000;
 // enough for the long outage test to wait it out.
 const TIMEOUT_MS = 20_000; // 12 s was not enough once, on a machine loaded to 15 by benchmarks
 const treasury = wallet('kyoto');
-let cluster: Cluster;
-let prefix: string;
-let mongo: MongoClient;
 let nonce = 0;
 /** The first transfer of the A → B → C test: traced below. */
 let traced = '';
@@ -45,26 +41,15 @@ let traced = '';
 let aborted = '';
 const run = promisify(execFile);
 
-beforeAll(async () => {
-  prefix = uniquePrefix('settle');
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO, OSAKA, NARA],
-    operatorToken: 'settle-token',
-    pollIntervalMs: 200,
-    mainchainEnv: { AIKI_MAIN_BLOCK_INTERVAL_MS: '100', AIKI_SETTLE_INTERVAL_MS: '100', AIKI_SETTLEMENT_TIMEOUT_MS: String(TIMEOUT_MS) },
-    ledgerEnv: (spec) => ({
-      AIKI_BLOCK_INTERVAL_MS: '50',
-      AIKI_ANCHOR_INTERVAL_MS: '50',
-      AIKI_LEASE_MS: '2500', // a killed ledger's successor takes over within two leases (see ledger.crash.test.ts)
-      ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: String(GENESIS) }]) } : {}),
-    }),
-  });
-  mongo = new MongoClient(mongoUri());
-});
-
-afterAll(async () => {
-  await mongo?.close();
-  await stopTestCluster(cluster, prefix);
+const fed = useTestCluster('settle', {
+  municipalities: [KYOTO, OSAKA, NARA],
+  pollIntervalMs: 200,
+  mainchainEnv: { ...FAST_SETTLEMENT, AIKI_SETTLEMENT_TIMEOUT_MS: String(TIMEOUT_MS) },
+  ledgerEnv: {
+    ...FAST_LEDGERS,
+    AIKI_LEASE_MS: '2500', // a killed ledger's successor takes over within two leases (see ledger.crash.test.ts)
+  },
+  genesis: { kyoto: funds(GENESIS, treasury) },
 });
 
 const SETTLEMENT = `query($id: String!) { settlement(id: $id) {
@@ -84,7 +69,7 @@ interface Settlement {
 
 async function send(from: Wallet, to: string, amount: number, n: number): Promise<string> {
   const municipality = from.address.split(':')[0]!;
-  const r = await gql(cluster.gateway.url, SUBMIT, { m: municipality, t: transfer(from, to, amount, n) });
+  const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: municipality, t: transfer(from, to, amount, n) });
   expect(r.errors).toBeUndefined();
   return (r.data!.submitTransaction as { id: string }).id;
 }
@@ -92,7 +77,7 @@ async function send(from: Wallet, to: string, amount: number, n: number): Promis
 async function settled(id: string, status: string, timeoutMs = 20_000): Promise<Settlement> {
   return eventually(
     async () => {
-      const r = await gql(cluster.gateway.url, SETTLEMENT, { id });
+      const r = await gql(fed.cluster.gateway.url, SETTLEMENT, { id });
       expect(r.errors).toBeUndefined();
       const s = r.data?.settlement as Settlement | null;
       // Final, and every step sealed on the main chain.
@@ -104,20 +89,20 @@ async function settled(id: string, status: string, timeoutMs = 20_000): Promise<
 }
 
 async function balance(address: string): Promise<number> {
-  const r = await gql(cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance } }', { a: address });
+  const r = await gql(fed.cluster.gateway.url, 'query($a: String!) { account(address: $a) { balance } }', { a: address });
   expect(r.errors).toBeUndefined();
   return Number((r.data!.account as { balance: string }).balance);
 }
 
 /** Kills a municipality's ledger (kill -9); returns a function that starts it again where it was registered. */
 async function outage(spec: MunicipalitySpec): Promise<() => Promise<void>> {
-  const ledger = cluster.ledgers.get(spec.code)!;
+  const ledger = fed.cluster.ledgers.get(spec.code)!;
   const port = Number(new URL(ledger.url).port);
   await ledger.kill();
-  return async () => void (await cluster.startLedger(spec, port));
+  return async () => void (await fed.cluster.startLedger(spec, port));
 }
 
-const statusOf = async (id: string) => ((await gql(cluster.gateway.url, SETTLEMENT, { id })).data?.settlement as Settlement | null)?.status;
+const statusOf = async (id: string) => ((await gql(fed.cluster.gateway.url, SETTLEMENT, { id })).data?.settlement as Settlement | null)?.status;
 
 describe('transfers between municipalities', () => {
   it('settles kyoto → osaka, then osaka → nara, each credited once, with every step sealed on the main chain', async () => {
@@ -140,7 +125,7 @@ describe('transfers between municipalities', () => {
     const id = await send(treasury, mirror, 5, ++nonce);
     await settled(id, 'CREDITED');
     const r = await gql(
-      cluster.gateway.url,
+      fed.cluster.gateway.url,
       'query($k: String!) { keyAccounts(publicKey: $k) { id balance transactions(first: 5) { edges { node { kind amount } } } } }',
       { k: bytesToHex(treasury.publicKey) },
     );
@@ -199,8 +184,8 @@ describe('transfers between municipalities', () => {
     expect(await balance(treasury.address)).toBe(before);
     expect(await balance(erin.address)).toBe(0);
     // The aborted credit is recorded at the destination, so the order can never be written later.
-    const credit = (await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status rejection { code } } }', { id: s.credit!.id })).data!
-      .transaction;
+    const credit = (await gql(fed.cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status rejection { code } } }', { id: s.credit!.id }))
+      .data!.transaction;
     expect(credit).toEqual({ status: 'REJECTED', rejection: { code: 'SETTLEMENT_ABORTED' } });
   });
 
@@ -216,7 +201,7 @@ describe('transfers between municipalities', () => {
       time: new Date().toISOString(),
     };
     const forged = signSettlement(body, impostor.secretKey);
-    const osaka = cluster.ledgers.get('osaka')!.url;
+    const osaka = fed.cluster.ledgers.get('osaka')!.url;
     const settle = await gql(osaka, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', { o: forged });
     expect(settle.errors?.[0]?.extensions?.code).toBe('BAD_SIGNATURE');
     const abort = await gql(
@@ -232,7 +217,7 @@ describe('transfers between municipalities', () => {
       o: { ...forged, body: { ...body, to: { $gt: '' } } },
     });
     expect(injected.errors?.length).toBeGreaterThan(0);
-    const found = await gql(cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status } }', { id: `osaka:${settlementEntryId(body)}` });
+    const found = await gql(fed.cluster.gateway.url, 'query($id: String!) { transaction(id: $id) { status } }', { id: `osaka:${settlementEntryId(body)}` });
     expect(found.errors?.[0]?.extensions?.code).toBe('TRANSACTION_NOT_FOUND');
   });
 
@@ -247,13 +232,13 @@ describe('transfers between municipalities', () => {
       amount: '1000000000000000',
       time: new Date().toISOString(),
     };
-    const order = signSettlement(body, hexToBytes(cluster.keys.mainchain));
-    const gateway = cluster.gateway.url;
+    const order = signSettlement(body, hexToBytes(fed.cluster.keys.mainchain));
+    const gateway = fed.cluster.gateway.url;
     const refusals = [
       await gql(gateway, 'mutation($o: [SettlementOrderInput!]!) { settle(municipality: "osaka", orders: $o) { status } }', { o: [order] }),
       await gql(gateway, 'mutation($o: SettlementOrderInput!, $s: String!) { abortSettlement(municipality: "osaka", order: $o, signature: $s) { status } }', {
         o: order,
-        s: bytesToHex(sign(abortBytes(settlementEntryId(body)), hexToBytes(cluster.keys.mainchain))),
+        s: bytesToHex(sign(abortBytes(settlementEntryId(body)), hexToBytes(fed.cluster.keys.mainchain))),
       }),
       await gql(gateway, 'mutation($b: [AnchorBlockInput!]!) { anchorBlocks(municipality: "osaka", blocks: $b) { height } }', {
         b: [{ header: '{}', hash: '00'.repeat(32), signature: '00'.repeat(64) }],
@@ -275,14 +260,14 @@ describe('transfers between municipalities', () => {
       [0, 'kyoto', 'osaka'],
       [1, 'osaka', 'nara'],
     ]);
-    const { stdout } = await run(process.execPath, ['cli/bin.js', '--url', cluster.gateway.url, 'verify', traced]);
+    const { stdout } = await run(process.execPath, ['cli/bin.js', '--url', fed.cluster.gateway.url, 'verify', traced]);
     expect(stdout).toMatch(/ok {3}hop 1 credit block/);
     expect(stdout).toMatch(/verified: 2 hop\(s\)/);
   });
 
   it('fails the verification, saying what broke, when any value of any proof in the trace is changed', async () => {
     const trace = await verifiedTrace();
-    const mainKey = ((await gql(cluster.gateway.url, '{ mainChain { sequencer } }')).data!.mainChain as { sequencer: string }).sequencer;
+    const mainKey = ((await gql(fed.cluster.gateway.url, '{ mainChain { sequencer } }')).data!.mainChain as { sequencer: string }).sequencer;
     const undetected: string[] = [];
     let changed = 0;
     for (const [path, value] of leaves(trace)) {
@@ -317,7 +302,7 @@ describe('transfers between municipalities', () => {
   it('refuses, offline, a trace whose settlement steps are incomplete, out of order, or hide an ABORTING step, naming the check', async () => {
     const credited = await verifiedTrace();
     const refunded = await verifiedTrace(aborted, 0);
-    const mainKey = ((await gql(cluster.gateway.url, '{ mainChain { sequencer } }')).data!.mainChain as { sequencer: string }).sequencer;
+    const mainKey = ((await gql(fed.cluster.gateway.url, '{ mainChain { sequencer } }')).data!.mainChain as { sequencer: string }).sequencer;
     type Hop = TraceInput['hops'][number];
     const keep = (trace: TraceInput, statuses: string[], status?: string) => {
       const copy = structuredClone(trace);
@@ -361,14 +346,14 @@ describe('transfers between municipalities', () => {
   });
 
   it('conserves money: every ledger verifies, and balances add up to the genesis with nothing in flight', async () => {
-    const { data } = await gql(cluster.gateway.url, '{ mainChain { sequencer } settlements(first: 1000) { status amount } }');
+    const { data } = await gql(fed.cluster.gateway.url, '{ mainChain { sequencer } settlements(first: 1000) { status amount } }');
     const all = data!.settlements as Array<{ status: string; amount: string }>;
     expect(all.length).toBe(nonce + 1);
     expect(all.every((s) => s.status === 'CREDITED' || s.status === 'REFUNDED')).toBe(true);
     const mainKey = hexToBytes((data!.mainChain as { sequencer: string }).sequencer);
     let total = 0;
     for (const code of ['kyoto', 'osaka', 'nara']) {
-      const db = mongo.db(`${prefix}_ledger_${code}`);
+      const db = fed.mongo.db(`${fed.prefix}_ledger_${code}`);
       await verifyStoredChain(db, mainKey);
       for (const a of await db.collection<AccountDoc>('accounts').find().toArray()) total += a.balance;
     }
@@ -380,7 +365,7 @@ describe('transfers between municipalities', () => {
 async function verifiedTrace(id = traced, depth = 3): Promise<TraceInput> {
   return eventually(
     async () => {
-      const r = await gql(cluster.gateway.url, TRACE_QUERY, { id, depth });
+      const r = await gql(fed.cluster.gateway.url, TRACE_QUERY, { id, depth });
       expect(r.errors).toBeUndefined();
       const { trace, mainChain } = r.data as { trace: TraceInput; mainChain: { sequencer: string } };
       return verifyTrace(trace, mainChain.sequencer).every((c) => c.ok) ? trace : undefined;

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { Cluster } from '../../cluster/cluster.ts';
 import { isSettlement } from '../../core/index.ts';
 import type { AccountDoc, BlockDoc } from '../../subgraphs/ledger/models.ts';
-import { KYOTO, NARA, OSAKA } from './cluster.ts';
+import { funds, KYOTO, NARA, OSAKA, type Allocation } from './cluster.ts';
 import { eventually, gql } from './helpers.ts';
 import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './ledger.ts';
 
@@ -24,9 +24,9 @@ export function townWallets(): Map<string, Wallet[]> {
   return new Map(TOWNS.map((t) => [t.code, Array.from({ length: WALLETS_PER_TOWN }, () => wallet(t.code))]));
 }
 
-/** AIKI_GENESIS of a town's ledger: each of its wallets funded with FUNDS. */
-export function genesisOf(wallets: Map<string, Wallet[]>, code: string): string {
-  return JSON.stringify((wallets.get(code) ?? []).map((w) => ({ address: w.address, amount: String(FUNDS) })));
+/** Each town's genesis: each of its wallets funded with FUNDS. */
+export function townGenesis(wallets: Map<string, Wallet[]>): Record<string, Allocation[]> {
+  return Object.fromEntries([...wallets].map(([code, own]) => [code, funds(FUNDS, ...own)]));
 }
 
 /**
