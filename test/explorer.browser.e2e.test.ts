@@ -15,23 +15,22 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { bytesToHex, canonicalJson, hexToBytes, signVote } from '../core/index.ts';
 import { ensureExplorerBuilt } from '../explorer/build.ts';
 import { launchChromium, watchedPage, type WatchedPage } from './support/browser.ts';
-import { eventually, gql, uniquePrefix } from './support/helpers.ts';
-import { startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually, gql } from './support/helpers.ts';
+import { FAST_LEDGERS, FAST_SETTLEMENT, funds, useTestCluster } from './support/cluster.ts';
 import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
 import { send as sendTransfer, threeHops } from './support/threeHops.ts';
 
 const TOKEN = 'explorer-token';
 const treasury = wallet('kyoto');
 /** A member's governance key: by default its ledger's sequencer key, which the cluster made. */
-const devKey = (code: string) => hexToBytes(cluster.keys.sequencer(code));
+const devKey = (code: string) => hexToBytes(fed.cluster.keys.sequencer(code));
 const run = promisify(execFile);
-let cluster: Cluster;
-let prefix: string;
 let browser: Browser;
+/** Chromium, launched while the cluster starts. */
+let chromium: Promise<Browser> | undefined;
 let origin: string;
 let gateway: string;
 let listed: { server: Server; origin: string };
@@ -58,34 +57,35 @@ const send = (from: Wallet, to: string, amount: number) => sendTransfer(gateway,
 
 beforeAll(async () => {
   ensureExplorerBuilt();
-  prefix = uniquePrefix('explorer');
   dir = mkdtempSync(join(tmpdir(), 'aiki-explorer-'));
   [listed, unlisted] = await Promise.all([otherOrigin(), otherOrigin()]);
-  [cluster, browser] = await Promise.all([
-    startTestCluster(prefix, {
-      municipalities: [
-        { code: 'kyoto', name: '京都市 Kyoto' },
-        { code: 'osaka', name: '大阪市 Osaka' },
-        { code: 'nara', name: '奈良市 Nara' },
-      ],
-      operatorToken: TOKEN,
-      pollIntervalMs: 500,
-      gatewayEnv: { AIKI_CORS_ORIGINS: listed.origin },
-      mainchainEnv: {
-        AIKI_MAIN_BLOCK_INTERVAL_MS: '100',
-        AIKI_SETTLE_INTERVAL_MS: '100',
-        AIKI_SETTLEMENT_TIMEOUT_MS: '60000',
-        AIKI_VOTING_PERIOD_MS: '600000',
-      },
-      ledgerEnv: (spec) => ({
-        AIKI_BLOCK_INTERVAL_MS: '50',
-        AIKI_ANCHOR_INTERVAL_MS: '50',
-        ...(spec.code === 'kyoto' ? { AIKI_GENESIS: JSON.stringify([{ address: treasury.address, amount: '1000000' }]) } : {}),
-      }),
-    }),
-    launchChromium(),
-  ]);
-  gateway = cluster.gateway.url;
+  chromium = launchChromium();
+  chromium.catch(() => undefined); // awaited once the cluster is up, and failing there
+});
+afterAll(() => {
+  listed?.server.close();
+  unlisted?.server.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const fed = useTestCluster('explorer', () => ({
+  municipalities: [
+    { code: 'kyoto', name: '京都市 Kyoto' },
+    { code: 'osaka', name: '大阪市 Osaka' },
+    { code: 'nara', name: '奈良市 Nara' },
+  ],
+  operatorToken: TOKEN,
+  pollIntervalMs: 500,
+  gatewayEnv: { AIKI_CORS_ORIGINS: listed.origin },
+  mainchainEnv: { ...FAST_SETTLEMENT, AIKI_SETTLEMENT_TIMEOUT_MS: '60000', AIKI_VOTING_PERIOD_MS: '600000' },
+  ledgerEnv: FAST_LEDGERS,
+  genesis: { kyoto: funds(1_000_000, treasury) },
+}));
+afterAll(async () => (await chromium?.catch(() => undefined))?.close());
+
+beforeAll(async () => {
+  browser = (await chromium)!;
+  gateway = fed.cluster.gateway.url;
   origin = new URL(gateway).origin;
 
   ({ traced, hops } = await threeHops(gateway, nonces, treasury));
@@ -121,14 +121,6 @@ beforeAll(async () => {
     'the proposal passed and sealed',
   );
 }, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stopTestCluster(cluster, prefix);
-  listed?.server.close();
-  unlisted?.server.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 /** An explorer page at `hash`; after the test, no request may have left the origin and nothing may have logged an error. */
 async function explorer(hash: string, locale?: string): Promise<WatchedPage> {

@@ -10,10 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.ts';
 import { spawnService } from '../cluster/services.ts';
-import { eventually, uniquePrefix } from './support/helpers.ts';
-import { KYOTO, startTestCluster, stopTestCluster } from './support/cluster.ts';
+import { eventually } from './support/helpers.ts';
+import { KYOTO, useTestCluster } from './support/cluster.ts';
 
 /** One span as OTLP/JSON carries it (opentelemetry-proto, trace.proto; ids as hex). */
 interface OtlpSpan {
@@ -38,8 +37,6 @@ const spans: Received[] = [];
 const requests: Array<{ path: string; contentType: string }> = [];
 let collector: Server;
 let collectorUrl: string;
-let cluster: Cluster;
-const prefix = uniquePrefix('tracing');
 
 beforeAll(async () => {
   // The collector: POST /v1/traces with an ExportTraceServiceRequest in JSON, answered with an empty ExportTraceServiceResponse.
@@ -60,20 +57,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => collector.listen(0, '127.0.0.1', () => r()));
   collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
-  // Every service exports there, in batches sent every 200 ms.
-  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_BSP_SCHEDULE_DELAY: '200' };
-  cluster = await startTestCluster(prefix, {
-    municipalities: [KYOTO],
-    operatorToken: 'tracing-token',
-    mainchainEnv: otel,
-    gatewayEnv: otel,
-    ledgerEnv: () => otel,
-  });
 });
+afterAll(() => new Promise<void>((r) => (collector ? collector.close(() => r()) : r())));
 
-afterAll(async () => {
-  await stopTestCluster(cluster, prefix);
-  await new Promise<void>((r) => (collector ? collector.close(() => r()) : r()));
+const fed = useTestCluster('tracing', () => {
+  // Every service exports to the collector, in batches sent every 200 ms.
+  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_BSP_SCHEDULE_DELAY: '200' };
+  return { municipalities: [KYOTO], mainchainEnv: otel, gatewayEnv: otel, ledgerEnv: otel };
 });
 
 const attribute = (span: OtlpSpan, key: string) => {
@@ -87,7 +77,7 @@ describe('a gateway request traced across the federation', () => {
     const traceId = randomBytes(16).toString('hex');
     const clientSpan = randomBytes(8).toString('hex');
     const txid = randomBytes(32).toString('hex'); // looked up in the database: an absence is never cached
-    const res = await fetch(cluster.gateway.url, {
+    const res = await fetch(fed.cluster.gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${clientSpan}-01` },
       body: JSON.stringify({ query: `query Lookup { municipality(code: "kyoto") { chain { transaction(txid: "${txid}") { id } } } }` }),
@@ -146,7 +136,7 @@ describe('a tracing variable that is wrong', () => {
   it('stops the service at start with a log line naming the variable', async () => {
     const lines: string[] = [];
     const start = spawnService('gateway-bad-otel', 'gateway', {
-      env: { AIKI_MAINCHAIN_URL: cluster.mainchain.url, AIKI_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_TRACES_SAMPLER_ARG: '1.5' },
+      env: { AIKI_MAINCHAIN_URL: fed.cluster.mainchain.url, AIKI_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_TRACES_SAMPLER_ARG: '1.5' },
       onLog: (line) => void lines.push(line),
     });
     await expect(start).rejects.toThrow(/did not start: exited \(1\)/);

@@ -1,7 +1,7 @@
 /**
- * A federation for one test file: the cluster of `cluster/cluster.ts` on the test run's database
- * server (test/support/globalSetup.ts), its databases named under a prefix of the file's own, and
- * the municipalities the tests use.
+ * A federation for one test file ({@link useTestCluster}): the cluster of `cluster/cluster.ts` on the
+ * test run's database server (test/support/globalSetup.ts), its databases named under a prefix of
+ * the file's own; the municipalities and the settings the tests use.
  */
 import { startCluster, type Cluster, type ClusterOptions, type MunicipalitySpec } from '../../cluster/cluster.ts';
 import { MongoClient } from 'mongodb';
@@ -11,17 +11,6 @@ import { dropDatabases, eventually, gql, mongoUri, uniquePrefix, type GraphQLRep
 export const KYOTO: MunicipalitySpec = { code: 'kyoto', name: 'Kyoto' };
 export const OSAKA: MunicipalitySpec = { code: 'osaka', name: 'Osaka' };
 export const NARA: MunicipalitySpec = { code: 'nara', name: 'Nara' };
-
-/** Starts a cluster whose databases are named `<prefix>_…` (a {@link uniquePrefix} of the file) on the shared server; stop it with {@link stopTestCluster}. */
-export function startTestCluster(prefix: string, opts: Omit<ClusterOptions, 'db' | 'dbPrefix'>): Promise<Cluster> {
-  return startCluster({ ...opts, db: { uri: mongoUri(), kind: 'external', stop: async () => {} }, dbPrefix: prefix });
-}
-
-/** Stops the cluster (if it started) and drops its databases (even if it did not start: some may have been made). */
-export async function stopTestCluster(cluster: Cluster | undefined, prefix: string): Promise<void> {
-  await cluster?.stop();
-  await dropDatabases(mongoUri(), prefix);
-}
 
 /** Ledgers that seal a block and anchor their chain every 50 ms (tests wait on both). */
 export const FAST_LEDGERS: Record<string, string> = { AIKI_BLOCK_INTERVAL_MS: '50', AIKI_ANCHOR_INTERVAL_MS: '50' };
@@ -62,11 +51,11 @@ export interface TestCluster {
 /**
  * Registers with vitest a `beforeAll` that starts a cluster on the test run's database server, its
  * databases named under a fresh {@link uniquePrefix} of `name`, and an `afterAll` that stops it and
- * drops those databases ({@link stopTestCluster}). `options` may be a function, called in that
- * `beforeAll`, where they depend on what the file makes first. vitest runs `beforeAll` hooks in the
- * order they were registered and `afterAll` hooks in the reverse order: a hook registered after this
- * call runs with the cluster started and ends before it stops. `timeoutMs`: the start's time-out,
- * if not vitest's hookTimeout.
+ * drops those databases (even if it did not start: some may have been made). `options` may be a
+ * function, called in that `beforeAll`, where they depend on what the file makes first. vitest runs
+ * `beforeAll` hooks in the order they were registered and `afterAll` hooks in the reverse order: a
+ * hook registered after this call runs with the cluster started and ends before it stops.
+ * `timeoutMs`: the start's time-out, if not vitest's hookTimeout.
  */
 export function useTestCluster(name: string, options: TestClusterOptions | (() => TestClusterOptions), timeoutMs?: number): TestCluster {
   const prefix = uniquePrefix(name);
@@ -74,18 +63,21 @@ export function useTestCluster(name: string, options: TestClusterOptions | (() =
   let mongo: MongoClient | undefined;
   beforeAll(async () => {
     const { ledgerEnv, genesis, ...rest } = typeof options === 'function' ? options() : options;
-    started = await startTestCluster(prefix, {
+    started = await startCluster({
       operatorToken: `${prefix}-operator`,
       ...rest,
       ledgerEnv: (spec) => ({
         ...(typeof ledgerEnv === 'function' ? ledgerEnv(spec) : ledgerEnv),
         ...(genesis?.[spec.code] ? { AIKI_GENESIS: JSON.stringify(genesis[spec.code]) } : {}),
       }),
+      db: { uri: mongoUri(), kind: 'external', stop: async () => {} },
+      dbPrefix: prefix,
     });
   }, timeoutMs);
   afterAll(async () => {
     await mongo?.close();
-    await stopTestCluster(started, prefix);
+    await started?.stop();
+    await dropDatabases(mongoUri(), prefix);
   });
   return {
     prefix,
