@@ -24,7 +24,7 @@ import {
 import { creditedAndSealed } from './support/threeHops.ts';
 import { eventually, gql, mongoUri } from './support/helpers.ts';
 import { FAST_LEDGERS, FAST_SETTLEMENT, funds, KYOTO, OSAKA, useTestCluster } from './support/cluster.ts';
-import { SUBMIT, transfer, wallet, type Wallet } from './support/ledger.ts';
+import { SUBMIT, submitUntilAcknowledged, transfer, wallet, type Wallet } from './support/ledger.ts';
 
 const kyotoTreasury = wallet('kyoto');
 const kyotoSender = wallet('kyoto');
@@ -32,6 +32,8 @@ const osakaTreasury = wallet('osaka');
 const kyotoLocals = Array.from({ length: 6 }, () => wallet('kyoto'));
 const osakaLocals = Array.from({ length: 3 }, () => wallet('osaka'));
 const run = promisify(execFile);
+/** What a client submitting through the gateway sends again: a ledger that did not answer in time, or had no sequencer for a moment. */
+const RETRYABLE = new Set(['SHARD_UNAVAILABLE', 'SEQUENCER_UNAVAILABLE']);
 const dir = mkdtempSync(join(tmpdir(), 'aiki-backup-e2e-'));
 /** A transfer from kyoto to osaka made in the first test: its settlement is compared in the second. */
 let settled = '';
@@ -93,11 +95,9 @@ function load(from: Wallet, to: Wallet[], stop: () => boolean): { done: Promise<
   let nonce = 0;
   const done = (async () => {
     while (!stop()) {
-      const t = transfer(from, to[nonce % to.length]!.address, 1 + (nonce % 7), nonce + 1);
-      const r = await gql(fed.cluster.gateway.url, SUBMIT, { m: from.address.split(':')[0], t });
-      if (r.errors) throw new Error(`a transfer was refused: ${JSON.stringify(r.errors)}`);
-      nonce++;
-      ids.push(r.data!.submitTransaction.id);
+      const n = nonce;
+      ids.push(await submitUntilAcknowledged(fed.cluster.gateway.url, () => transfer(from, to[n % to.length]!.address, 1 + (n % 7), n + 1), RETRYABLE));
+      nonce = n + 1;
     }
   })();
   return { done, ids, nonce: () => nonce };

@@ -9,8 +9,8 @@ import type { Cluster } from '../../cluster/cluster.ts';
 import { isSettlement } from '../../core/index.ts';
 import type { AccountDoc, BlockDoc } from '../../subgraphs/ledger/models.ts';
 import { funds, KYOTO, NARA, OSAKA, type Allocation } from './cluster.ts';
-import { eventually, gql } from './helpers.ts';
-import { SUBMIT, transfer, verifyStoredChain, wallet, type Wallet } from './ledger.ts';
+import { eventually } from './helpers.ts';
+import { submitUntilAcknowledged, transfer, verifyStoredChain, wallet, type Wallet } from './ledger.ts';
 
 export const TOWNS = [KYOTO, OSAKA, NARA];
 export const WALLETS_PER_TOWN = 6;
@@ -27,25 +27,6 @@ export function townWallets(): Map<string, Wallet[]> {
 /** Each town's genesis: each of its wallets funded with FUNDS. */
 export function townGenesis(wallets: Map<string, Wallet[]>): Record<string, Allocation[]> {
   return Object.fromEntries([...wallets].map(([code, own]) => [code, funds(FUNDS, ...own)]));
-}
-
-/**
- * Sends one signed transfer to its sender's ledger until it is acknowledged: the same transfer each
- * time, in a request signed afresh each time (gql signs at every call), so a request held up on a
- * busy machine and refused as expired (SIGNATURE_EXPIRED) is sent again like any retryable refusal.
- * A refusal whose code is not `retryable` fails.
- */
-async function sendUntilAcknowledged(cluster: Cluster, retryable: Set<string>, from: Wallet, to: string, amount: number, nonce: number): Promise<string> {
-  const tx = transfer(from, to, amount, nonce);
-  const town = from.address.split(':')[0]!;
-  for (;;) {
-    const reply = await gql(cluster.ledgers.get(town)!.url, SUBMIT, { m: town, t: tx }).catch(() => undefined);
-    const id = (reply?.data?.submitTransaction as { id?: string } | undefined)?.id;
-    if (id) return id;
-    const code = reply?.errors?.[0]?.extensions?.code;
-    if (code && !retryable.has(code)) throw new Error(`${code}: ${reply!.errors![0]!.message}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 export interface Traffic {
@@ -68,7 +49,8 @@ export function randomTransfers(cluster: Cluster, wallets: Map<string, Wallet[]>
     mine.map(async (from) => {
       for (let nonce = 1; nonce <= PER_WALLET; nonce++) {
         const to = pick(wallets.get(pick(TOWNS.filter((t) => t.code !== town)).code)!);
-        acknowledged.push(await sendUntilAcknowledged(cluster, retryable, from, to.address, 1 + Math.floor(Math.random() * 100), nonce));
+        const amount = 1 + Math.floor(Math.random() * 100);
+        acknowledged.push(await submitUntilAcknowledged(cluster.ledgers.get(town)!.url, () => transfer(from, to.address, amount, nonce), retryable));
       }
     }),
   );

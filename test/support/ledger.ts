@@ -24,7 +24,7 @@ import { merkleRoot } from '../../core/index.ts';
 import { blockKey, type AccountDoc, type BlockDoc } from '../../subgraphs/ledger/models.ts';
 import { DEFAULT_GENESIS_TIME, startLedgerSubgraph, type LedgerConfig, type RunningLedger } from '../../subgraphs/ledger/server.ts';
 import { createLogger, type Logger } from '../../runtime/log.ts';
-import { mongoUri } from './helpers.ts';
+import { gql, mongoUri } from './helpers.ts';
 
 export interface Wallet extends KeyPair {
   address: string;
@@ -78,6 +78,29 @@ export function startTestLedger(
 export const SUBMIT = `mutation($m: String!, $t: SignedTransactionInput!) {
   submitTransaction(municipality: $m, transaction: $t) { id txid status }
 }`;
+
+/**
+ * Submits a transfer to `url` (its sender's ledger, or the gateway) until it is acknowledged, and
+ * returns its id, as a client on a busy network does: the same signed transfer each time, in a request
+ * signed afresh each time (gql signs at every call), sent again after no answer or a refusal whose
+ * code is `retryable`; any other refusal fails. Sent again for longer than the ledger's window for a
+ * transfer's time (BAD_TRANSACTION on `time`), the transfer was never admitted — an admitted one
+ * would be pending, or its nonce spent — so `sign` signs it again, with the same nonce.
+ */
+export async function submitUntilAcknowledged(url: string, sign: () => SignedTransaction, retryable: ReadonlySet<string>): Promise<string> {
+  let tx = sign();
+  const municipality = tx.body.from.split(':')[0]!;
+  for (;;) {
+    const reply = await gql(url, SUBMIT, { m: municipality, t: tx }).catch(() => undefined);
+    const id = (reply?.data?.submitTransaction as { id?: string } | undefined)?.id;
+    if (id) return id;
+    const error = reply?.errors?.[0];
+    const code = error?.extensions?.code;
+    if (code === 'BAD_TRANSACTION' && error?.extensions?.field === 'time') tx = sign();
+    else if (code && !retryable.has(code)) throw new Error(`${code}: ${error!.message}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 /**
  * Checks a municipality's stored chain end to end, as an independent verifier would: every block
