@@ -30,23 +30,17 @@ import {
 import { blockKey, type AccountDoc, type BlockDoc, type StoredTx } from '../../subgraphs/ledger/models.ts';
 import { accountsAfter, LedgerStore, touchedBy } from '../../subgraphs/ledger/store.ts';
 import type { Lookups } from '../../db/mongo.ts';
+import { funds, type Allocation } from './cluster.ts';
+import { wallet, type Wallet } from './ledger.ts';
 
 const WINDOW = 8;
 const RECIPIENTS = 4096;
 const TICKS_PER_EVENT = 10;
 
-export interface Sender {
-  secretKey: Uint8Array;
-  address: string;
-}
-
 /** `n` senders of `municipality`, and the genesis allocations (AIKI_GENESIS) that fund each with `amount`. */
-export function fundedSenders(municipality: string, n: number, amount: bigint): { senders: Sender[]; genesis: Array<{ address: string; amount: string }> } {
-  const senders = Array.from({ length: n }, () => {
-    const { secretKey, publicKey } = generateKeyPair();
-    return { secretKey, address: formatAddress(municipality, publicKey) };
-  });
-  return { senders, genesis: senders.map((s) => ({ address: s.address, amount: amount.toString() })) };
+export function fundedSenders(municipality: string, n: number, amount: bigint): { senders: Wallet[]; genesis: Allocation[] } {
+  const senders = Array.from({ length: n }, () => wallet(municipality));
+  return { senders, genesis: funds(amount, ...senders) };
 }
 
 export interface WriteChainOptions {
@@ -56,7 +50,7 @@ export interface WriteChainOptions {
   /** Hex of the sequencer's secret key (the one the main chain registered). */
   sequencerKey: string;
   /** Funded at genesis (see {@link fundedSenders}); a window has at most one block per sender. */
-  senders: Sender[];
+  senders: Wallet[];
   /** How many blocks to add after the stored head. */
   blocks: number;
   maxTxPerBlock?: number;
