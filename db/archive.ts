@@ -18,13 +18,68 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { BSON, type Collection, type Db } from 'mongodb';
-import { aikiError } from '../core/errors.ts';
+import { AikiError, aikiError } from '../core/errors.ts';
 import { blockKey, findByIds, type Lookups } from './mongo.ts';
 
 const { EJSON } = BSON;
 
 /** The `format` of the first record (the header) of every chain's archive, at version `v: 1`. */
 export const ARCHIVE_FORMAT = 'aiki-archive';
+
+/** The fields of every chain's archive header, its first record `{ "archive": … }`; a chain's header adds its own. */
+export interface ArchiveHeader<Chain extends string> {
+  format: typeof ARCHIVE_FORMAT;
+  v: 1;
+  chain: Chain;
+  /** Hex of the key that signed the genesis block. */
+  sequencer: string;
+  /** The database it was read from. */
+  database: string;
+  createdAt: string;
+}
+
+/** The header of a new archive of `chain`, read from `db`, whose genesis block is `genesis`. */
+export function archiveHeader<Chain extends string>(chain: Chain, db: Db, genesis: { header: { sequencer: string } }): ArchiveHeader<Chain> {
+  return { format: ARCHIVE_FORMAT, v: 1, chain, sequencer: genesis.header.sequencer, database: db.databaseName, createdAt: new Date().toISOString() };
+}
+
+/** Whether `value` is 64 lower-case hex characters (a key or a hash in an archive). */
+export const isHex64 = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+
+/** Where a reader found damage: the line, and the block (with its height) and check when there is one. */
+export interface DamageAt {
+  height?: number;
+  check?: string;
+  collection?: string;
+}
+
+/** ARCHIVE_INVALID for damage at `line`, naming the block (`<blockName> <height>`) when there is one; nothing is written. */
+export function archiveInvalid(blockName: string, line: number, message: string, at: DamageAt = {}): AikiError {
+  const where = at.height !== undefined ? `${blockName} ${at.height} (line ${line})` : `line ${line}`;
+  return aikiError('ARCHIVE_INVALID', `${where}${at.check ? `, ${at.check}` : ''}: ${message}. Nothing was written.`, { line, ...at });
+}
+
+/** The message of a coded error (with its code) or of any other. */
+export const reasonOf = (err: unknown): string => (err instanceof AikiError ? `${err.code}: ${err.message}` : (err as Error).message);
+
+/**
+ * Checks what every archive header holds, for an archive of `chain` (`what`: the chain as a reader
+ * names it; `key`: its genesis key as a reader names it), and returns it for the chain to check the
+ * rest; ARCHIVE_INVALID at `line` otherwise.
+ */
+export function checkArchiveHeader<Header extends ArchiveHeader<string>>(
+  value: unknown,
+  line: number,
+  expected: { chain: Header['chain']; what: string; key: string; blockName: string },
+): Partial<Header> & ArchiveHeader<Header['chain']> {
+  const invalid = (message: string) => archiveInvalid(expected.blockName, line, message);
+  const h = value as Partial<ArchiveHeader<string>> | null | undefined;
+  if (typeof h !== 'object' || h === null) throw invalid('the archive header is not an object');
+  if (h.format !== ARCHIVE_FORMAT || h.v !== 1) throw invalid(`not an ${ARCHIVE_FORMAT} version 1 (format ${String(h.format)}, v ${String(h.v)})`);
+  if (h.chain !== expected.chain) throw invalid(`this is an archive of ${String(h.chain)}, not of ${expected.what}`);
+  if (!isHex64(h.sequencer)) throw invalid(`the archive header has no ${expected.key} key`);
+  return h as Partial<Header> & ArchiveHeader<Header['chain']>;
+}
 
 export type ArchiveRecord = Record<string, unknown>;
 

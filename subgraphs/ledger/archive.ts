@@ -22,7 +22,22 @@
  * writes, block by block in height order.
  */
 import type { Db } from 'mongodb';
-import { ARCHIVE_FORMAT, ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveRecord, type ArchiveWriter, type Follow } from '../../db/archive.ts';
+import {
+  ArchiveDamage,
+  archiveHeader,
+  archiveInvalid,
+  assertEmpty,
+  checkArchiveHeader,
+  isHex64,
+  reasonOf,
+  type ArchiveHeader,
+  type DamageAt,
+  eachBlock,
+  readArchive,
+  type ArchiveRecord,
+  type ArchiveWriter,
+  type Follow,
+} from '../../db/archive.ts';
 import type { Lookups } from '../../db/mongo.ts';
 import {
   AikiError,
@@ -45,18 +60,10 @@ import { accountsAfter, LedgerStore, touchedBy } from './store.ts';
 import { blockKey, type AccountDoc, type BlockDoc, type EntryBody, type MempoolDoc, type PendingTx, type RejectedDoc, type StoredTx } from './models.ts';
 
 /** The archive's first record. Its keys are claims until pinned (`--sequencer-key`, `--mainchain-key`, or the federation's). */
-export interface LedgerArchiveHeader {
-  format: typeof ARCHIVE_FORMAT;
-  v: 1;
-  chain: 'ledger';
+export interface LedgerArchiveHeader extends ArchiveHeader<'ledger'> {
   municipality: string;
-  /** The sequencer key of the genesis block. */
-  sequencer: string;
   /** The main chain's key that settlement entries are signed with, as the backup was told it; null if not. */
   mainchainKey: string | null;
-  /** The database it was read from. */
-  database: string;
-  createdAt: string;
 }
 
 export interface BackupResult {
@@ -77,7 +84,6 @@ export interface BackupOptions {
 }
 
 /** Blocks read at once (by `_id`: one `$in` on MongoDB, parallel `findOne`s on FerretDB). */
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A block as archived: the stored document without `_id` and `height` (both are the header's height). */
 function blockRecord(doc: BlockDoc): ArchiveRecord {
@@ -100,16 +106,7 @@ export async function backupLedger(db: Db, lookups: Lookups, writer: ArchiveWrit
   if (!genesis) throw new Error(`database ${db.databaseName} holds no ledger: it has no genesis block`);
   if (genesis.header.municipality !== opts.municipality)
     throw new Error(`database ${db.databaseName} holds ${genesis.header.municipality}'s ledger, not ${opts.municipality}'s`);
-  const header: LedgerArchiveHeader = {
-    format: ARCHIVE_FORMAT,
-    v: 1,
-    chain: 'ledger',
-    municipality: opts.municipality,
-    sequencer: genesis.header.sequencer,
-    mainchainKey: opts.mainchainKey ?? null,
-    database: db.databaseName,
-    createdAt: new Date().toISOString(),
-  };
+  const header: LedgerArchiveHeader = { ...archiveHeader('ledger', db, genesis), municipality: opts.municipality, mainchainKey: opts.mainchainKey ?? null };
   await writer.write({ archive: header });
 
   let transactions = 0;
@@ -167,13 +164,7 @@ export interface LedgerArchiveSummary {
 }
 
 /** ARCHIVE_INVALID for `line`, naming the block when there is one. */
-function invalid(line: number, message: string, at: { height?: number; check?: string } = {}): AikiError {
-  const where = at.height !== undefined ? `block ${at.height} (line ${line})` : `line ${line}`;
-  return aikiError('ARCHIVE_INVALID', `${where}${at.check ? `, ${at.check}` : ''}: ${message}. Nothing was written.`, { line, ...at });
-}
-
-/** The message of a coded core error or any other. */
-const reason = (err: unknown) => (err instanceof AikiError ? `${err.code}: ${err.message}` : (err as Error).message);
+const invalid = (line: number, message: string, at?: DamageAt) => archiveInvalid('block', line, message, at);
 
 /** The records of an archive, damage reported as ARCHIVE_INVALID naming the block that was due. */
 async function* records(
@@ -202,15 +193,10 @@ function only(record: ArchiveRecord, line: number, kinds: readonly string[], hei
 }
 
 function parseHeader(value: unknown, line: number): LedgerArchiveHeader {
-  const h = value as Partial<LedgerArchiveHeader> | null;
-  if (typeof h !== 'object' || h === null) throw invalid(line, 'the archive header is not an object');
-  if (h.format !== ARCHIVE_FORMAT || h.v !== 1) throw invalid(line, `not an ${ARCHIVE_FORMAT} version 1 (format ${String(h.format)}, v ${String(h.v)})`);
-  if (h.chain !== 'ledger') throw invalid(line, `this is an archive of ${String(h.chain)}, not of a municipal ledger`);
+  const h = checkArchiveHeader<LedgerArchiveHeader>(value, line, { chain: 'ledger', what: 'a municipal ledger', key: 'sequencer', blockName: 'block' });
   if (typeof h.municipality !== 'string' || !isMunicipalityCode(h.municipality))
     throw invalid(line, `the archive names no municipality (${String(h.municipality)})`);
-  if (typeof h.sequencer !== 'string' || !HEX64.test(h.sequencer)) throw invalid(line, 'the archive header has no sequencer key');
-  if (h.mainchainKey !== null && (typeof h.mainchainKey !== 'string' || !HEX64.test(h.mainchainKey)))
-    throw invalid(line, "the archive header's main-chain key is not 64 hex");
+  if (h.mainchainKey !== null && !isHex64(h.mainchainKey)) throw invalid(line, "the archive header's main-chain key is not 64 hex");
   return h as LedgerArchiveHeader;
 }
 
@@ -247,7 +233,7 @@ function parseBlock(value: unknown, line: number, height: number): BlockDoc {
     return { _id: blockKey(height), height, header: b.header, hash: b.hash, signature: b.signature, txs, ...(allocations && { allocations }) };
   } catch (err) {
     if (err instanceof AikiError && err.code === 'ARCHIVE_INVALID') throw err;
-    throw fail(reason(err));
+    throw fail(reasonOf(err));
   }
 }
 
@@ -273,7 +259,7 @@ function parseRejected(value: unknown, line: number, mainchainKey: string): Reje
       throw new Error('code, message and rejectedAt must be two strings and a date');
     return r as unknown as RejectedDoc;
   } catch (err) {
-    throw invalid(line, `a rejected transaction: ${reason(err)}`, { check: 'rejection' });
+    throw invalid(line, `a rejected transaction: ${reasonOf(err)}`, { check: 'rejection' });
   }
 }
 
@@ -300,7 +286,7 @@ function parsePending(value: unknown, line: number, mainchainKey: string): Mempo
     });
     return { _id: p._id, txs };
   } catch (err) {
-    throw invalid(line, `a mempool entry: ${reason(err)}`, { check: 'mempool' });
+    throw invalid(line, `a mempool entry: ${reasonOf(err)}`, { check: 'mempool' });
   }
 }
 

@@ -21,11 +21,24 @@
  * its block.
  */
 import type { Db } from 'mongodb';
-import { ARCHIVE_FORMAT, ArchiveDamage, assertEmpty, eachBlock, readArchive, type ArchiveWriter, type Follow } from '../../db/archive.ts';
+import {
+  ARCHIVE_FORMAT,
+  ArchiveDamage,
+  archiveHeader,
+  archiveInvalid,
+  assertEmpty,
+  checkArchiveHeader,
+  reasonOf,
+  type ArchiveHeader,
+  type DamageAt,
+  eachBlock,
+  readArchive,
+  type ArchiveWriter,
+  type Follow,
+} from '../../db/archive.ts';
 import type { Lookups } from '../../db/mongo.ts';
 import {
   AikiError,
-  aikiError,
   blockHash,
   checkBlock,
   checkHeaderShape,
@@ -85,15 +98,7 @@ const NOT_ARCHIVED: readonly string[] = [
   COLLECTIONS.proposalClaims,
 ];
 
-export interface MainchainArchiveHeader {
-  format: typeof ARCHIVE_FORMAT;
-  v: 1;
-  chain: 'mainchain';
-  /** The key of the genesis block. */
-  sequencer: string;
-  database: string;
-  createdAt: string;
-}
+export type MainchainArchiveHeader = ArchiveHeader<'mainchain'>;
 
 export interface MainchainBackupResult {
   blocks: number;
@@ -103,8 +108,6 @@ export interface MainchainBackupResult {
   /** Collections in the database that the archive does not hold (not derived either): name them to an operator. */
   unknown: string[];
 }
-
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Writes the archive of the main chain in `db`; the caller finishes it. Follows like a ledger's backup (subgraphs/ledger/archive.ts). */
 export async function backupMainchain(
@@ -117,14 +120,7 @@ export async function backupMainchain(
   const genesis = await blocks.findOne({ _id: blockKey(0) });
   if (!genesis || genesis.header.municipality !== MAIN_CHAIN)
     throw new Error(`database ${db.databaseName} holds no main chain: it has no main-chain genesis block`);
-  const header: MainchainArchiveHeader = {
-    format: ARCHIVE_FORMAT,
-    v: 1,
-    chain: 'mainchain',
-    sequencer: genesis.header.sequencer,
-    database: db.databaseName,
-    createdAt: new Date().toISOString(),
-  };
+  const header = archiveHeader('mainchain', db, genesis);
   await writer.write({ archive: header });
 
   let events = 0;
@@ -163,12 +159,8 @@ export interface MainchainArchiveSummary {
   sha256: string;
 }
 
-function invalid(line: number, message: string, at: { height?: number; check?: string; collection?: string } = {}): AikiError {
-  const where = at.height !== undefined ? `main-chain block ${at.height} (line ${line})` : `line ${line}`;
-  return aikiError('ARCHIVE_INVALID', `${where}${at.check ? `, ${at.check}` : ''}: ${message}. Nothing was written.`, { line, ...at });
-}
-
-const reason = (err: unknown) => (err instanceof AikiError ? `${err.code}: ${err.message}` : (err as Error).message);
+/** ARCHIVE_INVALID for `line`, naming the main-chain block when there is one. */
+const invalid = (line: number, message: string, at?: DamageAt) => archiveInvalid('main-chain block', line, message, at);
 
 const EVENT_FIELDS: Record<MainEvent['kind'], readonly string[]> = {
   anchor: ['id', 'kind', 'municipality', 'height', 'hash'],
@@ -197,7 +189,7 @@ function parseBlock(value: unknown, line: number, height: number): MainBlockDoc 
     return { _id: blockKey(height), height, header: b.header, hash: b.hash, signature: b.signature, events, poh };
   } catch (err) {
     if (err instanceof AikiError && err.code === 'ARCHIVE_INVALID') throw err;
-    throw fail(reason(err));
+    throw fail(reasonOf(err));
   }
 }
 
@@ -248,17 +240,19 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
     const keys = Object.keys(record);
     const kind = keys.length === 1 ? keys[0]! : '';
     if (!header) {
-      const h = record.archive as Partial<MainchainArchiveHeader> | undefined;
-      if (kind !== 'archive' || typeof h !== 'object' || h === null || h.format !== ARCHIVE_FORMAT || h.v !== 1)
-        throw invalid(line, `not an ${ARCHIVE_FORMAT} version 1`);
-      if (h.chain !== 'mainchain') throw invalid(line, `this is an archive of ${String(h.chain)}, not of the main chain`);
-      if (typeof h.sequencer !== 'string' || !HEX64.test(h.sequencer)) throw invalid(line, 'the archive header has no main-chain key');
+      if (kind !== 'archive') throw invalid(line, `not an ${ARCHIVE_FORMAT} version 1: it starts with no header`);
+      const h = checkArchiveHeader<MainchainArchiveHeader>(record.archive, line, {
+        chain: 'mainchain',
+        what: 'the main chain',
+        key: 'main-chain',
+        blockName: 'main-chain block',
+      });
       if (trust.sequencerKey && trust.sequencerKey !== h.sequencer)
         throw invalid(line, `the archive's genesis is signed by ${h.sequencer}, not the trusted main-chain key ${trust.sequencerKey}`, {
           height: 0,
           check: 'signature',
         });
-      header = h as MainchainArchiveHeader;
+      header = h;
       key = trust.sequencerKey ?? header.sequencer;
       due = 0;
       continue;
@@ -277,7 +271,7 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
           doc.poh,
         );
       } catch (err) {
-        throw invalid(line, reason(err), { height: doc.height, check: 'block' });
+        throw invalid(line, reasonOf(err), { height: doc.height, check: 'block' });
       }
       for (const e of doc.events) sealed.set(e.id, doc.height);
       parent = { header: doc.header, hash: doc.hash };
@@ -362,7 +356,7 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
         }
       }
     } catch (err) {
-      throw invalid(line, `${collection} ${String(value._id)}: ${reason(err)}`, { check: collection, collection });
+      throw invalid(line, `${collection} ${String(value._id)}: ${reasonOf(err)}`, { check: collection, collection });
     }
     documents[collection]!++;
   }
