@@ -35,17 +35,12 @@ export const AUDIT_BLOCK_FIELDS = `v municipality height hash prevHash time txRo
 export const AUDIT_ANCHOR_FIELDS =
   'municipality height hash header signature eventId inclusion { index treeSize path mainBlock { height hash header signature txRoot } }';
 
-export interface AuditTransaction {
+/** A transaction as the audit reads it (schema/ledger.graphql `Transaction`): the signed body's fields, its kind and signature. */
+export interface AuditTransaction extends Pick<TransferBody, 'from' | 'to' | 'amount' | 'nonce' | 'memo' | 'time'> {
   txid: string;
   kind: 'TRANSFER' | 'CREDIT' | 'REFUND';
   /** Credit or refund: `<source municipality>:<txid>` of the transfer it settles. */
   settlement: string | null;
-  from: string;
-  to: string;
-  amount: string;
-  nonce: number;
-  memo: string;
-  time: string;
   signature: string;
 }
 
