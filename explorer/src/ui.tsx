@@ -63,30 +63,53 @@ export function NotFound({ what }: { what: string }) {
   );
 }
 
-/** A table: a row of column heads (none: a plain list), then one row an item. */
+/** A column of a {@link Table}: its head, and its cell for each item (a `<td>`, with `class` and `testid` when given). */
+export interface Column<T> {
+  head?: ComponentChildren;
+  cell: (item: T, index: number) => ComponentChildren;
+  /** The cell's class (`num` for amounts): one for every item, or one for each. */
+  class?: string | ((item: T) => string);
+  testid?: string;
+}
+
+/**
+ * A table: a row of the columns' heads (none when no column has one), then one row an item, with
+ * `attrs` (its data attributes) on it. A column's head and cell are written together, so they
+ * cannot fall out of step.
+ */
 export function Table<T>({
   id,
-  heads,
+  columns,
   items,
-  row,
+  attrs,
 }: {
   id?: string;
-  heads?: ComponentChildren[];
+  columns: Column<T>[];
   items: T[];
-  row: (item: T, index: number) => ComponentChildren;
+  attrs?: (item: T) => Record<string, string | number>;
 }) {
   return (
     <table data-testid={id}>
-      {heads && (
+      {columns.some((c) => c.head !== undefined) && (
         <thead>
           <tr>
-            {heads.map((head) => (
-              <th>{head}</th>
+            {columns.map((c) => (
+              <th>{c.head}</th>
             ))}
           </tr>
         </thead>
       )}
-      <tbody>{items.map(row)}</tbody>
+      <tbody>
+        {items.map((item, index) => (
+          <tr {...attrs?.(item)}>
+            {columns.map((c) => (
+              <td class={typeof c.class === 'function' ? c.class(item) : c.class} data-testid={c.testid}>
+                {c.cell(item, index)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
     </table>
   );
 }
@@ -114,33 +137,28 @@ export function Pager({
   );
 }
 
-/** The heads of {@link TxCells}' columns. */
-export const txHeads = (): ComponentChildren[] => [t().transaction, t().kind, t().from, t().to, t().amount];
-
 /**
- * A transaction's cells in a table row: its id, kind, sender, recipient and amount — with `account`,
- * the amount signed as seen from that account (+ received, − sent).
+ * A transaction's columns: its id, kind, sender, recipient and amount — with `account`, the amount
+ * signed as seen from that account (+ received, − sent).
  */
-export function TxCells({ tx, account }: { tx: { id: string; kind: string; from: string; to: string; amount: string }; account?: string }) {
-  const received = account !== undefined && tx.to === account;
-  return (
-    <>
-      <td>
-        <TxLink id={tx.id} />
-      </td>
-      <td>{tx.kind}</td>
-      <td>
-        <Address value={tx.from} />
-      </td>
-      <td>
-        <Address value={tx.to} />
-      </td>
-      <td class={received ? 'num good' : 'num'}>
-        {account !== undefined && (received ? '+' : '−')}
-        {tx.amount}
-      </td>
-    </>
-  );
+export function txColumns<T extends { id: string; kind: string; from: string; to: string; amount: string }>(account?: string): Column<T>[] {
+  const received = (tx: T) => account !== undefined && tx.to === account;
+  return [
+    { head: t().transaction, cell: (tx) => <TxLink id={tx.id} /> },
+    { head: t().kind, cell: (tx) => tx.kind },
+    { head: t().from, cell: (tx) => <Address value={tx.from} /> },
+    { head: t().to, cell: (tx) => <Address value={tx.to} /> },
+    {
+      head: t().amount,
+      class: (tx) => (received(tx) ? 'num good' : 'num'),
+      cell: (tx) => (
+        <>
+          {account !== undefined && (received(tx) ? '+' : '−')}
+          {tx.amount}
+        </>
+      ),
+    },
+  ];
 }
 
 /** Each check as `aiki verify` prints it: ✓ name, or ✗ name: what was wrong. */

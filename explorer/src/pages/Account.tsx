@@ -5,7 +5,7 @@ import { query } from '../api.ts';
 import { t } from '../i18n.ts';
 import { AccountQuery, KeyAccountsQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Address, Fields, Hex, NotFound, Pager, Show, Status, Table, Time, TxCells, txHeads, useLoad } from '../ui.tsx';
+import { Address, Fields, Hex, NotFound, Pager, Show, Status, Table, Time, txColumns, useLoad } from '../ui.tsx';
 
 export function Account({ address, after }: { address: string; after?: string }) {
   const state = useLoad(() => query(AccountQuery, { address, after }), `${address}/${after ?? ''}`);
@@ -45,17 +45,13 @@ export function Account({ address, after }: { address: string; after?: string })
             <h2>{t().history}</h2>
             <Table
               id="history"
-              heads={[...txHeads(), t().block, t().time]}
               items={a.transactions.edges.map((e) => e.node)}
-              row={(tx) => (
-                <tr data-tx={tx.id}>
-                  <TxCells tx={tx} account={a.id} />
-                  <td>{tx.height ?? <Status value={tx.status} />}</td>
-                  <td>
-                    <Time iso={tx.time} />
-                  </td>
-                </tr>
-              )}
+              attrs={(tx) => ({ 'data-tx': tx.id })}
+              columns={[
+                ...txColumns(a.id),
+                { head: t().block, cell: (tx) => tx.height ?? <Status value={tx.status} /> },
+                { head: t().time, cell: (tx) => <Time iso={tx.time} /> },
+              ]}
             />
             <Pager after={after} pageInfo={a.transactions.pageInfo} link={(cursor) => href.account(a.id, cursor)} />
           </>
@@ -77,20 +73,14 @@ export function KeyAccounts({ publicKey }: { publicKey: string }) {
           </p>
           <Table
             id="key-accounts"
-            heads={[t().municipality, t().account, t().balance, t().nonce]}
             items={keyAccounts}
-            row={(a) => (
-              <tr data-municipality={a.municipality}>
-                <td>
-                  <a href={href.chain(a.municipality)}>{a.municipality}</a>
-                </td>
-                <td>
-                  <Address value={a.id} />
-                </td>
-                <td class="num">{a.balance}</td>
-                <td>{a.nonce}</td>
-              </tr>
-            )}
+            attrs={(a) => ({ 'data-municipality': a.municipality })}
+            columns={[
+              { head: t().municipality, cell: (a) => <a href={href.chain(a.municipality)}>{a.municipality}</a> },
+              { head: t().account, cell: (a) => <Address value={a.id} /> },
+              { head: t().balance, class: 'num', cell: (a) => a.balance },
+              { head: t().nonce, cell: (a) => a.nonce },
+            ]}
           />
         </>
       )}

@@ -7,7 +7,7 @@ import { query } from '../api.ts';
 import { t } from '../i18n.ts';
 import { BlockQuery } from '../queries.ts';
 import { href } from '../route.ts';
-import { Checks, Fields, Hex, NotFound, Show, Status, Table, Time, TxCells, txHeads, useLoad } from '../ui.tsx';
+import { Checks, Fields, Hex, NotFound, Show, Status, Table, Time, txColumns, useLoad } from '../ui.tsx';
 
 export function Block({ code, height }: { code: string; height: number }) {
   const state = useLoad(() => query(BlockQuery, { id: `${code}:${height}`, municipality: code, height }), `${code}/${height}`);
@@ -59,16 +59,10 @@ export function Block({ code, height }: { code: string; height: number }) {
             <h2>{t().transactions}</h2>
             <Table
               id="transactions"
-              heads={[...txHeads(), t().status]}
+
               items={b.transactions.edges.map((e) => e.node)}
-              row={(tx) => (
-                <tr data-tx={tx.id}>
-                  <TxCells tx={tx} />
-                  <td>
-                    <Status value={tx.status} />
-                  </td>
-                </tr>
-              )}
+              attrs={(tx) => ({ 'data-tx': tx.id })}
+              columns={[...txColumns(), { head: t().status, cell: (tx) => <Status value={tx.status} /> }]}
             />
           </>
         );

@@ -27,22 +27,14 @@ export function Chain({ code, after }: { code: string; after?: string }) {
               <h2>{t().blocks}</h2>
               <Table
                 id="blocks"
-                heads={[t().height, t().hash, t().txCount, t().time]}
                 items={m.chain.blocks.edges.map((e) => e.node)}
-                row={(b) => (
-                  <tr data-height={b.height}>
-                    <td>
-                      <a href={href.block(m.code, b.height)}>{b.height}</a>
-                    </td>
-                    <td>
-                      <Hex value={b.hash} />
-                    </td>
-                    <td>{b.txCount}</td>
-                    <td>
-                      <Time iso={b.time} />
-                    </td>
-                  </tr>
-                )}
+                attrs={(b) => ({ 'data-height': b.height })}
+                columns={[
+                  { head: t().height, cell: (b) => <a href={href.block(m.code, b.height)}>{b.height}</a> },
+                  { head: t().hash, cell: (b) => <Hex value={b.hash} /> },
+                  { head: t().txCount, cell: (b) => b.txCount },
+                  { head: t().time, cell: (b) => <Time iso={b.time} /> },
+                ]}
               />
               <Pager after={after} pageInfo={m.chain.blocks.pageInfo} link={(cursor) => href.chain(m.code, cursor)} />
             </>

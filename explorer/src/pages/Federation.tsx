@@ -42,24 +42,27 @@ export function Federation() {
             </p>
             <Table
               id="municipalities"
-              heads={[t().municipality, t().status, t().height, t().lastBlock, `${t().rate} (${t().txPerSec})`, t().anchored]}
               items={data.municipalities}
-              row={(m) => (
-                <tr data-municipality={m.code}>
-                  <td>
-                    <a href={href.chain(m.code)}>{m.name}</a> <code>{m.code}</code>
-                  </td>
-                  <td>
-                    <Status value={m.status} />
-                  </td>
-                  <td data-testid="height">
-                    {m.chain ? <a href={href.block(m.code, m.chain.height)}>{m.chain.height}</a> : <span class="bad">{t().unavailable}</span>}
-                  </td>
-                  <td>{m.chain && <Time iso={m.chain.headTime} />}</td>
-                  <td>{m.chain ? rate(m.chain.blocks.edges.map((e) => e.node)) : '–'}</td>
-                  <td>{m.anchoredHeight}</td>
-                </tr>
-              )}
+              attrs={(m) => ({ 'data-municipality': m.code })}
+              columns={[
+                {
+                  head: t().municipality,
+                  cell: (m) => (
+                    <>
+                      <a href={href.chain(m.code)}>{m.name}</a> <code>{m.code}</code>
+                    </>
+                  ),
+                },
+                { head: t().status, cell: (m) => <Status value={m.status} /> },
+                {
+                  head: t().height,
+                  testid: 'height',
+                  cell: (m) => (m.chain ? <a href={href.block(m.code, m.chain.height)}>{m.chain.height}</a> : <span class="bad">{t().unavailable}</span>),
+                },
+                { head: t().lastBlock, cell: (m) => m.chain && <Time iso={m.chain.headTime} /> },
+                { head: `${t().rate} (${t().txPerSec})`, cell: (m) => (m.chain ? rate(m.chain.blocks.edges.map((e) => e.node)) : '–') },
+                { head: t().anchored, cell: (m) => m.anchoredHeight },
+              ]}
             />
             <div class="columns">
               <section>
@@ -67,21 +70,23 @@ export function Federation() {
                 <Table
                   id="latest-blocks"
                   items={blocks.slice(0, 10)}
-                  row={(b) => (
-                    <tr>
-                      <td>
+                  columns={[
+                    {
+                      cell: (b) => (
                         <a href={href.block(b.code, b.height)}>
                           {b.code}/{b.height}
                         </a>
-                      </td>
-                      <td>
-                        {b.txCount} {t().txCount}
-                      </td>
-                      <td>
-                        <Time iso={b.time} />
-                      </td>
-                    </tr>
-                  )}
+                      ),
+                    },
+                    {
+                      cell: (b) => (
+                        <>
+                          {b.txCount} {t().txCount}
+                        </>
+                      ),
+                    },
+                    { cell: (b) => <Time iso={b.time} /> },
+                  ]}
                 />
               </section>
               <section>
@@ -89,18 +94,19 @@ export function Federation() {
                 <Table
                   id="latest-transactions"
                   items={txs}
-                  row={(tx) => (
-                    <tr data-tx={tx.id}>
-                      <td>
-                        <TxLink id={tx.id} />
-                      </td>
-                      <td>{tx.kind}</td>
-                      <td>
-                        <Address value={tx.from} /> → <Address value={tx.to} />
-                      </td>
-                      <td class="num">{tx.amount}</td>
-                    </tr>
-                  )}
+                  attrs={(tx) => ({ 'data-tx': tx.id })}
+                  columns={[
+                    { cell: (tx) => <TxLink id={tx.id} /> },
+                    { cell: (tx) => tx.kind },
+                    {
+                      cell: (tx) => (
+                        <>
+                          <Address value={tx.from} /> → <Address value={tx.to} />
+                        </>
+                      ),
+                    },
+                    { class: 'num', cell: (tx) => tx.amount },
+                  ]}
                 />
               </section>
             </div>

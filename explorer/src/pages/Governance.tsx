@@ -35,27 +35,22 @@ export function Governance() {
           ) : (
             <Table
               id="proposals"
-              heads={['#', t().proposal, t().status, t().tally, t().time]}
               items={proposals}
-              row={(p) => (
-                <tr data-proposal={p.id}>
-                  <td>
-                    <a href={href.proposal(p.id)}>{p.id}</a>
-                  </td>
-                  <td>
-                    <a href={href.proposal(p.id)}>{p.title}</a> <code>{p.action.kind}</code>
-                  </td>
-                  <td>
-                    <Status value={p.status} />
-                  </td>
-                  <td>
-                    <Tally tally={p.tally} />
-                  </td>
-                  <td>
-                    <Time iso={p.submittedAt} />
-                  </td>
-                </tr>
-              )}
+              attrs={(p) => ({ 'data-proposal': p.id })}
+              columns={[
+                { head: '#', cell: (p) => <a href={href.proposal(p.id)}>{p.id}</a> },
+                {
+                  head: t().proposal,
+                  cell: (p) => (
+                    <>
+                      <a href={href.proposal(p.id)}>{p.title}</a> <code>{p.action.kind}</code>
+                    </>
+                  ),
+                },
+                { head: t().status, cell: (p) => <Status value={p.status} /> },
+                { head: t().tally, cell: (p) => <Tally tally={p.tally} /> },
+                { head: t().time, cell: (p) => <Time iso={p.submittedAt} /> },
+              ]}
             />
           )}
         </>
@@ -105,20 +100,20 @@ function View({ both }: { both: Both }) {
       <h2>{t().votes}</h2>
       <Table
         id="votes"
-        heads={[t().municipality, 'vote', t().time]}
-        items={p.electorate}
-        row={(m) => {
-          const vote = p.votes.find((v) => v.municipality === m.code);
-          return (
-            <tr data-member={m.code}>
-              <td>
-                {m.code} <Hex value={m.governanceKey} />
-              </td>
-              <td>{vote ? vote.option : <span class="muted">{t().pending}</span>}</td>
-              <td>{vote && <Time iso={vote.time} />}</td>
-            </tr>
-          );
-        }}
+        items={p.electorate.map((member) => ({ member, vote: p.votes.find((v) => v.municipality === member.code) }))}
+        attrs={({ member }) => ({ 'data-member': member.code })}
+        columns={[
+          {
+            head: t().municipality,
+            cell: ({ member }) => (
+              <>
+                {member.code} <Hex value={member.governanceKey} />
+              </>
+            ),
+          },
+          { head: 'vote', cell: ({ vote }) => (vote ? vote.option : <span class="muted">{t().pending}</span>) },
+          { head: t().time, cell: ({ vote }) => vote && <Time iso={vote.time} /> },
+        ]}
       />
       <p>
         {t().trustedKey}: <Hex value={key} />{' '}

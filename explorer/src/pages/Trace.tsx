@@ -152,20 +152,24 @@ function Hops({ trace }: { trace: TraceInput }) {
   return (
     <Table
       items={trace.hops}
-      row={(hop, i) => (
-        <tr>
-          <td>
-            {t().hop} {i}
-          </td>
-          <td>
-            <Address value={hop.settlement.from} /> → <Address value={hop.settlement.to} />
-          </td>
-          <td class="num">{hop.settlement.amount}</td>
-          <td>
-            <Status value={hop.settlement.status} />
-          </td>
-        </tr>
-      )}
+      columns={[
+        {
+          cell: (_hop, i) => (
+            <>
+              {t().hop} {i}
+            </>
+          ),
+        },
+        {
+          cell: (hop) => (
+            <>
+              <Address value={hop.settlement.from} /> → <Address value={hop.settlement.to} />
+            </>
+          ),
+        },
+        { class: 'num', cell: (hop) => hop.settlement.amount },
+        { cell: (hop) => <Status value={hop.settlement.status} /> },
+      ]}
     />
   );
 }
