@@ -44,13 +44,18 @@ export interface Traffic {
  */
 export function randomTransfers(cluster: Cluster, wallets: Map<string, Wallet[]>, retryable: Set<string>): Traffic {
   const acknowledged: string[] = [];
+  /** Why each town's clients last sent a transfer again: what a stalled run reports. */
+  const lastRetry = new Map<string, string>();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
   const clients = [...wallets.entries()].flatMap(([town, mine]) =>
     mine.map(async (from) => {
       for (let nonce = 1; nonce <= PER_WALLET; nonce++) {
         const to = pick(wallets.get(pick(TOWNS.filter((t) => t.code !== town)).code)!);
         const amount = 1 + Math.floor(Math.random() * 100);
-        acknowledged.push(await submitUntilAcknowledged(cluster.ledgers.get(town)!.url, () => transfer(from, to.address, amount, nonce), retryable));
+        const sign = () => transfer(from, to.address, amount, nonce);
+        acknowledged.push(
+          await submitUntilAcknowledged(cluster.ledgers.get(town)!.url, sign, retryable, (why) => lastRetry.set(town, `${new Date().toISOString()} ${why}`)),
+        );
       }
     }),
   );
@@ -58,7 +63,10 @@ export function randomTransfers(cluster: Cluster, wallets: Map<string, Wallet[]>
     acknowledged,
     done: Promise.all(clients).then(() => undefined),
     whenSent: (share, timeoutMs) =>
-      eventually(async () => (acknowledged.length >= share * TRANSFERS ? true : undefined), timeoutMs, `${share * 100}% acknowledged`),
+      eventually(async () => (acknowledged.length >= share * TRANSFERS ? true : undefined), timeoutMs, `${share * 100}% acknowledged`).catch((err: Error) => {
+        const retries = [...lastRetry].map(([town, why]) => `${town}: ${why}`).join('; ');
+        throw new Error(`${err.message} (${acknowledged.length} of ${TRANSFERS}; last sent again — ${retries || 'never'})`);
+      }),
   };
 }
 

@@ -85,19 +85,26 @@ export const SUBMIT = `mutation($m: String!, $t: SignedTransactionInput!) {
  * signed afresh each time (gql signs at every call), sent again after no answer or a refusal whose
  * code is `retryable`; any other refusal fails. Sent again for longer than the ledger's window for a
  * transfer's time (BAD_TRANSACTION on `time`), the transfer was never admitted — an admitted one
- * would be pending, or its nonce spent — so `sign` signs it again, with the same nonce.
+ * would be pending, or its nonce spent — so `sign` signs it again, with the same nonce. `sentAgain`
+ * hears why each time it sends again (a code, or why there was no answer).
  */
-export async function submitUntilAcknowledged(url: string, sign: () => SignedTransaction, retryable: ReadonlySet<string>): Promise<string> {
+export async function submitUntilAcknowledged(
+  url: string,
+  sign: () => SignedTransaction,
+  retryable: ReadonlySet<string>,
+  sentAgain: (why: string) => void = () => {},
+): Promise<string> {
   let tx = sign();
   const municipality = tx.body.from.split(':')[0]!;
   for (;;) {
-    const reply = await gql(url, SUBMIT, { m: municipality, t: tx }).catch(() => undefined);
+    const reply = await gql(url, SUBMIT, { m: municipality, t: tx }).catch((err: Error) => void sentAgain(`no answer: ${err.message}`));
     const id = (reply?.data?.submitTransaction as { id?: string } | undefined)?.id;
     if (id) return id;
     const error = reply?.errors?.[0];
     const code = error?.extensions?.code;
     if (code === 'BAD_TRANSACTION' && error?.extensions?.field === 'time') tx = sign();
     else if (code && !retryable.has(code)) throw new Error(`${code}: ${error!.message}`);
+    if (reply) sentAgain(code ? String(code) : `an answer with neither an id nor a code: ${JSON.stringify(reply).slice(0, 200)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
