@@ -128,7 +128,8 @@ it('kyoto backed up while transfers flow, destroyed, restored: the same head, ba
   let followerErr = '';
   follower.stdout.on('data', (d: Buffer) => (followerOut += d.toString()));
   follower.stderr.on('data', (d: Buffer) => (followerErr += d.toString()));
-  const followerExit = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': its output is checked, and at 'exit' the pipes may still hold some not yet read.
+  const followerExit = new Promise<number | null>((resolve) => follower.once('close', (code) => resolve(code)));
   // The transfers go on while the backup runs: kyoto seals several more blocks.
   await eventually(async () => ((await kyotoHead()).height >= startedAt + 10 ? true : undefined), 60_000, 'kyoto sealing while the backup runs');
   stopped = true;

@@ -37,12 +37,14 @@ async function npmStart(): Promise<{ child: ChildProcess; output: () => string }
 
 /**
  * Ctrl-C in a terminal: SIGINT to the whole process group. Resolves once npm has exited (npm
- * re-raises the signal, as a shell expects) and none of the federation's ports answers any more.
+ * re-raises the signal, as a shell expects) with all it printed read, and none of the federation's
+ * ports answers any more. It waits for 'close', not 'exit': at 'exit' the pipes may still hold
+ * output not yet read (a clean-clone CI on a busy machine missed "Stopping" so).
  */
 async function ctrlC(child: ChildProcess, output: () => string): Promise<void> {
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const closed = new Promise<void>((r) => child.once('close', () => r()));
   process.kill(-child.pid!, 'SIGINT');
-  await exited;
+  await closed;
   expect(output()).toContain('Stopping');
   expect(output()).not.toMatch(/"level":"error"/);
   for (const port of [base, base + 1, base + 101, base + 102, base + 103]) {
