@@ -54,7 +54,7 @@ export interface DamageAt {
 }
 
 /** ARCHIVE_INVALID for damage at `line`, naming the block (`<blockName> <height>`) when there is one; nothing is written. */
-export function archiveInvalid(blockName: string, line: number, message: string, at: DamageAt = {}): AikiError {
+export function archiveInvalid(line: number, message: string, at: DamageAt = {}, blockName = 'block'): AikiError {
   const where = at.height !== undefined ? `${blockName} ${at.height} (line ${line})` : `line ${line}`;
   return aikiError('ARCHIVE_INVALID', `${where}${at.check ? `, ${at.check}` : ''}: ${message}. Nothing was written.`, { line, ...at });
 }
@@ -70,9 +70,9 @@ export const reasonOf = (err: unknown): string => (err instanceof AikiError ? `$
 export function checkArchiveHeader<Header extends ArchiveHeader<string>>(
   value: unknown,
   line: number,
-  expected: { chain: Header['chain']; what: string; key: string; blockName: string },
+  expected: { chain: Header['chain']; what: string; key: string },
 ): Partial<Header> & ArchiveHeader<Header['chain']> {
-  const invalid = (message: string) => archiveInvalid(expected.blockName, line, message);
+  const invalid = (message: string) => archiveInvalid(line, message);
   const h = value as Partial<ArchiveHeader<string>> | null | undefined;
   if (typeof h !== 'object' || h === null) throw invalid('the archive header is not an object');
   if (h.format !== ARCHIVE_FORMAT || h.v !== 1) throw invalid(`not an ${ARCHIVE_FORMAT} version 1 (format ${String(h.format)}, v ${String(h.v)})`);

@@ -31,7 +31,6 @@ import {
   isHex64,
   reasonOf,
   type ArchiveHeader,
-  type DamageAt,
   eachBlock,
   readArchive,
   type ArchiveRecord,
@@ -163,9 +162,6 @@ export interface LedgerArchiveSummary {
   sha256: string;
 }
 
-/** ARCHIVE_INVALID for `line`, naming the block when there is one. */
-const invalid = (line: number, message: string, at?: DamageAt) => archiveInvalid('block', line, message, at);
-
 /** The records of an archive, damage reported as ARCHIVE_INVALID naming the block that was due. */
 async function* records(
   path: string,
@@ -179,7 +175,7 @@ async function* records(
       yield next.value;
     }
   } catch (err) {
-    if (err instanceof ArchiveDamage) throw invalid(err.line, err.message, { height: due() });
+    if (err instanceof ArchiveDamage) throw archiveInvalid(err.line, err.message, { height: due() });
     throw err;
   }
 }
@@ -188,21 +184,21 @@ async function* records(
 function only(record: ArchiveRecord, line: number, kinds: readonly string[], height?: number): [string, unknown] {
   const keys = Object.keys(record);
   if (keys.length !== 1 || !kinds.includes(keys[0]!))
-    throw invalid(line, `a record of ${keys.map((k) => JSON.stringify(k)).join(', ') || 'nothing'} where ${kinds.join(' or ')} is due`, { height });
+    throw archiveInvalid(line, `a record of ${keys.map((k) => JSON.stringify(k)).join(', ') || 'nothing'} where ${kinds.join(' or ')} is due`, { height });
   return [keys[0]!, record[keys[0]!]];
 }
 
 function parseHeader(value: unknown, line: number): LedgerArchiveHeader {
-  const h = checkArchiveHeader<LedgerArchiveHeader>(value, line, { chain: 'ledger', what: 'a municipal ledger', key: 'sequencer', blockName: 'block' });
+  const h = checkArchiveHeader<LedgerArchiveHeader>(value, line, { chain: 'ledger', what: 'a municipal ledger', key: 'sequencer' });
   if (typeof h.municipality !== 'string' || !isMunicipalityCode(h.municipality))
-    throw invalid(line, `the archive names no municipality (${String(h.municipality)})`);
-  if (h.mainchainKey !== null && !isHex64(h.mainchainKey)) throw invalid(line, "the archive header's main-chain key is not 64 hex");
+    throw archiveInvalid(line, `the archive names no municipality (${String(h.municipality)})`);
+  if (h.mainchainKey !== null && !isHex64(h.mainchainKey)) throw archiveInvalid(line, "the archive header's main-chain key is not 64 hex");
   return h as LedgerArchiveHeader;
 }
 
 /** A block record as the ledger stores it, its shape checked (what each field says is the auditor's to check). */
 function parseBlock(value: unknown, line: number, height: number): BlockDoc {
-  const fail = (message: string) => invalid(line, message, { height, check: 'record' });
+  const fail = (message: string) => archiveInvalid(line, message, { height, check: 'record' });
   try {
     const withAllocations = typeof value === 'object' && value !== null && Object.hasOwn(value, 'allocations');
     const b = exactRecord(
@@ -259,7 +255,7 @@ function parseRejected(value: unknown, line: number, mainchainKey: string): Reje
       throw new Error('code, message and rejectedAt must be two strings and a date');
     return r as unknown as RejectedDoc;
   } catch (err) {
-    throw invalid(line, `a rejected transaction: ${reasonOf(err)}`, { check: 'rejection' });
+    throw archiveInvalid(line, `a rejected transaction: ${reasonOf(err)}`, { check: 'rejection' });
   }
 }
 
@@ -286,7 +282,7 @@ function parsePending(value: unknown, line: number, mainchainKey: string): Mempo
     });
     return { _id: p._id, txs };
   } catch (err) {
-    throw invalid(line, `a mempool entry: ${reasonOf(err)}`, { check: 'mempool' });
+    throw archiveInvalid(line, `a mempool entry: ${reasonOf(err)}`, { check: 'mempool' });
   }
 }
 
@@ -324,7 +320,7 @@ export async function verifyLedgerArchive(path: string, trust: LedgerTrust = {})
   for (;;) {
     const next = await stream.next();
     if (next.done) {
-      if (!header || !head) throw invalid(1, 'the archive holds no blocks', { height: 0 });
+      if (!header || !head) throw archiveInvalid(1, 'the archive holds no blocks', { height: 0 });
       if (trust.anchors && trust.anchors.anchoredHeight > head.height) {
         throw aikiError(
           'ARCHIVE_BEHIND_MAINCHAIN',
@@ -339,7 +335,7 @@ export async function verifyLedgerArchive(path: string, trust: LedgerTrust = {})
       const [, value] = only(record, line, ['archive']);
       header = parseHeader(value, line);
       if (trust.sequencerKey && trust.sequencerKey !== header.sequencer)
-        throw invalid(line, `the archive's genesis is signed by ${header.sequencer}, not the trusted sequencer key ${trust.sequencerKey}`, {
+        throw archiveInvalid(line, `the archive's genesis is signed by ${header.sequencer}, not the trusted sequencer key ${trust.sequencerKey}`, {
           height: 0,
           check: 'sequencer signature',
         });
@@ -356,7 +352,7 @@ export async function verifyLedgerArchive(path: string, trust: LedgerTrust = {})
       const anchor = await anchorOf(doc.height);
       for (const c of auditor!.block(auditBlock(doc), anchor)) {
         if (c.name === 'anchor' && !anchor) continue; // not anchored (or not sealed) yet: nothing to compare
-        if (!c.ok) throw invalid(line, c.detail, { height: doc.height, check: c.name });
+        if (!c.ok) throw archiveInvalid(line, c.detail, { height: doc.height, check: c.name });
       }
       if (anchor) anchored++;
       head = { height: doc.height, hash: doc.hash };
@@ -467,7 +463,7 @@ export async function restoreLedger(
       const doc = parseBlock(value, line, height);
       const hash = blockHash(doc.header);
       if (hash !== doc.hash || (parent ? doc.header.prevHash !== parent.hash : doc.header.sequencer !== verified.trusted.sequencer)) {
-        throw invalid(line, 'the archive changed since it was verified; restore again into an emptied database', { height, check: 'parent' });
+        throw archiveInvalid(line, 'the archive changed since it was verified; restore again into an emptied database', { height, check: 'parent' });
       }
       parent = { header: doc.header, hash };
       pendingBlocks.push(doc);
@@ -482,6 +478,7 @@ export async function restoreLedger(
   }
   await flushBlocks();
   await flushRest();
-  if (parent?.hash !== verified.head.hash) throw invalid(0, `the archive changed since it was verified: it now ends at ${parent?.hash}`, { check: 'head' });
+  if (parent?.hash !== verified.head.hash)
+    throw archiveInvalid(0, `the archive changed since it was verified: it now ends at ${parent?.hash}`, { check: 'head' });
   return result;
 }

@@ -160,7 +160,7 @@ export interface MainchainArchiveSummary {
 }
 
 /** ARCHIVE_INVALID for `line`, naming the main-chain block when there is one. */
-const invalid = (line: number, message: string, at?: DamageAt) => archiveInvalid('main-chain block', line, message, at);
+const invalid = (line: number, message: string, at?: DamageAt) => archiveInvalid(line, message, at, 'main-chain block');
 
 const EVENT_FIELDS: Record<MainEvent['kind'], readonly string[]> = {
   anchor: ['id', 'kind', 'municipality', 'height', 'hash'],
@@ -245,7 +245,6 @@ export async function verifyMainchainArchive(path: string, trust: { sequencerKey
         chain: 'mainchain',
         what: 'the main chain',
         key: 'main-chain',
-        blockName: 'main-chain block',
       });
       if (trust.sequencerKey && trust.sequencerKey !== h.sequencer)
         throw invalid(line, `the archive's genesis is signed by ${h.sequencer}, not the trusted main-chain key ${trust.sequencerKey}`, {
